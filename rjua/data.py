@@ -1,0 +1,305 @@
+"""RJUA-QA records and loaders.
+
+Files are JSON Lines (the official format, even with a ``.json`` suffix) or a
+JSON array of objects with the keys ``id``, ``question``, ``context``, ``answer``,
+``disease`` and ``advice``. Problems are reported as :class:`RJUAFormatError`
+naming file, line and field; a BOM, CRLF line ends and blank lines are harmless
+and accepted.
+
+>>> recs = load_split("valid")          # the bundled, self-written sample
+>>> recs[0].passages[0][:4], len(recs[0].diseases) > 0
+('肾绞痛是', True)
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from .errors import Problem, RJUAError, RJUAFormatError
+from .items import split_items
+
+FIELDS = ("id", "question", "context", "answer", "disease", "advice")
+ENV_DATA_DIR = "RJUA_DATA_DIR"
+_PASSAGE_PREFIX = re.compile(r"Context[：:]\s*")
+_SPLIT_FILE = re.compile(r"^(?:(?P<prefix>RJUA_|rjua_|chat_))?(?P<split>[A-Za-z0-9][A-Za-z0-9_-]*?)\.(?:jsonl|json)$")
+
+
+def split_passages(context: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Cut a context into its ``Context：`` passages (stripped, in order).
+
+    A context without the prefix is one passage; a list is split element-wise.
+
+    >>> split_passages("Context：甲。\\nContext：乙。")
+    ('甲。', '乙。')
+    >>> split_passages("无前缀的指南段落")
+    ('无前缀的指南段落',)
+    """
+    chunks = [context] if isinstance(context, str) else list(context)
+    out = []
+    for chunk in chunks:
+        for part in _PASSAGE_PREFIX.split(chunk):
+            part = part.strip()
+            if part:
+                out.append(part)
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Record:
+    """One RJUA-QA case.
+
+    ``context``, ``disease`` and ``advice`` are the raw strings of the file;
+    ``passages``, ``diseases`` and ``advices`` are their split, normalised forms.
+
+    >>> r = Record.from_dict({"id": "1", "question": "尿频怎么办？", "context": "Context：段落",
+    ...                       "answer": "考虑膀胱炎。", "disease": "膀胱炎", "advice": "尿常规、多饮水"})
+    >>> r.advices
+    ('尿常规', '多饮水')
+    """
+
+    id: str
+    question: str
+    context: str
+    answer: str
+    disease: str
+    advice: str
+    passages: tuple[str, ...] = field(default=(), compare=False)
+    diseases: tuple[str, ...] = field(default=(), compare=False)
+    advices: tuple[str, ...] = field(default=(), compare=False)
+
+    @classmethod
+    def from_dict(cls, obj: dict[str, Any]) -> "Record":
+        """Build a record from an already-validated official-format object."""
+        ctx = obj["context"]
+        raw_ctx = ctx if isinstance(ctx, str) else "\n".join("Context：" + c for c in ctx)
+        return cls(
+            id=obj["id"], question=obj["question"], context=raw_ctx, answer=obj["answer"],
+            disease=obj["disease"], advice=obj["advice"], passages=split_passages(ctx),
+            diseases=tuple(split_items(obj["disease"])), advices=tuple(split_items(obj["advice"])),
+        )
+
+    def to_dict(self) -> dict[str, str]:
+        """The official six-key form (what the files hold)."""
+        return {k: getattr(self, k) for k in FIELDS}
+
+    def to_row(self) -> dict[str, Any]:
+        """All fields, lists as lists (for Hugging Face ``datasets``)."""
+        row = asdict(self)
+        for k in ("passages", "diseases", "advices"):
+            row[k] = list(row[k])
+        return row
+
+
+# ---------------------------------------------------------------- validation
+def check_object(obj: Any, where: tuple[str, int]) -> list[Problem]:
+    """Problems of one parsed object (empty list when it is a valid record)."""
+    path, line = where
+    if not isinstance(obj, dict):
+        return [Problem(path, line, None, f"expected a JSON object, got {type(obj).__name__}")]
+    probs = []
+    for key in FIELDS:
+        if key not in obj:
+            probs.append(Problem(path, line, key, "missing field"))
+            continue
+        val = obj[key]
+        if key == "context":
+            ok = isinstance(val, str) or (isinstance(val, list) and all(isinstance(v, str) for v in val))
+            want = "a string or a list of strings"
+        else:
+            ok, want = isinstance(val, str), "a string"
+        if not ok:
+            probs.append(Problem(path, line, key, f"expected {want}, got {type(val).__name__}"))
+        elif key in ("id", "question") and not val.strip():
+            probs.append(Problem(path, line, key, f"empty {key}"))
+    return probs
+
+
+def _json_lines(path: str, data: bytes) -> Iterator[tuple[int, Any, Problem | None]]:
+    for lineno, raw in enumerate(data.split(b"\n"), 1):
+        raw = raw.rstrip(b"\r")
+        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            yield lineno, None, Problem(path, lineno, None,
+                                        f"not UTF-8: byte 0x{raw[e.start]:02x} at column {e.start + 1}")
+            continue
+        if not text.strip():
+            continue
+        try:
+            yield lineno, json.loads(text), None
+        except json.JSONDecodeError as e:
+            yield lineno, None, Problem(path, lineno, None, f"invalid JSON: {e.msg} at column {e.colno}")
+
+
+def _json_array(path: str, data: bytes) -> Iterator[tuple[int, Any, Problem | None]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        yield line, None, Problem(path, line, None, f"not UTF-8: byte 0x{data[e.start]:02x}")
+        return
+    try:
+        items = json.loads(text)
+    except json.JSONDecodeError as e:
+        yield e.lineno, None, Problem(path, e.lineno, None, f"invalid JSON: {e.msg} at column {e.colno}")
+        return
+    dec, pos = json.JSONDecoder(), text.index("[") + 1
+    for obj in items:  # re-scan to find the line each element starts on
+        while text[pos] in " \t\r\n,":
+            pos += 1
+        _, end = dec.raw_decode(text, pos)
+        yield text.count("\n", 0, pos) + 1, obj, None
+        pos = end
+
+
+def iter_json(path: str | os.PathLike) -> Iterator[tuple[int, Any, Problem | None]]:
+    """Parse a JSON Lines file or a JSON array: yields ``(line, object, problem)``.
+
+    Shared by the data loader and the prediction reader.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise RJUAError(f"{p}: no such file" if not p.is_dir() else f"{p}: is a directory, expected a file")
+    data = p.read_bytes()
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    return _json_array(str(p), data) if head == b"[" else _json_lines(str(p), data)
+
+
+def iter_problems_and_records(path: str | os.PathLike) -> Iterator[tuple[Problem | None, Record | None]]:
+    """Scan a file, yielding ``(problem, None)`` or ``(None, record)`` in file order."""
+    p = Path(path)
+    rows = iter_json(p)
+    seen: dict[str, int] = {}
+    n = 0
+    for line, obj, prob in rows:
+        if prob is not None:
+            yield prob, None
+            continue
+        probs = check_object(obj, (str(p), line))
+        if not probs and obj["id"] in seen:
+            probs = [Problem(str(p), line, "id", f"duplicate id {obj['id']!r} (first on line {seen[obj['id']]})")]
+        for pr in probs:
+            yield pr, None
+        if not probs:
+            seen[obj["id"]] = line
+            n += 1
+            yield None, Record.from_dict(obj)
+    if n == 0 and not seen:
+        yield Problem(str(p), None, None, "no records in file"), None
+
+
+def validate_file(path: str | os.PathLike) -> list[Problem]:
+    """Every problem of a data file (empty when valid).
+
+    >>> validate_file(data_file("valid"))
+    []
+    """
+    return [pr for pr, _ in iter_problems_and_records(path) if pr is not None]
+
+
+def read_records(path: str | os.PathLike, strict: bool = True) -> list[Record]:
+    """Read one file. ``strict`` stops at the first problem; ``strict=False``
+    reads on and raises one :class:`RJUAFormatError` holding every problem."""
+    records, problems = [], []
+    for prob, rec in iter_problems_and_records(path):
+        if prob is None:
+            records.append(rec)
+        elif strict:
+            raise RJUAFormatError(prob.path, prob.line, prob.field, prob.reason)
+        else:
+            problems.append(prob)
+    if problems:
+        raise RJUAFormatError(problems[0].path, problems=problems)
+    return records
+
+
+# --------------------------------------------------------------- directories
+def bundled_data_dir() -> Path:
+    """The self-written sample shipped with rjua (``data/`` of the source tree)."""
+    here = Path(__file__).resolve().parent
+    src = here.parent / "data"
+    return src if src.is_dir() else here / "_sample"
+
+
+def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
+    """Explicit argument > ``$RJUA_DATA_DIR`` > the bundled sample."""
+    chosen = data_dir or os.environ.get(ENV_DATA_DIR) or bundled_data_dir()
+    d = Path(chosen).expanduser()
+    if not d.is_dir():
+        raise RJUAError(f"{d}: data directory not found")
+    return d
+
+
+def _looks_like_rjua(path: Path) -> bool:
+    with open(path, "rb") as f:
+        return b'"question"' in f.read(65536)
+
+
+def find_split_files(data_dir: str | os.PathLike | None = None) -> dict[str, Path]:
+    """Map split name -> file for every RJUA file in a directory.
+
+    Recognised names: ``RJUA_{split}.json``, ``rjua_{split}.json``, ``chat_{split}.json``,
+    ``{split}.jsonl`` and ``{split}.json`` (bare names only when the file holds RJUA records).
+
+    >>> sorted(find_split_files())
+    ['test', 'valid']
+    """
+    d = resolve_data_dir(data_dir)
+    found: dict[str, Path] = {}
+    for p in sorted(d.iterdir()):
+        m = _SPLIT_FILE.match(p.name)
+        if not m or not p.is_file() or (not m["prefix"] and not _looks_like_rjua(p)):
+            continue
+        split = m["split"]
+        if split in found:
+            raise RJUAError(f"{d}: two files for split {split!r}: {found[split].name} and {p.name}")
+        found[split] = p
+    return found
+
+
+def data_file(split: str, data_dir: str | os.PathLike | None = None) -> Path:
+    """The file holding ``split``; a clear error lists the splits that exist."""
+    files = find_split_files(data_dir)
+    if split not in files:
+        have = ", ".join(sorted(files)) or "none"
+        raise RJUAError(f"{resolve_data_dir(data_dir)}: no file for split {split!r} (found: {have})")
+    return files[split]
+
+
+def load_split(split: str, data_dir: str | os.PathLike | None = None, strict: bool = True) -> list[Record]:
+    """Load one split as :class:`Record` objects.
+
+    >>> len(load_split("test")) > 0
+    True
+    """
+    return read_records(data_file(split, data_dir), strict=strict)
+
+
+def load_all(data_dir: str | os.PathLike | None = None) -> dict[str, list[Record]]:
+    """Every split found in the directory."""
+    return {s: read_records(p) for s, p in find_split_files(data_dir).items()}
+
+
+def load_dataset_dict(data_dir: str | os.PathLike | None = None):
+    """A ``datasets.DatasetDict`` with one split per file found.
+
+    >>> dd = load_dataset_dict()
+    >>> dd["valid"].features["diseases"].feature.dtype
+    'string'
+    """
+    import datasets
+
+    feats = datasets.Features({
+        **{k: datasets.Value("string") for k in FIELDS},
+        **{k: datasets.Sequence(datasets.Value("string")) for k in ("passages", "diseases", "advices")},
+    })
+    return datasets.DatasetDict({
+        split: datasets.Dataset.from_list([r.to_row() for r in recs], features=feats)
+        for split, recs in load_all(data_dir).items()
+    })

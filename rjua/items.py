@@ -1,0 +1,95 @@
+"""Splitting and normalising disease / advice items: the one place that does it.
+
+The loader uses :func:`split_items` to build ``Record.diseases`` / ``Record.advices``
+and the scorer uses the very same function on predictions, so gold and predicted
+items are always cut and cleaned alike.
+
+Separators actually used in RJUA-QA: ``、`` ``，`` ``,`` ``；`` ``;`` and newlines;
+``+`` and ``/`` separate items unless both neighbours are ASCII letters or digits
+(``TURP+膀胱造瘘`` is two items, ``PSA/fPSA`` and ``PET/CT`` stay one). Separators inside balanced
+brackets do not split (``止痛药（如布洛芬、对乙酰氨基酚）`` is one item).
+
+>>> split_items("左输尿管结石、肾积水，尿路感染\\n")
+['左输尿管结石', '肾积水', '尿路感染']
+>>> split_items("PSA/fPSA检查、全膀胱切除术+回肠代膀胱")
+['PSA/fPSA检查', '全膀胱切除术', '回肠代膀胱']
+>>> normalize_item(" 1. 前列腺增生。")
+'前列腺增生'
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# After NFKC, full-width ，；：（） become , ; : ( ).
+_HARD_SEPS = set("、,;\n")
+_SOFT_SEPS = set("+/")
+_OPEN, _CLOSE = "([【", ")]】"
+_WS = re.compile(r"\s+")
+_BULLET = re.compile(r"^(?:[(\[]?\d{1,2}[.、):\]]|[①-⑳]|[-*•·]|[一二三四五六七八九十][、.])\s*")
+_EDGE_PUNCT = "。.,，、;；:：!！?？\"'“”‘’ \t"
+
+
+def normalize_item(item: str) -> str:
+    """Canonical form of one item: NFKC, no whitespace, no list marker, no edge punctuation.
+
+    >>> normalize_item("（PSA）检查；")
+    '(PSA)检查'
+    """
+    s = _WS.sub("", unicodedata.normalize("NFKC", item))
+    prev = None
+    while prev != s:
+        prev = s
+        s = _BULLET.sub("", s).strip(_EDGE_PUNCT)
+    return s
+
+
+def _is_ascii_word(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _cut(text: str, protect_brackets: bool) -> list[str]:
+    parts, buf, depth = [], [], 0
+    for i, ch in enumerate(text):
+        if protect_brackets and ch in _OPEN:
+            depth += 1
+        elif protect_brackets and ch in _CLOSE and depth:
+            depth -= 1
+        is_sep = ch in _HARD_SEPS or (
+            ch in _SOFT_SEPS
+            and not (0 < i < len(text) - 1 and _is_ascii_word(text[i - 1]) and _is_ascii_word(text[i + 1]))
+        )
+        if is_sep and depth == 0:
+            parts.append("".join(buf))
+            buf = []
+        else:
+            buf.append(ch)
+    parts.append("".join(buf))
+    return parts if depth == 0 or not protect_brackets else _cut(text, False)
+
+
+def split_items(text: str | list[str] | tuple[str, ...] | None) -> list[str]:
+    """Split a label string (or a list of them) into normalised, de-duplicated items.
+
+    Order is kept; empty items are dropped. A list is split element by element.
+
+    >>> split_items(["睾丸炎", "睾丸扭转、脓毒血症"])
+    ['睾丸炎', '睾丸扭转', '脓毒血症']
+    >>> split_items("")
+    []
+    """
+    if text is None:
+        return []
+    if isinstance(text, (list, tuple)):
+        chunks = [str(t) for t in text]
+    else:
+        chunks = [text]
+    out: list[str] = []
+    seen: set[str] = set()
+    for chunk in chunks:
+        for part in _cut(unicodedata.normalize("NFKC", chunk), True):
+            item = normalize_item(part)
+            if item and item not in seen:
+                seen.add(item)
+                out.append(item)
+    return out

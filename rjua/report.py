@@ -1,0 +1,76 @@
+"""Markdown and self-contained HTML reports of a :class:`rjua.scoring.ScoreResult`.
+
+All model text is untrusted: the HTML escapes every string it shows.
+
+>>> from rjua.scoring import score_predictions, gold_as_predictions
+>>> from rjua.data import load_split
+>>> g = load_split("test"); res = score_predictions(g, gold_as_predictions(g), n_resamples=50)
+>>> "| disease_f1 |" in to_markdown(res)
+True
+"""
+from __future__ import annotations
+
+import html
+
+from .scoring import KEYS, ScoreResult, per_disease_f1
+
+NOT_ADVICE = "研究用途，不构成医疗建议 (research use only; not medical advice)."
+
+
+def to_markdown(res: ScoreResult, worst: int = 5) -> str:
+    """A Markdown summary table (macro, micro, 95% CI) plus the worst records."""
+    s = res.summary
+    lines = [f"# RJUA-QA scores (n = {s['n']}, match = {s['match']})", "",
+             "| metric | macro | 95% CI | micro |", "| --- | --- | --- | --- |"]
+    for k in KEYS:
+        lo, hi = s["ci95"][k]
+        lines.append(f"| {k} | {s[k]:.4f} | [{lo:.4f}, {hi:.4f}] | {s['micro'][k]:.4f} |")
+    if s.get("n_missing"):
+        lines += ["", f"{s['n_missing']} record(s) had no prediction and scored 0."]
+    lines += ["", "## Worst records", "", "| id | F1 | gold diseases | predicted diseases |", "| --- | --- | --- | --- |"]
+    esc = lambda t: t.replace("|", "\\|").replace("\n", " ")
+    for r in sorted(res.records, key=lambda r: (r.f1, r.id))[:worst]:
+        lines.append(f"| {esc(r.id)} | {r.f1:.3f} | {esc('、'.join(r.gold.diseases))} | "
+                     f"{esc('、'.join(r.extraction.diseases)) or '—'} |")
+    return "\n".join(lines) + "\n"
+
+
+def _bar_chart(rows: list[tuple[str, int, float]]) -> str:
+    h, width = 22, 360
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width + 320}" height="{h * len(rows) + 10}" '
+             'role="img" aria-label="F1 per disease">']
+    for i, (lab, n, f1) in enumerate(rows):
+        y = i * h + 5
+        parts.append(f'<text x="0" y="{y + 15}" font-size="13">{html.escape(lab)} (n={n})</text>'
+                     f'<rect x="260" y="{y + 3}" width="{max(1, int(f1 * width))}" height="{h - 6}" fill="#3b7dd8"/>'
+                     f'<text x="{268 + int(f1 * width)}" y="{y + 15}" font-size="12">{f1:.2f}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def to_html(res: ScoreResult, worst: int = 10) -> str:
+    """A self-contained HTML report: table, per-disease F1 bars, worst records side by side."""
+    s, e = res.summary, html.escape
+    rows = "".join(f"<tr><td>{k}</td><td>{s[k]:.4f}</td><td>[{s['ci95'][k][0]:.4f}, {s['ci95'][k][1]:.4f}]</td>"
+                   f"<td>{s['micro'][k]:.4f}</td></tr>" for k in KEYS)
+    cases = []
+    for r in sorted(res.records, key=lambda r: (r.f1, r.id))[:worst]:
+        cases.append(
+            f"<tr><td>{e(r.id)}</td><td>{r.f1:.3f}</td>"
+            f"<td><b>诊断</b> {e('、'.join(r.gold.diseases))}<br><b>建议</b> {e('、'.join(r.gold.advices))}"
+            f"<pre>{e(r.gold.answer)}</pre></td>"
+            f"<td><b>诊断</b> {e('、'.join(r.extraction.diseases)) or '—'}<br><b>建议</b> "
+            f"{e('、'.join(r.extraction.advices)) or '—'}<pre>{e(r.answer)}</pre></td></tr>")
+    return f"""<!doctype html><html lang="zh"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>RJUA-QA scores</title><style>
+body{{font-family:sans-serif;margin:2em;max-width:1200px}} table{{border-collapse:collapse}}
+td,th{{border:1px solid #ccc;padding:4px 8px;vertical-align:top}} pre{{white-space:pre-wrap;max-width:480px}}
+</style></head><body>
+<h1>RJUA-QA scores</h1><p>n = {s['n']}, match = {e(s['match'])}, missing = {s.get('n_missing', 0)}.
+{e(NOT_ADVICE)}</p>
+<table><tr><th>metric</th><th>macro</th><th>95% CI</th><th>micro</th></tr>{rows}</table>
+<h2>F1 per disease (most frequent gold labels)</h2>{_bar_chart(per_disease_f1(res.records))}
+<h2>Worst records</h2><table><tr><th>id</th><th>F1</th><th>gold</th><th>predicted</th></tr>{''.join(cases)}</table>
+</body></html>
+"""

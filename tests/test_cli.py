@@ -1,0 +1,79 @@
+import json
+
+from conftest import make_record, run_cli, write_jsonl
+
+
+def test_version_and_help():
+    r = run_cli("--version")
+    assert r.returncode == 0 and r.stdout.startswith("rjua ")
+    for cmd in (["--help"], ["data", "--help"], ["data", "stats", "--help"], ["score", "--help"]):
+        r = run_cli(*cmd)
+        assert r.returncode == 0 and "Usage" in r.stdout
+
+
+def test_data_stats_json_per_split_and_all():
+    one = json.loads(run_cli("data", "stats", "--split", "valid", "--json").stdout)
+    assert one["n"] == 16 and one["distinct_passages"] > 0
+    both = json.loads(run_cli("data", "stats", "--json").stdout)
+    assert set(both) == {"valid", "test"} and both["test"]["n"] == 14
+
+
+def test_data_show():
+    r = run_cli("data", "show", "101")
+    assert r.returncode == 0 and "右输尿管结石" in r.stdout
+    r = run_cli("data", "show", "nope")
+    assert r.returncode == 2 and r.stderr.strip() == "error: no record with id 'nope' in split 'valid'"
+
+
+def test_validate_good_and_broken_line_7(tmp_path):
+    good = write_jsonl(tmp_path / "good.jsonl", [make_record(i) for i in range(9)])
+    assert run_cli("data", "validate", good).returncode == 0
+    bad = write_jsonl(tmp_path / "bad.jsonl", [make_record(i) for i in range(9)], raw_lines={6: '{"id": "6",'})
+    r = run_cli("data", "validate", bad)
+    assert r.returncode == 2
+    assert r.stdout.strip().startswith(f"{bad}:7: invalid JSON")
+
+
+def test_errors_are_one_line_without_traceback(tmp_path):
+    r = run_cli("data", "stats", "--data-dir", tmp_path / "missing")
+    assert r.returncode == 2 and "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    r = run_cli("data", "stats", "--data-dir", tmp_path / "missing", env={"RJUA_DEBUG": "1"})
+    assert r.returncode != 0 and "Traceback" in r.stderr
+
+
+def test_score_json_and_reports(tmp_path):
+    r = run_cli("score", "--gold-as-prediction", "--split", "valid", "--json", "--resamples", "50")
+    s = json.loads(r.stdout)
+    assert r.returncode == 0 and s["f1"] == 1.0 and s["n"] == 16
+    preds = tmp_path / "p.jsonl"
+    preds.write_text("\n".join(json.dumps({"id": i, "answer": "诊断：膀胱炎<script>x</script>"})
+                               for i in ["201", "202"]) + "\n", encoding="utf-8")
+    r = run_cli("score", preds, "--split", "test")
+    assert r.returncode == 2 and "12 gold id(s) have no prediction" in r.stderr and "Traceback" not in r.stderr
+    html_out, per = tmp_path / "r.html", tmp_path / "per.jsonl"
+    r = run_cli("score", preds, "--split", "test", "--allow-missing", "--format", "html", "--out", html_out,
+                "--per-sample", per)
+    assert r.returncode == 0 and "12 gold record(s) had no prediction" in r.stderr
+    assert "<script>x" not in html_out.read_text(encoding="utf-8")
+    assert len(per.read_text(encoding="utf-8").splitlines()) == 14
+
+
+def test_score_bad_prediction_file(tmp_path):
+    p = tmp_path / "p.jsonl"
+    p.write_text('{"id": "201", "answer": "x"}\n{oops\n', encoding="utf-8")
+    r = run_cli("score", p, "--split", "test")
+    assert r.returncode == 2 and f"{p}:2: invalid JSON" in r.stderr
+    p.write_text("", encoding="utf-8")
+    r = run_cli("score", p, "--split", "test")
+    assert r.returncode == 2 and "no predictions" in r.stderr
+
+
+def test_stats_on_real_data(real_dir):
+    s = json.loads(run_cli("data", "stats", "--split", "valid", "--data-dir", real_dir, "--json").stdout)
+    assert s["n"] == 211
+
+
+def test_gold_as_prediction_cli_real(real_dir):
+    r = run_cli("score", "--gold-as-prediction", "--split", "valid", "--data-dir", real_dir, "--json")
+    s = json.loads(r.stdout)
+    assert s["f1"] == s["rouge_l"] == s["disease_f1"] == s["advice_f1"] == 1.0
