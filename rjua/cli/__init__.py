@@ -1,0 +1,79 @@
+"""The ``rjua`` command line: thin typer shells over the library.
+
+Every command parses its input, calls ``rjua`` and formats the output. Errors
+are one line on stderr with a non-zero exit; ``RJUA_DEBUG=1`` shows tracebacks.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .. import __version__
+from ..errors import RJUAError, RJUAFormatError
+
+app = typer.Typer(help="RJUA-QA toolkit: data, scoring, retrieval, answering, training, demo.",
+                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+
+
+
+def _version(value: bool):
+    if value:
+        typer.echo(f"rjua {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Print the version and exit.")):
+    """RJUA-QA toolkit. Not medical advice: research use only."""
+
+
+from .data import data_app  # noqa: E402
+from .score import score  # noqa: E402
+from .retrieval import index_app, retrieve, retrieval_eval  # noqa: E402
+
+app.add_typer(data_app, name="data")
+app.command("score")(score)
+app.add_typer(index_app, name="index")
+app.command("retrieve")(retrieve)
+app.command("retrieval-eval")(retrieval_eval)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the app, turning user errors into one line on stderr."""
+    debug = os.environ.get("RJUA_DEBUG", "") not in ("", "0")
+    try:
+        rc = app(args=argv, standalone_mode=False)  # returns typer.Exit's code when one is raised
+        return rc if isinstance(rc, int) else 0
+    except typer.Exit as e:
+        return e.exit_code
+    except (RJUAError, OSError, ValueError) as e:
+        if debug:
+            raise
+        if isinstance(e, RJUAFormatError) and len(e.problems) > 1:
+            typer.echo(f"error: {len(e.problems)} problems found:\n{e.report()}", err=True)
+        else:
+            typer.echo(f"error: {e}", err=True)
+        return getattr(e, "exit_code", 1)
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        return 130
+    except Exception as e:  # usage errors (click, or typer's vendored click) and the unexpected
+        if hasattr(e, "show") and hasattr(e, "exit_code"):
+            e.show()
+            return e.exit_code
+        if type(e).__name__ == "Abort":
+            return 1
+        if debug:
+            raise
+        typer.echo(f"error: {type(e).__name__}: {e} (set RJUA_DEBUG=1 for a traceback)", err=True)
+        return 1
+
+
+def run() -> None:  # console-script entry
+    sys.exit(main())

@@ -1,0 +1,14 @@
+"""Shared pieces of the CLI shells."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+DataDir = typer.Option(None, "--data-dir", "-d", help="Directory with RJUA files (default: $RJUA_DATA_DIR, else the bundled sample).")
+
+
+def echo_json(obj) -> None:
+    typer.echo(json.dumps(obj, ensure_ascii=False, indent=2))

@@ -1,0 +1,103 @@
+"""``rjua index build``, ``rjua retrieve``, ``rjua retrieval-eval``."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from ._common import DataDir, echo_json
+
+index_app = typer.Typer(help="Build a persisted retrieval index.", no_args_is_help=True)
+
+Embedder = typer.Option("none", "--embedder", "-e",
+                        help="sentence-transformers model id or path; 'default' = $RJUA_EMBEDDER or moka-ai/m3e-small; "
+                             "'none' = lexical only; 'hashing-256' = model-free hashing (smoke tests).")
+
+
+@index_app.command("build")
+def index_build(out: Path = typer.Option(..., "--out", "-o", help="Index directory to write."),
+                data_dir: Optional[Path] = DataDir,
+                pool: Optional[List[str]] = typer.Option(None, "--pool", help="Labelled split(s) for the case base (repeatable; default: all)."),
+                embedder: str = Embedder,
+                guidelines: Optional[List[Path]] = typer.Option(None, "--guidelines", help="Extra guideline text files (one passage per paragraph)."),
+                tokenizer: str = typer.Option("char2", "--tokenizer", help="BM25 tokenizer: char2 | char1 | char12 | jieba."),
+                index_kind: str = typer.Option("auto", "--index-kind", help="faiss index: auto | flat | ivf | hnsw.")):
+    """Write passages, case base, faiss index and a manifest (embedder, hashes) to --out."""
+    from ..retrieval.build import build_retriever
+    from ..retrieval.hybrid import HybridConfig
+
+    r, info = build_retriever(data_dir, pool, embedder, HybridConfig(tokenizer=tokenizer, index_kind=index_kind),
+                              guidelines or [])
+    r.save(out, info)
+    emb = r.encoder.name if r.encoder is not None else "none"
+    typer.echo(f"wrote {out}: {info['n_passages']} passages, {info['n_cases']} cases (pool {', '.join(info['pool'])}), "
+               f"embedder {emb}")
+
+
+def _load(index: Optional[Path], data_dir, pool, embedder: str):
+    from ..retrieval.build import build_retriever
+    from ..retrieval.hybrid import HybridRetriever
+
+    if index is not None:
+        return HybridRetriever.load(index, embedder=embedder if embedder != "none" else None)
+    return build_retriever(data_dir, pool, embedder)[0]
+
+
+@index_app.command("info")
+def index_info(index: Path = typer.Argument(..., help="Index directory.")):
+    """Print an index's manifest."""
+    from ..retrieval.index import read_manifest
+
+    echo_json(read_manifest(index))
+
+
+def retrieve(query: str = typer.Argument(..., help="Patient question (Chinese)."),
+             index: Optional[Path] = typer.Option(None, "--index", "-i", help="Index directory (default: build in memory)."),
+             data_dir: Optional[Path] = DataDir,
+             embedder: str = typer.Option("none", "--embedder", "-e", help="Embedder (only without --index, or to check the index's)."),
+             k: int = typer.Option(5, "-k", help="Passages to show."),
+             n_cases: int = typer.Option(3, "--cases", help="Similar cases to show."),
+             mode: str = typer.Option("hybrid", "--mode", help="hybrid | bm25 | dense | cases | bm25+cases | bm25+dense."),
+             as_json: bool = typer.Option(False, "--json")):
+    """Ranked guideline passages and similar labelled cases for a query."""
+    from ..retrieval.evaluate import ABLATIONS
+
+    if mode not in ABLATIONS:
+        raise typer.BadParameter(f"choose one of {', '.join(ABLATIONS)}", param_hint="--mode")
+    r = _load(index, data_dir, None, embedder)
+    res = r.search(query, k=k, n_cases=n_cases, components=ABLATIONS[mode])
+    if as_json:
+        echo_json(res.to_dict())
+        return
+    typer.echo("passages:")
+    for i, h in enumerate(res.passages, 1):
+        comp = ", ".join(f"{n}#{rk}" for n, rk in h.components.items())
+        typer.echo(f"{i:>2}. [{h.id}] {h.score:.4f} ({comp})\n    {h.text[:160]}{'…' if len(h.text) > 160 else ''}")
+    typer.echo("similar cases:")
+    for c in res.cases:
+        typer.echo(f"  - {c.key} ({c.score:.4f}) 诊断: {'、'.join(c.diseases)}")
+
+
+def retrieval_eval(split: str = typer.Option("valid", "--split", "-s", help="Split whose questions are evaluated."),
+                   index: Optional[Path] = typer.Option(None, "--index", "-i", help="Index directory (default: build in memory)."),
+                   data_dir: Optional[Path] = DataDir,
+                   pool: Optional[List[str]] = typer.Option(None, "--pool", help="Case-base split(s) when building in memory."),
+                   embedder: str = Embedder,
+                   modes: Optional[List[str]] = typer.Option(None, "--mode", help="Modes to report (default: all available)."),
+                   as_json: bool = typer.Option(False, "--json")):
+    """hit@5, recall@20, MRR@10, nDCG@10 per retriever (leave-one-out case base)."""
+    from ..data import load_split
+    from ..retrieval.evaluate import evaluate
+
+    r = _load(index, data_dir, pool, embedder)
+    data = data_dir if index is None else (r.manifest.get("data_dir") if data_dir is None else data_dir)
+    records = load_split(split, data)
+    res = evaluate(r, records, split, modes)
+    if as_json:
+        echo_json(res)
+        return
+    typer.echo(f"split={split} n={len(records)} passages={len(r.kb)} cases={len(r.cases)}")
+    typer.echo(f"{'mode':<12} {'hit@5':>7} {'recall@20':>10} {'mrr@10':>7} {'ndcg@10':>8}")
+    for mode, m in res.items():
+        typer.echo(f"{mode:<12} {m['hit@5']:>7.3f} {m['recall@20']:>10.3f} {m['mrr@10']:>7.3f} {m['ndcg@10']:>8.3f}")

@@ -1,0 +1,78 @@
+"""``rjua score``: the official metrics from the command line."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..errors import RJUAError
+from ._common import DataDir
+
+
+def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: JSON Lines (or a JSON array)."),
+          split: str = typer.Option("test", "--split", "-s", help="Gold split to score against."),
+          data_dir: Optional[Path] = DataDir,
+          match: str = typer.Option("exact", "--match", help="Item matching: exact | fuzzy."),
+          as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+          fmt: str = typer.Option("text", "--format", "-f", help="text | md | html (ignored with --json)."),
+          out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the report here instead of stdout."),
+          per_sample: Optional[Path] = typer.Option(None, "--per-sample", help="Write per-record scores (JSONL)."),
+          allow_missing: bool = typer.Option(False, "--allow-missing", help="Score gold ids without prediction as 0."),
+          allow_extra: bool = typer.Option(False, "--allow-extra", help="Ignore prediction ids not in the split."),
+          gold_as_prediction: bool = typer.Option(False, "--gold-as-prediction",
+                                                  help="Score the gold answers against themselves (sanity check)."),
+          vocab: bool = typer.Option(False, "--vocab", help="Fall back to label-vocabulary matching in free text."),
+          resamples: int = typer.Option(1000, "--resamples", help="Bootstrap resamples for the 95% CIs."),
+          seed: int = typer.Option(0, "--seed")):
+    """Score predictions with the official RJUA-QA metrics (disease/advice F1, combined F1, ROUGE-L)."""
+    from ..data import load_all, load_split
+    from ..extract import Vocabulary
+    from ..scoring import gold_as_predictions, load_predictions, score_predictions
+
+    if fmt not in ("text", "md", "html"):
+        raise RJUAError(f"unknown --format {fmt!r}; choose text, md or html")
+    gold = load_split(split, data_dir)
+    if gold_as_prediction:
+        preds = gold_as_predictions(gold)
+    elif predictions is None:
+        raise RJUAError("give a PREDICTIONS file (or --gold-as-prediction)")
+    else:
+        preds = load_predictions(predictions)
+    vocabulary = None
+    if vocab:  # labels of the other splits only: never the gold being scored
+        pool = [r for s, recs in load_all(data_dir).items() if s != split for r in recs]
+        vocabulary = Vocabulary.from_records(pool)
+    res = score_predictions(gold, preds, match=match, allow_missing=allow_missing, allow_extra=allow_extra,
+                            vocabulary=vocabulary, n_resamples=resamples, seed=seed)
+    if per_sample:
+        with open(per_sample, "w", encoding="utf-8") as f:
+            for r in res.records:
+                f.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
+    if res.summary["n_missing"]:
+        typer.echo(f"note: {res.summary['n_missing']} gold record(s) had no prediction and scored 0", err=True)
+    text = _format_score(res, "json" if as_json else fmt)
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {out}", err=True)
+    else:
+        typer.echo(text.rstrip("\n"))
+
+
+def _format_score(res, fmt: str) -> str:
+    from ..report import to_html, to_markdown
+
+    s = res.summary
+    if fmt == "json":
+        return json.dumps(s, ensure_ascii=False, indent=2)
+    if fmt == "md":
+        return to_markdown(res)
+    if fmt == "html":
+        return to_html(res)
+    rows = [f"n={s['n']} match={s['match']}"]
+    for k in ("disease_f1", "advice_f1", "f1", "rouge_l"):
+        rows.append(f"{k:<11} {s[k]:.4f}  95% CI [{s['ci95'][k][0]:.4f}, {s['ci95'][k][1]:.4f}]  micro {s['micro'][k]:.4f}")
+    return "\n".join(rows)
+
+

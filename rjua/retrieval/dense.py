@@ -1,0 +1,137 @@
+"""Dense encoders (encoding only; search lives in :mod:`rjua.retrieval.index`).
+
+* :class:`SentenceTransformerEncoder`: any sentence-transformers model by hub id or
+  local path. Default ``moka-ai/m3e-small`` (Chinese, 512-d; research / non-commercial
+  licence). Query / document prompts the model declares (``prompts`` in its config,
+  e.g. EmbeddingGemma's ``query`` and ``document``) are used. Remote code is never
+  trusted unless asked for.
+* :class:`HashingEncoder`: deterministic character n-gram hashing, no model at all
+  (tests, smoke runs); not a quality choice.
+
+Vectors are float32 and L2-normalised, so inner product = cosine.
+
+>>> e = HashingEncoder(dim=64)
+>>> v = e.encode_queries(["尿频尿急"]); v.shape, round(float((v * v).sum()), 5)
+((1, 64), 1.0)
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Protocol, Sequence
+
+import numpy as np
+
+from ..errors import RJUAError
+
+DEFAULT_EMBEDDER = "moka-ai/m3e-small"
+ENV_EMBEDDER = "RJUA_EMBEDDER"
+
+
+class Encoder(Protocol):
+    """What retrieval needs from an embedder."""
+
+    name: str
+
+    def fingerprint(self) -> str: ...
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def encode_docs(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def _normalise(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    n = np.linalg.norm(x, axis=1, keepdims=True)
+    return x / np.maximum(n, 1e-12)
+
+
+class HashingEncoder:
+    """Character uni+bigram hashing into ``dim`` buckets (signed), L2-normalised."""
+
+    def __init__(self, dim: int = 256):
+        self.dim = dim
+        self.name = f"hashing-{dim}"
+
+    def fingerprint(self) -> str:
+        return hashlib.sha256(self.name.encode()).hexdigest()[:16]
+
+    def _one(self, text: str) -> np.ndarray:
+        v = np.zeros(self.dim, dtype=np.float32)
+        t = "".join(text.split())
+        for g in list(t) + [t[i:i + 2] for i in range(len(t) - 1)]:
+            h = int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "little")
+            v[h % self.dim] += 1.0 if (h >> 63) & 1 else -1.0
+        return v
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return _normalise(np.stack([self._one(t) for t in texts])) if texts else np.zeros((0, self.dim), np.float32)
+
+    encode_docs = encode_queries
+
+
+class SentenceTransformerEncoder:
+    """A sentence-transformers model, loaded lazily on first use."""
+
+    def __init__(self, name_or_path: str = DEFAULT_EMBEDDER, device: str = "cpu", batch_size: int = 32,
+                 trust_remote_code: bool = False):
+        self.name = str(name_or_path)
+        self.device, self.batch_size, self.trust_remote_code = device, batch_size, trust_remote_code
+        self._model = None
+
+    @property
+    def model(self):
+        if self._model is None:
+            try:
+                from sentence_transformers import SentenceTransformer
+            except ImportError:
+                raise RJUAError("dense retrieval needs sentence-transformers: pip install 'rjua[retrieval]'") from None
+            try:
+                self._model = SentenceTransformer(self.name, device=self.device,
+                                                  trust_remote_code=self.trust_remote_code)
+            except Exception as e:  # hub unreachable, bad path, bad files
+                raise RJUAError(f"cannot load embedder {self.name!r}: {type(e).__name__}: {str(e)[:200]}"
+                                " (give a local path with --embedder, or --embedder none)") from None
+        return self._model
+
+    def fingerprint(self) -> str:
+        """Hash of the local model files (names, sizes, config), or of the name for hub ids."""
+        h = hashlib.sha256(self.name.encode())
+        p = Path(self.name)
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file():
+                    h.update(f"{f.relative_to(p)}:{f.stat().st_size}".encode())
+                    if f.suffix in (".json", ".txt") and f.stat().st_size < 1_000_000:
+                        h.update(f.read_bytes())
+        return h.hexdigest()[:16]
+
+    def _encode(self, texts: Sequence[str], prompt: str) -> np.ndarray:
+        kw = {"prompt_name": prompt} if prompt in (getattr(self.model, "prompts", None) or {}) else {}
+        out = self.model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+                                convert_to_numpy=True, show_progress_bar=False, **kw)
+        return _normalise(out)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, "query")
+
+    def encode_docs(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, "document")
+
+
+def load_encoder(name: str | None = None, **kw) -> Encoder | None:
+    """``None``/``"none"`` -> no dense retrieval; ``hashing[-DIM]`` -> :class:`HashingEncoder`;
+    anything else -> a sentence-transformers model (``$RJUA_EMBEDDER`` when name is ``"default"``).
+
+    >>> load_encoder("none") is None, load_encoder("hashing-32").dim
+    (True, 32)
+    """
+    if name is None or name.lower() == "none":
+        return None
+    if name == "default":
+        name = os.environ.get(ENV_EMBEDDER, DEFAULT_EMBEDDER)
+    if name.startswith("hashing"):
+        dim = int(name.split("-", 1)[1]) if "-" in name else 256
+        return HashingEncoder(dim)
+    return SentenceTransformerEncoder(name, **kw)

@@ -1,0 +1,226 @@
+"""Hybrid retrieval: reciprocal-rank fusion of BM25, dense search and case expansion.
+
+Case expansion: the most similar labelled cases (by fused BM25 + dense similarity
+of their questions) vote for the passages they cite, weighted by
+``(similarity / best similarity) ** case_power``. Excluded cases (the record being
+answered) never vote and are never returned.
+
+>>> from rjua.data import load_all
+>>> from rjua.kb import KnowledgeBase, CaseBase
+>>> splits = load_all()
+>>> r = HybridRetriever(KnowledgeBase.from_splits(splits), CaseBase.from_splits({"valid": splits["valid"]}))
+>>> res = r.search(splits["valid"][0].question, k=3, exclude_cases={"valid:101"})
+>>> len(res.passages), "valid:101" in [c.key for c in res.cases]
+(3, False)
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from ..errors import RJUAError
+from ..kb import Case, CaseBase, KnowledgeBase, Passage
+from .bm25 import BM25
+from .dense import Encoder
+from .index import VectorIndex, check_manifest, read_manifest, write_manifest
+
+MAX_QUERY_CHARS = 4000
+COMPONENTS = ("bm25", "dense", "cases")
+
+
+@dataclass
+class HybridConfig:
+    """Fusion settings (defaults measured on the real valid split; see README)."""
+
+    tokenizer: str = "char2"   # BM25 tokenizer: char2 | char1 | char12 | jieba
+    rrf_k: int = 60            # reciprocal-rank fusion constant
+    depth: int = 100           # candidates taken from each component before fusion
+    case_top: int = 10         # similar cases that vote for passages
+    case_power: float = 2.0    # vote weight = (sim / best sim) ** case_power
+    case_weight: float = 2.0   # weight of the case-expansion list in the fusion
+    index_kind: str = "auto"   # faiss index: auto | flat | ivf | hnsw
+
+
+@dataclass
+class PassageHit:
+    id: str
+    text: str
+    score: float
+    components: dict[str, int] = field(default_factory=dict)  # rank (1-based) in each component list
+
+
+@dataclass
+class CaseHit:
+    key: str
+    id: str
+    question: str
+    diseases: tuple[str, ...]
+    advices: tuple[str, ...]
+    passage_ids: tuple[str, ...]
+    score: float
+    answer: str = ""
+
+
+@dataclass
+class RetrievalResult:
+    query: str
+    passages: list[PassageHit]
+    cases: list[CaseHit]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def rrf(rankings: Sequence[Sequence[int]], weights: Sequence[float] | None = None, k: int = 60) -> dict[int, float]:
+    """Weighted reciprocal-rank fusion of ranked id lists: sum of w / (k + rank).
+
+    >>> sorted(rrf([[1, 2], [2, 3]]).items(), key=lambda x: -x[1])[0][0]
+    2
+    """
+    out: dict[int, float] = {}
+    for lst, w in zip(rankings, weights or [1.0] * len(rankings)):
+        for rank, i in enumerate(lst, 1):
+            out[i] = out.get(i, 0.0) + w / (k + rank)
+    return out
+
+
+def _top(scores: np.ndarray, depth: int, positive: bool = True) -> list[int]:
+    idx = np.argsort(-scores, kind="stable")[:depth]
+    return [int(i) for i in idx if not positive or scores[i] > 0]
+
+
+def check_query(query: str) -> str:
+    if not isinstance(query, str) or not query.strip():
+        raise RJUAError("empty query")
+    if len(query) > MAX_QUERY_CHARS:
+        raise RJUAError(f"query too long: {len(query)} characters (limit {MAX_QUERY_CHARS})")
+    return query.strip()
+
+
+class HybridRetriever:
+    """Search passages and similar cases; ``components`` picks bm25 / dense / cases."""
+
+    def __init__(self, kb: KnowledgeBase, cases: CaseBase, encoder: Encoder | None = None,
+                 config: HybridConfig | None = None, passage_vectors: np.ndarray | None = None,
+                 case_vectors: np.ndarray | None = None, indexes: tuple | None = None):
+        self.kb, self.cases, self.encoder = kb, cases, encoder
+        self.config = config or HybridConfig()
+        self.bm25 = BM25(self.config.tokenizer).fit(kb.texts)
+        self.case_bm25 = BM25(self.config.tokenizer).fit([c.question for c in cases.cases])
+        self.passage_index = self.case_index = None
+        if indexes is not None:
+            self.passage_index, self.case_index = indexes
+        elif encoder is not None:
+            pv = passage_vectors if passage_vectors is not None else encoder.encode_docs(kb.texts)
+            cv = case_vectors if case_vectors is not None else encoder.encode_queries([c.question for c in cases.cases])
+            self.passage_index = VectorIndex(pv, kind=self.config.index_kind)
+            self.case_index = VectorIndex(cv, kind=self.config.index_kind) if len(cv) else None
+
+    @property
+    def has_dense(self) -> bool:
+        return self.passage_index is not None
+
+    # ------------------------------------------------------------ search
+    def _dense(self, index: VectorIndex | None, qv: np.ndarray | None, depth: int) -> list[int]:
+        if index is None or qv is None or not len(index):
+            return []
+        _, ids = index.search(qv, depth)
+        return [int(i) for i in ids[0] if i >= 0]
+
+    def similar_cases(self, query: str, k: int = 5, exclude: Iterable[str] = (), qv=None,
+                      components: Sequence[str] = COMPONENTS) -> list[tuple[int, float]]:
+        """Indices and fused similarity of the ``k`` most similar cases, excluded keys removed."""
+        if not len(self.cases):
+            return []
+        ex = {i for i in (self.cases.index_of(key) for key in exclude) if i is not None}
+        depth = self.config.depth + len(ex)
+        lists = [[i for i in _top(self.case_bm25.scores(query), depth) if i not in ex]]
+        if "dense" in components and self.case_index is not None:
+            lists.append([i for i in self._dense(self.case_index, qv, depth) if i not in ex])
+        fused = rrf(lists, k=self.config.rrf_k)
+        return sorted(fused.items(), key=lambda x: (-x[1], x[0]))[:k]
+
+    def search(self, query: str, k: int = 5, n_cases: int = 5, exclude_cases: Iterable[str] = (),
+               components: Sequence[str] = COMPONENTS) -> RetrievalResult:
+        """Ranked passages and similar cases for a query."""
+        query = check_query(query)
+        bad = [c for c in components if c not in COMPONENTS]
+        if bad or not components:
+            raise RJUAError(f"unknown retrieval component(s) {bad}; choose from {COMPONENTS}")
+        if "dense" in components and not self.has_dense:
+            components = [c for c in components if c != "dense"]
+            if not components:
+                raise RJUAError("dense retrieval needs an embedder (this index has none)")
+        cfg = self.config
+        qv = self.encoder.encode_queries([query]) if self.encoder is not None and "dense" in components else None
+        lists, weights, names = [], [], []
+        if "bm25" in components:
+            lists.append(_top(self.bm25.scores(query), cfg.depth)); weights.append(1.0); names.append("bm25")
+        if "dense" in components:
+            lists.append(self._dense(self.passage_index, qv, cfg.depth)); weights.append(1.0); names.append("dense")
+        sims = self.similar_cases(query, max(cfg.case_top, n_cases), exclude_cases, qv, components)
+        if "cases" in components and sims:
+            votes = np.zeros(len(self.kb))
+            best = sims[0][1]
+            for ci, s in sims[:cfg.case_top]:
+                w = (s / best) ** cfg.case_power
+                for pid in self.cases.cases[ci].passage_ids:
+                    votes[self.kb.index_of(pid)] += w
+            lists.append(_top(votes, cfg.depth)); weights.append(cfg.case_weight); names.append("cases")
+        fused = rrf(lists, weights, cfg.rrf_k)
+        ranks = [{i: r for r, i in enumerate(lst, 1)} for lst in lists]
+        order = sorted(fused.items(), key=lambda x: (-x[1], x[0]))[:k]
+        hits = [PassageHit(self.kb.passages[i].id, self.kb.passages[i].text, round(s, 6),
+                           {n: rk[i] for n, rk in zip(names, ranks) if i in rk}) for i, s in order]
+        case_hits = [CaseHit(c.key, c.id, c.question, c.diseases, c.advices, c.passage_ids, round(s, 6), c.answer)
+                     for c, s in ((self.cases.cases[i], s) for i, s in sims[:n_cases])]
+        return RetrievalResult(query, hits, case_hits)
+
+    # -------------------------------------------------------- persistence
+    def save(self, out: str | Path, info: dict) -> Path:
+        """Write passages, cases, vectors/faiss indexes and a manifest to ``out``."""
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        with open(out / "passages.jsonl", "w", encoding="utf-8") as f:
+            for p in self.kb.passages:
+                f.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
+        with open(out / "cases.jsonl", "w", encoding="utf-8") as f:
+            for c in self.cases.cases:
+                f.write(json.dumps(asdict(c), ensure_ascii=False) + "\n")
+        emb = None
+        if self.has_dense:
+            self.passage_index.save(out / "passages.faiss")
+            if self.case_index is not None:
+                self.case_index.save(out / "cases.faiss")
+            emb = {"name": self.encoder.name, "fingerprint": self.encoder.fingerprint(),
+                   "dim": self.passage_index.dim, "index_kind": self.passage_index.kind}
+        write_manifest(out, {**info, "embedder": emb, "n_passages": len(self.kb), "n_cases": len(self.cases),
+                             "config": asdict(self.config)})
+        return out
+
+    @classmethod
+    def load(cls, index_dir: str | Path, encoder: Encoder | None = None, embedder: str | None = None,
+             check_data: bool = True) -> "HybridRetriever":
+        """Load an index; refuses one built with another embedder or from changed data."""
+        d = Path(index_dir)
+        info = read_manifest(d)
+        check_manifest(info, d, embedder, encoder.fingerprint() if encoder is not None else None, check_data)
+        if info.get("embedder") and encoder is None:
+            from .dense import load_encoder
+            encoder = load_encoder(info["embedder"]["name"])
+        kb = KnowledgeBase(Passage(**json.loads(line)) for line in open(d / "passages.jsonl", encoding="utf-8"))
+        cases = CaseBase(Case(**{k: tuple(v) if isinstance(v, list) else v for k, v in json.loads(line).items()})
+                         for line in open(d / "cases.jsonl", encoding="utf-8"))
+        cfg = HybridConfig(**info.get("config", {}))
+        indexes = None
+        if info.get("embedder"):
+            kind = info["embedder"]["index_kind"]
+            ci = VectorIndex.load(d / "cases.faiss", kind) if (d / "cases.faiss").is_file() else None
+            indexes = (VectorIndex.load(d / "passages.faiss", kind), ci)
+        r = cls(kb, cases, encoder if info.get("embedder") else None, cfg, indexes=indexes)
+        r.manifest = info
+        return r
