@@ -79,6 +79,7 @@ class SentenceTransformerEncoder:
         self.name = str(name_or_path)
         self.device, self.batch_size, self.trust_remote_code = device, batch_size, trust_remote_code
         self._model = None
+        self._cache: dict[str, np.ndarray] = {}  # query text -> vector (bounded)
 
     @property
     def model(self):
@@ -114,7 +115,14 @@ class SentenceTransformerEncoder:
         return _normalise(out)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts, "query")
+        todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if todo:
+            if len(self._cache) > 50_000:
+                self._cache.clear()
+            self._cache.update(zip(todo, self._encode(todo, "query")))
+        if not texts:
+            return np.zeros((0, 0), np.float32)
+        return np.stack([self._cache[t] for t in texts])
 
     def encode_docs(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, "document")

@@ -63,6 +63,7 @@ class CaseHit:
     passage_ids: tuple[str, ...]
     score: float
     answer: str = ""
+    similarity: float = 0.0  # mean of BM25/best-BM25 and cosine (when dense), in [0, 1]
 
 
 @dataclass
@@ -132,17 +133,32 @@ class HybridRetriever:
         return [int(i) for i in ids[0] if i >= 0]
 
     def similar_cases(self, query: str, k: int = 5, exclude: Iterable[str] = (), qv=None,
-                      components: Sequence[str] = COMPONENTS) -> list[tuple[int, float]]:
-        """Indices and fused similarity of the ``k`` most similar cases, excluded keys removed."""
+                      components: Sequence[str] = COMPONENTS) -> list[tuple[int, float, float]]:
+        """``(index, fused rank score, similarity)`` of the ``k`` most similar cases, excluded keys removed.
+
+        Ranked by reciprocal-rank fusion of BM25 and dense similarity of the questions;
+        ``similarity`` is the mean of BM25 / best BM25 and the cosine (when dense is used).
+        """
         if not len(self.cases):
             return []
         ex = {i for i in (self.cases.index_of(key) for key in exclude) if i is not None}
         depth = self.config.depth + len(ex)
-        lists = [[i for i in _top(self.case_bm25.scores(query), depth) if i not in ex]]
-        if "dense" in components and self.case_index is not None:
-            lists.append([i for i in self._dense(self.case_index, qv, depth) if i not in ex])
+        bm = self.case_bm25.scores(query)
+        if ex:
+            bm[list(ex)] = 0.0
+        lists = [[i for i in _top(bm, depth) if i not in ex]]
+        cos: dict[int, float] = {}
+        if "dense" in components and self.case_index is not None and qv is not None:
+            scores, ids = self.case_index.search(qv, depth)
+            cos = {int(i): float(s) for s, i in zip(scores[0], ids[0]) if i >= 0 and int(i) not in ex}
+            lists.append(list(cos))
         fused = rrf(lists, k=self.config.rrf_k)
-        return sorted(fused.items(), key=lambda x: (-x[1], x[0]))[:k]
+        top_bm = float(bm.max()) or 1.0
+        out = []
+        for i, f in sorted(fused.items(), key=lambda x: (-x[1], x[0]))[:k]:
+            parts = [max(0.0, float(bm[i])) / top_bm] + ([max(0.0, cos.get(i, 0.0))] if cos else [])
+            out.append((i, f, sum(parts) / len(parts)))
+        return out
 
     def search(self, query: str, k: int = 5, n_cases: int = 5, exclude_cases: Iterable[str] = (),
                components: Sequence[str] = COMPONENTS) -> RetrievalResult:
@@ -166,7 +182,7 @@ class HybridRetriever:
         if "cases" in components and sims:
             votes = np.zeros(len(self.kb))
             best = sims[0][1]
-            for ci, s in sims[:cfg.case_top]:
+            for ci, s, _ in sims[:cfg.case_top]:
                 w = (s / best) ** cfg.case_power
                 for pid in self.cases.cases[ci].passage_ids:
                     votes[self.kb.index_of(pid)] += w
@@ -176,8 +192,9 @@ class HybridRetriever:
         order = sorted(fused.items(), key=lambda x: (-x[1], x[0]))[:k]
         hits = [PassageHit(self.kb.passages[i].id, self.kb.passages[i].text, round(s, 6),
                            {n: rk[i] for n, rk in zip(names, ranks) if i in rk}) for i, s in order]
-        case_hits = [CaseHit(c.key, c.id, c.question, c.diseases, c.advices, c.passage_ids, round(s, 6), c.answer)
-                     for c, s in ((self.cases.cases[i], s) for i, s in sims[:n_cases])]
+        case_hits = [CaseHit(c.key, c.id, c.question, c.diseases, c.advices, c.passage_ids, round(s, 6), c.answer,
+                             round(sim, 6))
+                     for c, s, sim in ((self.cases.cases[i], s, sim) for i, s, sim in sims[:n_cases])]
         return RetrievalResult(query, hits, case_hits)
 
     # -------------------------------------------------------- persistence

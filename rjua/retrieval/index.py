@@ -1,7 +1,7 @@
 """Vector search with faiss (imported lazily) and the persisted index directory.
 
 Index kinds: ``flat`` (exact inner product; the default up to ``FLAT_MAX`` vectors),
-``ivf`` (inverted lists, ``nlist = 4·sqrt(n)``, approximate; the default above),
+``ivf`` (inverted lists, ``nlist = sqrt(n)``, ``nprobe = 32``, approximate; the default above),
 ``hnsw`` (graph, approximate, no training). Vectors are L2-normalised, so inner
 product is cosine similarity.
 
@@ -62,13 +62,13 @@ class VectorIndex:
             self.index = faiss.IndexHNSWFlat(self.dim, self.hnsw_m, faiss.METRIC_INNER_PRODUCT)
             self.index.hnsw.efSearch = self.ef_search
         elif self.kind == "ivf":
-            nlist = max(1, min(int(4 * math.sqrt(n)), n // 39 or 1))
+            nlist = max(1, min(int(math.sqrt(n)), n // 39 or 1))
             quant = faiss.IndexFlatIP(self.dim)
             self.index = faiss.IndexIVFFlat(quant, self.dim, nlist, faiss.METRIC_INNER_PRODUCT)
             rng = np.random.default_rng(self.seed)
             sample = x[rng.choice(n, size=min(n, nlist * 64), replace=False)]
             self.index.train(sample)
-            self.index.nprobe = self.nprobe or max(1, nlist // 32)
+            self.index.nprobe = self.nprobe or max(1, min(nlist, 32))
         else:
             raise RJUAError(f"unknown index kind {self.kind!r}; choose flat, ivf or hnsw")
         self.index.add(x)

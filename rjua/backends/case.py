@@ -1,0 +1,233 @@
+"""The ``case`` backend: case-based reasoning from similar labelled cases, no language model.
+
+For one question it receives the most similar labelled cases (never the record
+itself) and:
+
+1. **Candidates**: diseases and advice items of the top ``m`` cases, with 左/右
+   swapped to the side the question names when it names only one; disease labels
+   of the pool found verbatim in the question.
+2. **Probabilities**: a small logistic regression over candidate features (vote
+   share weighted by similarity, share among the top 3, best similarity, reciprocal
+   rank, verbatim in the question, label frequency, length, laterality). It is
+   **cross-fitted** on the pool: each pool record is scored by a model that never saw
+   it (5 folds), records outside the pool by a model fitted on the whole pool.
+3. **Selection**: the set maximising expected F1 given the probabilities and the
+   expected number of gold items (the similarity-weighted mean of the neighbours').
+4. **Answer**: the minimum-Bayes-risk reply — the neighbour answer with the highest
+   mean ROUGE-L against the other neighbours' answers — with 左/右 made consistent.
+
+Deterministic; the evidence (case keys and similarities) travels with the result.
+
+>>> from rjua.retrieval.hybrid import CaseHit
+>>> hits = [CaseHit("v:1", "1", "q", ("左肾结石",), ("多饮水",), (), 1.0, "考虑左肾结石", 1.0)]
+>>> r = CaseBackend().generate([GenRequest("我右边腰痛，B超提示右肾结石", [], hits)])[0]
+>>> r.diseases, r.text
+(['右肾结石'], '考虑右肾结石')
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from ..extract import Vocabulary
+from ..items import normalize_item
+from ..metrics import rouge_l
+from . import GenRequest, GenResult
+
+N_FEATURES = 8
+_SWAP = str.maketrans("左右", "右左")
+
+
+def side_of(question: str) -> str | None:
+    """'左' or '右' when the question names only that side, else None.
+
+    >>> side_of("左腰痛"), side_of("双侧"), side_of("左肾积水，右肾萎缩")
+    ('左', None, None)
+    """
+    left, right = "左" in question, "右" in question
+    return "左" if left and not right else "右" if right and not left else None
+
+
+def fix_side(text: str, side: str | None) -> str:
+    """Swap 左/右 in ``text`` when it names only the side opposite to ``side``.
+
+    >>> fix_side("右输尿管结石", "左"), fix_side("左右双侧", "左")
+    ('左输尿管结石', '左右双侧')
+    """
+    if side is None:
+        return text
+    other = "右" if side == "左" else "左"
+    return text.translate(_SWAP) if other in text and side not in text else text
+
+
+def choose_expected_f1(probs: dict[str, float], expected_n: float) -> list[str]:
+    """The top-k items maximising sum(p)·2 / (k + expected_n), k >= 1.
+
+    >>> choose_expected_f1({"a": 0.9, "b": 0.5, "c": 0.1}, 2.0)
+    ['a', 'b']
+    """
+    ranked = sorted(probs.items(), key=lambda x: (-x[1], x[0]))
+    best, best_k, cum = -1.0, 0, 0.0
+    for k, (_, p) in enumerate(ranked, 1):
+        cum += p
+        ef = 2 * cum / (k + expected_n)
+        if ef > best:
+            best, best_k = ef, k
+    return [it for it, _ in ranked[:best_k]]
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 30) -> np.ndarray:
+    """L2-regularised logistic regression by Newton steps; returns weights with bias last.
+
+    >>> w = fit_logistic(np.array([[0.0], [1.0], [0.1], [0.9]]), np.array([0, 1, 0, 1.0]))
+    >>> bool(w[0] > 0)
+    True
+    """
+    xb = np.hstack([x, np.ones((len(x), 1))])
+    w = np.zeros(xb.shape[1])
+    reg = l2 * np.r_[np.ones(len(w) - 1), 0.0]
+    for _ in range(iters):
+        p = 1.0 / (1.0 + np.exp(-np.clip(xb @ w, -30, 30)))
+        grad = xb.T @ (p - y) + reg * w
+        hess = (xb * (p * (1 - p))[:, None]).T @ xb + np.diag(reg + 1e-9)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-6:
+            break
+    return w
+
+
+def _predict_proba(w: np.ndarray, x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(np.hstack([x, np.ones((len(x), 1))]) @ w, -30, 30)))
+
+
+@dataclass
+class _Candidates:
+    items: list[str]
+    x: np.ndarray
+    expected_n: float
+
+
+class CaseBackend:
+    """Case-based reasoning backend (see module docstring)."""
+
+    name = "case"
+
+    def __init__(self, top_cases: int = 10, mbr_cases: int = 10, folds: int = 5, l2: float = 1.0):
+        self.model = f"case-knn{top_cases}"
+        self.top_cases, self.mbr_cases, self.folds, self.l2 = top_cases, mbr_cases, folds, l2
+        self.labels: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self.freq = {"disease": Counter(), "advice": Counter()}
+        self.weights: dict[str, dict[int | None, np.ndarray]] = {}
+
+    # ------------------------------------------------------------ fitting
+    def set_pool(self, cases) -> None:
+        """Remember the labelled pool (label frequencies; the vocabulary minus excluded records)."""
+        self.labels = {c.key: (tuple(c.diseases), tuple(c.advices)) for c in cases}
+        self.freq = {"disease": Counter(d for d, _ in self.labels.values() for d in d),
+                     "advice": Counter(a for _, a in self.labels.values() for a in a)}
+
+    def fold_of(self, key: str) -> int:
+        return int(hashlib.sha1(key.encode()).hexdigest(), 16) % self.folds
+
+    def fit(self, retriever, components=("bm25", "dense")) -> "CaseBackend":
+        """Cross-fit the candidate selector on the retriever's case base (leave-one-out neighbours)."""
+        from ..retrieval.hybrid import CaseHit
+
+        cases = retriever.cases.cases
+        self.set_pool(cases)
+        qv_all = retriever.encoder.encode_queries([c.question for c in cases]) \
+            if retriever.encoder is not None and "dense" in components else None
+        rows = []
+        for n, c in enumerate(cases):
+            qv = qv_all[n:n + 1] if qv_all is not None else None
+            sims = retriever.similar_cases(c.question, self.top_cases, {c.key}, qv, components)
+            hits = [CaseHit(h.key, h.id, h.question, h.diseases, h.advices, h.passage_ids, s, h.answer, sim)
+                    for h, s, sim in ((cases[i], s, sim) for i, s, sim in sims)]
+            for kind, gold in (("disease", set(c.diseases)), ("advice", set(c.advices))):
+                cand = self._candidates(c.question, hits, kind, frozenset({c.key}))
+                rows.append((kind, self.fold_of(c.key), cand.x, np.array([float(i in gold) for i in cand.items])))
+        for kind in ("disease", "advice"):
+            mine = [r for r in rows if r[0] == kind and len(r[2])]
+            self.weights[kind] = {}
+            for fold in [None, *range(self.folds)]:
+                part = [r for r in mine if r[1] != fold]
+                if part and any(r[3].any() for r in part):
+                    self.weights[kind][fold] = fit_logistic(np.vstack([r[2] for r in part]),
+                                                            np.concatenate([r[3] for r in part]), self.l2)
+        return self
+
+    # ---------------------------------------------------------- inference
+    def _candidates(self, question: str, hits, kind: str, exclude: frozenset[str]) -> _Candidates:
+        hits = [h for h in hits if h.key not in exclude][: self.top_cases]
+        if not hits:
+            return _Candidates([], np.zeros((0, N_FEATURES)), 0.0)
+        side, qn = side_of(question), normalize_item(question)
+        best = max(h.similarity for h in hits) or 1.0
+        ws = [max(h.similarity, 1e-6) / best for h in hits]
+        total, top3 = sum(ws), sum(ws[:3])
+        feats: dict[str, list[float]] = {}
+        n_items = 0.0
+        for rank, (h, w) in enumerate(zip(hits, ws), 1):
+            items = {fix_side(x, side) for x in (h.diseases if kind == "disease" else h.advices)}
+            n_items += w * len(items)
+            for it in items:
+                f = feats.setdefault(it, [0.0, 0.0, 0.0, 0.0])
+                f[0] += w / total
+                f[1] += w / top3 if rank <= 3 else 0.0
+                f[2] = max(f[2], w)
+                f[3] = max(f[3], 1.0 / rank)
+        freq = self.freq[kind].copy()
+        for key in exclude:  # labels of an excluded record never count as known
+            if key in self.labels:
+                freq.subtract(self.labels[key][0 if kind == "disease" else 1])
+        if kind == "disease":
+            vocab = Vocabulary.from_items([d for d, n in freq.items() if n > 0], [])
+            for it in vocab.find(question, "disease"):
+                if len(it) >= 3:
+                    feats.setdefault(it, [0.0, 0.0, 0.0, 0.0])
+        items = sorted(feats)
+        x = np.array([feats[i] + [float(i in qn), math.log1p(max(freq[i], 0)), len(i) / 10.0,
+                                  float("左" in i or "右" in i)] for i in items]).reshape(-1, N_FEATURES)
+        return _Candidates(items, x, n_items / total)
+
+    def _select(self, cand: _Candidates, kind: str, exclude: frozenset[str]) -> list[str]:
+        if not cand.items:
+            return []
+        models = self.weights.get(kind, {})
+        fold = next((self.fold_of(k) for k in exclude if k in self.labels), None)
+        w = models.get(fold, models.get(None))
+        probs = _predict_proba(w, cand.x) if w is not None else np.minimum(cand.x[:, 0] + 0.5 * cand.x[:, 4], 1.0)
+        return choose_expected_f1(dict(zip(cand.items, probs.tolist())), cand.expected_n)
+
+    def _reply(self, question: str, hits) -> str:
+        answers = [h.answer for h in hits[: self.mbr_cases] if h.answer]
+        if not answers:
+            return ""
+        if len(answers) > 2:
+            scores = [sum(rouge_l(a, b) for j, b in enumerate(answers) if j != i) for i, a in enumerate(answers)]
+            best = answers[int(np.argmax(scores))]
+        else:
+            best = answers[0]
+        return fix_side(best, side_of(question))
+
+    def generate(self, requests: Sequence[GenRequest]) -> list[GenResult]:
+        out = []
+        for req in requests:
+            hits = [h for h in req.cases if h.key not in req.exclude]
+            res = GenResult(text=self._reply(req.question, hits))
+            res.diseases = self._select(self._candidates(req.question, hits, "disease", req.exclude), "disease", req.exclude)
+            res.advices = self._select(self._candidates(req.question, hits, "advice", req.exclude), "advice", req.exclude)
+            if not hits:
+                res.error = "no similar labelled case available"
+            out.append(res)
+        return out
+
+    def count_tokens(self, text: str) -> int:
+        from ..prompts import approx_tokens
+        return approx_tokens(text)

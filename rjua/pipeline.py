@@ -1,0 +1,182 @@
+"""question → evidence → prompt → backend → extraction → :class:`Prediction`.
+
+Context modes: ``retrieved`` (hybrid retrieval over the knowledge base and similar
+cases), ``gold`` (the record's own context, as in the dataset's task; similar cases
+are still retrieved for the evidence), ``none`` (no passages). The record being
+answered is always excluded from its own case base, and nothing of its labels
+reaches the prompt.
+
+>>> p = build_pipeline(split="test")
+>>> pred = p.answer("我右侧腰部绞痛，尿里有血，B超提示右输尿管结石")
+>>> bool(pred.diseases), pred.evidence["passage_ids"][0].startswith("p"), pred.disclaimer == NOT_MEDICAL_ADVICE
+(True, True, True)
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterable, Sequence
+
+from .backends import GenRequest, get_backend
+from .data import Record
+from .errors import RJUAError
+from .extract import Vocabulary, extract, sections
+from .kb import passage_id
+from .prompts import DEFAULT_CONTEXT_TOKENS, NOT_MEDICAL_ADVICE, build_messages
+from .retrieval.hybrid import COMPONENTS, HybridRetriever, PassageHit, check_query
+
+CONTEXT_MODES = ("retrieved", "gold", "none")
+
+
+@dataclass
+class Prediction:
+    """One answer with its evidence; what ``rjua predict`` writes (one JSON line)."""
+
+    id: str
+    answer: str
+    diseases: list[str]
+    advices: list[str]
+    evidence: dict[str, Any]
+    backend: str
+    model: str
+    latency_s: float
+    question: str = ""
+    raw: str = ""
+    disease_rule: str = ""
+    advice_rule: str = ""
+    error: str | None = None
+    disclaimer: str = NOT_MEDICAL_ADVICE
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON line: ``rjua score`` reads ``id``, ``answer``, ``disease``, ``advice``."""
+        d = asdict(self)
+        d["disease"], d["advice"] = d.pop("diseases"), d.pop("advices")
+        return d
+
+
+class Pipeline:
+    """Answer questions with a backend and a retriever (see module docstring)."""
+
+    def __init__(self, backend, retriever: HybridRetriever | None, context: str = "retrieved", k: int = 5,
+                 n_cases: int = 10, context_tokens: int = DEFAULT_CONTEXT_TOKENS, split: str | None = None):
+        if context not in CONTEXT_MODES:
+            raise RJUAError(f"unknown context mode {context!r}; choose one of: {', '.join(CONTEXT_MODES)}")
+        if retriever is None and (context == "retrieved" or backend.name == "case"):
+            raise RJUAError("this configuration needs a retriever (knowledge base and case base)")
+        self.backend, self.retriever, self.context = backend, retriever, context
+        self.k, self.n_cases, self.context_tokens, self.split = k, n_cases, context_tokens, split
+        self._labels = Counter_labels(retriever) if retriever is not None else None
+
+    def _evidence(self, question: str, record: Record | None, exclude: frozenset[str]):
+        passages, cases = [], []
+        if self.retriever is not None:
+            res = self.retriever.search(question, k=self.k, n_cases=self.n_cases, exclude_cases=exclude)
+            passages, cases = res.passages, res.cases
+        if self.context == "gold":
+            if record is None:
+                raise RJUAError("context 'gold' needs a dataset record")
+            passages = [PassageHit(passage_id(t), t, 0.0, {"gold": i}) for i, t in enumerate(record.passages, 1)]
+        elif self.context == "none":
+            passages = []
+        return passages, cases
+
+    def _request(self, question: str, record: Record | None) -> GenRequest:
+        question = check_query(question)
+        exclude = frozenset({f"{self.split}:{record.id}"} if record is not None and self.split else ())
+        passages, cases = self._evidence(question, record, exclude)
+        msgs = build_messages(question, [p.text for p in passages], self.context_tokens, self.backend.count_tokens)
+        return GenRequest(question, msgs, cases, passages, exclude)
+
+    def answer_many(self, items: Sequence[tuple[str, Record | None]], ids: Sequence[str] | None = None
+                    ) -> list[Prediction]:
+        """Answer a batch of ``(question, record-or-None)``; one backend call for the batch."""
+        t0 = time.perf_counter()
+        reqs = [self._request(q, r) for q, r in items]
+        results = self.backend.generate(reqs)
+        each = (time.perf_counter() - t0) / max(1, len(items))
+        preds = []
+        for n, ((q, rec), req, res) in enumerate(zip(items, reqs, results)):
+            vocab = self._labels.vocabulary(req.exclude) if self._labels is not None else None
+            ex = extract(res.text, res.diseases, res.advices, vocab)
+            reply = sections_reply(res.text)
+            pid = ids[n] if ids else (rec.id if rec is not None else f"q{n}")
+            preds.append(Prediction(
+                id=pid, answer=reply, diseases=ex.diseases, advices=ex.advices,
+                evidence={"context": self.context, "passage_ids": [p.id for p in req.passages],
+                          "passages": [{"id": p.id, "text": p.text, "score": p.score} for p in req.passages],
+                          "similar_cases": [{"key": c.key, "similarity": c.similarity, "diseases": list(c.diseases)}
+                                            for c in req.cases]},
+                backend=self.backend.name, model=self.backend.model, latency_s=round(each, 4), question=q,
+                raw=res.text, disease_rule=ex.disease_rule, advice_rule=ex.advice_rule, error=res.error))
+        return preds
+
+    def answer(self, question: str, record: Record | None = None) -> Prediction:
+        """Answer one question (``record`` for gold context and the leakage guard)."""
+        return self.answer_many([(question, record)])[0]
+
+
+class Counter_labels:
+    """Label vocabulary of the case base, minus the labels of excluded records."""
+
+    def __init__(self, retriever: HybridRetriever):
+        from collections import Counter
+
+        self.by_key = {c.key: c for c in retriever.cases.cases}
+        self.d = Counter(x for c in retriever.cases.cases for x in c.diseases)
+        self.a = Counter(x for c in retriever.cases.cases for x in c.advices)
+        self._full = Vocabulary.from_items(self.d, self.a)
+
+    def vocabulary(self, exclude: Iterable[str]) -> Vocabulary:
+        ex = [self.by_key[k] for k in exclude if k in self.by_key]
+        if not ex:
+            return self._full
+        d, a = self.d.copy(), self.a.copy()
+        for c in ex:
+            d.subtract(c.diseases)
+            a.subtract(c.advices)
+        return Vocabulary.from_items([x for x, n in d.items() if n > 0], [x for x, n in a.items() if n > 0])
+
+
+def sections_reply(text: str) -> str:
+    """The doctor-style reply of a generation: its ``回答：`` section when present, else the whole text."""
+    import re
+
+    m = re.search(r"(?:^|\n)\s*[*#【\[]*\s*回答\s*[】\]*]*\s*[:：]\s*", text or "")
+    return text[m.end():].strip() if m else (text or "").strip()
+
+
+def build_pipeline(split: str | None = None, data_dir: str | os.PathLike | None = None, backend: str = "case",
+                   model: str | None = None, context: str = "retrieved", pool: Sequence[str] | None = None,
+                   embedder: str | None = None, index: str | os.PathLike | None = None,
+                   backend_options: dict | None = None, **kw) -> Pipeline:
+    """A pipeline for answering ``split`` (or free questions when ``split`` is None).
+
+    The pool defaults to every labelled split other than ``split`` (the same split,
+    leave-one-out, when there is no other).
+    """
+    from .data import find_split_files
+    from .kb import choose_pool
+    from .retrieval.build import build_retriever
+
+    if index is not None:
+        retriever = HybridRetriever.load(index, embedder=embedder)
+        if split is not None and split in retriever.cases.splits:
+            pass  # leave-one-out via exclusion of split:id
+    else:
+        available = sorted(find_split_files(data_dir))
+        chosen, _ = choose_pool(available, split, pool) if split else (list(pool or available), False)
+        retriever, _ = build_retriever(data_dir, chosen, embedder)
+    be = get_backend(backend, model, **(backend_options or {}))
+    if backend == "case":
+        be.fit(retriever)
+    return Pipeline(be, retriever, context=context, split=split, **kw)
+
+
+def answer(question: str, backend: str = "case", model: str | None = None, data_dir=None, **kw) -> Prediction:
+    """Answer one patient question (convenience wrapper; builds a pipeline each call).
+
+    >>> answer("我65岁，夜尿4次，小便很慢很细").disclaimer == NOT_MEDICAL_ADVICE
+    True
+    """
+    return build_pipeline(None, data_dir, backend, model, **kw).answer(question)
