@@ -61,7 +61,7 @@ def _cut(text: str, budget: int, count: Callable[[str], int]) -> str:
             lo = mid
         else:
             hi = mid - 1
-    return text[:lo]
+    return text[:lo].rstrip()
 
 
 def pack_context(passages: Sequence[str], budget: int = DEFAULT_CONTEXT_TOKENS,

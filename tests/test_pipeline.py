@@ -1,0 +1,82 @@
+import json
+
+import pytest
+
+from rjua.data import load_split
+from rjua.errors import RJUAError
+from rjua.pipeline import Pipeline, build_pipeline, sections_reply
+from rjua.prompts import NOT_MEDICAL_ADVICE, approx_tokens, build_messages, pack_context
+from rjua.scoring import PredRow, score_predictions
+
+
+def test_default_pool_is_other_splits_and_evidence():
+    p = build_pipeline("test")
+    assert p.retriever.cases.splits == {"valid"}
+    recs = load_split("test")
+    preds = p.answer_many([(r.question, r) for r in recs])
+    for pr in preds:
+        assert pr.disclaimer == NOT_MEDICAL_ADVICE and pr.backend == "case"
+        assert pr.evidence["passage_ids"] and pr.evidence["similar_cases"]
+        assert pr.diseases and pr.answer
+    s = score_predictions(recs, [PredRow(x.id, x.answer, x.diseases, x.advices) for x in preds], n_resamples=50)
+    assert 0 < s.summary["f1"] < 1
+
+
+def test_leave_one_out_never_uses_own_record_or_labels(tmp_path):
+    import shutil
+
+    from rjua.data import bundled_data_dir
+
+    shutil.copy(bundled_data_dir() / "RJUA_valid.json", tmp_path / "RJUA_valid.json")
+    p = build_pipeline("valid", tmp_path)
+    assert p.retriever.cases.splits == {"valid"}  # no other split: same split, leave-one-out
+    for r in load_split("valid", tmp_path):
+        pred = p.answer(r.question, r)
+        assert f"valid:{r.id}" not in [c["key"] for c in pred.evidence["similar_cases"]]
+        others = {d for o in load_split("valid", tmp_path) if o.id != r.id for d in o.diseases}
+        others |= {d.translate(str.maketrans("左右", "右左")) for d in others}  # laterality fix is legitimate
+        own_only = set(r.diseases) - others
+        assert not own_only & set(pred.diseases)  # a label only this record has cannot be predicted
+        vocab = p._labels.vocabulary(frozenset({f"valid:{r.id}"}))
+        assert not (set(r.diseases) - {d for o in load_split("valid", tmp_path) if o.id != r.id for d in o.diseases}) & vocab.diseases
+
+
+def test_context_modes():
+    rec = load_split("test")[0]
+    gold = build_pipeline("test", context="gold").answer(rec.question, rec)
+    assert [x["text"] for x in gold.evidence["passages"]] == list(rec.passages)
+    none = build_pipeline("test", context="none").answer(rec.question, rec)
+    assert none.evidence["passages"] == [] and none.evidence["similar_cases"]
+    with pytest.raises(RJUAError, match="context"):
+        build_pipeline("test", context="oracle")
+    with pytest.raises(RJUAError, match="needs a dataset record"):
+        build_pipeline("test", context="gold").answer("尿频")
+
+
+def test_bad_questions():
+    p = build_pipeline("test")
+    with pytest.raises(RJUAError, match="empty query"):
+        p.answer("  ")
+    with pytest.raises(RJUAError, match="too long"):
+        p.answer("尿" * 5001)
+
+
+def test_prompt_budget_is_in_tokens():
+    msgs = build_messages("问题", ["甲" * 50, "乙" * 50, "丙" * 50], budget=120)
+    user = msgs[1]["content"]
+    assert user.count("甲") == 50 and user.count("乙") == 50 and user.count("丙") == 20
+    assert pack_context(["abc def"], budget=1, count=approx_tokens) == ["abc"]
+    words = pack_context(["PSA " * 100], budget=10)
+    assert approx_tokens(words[0]) <= 10 and len(words[0]) > 10  # ASCII words count as one token each
+
+
+def test_sections_reply():
+    assert sections_reply("诊断：肾结石\n建议：多饮水\n回答：您好，考虑肾结石。") == "您好，考虑肾结石。"
+    assert sections_reply("您好，考虑肾结石。") == "您好，考虑肾结石。"
+
+
+def test_answer_api():
+    import rjua
+
+    pred = rjua.answer("我右侧腰部绞痛，尿里有血")
+    assert pred.diseases and pred.evidence["passage_ids"] and pred.to_json()["disease"] == pred.diseases
