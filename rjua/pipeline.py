@@ -46,6 +46,7 @@ class Prediction:
     disease_rule: str = ""
     advice_rule: str = ""
     error: str | None = None
+    completion_tokens: int = 0
     disclaimer: str = NOT_MEDICAL_ADVICE
 
     def to_json(self) -> dict[str, Any]:
@@ -81,18 +82,22 @@ class Pipeline:
             passages = []
         return passages, cases
 
-    def _request(self, question: str, record: Record | None) -> GenRequest:
+    def _request(self, question: str, record: Record | None, extra_exclude: Iterable[str] = ()) -> GenRequest:
         question = check_query(question)
-        exclude = frozenset({f"{self.split}:{record.id}"} if record is not None and self.split else ())
+        exclude = frozenset({f"{self.split}:{record.id}"} if record is not None and self.split else ()) | frozenset(extra_exclude)
         passages, cases = self._evidence(question, record, exclude)
         msgs = build_messages(question, [p.text for p in passages], self.context_tokens, self.backend.count_tokens)
         return GenRequest(question, msgs, cases, passages, exclude)
 
-    def answer_many(self, items: Sequence[tuple[str, Record | None]], ids: Sequence[str] | None = None
-                    ) -> list[Prediction]:
-        """Answer a batch of ``(question, record-or-None)``; one backend call for the batch."""
+    def answer_many(self, items: Sequence[tuple[str, Record | None]], ids: Sequence[str] | None = None,
+                    exclude: Iterable[str] = ()) -> list[Prediction]:
+        """Answer a batch of ``(question, record-or-None)``; one backend call for the batch.
+
+        ``exclude``: further case keys (``split:id``) kept out of the evidence.
+        """
         t0 = time.perf_counter()
-        reqs = [self._request(q, r) for q, r in items]
+        exclude = tuple(exclude)
+        reqs = [self._request(q, r, exclude) for q, r in items]
         results = self.backend.generate(reqs)
         each = (time.perf_counter() - t0) / max(1, len(items))
         preds = []
@@ -108,12 +113,13 @@ class Pipeline:
                           "similar_cases": [{"key": c.key, "similarity": c.similarity, "diseases": list(c.diseases)}
                                             for c in req.cases]},
                 backend=self.backend.name, model=self.backend.model, latency_s=round(each, 4), question=q,
-                raw=res.text, disease_rule=ex.disease_rule, advice_rule=ex.advice_rule, error=res.error))
+                raw=res.text, disease_rule=ex.disease_rule, advice_rule=ex.advice_rule, error=res.error,
+                completion_tokens=res.completion_tokens))
         return preds
 
-    def answer(self, question: str, record: Record | None = None) -> Prediction:
+    def answer(self, question: str, record: Record | None = None, exclude: Iterable[str] = ()) -> Prediction:
         """Answer one question (``record`` for gold context and the leakage guard)."""
-        return self.answer_many([(question, record)])[0]
+        return self.answer_many([(question, record)], exclude=exclude)[0]
 
 
 class Counter_labels:

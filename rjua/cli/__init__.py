@@ -37,6 +37,7 @@ from .data import data_app  # noqa: E402
 from .score import score  # noqa: E402
 from .retrieval import index_app, retrieve, retrieval_eval  # noqa: E402
 from .answering import answer_cmd, predict_cmd, eval_cmd  # noqa: E402
+from .demo import demo_cmd  # noqa: E402
 
 app.add_typer(data_app, name="data")
 app.command("score")(score)
@@ -46,6 +47,7 @@ app.command("retrieval-eval")(retrieval_eval)
 app.command("answer")(answer_cmd)
 app.command("predict")(predict_cmd)
 app.command("eval")(eval_cmd)
+app.command("demo")(demo_cmd)
 
 
 def main(argv: list[str] | None = None) -> int:
