@@ -65,8 +65,10 @@ def check_manifest(out: Path, config: dict[str, Any], overwrite: bool) -> None:
 def run_config(split: str, data_dir, backend: str, model: str | None, context: str, pool, embedder, index,
                extra: dict | None = None) -> dict[str, Any]:
     """What identifies a run (model names, data hashes); never holds secrets."""
+    from .prompts import PROMPT_VERSION
+
     f = data_file(split, data_dir)
-    return {"split": split, "data_file": str(f.resolve()), "data_sha256": file_sha256(f), "backend": backend,
+    return {"prompt_version": PROMPT_VERSION, "split": split, "data_file": str(f.resolve()), "data_sha256": file_sha256(f), "backend": backend,
             "model": model, "context": context, "pool": list(pool or []), "embedder": embedder,
             "index": str(index) if index else None, **(extra or {})}
 
@@ -74,7 +76,7 @@ def run_config(split: str, data_dir, backend: str, model: str | None, context: s
 def predict_split(split: str, out: str | os.PathLike, data_dir=None, backend: str = "case", model: str | None = None,
                   context: str = "retrieved", pool: Sequence[str] | None = None, embedder: str | None = None,
                   index=None, overwrite: bool = False, batch_size: int = 8, limit: int | None = None,
-                  progress: bool = True, backend_options: dict | None = None,
+                  progress: bool = True, backend_options: dict | None = None, context_tokens: int | None = None,
                   on_batch: Callable[[int, int], None] | None = None) -> list[dict]:
     """Predict every record of ``split`` into ``out`` (JSON Lines), resuming where it stopped."""
     from .pipeline import build_pipeline
@@ -83,14 +85,15 @@ def predict_split(split: str, out: str | os.PathLike, data_dir=None, backend: st
     out.parent.mkdir(parents=True, exist_ok=True)
     records = load_split(split, data_dir)[:limit] if limit else load_split(split, data_dir)
     config = run_config(split, data_dir, backend, model, context, pool, embedder, index,
-                        {"limit": limit, "backend_options": {k: v for k, v in (backend_options or {}).items()
+                        {"limit": limit, "context_tokens": context_tokens, "backend_options": {k: v for k, v in (backend_options or {}).items()
                                                              if "key" not in k.lower()}})
     check_manifest(out, config, overwrite)
     done = read_done(out)
     todo = [r for r in records if r.id not in done]
     if todo:
+        kw = {"context_tokens": context_tokens} if context_tokens else {}
         pipe = build_pipeline(split, data_dir, backend, model, context, pool, embedder, index,
-                              backend_options=backend_options)
+                              backend_options=backend_options, **kw)
         bar = _Progress(len(records), len(done), enabled=progress)
         with open(out, "a", encoding="utf-8") as f:
             for s in range(0, len(todo), batch_size):

@@ -29,9 +29,12 @@ def tiny_tokenizer(extra_text: str = ""):
     tok = Tokenizer(models.BPE())
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=600, special_tokens=specials, show_progress=False,
+    trainer = trainers.BpeTrainer(vocab_size=1200, special_tokens=specials, show_progress=False,
                                   initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
-    text = [_CORPUS, SYSTEM_PROMPT, USER_TEMPLATE, NOT_MEDICAL_ADVICE, extra_text, "system user assistant"]
+    from .data import bundled_data_dir
+
+    sample = "".join(p.read_text(encoding="utf-8") for p in sorted(bundled_data_dir().glob("*.json")))
+    text = [_CORPUS, SYSTEM_PROMPT, USER_TEMPLATE, NOT_MEDICAL_ADVICE, extra_text, "system user assistant", sample]
     tok.train_from_iterator(text, trainer)
     fast = PreTrainedTokenizerFast(tokenizer_object=tok, eos_token="<|im_end|>", pad_token="<|endoftext|>",
                                    additional_special_tokens=specials[1:])

@@ -83,7 +83,7 @@ def part_hf(args, gold):
         out = ROOT / "runs" / f"bench_hf_{Path(args.model).name}_{ctx}.jsonl"
         t = time.perf_counter()
         rows = predict_split(args.split, out, args.data_dir, "hf", args.model, ctx, pool=[args.split],
-                             limit=n, batch_size=args.batch_size, progress=False,
+                             limit=n, batch_size=args.batch_size, progress=False, context_tokens=args.context_tokens,
                              backend_options={"max_new_tokens": args.max_new_tokens})
         wall = time.perf_counter() - t
         toks = sum(r.get("completion_tokens", 0) for r in rows)
@@ -108,7 +108,8 @@ def main():
     ap.add_argument("--contexts", nargs="*", default=["gold", "retrieved"])
     ap.add_argument("--n", type=int, default=50)
     ap.add_argument("--batch-size", type=int, default=4)
-    ap.add_argument("--max-new-tokens", type=int, default=256)
+    ap.add_argument("--max-new-tokens", type=int, default=192)
+    ap.add_argument("--context-tokens", type=int, default=768)
     args = ap.parse_args()
     gold = load_split(args.split, args.data_dir)
     print(f"data: {args.data_dir or 'bundled sample'} split={args.split} n={len(gold)}, pool = same split, leave-one-out")

@@ -38,6 +38,7 @@ from .score import score  # noqa: E402
 from .retrieval import index_app, retrieve, retrieval_eval  # noqa: E402
 from .answering import answer_cmd, predict_cmd, eval_cmd  # noqa: E402
 from .demo import demo_cmd  # noqa: E402
+from .train import train_app  # noqa: E402
 
 app.add_typer(data_app, name="data")
 app.command("score")(score)
@@ -48,6 +49,7 @@ app.command("answer")(answer_cmd)
 app.command("predict")(predict_cmd)
 app.command("eval")(eval_cmd)
 app.command("demo")(demo_cmd)
+app.add_typer(train_app, name="train")
 
 
 def main(argv: list[str] | None = None) -> int:

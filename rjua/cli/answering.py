@@ -69,12 +69,14 @@ def predict_cmd(split: str = typer.Option("test", "--split", "-s"), out: Path = 
                 base_url: Optional[str] = BaseUrlOpt, max_new_tokens: int = MaxTokOpt,
                 batch_size: int = typer.Option(8, "--batch-size"),
                 limit: Optional[int] = typer.Option(None, "--limit", help="Only the first N records."),
+                context_tokens: Optional[int] = typer.Option(None, "--context-tokens", help="Token budget of the evidence in the prompt (default 1024)."),
                 overwrite: bool = typer.Option(False, "--overwrite", help="Start over even if --out exists.")):
     """Predict a whole split into JSON Lines (resumable; what 'rjua score' reads)."""
     from ..runs import predict_split
 
     rows = predict_split(split, out, data_dir, backend, model, context, pool, _embedder(embedder), index,
-                         overwrite, batch_size, limit, backend_options=_backend_options(backend, base_url, max_new_tokens))
+                         overwrite, batch_size, limit, backend_options=_backend_options(backend, base_url, max_new_tokens),
+                         context_tokens=context_tokens)
     errors = sum(1 for r in rows if r.get("error"))
     typer.echo(f"wrote {len(rows)} predictions to {out}" + (f" ({errors} with errors)" if errors else ""), err=True)
 

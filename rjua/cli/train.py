@@ -1,0 +1,82 @@
+"""``rjua train sft|rl|select-checkpoint|stages --config FILE [key=value ...]``."""
+from __future__ import annotations
+
+import contextlib
+import sys
+from typing import List, Optional
+
+import typer
+
+from ._common import echo_json
+
+train_app = typer.Typer(help="Domain adaptation recipes (SFT, entropy-based selection, C3PO RL, two stages).",
+                        no_args_is_help=True)
+ConfigOpt = typer.Option(..., "--config", "-c", help="A YAML file or a named config (e.g. sft_tiny, rl_c3po_tiny).")
+Overrides = typer.Argument(None, help="key=value overrides, dots for sections (data.context=none).")
+
+
+def _quiet():
+    """Training libraries print progress and logs on stdout: send them to stderr, keep stdout for results."""
+    return contextlib.redirect_stdout(sys.stderr)
+
+
+@train_app.command("sft")
+def sft(config: str = ConfigOpt, overrides: Optional[List[str]] = Overrides):
+    """Supervised fine-tuning (TRL SFTTrainer; optional LoRA; resumes from the last checkpoint)."""
+    from ..train.config import SFTConfig, load_config
+    from ..train.sft import run_sft
+
+    with _quiet():
+        res = run_sft(load_config(SFTConfig, config, overrides or []))
+    echo_json(res)
+
+
+@train_app.command("rl")
+def rl(config: str = ConfigOpt, overrides: Optional[List[str]] = Overrides):
+    """C3PO (token budget, constant normaliser) or GRPO RL with rjua's verifiable reward."""
+    from ..train.config import RLConfig, load_config
+    from ..train.rl import run_rl
+
+    with _quiet():
+        res = run_rl(load_config(RLConfig, config, overrides or []))
+    echo_json(res)
+
+
+@train_app.command("select-checkpoint")
+def select(config: str = ConfigOpt, overrides: Optional[List[str]] = Overrides,
+           as_json: bool = typer.Option(False, "--json")):
+    """Entropy of each SFT checkpoint's own samples; choose the one inside the target band."""
+    from ..train.config import SelectConfig, load_config
+    from ..train.entropy import select_checkpoint
+
+    with _quiet():
+        res = select_checkpoint(load_config(SelectConfig, config, overrides or []))
+    if as_json:
+        echo_json(res)
+        return
+    lo, hi = res["band"]
+    typer.echo(f"{'checkpoint':<40} {'entropy':>8} {'val F1':>7}  in band [{lo}, {hi}]")
+    for r in res["rows"]:
+        mark = "  <- chosen" if r is res["chosen"] or r["checkpoint"] == res["chosen"]["checkpoint"] else ""
+        typer.echo(f"{r['checkpoint']:<40} {r['entropy']:>8.3f} {r['val_f1']:>7.3f}  {'yes' if r['in_band'] else 'no'}{mark}")
+
+
+@train_app.command("stages")
+def stages(config: str = ConfigOpt, overrides: Optional[List[str]] = Overrides):
+    """Two-stage RL: stage 1 (diagnosis reward), then stage 2 (adds advice) from stage 1's checkpoint."""
+    from ..train.config import StagesConfig, load_config
+    from ..train.stages import run_stages
+
+    with _quiet():
+        res = run_stages(load_config(StagesConfig, config, overrides or []))
+    echo_json(res)
+
+
+@train_app.command("configs")
+def configs():
+    """List the named configs."""
+    from ..train.config import CONFIG_DIR
+
+    for p in sorted(CONFIG_DIR.glob("*.yaml")):
+        first = p.read_text(encoding="utf-8").splitlines()[0].lstrip("# ")
+        typer.echo(f"{p.stem:<20} {first}")

@@ -1,0 +1,175 @@
+"""C3PO — Constrained Contextual Computation Policy Optimization (Ring-lite, arXiv 2506.14731),
+re-implemented as a thin subclass of TRL's ``GRPOTrainer``.
+
+What TRL already does and is reused: K samples per prompt, group-normalised advantages
+(computed on the whole generation batch **before** any selection), the clipped ratio
+objective (ε), the k3 KL estimate against the initial policy (β), the optional entropy
+bonus and the MoE load-balance loss.
+
+What C3PO adds (this module):
+
+* a fixed **token budget Φ per optimizer step**. Within each micro-batch, responses are
+  taken greedily in a configurable order (``random`` / ``generation`` / ``shortest`` /
+  ``longest``) until Φ / gradient_accumulation_steps completion tokens are reached; the
+  last one is cut so exactly that many tokens enter the loss. The selection is a
+  loss-only mask: attention still sees every token;
+* the loss is the sum over the selected tokens divided by the **constant Φ**, not by a
+  per-batch token count or by sequence lengths;
+* for MoE models, the router z-loss (mean squared log-sum-exp of the router logits,
+  coefficient 1e-7 as in Ring-lite), captured with forward hooks on the router modules,
+  next to TRL's load-balance loss (1e-5).
+
+Choices the paper leaves open, documented here: Φ is per optimizer step per process;
+when a micro-batch holds fewer than Φ_micro tokens all are used and the normaliser stays
+Φ; padding tokens enter the router z-loss average.
+
+``grpo`` mode is the baseline: TRL's per-sequence length normalisation, no budget.
+
+>>> import torch
+>>> m = torch.tensor([[1, 1, 1, 0], [1, 1, 0, 0], [1, 1, 1, 1]])
+>>> budget_mask(m, 5, "generation").tolist()
+[[1, 1, 1, 0], [1, 1, 0, 0], [0, 0, 0, 0]]
+>>> int(budget_mask(m, 4, "longest").sum())
+4
+"""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import torch
+
+ORDERS = ("random", "generation", "shortest", "longest")
+
+
+def budget_mask(mask: torch.Tensor, budget: int, order: str = "random",
+                generator: torch.Generator | None = None) -> torch.Tensor:
+    """Loss mask keeping exactly ``min(budget, mask.sum())`` tokens, whole responses first.
+
+    Responses are visited in ``order``; each is taken whole while it fits; the one that
+    crosses the budget keeps only its first tokens.
+    """
+    lengths = mask.sum(dim=1)
+    n = mask.size(0)
+    if order == "generation":
+        idx = torch.arange(n)
+    elif order == "random":
+        idx = torch.randperm(n, generator=generator)
+    elif order in ("shortest", "longest"):
+        idx = torch.argsort(lengths.cpu(), descending=order == "longest", stable=True)
+    else:
+        raise ValueError(f"unknown selection order {order!r}; choose one of {ORDERS}")
+    out = torch.zeros_like(mask)
+    left = int(budget)
+    for i in idx.tolist():
+        if left <= 0:
+            break
+        row = mask[i]
+        take = min(int(lengths[i]), left)
+        if take:
+            pos = torch.nonzero(row, as_tuple=False).flatten()[:take]
+            out[i, pos] = 1
+            left -= take
+    return out
+
+
+def _router_modules(model) -> list[torch.nn.Module]:
+    mods = []
+    for name, mod in model.named_modules():
+        cls = type(mod).__name__
+        if cls.endswith("Router") or name.endswith(("mlp.gate", "block_sparse_moe.gate", ".router")):
+            if cls not in ("Linear",) or name.endswith(("block_sparse_moe.gate", "mlp.gate")):
+                mods.append(mod)
+    return mods
+
+
+def router_z_loss(logits: list[torch.Tensor]) -> torch.Tensor:
+    """Mean over layers and tokens of logsumexp(router logits)^2 (ST-MoE z-loss).
+
+    >>> float(router_z_loss([torch.zeros(3, 4)]))  # log(4)^2
+    1.921812...
+    """
+    return torch.stack([torch.logsumexp(x.float(), dim=-1).pow(2).mean() for x in logits]).mean()
+
+
+def make_trainer_class():
+    """Build the subclass lazily (TRL is imported only when training)."""
+    from trl import GRPOTrainer
+
+    class C3POTrainer(GRPOTrainer):
+        """GRPOTrainer with C3PO's token-budget selection and constant normaliser (see module docstring)."""
+
+        def __init__(self, *args, c3po_mode: str = "c3po", token_budget: int = 4096, selection_order: str = "random",
+                     router_z_coef: float = 0.0, **kwargs):
+            super().__init__(*args, **kwargs)
+            if c3po_mode not in ("c3po", "grpo"):
+                raise ValueError("c3po_mode must be c3po or grpo")
+            self.c3po_mode, self.token_budget, self.selection_order = c3po_mode, token_budget, selection_order
+            self.router_z_coef = router_z_coef
+            self._gen = torch.Generator().manual_seed(self.args.seed)
+            self._micro_tokens: list[int] = []
+            self._step_started: float | None = None
+            self._gen_seconds = 0.0
+            self.step_stats: list[dict[str, float]] = []  # one row per optimizer step
+            self._router_logits: list[torch.Tensor] = []
+            self._hooks = []
+            if router_z_coef:
+                for mod in _router_modules(self.model):
+                    self._hooks.append(mod.register_forward_hook(self._keep_router_logits))
+
+        def _keep_router_logits(self, module, inp, out):
+            logits = out[0] if isinstance(out, tuple) else out
+            if torch.is_tensor(logits) and logits.requires_grad:
+                self._router_logits.append(logits)
+
+        @property
+        def micro_budget(self) -> int:
+            return self.token_budget // self.args.gradient_accumulation_steps
+
+        def _generate_and_score_completions(self, inputs):
+            t = time.perf_counter()
+            out = super()._generate_and_score_completions(inputs)
+            self._gen_seconds += time.perf_counter() - t
+            return out
+
+        def _compute_loss(self, model, inputs: dict[str, Any]):
+            mask = inputs["completion_mask"]
+            if "tool_mask" in inputs:
+                mask = mask * inputs["tool_mask"]
+            if self.c3po_mode == "c3po" and model.training:
+                sel = budget_mask(mask, self.micro_budget, self.selection_order, self._gen)
+                inputs = dict(inputs)
+                inputs["tool_mask"] = sel  # TRL multiplies the loss mask by it; attention is unchanged
+                # TRL's token-sum loss divides by num_items/processes * accumulation / steps_per_generation: make that Φ
+                n_items = self.token_budget * self.accelerator.num_processes * self.args.steps_per_generation \
+                    / self.args.gradient_accumulation_steps
+                inputs["num_items_in_batch"] = torch.tensor(float(n_items), device=mask.device)
+                used = int(sel.sum())
+            else:
+                used = int(mask.sum())
+            self._router_logits = []
+            loss = super()._compute_loss(model, inputs)
+            if self.router_z_coef and self._router_logits:
+                z = router_z_loss(self._router_logits)
+                loss = loss + self.router_z_coef * z / self.args.gradient_accumulation_steps
+                self._metrics["train" if model.training else "eval"]["router_z_loss"].append(float(z.detach()))
+            self._router_logits = []
+            if model.training:
+                self._micro_tokens.append(used)
+            return loss
+
+        def training_step(self, model, inputs, num_items_in_batch):
+            if self._step_started is None:
+                self._step_started = time.perf_counter()
+            out = super().training_step(model, inputs, num_items_in_batch)
+            if self._step % self.args.gradient_accumulation_steps == 0:
+                total = time.perf_counter() - self._step_started
+                self.step_stats.append({
+                    "tokens_in_loss": float(sum(self._micro_tokens)),
+                    "normaliser": float(self.token_budget) if self.c3po_mode == "c3po" else float("nan"),
+                    "step_seconds": total, "generation_seconds": self._gen_seconds,
+                    "update_seconds": total - self._gen_seconds})
+                self._micro_tokens, self._step_started, self._gen_seconds = [], None, 0.0
+            return out
+
+    return C3POTrainer

@@ -1,0 +1,96 @@
+"""Entropy-based checkpoint selection (Ring-lite).
+
+For each SFT checkpoint: sample its own answers to held-out prompts and take the
+mean per-token entropy (nats) of its next-token distribution at temperature 1 along
+those samples. Choose a checkpoint whose entropy lies in the target band (Ring-lite
+found 0.3–0.5 best for the following RL) rather than the one with the best
+validation score. Among several in band, the latest (most trained) one wins; when
+none is in band, the one closest to the band (ties: the latest).
+
+>>> rows = [{"step": 50, "entropy": 0.9}, {"step": 100, "entropy": 0.45}, {"step": 150, "entropy": 0.35},
+...         {"step": 200, "entropy": 0.2}]
+>>> choose_checkpoint(rows, 0.3, 0.5)["step"]
+150
+>>> choose_checkpoint([{"step": 1, "entropy": 0.7}, {"step": 2, "entropy": 0.1}], 0.3, 0.5)["step"]
+2
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .config import SelectConfig
+from .data import load_parts, prompt_messages
+from .rewards import score_completion
+from .config import RewardConfig
+
+
+def choose_checkpoint(rows: list[dict], low: float, high: float) -> dict:
+    """The chosen row (see module docstring); marks ``in_band`` on every row."""
+    for r in rows:
+        r["in_band"] = low <= r["entropy"] <= high
+    inside = [r for r in rows if r["in_band"]]
+    if inside:
+        return max(inside, key=lambda r: r["step"])
+    dist = lambda r: low - r["entropy"] if r["entropy"] < low else r["entropy"] - high
+    return min(rows, key=lambda r: (round(dist(r), 12), -r["step"]))
+
+
+def checkpoint_entropy(path: str, prompts: list[list[dict]], golds: list, max_new_tokens: int, temperature: float,
+                       seed: int) -> dict:
+    """Mean token entropy of a checkpoint's own samples and the samples' mean combined F1."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(path)
+    model = AutoModelForCausalLM.from_pretrained(path).eval()
+    torch.manual_seed(seed)
+    ent_sum, n_tok, f1s = 0.0, 0, []
+    for msgs, (dis, adv) in zip(prompts, golds):
+        text = tok.apply_chat_template(msgs, tokenize=False, add_generation_prompt=True)
+        enc = tok(text, return_tensors="pt", add_special_tokens=False)
+        with torch.inference_mode():
+            out = model.generate(**enc, do_sample=True, temperature=temperature, top_k=0, top_p=1.0,
+                                 repetition_penalty=1.0, max_new_tokens=max_new_tokens, output_logits=True,
+                                 return_dict_in_generate=True, pad_token_id=tok.pad_token_id or tok.eos_token_id)
+        new = out.sequences[0, enc["input_ids"].shape[1]:]
+        for t, logits in enumerate(out.logits):
+            logp = torch.log_softmax(logits[0].float(), dim=-1)
+            ent_sum += float(-(logp.exp() * logp).sum())
+            n_tok += 1
+            if t < len(new) and int(new[t]) == tok.eos_token_id:
+                break
+        sample = tok.decode(new, skip_special_tokens=True)
+        f1s.append(score_completion(sample, dis, adv, RewardConfig(format_gate=False))["reward"])
+    return {"entropy": ent_sum / max(1, n_tok), "val_f1": sum(f1s) / max(1, len(f1s)), "tokens": n_tok}
+
+
+def select_checkpoint(cfg: SelectConfig) -> dict:
+    """Score every checkpoint-N in ``checkpoints_dir``; choose by entropy band; optionally link the choice."""
+    from ..errors import RJUAError
+
+    d = Path(cfg.checkpoints_dir)
+    cps = sorted((p for p in d.glob("checkpoint-*") if p.name.split("-")[-1].isdigit()),
+                 key=lambda p: int(p.name.split("-")[-1]))
+    if not cps:
+        raise RJUAError(f"{d}: no checkpoint-N folders to select from")
+    _, held = load_parts(cfg.data)
+    held = held[: cfg.n_prompts]
+    if not held:
+        raise RJUAError("no held-out records for selection (check data.train_fraction)")
+    rows = []
+    for cp in cps:
+        from transformers import AutoTokenizer
+        tok = AutoTokenizer.from_pretrained(cp)
+        count = lambda t: len(tok(t, add_special_tokens=False)["input_ids"])
+        prompts = [prompt_messages(r, cfg.data, count) for r in held]
+        res = checkpoint_entropy(str(cp), prompts, [(r.diseases, r.advices) for r in held], cfg.max_new_tokens,
+                                 cfg.temperature, cfg.seed)
+        rows.append({"checkpoint": str(cp), "step": int(cp.name.split("-")[-1]), **res})
+    chosen = choose_checkpoint(rows, cfg.band_low, cfg.band_high)
+    if cfg.link:
+        link = d / cfg.link
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        os.symlink(Path(chosen["checkpoint"]).name, link)
+    return {"rows": rows, "chosen": chosen, "band": [cfg.band_low, cfg.band_high]}

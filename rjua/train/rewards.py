@@ -1,0 +1,58 @@
+"""Verifiable rewards for RL, built from :mod:`rjua.metrics` (never re-implemented here).
+
+TRL calls reward functions as ``f(prompts, completions, **columns)``; the dataset
+carries the gold ``diseases`` / ``advices`` columns.
+
+>>> r = make_reward_fn(RewardConfig())
+>>> r(["p"], ["诊断：肾结石\\n建议：多饮水"], diseases=[["肾结石"]], advices=[["多饮水", "复查B超"]])
+[0.8888888888888888]
+>>> r(["p"], ["您好，考虑肾结石"], diseases=[["肾结石"]], advices=[["多饮水"]])  # format gate
+[0.0]
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from ..extract import extract, sections
+from ..metrics import combined_f1, prf
+from .config import RewardConfig
+
+
+def completion_text(c: Any) -> str:
+    """Text of a completion (plain string or a conversational message list)."""
+    if isinstance(c, str):
+        return c
+    if isinstance(c, list) and c and isinstance(c[-1], dict):
+        return str(c[-1].get("content", ""))
+    return str(c)
+
+
+def score_completion(text: str, diseases: Sequence[str], advices: Sequence[str], cfg: RewardConfig) -> dict:
+    """Components of one completion's reward (disease F1, advice F1, parse success, final reward)."""
+    secs = sections(text)
+    parsed = "disease" in secs and "advice" in secs
+    ex = extract(text)
+    d = prf(ex.diseases, diseases, cfg.match).f1
+    a = prf(ex.advices, advices, cfg.match).f1
+    total_w = cfg.disease_weight + cfg.advice_weight
+    if abs(cfg.disease_weight - 2 * cfg.advice_weight) < 1e-9 and total_w:
+        score = combined_f1(d, a)  # the dataset's own combination
+    else:
+        score = (cfg.disease_weight * d + cfg.advice_weight * a) / total_w if total_w else 0.0
+    if cfg.format_gate and not parsed:
+        score = 0.0
+    if cfg.binarize_threshold is not None:
+        score = 1.0 if score >= cfg.binarize_threshold else 0.0
+    return {"disease_f1": d, "advice_f1": a, "parsed": parsed, "reward": score}
+
+
+def make_reward_fn(cfg: RewardConfig):
+    """A TRL-compatible reward function for ``cfg``."""
+    def rjua_reward(prompts, completions, diseases=None, advices=None, **_):
+        out = []
+        for c, d, a in zip(completions, diseases or [[]] * len(completions), advices or [[]] * len(completions)):
+            out.append(score_completion(completion_text(c), d, a, cfg)["reward"])
+        return out
+
+    rjua_reward.__name__ = f"rjua_reward_d{cfg.disease_weight:.2f}_a{cfg.advice_weight:.2f}"
+    return rjua_reward

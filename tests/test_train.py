@@ -1,0 +1,182 @@
+import json
+import math
+import os
+
+import pytest
+import torch
+from hypothesis import given, settings, strategies as st
+
+from rjua.errors import RJUAError
+from rjua.train.c3po import budget_mask, router_z_loss
+from rjua.train.config import RLConfig, RewardConfig, SelectConfig, SFTConfig, StagesConfig, load_config
+from rjua.train.entropy import choose_checkpoint
+from rjua.train.rewards import make_reward_fn, score_completion
+from rjua.train.verl.loss import c3po_policy_loss
+from rjua.train.verl.reward import compute_score
+
+from conftest import run_cli
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(0, 12), min_size=1, max_size=8), st.integers(1, 60),
+       st.sampled_from(["random", "generation", "shortest", "longest"]))
+def test_budget_mask_takes_exactly_budget_whole_responses_first(lengths, budget, order):
+    width = max(lengths) or 1
+    mask = torch.tensor([[1] * n + [0] * (width - n) for n in lengths])
+    sel = budget_mask(mask, budget, order, torch.Generator().manual_seed(0))
+    assert int(sel.sum()) == min(budget, sum(lengths))
+    assert bool(((sel == 1) <= (mask == 1)).all())  # never selects padding
+    kept = sel.sum(1).tolist()
+    assert sum(1 for k, n in zip(kept, lengths) if 0 < k < n) <= 1  # at most one response is cut
+
+
+def test_router_z_loss_value():
+    assert float(router_z_loss([torch.zeros(5, 4)])) == pytest.approx(math.log(4) ** 2)
+
+
+def test_rewards_call_the_metrics():
+    r = make_reward_fn(RewardConfig())
+    comp = [[{"role": "assistant", "content": "诊断：肾结石、膀胱炎\n建议：多饮水"}]]
+    (v,) = r(["p"], comp, diseases=[["肾结石"]], advices=[["多饮水"]])
+    assert v == pytest.approx((2 * (2 / 3) + 1.0) / 3)
+    assert score_completion("随便说", ["肾结石"], ["多饮水"], RewardConfig())["reward"] == 0.0  # format gate
+    assert score_completion("诊断：肾结石\n建议：x", ["肾结石"], ["多饮水"],
+                            RewardConfig(binarize_threshold=0.6))["reward"] == 1.0
+    assert score_completion("诊断：肾结石\n建议：x", ["肾结石"], ["多饮水"],
+                            RewardConfig(disease_weight=1.0, advice_weight=0.0))["reward"] == 1.0
+
+
+def test_config_errors(tmp_path):
+    with pytest.raises(RJUAError, match="unknown key"):
+        load_config(SFTConfig, "sft_tiny", ["bogus=1"])
+    with pytest.raises(RJUAError, match=r"max_steps: expected int"):
+        load_config(SFTConfig, "sft_tiny", ["max_steps=abc"])
+    with pytest.raises(RJUAError, match="mode must be c3po or grpo"):
+        load_config(RLConfig, "rl_c3po_tiny", ["mode=ppo"])
+    with pytest.raises(RJUAError, match="divisible"):
+        load_config(RLConfig, "rl_c3po_tiny", ["token_budget=7", "gradient_accumulation_steps=2"])
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("model: x\nmax_steps: [1,\n", encoding="utf-8")
+    with pytest.raises(RJUAError, match=r"bad.yaml:\d+: invalid YAML"):
+        load_config(SFTConfig, str(bad))
+    cfg = load_config(StagesConfig, "stages_tiny")
+    assert cfg.stage1.reward.advice_weight == 0.0 and cfg.stage2.reward.advice_weight > 0
+
+
+def test_checkpoint_choice_on_constructed_example():
+    rows = [{"step": s, "entropy": e, "val_f1": f} for s, e, f in
+            [(100, 0.8, 0.10), (200, 0.55, 0.20), (300, 0.42, 0.18), (400, 0.25, 0.30)]]
+    chosen = choose_checkpoint(rows, 0.3, 0.5)
+    assert chosen["step"] == 300  # in band, although step 400 has the best validation F1
+    assert [r["in_band"] for r in rows] == [False, False, True, False]
+
+
+def test_c3po_two_steps_exact_budget_on_tiny_moe(tmp_path):
+    from rjua.train.rl import run_rl
+
+    cfg = load_config(RLConfig, "rl_c3po_tiny", [f"output_dir={tmp_path / 'rl'}"])
+    res = run_rl(cfg)
+    assert len(res["steps"]) == 2
+    for s in res["steps"]:
+        assert s["tokens_in_loss"] == cfg.token_budget and s["normaliser"] == cfg.token_budget
+    assert res["rewards"] and all(0.0 <= r <= 1.0 for r in res["rewards"])
+    assert res["aux"]["aux_loss"] and res["aux"]["router_z_loss"]  # MoE load-balance and z-loss
+    assert (tmp_path / "rl" / "final" / "config.json").is_file()
+
+
+def test_c3po_loss_is_selected_sum_over_constant_budget(tmp_path):
+    from rjua.train.rl import build_trainer
+
+    cfg = load_config(RLConfig, "rl_c3po_tiny", [f"output_dir={tmp_path / 'rl'}", "model=tiny-dense", "beta=0",
+                                                 "selection_order=generation", "token_budget=10"])
+    trainer = build_trainer(cfg)
+    model = trainer.model.train()
+    trainer.current_gradient_accumulation_steps = 1  # normally set when train() starts
+    torch.manual_seed(0)
+    b, p, t = 4, 5, 6
+    lengths = [6, 3, 5, 2]
+    cmask = torch.tensor([[1] * n + [0] * (t - n) for n in lengths])
+    adv = torch.tensor([1.0, -2.0, 0.5, 3.0])
+    inputs = {"prompt_ids": torch.randint(3, 50, (b, p)), "prompt_mask": torch.ones(b, p, dtype=torch.long),
+              "completion_ids": torch.randint(3, 50, (b, t)), "completion_mask": cmask, "advantages": adv,
+              "num_items_in_batch": torch.tensor(float(cmask.sum()))}
+    loss = trainer._compute_loss(model, inputs)
+    kept = budget_mask(cmask, 10, "generation").sum(1).float()  # 6 + 3 + 1 + 0
+    assert kept.tolist() == [6.0, 3.0, 1.0, 0.0]
+    expected = -(adv * kept).sum() / 10  # on-policy ratio 1: per-token loss = -A
+    assert float(loss) == pytest.approx(float(expected), abs=1e-5)
+    assert trainer._micro_tokens[-1] == 10
+
+
+def test_sft_three_steps_then_resume(tmp_path):
+    from rjua.train.sft import run_sft
+
+    out = tmp_path / "sft"
+    first = run_sft(load_config(SFTConfig, "sft_tiny", [f"output_dir={out}", "max_steps=2"]))
+    assert first["global_step"] == 2 and first["resumed_from"] is None
+    again = run_sft(load_config(SFTConfig, "sft_tiny", [f"output_dir={out}", "max_steps=3"]))
+    assert again["resumed_from"].endswith("checkpoint-2") and again["global_step"] == 3
+    assert again["checkpoints"] == ["checkpoint-1", "checkpoint-2", "checkpoint-3"]
+    assert math.isfinite(again["train_loss"])
+
+    from rjua.train.entropy import select_checkpoint
+
+    sel = select_checkpoint(load_config(SelectConfig, "select_tiny", [f"checkpoints_dir={out}"]))
+    assert len(sel["rows"]) == 3 and all(r["entropy"] > 0 for r in sel["rows"])
+    assert os.path.realpath(out / "selected") == os.path.realpath(sel["chosen"]["checkpoint"])
+
+
+def test_sft_lora(tmp_path):
+    from rjua.train.sft import run_sft
+
+    res = run_sft(load_config(SFTConfig, "sft_tiny", [f"output_dir={tmp_path / 'lora'}", "max_steps=1", "lora=true"]))
+    assert res["global_step"] == 1 and (tmp_path / "lora" / "final" / "adapter_config.json").is_file()
+
+
+def test_two_stages_hand_over(tmp_path):
+    from rjua.train.stages import run_stages
+
+    cfg = load_config(StagesConfig, "stages_tiny", [f"stage1.output_dir={tmp_path / 's1'}",
+                                                    f"stage2.output_dir={tmp_path / 's2'}"])
+    res = run_stages(cfg)
+    assert res["handover"] == str(tmp_path / "s1" / "final")
+    man = json.loads((tmp_path / "s2" / "final" / "config.json").read_text())
+    assert man["model_type"] == "qwen2"
+    assert res["stage2"]["steps"][0]["tokens_in_loss"] == cfg.stage2.token_budget
+
+
+def test_verl_reward_and_loss():
+    gt = json.dumps({"diseases": ["肾结石"], "advices": ["多饮水", "复查B超"]}, ensure_ascii=False)
+    s = compute_score("rjua", "诊断：肾结石\n建议：多饮水", gt)
+    assert s["score"] == pytest.approx((2 * 1.0 + 2 / 3) / 3) and s["parsed"] == 1.0
+    s1 = compute_score("rjua", "诊断：肾结石\n建议：无", gt, {"reward": {"disease_weight": 1.0, "advice_weight": 0.0}})
+    assert s1["score"] == 1.0
+    lp = torch.zeros(3, 4, requires_grad=True)
+    mask = torch.tensor([[1, 1, 1, 1], [1, 1, 0, 0], [1, 1, 1, 0]])
+    loss, clipfrac, kl, lower = c3po_policy_loss(lp.detach(), lp, torch.tensor([[1.0], [2.0], [-1.0]]), mask,
+                                                 config={"c3po_token_budget": 12, "c3po_micro_batches": 2,
+                                                         "c3po_order": "generation"})
+    assert float(loss) == pytest.approx(-(4 * 1 + 2 * 2) / 6)
+    loss.backward()
+    assert int((lp.grad != 0).sum()) == 6  # exactly Φ_micro tokens carry gradient
+
+
+def test_verl_prepare_parquet(tmp_path):
+    from datasets import Dataset
+
+    from rjua.train.verl.prepare import prepare
+
+    info = prepare(str(tmp_path / "v"), stage=1)
+    ds = Dataset.from_parquet(str(tmp_path / "v" / "train.parquet"))
+    assert len(ds) == info["train"] and ds[0]["data_source"] == "rjua"
+    assert ds[0]["extra_info"]["reward"]["advice_weight"] == 0.0
+    assert json.loads(ds[0]["reward_model"]["ground_truth"])["diseases"]
+
+
+def test_cli_train_rl_tiny(tmp_path):
+    r = run_cli("train", "rl", "--config", "rl_c3po_tiny", f"output_dir={tmp_path / 'cli'}", "max_steps=1")
+    assert r.returncode == 0, r.stderr[-2000:]
+    out = json.loads(r.stdout)
+    assert out["steps"][0]["tokens_in_loss"] == 48
+    r = run_cli("train", "rl", "--config", "rl_c3po_tiny", "mode=ppo")
+    assert r.returncode == 2 and "mode must be c3po or grpo" in r.stderr and "Traceback" not in r.stderr
