@@ -42,20 +42,21 @@ def tiny_tokenizer(extra_text: str = ""):
     return fast
 
 
-def tiny_causal_lm(out: str | Path, moe: bool = False, seed: int = 0, extra_text: str = "") -> Path:
+def tiny_causal_lm(out: str | Path, moe: bool = False, seed: int = 0, extra_text: str = "", hidden_size: int = 32,
+                   layers: int = 2, experts: int = 4) -> Path:
     """Save a tiny random Qwen2 / Qwen2-MoE model and its tokenizer to ``out``; returns the path."""
     import torch
     from transformers import AutoModelForCausalLM, Qwen2Config, Qwen2MoeConfig
 
     out = Path(out)
     tok = tiny_tokenizer(extra_text)
-    common = dict(vocab_size=len(tok), hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
-                  num_key_value_heads=2, intermediate_size=64, max_position_embeddings=4096,
+    common = dict(vocab_size=len(tok), hidden_size=hidden_size, num_hidden_layers=layers, num_attention_heads=4,
+                  num_key_value_heads=2, intermediate_size=2 * hidden_size, max_position_embeddings=4096,
                   bos_token_id=tok.eos_token_id, eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id,
                   tie_word_embeddings=True)
     if moe:
-        cfg = Qwen2MoeConfig(**common, num_experts=4, num_experts_per_tok=2, moe_intermediate_size=32,
-                             shared_expert_intermediate_size=32, output_router_logits=False,
+        cfg = Qwen2MoeConfig(**common, num_experts=experts, num_experts_per_tok=2, moe_intermediate_size=hidden_size,
+                             shared_expert_intermediate_size=hidden_size, output_router_logits=False,
                              router_aux_loss_coef=1e-5, decoder_sparse_step=1)
     else:
         cfg = Qwen2Config(**common)

@@ -15,6 +15,8 @@ What C3PO adds (this module):
   loss-only mask: attention still sees every token;
 * the loss is the sum over the selected tokens divided by the **constant Φ**, not by a
   per-batch token count or by sequence lengths;
+* unselected responses (and columns after the last selected token) are removed before
+  the forward pass, so the update's compute follows Φ rather than the batch's length;
 * for MoE models, the router z-loss (mean squared log-sum-exp of the router logits,
   coefficient 1e-7 as in Ring-lite), captured with forward hooks on the router modules,
   next to TRL's load-balance loss (1e-5).
@@ -70,6 +72,34 @@ def budget_mask(mask: torch.Tensor, budget: int, order: str = "random",
             pos = torch.nonzero(row, as_tuple=False).flatten()[:take]
             out[i, pos] = 1
             left -= take
+    return out
+
+
+_PER_TOKEN = ("completion_ids", "completion_mask", "old_per_token_logps", "ref_per_token_logps",
+              "sampling_per_token_logps", "tool_mask", "importance_sampling_ratio", "advantages")
+
+
+def shrink_to_selection(inputs: dict[str, Any], sel: torch.Tensor) -> dict[str, Any]:
+    """Drop responses with no selected token and columns after the last selected one.
+
+    The loss is unchanged (those tokens are masked out anyway) but the forward/backward
+    cost now follows Φ instead of the batch's total length — C3PO's point.
+
+    >>> sel = torch.tensor([[1, 1, 0], [0, 0, 0]])
+    >>> out = shrink_to_selection({"completion_mask": torch.ones(2, 3), "prompt_ids": torch.zeros(2, 4)}, sel)
+    >>> tuple(out["completion_mask"].shape), tuple(out["prompt_ids"].shape)
+    ((1, 2), (1, 4))
+    """
+    rows = sel.sum(1) > 0
+    cols = int(torch.nonzero(sel.any(0)).max()) + 1 if bool(sel.any()) else 1
+    b, t = sel.shape
+    out = {}
+    for k, v in inputs.items():
+        if torch.is_tensor(v) and v.dim() >= 1 and v.size(0) == b:
+            v = v[rows]
+            if k in _PER_TOKEN and v.dim() == 2 and v.size(1) == t:
+                v = v[:, :cols]
+        out[k] = v
     return out
 
 
@@ -140,6 +170,7 @@ def make_trainer_class():
                 sel = budget_mask(mask, self.micro_budget, self.selection_order, self._gen)
                 inputs = dict(inputs)
                 inputs["tool_mask"] = sel  # TRL multiplies the loss mask by it; attention is unchanged
+                inputs = shrink_to_selection(inputs, sel)
                 # TRL's token-sum loss divides by num_items/processes * accumulation / steps_per_generation: make that Φ
                 n_items = self.token_budget * self.accelerator.num_processes * self.args.steps_per_generation \
                     / self.args.gradient_accumulation_steps
