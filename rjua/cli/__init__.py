@@ -39,6 +39,7 @@ from .retrieval import index_app, retrieve, retrieval_eval  # noqa: E402
 from .answering import answer_cmd, predict_cmd, eval_cmd  # noqa: E402
 from .demo import demo_cmd  # noqa: E402
 from .train import train_app  # noqa: E402
+from .synth import synth_cmd  # noqa: E402
 
 app.add_typer(data_app, name="data")
 app.command("score")(score)
@@ -50,6 +51,7 @@ app.command("predict")(predict_cmd)
 app.command("eval")(eval_cmd)
 app.command("demo")(demo_cmd)
 app.add_typer(train_app, name="train")
+app.command("synth")(synth_cmd)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,235 @@
+"""SHARP-style synthesis of verifiable urology cases (arXiv 2505.14147), three phases.
+
+1. **Alignment** (:mod:`.taxonomy`): seeds = (sub-specialty, target diagnosis in the label
+   vocabulary, grounding passages, a same-specialty distractor) + explicit constraints.
+2. **Instantiation**: a generator backend writes the case as JSON (question, answer,
+   disease, advice, passage_ids).
+3. **Inference / verification**: cheap checks, then contamination and duplicate filters,
+   then a strong solver (must recover the diagnosis: solvable) and a weak baseline
+   (the ``case`` backend; must not recover it: not trivial). Every rejected case keeps
+   the reason it failed.
+
+Kept cases are RJUA-format JSON Lines (``rjua.load_split`` reads them; the RL recipe
+trains on them); rejected ones go to ``<out>.rejected.jsonl``; ``<out>.report.json``
+counts reasons and disease coverage. Runs resume like ``rjua predict``.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..backends import GenRequest
+from ..data import Record, load_all
+from ..errors import RJUAError
+from ..items import normalize_item, split_items
+from ..metrics import items_match
+from .filters import THRESHOLD, NgramIndex
+from .taxonomy import Seed, build_taxonomy, make_seeds
+
+REASONS = ("unparseable", "format", "ungrounded", "not_in_vocabulary", "wrong_diagnosis", "ambiguous",
+           "inconsistent", "diagnosis_in_question", "contaminated", "duplicate", "unsolvable", "trivial")
+
+SYSTEM = "你是泌尿外科专家和医学教育者，负责编写用于训练和考核的临床病例题。只输出 JSON。"
+
+
+def generator_messages(seed: Seed) -> list[dict[str, str]]:
+    ctx = "\n".join(f"[{pid}] {text}" for pid, text in zip(seed.passage_ids, seed.passages))
+    rules = "\n".join(f"{i}. {c}" for i, c in enumerate(seed.constraints, 1))
+    user = (f"请依据下列指南段落编写一个全新的泌尿外科患者咨询病例（{seed.specialty}方向）。\n"
+            f"目标诊断：{seed.disease}\n干扰诊断：{seed.distractor}\n要求：\n{rules}\n\n【指南段落】\n{ctx}\n\n"
+            "只输出一个 JSON 对象，键为：question（患者口吻的提问，含年龄、性别、症状和检查结果）、"
+            "answer（医生的回复）、disease（诊断，多个用“、”分隔，第一个为最主要诊断）、"
+            "advice（建议，多个用“、”分隔）、passage_ids（引用的段落编号列表）。")
+    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
+
+
+def parse_case(text: str) -> dict | None:
+    """The first JSON object in a generation (code fences allowed)."""
+    dec = json.JSONDecoder()
+    for m in re.finditer(r"\{", text or ""):
+        try:
+            obj, _ = dec.raw_decode(text, m.start())
+        except json.JSONDecodeError:
+            continue
+        if isinstance(obj, dict):
+            return obj
+    return None
+
+
+@dataclass
+class Verdict:
+    seed_id: str
+    kept: bool
+    reason: str | None
+    detail: str
+    case: dict | None
+
+
+def _as_text(v: Any) -> str:
+    if isinstance(v, list):
+        return "、".join(str(x) for x in v)
+    return v if isinstance(v, str) else ""
+
+
+class Synthesizer:
+    """Runs the phases with given backends (any rjua backend object)."""
+
+    def __init__(self, generator, solver, weak=None, data_dir=None, eval_splits: Sequence[str] | None = None,
+                 pool: Sequence[str] | None = None, threshold: float = THRESHOLD):
+        splits = load_all(data_dir)
+        pool = list(pool or splits)
+        eval_splits = list(eval_splits if eval_splits is not None else splits)
+        missing = [s for s in [*pool, *eval_splits] if s not in splits]
+        if missing:
+            raise RJUAError(f"split(s) not found: {', '.join(missing)} (found: {', '.join(splits)})")
+        self.generator, self.solver, self.weak = generator, solver, weak
+        self.taxonomy = build_taxonomy({s: splits[s] for s in pool})
+        self.vocab = {normalize_item(d) for d in self.taxonomy.diseases}
+        self.eval_index = NgramIndex(r.question for s in eval_splits for r in splits[s])
+        self.kept_index = NgramIndex()
+        self.threshold, self.data_dir = threshold, data_dir
+
+    # ---------------------------------------------------------------- checks
+    def _static(self, seed: Seed, case: dict | None) -> tuple[str | None, str]:
+        if case is None:
+            return "unparseable", "no JSON object in the generation"
+        for k in ("question", "answer", "disease", "advice"):
+            if not _as_text(case.get(k)).strip():
+                return "format", f"missing or empty {k}"
+        pids = case.get("passage_ids")
+        pids = [pids] if isinstance(pids, str) else pids
+        if not isinstance(pids, list) or not pids or not set(map(str, pids)) <= set(seed.passage_ids):
+            return "ungrounded", f"passage_ids {pids!r} not within the seed's {seed.passage_ids}"
+        dis = split_items(_as_text(case["disease"]))
+        main = dis[0]
+        if main not in self.vocab:
+            return "not_in_vocabulary", f"main diagnosis {main!r} is not a known label"
+        if main != normalize_item(seed.disease):
+            return "wrong_diagnosis", f"main diagnosis {main!r} is not the target {seed.disease!r}"
+        if seed.distractor and normalize_item(seed.distractor) in dis:
+            return "ambiguous", f"distractor {seed.distractor!r} is also listed as a diagnosis"
+        if main not in normalize_item(_as_text(case["answer"])):
+            return "inconsistent", "the answer does not state the diagnosis"
+        if main in normalize_item(_as_text(case["question"])):
+            return "diagnosis_in_question", "the question gives the diagnosis away"
+        return None, ""
+
+    def _record(self, seed: Seed, case: dict) -> Record:
+        return Record.from_dict({
+            "id": f"synth-{seed.seed_id}", "question": _as_text(case["question"]).strip(),
+            "context": "\n".join("Context：" + seed.passages[seed.passage_ids.index(str(p))]
+                                 for p in case["passage_ids"] if str(p) in seed.passage_ids),
+            "answer": _as_text(case["answer"]).strip(), "disease": _as_text(case["disease"]).strip(),
+            "advice": _as_text(case["advice"]).strip()})
+
+    def _solves(self, pipe, rec: Record) -> tuple[bool, list[str]]:
+        pred = pipe.answer(rec.question, rec)
+        main = rec.diseases[0]
+        return any(items_match(d, main, "fuzzy") for d in pred.diseases), pred.diseases
+
+    # ------------------------------------------------------------------ run
+    def verify(self, seed: Seed, text: str) -> Verdict:
+        case = parse_case(text)
+        reason, detail = self._static(seed, case)
+        if reason:
+            return Verdict(seed.seed_id, False, reason, detail, case)
+        q = _as_text(case["question"])
+        share, i = self.eval_index.max_containment(q)
+        if share >= self.threshold:
+            return Verdict(seed.seed_id, False, "contaminated",
+                           f"{share:.2f} of its 5-grams are in evaluation question #{i}", case)
+        share, i = self.kept_index.max_containment(q)
+        if share >= self.threshold:
+            return Verdict(seed.seed_id, False, "duplicate", f"{share:.2f} overlap with kept case #{i}", case)
+        rec = self._record(seed, case)
+        ok, strong = self._solves(self.solver, rec)
+        case["_solver_diseases"] = strong
+        if not ok:
+            return Verdict(seed.seed_id, False, "unsolvable", f"strong solver said {strong}", case)
+        if self.weak is not None:
+            trivial, weak = self._solves(self.weak, rec)
+            case["_weak_diseases"] = weak
+            if trivial:
+                return Verdict(seed.seed_id, False, "trivial", f"the weak baseline also found it ({weak})", case)
+        self.kept_index.add(q)
+        return Verdict(seed.seed_id, True, None, "", case)
+
+    def generate(self, seeds: Sequence[Seed]) -> list[str]:
+        reqs = [GenRequest(s.disease, generator_messages(s)) for s in seeds]
+        return [r.text if not r.error else "" for r in self.generator.generate(reqs)]
+
+
+def _pipe(backend, context: str, data_dir):
+    from ..pipeline import Pipeline
+    from ..retrieval.build import build_retriever
+
+    retriever = None
+    if backend.name == "case":
+        retriever, _ = build_retriever(data_dir)
+        backend.fit(retriever)
+    return Pipeline(backend, retriever, context=context if retriever or context != "retrieved" else "gold")
+
+
+def run_synth(out: str | os.PathLike, generator, solver, weak=None, n: int = 10, data_dir=None,
+              eval_splits: Sequence[str] | None = None, pool: Sequence[str] | None = None, seed: int = 0,
+              batch_size: int = 4, config: dict | None = None, overwrite: bool = False) -> dict:
+    """Generate and verify ``n`` seeds into ``out``; resumable; returns the report."""
+    from ..runs import check_manifest, read_done
+
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    rej = Path(str(out) + ".rejected.jsonl")
+    cfg = {"n": n, "seed": seed, "eval_splits": eval_splits, "pool": pool, **(config or {})}
+    if overwrite:
+        rej.unlink(missing_ok=True)
+    check_manifest(out, cfg, overwrite)
+    done_kept = read_done(out)
+    done_rej = read_done(rej)
+    syn = Synthesizer(generator, _pipe(solver, "gold", data_dir),
+                      _pipe(weak, "retrieved", data_dir) if weak is not None else None,
+                      data_dir, eval_splits, pool)
+    for row in done_kept.values():
+        syn.kept_index.add(row["question"])
+    seeds = make_seeds(syn.taxonomy, n, seed)
+    done = {k.removeprefix("synth-") for k in done_kept} | set(done_rej)
+    todo = [s for s in seeds if s.seed_id not in done]
+    with open(out, "a", encoding="utf-8") as fk, open(rej, "a", encoding="utf-8") as fr:
+        for b in range(0, len(todo), batch_size):
+            batch = todo[b:b + batch_size]
+            for s, text in zip(batch, syn.generate(batch)):
+                v = syn.verify(s, text)
+                meta = {"seed": asdict(s) | {"passages": None}, "generator": getattr(generator, "model", ""),
+                        "solver_diseases": (v.case or {}).get("_solver_diseases"),
+                        "weak_diseases": (v.case or {}).get("_weak_diseases")}
+                if v.kept:
+                    row = syn._record(s, v.case).to_dict() | {"synth": meta}
+                    fk.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    fk.flush()
+                    done_kept[row["id"]] = row
+                else:
+                    row = {"id": s.seed_id, "reason": v.reason, "detail": v.detail, "raw": text[:4000], "synth": meta}
+                    fr.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    fr.flush()
+                    done_rej[s.seed_id] = row
+    report = make_report(seeds, done_kept, done_rej)
+    Path(str(out) + ".report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    return report
+
+
+def make_report(seeds: Sequence[Seed], kept: dict, rejected: dict) -> dict:
+    by_seed = {s.seed_id: s for s in seeds}
+    kept_seeds = [by_seed[k.removeprefix("synth-")] for k in kept if k.removeprefix("synth-") in by_seed]
+    reasons = Counter(r["reason"] for r in rejected.values())
+    total = len(kept) + len(rejected)
+    return {"seeds": len(seeds), "processed": total, "kept": len(kept),
+            "acceptance_rate": round(len(kept) / total, 4) if total else 0.0,
+            "rejected": {r: reasons.get(r, 0) for r in REASONS if reasons.get(r)},
+            "diseases_targeted": len({s.disease for s in seeds}),
+            "diseases_kept": len({s.disease for s in kept_seeds}),
+            "kept_per_specialty": dict(Counter(s.specialty for s in kept_seeds))}

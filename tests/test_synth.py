@@ -1,0 +1,131 @@
+import json
+
+import pytest
+
+from rjua.backends.case import CaseBackend
+from rjua.backends.scripted import ScriptedBackend
+from rjua.data import load_split, read_records
+from rjua.synth import Synthesizer, build_taxonomy, make_seeds, run_synth
+from rjua.synth.filters import NgramIndex
+from rjua.synth.pipeline import parse_case
+from rjua.data import load_all
+
+
+def seed_fields(req):
+    """Target diagnosis, distractor and passage ids from a generator prompt."""
+    u = req.messages[1]["content"]
+    target = u.split("目标诊断：")[1].split("\n")[0]
+    distractor = u.split("干扰诊断：")[1].split("\n")[0]
+    pids = [line[1:line.index("]")] for line in u.split("【指南段落】\n")[1].splitlines() if line.startswith("[")]
+    return target, distractor, pids
+
+
+def good_case(target, pids, k):
+    return {"question": f"医生您好，我是{40 + k}岁患者，第{k}次就诊，最近出现相关不适，检查结果异常，编号{k}{k}{k}，请问怎么办？",
+            "answer": f"您好，考虑{target}，建议进一步检查并规范治疗。", "disease": target, "advice": "复查B超、规范治疗",
+            "passage_ids": pids[:1]}
+
+
+def test_parse_case_accepts_fences_and_rejects_prose():
+    assert parse_case('好的```json\n{"question": "q"}\n```') == {"question": "q"}
+    assert parse_case("没有 JSON") is None
+
+
+def test_taxonomy_and_seeds_cover_specialties():
+    tax = build_taxonomy(load_all())
+    seeds = make_seeds(tax, 12, seed=1)
+    assert len(seeds) == 12 and len({s.specialty for s in seeds}) == min(12, len(tax.specialties))
+    for s in seeds:
+        assert s.passage_ids and s.disease in tax.diseases and s.distractor != s.disease
+        assert len(s.constraints) == 5
+
+
+def test_every_phase_and_every_rejection_reason(tmp_path):
+    evalq = load_split("test")[0].question
+    plan = ["good", "unparseable", "format", "ungrounded", "not_in_vocabulary", "wrong_diagnosis", "ambiguous",
+            "inconsistent", "diagnosis_in_question", "contaminated", "duplicate", "unsolvable", "trivial"]
+    counter = {"i": 0}
+
+    def generate(req):
+        target, distractor, pids = seed_fields(req)
+        kind = plan[counter["i"] % len(plan)]
+        k = counter["i"]
+        counter["i"] += 1
+        c = good_case(target, pids, k)
+        if kind == "unparseable":
+            return "抱歉，我无法完成。"
+        if kind == "format":
+            c["advice"] = ""
+        elif kind == "ungrounded":
+            c["passage_ids"] = ["p000000000000"]
+        elif kind == "not_in_vocabulary":
+            c["disease"] = "火星综合征"
+        elif kind == "wrong_diagnosis":
+            c["disease"] = distractor + "、" + target
+        elif kind == "ambiguous":
+            c["disease"] = target + "、" + distractor
+        elif kind == "inconsistent":
+            c["answer"] = "您好，建议多喝水。"
+        elif kind == "diagnosis_in_question":
+            c["question"] = f"我被诊断为{target}，第{k}次来问，怎么办？"
+        elif kind == "contaminated":
+            c["question"] = evalq[:-2] + "呢？"  # planted near-copy of an evaluation question
+        elif kind == "duplicate":
+            c["question"] = good_case(target, pids, 0)["question"]
+        elif kind == "unsolvable":
+            c["answer"] = c["answer"].replace("考虑", "考虑（难）")
+            c["question"] += "【unsolvable】"
+        elif kind == "trivial":
+            c["question"] += "【trivial】"
+        return json.dumps(c, ensure_ascii=False)
+
+    def strong(req):
+        q = req.question
+        target = req.messages[1]["content"]
+        return "诊断：不知道\n建议：无" if "【unsolvable】" in q else f"诊断：{TARGETS.get(q, '')}\n建议：复查"
+
+    def weak(req):
+        q = req.question
+        return f"诊断：{TARGETS.get(q, '')}\n建议：复查" if "【trivial】" in q else "诊断：不知道\n建议：无"
+
+    TARGETS = {}
+
+    class Recording(ScriptedBackend):
+        def generate(self, requests):
+            out = super().generate(requests)
+            for r, o in zip(requests, out):
+                c = parse_case(o.text)
+                if c and isinstance(c.get("question"), str):
+                    TARGETS[c["question"].strip()] = str(c.get("disease", "")).split("、")[0]
+            return out
+
+    out = tmp_path / "RJUA_synth.json"
+    report = run_synth(out, Recording(generate), ScriptedBackend(strong), ScriptedBackend(weak), n=len(plan),
+                       batch_size=3)
+    assert report["kept"] == 1 and report["processed"] == len(plan)
+    assert report["rejected"] == {r: 1 for r in plan[1:]}
+    rej = [json.loads(line) for line in open(str(out) + ".rejected.jsonl", encoding="utf-8")]
+    assert {r["reason"] for r in rej} == set(plan[1:]) and all(r["detail"] for r in rej)
+    kept = read_records(out)  # RJUA format, loadable
+    assert len(kept) == 1 and kept[0].passages and kept[0].diseases
+    assert json.loads(out.read_text(encoding="utf-8").splitlines()[0])["synth"]["solver_diseases"]
+    # resumable: a second run does no new work
+    again = run_synth(out, Recording(lambda r: pytest.fail("regenerated")), ScriptedBackend(strong),
+                      ScriptedBackend(weak), n=len(plan), batch_size=3)
+    assert again["processed"] == len(plan)
+
+
+def test_contamination_index_flags_planted_copy():
+    evals = [r.question for r in load_split("test")]
+    idx = NgramIndex(evals)
+    planted = evals[3].replace("。", "！")[:-1] + "？"
+    share, i = idx.max_containment(planted)
+    assert share >= 0.5 and i == 3
+    assert idx.max_containment("我是一名新病人，今天第一次来看病，主要是咳嗽发热三天。")[0] < 0.5
+
+
+def test_synth_cli_errors():
+    from conftest import run_cli
+
+    r = run_cli("synth", "--out", "/tmp/x.json", "--generator", "magic", "--solver", "case")
+    assert r.returncode == 2 and "unknown backend" in r.stderr
