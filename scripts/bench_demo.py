@@ -1,5 +1,6 @@
 """Load test of the web demo: 20 concurrent gradio_client clients on loopback, 100 queries.
 
+The server is a separate ``rjua demo`` process (as in real use); the clients run here.
 Reports p50 / p95 end-to-end latency and errors, against the direct library call
 (``DemoService.answer``) measured in the same run. Target: no errors, p95 <= 2 s
 with the case backend.
@@ -8,6 +9,7 @@ Run: python scripts/bench_demo.py [--clients 20] [--queries 100] [--data-dir DIR
 """
 import argparse
 import socket
+import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -16,7 +18,6 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "apps"))
 
 
 def main():
@@ -26,7 +27,6 @@ def main():
     ap.add_argument("--data-dir", default=None)
     args = ap.parse_args()
 
-    from demo import build_demo
     from gradio_client import Client
 
     from rjua.service import DemoService
@@ -41,9 +41,21 @@ def main():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    app = build_demo(svc)
-    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    # the server runs in its own process, as `rjua demo` does; clients run here
+    cmd = [sys.executable, "-m", "rjua.cli", "demo", "--port", str(port)]
+    if args.data_dir:
+        cmd += ["--data-dir", args.data_dir]
+    server = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 120
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            if time.time() > deadline or server.poll() is not None:
+                sys.exit("demo server did not start")
+            time.sleep(0.5)
     clients = [Client(url, verbose=False) for _ in range(args.clients)]
 
     def one(i):
@@ -60,7 +72,8 @@ def main():
     with ThreadPoolExecutor(args.clients) as pool:
         res = list(pool.map(one, range(args.queries)))
     wall = time.perf_counter() - t0
-    app.close()
+    server.terminate()
+    server.wait(timeout=30)
     lat = np.array([r[0] for r in res]) * 1e3
     errors = sum(not r[1] for r in res)
     d50 = np.percentile(np.array(t_direct) * 1e3, 50)
