@@ -14,19 +14,22 @@ reaches the prompt.
 from __future__ import annotations
 
 import os
+import re
 import time
-from dataclasses import asdict, dataclass, field
+from collections import Counter
+from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Sequence
 
 from .backends import GenRequest, get_backend
 from .data import Record
 from .errors import RJUAError
-from .extract import Vocabulary, extract, sections
+from .extract import Vocabulary, extract
 from .kb import passage_id
 from .prompts import DEFAULT_CONTEXT_TOKENS, NOT_MEDICAL_ADVICE, build_messages
-from .retrieval.hybrid import COMPONENTS, HybridRetriever, PassageHit, check_query
+from .retrieval.hybrid import HybridRetriever, PassageHit, check_query
 
 CONTEXT_MODES = ("retrieved", "gold", "none")
+_REPLY = re.compile(r"(?:^|\n)\s*[*#【\[]*\s*回答\s*[】\]*]*\s*[:：]\s*")
 
 
 @dataclass
@@ -67,7 +70,7 @@ class Pipeline:
             raise RJUAError("this configuration needs a retriever (knowledge base and case base)")
         self.backend, self.retriever, self.context = backend, retriever, context
         self.k, self.n_cases, self.context_tokens, self.split = k, n_cases, context_tokens, split
-        self._labels = Counter_labels(retriever) if retriever is not None else None
+        self._labels = LabelPool(retriever) if retriever is not None else None
 
     def _evidence(self, question: str, record: Record | None, exclude: frozenset[str]):
         passages, cases = [], []
@@ -122,12 +125,10 @@ class Pipeline:
         return self.answer_many([(question, record)], exclude=exclude)[0]
 
 
-class Counter_labels:
+class LabelPool:
     """Label vocabulary of the case base, minus the labels of excluded records."""
 
     def __init__(self, retriever: HybridRetriever):
-        from collections import Counter
-
         self.by_key = {c.key: c for c in retriever.cases.cases}
         self.d = Counter(x for c in retriever.cases.cases for x in c.diseases)
         self.a = Counter(x for c in retriever.cases.cases for x in c.advices)
@@ -146,9 +147,7 @@ class Counter_labels:
 
 def sections_reply(text: str) -> str:
     """The doctor-style reply of a generation: its ``回答：`` section when present, else the whole text."""
-    import re
-
-    m = re.search(r"(?:^|\n)\s*[*#【\[]*\s*回答\s*[】\]*]*\s*[:：]\s*", text or "")
+    m = _REPLY.search(text or "")
     return text[m.end():].strip() if m else (text or "").strip()
 
 
@@ -165,10 +164,8 @@ def build_pipeline(split: str | None = None, data_dir: str | os.PathLike | None 
     from .kb import choose_pool
     from .retrieval.build import build_retriever
 
-    if index is not None:
+    if index is not None:  # a split in the index's pool is answered leave-one-out (exclusion by split:id)
         retriever = HybridRetriever.load(index, embedder=embedder)
-        if split is not None and split in retriever.cases.splits:
-            pass  # leave-one-out via exclusion of split:id
     else:
         available = sorted(find_split_files(data_dir))
         chosen, _ = choose_pool(available, split, pool) if split else (list(pool or available), False)

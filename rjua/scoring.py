@@ -15,7 +15,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .data import Record, iter_json, load_split
+from .data import Record, iter_json, load_split  # noqa: F401  (load_split: used by the doctest)
 from .errors import Problem, RJUAError, RJUAFormatError
 from .extract import Extraction, Vocabulary, extract
 from .metrics import (MATCH_MODES, PRF, RougeL, bootstrap_stat, combined_f1, f1_from_counts, prf,

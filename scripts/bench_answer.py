@@ -20,10 +20,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
-
 from rjua.data import load_split
-from rjua.metrics import prf, rouge_l
 from rjua.retrieval.bm25 import tokenize
 from rjua.scoring import PredRow, load_predictions, score_predictions
 

@@ -6,7 +6,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from rjua.backends import GenRequest, get_backend
-from rjua.backends.case import CaseBackend, choose_expected_f1, fit_logistic, fix_side, side_of
+from rjua.backends.case import CaseBackend, choose_expected_f1, fix_side, side_of
 from rjua.backends.openai import OpenAIBackend
 from rjua.errors import RJUAError
 from rjua.prompts import build_messages

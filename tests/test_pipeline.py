@@ -1,10 +1,8 @@
-import json
-
 import pytest
 
 from rjua.data import load_split
 from rjua.errors import RJUAError
-from rjua.pipeline import Pipeline, build_pipeline, sections_reply
+from rjua.pipeline import build_pipeline, sections_reply
 from rjua.prompts import NOT_MEDICAL_ADVICE, approx_tokens, build_messages, pack_context
 from rjua.scoring import PredRow, score_predictions
 

@@ -149,3 +149,38 @@ def test_real_valid_lexical_hybrid_meets_targets(real_dir):
     assert info["n_passages"] == 309
     m = evaluate(r, load_split("valid", real_dir), "valid", modes=["bm25+cases"])["bm25+cases"]
     assert m["hit@5"] >= 0.80 and m["recall@20"] >= 0.55 and m["mrr@10"] >= 0.60
+
+
+def test_reranker_reorders_the_head_and_persists(tmp_path):
+    from rjua.retrieval.hybrid import HybridConfig
+
+    plain, info = build_retriever(pool=["valid"])
+    rer, _ = build_retriever(pool=["valid"], config=HybridConfig(reranker="overlap", rerank_depth=10))
+    q = load_split("test")[0].question
+    a, b = plain.search(q, k=10), rer.search(q, k=10)
+    assert {h.id for h in a.passages} == {h.id for h in b.passages}  # same head, new order
+    assert all("rerank" in h.components for h in b.passages)
+    from rjua.retrieval.rerank import OverlapReranker
+    sc = OverlapReranker().scores(q, [h.text for h in b.passages])
+    assert list(sc) == sorted(sc, reverse=True)
+    rer.save(tmp_path / "idx", info)
+    assert HybridRetriever.load(tmp_path / "idx").reranker.name == "overlap"
+
+
+def test_cross_encoder_reranker_with_tiny_random_model(tmp_path):
+    from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
+
+    from rjua.retrieval.rerank import CrossEncoderReranker
+
+    chars = sorted(set("".join(r.question for r in load_split("valid"))))
+    (tmp_path / "vocab.txt").write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *chars]),
+                                        encoding="utf-8")
+    tok = BertTokenizerFast(str(tmp_path / "vocab.txt"))
+    model = BertForSequenceClassification(BertConfig(vocab_size=len(tok), hidden_size=32, num_hidden_layers=1,
+                                                     num_attention_heads=2, intermediate_size=64, num_labels=1))
+    model.save_pretrained(tmp_path / "ce")
+    tok.save_pretrained(tmp_path / "ce")
+    s = CrossEncoderReranker(str(tmp_path / "ce")).scores("尿频", ["膀胱炎", "肾结石", "前列腺增生"])
+    assert s.shape == (3,) and np.isfinite(s).all()
+    with pytest.raises(RJUAError, match="cannot load reranker"):
+        CrossEncoderReranker(str(tmp_path / "nothing")).scores("q", ["p"])

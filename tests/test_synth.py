@@ -2,10 +2,9 @@ import json
 
 import pytest
 
-from rjua.backends.case import CaseBackend
 from rjua.backends.scripted import ScriptedBackend
 from rjua.data import load_split, read_records
-from rjua.synth import Synthesizer, build_taxonomy, make_seeds, run_synth
+from rjua.synth import build_taxonomy, make_seeds, run_synth
 from rjua.synth.filters import NgramIndex
 from rjua.synth.pipeline import parse_case
 from rjua.data import load_all
@@ -81,7 +80,6 @@ def test_every_phase_and_every_rejection_reason(tmp_path):
 
     def strong(req):
         q = req.question
-        target = req.messages[1]["content"]
         return "诊断：不知道\n建议：无" if "【unsolvable】" in q else f"诊断：{TARGETS.get(q, '')}\n建议：复查"
 
     def weak(req):

@@ -5,11 +5,8 @@ are one line on stderr with a non-zero exit; ``RJUA_DEBUG=1`` shows tracebacks.
 """
 from __future__ import annotations
 
-import json
 import os
 import sys
-from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -18,7 +15,6 @@ from ..errors import RJUAError, RJUAFormatError
 
 app = typer.Typer(help="RJUA-QA toolkit: data, scoring, retrieval, answering, training, demo.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
-
 
 
 def _version(value: bool):

@@ -1,13 +1,11 @@
 """``rjua answer``, ``rjua predict``, ``rjua eval``."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
-from ..errors import RJUAError
 from ._common import DataDir, echo_json
 
 BackendOpt = typer.Option("case", "--backend", "-b", help="case | hf | vllm | openai.")

@@ -22,12 +22,14 @@ def index_build(out: Path = typer.Option(..., "--out", "-o", help="Index directo
                 embedder: str = Embedder,
                 guidelines: Optional[List[Path]] = typer.Option(None, "--guidelines", help="Extra guideline text files (one passage per paragraph)."),
                 tokenizer: str = typer.Option("char2", "--tokenizer", help="BM25 tokenizer: char2 | char1 | char12 | jieba."),
-                index_kind: str = typer.Option("auto", "--index-kind", help="faiss index: auto | flat | ivf | hnsw.")):
+                index_kind: str = typer.Option("auto", "--index-kind", help="faiss index: auto | flat | ivf | hnsw."),
+                reranker: Optional[str] = typer.Option(None, "--reranker", help="Optional re-ranking model (CrossEncoder id or path).")):
     """Write passages, case base, faiss index and a manifest (embedder, hashes) to --out."""
     from ..retrieval.build import build_retriever
     from ..retrieval.hybrid import HybridConfig
 
-    r, info = build_retriever(data_dir, pool, embedder, HybridConfig(tokenizer=tokenizer, index_kind=index_kind),
+    r, info = build_retriever(data_dir, pool, embedder,
+                              HybridConfig(tokenizer=tokenizer, index_kind=index_kind, reranker=reranker),
                               guidelines or [])
     r.save(out, info)
     emb = r.encoder.name if r.encoder is not None else "none"

@@ -1,5 +1,8 @@
 """Hybrid retrieval: reciprocal-rank fusion of BM25, dense search and case expansion.
 
+An optional re-ranking stage (``HybridConfig.reranker``) lets a second model reorder the
+first ``rerank_depth`` fused passages (:mod:`rjua.retrieval.rerank`).
+
 Case expansion: the most similar labelled cases (by fused BM25 + dense similarity
 of their questions) vote for the passages they cite, weighted by
 ``(similarity / best similarity) ** case_power``. Excluded cases (the record being
@@ -43,6 +46,8 @@ class HybridConfig:
     case_power: float = 2.0    # vote weight = (sim / best sim) ** case_power
     case_weight: float = 2.0   # weight of the case-expansion list in the fusion
     index_kind: str = "auto"   # faiss index: auto | flat | ivf | hnsw
+    reranker: str | None = None  # optional second-stage model (CrossEncoder id/path, or "overlap"); None = off
+    rerank_depth: int = 20     # fused candidates the reranker reorders
 
 
 @dataclass
@@ -110,6 +115,9 @@ class HybridRetriever:
                  case_vectors: np.ndarray | None = None, indexes: tuple | None = None):
         self.kb, self.cases, self.encoder = kb, cases, encoder
         self.config = config or HybridConfig()
+        from .rerank import load_reranker
+
+        self.reranker = load_reranker(self.config.reranker)
         self.bm25 = BM25(self.config.tokenizer).fit(kb.texts)
         self.case_bm25 = BM25(self.config.tokenizer).fit([c.question for c in cases.cases])
         self.passage_index = self.case_index = None
@@ -189,7 +197,15 @@ class HybridRetriever:
             lists.append(_top(votes, cfg.depth)); weights.append(cfg.case_weight); names.append("cases")
         fused = rrf(lists, weights, cfg.rrf_k)
         ranks = [{i: r for r, i in enumerate(lst, 1)} for lst in lists]
-        order = sorted(fused.items(), key=lambda x: (-x[1], x[0]))[:k]
+        order = sorted(fused.items(), key=lambda x: (-x[1], x[0]))
+        if self.reranker is not None and order:
+            head = order[:cfg.rerank_depth]
+            sc = self.reranker.scores(query, [self.kb.passages[i].text for i, _ in head])
+            rer = sorted(range(len(head)), key=lambda j: (-sc[j], j))
+            ranks.append({head[j][0]: r for r, j in enumerate(rer, 1)})
+            names.append("rerank")
+            order = [(head[j][0], float(sc[j])) for j in rer] + order[cfg.rerank_depth:]
+        order = order[:k]
         hits = [PassageHit(self.kb.passages[i].id, self.kb.passages[i].text, round(s, 6),
                            {n: rk[i] for n, rk in zip(names, ranks) if i in rk}) for i, s in order]
         case_hits = [CaseHit(c.key, c.id, c.question, c.diseases, c.advices, c.passage_ids, round(s, 6), c.answer,

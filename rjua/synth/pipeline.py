@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import time
 from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
