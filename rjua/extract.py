@@ -65,6 +65,13 @@ class Vocabulary:
         return cls(norm(diseases), norm(advices))
 
     @classmethod
+    def from_other_splits(cls, split: str, data_dir=None) -> "Vocabulary":
+        """Labels of every split in the directory except ``split`` (never the gold being scored)."""
+        from .data import load_all
+
+        return cls.from_records([r for s, recs in load_all(data_dir).items() if s != split for r in recs])
+
+    @classmethod
     def from_records(cls, records) -> "Vocabulary":
         """All labels of a labelled pool of :class:`rjua.data.Record`."""
         return cls.from_items([d for r in records for d in r.diseases], [a for r in records for a in r.advices])

@@ -80,3 +80,15 @@ def test_gold_as_prediction_real_valid(real_dir):
     gold = load_split("valid", real_dir)
     s = score_predictions(gold, gold_as_predictions(gold), n_resamples=100).summary
     assert s["n"] == 211 and s["f1"] == s["rouge_l"] == s["micro"]["f1"] == 1.0
+
+
+def test_vocab_fallback_uses_other_splits_only(tmp_path):
+    from conftest import run_cli
+
+    preds = tmp_path / "p.jsonl"
+    preds.write_text("\n".join(json.dumps({"id": r.id, "answer": "您好，考虑" + "、".join(r.diseases)}, ensure_ascii=False)
+                               for r in GOLD) + "\n", encoding="utf-8")
+    plain = json.loads(run_cli("score", preds, "--split", "test", "--json", "--resamples", "20").stdout)
+    vocab = json.loads(run_cli("score", preds, "--split", "test", "--json", "--resamples", "20", "--vocab").stdout)
+    assert plain["disease_f1"] == 0.0 and vocab["extraction_rules"]["disease"].get("vocabulary", 0) > 0
+    assert 0 < vocab["disease_f1"] < 1  # test-only labels are unknown to the valid vocabulary

@@ -27,7 +27,7 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
           resamples: int = typer.Option(1000, "--resamples", help="Bootstrap resamples for the 95% CIs."),
           seed: int = typer.Option(0, "--seed")):
     """Score predictions with the official RJUA-QA metrics (disease/advice F1, combined F1, ROUGE-L)."""
-    from ..data import load_all, load_split
+    from ..data import load_split
     from ..extract import Vocabulary
     from ..scoring import gold_as_predictions, load_predictions, score_predictions
 
@@ -40,10 +40,7 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
         raise RJUAError("give a PREDICTIONS file (or --gold-as-prediction)")
     else:
         preds = load_predictions(predictions)
-    vocabulary = None
-    if vocab:  # labels of the other splits only: never the gold being scored
-        pool = [r for s, recs in load_all(data_dir).items() if s != split for r in recs]
-        vocabulary = Vocabulary.from_records(pool)
+    vocabulary = Vocabulary.from_other_splits(split, data_dir) if vocab else None
     res = score_predictions(gold, preds, match=match, allow_missing=allow_missing, allow_extra=allow_extra,
                             vocabulary=vocabulary, n_resamples=resamples, seed=seed)
     if per_sample:
