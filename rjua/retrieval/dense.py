@@ -75,8 +75,9 @@ class SentenceTransformerEncoder:
     """A sentence-transformers model, loaded lazily on first use."""
 
     def __init__(self, name_or_path: str = DEFAULT_EMBEDDER, device: str = "cpu", batch_size: int = 32,
-                 trust_remote_code: bool = False):
+                 trust_remote_code: bool = False, query_max_tokens: int | None = None):
         self.name = str(name_or_path)
+        self.query_max_tokens = query_max_tokens  # cap on query tokens (latency); documents keep the model's limit
         self.device, self.batch_size, self.trust_remote_code = device, batch_size, trust_remote_code
         self._model = None
         self._cache: dict[str, np.ndarray] = {}  # query text -> vector (bounded)
@@ -110,8 +111,14 @@ class SentenceTransformerEncoder:
 
     def _encode(self, texts: Sequence[str], prompt: str) -> np.ndarray:
         kw = {"prompt_name": prompt} if prompt in (getattr(self.model, "prompts", None) or {}) else {}
-        out = self.model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-                                convert_to_numpy=True, show_progress_bar=False, **kw)
+        full = self.model.max_seq_length
+        if prompt == "query" and self.query_max_tokens:
+            self.model.max_seq_length = min(full, self.query_max_tokens)
+        try:
+            out = self.model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+                                    convert_to_numpy=True, show_progress_bar=False, **kw)
+        finally:
+            self.model.max_seq_length = full
         return _normalise(out)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
