@@ -176,7 +176,6 @@ def iter_problems_and_records(path: str | os.PathLike) -> Iterator[tuple[Problem
     p = Path(path)
     rows = iter_json(p)
     seen: dict[str, int] = {}
-    n = 0
     for line, obj, prob in rows:
         if prob is not None:
             yield prob, None
@@ -188,9 +187,8 @@ def iter_problems_and_records(path: str | os.PathLike) -> Iterator[tuple[Problem
             yield pr, None
         if not probs:
             seen[obj["id"]] = line
-            n += 1
             yield None, Record.from_dict(obj)
-    if n == 0 and not seen:
+    if not seen:
         yield Problem(str(p), None, None, "no records in file"), None
 
 

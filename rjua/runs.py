@@ -48,7 +48,8 @@ def read_done(path: Path) -> dict[str, dict]:
     return done
 
 
-def check_manifest(out: Path, config: dict[str, Any], overwrite: bool) -> None:
+def check_run_manifest(out: Path, config: dict[str, Any], overwrite: bool) -> None:
+    """Write the run manifest; refuse to append to output made with another configuration."""
     man = Path(str(out) + MANIFEST_SUFFIX)
     if overwrite:
         out.unlink(missing_ok=True)
@@ -87,7 +88,7 @@ def predict_split(split: str, out: str | os.PathLike, data_dir=None, backend: st
     config = run_config(split, data_dir, backend, model, context, pool, embedder, index,
                         {"limit": limit, "context_tokens": context_tokens, "backend_options": {k: v for k, v in (backend_options or {}).items()
                                                              if "key" not in k.lower()}})
-    check_manifest(out, config, overwrite)
+    check_run_manifest(out, config, overwrite)
     done = read_done(out)
     todo = [r for r in records if r.id not in done]
     if todo:

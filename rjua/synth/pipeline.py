@@ -179,7 +179,7 @@ def run_synth(out: str | os.PathLike, generator, solver, weak=None, n: int = 10,
               eval_splits: Sequence[str] | None = None, pool: Sequence[str] | None = None, seed: int = 0,
               batch_size: int = 4, config: dict | None = None, overwrite: bool = False) -> dict:
     """Generate and verify ``n`` seeds into ``out``; resumable; returns the report."""
-    from ..runs import check_manifest, read_done
+    from ..runs import check_run_manifest, read_done
 
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -187,7 +187,7 @@ def run_synth(out: str | os.PathLike, generator, solver, weak=None, n: int = 10,
     cfg = {"n": n, "seed": seed, "eval_splits": eval_splits, "pool": pool, **(config or {})}
     if overwrite:
         rej.unlink(missing_ok=True)
-    check_manifest(out, cfg, overwrite)
+    check_run_manifest(out, cfg, overwrite)
     done_kept = read_done(out)
     done_rej = read_done(rej)
     syn = Synthesizer(generator, _pipe(solver, "gold", data_dir),
