@@ -104,13 +104,9 @@ def shrink_to_selection(inputs: dict[str, Any], sel: torch.Tensor) -> dict[str, 
 
 
 def _router_modules(model) -> list[torch.nn.Module]:
-    mods = []
-    for name, mod in model.named_modules():
-        cls = type(mod).__name__
-        if cls.endswith("Router") or name.endswith(("mlp.gate", "block_sparse_moe.gate", ".router")):
-            if cls not in ("Linear",) or name.endswith(("block_sparse_moe.gate", "mlp.gate")):
-                mods.append(mod)
-    return mods
+    """MoE router modules: classes named *Router, or the gate of a sparse-MoE block."""
+    return [mod for name, mod in model.named_modules()
+            if type(mod).__name__.endswith("Router") or name.endswith(("mlp.gate", "block_sparse_moe.gate", ".router"))]
 
 
 def router_z_loss(logits: list[torch.Tensor]) -> torch.Tensor:
