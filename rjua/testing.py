@@ -67,3 +67,42 @@ def tiny_causal_lm(out: str | Path, moe: bool = False, seed: int = 0, extra_text
     model.save_pretrained(out)
     tok.save_pretrained(out)
     return out
+
+
+def tiny_bert_tokenizer(out: str | Path, extra_text: str = ""):
+    """A character-level WordPiece (BERT) tokenizer over the sample data's characters, saved to ``out``."""
+    from transformers import BertTokenizerFast
+
+    from .data import bundled_data_dir
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    text = _CORPUS + extra_text + "".join(p.read_text(encoding="utf-8") for p in bundled_data_dir().glob("*.json"))
+    chars = sorted({c for c in text if not c.isspace()})
+    (out / "vocab.txt").write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *chars]) + "\n",
+                                   encoding="utf-8")
+    tok = BertTokenizerFast(str(out / "vocab.txt"))
+    tok.save_pretrained(out)
+    return tok
+
+
+def tiny_sentence_encoder(out: str | Path, seed: int = 0, dense_head: bool = False) -> Path:
+    """Save a tiny random BERT sentence-transformers model (mean pooling) to ``out``; returns the path.
+
+    ``dense_head`` adds a Dense layer after pooling (like EmbeddingGemma), which the ONNX runtime refuses.
+    """
+    import torch
+    from sentence_transformers import SentenceTransformer, models
+    from transformers import BertConfig, BertModel
+
+    out = Path(out)
+    tok = tiny_bert_tokenizer(out / "_bert")
+    torch.manual_seed(seed)
+    BertModel(BertConfig(vocab_size=len(tok), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                         intermediate_size=64, max_position_embeddings=512)).save_pretrained(out / "_bert")
+    body = models.Transformer(str(out / "_bert"), max_seq_length=256)
+    mods = [body, models.Pooling(32, "mean")]
+    if dense_head:
+        mods.append(models.Dense(32, 16))
+    SentenceTransformer(modules=mods, device="cpu").save(str(out))
+    return out

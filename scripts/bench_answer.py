@@ -62,14 +62,15 @@ def part_case(args, gold):
 
     anchor = score_predictions(gold, tfidf_1nn(gold), match=args.match)
     show("anchor: 1-NN TF-IDF copy", anchor)
-    embs = [None] + ([args.embedder] if args.embedder and Path(args.embedder).exists() else [])
+    found = args.embedder and Path(args.embedder.split(":", 1)[-1] if args.embedder.startswith("onnx") else args.embedder).exists()
+    embs = [None] + ([args.embedder] if found else [])
     for emb in embs:
         t = time.perf_counter()
         pipe = build_pipeline(args.split, args.data_dir, "case", embedder=emb, pool=[args.split])
         preds = pipe.answer_many([(r.question, r) for r in gold])
         secs = time.perf_counter() - t
         res = score_predictions(gold, [PredRow(p.id, p.answer, p.diseases, p.advices) for p in preds], match=args.match)
-        show(f"case backend, {'dense ' + Path(emb).name if emb else 'lexical'}", res, secs, anchor)
+        show(f"case backend, {'dense ' + emb.split(':')[0] + ' ' + Path(emb).name if emb else 'lexical'}", res, secs, anchor)
 
 
 def part_hf(args, gold):

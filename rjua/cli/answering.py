@@ -12,7 +12,8 @@ BackendOpt = typer.Option("case", "--backend", "-b", help="case | hf | vllm | op
 ModelOpt = typer.Option(None, "--model", "-m", help="Model id or path (hf, vllm, openai).")
 ContextOpt = typer.Option("retrieved", "--context", "-c", help="retrieved | gold | none.")
 EmbedderOpt = typer.Option(None, "--embedder", "-e",
-                           help="Dense embedder for retrieval ('default' = moka-ai/m3e-small; default: $RJUA_EMBEDDER, else lexical only).")
+                           help="Dense embedder for retrieval ('default' = moka-ai/m3e-small; prefix 'onnx-int8:' for ONNX Runtime; "
+                                "default: $RJUA_EMBEDDER, else lexical only).")
 IndexOpt = typer.Option(None, "--index", "-i", help="A prebuilt index directory ('rjua index build').")
 PoolOpt = typer.Option(None, "--pool", help="Labelled split(s) for the case base (default: all other splits, else leave-one-out).")
 BaseUrlOpt = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint (openai backend); key from $OPENAI_API_KEY.")

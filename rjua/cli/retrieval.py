@@ -12,6 +12,7 @@ index_app = typer.Typer(help="Build a persisted retrieval index.", no_args_is_he
 
 Embedder = typer.Option("none", "--embedder", "-e",
                         help="sentence-transformers model id or path; 'default' = $RJUA_EMBEDDER or moka-ai/m3e-small; "
+                             "'onnx-int8:MODEL' / 'onnx:MODEL' = run it with ONNX Runtime (faster on CPU); "
                              "'none' = lexical only; 'hashing-256' = model-free hashing (smoke tests).")
 
 

@@ -71,16 +71,36 @@ class HashingEncoder:
     encode_docs = encode_queries
 
 
-class SentenceTransformerEncoder:
+class QueryCache:
+    """Mixin: ``encode_queries`` through a bounded text -> vector cache over ``self._encode(texts, "query")``."""
+
+    def __init__(self):
+        self._cache: dict[str, np.ndarray] = {}
+
+    def _encode(self, texts: Sequence[str], prompt: str) -> np.ndarray:
+        raise NotImplementedError
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if todo:
+            if len(self._cache) > 50_000:
+                self._cache.clear()
+            self._cache.update(zip(todo, self._encode(todo, "query")))
+        if not texts:
+            return np.zeros((0, 0), np.float32)
+        return np.stack([self._cache[t] for t in texts])
+
+
+class SentenceTransformerEncoder(QueryCache):
     """A sentence-transformers model, loaded lazily on first use."""
 
     def __init__(self, name_or_path: str = DEFAULT_EMBEDDER, device: str = "cpu", batch_size: int = 32,
                  trust_remote_code: bool = False, query_max_tokens: int | None = None):
+        super().__init__()
         self.name = str(name_or_path)
         self.query_max_tokens = query_max_tokens  # cap on query tokens (latency); documents keep the model's limit
         self.device, self.batch_size, self.trust_remote_code = device, batch_size, trust_remote_code
         self._model = None
-        self._cache: dict[str, np.ndarray] = {}  # query text -> vector (bounded)
 
     @property
     def model(self):
@@ -121,32 +141,29 @@ class SentenceTransformerEncoder:
             self.model.max_seq_length = full
         return _normalise(out)
 
-    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
-        if todo:
-            if len(self._cache) > 50_000:
-                self._cache.clear()
-            self._cache.update(zip(todo, self._encode(todo, "query")))
-        if not texts:
-            return np.zeros((0, 0), np.float32)
-        return np.stack([self._cache[t] for t in texts])
-
     def encode_docs(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, "document")
 
 
 def load_encoder(name: str | None = None, **kw) -> Encoder | None:
     """``None``/``"none"`` -> no dense retrieval; ``hashing[-DIM]`` -> :class:`HashingEncoder`;
-    anything else -> a sentence-transformers model (``$RJUA_EMBEDDER`` when name is ``"default"``).
+    ``onnx:MODEL`` / ``onnx-int8:MODEL`` -> the model run by ONNX Runtime
+    (:mod:`rjua.retrieval.onnx_encoder`); anything else -> a sentence-transformers model
+    (``$RJUA_EMBEDDER`` when the model is ``"default"``).
 
     >>> load_encoder("none") is None, load_encoder("hashing-32").dim
     (True, 32)
     """
     if name is None or name.lower() == "none":
         return None
-    if name == "default":
-        name = os.environ.get(ENV_EMBEDDER, DEFAULT_EMBEDDER)
+    head, sep, model = name.rpartition(":")
+    if model == "default":
+        name = head + sep + os.environ.get(ENV_EMBEDDER, DEFAULT_EMBEDDER)
     if name.startswith("hashing"):
         dim = int(name.split("-", 1)[1]) if "-" in name else 256
         return HashingEncoder(dim)
+    if name.split(":", 1)[0] in ("onnx", "onnx-int8"):
+        from .onnx_encoder import OnnxEncoder
+
+        return OnnxEncoder(name, **kw)
     return SentenceTransformerEncoder(name, **kw)
