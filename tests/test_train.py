@@ -180,3 +180,67 @@ def test_cli_train_rl_tiny(tmp_path):
     assert out["steps"][0]["tokens_in_loss"] == 48
     r = run_cli("train", "rl", "--config", "rl_c3po_tiny", "mode=ppo")
     assert r.returncode == 2 and "mode must be c3po or grpo" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("moe", [False, True])
+def test_packed_forward_gives_the_padded_log_probs(tmp_path, moe):
+    from transformers import AutoModelForCausalLM
+
+    from rjua.testing import tiny_causal_lm
+    from rjua.train.packing import pack_selected, unpack
+
+    model = AutoModelForCausalLM.from_pretrained(tiny_causal_lm(tmp_path / "m", moe=moe)).eval()
+    torch.manual_seed(0)
+    p, c = 7, 6
+    prompts = torch.randint(5, 300, (2, p))
+    pmask = torch.ones(2, p, dtype=torch.long)
+    prompts[1, :2], pmask[1, :2] = 0, 0  # left padding
+    group = torch.tensor([0, 0, 1, 1, 1])  # K responses share a prompt
+    comp = torch.randint(5, 300, (5, c))
+    cmask = torch.ones(5, c, dtype=torch.long)
+    cmask[1, 4:], cmask[3, 2:] = 0, 0
+    ids, am = torch.cat([prompts[group], comp], 1), torch.cat([pmask[group], cmask], 1)
+    sel = budget_mask(cmask, 13, "random", torch.Generator().manual_seed(1))
+    with torch.no_grad():
+        ref = model(input_ids=ids, attention_mask=am).logits[:, p - 1:-1].log_softmax(-1)
+        ref = ref.gather(-1, comp[..., None])[..., 0]
+        packed = pack_selected(ids, am, c, sel)
+        assert packed.input_ids.size(1) == (7 - 1) + (7 - 2 - 1) + int((sel.sum(1) > 0).sum()) + 13
+
+        def packed_logps(mask):
+            out = model(input_ids=packed.input_ids, attention_mask=mask, position_ids=packed.position_ids).logits
+            lp = out[:, :-1].log_softmax(-1).gather(-1, packed.labels[:, 1:].clamp(min=0)[..., None])[..., 0]
+            return unpack(lp, packed, tuple(sel.shape))
+
+        got = packed_logps(packed.attention_mask)
+        assert torch.allclose(got[sel.bool()], ref[sel.bool()], atol=1e-5)
+        causal = torch.full_like(packed.attention_mask, torch.finfo(torch.float32).min).triu(1)  # no block mask
+        assert not torch.allclose(packed_logps(causal)[sel.bool()], ref[sel.bool()], atol=1e-3)
+
+
+def test_c3po_packed_loss_and_gradients_equal_padded(tmp_path):
+    from rjua.train.rl import build_trainer
+
+    losses, grads = [], []
+    for pack in (False, True):
+        cfg = load_config(RLConfig, "rl_c3po_tiny", [f"output_dir={tmp_path / str(pack)}", "model=tiny-moe",
+                                                     "selection_order=generation", "token_budget=10", f"pack={pack}"])
+        trainer = build_trainer(cfg)
+        model = trainer.model.train()
+        trainer.current_gradient_accumulation_steps = 1
+        torch.manual_seed(0)
+        prompt = torch.randint(3, 50, (2, 5)).repeat_interleave(2, 0)
+        pmask = torch.ones(4, 5, dtype=torch.long)
+        pmask[2:, :1] = 0
+        cmask = torch.tensor([[1] * n + [0] * (6 - n) for n in (6, 3, 5, 2)])
+        inputs = {"prompt_ids": prompt, "prompt_mask": pmask, "completion_ids": torch.randint(3, 50, (4, 6)),
+                  "completion_mask": cmask, "advantages": torch.tensor([1.0, -2.0, 0.5, 3.0]),
+                  "old_per_token_logps": torch.full((4, 6), -3.0), "ref_per_token_logps": torch.full((4, 6), -3.1),
+                  "num_items_in_batch": torch.tensor(16.0)}
+        model.zero_grad()
+        loss = trainer._compute_loss(model, inputs)
+        loss.backward()
+        losses.append(float(loss.detach()))
+        grads.append(torch.cat([p.grad.flatten() for p in model.parameters() if p.grad is not None]))
+    assert losses[0] == pytest.approx(losses[1], rel=1e-4, abs=1e-6)
+    assert grads[0].shape == grads[1].shape and torch.allclose(grads[0], grads[1], rtol=1e-3, atol=1e-6)

@@ -103,6 +103,10 @@ def shrink_to_selection(inputs: dict[str, Any], sel: torch.Tensor) -> dict[str, 
     return out
 
 
+_MULTIMODAL = ("pixel_values", "image_grid_thw", "num_images", "pixel_attention_mask", "spatial_shapes",
+               "num_tiles", "image_sizes", "token_type_ids", "mm_token_type_ids", "image_position_ids")
+
+
 def _router_modules(model) -> list[torch.nn.Module]:
     """MoE router modules: classes named *Router, or the gate of a sparse-MoE block."""
     return [mod for name, mod in model.named_modules()
@@ -126,20 +130,23 @@ def make_trainer_class():
         """GRPOTrainer with C3PO's token-budget selection and constant normaliser (see module docstring)."""
 
         def __init__(self, *args, c3po_mode: str = "c3po", token_budget: int = 4096, selection_order: str = "random",
-                     router_z_coef: float = 0.0, **kwargs):
+                     router_z_coef: float = 0.0, pack: bool = True, **kwargs):
             super().__init__(*args, **kwargs)
+            self.pack = pack and c3po_mode == "c3po"
+            self._plan: dict[str, Any] | None = None
             if c3po_mode not in ("c3po", "grpo"):
                 raise ValueError("c3po_mode must be c3po or grpo")
             self.c3po_mode, self.token_budget, self.selection_order = c3po_mode, token_budget, selection_order
             self.router_z_coef = router_z_coef
             self._gen = torch.Generator().manual_seed(self.args.seed)
             self._micro_tokens: list[int] = []
+            self._micro_forward: list[int] = []  # token positions the update's forward computes (padding included)
             self._step_started: float | None = None
             self._gen_seconds = 0.0
             self.step_stats: list[dict[str, float]] = []  # one row per optimizer step
             self._router_logits: list[torch.Tensor] = []
             self._hooks = []
-            if router_z_coef:
+            if router_z_coef or (self.pack and self.aux_loss_enabled):
                 for mod in _router_modules(self.model):
                     self._hooks.append(mod.register_forward_hook(self._keep_router_logits))
 
@@ -172,10 +179,18 @@ def make_trainer_class():
                     / self.args.gradient_accumulation_steps
                 inputs["num_items_in_batch"] = torch.tensor(float(n_items), device=mask.device)
                 used = int(sel.sum())
+                if self.pack and not any(k in inputs for k in _MULTIMODAL):
+                    self._plan = {"sel": inputs["tool_mask"], "fill": inputs.get("old_per_token_logps")}
             else:
                 used = int(mask.sum())
             self._router_logits = []
-            loss = super()._compute_loss(model, inputs)
+            if model.training and self._plan is None:
+                self._micro_forward.append(inputs["completion_ids"].size(0) *
+                                           (inputs["prompt_ids"].size(1) + inputs["completion_ids"].size(1)))
+            try:
+                loss = super()._compute_loss(model, inputs)
+            finally:
+                self._plan = None
             if self.router_z_coef and self._router_logits:
                 z = router_z_loss(self._router_logits)
                 loss = loss + self.router_z_coef * z / self.args.gradient_accumulation_steps
@@ -185,6 +200,43 @@ def make_trainer_class():
                 self._micro_tokens.append(used)
             return loss
 
+        def _get_per_token_logps_and_entropies(self, model, input_ids, attention_mask, logits_to_keep,
+                                               batch_size=None, compute_entropy=False, compute_aux_loss=False, **kw):
+            """Packed forward of the selected tokens (see :mod:`rjua.train.packing`); TRL's path otherwise."""
+            plan = self._plan
+            if plan is None or not model.training or any(v is not None for v in kw.values()):
+                return super()._get_per_token_logps_and_entropies(
+                    model, input_ids, attention_mask, logits_to_keep, batch_size=batch_size,
+                    compute_entropy=compute_entropy, compute_aux_loss=compute_aux_loss, **kw)
+            from .packing import pack_selected, unpack
+
+            sel = plan["sel"]
+            packed = pack_selected(input_ids, attention_mask, logits_to_keep, sel,
+                                   dtype=self._mask_dtype(self.accelerator.unwrap_model(model)))
+            self._micro_forward.append(packed.input_ids.size(1))
+            self._router_logits = []
+            with self.accelerator.autocast():
+                out = model(input_ids=packed.input_ids, attention_mask=packed.attention_mask,
+                            position_ids=packed.position_ids, labels=packed.labels, fused_lm_head=True,
+                            output_router_logits=False)  # the load-balance loss is computed below, padding-free
+            logps = unpack(out.log_probs, packed, sel.shape, plan["fill"])
+            entropies = unpack(out.entropy, packed, sel.shape) if compute_entropy and out.entropy is not None else None
+            aux = None
+            if compute_aux_loss:
+                from transformers.models.mixtral.modeling_mixtral import load_balancing_loss_func
+
+                cfg = self.accelerator.unwrap_model(model).config
+                cfg = cfg.get_text_config() if hasattr(cfg, "get_text_config") else cfg
+                aux = load_balancing_loss_func(tuple(self._router_logits), cfg.num_experts, cfg.num_experts_per_tok)
+            if not self.router_z_coef:
+                self._router_logits = []
+            return logps, entropies, aux
+
+        @staticmethod
+        def _mask_dtype(model) -> torch.dtype:
+            dt = getattr(model, "dtype", torch.float32)
+            return dt if dt in (torch.float16, torch.bfloat16, torch.float32) else torch.float32
+
         def training_step(self, model, inputs, num_items_in_batch):
             if self._step_started is None:
                 self._step_started = time.perf_counter()
@@ -193,10 +245,11 @@ def make_trainer_class():
                 total = time.perf_counter() - self._step_started
                 self.step_stats.append({
                     "tokens_in_loss": float(sum(self._micro_tokens)),
+                    "forward_tokens": float(sum(self._micro_forward)),
                     "normaliser": float(self.token_budget) if self.c3po_mode == "c3po" else float("nan"),
                     "step_seconds": total, "generation_seconds": self._gen_seconds,
                     "update_seconds": total - self._gen_seconds})
-                self._micro_tokens, self._step_started, self._gen_seconds = [], None, 0.0
+                self._micro_tokens, self._micro_forward, self._step_started, self._gen_seconds = [], [], None, 0.0
             return out
 
     return C3POTrainer

@@ -76,6 +76,7 @@ class RLConfig:
     mode: str = "c3po"                  # c3po (token budget, constant normaliser) | grpo (per-sequence normalisation)
     token_budget: int = 4096            # Φ: completion tokens entering the loss per optimizer step (c3po)
     selection_order: str = "random"     # order responses are taken until Φ: random | generation | shortest | longest
+    pack: bool = True                   # c3po: one packed row of the selected tokens, each prompt once (same log-probs)
     num_generations: int = 8            # K samples per prompt (advantages normalised within the group)
     per_device_train_batch_size: int = 8  # completions per micro-batch (a multiple of num_generations' divisor)
     gradient_accumulation_steps: int = 1

@@ -38,7 +38,7 @@ def build_trainer(cfg: RLConfig, generation_kwargs: dict | None = None):
     cls = make_trainer_class()
     return cls(model=model, reward_funcs=[make_reward_fn(cfg.reward)], args=args, train_dataset=ds,
                processing_class=tok, c3po_mode=cfg.mode, token_budget=cfg.token_budget,
-               selection_order=cfg.selection_order, router_z_coef=cfg.router_z_coef if is_moe else 0.0)
+               selection_order=cfg.selection_order, pack=cfg.pack, router_z_coef=cfg.router_z_coef if is_moe else 0.0)
 
 
 def run_rl(cfg: RLConfig, generation_kwargs: dict | None = None) -> dict:
