@@ -19,7 +19,7 @@ from conftest import run_cli
 
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.integers(0, 12), min_size=1, max_size=8), st.integers(1, 60),
-       st.sampled_from(["random", "generation", "shortest", "longest"]))
+       st.sampled_from(["random", "balanced", "generation", "shortest", "longest"]))
 def test_budget_mask_takes_exactly_budget_whole_responses_first(lengths, budget, order):
     width = max(lengths) or 1
     mask = torch.tensor([[1] * n + [0] * (width - n) for n in lengths])

@@ -15,8 +15,12 @@ What C3PO adds (this module):
   loss-only mask: attention still sees every token;
 * the loss is the sum over the selected tokens divided by the **constant Φ**, not by a
   per-batch token count or by sequence lengths;
-* unselected responses (and columns after the last selected token) are removed before
-  the forward pass, so the update's compute follows Φ rather than the batch's length;
+* the update's forward computes only what the selection needs, so its cost follows Φ
+  rather than the batch: by default (``pack=True``) the selected tokens are packed into one
+  row where each prompt appears once however many of its K responses were kept
+  (:mod:`rjua.train.packing`; same log-probabilities as the padded forward, tested); with
+  ``pack=False`` unselected responses and columns after the last selected token are dropped
+  from the padded batch;
 * for MoE models, the router z-loss (mean squared log-sum-exp of the router logits,
   coefficient 1e-7 as in Ring-lite), captured with forward hooks on the router modules,
   next to TRL's load-balance loss (1e-5).
@@ -41,20 +45,42 @@ from typing import Any
 
 import torch
 
-ORDERS = ("random", "generation", "shortest", "longest")
+ORDERS = ("random", "balanced", "generation", "shortest", "longest")
+
+
+def balanced_order(groups: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+    """Round-robin over prompt groups (random order inside each group and among groups).
+
+    >>> g = torch.tensor([0, 0, 0, 1, 1])
+    >>> order = balanced_order(g, torch.Generator().manual_seed(0))
+    >>> sorted(order.tolist()), [int(g[i]) for i in order]  # rounds: {1, 0}, {0, 1}, {0}
+    ([0, 1, 2, 3, 4], [1, 0, 0, 1, 0])
+    """
+    perm = torch.randperm(groups.numel(), generator=generator).tolist()
+    seen: dict[int, int] = {}
+    rank = []
+    for i in perm:  # the k-th response of its group (in random order) goes to round k
+        g = int(groups[i])
+        rank.append((seen.get(g, 0), i))
+        seen[g] = seen.get(g, 0) + 1
+    return torch.tensor([i for _, i in sorted(rank, key=lambda x: x[0])], dtype=torch.long)
 
 
 def budget_mask(mask: torch.Tensor, budget: int, order: str = "random",
-                generator: torch.Generator | None = None) -> torch.Tensor:
+                generator: torch.Generator | None = None, groups: torch.Tensor | None = None) -> torch.Tensor:
     """Loss mask keeping exactly ``min(budget, mask.sum())`` tokens, whole responses first.
 
     Responses are visited in ``order``; each is taken whole while it fits; the one that
-    crosses the budget keeps only its first tokens.
+    crosses the budget keeps only its first tokens. ``balanced`` takes responses
+    round-robin over the prompt ``groups`` (each row its own group when not given), so
+    every prompt contributes before any prompt contributes twice.
     """
     lengths = mask.sum(dim=1)
     n = mask.size(0)
     if order == "generation":
         idx = torch.arange(n)
+    elif order == "balanced":
+        idx = balanced_order(groups if groups is not None else torch.arange(n), generator)
     elif order == "random":
         idx = torch.randperm(n, generator=generator)
     elif order in ("shortest", "longest"):
@@ -170,7 +196,9 @@ def make_trainer_class():
             if "tool_mask" in inputs:
                 mask = mask * inputs["tool_mask"]
             if self.c3po_mode == "c3po" and model.training:
-                sel = budget_mask(mask, self.micro_budget, self.selection_order, self._gen)
+                groups = torch.unique(inputs["prompt_ids"], dim=0, return_inverse=True)[1].cpu() \
+                    if self.selection_order == "balanced" else None
+                sel = budget_mask(mask, self.micro_budget, self.selection_order, self._gen, groups)
                 inputs = dict(inputs)
                 inputs["tool_mask"] = sel  # TRL multiplies the loss mask by it; attention is unchanged
                 inputs = shrink_to_selection(inputs, sel)

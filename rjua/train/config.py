@@ -75,7 +75,8 @@ class RLConfig:
     reward: RewardConfig = field(default_factory=RewardConfig)
     mode: str = "c3po"                  # c3po (token budget, constant normaliser) | grpo (per-sequence normalisation)
     token_budget: int = 4096            # Φ: completion tokens entering the loss per optimizer step (c3po)
-    selection_order: str = "random"     # order responses are taken until Φ: random | generation | shortest | longest
+    selection_order: str = "random"     # order responses are taken until Φ: random | balanced (round-robin over
+                                        # prompts) | generation | shortest | longest
     pack: bool = True                   # c3po: one packed row of the selected tokens, each prompt once (same log-probs)
     num_generations: int = 8            # K samples per prompt (advantages normalised within the group)
     per_device_train_batch_size: int = 8  # completions per micro-batch (a multiple of num_generations' divisor)
@@ -224,8 +225,9 @@ def validate(cfg, where: str = "config") -> None:
     if isinstance(cfg, RLConfig):
         need(cfg.mode in ("c3po", "grpo"), f"mode must be c3po or grpo, got {cfg.mode!r}")
         need(cfg.token_budget > 0, "token_budget must be positive")
-        need(cfg.selection_order in ("random", "generation", "shortest", "longest"),
-             f"selection_order must be random, generation, shortest or longest, got {cfg.selection_order!r}")
+        orders = ("random", "balanced", "generation", "shortest", "longest")
+        need(cfg.selection_order in orders,
+             f"selection_order must be one of {', '.join(orders)}, got {cfg.selection_order!r}")
         need(cfg.token_budget % cfg.gradient_accumulation_steps == 0,
              "token_budget must be divisible by gradient_accumulation_steps (Φ is split evenly over micro-batches)")
         need(cfg.num_generations >= 2, "num_generations must be >= 2 (group-normalised advantages)")

@@ -9,7 +9,7 @@ KL (``use_kl_loss``, ``kl_loss_coef=1e-3``) and the entropy bonus stay verl's.
 
 Config keys read from ``config.policy_loss`` (or ``config``): ``c3po_token_budget`` (Φ per
 optimizer step), ``c3po_micro_batches`` (gradient-accumulation micro-batches per step),
-``c3po_order`` (random | generation | shortest | longest), ``clip_ratio`` (ε, 0.2).
+``c3po_order`` (random | generation | shortest | longest; balanced acts as random here: the loss sees no prompt ids), ``clip_ratio`` (ε, 0.2).
 
 >>> import torch
 >>> lp = torch.zeros(2, 3); m = torch.ones(2, 3); adv = torch.tensor([[1.0] * 3, [-1.0] * 3])
