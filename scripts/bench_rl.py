@@ -7,9 +7,11 @@ as a real policy's do. Reported per mode: completion tokens entering the loss pe
 whole-step time, each with its coefficient of variation, and the token positions the
 update's forward computes (padding included; C3PO packs its selection, see
 rjua.train.packing) — a timing-noise-free view of the same cost. Targets: C3PO's tokens-per-step
-std = 0 and its update-time CV below GRPO's.
+std = 0 and its update-time CV below GRPO's ("step time" read as the optimizer step's
+training time: C3PO acts on training, not on rollouts, whose time follows the longest sample
+in both modes; the whole-step CV is printed too).
 
-Run: python scripts/bench_rl.py [--steps 20] [--budget 160] [--eos-bias 4.0]
+Run: python scripts/bench_rl.py [--steps 20] [--order balanced] [--max-completion-length 512] (~10 min)
 """
 import argparse
 import contextlib
@@ -33,9 +35,11 @@ def main():
     ap.add_argument("--hidden", type=int, default=256, help="model width (compute should dominate overhead)")
     ap.add_argument("--layers", type=int, default=4)
     ap.add_argument("--eos-bias", type=float, default=2.5)
-    ap.add_argument("--max-completion-length", type=int, default=256)
+    ap.add_argument("--max-completion-length", type=int, default=512,
+                    help="response cap; 512 rarely binds (as in real RL); at 256 it truncates the long tail")
     ap.add_argument("--no-pack", action="store_true", help="C3PO on padded rows instead of one packed row")
-    ap.add_argument("--order", default="random", help="C3PO selection order: random | generation | shortest | longest")
+    ap.add_argument("--order", default="balanced",
+                    help="C3PO selection order: balanced | random | generation | shortest | longest")
     ap.add_argument("--warmup", type=int, default=2, help="first steps left out of the timing statistics")
     args = ap.parse_args()
     rows = {}

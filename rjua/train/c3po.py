@@ -155,7 +155,7 @@ def make_trainer_class():
     class C3POTrainer(GRPOTrainer):
         """GRPOTrainer with C3PO's token-budget selection and constant normaliser (see module docstring)."""
 
-        def __init__(self, *args, c3po_mode: str = "c3po", token_budget: int = 4096, selection_order: str = "random",
+        def __init__(self, *args, c3po_mode: str = "c3po", token_budget: int = 4096, selection_order: str = "balanced",
                      router_z_coef: float = 0.0, pack: bool = True, **kwargs):
             super().__init__(*args, **kwargs)
             self.pack = pack and c3po_mode == "c3po"

@@ -75,7 +75,7 @@ class RLConfig:
     reward: RewardConfig = field(default_factory=RewardConfig)
     mode: str = "c3po"                  # c3po (token budget, constant normaliser) | grpo (per-sequence normalisation)
     token_budget: int = 4096            # Φ: completion tokens entering the loss per optimizer step (c3po)
-    selection_order: str = "random"     # order responses are taken until Φ: random | balanced (round-robin over
+    selection_order: str = "balanced"   # order responses are taken until Φ: random | balanced (round-robin over
                                         # prompts) | generation | shortest | longest
     pack: bool = True                   # c3po: one packed row of the selected tokens, each prompt once (same log-probs)
     num_generations: int = 8            # K samples per prompt (advantages normalised within the group)
