@@ -71,6 +71,18 @@ class HashingEncoder:
     encode_docs = encode_queries
 
 
+def load_st_model(cls_name: str, name: str, kind: str, purpose: str, hint: str = "", **kw):
+    """``sentence_transformers.<cls_name>(name, **kw)``, or a one-line :class:`RJUAError` naming the model."""
+    try:
+        import sentence_transformers
+    except ImportError:
+        raise RJUAError(f"{purpose} needs sentence-transformers: pip install 'rjua[retrieval]'") from None
+    try:
+        return getattr(sentence_transformers, cls_name)(name, **kw)
+    except Exception as e:  # hub unreachable, bad path, bad files
+        raise RJUAError(f"cannot load {kind} {name!r}: {type(e).__name__}: {str(e)[:200]}{hint}") from None
+
+
 class QueryCache:
     """Mixin: ``encode_queries`` through a bounded text -> vector cache over ``self._encode(texts, "query")``."""
 
@@ -105,16 +117,9 @@ class SentenceTransformerEncoder(QueryCache):
     @property
     def model(self):
         if self._model is None:
-            try:
-                from sentence_transformers import SentenceTransformer
-            except ImportError:
-                raise RJUAError("dense retrieval needs sentence-transformers: pip install 'rjua[retrieval]'") from None
-            try:
-                self._model = SentenceTransformer(self.name, device=self.device,
-                                                  trust_remote_code=self.trust_remote_code)
-            except Exception as e:  # hub unreachable, bad path, bad files
-                raise RJUAError(f"cannot load embedder {self.name!r}: {type(e).__name__}: {str(e)[:200]}"
-                                " (give a local path with --embedder, or --embedder none)") from None
+            self._model = load_st_model("SentenceTransformer", self.name, "embedder", "dense retrieval",
+                                        " (give a local path with --embedder, or --embedder none)",
+                                        device=self.device, trust_remote_code=self.trust_remote_code)
         return self._model
 
     def fingerprint(self) -> str:

@@ -16,7 +16,6 @@ from typing import Sequence
 
 import numpy as np
 
-from ..errors import RJUAError
 from .bm25 import tokenize
 
 
@@ -38,15 +37,10 @@ class CrossEncoderReranker:
     @property
     def model(self):
         if self._model is None:
-            try:
-                from sentence_transformers import CrossEncoder
-            except ImportError:
-                raise RJUAError("re-ranking needs sentence-transformers: pip install 'rjua[retrieval]'") from None
-            try:
-                self._model = CrossEncoder(self.name, device=self.device, max_length=self.max_length,
-                                           trust_remote_code=self.trust_remote_code)
-            except Exception as e:
-                raise RJUAError(f"cannot load reranker {self.name!r}: {type(e).__name__}: {str(e)[:200]}") from None
+            from .dense import load_st_model
+
+            self._model = load_st_model("CrossEncoder", self.name, "reranker", "re-ranking", device=self.device,
+                                        max_length=self.max_length, trust_remote_code=self.trust_remote_code)
         return self._model
 
     def scores(self, query: str, passages: Sequence[str]) -> np.ndarray:
