@@ -207,7 +207,7 @@ def make_trainer_class():
                     / self.args.gradient_accumulation_steps
                 inputs["num_items_in_batch"] = torch.tensor(float(n_items), device=mask.device)
                 used = int(sel.sum())
-                if self.pack and not any(k in inputs for k in _MULTIMODAL):
+                if self.pack and all(inputs.get(k) is None for k in _MULTIMODAL):
                     self._plan = {"sel": inputs["tool_mask"], "fill": inputs.get("old_per_token_logps")}
             else:
                 used = int(mask.sum())
