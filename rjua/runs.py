@@ -80,14 +80,14 @@ def predict_split(split: str, out: str | os.PathLike, data_dir=None, backend: st
                   progress: bool = True, backend_options: dict | None = None, context_tokens: int | None = None,
                   on_batch: Callable[[int, int], None] | None = None) -> list[dict]:
     """Predict every record of ``split`` into ``out`` (JSON Lines), resuming where it stopped."""
+    from .backends.openai import public_options  # no secrets, no credentials in URLs, in the manifest
     from .pipeline import build_pipeline
 
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     records = load_split(split, data_dir)[:limit] if limit else load_split(split, data_dir)
     config = run_config(split, data_dir, backend, model, context, pool, embedder, index,
-                        {"limit": limit, "context_tokens": context_tokens, "backend_options": {k: v for k, v in (backend_options or {}).items()
-                                                             if "key" not in k.lower()}})
+                        {"limit": limit, "context_tokens": context_tokens, "backend_options": public_options(backend_options)})
     check_run_manifest(out, config, overwrite)
     done = read_done(out)
     todo = [r for r in records if r.id not in done]
