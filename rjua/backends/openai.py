@@ -25,16 +25,25 @@ import json
 import math
 import os
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Sequence
 from urllib.parse import urljoin, urlsplit
 
 from ..errors import RJUAError
 from ..prompts import approx_tokens
 from . import GenRequest, GenResult
 
-__all__ = ["OpenAIBackend", "EndpointError", "check_base_url", "redact_url", "public_options", "parse_reply",
-           "parse_retry_after", "retryable_status", "MAX_BODY_BYTES"]
+__all__ = [
+    "MAX_BODY_BYTES",
+    "EndpointError",
+    "OpenAIBackend",
+    "check_base_url",
+    "parse_reply",
+    "parse_retry_after",
+    "public_options",
+    "redact_url",
+    "retryable_status",
+]
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 MAX_BODY_BYTES = 8 * 2**20      # a chat completion is a few kB; more is refused, not buffered
@@ -150,9 +159,12 @@ def _count(usage: dict, name: str) -> int:
     return int(v)
 
 
-def _short(v, n: int = 60) -> str:
-    s = repr(v)
+def _clip(s: str, n: int) -> str:
     return s if len(s) <= n else s[:n] + "…"
+
+
+def _short(v, n: int = 60) -> str:
+    return _clip(repr(v), n)
 
 
 def parse_reply(body: bytes, content_type: str | None = "application/json") -> GenResult:
@@ -279,7 +291,7 @@ class OpenAIBackend:
             n = retrying.statistics.get("attempt_number", 1)
             return GenResult(error=f"openai request failed: {e}" + (f" (after {n} attempts)" if n > 1 else ""))
         except Exception as e:  # noqa: BLE001 - one record's failure must never end the run
-            return GenResult(error=f"openai request failed: unexpected {type(e).__name__}: {_short(str(e), 200)}")
+            return GenResult(error=f"openai request failed: unexpected {type(e).__name__}: {_clip(str(e), 200)}")
         return GenResult(error="openai request failed: no attempt made")  # unreachable: tenacity tries once
 
     async def _attempt(self, client, payload: dict) -> GenResult:
@@ -294,7 +306,7 @@ class OpenAIBackend:
             raise EndpointError(f"timed out ({type(e).__name__}) within {self.timeout:g} s", retry=True) from None
         except (httpx.TransportError, OSError) as e:  # connect errors, connection reset, body cut short
             retry = not isinstance(e, (httpx.UnsupportedProtocol, httpx.ProxyError))
-            raise EndpointError(f"{type(e).__name__}: {_short(str(e) or 'connection failed', 200)}",
+            raise EndpointError(f"{type(e).__name__}: {_clip(str(e) or 'connection failed', 200)}",
                                 retry=retry) from None
 
     async def _request(self, client, payload: dict) -> GenResult:

@@ -18,6 +18,8 @@ IndexOpt = typer.Option(None, "--index", "-i", help="A prebuilt index directory 
 PoolOpt = typer.Option(None, "--pool", help="Labelled split(s) for the case base (default: all other splits, else leave-one-out).")
 BaseUrlOpt = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint (openai backend); key from $OPENAI_API_KEY.")
 MaxTokOpt = typer.Option(512, "--max-new-tokens", help="Generation length limit (LM backends).")
+TimeoutOpt = typer.Option(60.0, "--timeout", min=0.1,
+                          help="openai backend: total seconds per request attempt (connect + whole reply); then retried.")
 
 
 def _embedder(e: Optional[str]) -> Optional[str]:
@@ -27,9 +29,11 @@ def _embedder(e: Optional[str]) -> Optional[str]:
     return None if e in (None, "", "none") else e
 
 
-def _backend_options(backend: str, base_url: Optional[str], max_new_tokens: int, concurrency: int = 4) -> dict:
+def _backend_options(backend: str, base_url: Optional[str], max_new_tokens: int, concurrency: int = 4,
+                     timeout: float | None = None) -> dict:
     if backend == "openai":
-        return {"base_url": base_url, "max_tokens": max_new_tokens, "concurrency": concurrency}
+        return {"base_url": base_url, "max_tokens": max_new_tokens, "concurrency": concurrency,
+                **({"timeout": timeout} if timeout else {})}
     if backend in ("hf", "vllm"):
         return {"max_new_tokens": max_new_tokens}
     return {}
@@ -38,13 +42,13 @@ def _backend_options(backend: str, base_url: Optional[str], max_new_tokens: int,
 def answer_cmd(question: str = typer.Argument(..., help="The patient's question (Chinese)."),
                backend: str = BackendOpt, model: Optional[str] = ModelOpt, data_dir: Optional[Path] = DataDir,
                embedder: Optional[str] = EmbedderOpt, index: Optional[Path] = IndexOpt,
-               base_url: Optional[str] = BaseUrlOpt, max_new_tokens: int = MaxTokOpt,
+               base_url: Optional[str] = BaseUrlOpt, max_new_tokens: int = MaxTokOpt, timeout: float = TimeoutOpt,
                as_json: bool = typer.Option(False, "--json")):
     """Answer one patient question, with its evidence."""
     from ..pipeline import build_pipeline
 
     pipe = build_pipeline(None, data_dir, backend, model, "retrieved", None, _embedder(embedder), index,
-                          backend_options=_backend_options(backend, base_url, max_new_tokens))
+                          backend_options=_backend_options(backend, base_url, max_new_tokens, timeout=timeout))
     p = pipe.answer(question)
     if as_json:
         echo_json(p.to_json())
@@ -65,7 +69,7 @@ def predict_cmd(split: str = typer.Option("test", "--split", "-s"), out: Path = 
                 data_dir: Optional[Path] = DataDir, backend: str = BackendOpt, model: Optional[str] = ModelOpt,
                 context: str = ContextOpt, pool: Optional[List[str]] = PoolOpt,
                 embedder: Optional[str] = EmbedderOpt, index: Optional[Path] = IndexOpt,
-                base_url: Optional[str] = BaseUrlOpt, max_new_tokens: int = MaxTokOpt,
+                base_url: Optional[str] = BaseUrlOpt, max_new_tokens: int = MaxTokOpt, timeout: float = TimeoutOpt,
                 batch_size: int = typer.Option(8, "--batch-size"),
                 limit: Optional[int] = typer.Option(None, "--limit", help="Only the first N records."),
                 context_tokens: Optional[int] = typer.Option(None, "--context-tokens", help="Token budget of the evidence in the prompt (default 1024)."),
@@ -74,7 +78,8 @@ def predict_cmd(split: str = typer.Option("test", "--split", "-s"), out: Path = 
     from ..runs import predict_split
 
     rows = predict_split(split, out, data_dir, backend, model, context, pool, _embedder(embedder), index,
-                         overwrite, batch_size, limit, backend_options=_backend_options(backend, base_url, max_new_tokens),
+                         overwrite, batch_size, limit,
+                         backend_options=_backend_options(backend, base_url, max_new_tokens, timeout=timeout),
                          context_tokens=context_tokens)
     errors = sum(1 for r in rows if r.get("error"))
     typer.echo(f"wrote {len(rows)} predictions to {out}" + (f" ({errors} with errors)" if errors else ""), err=True)
@@ -85,7 +90,7 @@ def eval_cmd(split: str = typer.Option("test", "--split", "-s"),
              data_dir: Optional[Path] = DataDir, backend: str = BackendOpt, model: Optional[str] = ModelOpt,
              context: str = ContextOpt, pool: Optional[List[str]] = PoolOpt,
              embedder: Optional[str] = EmbedderOpt, index: Optional[Path] = IndexOpt,
-             base_url: Optional[str] = BaseUrlOpt, max_new_tokens: int = MaxTokOpt,
+             base_url: Optional[str] = BaseUrlOpt, max_new_tokens: int = MaxTokOpt, timeout: float = TimeoutOpt,
              match: str = typer.Option("exact", "--match"), batch_size: int = typer.Option(8, "--batch-size"),
              limit: Optional[int] = typer.Option(None, "--limit"), overwrite: bool = typer.Option(False, "--overwrite"),
              resamples: int = typer.Option(1000, "--resamples")):
@@ -95,6 +100,6 @@ def eval_cmd(split: str = typer.Option("test", "--split", "-s"),
     summary = eval_split(split, run_dir, data_dir, match, resamples, backend=backend, model=model, context=context,
                          pool=pool, embedder=_embedder(embedder), index=index, overwrite=overwrite,
                          batch_size=batch_size, limit=limit,
-                         backend_options=_backend_options(backend, base_url, max_new_tokens))
+                         backend_options=_backend_options(backend, base_url, max_new_tokens, timeout=timeout))
     echo_json(summary)
     typer.echo(f"run written to {run_dir} (predictions.jsonl, scores.json, report.md, report.html)", err=True)

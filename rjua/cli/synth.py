@@ -21,6 +21,7 @@ def synth_cmd(out: Path = typer.Option(..., "--out", "-o", help="Kept cases (RJU
               pool: Optional[List[str]] = typer.Option(None, "--pool", help="Labelled splits for the taxonomy (default: all)."),
               base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint."),
               max_new_tokens: int = typer.Option(768, "--max-new-tokens"),
+              timeout: float = typer.Option(60.0, "--timeout", min=0.1, help="openai: total seconds per request attempt."),
               seed: int = typer.Option(0, "--seed"), batch_size: int = typer.Option(2, "--batch-size"),
               overwrite: bool = typer.Option(False, "--overwrite")):
     """Generate new verifiable cases, verify them, keep the solvable, non-trivial, uncontaminated ones."""
@@ -28,8 +29,8 @@ def synth_cmd(out: Path = typer.Option(..., "--out", "-o", help="Kept cases (RJU
     from ..synth import run_synth
     from .answering import _backend_options
 
-    gen = get_backend(generator, generator_model, **_backend_options(generator, base_url, max_new_tokens))
-    sol = get_backend(solver, solver_model, **_backend_options(solver, base_url, 384))
+    gen = get_backend(generator, generator_model, **_backend_options(generator, base_url, max_new_tokens, timeout=timeout))
+    sol = get_backend(solver, solver_model, **_backend_options(solver, base_url, 384, timeout=timeout))
     wk = None if weak == "none" else get_backend(weak, None)
     report = run_synth(out, gen, sol, wk, n, data_dir, eval_splits, pool, seed, batch_size,
                        {"generator": generator, "generator_model": generator_model, "solver": solver,
