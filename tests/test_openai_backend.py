@@ -326,3 +326,17 @@ def test_generate_inside_a_running_event_loop(stubs):
         return _be(srv.url).generate([_req()])
 
     assert asyncio.run(main())[0].error is None
+
+
+def test_cli_synth_goes_on_through_malformed_replies_and_refuses_keys_in_urls(stubs, tmp_path):
+    srv = stubs(lambda body: MALFORMED["usage_list"])
+    r = run_cli("synth", "--generator", "openai", "--solver", "case", "--weak", "none", "--n", "2",
+                "--base-url", srv.url, "--timeout", "2", "--out", tmp_path / "s.jsonl", env={"OPENAI_API_KEY": KEY})
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["processed"] == 2 and len(srv.seen) == 2
+    assert len((tmp_path / "s.jsonl.rejected.jsonl").read_text().splitlines()) == 2
+    r = run_cli("synth", "--generator", "openai", "--solver", "case", "--n", "1", "--out", tmp_path / "k" / "s.jsonl",
+                "--base-url", srv.url.replace("http://", f"http://u:{KEY}@"), env={"OPENAI_API_KEY": "sk-x"})
+    assert r.returncode == 2 and KEY not in r.stderr and "OPENAI_API_KEY" in r.stderr
+    assert len(srv.seen) == 2 and not (tmp_path / "k").exists()
+    assert all(KEY not in p.read_text() for p in tmp_path.rglob("*") if p.is_file())
