@@ -1,9 +1,9 @@
 """Progress of long steps on stderr: a tqdm bar on a terminal, plain lines otherwise.
 
-On a TTY (or with ``RJUA_PROGRESS=1``) a tqdm bar is drawn; when stderr is not a terminal (CI, ``nohup``,
-a pipe) a line ``predict: 40/211 records (3.1/s, ETA 55s)`` is logged every ``RJUA_PROGRESS_SECONDS``
-seconds (default 10) plus one at the end, so a long run is never silent. ``RJUA_PROGRESS=0`` or
-``enabled=False`` turns both off.
+On a TTY (or forced: ``enabled=True``, ``--progress``, ``RJUA_PROGRESS=1``) a tqdm bar is drawn; when
+stderr is not a terminal (CI, ``nohup``, a pipe) a line ``predict: 40/211 records (3.1/s, ETA 55s)`` is logged every ``RJUA_PROGRESS_SECONDS``
+seconds (default 10) plus one at the end, so a long run is never silent. ``RJUA_PROGRESS=0``,
+``--no-progress`` or ``enabled=False`` turns both off.
 
 >>> import io
 >>> buf = io.StringIO()
@@ -26,9 +26,9 @@ __all__ = ["Progress"]
 
 def _mode(stream: TextIO, enabled: bool | None) -> str:
     env = os.environ.get("RJUA_PROGRESS", "").strip().lower()
-    if enabled is False or env in ("0", "off", "no", "false"):
+    if enabled is False or (enabled is None and env in ("0", "off", "no", "false")):
         return "off"
-    if env in ("1", "on", "yes", "true", "bar"):
+    if enabled is True or env in ("1", "on", "yes", "true", "bar"):
         return "bar"
     return "bar" if getattr(stream, "isatty", lambda: False)() else "lines"
 

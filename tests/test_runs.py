@@ -161,3 +161,24 @@ def test_progress_is_logged_when_not_a_tty(tmp_path):
     assert "predict: 8/14 records (" in r.stderr and "predict: done, 14/14 records in" in r.stderr
     r = run_cli("predict", "--split", "test", "--out", out, "--no-progress")
     assert r.returncode == 0 and "predict:" not in r.stderr
+
+
+def test_progress_modes(monkeypatch):
+    import io
+
+    from rjua.progress import Progress
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.delenv("RJUA_PROGRESS", raising=False)
+    for stream, enabled, mode in [(io.StringIO(), None, "lines"), (Tty(), None, "bar"), (io.StringIO(), True, "bar"),
+                                  (Tty(), False, "off")]:
+        p = Progress(10, desc="x", stream=stream, enabled=enabled, interval=0)
+        assert p.mode == mode
+        p.update(10)
+        p.close()
+        assert ("10/10" in stream.getvalue()) == (mode != "off")
+    monkeypatch.setenv("RJUA_PROGRESS", "0")
+    assert Progress(3, stream=Tty()).mode == "off"

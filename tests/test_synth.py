@@ -154,7 +154,7 @@ def test_failed_generations_are_retried_on_resume_and_progress_logged(tmp_path, 
 
     out = tmp_path / "s.jsonl"
     weak = ScriptedBackend(lambda r: "诊断：不知道\n建议：无")
-    run_synth(out, Flaky(_simple_generator(), True), weak, None, n=3, batch_size=2, progress=True)
+    run_synth(out, Flaky(_simple_generator(), True), weak, None, n=3, batch_size=2)
     rej = [json.loads(line) for line in open(str(out) + ".rejected.jsonl", encoding="utf-8")]
     assert len(rej) == 3 and all(r["error"] == "HTTP 503" and "generation failed" in r["detail"] for r in rej)
     assert "synth: done, 3/3 seeds" in capsys.readouterr().err
