@@ -43,8 +43,7 @@ MAX_DEPTH = 64                      # objects/arrays nested deeper are refused
 MAX_INT_DIGITS = 100                # integers with more digits are refused
 MAX_LINE_BYTES = 64 * 1024 ** 2     # one JSON Lines line
 MAX_FILE_BYTES = 2 * 1024 ** 3      # one file
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_BRACKET = re.compile(r"[\[\]{}]")
+_TOKEN = re.compile(r'[\[\]{}"\\]')
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 
@@ -62,14 +61,30 @@ def _parse_int(s: str, hits: list | None = None):
 
 
 def _too_deep(text: str) -> int | None:
-    """Offset where nesting first exceeds MAX_DEPTH, else None (brackets inside strings ignored)."""
+    """Offset where nesting first exceeds MAX_DEPTH, else None (brackets inside strings ignored).
+
+    One linear pass over the structural characters (no regex backtracking, no recursion).
+    """
     if text.count("[") + text.count("{") <= MAX_DEPTH:
         return None
-    depth = 0
-    for m in _BRACKET.finditer(_STRING.sub(lambda s: '"' + " " * (len(s.group()) - 2) + '"', text)):
-        depth += 1 if m.group() in "[{" else -1
-        if depth > MAX_DEPTH:
-            return m.start()
+    depth, in_str, skip = 0, False, -1
+    for m in _TOKEN.finditer(text):
+        i, c = m.start(), m.group()
+        if i == skip:
+            continue
+        if in_str:
+            if c == "\\":
+                skip = i + 1
+            elif c == '"':
+                in_str = False
+        elif c == '"':
+            in_str = True
+        elif c in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return i
+        elif c in "]}":
+            depth -= 1
     return None
 
 

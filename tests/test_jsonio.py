@@ -93,3 +93,17 @@ def test_read_json_file_names_the_file(tmp_path):
     p.write_bytes(b'{"a": "\xff"}')
     with pytest.raises(RJUAFormatError, match=r"m\.json:1: not UTF-8"):
         jsonio.read_json_file(p)
+
+
+def test_depth_check_is_linear_and_ignores_brackets_in_strings():
+    import time
+
+    ok = '{"id": "1", "q": "' + "[{" * 5000 + '\\"]"}'  # brackets inside a string (with an escaped quote)
+    assert jsonio.loads(ok)["q"].startswith("[{[{")
+    hostile = "[" * 65 + '"' + '\\"' * 200_000  # an unterminated string of escaped quotes
+    t = time.perf_counter()
+    with pytest.raises(RJUAFormatError, match="nesting deeper than 64 levels"):
+        jsonio.loads(hostile)
+    with pytest.raises(RJUAFormatError, match="invalid JSON"):
+        jsonio.loads("[" * 60 + '"' + '\\"' * 200_000)
+    assert time.perf_counter() - t < 2.0
