@@ -92,9 +92,8 @@ def test_output_lock_in_process(tmp_path):
     with output_lock(out) as lp:
         info = json.loads(lp.read_text())
         assert info["pid"] == os.getpid() and info["host"] == socket.gethostname()
-        with pytest.raises(OutputLockedError, match=rf"pid {os.getpid()} on "):
-            with output_lock(out):
-                pass
+        with pytest.raises(OutputLockedError, match=rf"pid {os.getpid()} on "), output_lock(out):
+            pass
     with output_lock(out):  # released: free again
         pass
     d = tmp_path / "dir"
