@@ -154,11 +154,17 @@ def score_records(scores: list[RecordScore], match: str = "exact", n_resamples: 
 def score_predictions(gold: Sequence[Record], preds: Sequence[PredRow], match: str = "exact",
                       allow_missing: bool = False, allow_extra: bool = False,
                       vocabulary: Vocabulary | None = None, n_resamples: int = 1000,
-                      seed: int = 0) -> ScoreResult:
+                      seed: int = 0, only_predicted: bool = False) -> ScoreResult:
     """Score predictions against gold records.
 
     Missing gold ids, unknown prediction ids and duplicates are errors unless allowed;
     allowed missing ids score 0, allowed extra ids are ignored (both are listed).
+    ``only_predicted`` scores just the gold records that have a prediction and records
+    ``"subset": "n of N"`` in the summary.
+
+    >>> gold = load_split("test")
+    >>> score_predictions(gold, gold_as_predictions(gold)[:3], only_predicted=True, n_resamples=10).summary["subset"]
+    '3 of 14'
     """
     if match not in MATCH_MODES:
         raise RJUAError(f"unknown match mode {match!r}; choose one of: {', '.join(MATCH_MODES)}")
@@ -167,6 +173,9 @@ def score_predictions(gold: Sequence[Record], preds: Sequence[PredRow], match: s
         if p.id in by_id:
             raise RJUAError(f"duplicate prediction id {p.id!r}")
         by_id[p.id] = p
+    n_gold = len(gold)
+    if only_predicted:
+        gold = [r for r in gold if r.id in by_id]
     gold_ids = {r.id for r in gold}
     missing = [r.id for r in gold if r.id not in by_id]
     extra = [p.id for p in preds if p.id not in gold_ids]
@@ -185,6 +194,8 @@ def score_predictions(gold: Sequence[Record], preds: Sequence[PredRow], match: s
                                   rouge_l_counts(ans, r.answer), ex, r, ans, missing=p is None))
     summary = score_records(scores, match, n_resamples, seed)
     summary.update(missing_ids=missing, extra_ids=extra, n_missing=len(missing))
+    if only_predicted:
+        summary["subset"] = f"{len(gold)} of {n_gold}"
     return ScoreResult(summary, scores)
 
 

@@ -17,15 +17,17 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
           match: str = typer.Option("exact", "--match", help="Item matching: exact | fuzzy."),
           as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
           fmt: str = typer.Option("text", "--format", "-f", help="text | md | html (ignored with --json)."),
-          out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the report here instead of stdout."),
-          per_sample: Optional[Path] = typer.Option(None, "--per-sample", help="Write per-record scores (JSONL)."),
+          out: Optional[Path] = typer.Option(None, "--out", "-o", dir_okay=False,
+                                             help="Write the report here instead of stdout."),
+          per_sample: Optional[Path] = typer.Option(None, "--per-sample", dir_okay=False,
+                                                    help="Write per-record scores (JSONL)."),
           allow_missing: bool = typer.Option(False, "--allow-missing", help="Score gold ids without prediction as 0."),
           allow_extra: bool = typer.Option(False, "--allow-extra", help="Ignore prediction ids not in the split."),
           gold_as_prediction: bool = typer.Option(False, "--gold-as-prediction",
                                                   help="Score the gold answers against themselves (sanity check)."),
           vocab: bool = typer.Option(False, "--vocab", help="Fall back to label-vocabulary matching in free text."),
-          resamples: int = typer.Option(1000, "--resamples", help="Bootstrap resamples for the 95% CIs."),
-          seed: int = typer.Option(0, "--seed")):
+          resamples: int = typer.Option(1000, "--resamples", min=1, help="Bootstrap resamples for the 95% CIs."),
+          seed: int = typer.Option(0, "--seed", min=0, help="Bootstrap random seed.")):
     """Score predictions with the official RJUA-QA metrics (disease/advice F1, combined F1, ROUGE-L)."""
     from ..data import load_split
     from ..extract import Vocabulary
