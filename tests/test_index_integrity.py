@@ -9,16 +9,15 @@ import shutil
 
 import pytest
 
+from rjua.cli import main
+from rjua.errors import RJUAError
+from rjua.retrieval import HybridRetriever, SentenceTransformerEncoder
+from rjua.retrieval.build import build_retriever
+from rjua.retrieval.integrity import RJUAIndexError, content_digest
+from rjua.testing import tiny_sentence_encoder
+
 pytest.importorskip("faiss")
 pytest.importorskip("sentence_transformers")
-
-from rjua.cli import main  # noqa: E402
-from rjua.errors import RJUAError  # noqa: E402
-from rjua.retrieval import HybridRetriever, SentenceTransformerEncoder  # noqa: E402
-from rjua.retrieval.build import build_retriever  # noqa: E402
-from rjua.retrieval.dense import load_encoder  # noqa: E402
-from rjua.retrieval.integrity import RJUAIndexError, content_digest  # noqa: E402
-from rjua.testing import tiny_sentence_encoder  # noqa: E402
 
 FILES = ["manifest.json", "passages.jsonl", "cases.jsonl", "passages.faiss", "cases.faiss"]
 QUERY = "我右边腰突然绞痛，尿里有血"

@@ -27,11 +27,21 @@ import numpy as np
 
 from ..errors import RJUAError
 from . import progress
-from .integrity import (INDEX_FORMAT, MANIFEST, RJUAIndexError, file_record, validate_manifest,
-                        verify_files)
+from .integrity import INDEX_FORMAT, MANIFEST, RJUAIndexError, file_record, validate_manifest, verify_files
 
-__all__ = ["FLAT_MAX", "INDEX_FORMAT", "VectorIndex", "choose_kind", "file_sha256", "write_manifest",
-           "read_manifest", "check_manifest", "save_index", "load_index", "RJUAIndexError"]
+__all__ = [
+    "FLAT_MAX",
+    "INDEX_FORMAT",
+    "RJUAIndexError",
+    "VectorIndex",
+    "check_manifest",
+    "choose_kind",
+    "file_sha256",
+    "load_index",
+    "read_manifest",
+    "save_index",
+    "write_manifest",
+]
 
 FLAT_MAX = 50_000
 MAX_MANIFEST_BYTES = 16 << 20
@@ -60,7 +70,7 @@ class VectorIndex:
         if vectors is not None:
             self.build(vectors)
 
-    def build(self, vectors: np.ndarray) -> "VectorIndex":
+    def build(self, vectors: np.ndarray) -> VectorIndex:
         faiss = _faiss()
         x = np.ascontiguousarray(vectors, dtype=np.float32)
         n, self.dim = x.shape
@@ -99,13 +109,13 @@ class VectorIndex:
         _faiss().write_index(self.index, str(path))
 
     @classmethod
-    def load(cls, path: str | Path, kind: str) -> "VectorIndex":
+    def load(cls, path: str | Path, kind: str) -> VectorIndex:
         """Read a faiss index file (faiss's own format; nothing is unpickled)."""
         faiss = _faiss()
         vi = cls(kind=kind)
         try:
             vi.index = faiss.read_index(str(path))
-        except Exception as e:  # faiss raises RuntimeError with a C++ message
+        except (RuntimeError, MemoryError, OSError) as e:  # faiss raises RuntimeError with a C++ message
             raise RJUAIndexError(Path(path).parent, Path(path).name, f"not a readable faiss index "
                                  f"({str(e).strip().splitlines()[-1][:120] if str(e).strip() else type(e).__name__})")
         vi.dim = vi.index.d
@@ -169,8 +179,7 @@ def check_manifest(info: dict[str, Any], index_dir: str | Path, embedder: str | 
 
 def _write_jsonl(path: Path, rows) -> None:
     with open(path, "w", encoding="utf-8") as f:
-        for row in rows:
-            f.write(json.dumps(asdict(row), ensure_ascii=False) + "\n")
+        f.writelines(json.dumps(asdict(row), ensure_ascii=False) + "\n" for row in rows)
 
 
 def save_index(retriever, out: str | Path, info: dict) -> Path:
@@ -248,7 +257,7 @@ def load_index(cls, index_dir: str | Path, encoder=None, embedder: str | None = 
         if encoder is None:
             try:
                 encoder = load_encoder(emb["name"])
-            except Exception as e:  # an unusable name (edited manifest, missing extra)
+            except (RJUAError, ValueError, ImportError) as e:  # an unusable name (edited manifest, missing extra)
                 raise RJUAIndexError(d, MANIFEST, f"embedder {emb['name'][:80]!r} cannot be used: {e}") from None
         try:
             fp = encoder.fingerprint()

@@ -32,8 +32,19 @@ from typing import Any
 
 from ..errors import RJUAError
 
-__all__ = ["RJUAIndexError", "MANIFEST", "INDEX_FORMAT", "validate_manifest", "required_files", "file_record",
-           "verify_files", "content_digest", "folder_fingerprint", "hub_snapshot", "model_source"]
+__all__ = [
+    "INDEX_FORMAT",
+    "MANIFEST",
+    "RJUAIndexError",
+    "content_digest",
+    "file_record",
+    "folder_fingerprint",
+    "hub_snapshot",
+    "model_source",
+    "required_files",
+    "validate_manifest",
+    "verify_files",
+]
 
 MANIFEST = "manifest.json"
 INDEX_FORMAT = 2  # 2: per-file hashes and vector counts, content fingerprints
@@ -204,7 +215,7 @@ def hub_snapshot(repo_id: str) -> Path | None:
 
         cache = os.environ.get("SENTENCE_TRANSFORMERS_HOME") or None
         return Path(snapshot_download(repo_id, local_files_only=True, cache_dir=cache))
-    except Exception:  # not cached, not a valid id, hub library missing
+    except Exception:  # noqa: BLE001  (not cached, not a valid id, hub library missing: no snapshot)
         return None
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Iterable, TypeVar
+from collections.abc import Iterable
+from typing import TypeVar
 
-__all__ = ["enabled", "phase", "bar", "show_bar", "MIN_ITEMS"]
+__all__ = ["MIN_ITEMS", "bar", "enabled", "phase", "show_bar"]
 
 T = TypeVar("T")
 MIN_ITEMS = 64  # fewer items than this are quick: no phase line, no bar
