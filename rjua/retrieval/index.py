@@ -167,8 +167,8 @@ def check_manifest(info: dict[str, Any], index_dir: str | Path, embedder: str | 
             raise RJUAIndexError(index_dir, MANIFEST, f"index was built with embedder {emb.get('name')!r}, not "
                                  f"{embedder!r}", "rebuild it or drop --embedder")
     if fingerprint is not None and emb and fingerprint != emb.get("fingerprint"):
-        raise RJUAIndexError(index_dir, MANIFEST, f"embedder {emb.get('name')!r} changed since the index was built "
-                             f"(its files give fingerprint {fingerprint}, the index records {emb.get('fingerprint')})")
+        raise RJUAIndexError(index_dir, MANIFEST, f"embedder {emb.get('name')!r} changed since the index was built, or is "
+                             f"another model (its files give fingerprint {fingerprint}, the index records {emb.get('fingerprint')})")
     if check_data:
         for split, f in (info.get("data_files") or {}).items():
             p = Path(f["path"])
@@ -216,7 +216,14 @@ def save_index(retriever, out: str | Path, info: dict) -> Path:
         if out.exists():  # swap: the old index stays whole until the new one is complete
             old = out.parent / f".{out.name}.old-{os.getpid()}-{secrets.token_hex(4)}"
             os.replace(out, old)
-            os.replace(tmp, out)
+            try:
+                os.replace(tmp, out)
+            except BaseException:  # e.g. another build renamed its index into place meanwhile
+                if out.exists():
+                    shutil.rmtree(old, ignore_errors=True)
+                else:
+                    os.replace(old, out)
+                raise
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(tmp, out)

@@ -7,9 +7,9 @@ anything is used; any problem is one :class:`RJUAIndexError` line naming the fol
 what is wrong. No file is ever unpickled.
 
 Embedder fingerprints come from the model's files (names, sizes, and hashes: small files in full,
-large ones — the weights — by their first and last MiB), never from loading the model, so a lexical
-``rjua retrieve --index`` still notices a changed model folder. A hub id is fingerprinted through
-its cached snapshot folder when there is one.
+large ones — the weights — by their size, first and last MiB and 16 blocks between), never from
+loading the model, so a lexical ``rjua retrieve --index`` still notices a changed model folder. A hub
+id is fingerprinted through its cached snapshot folder when there is one.
 
 >>> import tempfile
 >>> d = Path(tempfile.mkdtemp())
@@ -48,7 +48,8 @@ __all__ = [
 
 MANIFEST = "manifest.json"
 INDEX_FORMAT = 2  # 2: per-file hashes and vector counts, content fingerprints
-EDGE = 1 << 20    # files above 2 * EDGE bytes are hashed by their size and first/last MiB
+EDGE = 1 << 20    # files above 2 * EDGE bytes are hashed by their size, first/last MiB and SAMPLES blocks
+SAMPLES = 16
 _NONE = type(None)
 
 
@@ -144,15 +145,18 @@ def required_files(info: dict) -> list[str]:
 
 
 def content_digest(path: Path, size: int | None = None) -> bytes:
-    """sha256 of a file; of its size and first/last MiB when it is larger than 2 MiB."""
+    """sha256 of a file; of its size, first/last MiB and 16 blocks between when it is larger than 2 MiB."""
     size = path.stat().st_size if size is None else size
     h = hashlib.sha256()
     with open(path, "rb") as f:
         if size <= 2 * EDGE:
             for block in iter(lambda: f.read(EDGE), b""):
                 h.update(block)
-        else:
+        else:  # size, first and last MiB, and SAMPLES evenly spaced 64 KiB blocks between them
             h.update(f"{size}:".encode() + f.read(EDGE))
+            for i in range(1, SAMPLES + 1):
+                f.seek(EDGE + (size - 2 * EDGE) * i // (SAMPLES + 1))
+                h.update(f.read(1 << 16))
             f.seek(size - EDGE)
             h.update(f.read(EDGE))
     return h.digest()
