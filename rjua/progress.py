@@ -5,6 +5,9 @@ stderr is not a terminal (CI, ``nohup``, a pipe) a line ``predict: 40/211 record
 seconds (default 10) plus one at the end, so a long run is never silent. ``RJUA_PROGRESS=0``,
 ``--no-progress`` or ``enabled=False`` turns both off.
 
+Short phases use :func:`phase` (one line, e.g. ``encoding 309 passages with m3e-small…``) and
+:func:`bar` (a tqdm bar around an iterable on a terminal, the iterable itself otherwise).
+
 >>> import io
 >>> buf = io.StringIO()
 >>> p = Progress(3, desc="predict", unit="records", stream=buf, interval=0)
@@ -19,9 +22,10 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import TextIO
+from collections.abc import Iterable
+from typing import TextIO, TypeVar
 
-__all__ = ["Progress"]
+__all__ = ["MIN_ITEMS", "Progress", "bar", "enabled", "phase", "show_bar"]
 
 
 def _mode(stream: TextIO, enabled: bool | None) -> str:
@@ -84,3 +88,39 @@ class Progress:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+T = TypeVar("T")
+MIN_ITEMS = 64  # fewer items than this are quick: no phase line, no bar
+
+
+def enabled() -> bool:
+    """False when ``RJUA_PROGRESS`` turns progress off."""
+    return os.environ.get("RJUA_PROGRESS", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def show_bar() -> bool:
+    """True when a bar would be drawn (progress on and stderr a terminal)."""
+    try:
+        return enabled() and sys.stderr.isatty()
+    except (AttributeError, ValueError):  # replaced or closed stderr
+        return False
+
+
+def phase(message: str) -> None:
+    """Print one progress line to stderr (unless ``RJUA_PROGRESS=0``)."""
+    if enabled():
+        print(message, file=sys.stderr, flush=True)
+
+
+def bar(items: Iterable[T], total: int | None = None, desc: str = "") -> Iterable[T]:
+    """``items`` wrapped in a tqdm bar on a terminal; ``items`` itself otherwise.
+
+    >>> list(bar([1, 2], desc="x"))  # no terminal under doctest: the items, unchanged
+    [1, 2]
+    """
+    if not show_bar():
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, total=total, desc=desc, file=sys.stderr, leave=False, dynamic_ncols=True)
