@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 
 from .patient import RELATIVES, PatientFacts, clean_sides, patient_facts
 
-__all__ = ["RULES", "Flag", "Rule", "check", "check_facts", "person_addressed", "summarise", "violates"]
+__all__ = ["ADDRESS_RE", "RULES", "Flag", "Rule", "check", "check_facts", "person_addressed", "summarise", "violates"]
 
 _MALE = (r"前列腺|睾丸|附睾|精索|阴茎|阴囊|精液|精囊|包皮|包茎|龟头|血精|勃起|早泄|射精|遗精|隐睾|鞘膜积液|"
          r"PSA|TURP|去势|雄激素剥夺|非那雄胺|度他雄胺|男性不育|输精管")
@@ -79,7 +79,7 @@ class Flag:
 
 
 _COMPILED = {r.name: re.compile(r.look, re.IGNORECASE) for r in RULES if r.look not in ("opposite_side", "other_person")}
-_ADDRESS = re.compile(r"(?:您|你)(?:的|家)?(" + "|".join(sorted(map(re.escape, RELATIVES), key=len, reverse=True))
+ADDRESS_RE = re.compile(r"(?:您|你)(?:的|家)?(" + "|".join(sorted(map(re.escape, RELATIVES), key=len, reverse=True))
                       + r")|令尊|令堂|令郎|令爱|千金")
 _HONORIFIC = {"令尊": "father", "令堂": "mother", "令郎": "child", "令爱": "child", "千金": "child"}
 
@@ -103,7 +103,7 @@ def person_addressed(text: str) -> set[str]:
     ['father', 'mother']
     """
     out = set()
-    for m in _ADDRESS.finditer(text or ""):
+    for m in ADDRESS_RE.finditer(text or ""):
         out.add(RELATIVES[m.group(1)][0] if m.group(1) else _HONORIFIC[m.group()])
     return out
 

@@ -28,14 +28,17 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
+from ..consistency import ADDRESS_RE, RULES, check_facts, person_addressed, violates
 from ..extract import Vocabulary
 from ..items import normalize_item
+from ..patient import PatientFacts, clean_sides, patient_facts
 from ..metrics import rouge_l
 from . import GenRequest, GenResult
 
@@ -44,13 +47,45 @@ _SWAP = str.maketrans("左右", "右左")
 
 
 def side_of(question: str) -> str | None:
-    """'左' or '右' when the question names only that side, else None.
+    """'左' or '右' when the question names only that side, else None (左右 = about, 左氧氟沙星… ignored).
 
-    >>> side_of("左腰痛"), side_of("双侧"), side_of("左肾积水，右肾萎缩")
-    ('左', None, None)
+    >>> side_of("左腰痛"), side_of("双侧"), side_of("左肾积水，右肾萎缩"), side_of("右腰痛，口服左氧氟沙星")
+    ('左', None, None, '右')
     """
-    left, right = "左" in question, "右" in question
+    q = clean_sides(question)
+    left, right = "左" in q, "右" in q
     return "左" if left and not right else "右" if right and not left else None
+
+
+def conflicts(facts: PatientFacts, item: str, kind: str) -> bool:
+    """Whether a candidate item breaks a consistency rule for this patient (sex, age, pregnancy, side).
+
+    >>> conflicts(patient_facts("我是32岁女性"), "前列腺增生", "disease"), conflicts(patient_facts("我是62岁男性"), "前列腺增生", "disease")
+    (True, False)
+    """
+    return any(kind in r.fields and r.group != "person" and violates(r, facts, item) is not None for r in RULES)
+
+
+_ADDRESS_OF = {"self": "您", "mother": "您母亲", "father": "您父亲", "child": "您的孩子", "spouse": "您爱人",
+               "grandparent": "您家老人", "sibling": "您的家人", "other": "您的朋友"}
+_SENT = re.compile(r"[^。！？!?；;\n]*[。！？!?；;\n]?")
+
+
+def adapt_reply(text: str, facts: PatientFacts, side: str | None) -> str:
+    """A neighbour's reply made to fit this patient: side, the person addressed, pronouns, and no sentence
+    that names an organ or condition impossible for the patient's sex/age.
+
+    >>> adapt_reply("您好，您母亲右肾结石。建议复查前列腺。", patient_facts("我是50岁女性，左腰痛"), "左")
+    '您好，您左肾结石。'
+    """
+    text = fix_side(text or "", side)
+    if facts.person is not None:
+        want = _ADDRESS_OF.get(facts.person, "您")
+        text = ADDRESS_RE.sub(lambda m: m.group() if person_addressed(m.group()) <= {facts.person} else want, text)
+    if facts.person not in (None, "self") and facts.sex is not None:
+        text = text.replace("她" if facts.sex == "male" else "他", "他" if facts.sex == "male" else "她")
+    keep = [s for s in _SENT.findall(text) if s and not check_facts(facts, (), (), s)]
+    return "".join(keep).strip()
 
 
 def fix_side(text: str, side: str | None) -> str:
@@ -191,7 +226,8 @@ class CaseBackend:
             for it in vocab.find(question, "disease"):
                 if len(it) >= 3:
                     feats.setdefault(it, [0.0, 0.0, 0.0, 0.0])
-        items = sorted(feats)
+        facts = patient_facts(question)
+        items = sorted(it for it in feats if not conflicts(facts, it, kind))
         x = np.array([feats[i] + [float(i in qn), math.log1p(max(freq[i], 0)), len(i) / 10.0,
                                   float("左" in i or "右" in i)] for i in items]).reshape(-1, N_FEATURES)
         return _Candidates(items, x, n_items / total)
@@ -206,15 +242,14 @@ class CaseBackend:
         return choose_expected_f1(dict(zip(cand.items, probs.tolist())), cand.expected_n)
 
     def _reply(self, question: str, hits) -> str:
-        answers = [h.answer for h in hits[: self.mbr_cases] if h.answer]
+        facts, side = patient_facts(question), side_of(question)
+        answers = [a for a in (adapt_reply(h.answer, facts, side) for h in hits[: self.mbr_cases] if h.answer) if a]
         if not answers:
             return ""
         if len(answers) > 2:
             scores = [sum(rouge_l(a, b) for j, b in enumerate(answers) if j != i) for i, a in enumerate(answers)]
-            best = answers[int(np.argmax(scores))]
-        else:
-            best = answers[0]
-        return fix_side(best, side_of(question))
+            return answers[int(np.argmax(scores))]
+        return answers[0]
 
     def generate(self, requests: Sequence[GenRequest]) -> list[GenResult]:
         out = []
