@@ -38,8 +38,8 @@ import numpy as np
 from ..consistency import ADDRESS_RE, RULES, check_facts, person_addressed, violates
 from ..extract import Vocabulary
 from ..items import normalize_item
-from ..patient import PatientFacts, clean_sides, patient_facts
 from ..metrics import rouge_l
+from ..patient import PatientFacts, clean_sides, patient_facts
 from . import GenRequest, GenResult
 
 N_FEATURES = 8
