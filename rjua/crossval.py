@@ -63,7 +63,8 @@ class CachedEncoder:
 
 def cross_validate(records: Sequence[Record], split: str, k: int = 5, data_dir=None, encoder=None,
                    backend_options: dict | None = None, seed: int = 0, kb=None, progress=None):
-    """Predictions for every record, each made by a pipeline fitted on the other ``k - 1`` folds.
+    """Predictions for every record, each made by a pipeline fitted on the other ``k - 1`` folds
+    (``k`` <= 1: leave-one-out, one pipeline over the whole split that never sees the record answered).
 
     Returns ``(predictions in record order, fold of each id)``. ``encoder``: an
     encoder object (e.g. :class:`CachedEncoder`) or None for lexical retrieval.
@@ -80,12 +81,13 @@ def cross_validate(records: Sequence[Record], split: str, k: int = 5, data_dir=N
     from .pipeline import Pipeline
     from .retrieval.hybrid import HybridRetriever
 
-    folds = fold_assignment([r.id for r in records], k, seed)
+    folds = fold_assignment([r.id for r in records], k, seed) if k > 1 else {r.id: 0 for r in records}
     kb = kb if kb is not None else KnowledgeBase.from_splits(load_all(data_dir))
     pvec = encoder.encode_docs(kb.texts) if encoder is not None else None
     out = {}
-    for f in range(k):
-        train = [r for r in records if folds[r.id] != f]
+    for f in range(max(k, 1)):
+        # k <= 1: leave-one-out over the whole split (the pipeline excludes each record from its own pool)
+        train = [r for r in records if folds[r.id] != f] if k > 1 else list(records)
         test = [r for r in records if folds[r.id] == f]
         cases = CaseBase.from_splits({split: train})
         cvec = encoder.encode_queries([c.question for c in cases.cases]) if encoder is not None else None
@@ -96,5 +98,5 @@ def cross_validate(records: Sequence[Record], split: str, k: int = 5, data_dir=N
         for p in pipe.answer_many([(r.question, r) for r in test]):
             out[p.id] = p
         if progress is not None:
-            progress(f + 1, k)
+            progress(f + 1, max(k, 1))
     return [out[r.id] for r in records], folds
