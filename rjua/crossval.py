@@ -54,6 +54,30 @@ class CachedEncoder:
                 cache[t] = v
         return np.stack([cache[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
 
+    def save(self, path) -> None:
+        """Write the cached vectors (npz + the texts as JSON), keyed by the encoder's fingerprint."""
+        import json
+
+        data = {"fingerprint": self.fingerprint(), "q": list(self._q), "d": list(self._d)}
+        arrays = {"q": np.stack(list(self._q.values())) if self._q else np.zeros((0, 1)),
+                  "d": np.stack(list(self._d.values())) if self._d else np.zeros((0, 1))}
+        np.savez(path, meta=np.array(json.dumps(data, ensure_ascii=False)), **arrays)
+
+    def load(self, path) -> int:
+        """Read vectors written by :meth:`save` for the same encoder; returns how many were loaded (0 if stale)."""
+        import json
+        import os
+
+        if not os.path.exists(path):
+            return 0
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(str(z["meta"]))
+            if meta["fingerprint"] != self.fingerprint():
+                return 0
+            self._q.update(zip(meta["q"], z["q"]))
+            self._d.update(zip(meta["d"], z["d"]))
+        return len(meta["q"]) + len(meta["d"])
+
     def encode_queries(self, texts):
         return self._enc(list(texts), self._q, self.inner.encode_queries)
 

@@ -118,10 +118,14 @@ def part_case(args, gold):
     if found:
         t = time.perf_counter()
         enc = CachedEncoder(load_encoder(emb_path))
+        cache = ROOT / "runs" / f"bench_answer_emb_{Path(emb_path).name}.npz"
+        loaded = enc.load(cache)
         enc.encode_docs(kb.texts)
         enc.encode_queries([r.question for r in gold])
+        cache.parent.mkdir(exist_ok=True)
+        enc.save(cache)
         print(f"(dense {Path(emb_path).name}: {len(kb)} passages + {len(gold)} questions encoded once in "
-              f"{time.perf_counter() - t:.1f} s, cached for every run below)")
+              f"{time.perf_counter() - t:.1f} s ({loaded} vectors from {cache.name}), cached for every run below)")
         encoders.append((f"dense {Path(emb_path).name}", enc))
     for name, enc in encoders:
         for k, label in ((1, "LOO"), (args.folds, f"CV{args.folds}")):
