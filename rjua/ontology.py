@@ -113,8 +113,9 @@ def variants(label: str, side: str | None = None) -> set[str]:
     ['左侧输尿管上段结石', '左输尿管上段结石', '输尿管上段结石']
     """
     base = normalize_item(label)
-    out = {base, _STAGE.sub("", base) or base}
-    for lab in list(out):
+    bases = {base, _STAGE.sub("", base) or base}
+    out = set(bases)
+    for lab in bases:
         lside, core = split_side(lab)
         cores = {core}
         for pat, subs in _SWAPS:
@@ -145,7 +146,7 @@ class Ontology:
     passage_terms: set[str] = field(default_factory=set)
 
     @classmethod
-    def build(cls, labels: Iterable[str], passages: Iterable[str] = ()) -> "Ontology":
+    def build(cls, labels: Iterable[str], passages: Iterable[str] = ()) -> Ontology:
         """From the disease labels of a pool and guideline passages (never the records being answered).
 
         >>> o = Ontology.build(["左输尿管结石", "肾积水"], ["肾积水常伴腰痛"])
