@@ -18,8 +18,8 @@ Labels are written many ways: ``左侧输尿管结石`` / ``左输尿管结石``
 
 >>> canonical("左侧输尿管结石") == canonical("左输尿管结石"), canonical("前列腺恶性肿瘤(T2cN0M0)")
 (True, '前列腺癌')
->>> mentions("CT提示：右肾积水伴右肾萎缩，左输尿管上段结石")
-['右肾积水', '右肾萎缩', '左输尿管上段结石']
+>>> mentions("CT提示：右肾积水伴右肾萎缩，左输尿管上段结石，左肾有一个占位")
+['右肾积水', '右肾萎缩', '左输尿管上段结石', '左肾占位']
 """
 from __future__ import annotations
 
@@ -54,7 +54,9 @@ _CONDITION = (r"(?:应力性|压力性|急迫性|混合性|充溢性|男性|女�
               r"前列腺炎|淋病|尿道炎|醛固酮增多症|醛固酮过多症|库欣综合征|精索静脉曲张|鞘膜积液|隐睾|尿道下裂|弱精子症|"
               r"少精子症|无精子症|血精|精囊炎|膀胱炎|肾盂肾炎|腺性膀胱炎|膀胱逼尿肌无力|逼尿肌无力|骨转移|淋巴结转移|"
               r"尿路上皮癌|肾细胞癌|透明细胞癌|膀胱填塞|尿瘘|肾挫伤|肾破裂|睾丸扭转|阴茎折断|阴茎硬结症|尿道狭窄|尿道外伤)")
-_MENTION = re.compile(rf"(?:[左右双]侧?)?(?:{_ORGAN})(?:(?:{_MOD}){{0,3}})(?:{_HEAD})|{_CONDITION}")
+_FILLER = r"(?:有(?:一个|个|一|多个|多发的?|一些)?|的|内|出现了?(?:一个)?|发现(?:一个)?)?"
+_MENTION = re.compile(rf"(?P<side>[左右双]侧?)?(?P<organ>{_ORGAN}){_FILLER}(?P<mod>(?:{_MOD}){{0,3}})(?P<head>{_HEAD})"
+                      rf"|(?P<cond>{_CONDITION})")
 
 
 def split_side(label: str) -> tuple[str, str]:
@@ -134,7 +136,8 @@ def mentions(text: str) -> list[str]:
     """Disease mentions in free text, in order, de-duplicated (see module docstring)."""
     seen: dict[str, None] = {}
     for m in _MENTION.finditer(normalize_item(text or "")):
-        seen.setdefault(m.group(), None)
+        term = m.group("cond") or "".join(m.group(k) or "" for k in ("side", "organ", "mod", "head"))
+        seen.setdefault(term, None)
     return list(seen)
 
 

@@ -89,6 +89,39 @@ def tfidf_1nn_folds(records, folds):
     return [preds[r.id] for r in records]
 
 
+def reachability(gold, folds, kb):
+    """Share of held-out gold disease items that a candidate set contains (exact), per fold, without and with
+    the open-vocabulary generator: (a) every pool label of the training folds, (b) the case backend's own
+    candidates (labels of the 10 most similar training cases + pool labels found in the question)."""
+    from rjua.backends.case import fix_side, side_of
+    from rjua.extract import Vocabulary
+    from rjua.kb import CaseBase
+    from rjua.ontology import Ontology
+    from rjua.retrieval.hybrid import HybridRetriever
+
+    hit, size, total = Counter(), Counter(), 0
+    for f in sorted(set(folds.values())):
+        train = [r for r in gold if folds[r.id] != f]
+        retriever = HybridRetriever(kb, CaseBase.from_splits({"train": train}))
+        pool = {d for r in train for d in r.diseases}
+        onto, vocab = Ontology.build(pool, kb.texts), Vocabulary.from_items(pool, [])
+        for r in (r for r in gold if folds[r.id] == f):
+            side, res = side_of(r.question), retriever.search(r.question, k=5, n_cases=10)
+            passages = [p.text for p in res.passages]
+            closed = {fix_side(d, side) for d in pool}
+            near = {fix_side(d, side) for c in res.cases for d in c.diseases} | set(vocab.find(r.question, "disease"))
+            sets = {"pool": closed, "pool+generator": closed | set(onto.generate(r.question, passages, side, closed)),
+                    "case": near, "case+generator": near | set(onto.generate(r.question, passages, side, near))}
+            for name, cands in sets.items():
+                hit[name] += sum(d in cands for d in r.diseases)
+                size[name] += len(cands)
+            total += len(r.diseases)
+    for a, b in (("pool", "pool+generator"), ("case", "case+generator")):
+        print(f"    reachable held-out gold diseases, {a + ' labels':<11}: {hit[a] / total:.1%} ({size[a] / len(gold):.0f}"
+              f" candidates/record) -> with generator {hit[b] / total:.1%} ({size[b] / len(gold):.0f}/record),"
+              f" +{100 * (hit[b] - hit[a]) / total:.1f} points")
+
+
 def consistency_line(gold, rows):
     from rjua.consistency import check, summarise
 
@@ -112,6 +145,8 @@ def part_case(args, gold):
     anchor_cv = score_predictions(gold, tfidf_1nn_folds(gold, folds), match=args.match)
     show(f"anchor: 1-NN TF-IDF copy, CV{args.folds}", anchor_cv)
     kb = KnowledgeBase.from_splits(load_all(args.data_dir))
+    print(f"open vocabulary, CV{args.folds} folds ({sum(len(r.diseases) for r in gold)} gold disease items):")
+    reachability(gold, folds, kb)
     emb_path = None if args.embedder in (None, "", "none") else args.embedder
     found = emb_path and Path(emb_path.split(":", 1)[-1] if emb_path.startswith("onnx") else emb_path).exists()
     encoders = [("lexical", None)]
