@@ -93,3 +93,13 @@ def test_reward_penalty_is_off_by_default_and_costs_when_on():
     kw = {"diseases": [["前列腺增生"]], "advices": [["多饮水"]], "question": ["我是一名32岁的女性，尿频"]}
     assert make_reward_fn(RewardConfig())(["p"], comp, **kw) == [1.0]
     assert make_reward_fn(RewardConfig(consistency_penalty=0.2))(["p"], comp, **kw)[0] < 1.0
+
+
+def test_demo_payload_carries_patient_facts_and_flags():
+    from rjua.service import DemoService, consistency_note, patient_check
+
+    out = DemoService.from_data().answer("我是一名52岁的女性，右侧腰痛，B超提示右肾结石")
+    assert out["patient"]["sex"] == "female" and out["consistency"] == []
+    assert "no conflicts" in consistency_note(out)
+    planted = {**out, **patient_check("我是一名52岁的女性", ["前列腺增生"], [], "")}
+    assert "⚠ sex_male_organ_in_female: 前列腺增生" in consistency_note(planted)
