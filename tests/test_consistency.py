@@ -103,3 +103,20 @@ def test_demo_payload_carries_patient_facts_and_flags():
     assert "no conflicts" in consistency_note(out)
     planted = {**out, **patient_check("我是一名52岁的女性", ["前列腺增生"], [], "")}
     assert "⚠ sex_male_organ_in_female: 前列腺增生" in consistency_note(planted)
+
+
+@pytest.mark.slow
+def test_real_valid_gold_rarely_flagged_and_case_cv_is_consistent(real_dir):
+    from rjua.crossval import cross_validate
+    from rjua.data import load_split
+
+    gold = load_split("valid", real_dir)
+    gold_flags = [check(r.question, r.diseases, r.advices, r.answer) for r in gold]
+    assert sum(bool(f) for f in gold_flags) <= 0.01 * len(gold)
+    preds, _ = cross_validate(gold, "valid", 5, real_dir)
+    res = score_predictions(gold, [PredRow(p.id, p.answer, p.diseases, p.advices) for p in preds], n_resamples=50)
+    c = res.summary["consistency"]
+    assert c["groups"]["sex"]["records"] == 0 and c["groups"]["age"]["records"] == 0
+    assert c["groups"]["person"]["records"] == 0
+    assert c["groups"]["laterality"]["records"] <= sum(any(f.group == "laterality" for f in fl) for fl in gold_flags)
+    assert res.summary["f1"] >= 0.33 and res.summary["rouge_l"] >= 0.38  # honest 5-fold CV, lexical
