@@ -44,6 +44,7 @@ def test_side_and_person_of_the_reply():
     out = adapt_reply("您好，您父亲是左输尿管结石，他需要左侧输尿管镜手术。", facts, "右")
     assert out == "您好，您母亲是右输尿管结石，她需要右侧输尿管镜手术。"
     assert adapt_reply("建议复查前列腺B超。", patient_facts("我是45岁女性"), None) == ""
+    assert adapt_reply("他需要复查，如有其他问题请就诊。", facts, None) == "她需要复查，如有其他问题请就诊。"
     assert conflicts(patient_facts("我今年20岁，男"), "前列腺增生", "disease")
     assert not conflicts(patient_facts("我今年20岁，男"), "前列腺炎", "disease")
 

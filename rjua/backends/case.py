@@ -69,6 +69,7 @@ def conflicts(facts: PatientFacts, item: str, kind: str) -> bool:
 
 _ADDRESS_OF = {"self": "您", "mother": "您母亲", "father": "您父亲", "child": "您的孩子", "spouse": "您爱人",
                "grandparent": "您家老人", "sibling": "您的家人", "other": "您的朋友"}
+_HE, _SHE = re.compile(r"(?<![其吉])他(?![们人])"), re.compile(r"她(?![们])")
 _SENT = re.compile(r"[^。！？!?；;\n]*[。！？!?；;\n]?")
 
 
@@ -84,7 +85,8 @@ def adapt_reply(text: str, facts: PatientFacts, side: str | None) -> str:
         want = _ADDRESS_OF.get(facts.person, "您")
         text = ADDRESS_RE.sub(lambda m: m.group() if person_addressed(m.group()) <= {facts.person} else want, text)
     if facts.person not in (None, "self") and facts.sex is not None:
-        text = text.replace("她" if facts.sex == "male" else "他", "他" if facts.sex == "male" else "她")
+        wrong = _SHE if facts.sex == "male" else _HE
+        text = wrong.sub("他" if facts.sex == "male" else "她", text)
     keep = [s for s in _SENT.findall(text) if s and not check_facts(facts, (), (), s)]
     return "".join(keep).strip()
 
