@@ -23,9 +23,9 @@ from .patient import RELATIVES, PatientFacts, clean_sides, patient_facts
 __all__ = ["ADDRESS_RE", "RULES", "Flag", "Rule", "check", "check_facts", "person_addressed", "summarise", "violates"]
 
 _MALE = (r"前列腺|睾丸|附睾|精索|阴茎|阴囊|精液|精囊|包皮|包茎|龟头|血精|勃起|早泄|射精|遗精|隐睾|鞘膜积液|"
-         r"PSA|TURP|去势|雄激素剥夺|非那雄胺|度他雄胺|男性不育|输精管")
+         r"PSA|TURP|去势|雄激素剥夺|非那雄胺|度他雄胺|5α-?还原酶|男性不育|输精管")
 _FEMALE = r"子宫|卵巢|阴道|宫颈|输卵管|妊娠|怀孕|孕妇|产后|产褥|月经|绝经|盆腔器官脱垂|外阴|妇科|前庭大腺"
-_BPH = r"前列腺增生|前列腺肥大|良性前列腺|BPH|经尿道前列腺|前列腺电切|前列腺剜除|TURP|HoLEP|非那雄胺|度他雄胺|5α还原酶"
+_BPH = r"前列腺增生|前列腺肥大|良性前列腺|BPH|经尿道前列腺|前列腺电切|前列腺剜除|TURP|HoLEP|非那雄胺|度他雄胺|5α-?还原酶"
 _PAED = r"小儿|儿童|新生儿|婴儿|婴幼儿|患儿|肾母细胞瘤|Wilms|后尿道瓣膜|先天性巨输尿管|儿科"
 _ADULT = r"前列腺增生|前列腺癌|前列腺恶性肿瘤|绝经|更年期|老年|勃起功能障碍|性功能障碍|男性不育|膀胱癌|尿路上皮癌|肾癌|肾细胞癌"
 _PREG_CONTRA = r"CT|X线|KUB|IVP|静脉肾盂造影|体外冲击波碎石|ESWL|放射性|核素|PET|氟喹诺酮|左氧氟沙星|四环素|非那雄胺"
