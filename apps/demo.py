@@ -11,7 +11,7 @@ from __future__ import annotations
 import gradio as gr
 
 from rjua.errors import RJUAError
-from rjua.service import DEMO_NOTE, MAX_QUESTION_CHARS, DemoService
+from rjua.service import DEMO_NOTE, MAX_QUESTION_CHARS, DemoService, consistency_note
 
 
 def build_demo(service: DemoService, concurrency: int | None = None) -> gr.Blocks:
@@ -37,7 +37,7 @@ def build_demo(service: DemoService, concurrency: int | None = None) -> gr.Block
             passages += [(f"[{i}] {p['id']} ", "段落")] + [tuple(x) for x in p["highlight"]] + [("\n\n", None)]
         cases = [[c["key"], f"{c['similarity']:.2f}", "、".join(c["diseases"]), c["question"][:80]]
                  for c in payload["evidence"]["similar_cases"]]
-        return items, payload["answer"], passages, cases
+        return items, payload["answer"] + "\n\n" + consistency_note(payload), passages, cases
 
     def score(payload, key):
         if not payload or not key:

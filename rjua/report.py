@@ -27,12 +27,41 @@ def to_markdown(res: ScoreResult, worst: int = 5) -> str:
         lines.append(f"| {k} | {s[k]:.4f} | [{lo:.4f}, {hi:.4f}] | {s['micro'][k]:.4f} |")
     if s.get("n_missing"):
         lines += ["", f"{s['n_missing']} record(s) had no prediction and scored 0."]
+    lines += consistency_markdown(s.get("consistency"))
     lines += ["", "## Worst records", "", "| id | F1 | gold diseases | predicted diseases |", "| --- | --- | --- | --- |"]
     esc = lambda t: t.replace("|", "\\|").replace("\n", " ")
     for r in sorted(res.records, key=lambda r: (r.f1, r.id))[:worst]:
         lines.append(f"| {esc(r.id)} | {r.f1:.3f} | {esc('、'.join(r.gold.diseases))} | "
                      f"{esc('、'.join(r.extraction.diseases)) or '—'} |")
     return "\n".join(lines) + "\n"
+
+
+def consistency_markdown(c: dict | None) -> list[str]:
+    """Markdown lines of the clinical-consistency summary (rules of :mod:`rjua.consistency`)."""
+    if not c:
+        return []
+    head = (f"## Clinical consistency (records flagged: {c['any']['records']}/{c['n']}"
+            f" = {c['any']['record_rate']:.1%}, items {c['any']['items']})")
+    lines = ["", head, "",
+             "| rule | records flagged | rate | items flagged |", "| --- | --- | --- | --- |"]
+    for name, v in c["rules"].items():
+        lines.append(f"| {name} | {v['records']} | {v['record_rate']:.1%} | {v['items']} |")
+    return lines
+
+
+def _consistency_html(c: dict | None) -> str:
+    if not c:
+        return ""
+    rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{v['records']}</td><td>{v['record_rate']:.1%}</td>"
+                   f"<td>{v['items']}</td></tr>" for k, v in c["rules"].items())
+    return (f"<h2>Clinical consistency</h2><p>records flagged: {c['any']['records']}/{c['n']} "
+            f"({c['any']['record_rate']:.1%}), items flagged: {c['any']['items']}</p>"
+            f"<table><tr><th>rule</th><th>records flagged</th><th>rate</th><th>items flagged</th></tr>{rows}</table>")
+
+
+def _flags_html(r) -> str:
+    fl = getattr(r, "flags", None) or []
+    return "".join(f"<br><b>⚠ {html.escape(f.rule)}</b> {html.escape(f.field)}: {html.escape(f.item)}" for f in fl)
 
 
 def _bar_chart(rows: list[tuple[str, int, float]]) -> str:
@@ -60,7 +89,7 @@ def to_html(res: ScoreResult, worst: int = 10) -> str:
             f"<td><b>诊断</b> {e('、'.join(r.gold.diseases))}<br><b>建议</b> {e('、'.join(r.gold.advices))}"
             f"<pre>{e(r.gold.answer)}</pre></td>"
             f"<td><b>诊断</b> {e('、'.join(r.extraction.diseases)) or '—'}<br><b>建议</b> "
-            f"{e('、'.join(r.extraction.advices)) or '—'}<pre>{e(r.answer)}</pre></td></tr>")
+            f"{e('、'.join(r.extraction.advices)) or '—'}{_flags_html(r)}<pre>{e(r.answer)}</pre></td></tr>")
     return f"""<!doctype html><html lang="zh"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>RJUA-QA scores</title><style>
@@ -70,6 +99,7 @@ td,th{{border:1px solid #ccc;padding:4px 8px;vertical-align:top}} pre{{white-spa
 <h1>RJUA-QA scores</h1><p>n = {s['n']}, match = {e(s['match'])}, missing = {s.get('n_missing', 0)}.
 {e(NOT_ADVICE)}</p>
 <table><tr><th>metric</th><th>macro</th><th>95% CI</th><th>micro</th></tr>{rows}</table>
+{_consistency_html(s.get('consistency'))}
 <h2>F1 per disease (most frequent gold labels)</h2>{_bar_chart(per_disease_f1(res.records))}
 <h2>Worst records</h2><table><tr><th>id</th><th>F1</th><th>gold</th><th>predicted</th></tr>{''.join(cases)}</table>
 </body></html>

@@ -15,6 +15,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from .consistency import check, summarise
 from .data import Record, iter_json, load_split  # noqa: F401  (load_split: used by the doctest)
 from .errors import Problem, RJUAError, RJUAFormatError
 from .extract import Extraction, Vocabulary, extract
@@ -92,6 +93,7 @@ class RecordScore:
     gold: Record
     answer: str
     missing: bool = False
+    flags: list = field(default_factory=list)  # rjua.consistency.Flag: answer vs the patient's facts
 
     @property
     def f1(self) -> float:
@@ -106,6 +108,7 @@ class RecordScore:
             "pred_diseases": self.extraction.diseases, "gold_diseases": list(self.gold.diseases),
             "pred_advices": self.extraction.advices, "gold_advices": list(self.gold.advices),
             "disease_rule": self.extraction.disease_rule, "advice_rule": self.extraction.advice_rule,
+            "consistency_flags": [f.to_dict() for f in self.flags],
         }
 
 
@@ -191,8 +194,10 @@ def score_predictions(gold: Sequence[Record], preds: Sequence[PredRow], match: s
         ex = extract(p.answer, p.disease, p.advice, vocabulary) if p else Extraction()
         ans = p.answer if p else ""
         scores.append(RecordScore(r.id, prf(ex.diseases, r.diseases, match), prf(ex.advices, r.advices, match),
-                                  rouge_l_counts(ans, r.answer), ex, r, ans, missing=p is None))
+                                  rouge_l_counts(ans, r.answer), ex, r, ans, missing=p is None,
+                                  flags=check(r.question, ex.diseases, ex.advices, ans) if p else []))
     summary = score_records(scores, match, n_resamples, seed)
+    summary["consistency"] = summarise([s.flags for s in scores])
     summary.update(missing_ids=missing, extra_ids=extra, n_missing=len(missing))
     if only_predicted:
         summary["subset"] = f"{len(gold)} of {n_gold}"

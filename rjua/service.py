@@ -2,7 +2,7 @@
 
 >>> svc = DemoService.from_data()
 >>> out = svc.answer("我右侧腰部绞痛，尿里有血")
->>> sorted(out) == ["advice", "answer", "backend", "disclaimer", "diseases", "evidence", "model"]
+>>> sorted(out) == ["advice", "answer", "backend", "consistency", "disclaimer", "diseases", "evidence", "model", "patient"]
 True
 >>> highlight("右侧输尿管结石", "输尿管结石怎么办")
 [('右侧', None), ('输尿管结石', '匹配')]
@@ -38,6 +38,34 @@ def highlight(passage: str, question: str, label: str = "匹配") -> list[tuple[
         else:
             out.append((ch, tag))
     return out
+
+
+def patient_check(question: str, diseases, advices, answer: str) -> dict[str, Any]:
+    """The patient's facts and the answer's clinical-consistency flags (:mod:`rjua.consistency`).
+
+    >>> patient_check("我是50岁女性", ["前列腺增生"], [], "")["consistency"][0]["rule"]
+    'sex_male_organ_in_female'
+    """
+    from .consistency import check_facts
+    from .patient import patient_facts
+
+    facts = patient_facts(question)
+    return {"patient": facts.to_dict(),
+            "consistency": [f.to_dict() for f in check_facts(facts, diseases, advices, answer)]}
+
+
+def consistency_note(payload: dict[str, Any]) -> str:
+    """One line for a UI: the patient facts read from the question and the consistency flags.
+
+    >>> consistency_note({"patient": {"sex": "female", "age": 50.0, "person": "self"}, "consistency": []})
+    '患者 patient: sex female · age 50 · person self — 一致性检查 consistency: 无冲突 no conflicts'
+    """
+    facts = payload.get("patient") or {}
+    shown = " · ".join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in facts.items()
+                       if k in ("sex", "age", "laterality", "pregnant", "stage", "person") and v is not None)
+    flags = payload.get("consistency") or []
+    said = "; ".join(f"⚠ {f['rule']}: {f['item']}" for f in flags) or "无冲突 no conflicts"
+    return f"患者 patient: {shown or 'unknown'} — 一致性检查 consistency: {said}"
 
 
 @dataclass
@@ -101,6 +129,7 @@ class DemoService:
                                   for c in p.evidence["similar_cases"][:5]],
             },
             "backend": p.backend, "model": p.model, "disclaimer": p.disclaimer,
+            **patient_check(q, p.diseases, p.advices, p.answer),
         }
 
     def score(self, payload: dict[str, Any], key: str, match: str = "fuzzy") -> dict[str, Any]:

@@ -72,6 +72,11 @@ def _format_score(res, fmt: str) -> str:
     rows = [f"n={s['n']} match={s['match']}"]
     for k in ("disease_f1", "advice_f1", "f1", "rouge_l"):
         rows.append(f"{k:<11} {s[k]:.4f}  95% CI [{s['ci95'][k][0]:.4f}, {s['ci95'][k][1]:.4f}]  micro {s['micro'][k]:.4f}")
+    if s.get("consistency"):
+        c = s["consistency"]
+        per_rule = ", ".join(f"{k} {v['records']}" for k, v in c["rules"].items() if v["records"])
+        rows.append(f"consistency: {c['any']['records']} record(s) flagged ({c['any']['record_rate']:.1%})"
+                    + (f"; {per_rule}" if per_rule else ""))
     return "\n".join(rows)
 
 

@@ -39,6 +39,7 @@ class RewardConfig:
     match: str = "exact"               # item matching: exact | fuzzy
     format_gate: bool = True           # reward 0 when 诊断 / 建议 cannot be parsed from the completion
     binarize_threshold: float | None = None  # if set: reward = 1 if score >= threshold else 0
+    consistency_penalty: float = 0.0   # subtracted once per clinical-consistency flag (rjua.consistency); 0 = off
 
 
 @dataclass
