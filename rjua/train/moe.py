@@ -19,7 +19,7 @@ between architectures and which TRL reads from ``output_router_logits``).
 True
 >>> float(router_z_loss([torch.zeros(3, 4)]))  # log(4)^2
 1.921812...
->>> float(load_balance_loss([torch.zeros(6, 4)], 2))  # uniform routing: E * sum_e f_e P_e = 1
+>>> float(load_balance_loss([torch.zeros(6, 4)], 1))  # equal probabilities: E * sum_e f_e P_e = 1
 1.0
 """
 from __future__ import annotations
