@@ -126,8 +126,9 @@ class StagesConfig:
 
     stage1: RLConfig = field(default_factory=lambda: RLConfig(
         output_dir="runs/stage1", reward=RewardConfig(disease_weight=1.0, advice_weight=0.0)))
-    stage2: RLConfig = field(default_factory=lambda: RLConfig(output_dir="runs/stage2"))
-    # stage2.model is replaced by stage 1's final checkpoint
+    stage2: RLConfig = field(default_factory=lambda: RLConfig(output_dir="runs/stage2", max_completion_length=1024))
+    # stage2.model is replaced by stage 1's final checkpoint; stage2.data (e.g. another data_dir / split / context)
+    # and stage2.max_completion_length are its own, so stage 2 can use different data and longer answers
 
 
 def _coerce(value: Any, tp, where: str):

@@ -28,7 +28,7 @@ Settings live in our own top-level ``c3po:`` block (verl's dataclass configs rej
 >>> sel.tolist()  # mini-batch 0 = rows 0 and 2 (first row of each GPU's shard), mini-batch 1 = rows 1 and 3
 [[1, 1, 1], [1, 1, 1], [1, 0, 0], [1, 0, 0]]
 >>> stats["binding"], stats["tokens"]
-([True, True], [4, 4])
+([True, True], [6, 6])
 """
 from __future__ import annotations
 
