@@ -86,8 +86,7 @@ def test_step_budget_and_loss_through_verls_advantage_and_ppo_loss():
 
     phi = 7
     cfg = compose(overrides=[f"c3po.token_budget={phi}", "c3po.order=generation", "actor_rollout_ref.rollout.n=2",
-                             "actor_rollout_ref.actor.ppo_mini_batch_size=2", "trainer.n_gpus_per_node=1",
-                             "actor_rollout_ref.actor.use_kl_loss=false"])
+                             "actor_rollout_ref.actor.ppo_mini_batch_size=2", "trainer.n_gpus_per_node=1"])
     lens = [5, 4, 2, 3, 5, 5, 1, 2]  # 8 completions = 2 optimizer steps of 2 prompts x n=2
     batch = _padded_batch(lens)
     rewards = torch.zeros(8, 5)
@@ -102,18 +101,25 @@ def test_step_budget_and_loss_through_verls_advantage_and_ppo_loss():
     torch.manual_seed(0)
     old = torch.randn(8, 5) * 0.1
     data.batch["old_log_probs"] = old
+    data.batch["ref_log_prob"] = old - 0.1
     td = left_right_2_no_padding(data[:4].to_tensordict())  # the first mini-batch, as the engine gets it
     assert int(td["loss_mask"].sum()) == phi  # the engine's batch_num_tokens
     tu.assign_non_tensor(td, dp_size=1, batch_num_tokens=int(td["loss_mask"].sum()), global_batch_size=4)
     new = (old[:4] + 0.05 * torch.randn(4, 5)).requires_grad_(True)
     ids = td["input_ids"]
     full = torch.cat([torch.zeros(4, 2), new, torch.zeros(4, 1)], 1)  # verl reads log-probs shifted left by one
-    logp = torch.nested.nested_tensor_from_jagged(full[batch["attention_mask"][:4].bool()], offsets=ids.offsets())
-    loss, metrics = ppo_loss(actor, {"log_probs": logp, "entropy": None}, td)
+    real = batch["attention_mask"][:4].bool()
+    logp = torch.nested.nested_tensor_from_jagged(full[real], offsets=ids.offsets())
+    ent_full = torch.cat([torch.zeros(4, 2), torch.rand(4, 5) + 1.0, torch.zeros(4, 1)], 1)
+    ent = torch.nested.nested_tensor_from_jagged(ent_full[real], offsets=ids.offsets())
+    loss, metrics = ppo_loss(actor, {"log_probs": logp, "entropy": ent}, td)
     ratio = torch.exp(new - old[:4])
     adv = data.batch["advantages"][:4]
     per = torch.maximum(-adv * ratio, -adv * ratio.clamp(0.8, 1.2))
-    expected = (per * sel[:4]).sum() / phi
+    kl = torch.exp(old[:4] - 0.1 - new) - (old[:4] - 0.1 - new) - 1  # low_var_kl
+    entropy = ent_full[:, 2:7]
+    m = sel[:4].float()  # policy term, entropy bonus and KL all over the selected tokens only
+    expected = ((per * m).sum() - 5e-4 * (entropy * m).sum() + 1e-3 * (kl * m).sum()) / phi
     assert float(loss) == pytest.approx(float(expected), rel=1e-5)
     loss.backward()
     assert int((new.grad != 0).sum()) <= phi and bool((new.grad[sel[:4] == 0] == 0).all())
