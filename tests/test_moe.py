@@ -114,7 +114,7 @@ def test_router_logits_for_qwen2moe_mixtral_and_bailing_forms():
 
     torch.manual_seed(0)
     x = torch.randn(2, 5, 8)
-    common = dict(hidden_size=8, num_experts_per_tok=2)
+    common = {"hidden_size": 8, "num_experts_per_tok": 2}
     for router in (Qwen2MoeTopKRouter(Qwen2MoeConfig(num_experts=4, **common)),
                    MixtralTopKRouter(MixtralConfig(num_local_experts=4, **common)),
                    BailingGate(Qwen2MoeConfig(num_experts=4, **common)), nn.Linear(8, 4, bias=False)):

@@ -30,7 +30,7 @@ def _micro(cmask, adv, sel=None, seed=0):
 
 
 def test_step_level_selection_is_used_per_micro_batch_even_when_empty(tmp_path):
-    cfg, trainer = _trainer(tmp_path, "token_budget=10", "gradient_accumulation_steps=2")
+    _, trainer = _trainer(tmp_path, "token_budget=10", "gradient_accumulation_steps=2")
     model = trainer.model.train()
     trainer.current_gradient_accumulation_steps = 2
     cmask = torch.tensor([[1] * 6, [1, 1, 0, 0, 0, 0]])
@@ -84,7 +84,7 @@ def test_paper_binary_reward_has_no_format_term():
 
 
 def test_stage2_has_its_own_data_and_longer_length(monkeypatch, tmp_path):
-    import rjua.train.stages as stages
+    from rjua.train import stages
 
     seen = []
 

@@ -35,7 +35,8 @@ from __future__ import annotations
 import json
 import logging
 import os
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import torch
 
