@@ -113,3 +113,24 @@ def test_gpu_config_has_the_paper_values():
     cfg = load_config(RLConfig, "rl_c3po_gpu")
     assert (cfg.entropy_coef, cfg.learning_rate, cfg.num_generations) == (5e-4, 3e-6, 16)
     assert cfg.token_budget is None and cfg.budget_scope == "step"
+
+
+def test_verl_prepare_binary_reward_and_suggested_budget(tmp_path):
+    from datasets import Dataset
+
+    from rjua.prompts import format_answer
+    from rjua.testing import tiny_tokenizer
+    from rjua.train.data import internal_split
+    from rjua.train.verl.prepare import prepare
+
+    tok = tiny_tokenizer()
+    tok.save_pretrained(tmp_path / "tok")
+    info = prepare(str(tmp_path / "v"), stage=1, binary=True, tokenizer=str(tmp_path / "tok"), completions_per_step=10)
+    row = Dataset.from_parquet(str(tmp_path / "v" / "train.parquet"))[0]
+    assert row["extra_info"]["reward"]["binary"] is True
+    from rjua.data import load_split
+
+    train, _ = internal_split(load_split("valid"))
+    lengths = sorted(len(tok(format_answer(r.diseases, r.advices, reply=r.answer), add_special_tokens=False)
+                         ["input_ids"]) for r in train)
+    assert info["suggested_token_budget"] == lengths[(len(lengths) - 1) // 2] * 10

@@ -202,4 +202,4 @@ def test_launch_dry_run_prints_the_composed_job():
 
     job = yaml.safe_load("\n".join(x for x in r.stdout.splitlines() if not x.startswith(("WARNING", "INFO"))))
     assert job["actor_rollout_ref"]["actor"]["policy_loss"]["loss_mode"] == "c3po"
-    assert job["c3po"]["token_budget"] == 65536
+    assert job["c3po"]["token_budget"] == 286720
