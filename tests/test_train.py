@@ -54,7 +54,7 @@ def test_config_errors(tmp_path):
     with pytest.raises(RJUAError, match="mode must be c3po or grpo"):
         load_config(RLConfig, "rl_c3po_tiny", ["mode=ppo"])
     with pytest.raises(RJUAError, match="divisible"):
-        load_config(RLConfig, "rl_c3po_tiny", ["token_budget=7", "gradient_accumulation_steps=2"])
+        load_config(RLConfig, "rl_c3po_tiny", ["token_budget=7", "gradient_accumulation_steps=2", "budget_scope=micro"])
     bad = tmp_path / "bad.yaml"
     bad.write_text("model: x\nmax_steps: [1,\n", encoding="utf-8")
     with pytest.raises(RJUAError, match=r"bad.yaml:\d+: invalid YAML"):
