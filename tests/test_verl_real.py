@@ -203,3 +203,31 @@ def test_launch_dry_run_prints_the_composed_job():
     job = yaml.safe_load("\n".join(x for x in r.stdout.splitlines() if not x.startswith(("WARNING", "INFO"))))
     assert job["actor_rollout_ref"]["actor"]["policy_loss"]["loss_mode"] == "c3po"
     assert job["c3po"]["token_budget"] == 286720
+
+
+def test_budget_follows_verls_own_dp_and_mini_batch_split():
+    """Φ per global mini-batch with 2 GPUs, checked with verl's own chunking and mini-batch iterator."""
+    import numpy as np
+    from verl import DataProto
+    from verl.trainer.ppo.ray_trainer import compute_advantage
+    from verl.utils import tensordict_utils as tu
+
+    import rjua.train.verl.plugin  # noqa: F401
+
+    phi = 9
+    cfg = compose(overrides=[f"c3po.token_budget={phi}", "actor_rollout_ref.rollout.n=2",
+                             "actor_rollout_ref.actor.ppo_mini_batch_size=2", "trainer.n_gpus_per_node=2"])
+    lens = [5, 4, 2, 3, 5, 5, 1, 2, 4, 4, 3, 5, 2, 5, 5, 4]  # 16 completions = 4 steps of 2 prompts x n=2
+    batch = _padded_batch(lens)
+    rewards = torch.zeros(16, 5)
+    rewards[torch.arange(16), torch.tensor(lens) - 1] = torch.tensor([1.0, 0.0] * 8)
+    uids = np.array([f"p{i // 2}" for i in range(16)], dtype=object)
+    data = DataProto.from_dict(tensors={**batch, "token_level_rewards": rewards}, non_tensors={"uid": uids})
+    data = compute_advantage(data, adv_estimator="c3po_grpo", num_repeat=2, config=cfg.algorithm)
+    td = data.select(batch_keys=["response_mask"]).to_tensordict()
+    per_step: dict[int, int] = {}
+    for shard in tu.chunk_tensordict(td, 2):  # what the dispatcher gives each GPU
+        it = tu.make_iterator(shard, mini_batch_size=2, epochs=1, seed=42, dataloader_kwargs={"shuffle": False})
+        for j, mini in enumerate(it):
+            per_step[j] = per_step.get(j, 0) + int(mini["response_mask"].sum())
+    assert per_step == {0: phi, 1: phi, 2: phi, 3: phi}
