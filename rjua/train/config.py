@@ -40,6 +40,8 @@ class RewardConfig:
     format_gate: bool = True           # reward 0 when 诊断 / 建议 cannot be parsed from the completion
     binarize_threshold: float | None = None  # if set: reward = 1 if score >= threshold else 0
     consistency_penalty: float = 0.0   # subtracted once per clinical-consistency flag (rjua.consistency); 0 = off
+    binary: bool = False               # the paper's reward: 1 if the score reaches binarize_threshold (default 1.0,
+                                       # i.e. all correct) else 0, and no format reward / gate (format_gate ignored)
 
 
 @dataclass
@@ -63,6 +65,7 @@ class SFTConfig:
     lora_dropout: float = 0.05
     bf16: bool | None = None            # None: bf16 when a GPU supports it
     seed: int = 42
+    trust_remote_code: bool = False     # allow the model's own code (remote-code architectures); off by default
     resume: bool = True                 # resume from the last checkpoint in output_dir when there is one
 
 
@@ -75,7 +78,10 @@ class RLConfig:
     data: DataConfig = field(default_factory=DataConfig)
     reward: RewardConfig = field(default_factory=RewardConfig)
     mode: str = "c3po"                  # c3po (token budget, constant normaliser) | grpo (per-sequence normalisation)
-    token_budget: int = 4096            # Φ: completion tokens entering the loss per optimizer step (c3po)
+    token_budget: int | None = None     # Φ: completion tokens entering the loss per optimizer step (c3po); null:
+                                        # median reference-answer tokens x completions per step (from the data)
+    budget_scope: str = "step"          # step: Φ filled greedily over the step's whole batch (paper) | micro: Φ split
+                                        # evenly over gradient-accumulation micro-batches
     selection_order: str = "balanced"   # order responses are taken until Φ: random | balanced (round-robin over
                                         # prompts) | generation | shortest | longest
     pack: bool = True                   # c3po: one packed row of the selected tokens, each prompt once (same log-probs)
@@ -90,6 +96,8 @@ class RLConfig:
     entropy_coef: float = 0.0           # optional entropy bonus
     load_balance_coef: float = 1e-5     # MoE load-balance loss (Ring-lite); ignored for dense models
     router_z_coef: float = 1e-7         # MoE router z-loss (Ring-lite); ignored for dense models
+    trust_remote_code: bool = False     # allow the model's own code from its folder / hub repo (e.g. Ring-lite's
+                                        # BailingMoe); off by default: it runs arbitrary Python
     max_steps: int = 100
     save_steps: int = 50
     logging_steps: int = 1
@@ -119,8 +127,9 @@ class StagesConfig:
 
     stage1: RLConfig = field(default_factory=lambda: RLConfig(
         output_dir="runs/stage1", reward=RewardConfig(disease_weight=1.0, advice_weight=0.0)))
-    stage2: RLConfig = field(default_factory=lambda: RLConfig(output_dir="runs/stage2"))
-    # stage2.model is replaced by stage 1's final checkpoint
+    stage2: RLConfig = field(default_factory=lambda: RLConfig(output_dir="runs/stage2", max_completion_length=1024))
+    # stage2.model is replaced by stage 1's final checkpoint; stage2.data (e.g. another data_dir / split / context)
+    # and stage2.max_completion_length are its own, so stage 2 can use different data and longer answers
 
 
 def _coerce(value: Any, tp, where: str):
@@ -225,12 +234,14 @@ def validate(cfg, where: str = "config") -> None:
         need(data.context in ("gold", "none"), f"data.context must be gold or none, got {data.context!r}")
     if isinstance(cfg, RLConfig):
         need(cfg.mode in ("c3po", "grpo"), f"mode must be c3po or grpo, got {cfg.mode!r}")
-        need(cfg.token_budget > 0, "token_budget must be positive")
+        need(cfg.token_budget is None or cfg.token_budget > 0, "token_budget must be positive (or null: from the data)")
+        need(cfg.budget_scope in ("step", "micro"), f"budget_scope must be step or micro, got {cfg.budget_scope!r}")
         orders = ("random", "balanced", "generation", "shortest", "longest")
         need(cfg.selection_order in orders,
              f"selection_order must be one of {', '.join(orders)}, got {cfg.selection_order!r}")
-        need(cfg.token_budget % cfg.gradient_accumulation_steps == 0,
-             "token_budget must be divisible by gradient_accumulation_steps (Φ is split evenly over micro-batches)")
+        need(cfg.token_budget is None or cfg.budget_scope == "step"
+             or cfg.token_budget % cfg.gradient_accumulation_steps == 0,
+             "token_budget must be divisible by gradient_accumulation_steps (budget_scope=micro splits Φ evenly)")
         need(cfg.num_generations >= 2, "num_generations must be >= 2 (group-normalised advantages)")
         need(0 < cfg.epsilon < 1, "epsilon must be in (0, 1)")
         need(cfg.reward.match in ("exact", "fuzzy"), "reward.match must be exact or fuzzy")

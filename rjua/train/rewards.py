@@ -8,6 +8,9 @@ carries the gold ``diseases`` / ``advices`` columns.
 [0.8888888888888888]
 >>> r(["p"], ["您好，考虑肾结石"], diseases=[["肾结石"]], advices=[["多饮水"]])  # format gate
 [0.0]
+>>> paper = make_reward_fn(RewardConfig(disease_weight=1.0, advice_weight=0.0, binary=True))  # Ring-lite: 0 / 1
+>>> paper(["p"], ["诊断：肾结石\\n建议：多饮水", "诊断：膀胱炎"], diseases=[["肾结石"]] * 2, advices=[["多饮水"]] * 2)
+[1.0, 0.0]
 """
 from __future__ import annotations
 
@@ -48,12 +51,16 @@ def score_completion(text: str, diseases: Sequence[str], advices: Sequence[str],
         score = combined_f1(d, a)  # the dataset's own combination
     else:
         score = (cfg.disease_weight * d + cfg.advice_weight * a) / total_w if total_w else 0.0
-    if cfg.format_gate and not parsed:
-        score = 0.0
-    if cfg.binarize_threshold is not None:
-        score = 1.0 if score >= cfg.binarize_threshold else 0.0
+    if cfg.binary:  # the paper's reward: correct or not, no format term
+        threshold = cfg.binarize_threshold if cfg.binarize_threshold is not None else 1.0
+        score = 1.0 if score >= threshold - 1e-9 else 0.0
+    else:
+        if cfg.format_gate and not parsed:
+            score = 0.0
+        if cfg.binarize_threshold is not None:
+            score = 1.0 if score >= cfg.binarize_threshold else 0.0
     n_flags = 0
-    if getattr(cfg, "consistency_penalty", 0.0) and question:
+    if cfg.consistency_penalty and question:
         from ..consistency import check
 
         n_flags = len(check(question, ex.diseases, ex.advices, text))
