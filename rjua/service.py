@@ -178,7 +178,11 @@ class DemoService:
 
     def answer(self, question: str) -> dict[str, Any]:
         """JSON-able answer with evidence; a question taken from the data never sees its own record."""
-        q = self.check(question)
+        try:
+            q = self.check(question)
+        except RJUAError as e:  # expected: one log line, no traceback
+            log.warning("refused: %s", e)
+            raise
         if self.pipeline is None:
             raise RJUAError(f"演示启动失败 (the demo failed to start): {self.error}" if self.error else LOADING)
         own = [k for k, (_, r) in self.records.items() if r.question.strip() == q]

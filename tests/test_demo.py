@@ -135,7 +135,8 @@ def test_rjua_demo_command_binds_loopback(tmp_path):
     err.close()
     log = (tmp_path / "demo.log").read_text(encoding="utf-8")
     assert "loading lexical retrieval" in log and "ready in" in log and "serving on http://127.0.0.1" in log
-    assert "Traceback" not in log  # an expected input error (empty question) is logged without a traceback
+    assert "refused: 请输入问题" in log  # an expected input error is logged as one line ...
+    assert "Traceback" not in log  # ... without a traceback
 
 
 class _Backend:
@@ -224,6 +225,13 @@ def test_failed_background_load_is_reported(tmp_path):
     assert not svc.wait(60) and svc.status.startswith("failed: ")
     with pytest.raises(RJUAError, match="failed to start"):
         svc.answer("尿频")
+
+
+def test_demo_command_refuses_a_missing_index_at_once(tmp_path):
+    from conftest import run_cli
+
+    r = run_cli("demo", "--index", tmp_path / "nope", "--port", str(free_port()))
+    assert r.returncode == 2 and "index directory not found" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_demo_app_is_importable_from_the_package_and_takes_arguments(tmp_path):

@@ -8,6 +8,7 @@ from typing import Optional
 
 import typer
 
+from ..errors import RJUAError
 from ._common import DataDir
 
 __all__ = ["demo_cmd"]
@@ -38,6 +39,8 @@ def demo_cmd(host: str = typer.Option("127.0.0.1", "--host", help="Interface to 
 
     It serves at once; the index and model load in the background (the page says "loading…" until ready).
     """
+    if index is not None and not index.is_dir():  # fail now, not after the server started
+        raise RJUAError(f"{index}: index directory not found (build one with `rjua index build --out DIR`)")
     _log_setup()
     log = logging.getLogger("rjua.demo")
     t0 = time.perf_counter()
