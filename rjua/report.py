@@ -1,6 +1,8 @@
 """Markdown and self-contained HTML reports of a :class:`rjua.scoring.ScoreResult`.
 
-All model text is untrusted: the HTML escapes every string it shows.
+All model text is untrusted: the HTML escapes every string it shows, the Markdown escapes HTML and
+Markdown syntax (:func:`md_escape`), and long items / answers are cut with a visible marker
+(:func:`cut`) so a runaway generation cannot make a report too big to open.
 
 >>> from rjua.scoring import score_predictions, gold_as_predictions
 >>> from rjua.data import load_split
@@ -11,10 +13,39 @@ True
 from __future__ import annotations
 
 import html
+import re
 
 from .scoring import KEYS, ScoreResult, per_disease_f1
 
+__all__ = ["MAX_ANSWER_CHARS", "MAX_ITEMS_CHARS", "NOT_ADVICE", "cut", "md_escape", "to_html", "to_markdown"]
+
 NOT_ADVICE = "研究用途，不构成医疗建议 (research use only; not medical advice)."
+MAX_ANSWER_CHARS = 3000  # an answer shown in a report
+MAX_ITEMS_CHARS = 300    # a joined list of diagnoses / advice, an id, a label
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # inline Markdown syntax that matters inside a table cell
+
+
+def cut(text: str, limit: int) -> str:
+    """``text`` up to ``limit`` characters, then a visible marker saying how much was cut.
+
+    >>> cut("前列腺增生" * 3, 5)
+    '前列腺增生… [cut 10 chars]'
+    >>> cut("short", 10)
+    'short'
+    """
+    text = text or ""
+    return text if len(text) <= limit else f"{text[:limit]}… [cut {len(text) - limit} chars]"
+
+
+def md_escape(text: str, limit: int = MAX_ITEMS_CHARS) -> str:
+    """Model text for a Markdown table cell: cut, HTML escaped, Markdown syntax backslashed, one line.
+
+    >>> print(md_escape("<script>alert(1)</script> | **x**"))
+    &lt;script&gt;alert(1)&lt;/script&gt; \\| \\*\\*x\\*\\*
+    """
+    text = text or ""
+    t = _MD_SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", html.escape(text[:limit], quote=False)))
+    return t + (f"… [cut {len(text) - limit} chars]" if len(text) > limit else "")
 
 
 def to_markdown(res: ScoreResult, worst: int = 5) -> str:
@@ -29,7 +60,7 @@ def to_markdown(res: ScoreResult, worst: int = 5) -> str:
         lines += ["", f"{s['n_missing']} record(s) had no prediction and scored 0."]
     lines += consistency_markdown(s.get("consistency"))
     lines += ["", "## Worst records", "", "| id | F1 | gold diseases | predicted diseases |", "| --- | --- | --- | --- |"]
-    esc = lambda t: t.replace("|", "\\|").replace("\n", " ")
+    esc = md_escape
     for r in sorted(res.records, key=lambda r: (r.f1, r.id))[:worst]:
         lines.append(f"| {esc(r.id)} | {r.f1:.3f} | {esc('、'.join(r.gold.diseases))} | "
                      f"{esc('、'.join(r.extraction.diseases)) or '—'} |")
@@ -70,7 +101,7 @@ def _bar_chart(rows: list[tuple[str, int, float]]) -> str:
              'role="img" aria-label="F1 per disease">']
     for i, (lab, n, f1) in enumerate(rows):
         y = i * h + 5
-        parts.append(f'<text x="0" y="{y + 15}" font-size="13">{html.escape(lab)} (n={n})</text>'
+        parts.append(f'<text x="0" y="{y + 15}" font-size="13">{html.escape(cut(lab, 40))} (n={n})</text>'
                      f'<rect x="260" y="{y + 3}" width="{max(1, int(f1 * width))}" height="{h - 6}" fill="#3b7dd8"/>'
                      f'<text x="{268 + int(f1 * width)}" y="{y + 15}" font-size="12">{f1:.2f}</text>')
     parts.append("</svg>")
@@ -79,7 +110,11 @@ def _bar_chart(rows: list[tuple[str, int, float]]) -> str:
 
 def to_html(res: ScoreResult, worst: int = 10) -> str:
     """A self-contained HTML report: table, per-disease F1 bars, worst records side by side."""
-    s, e = res.summary, html.escape
+    s = res.summary
+
+    def e(text: str, limit: int = MAX_ITEMS_CHARS) -> str:
+        return html.escape(cut(text, limit))
+
     rows = "".join(f"<tr><td>{k}</td><td>{s[k]:.4f}</td><td>[{s['ci95'][k][0]:.4f}, {s['ci95'][k][1]:.4f}]</td>"
                    f"<td>{s['micro'][k]:.4f}</td></tr>" for k in KEYS)
     cases = []
@@ -87,9 +122,9 @@ def to_html(res: ScoreResult, worst: int = 10) -> str:
         cases.append(
             f"<tr><td>{e(r.id)}</td><td>{r.f1:.3f}</td>"
             f"<td><b>诊断</b> {e('、'.join(r.gold.diseases))}<br><b>建议</b> {e('、'.join(r.gold.advices))}"
-            f"<pre>{e(r.gold.answer)}</pre></td>"
+            f"<pre>{e(r.gold.answer, MAX_ANSWER_CHARS)}</pre></td>"
             f"<td><b>诊断</b> {e('、'.join(r.extraction.diseases)) or '—'}<br><b>建议</b> "
-            f"{e('、'.join(r.extraction.advices)) or '—'}{_flags_html(r)}<pre>{e(r.answer)}</pre></td></tr>")
+            f"{e('、'.join(r.extraction.advices)) or '—'}{_flags_html(r)}<pre>{e(r.answer, MAX_ANSWER_CHARS)}</pre></td></tr>")
     return f"""<!doctype html><html lang="zh"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>RJUA-QA scores</title><style>

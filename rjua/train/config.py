@@ -7,12 +7,14 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
 from ..errors import RJUAError
+from ..yamlio import load_yaml, load_yaml_file
 
 CONFIG_DIR = Path(__file__).resolve().parent / "configs"
 
@@ -132,6 +134,11 @@ class StagesConfig:
     # and stage2.max_completion_length are its own, so stage 2 can use different data and longer answers
 
 
+def _short(value: Any, limit: int = 60) -> str:
+    r = repr(value)
+    return r if len(r) <= limit else r[:limit] + f"… ({len(r)} chars)"
+
+
 def _coerce(value: Any, tp, where: str):
     origin = typing.get_origin(tp)
     args = [a for a in typing.get_args(tp) if a is not type(None)]
@@ -143,23 +150,37 @@ def _coerce(value: Any, tp, where: str):
         tp = args[0]
     if dataclasses.is_dataclass(tp):
         if not isinstance(value, dict):
-            raise RJUAError(f"{where}: expected a mapping")
+            raise RJUAError(f"{where}: expected a mapping, got {_short(value)}")
         return build(tp, value, where)
-    try:
-        if tp is bool:
-            if isinstance(value, str):
-                if value.lower() in ("true", "1", "yes"):
-                    return True
-                if value.lower() in ("false", "0", "no"):
-                    return False
-                raise ValueError
+    bad = RJUAError(f"{where}: expected {getattr(tp, '__name__', tp)}, got {_short(value)}")
+    if tp is bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "1", "yes", "false", "0", "no"):
+            return value.lower() in ("true", "1", "yes")
+        if isinstance(value, int) and value in (0, 1):
             return bool(value)
-        if tp in (int, float, str):
-            if tp is int and isinstance(value, float) and not value.is_integer():
-                raise ValueError
-            return tp(value)
-    except (TypeError, ValueError):
-        raise RJUAError(f"{where}: expected {tp.__name__}, got {value!r}") from None
+        raise bad
+    if tp is int:  # not bool, not 2.5, not "3"
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise bad
+        if isinstance(value, float) and not value.is_integer():
+            raise bad
+        return int(value)
+    if tp is float:  # YAML 1.1 reads 1e-5 as a string: accept numeric strings, refuse nan / inf
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise bad
+        try:
+            out = float(value)
+        except ValueError:
+            raise bad from None
+        if not math.isfinite(out):
+            raise bad
+        return out
+    if tp is str:  # a scalar; mappings / lists (model: {a: 1}) are refused
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise bad
+        return str(value)
     return value
 
 
@@ -169,7 +190,8 @@ def build(cls, values: dict, where: str = "config"):
     names = {f.name for f in dataclasses.fields(cls)}
     unknown = sorted(set(values) - names)
     if unknown:
-        raise RJUAError(f"{where}: unknown key(s) {', '.join(unknown)} (allowed: {', '.join(sorted(names))})")
+        shown = ", ".join(_short(k, 40) for k in unknown[:5]) + (f" (+{len(unknown) - 5} more)" if len(unknown) > 5 else "")
+        raise RJUAError(f"{where}: unknown key(s) {shown} (allowed: {', '.join(sorted(names))})")
     kw = {k: _coerce(v, hints[k], f"{where}.{k}") for k, v in values.items()}
     return cls(**kw)
 
@@ -186,31 +208,22 @@ def resolve_config_path(name: str) -> Path:
 
 
 def _set_path(d: dict, dotted: str, raw: str) -> None:
-    import yaml
-
     keys = dotted.split(".")
     for k in keys[:-1]:
         d = d.setdefault(k, {})
         if not isinstance(d, dict):
             raise RJUAError(f"override {dotted}: {k} is not a section")
-    d[keys[-1]] = yaml.safe_load(raw) if raw != "" else ""
+    d[keys[-1]] = load_yaml(raw, f"override {dotted}") if raw != "" else ""
 
 
 def load_config(cls, name: str | None, overrides: Sequence[str] = ()):
     """Load a named config or YAML file into ``cls`` and apply ``key=value`` overrides (dots for sections)."""
-    import yaml
-
     values: dict = {}
     where = "config"
     if name:
         path = resolve_config_path(name)
         where = str(path)
-        try:
-            values = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as e:
-            mark = getattr(e, "problem_mark", None)
-            line = f":{mark.line + 1}" if mark else ""
-            raise RJUAError(f"{path}{line}: invalid YAML: {getattr(e, 'problem', e)}") from None
+        values = load_yaml_file(path) or {}  # safe_load with alias / size / depth limits
         if not isinstance(values, dict):
             raise RJUAError(f"{path}: expected a mapping at the top level")
     for ov in overrides:
@@ -223,11 +236,42 @@ def load_config(cls, name: str | None, overrides: Sequence[str] = ()):
     return cfg
 
 
+# range rules by field name, for every recipe dataclass (and fields added later with these names)
+POSITIVE = {"max_steps", "per_device_train_batch_size", "gradient_accumulation_steps", "max_length", "save_steps",
+            "logging_steps", "lora_r", "lora_alpha", "num_generations", "max_completion_length", "token_budget",
+            "n_prompts", "max_new_tokens", "context_tokens", "max_records", "save_total_limit",
+            "learning_rate", "temperature"}
+NON_NEGATIVE = {"seed", "beta", "entropy_coef", "load_balance_coef", "router_z_coef", "disease_weight",
+                "advice_weight", "band_low"}
+UNIT = {"lora_dropout"}  # [0, 1)
+
+
+def check_ranges(cfg, where: str = "config", prefix: str = "") -> None:
+    """Numeric fields by name: positive counts and rates, non-negative seeds and weights.
+
+    >>> check_ranges(SFTConfig(max_steps=-1), "x.yaml")
+    Traceback (most recent call last):
+    rjua.errors.RJUAError: x.yaml: max_steps must be > 0, got -1
+    """
+    for f in dataclasses.fields(cfg):
+        v, key = getattr(cfg, f.name), prefix + f.name
+        if dataclasses.is_dataclass(v):
+            check_ranges(v, where, key + ".")
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            if f.name in POSITIVE and not v > 0:
+                raise RJUAError(f"{where}: {key} must be > 0, got {v}")
+            if f.name in NON_NEGATIVE and not v >= 0:
+                raise RJUAError(f"{where}: {key} must be >= 0, got {v}")
+            if f.name in UNIT and not 0 <= v < 1:
+                raise RJUAError(f"{where}: {key} must be in [0, 1), got {v}")
+
+
 def validate(cfg, where: str = "config") -> None:
     """Range checks with clear messages."""
     def need(ok, msg):
         if not ok:
             raise RJUAError(f"{where}: {msg}")
+    check_ranges(cfg, where)
     data = getattr(cfg, "data", None)
     if data is not None:
         need(0 < data.train_fraction < 1, f"data.train_fraction must be in (0, 1), got {data.train_fraction}")
@@ -245,6 +289,9 @@ def validate(cfg, where: str = "config") -> None:
         need(cfg.num_generations >= 2, "num_generations must be >= 2 (group-normalised advantages)")
         need(0 < cfg.epsilon < 1, "epsilon must be in (0, 1)")
         need(cfg.reward.match in ("exact", "fuzzy"), "reward.match must be exact or fuzzy")
+    reward = getattr(cfg, "reward", None)
+    if reward is not None:
+        need(reward.disease_weight + reward.advice_weight > 0, "reward: disease_weight + advice_weight must be > 0")
     if isinstance(cfg, SelectConfig):
         need(0 <= cfg.band_low < cfg.band_high, "band_low must be < band_high")
     if isinstance(cfg, StagesConfig):
