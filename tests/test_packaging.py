@@ -29,6 +29,7 @@ OPTIONAL_AT_MODULE_LEVEL = {
     ("rjua/cli/demo_app.py", "gradio"): _extra("demo"),
     ("rjua/train/c3po.py", "torch"): {"torch"},  # training modules: CPU/CUDA torch installed first (README)
     ("rjua/train/packing.py", "torch"): {"torch"},
+    ("rjua/train/moe.py", "torch"): {"torch"},
     ("rjua/train/verl/loss.py", "torch"): {"torch"},
 }
 
