@@ -66,11 +66,12 @@ def check_run_manifest(out: Path, config: dict[str, Any], overwrite: bool) -> No
 def run_config(split: str, data_dir, backend: str, model: str | None, context: str, pool, embedder, index,
                extra: dict | None = None) -> dict[str, Any]:
     """What identifies a run (model names, data hashes); never holds secrets."""
+    from .pipeline import resolve_pool
     from .prompts import PROMPT_VERSION
 
     f = data_file(split, data_dir)
     return {"prompt_version": PROMPT_VERSION, "split": split, "data_file": str(f.resolve()), "data_sha256": file_sha256(f), "backend": backend,
-            "model": model, "context": context, "pool": list(pool or []), "embedder": embedder,
+            "model": model, "context": context, "pool": resolve_pool(split, data_dir, pool, index), "embedder": embedder,
             "index": str(index) if index else None, **(extra or {})}
 
 
@@ -78,7 +79,8 @@ def predict_split(split: str, out: str | os.PathLike, data_dir=None, backend: st
                   context: str = "retrieved", pool: Sequence[str] | None = None, embedder: str | None = None,
                   index=None, overwrite: bool = False, batch_size: int = 8, limit: int | None = None,
                   progress: bool = True, backend_options: dict | None = None, context_tokens: int | None = None,
-                  on_batch: Callable[[int, int], None] | None = None) -> list[dict]:
+                  on_batch: Callable[[int, int], None] | None = None,
+                  kb_splits: Sequence[str] | str | None = None) -> list[dict]:
     """Predict every record of ``split`` into ``out`` (JSON Lines), resuming where it stopped."""
     from .pipeline import build_pipeline
 
@@ -86,13 +88,15 @@ def predict_split(split: str, out: str | os.PathLike, data_dir=None, backend: st
     out.parent.mkdir(parents=True, exist_ok=True)
     records = load_split(split, data_dir)[:limit] if limit else load_split(split, data_dir)
     config = run_config(split, data_dir, backend, model, context, pool, embedder, index,
-                        {"limit": limit, "context_tokens": context_tokens, "backend_options": {k: v for k, v in (backend_options or {}).items()
+                        {"limit": limit, "context_tokens": context_tokens, "kb_splits": kb_splits or "all", "backend_options": {k: v for k, v in (backend_options or {}).items()
                                                              if "key" not in k.lower()}})
     check_run_manifest(out, config, overwrite)
     done = read_done(out)
     todo = [r for r in records if r.id not in done]
     if todo:
         kw = {"context_tokens": context_tokens} if context_tokens else {}
+        if kb_splits:
+            kw["kb_splits"] = kb_splits
         pipe = build_pipeline(split, data_dir, backend, model, context, pool, embedder, index,
                               backend_options=backend_options, **kw)
         bar = _Progress(len(records), len(done), enabled=progress)

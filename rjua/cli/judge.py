@@ -5,7 +5,6 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -16,12 +15,13 @@ JudgeBackendOpt = typer.Option("hf", "--judge-backend", help="openai | hf | vllm
 JudgeModelOpt = typer.Option(None, "--judge-model", help="Judge model id or local path.")
 
 
-def run_judge(predictions: Path, split: str, data_dir, judge_backend: str, judge_model: Optional[str],
-              base_url: Optional[str], out: Optional[Path], cache: Optional[Path], limit: Optional[int],
+def run_judge(predictions: Path, split: str, data_dir, judge_backend: str, judge_model: str | None,
+              base_url: str | None, out: Path | None, cache: Path | None, limit: int | None,
               batch_size: int, max_new_tokens: int, overwrite: bool) -> dict:
     """Judge PREDICTIONS, write the judgments and the agreement report; returns the report summary."""
     from ..data import data_file, load_split
-    from ..judge import JUDGE_PROMPT_VERSION, JudgeCache, default_cache_path, judge_backend as make_backend, judge_split
+    from ..judge import JUDGE_PROMPT_VERSION, JudgeCache, default_cache_path, judge_split
+    from ..judge import judge_backend as make_backend
     from ..judge.agreement import agreement_html, agreement_markdown, agreement_report
     from ..retrieval.index import file_sha256
     from ..scoring import load_predictions
@@ -49,7 +49,7 @@ def run_judge(predictions: Path, split: str, data_dir, judge_backend: str, judge
     rep["summary"].update(judge_model=judge_model, judge_backend=judge_backend, prompt_version=JUDGE_PROMPT_VERSION,
                           wall_seconds=round(seconds, 1), cache_hits=c.hits, cache_misses=c.misses,
                           judgments=str(out))
-    stem = str(out)[:-len(".jsonl")] if str(out).endswith(".jsonl") else str(out)
+    stem = str(out).removesuffix(".jsonl")
     Path(stem + ".agreement.json").write_text(json.dumps(rep, ensure_ascii=False, indent=2), encoding="utf-8")
     Path(stem + ".agreement.md").write_text(agreement_markdown(rep), encoding="utf-8")
     Path(stem + ".agreement.html").write_text(agreement_html(rep), encoding="utf-8")
@@ -57,13 +57,13 @@ def run_judge(predictions: Path, split: str, data_dir, judge_backend: str, judge
     return rep["summary"]
 
 
-def judge_cmd(predictions: Optional[Path] = typer.Argument(None, help="Predictions (JSON Lines)."),
-              split: str = typer.Option("test", "--split", "-s"), data_dir: Optional[Path] = DataDir,
-              judge_backend: str = JudgeBackendOpt, judge_model: Optional[str] = JudgeModelOpt,
-              base_url: Optional[str] = typer.Option(None, "--base-url", help="Judge endpoint (openai); key from $OPENAI_API_KEY."),
-              out: Optional[Path] = typer.Option(None, "--out", "-o", help="Judgments JSONL (default: PREDS.judge.jsonl)."),
-              cache: Optional[Path] = typer.Option(None, "--cache", help="Judge cache (default: $RJUA_CACHE_DIR/judge.sqlite)."),
-              limit: Optional[int] = typer.Option(None, "--limit", help="Only the first N gold records."),
+def judge_cmd(predictions: Path | None = typer.Argument(None, help="Predictions (JSON Lines)."),
+              split: str = typer.Option("test", "--split", "-s"), data_dir: Path | None = DataDir,
+              judge_backend: str = JudgeBackendOpt, judge_model: str | None = JudgeModelOpt,
+              base_url: str | None = typer.Option(None, "--base-url", help="Judge endpoint (openai); key from $OPENAI_API_KEY."),
+              out: Path | None = typer.Option(None, "--out", "-o", help="Judgments JSONL (default: PREDS.judge.jsonl)."),
+              cache: Path | None = typer.Option(None, "--cache", help="Judge cache (default: $RJUA_CACHE_DIR/judge.sqlite)."),
+              limit: int | None = typer.Option(None, "--limit", help="Only the first N gold records."),
               batch_size: int = typer.Option(4, "--batch-size"),
               max_new_tokens: int = typer.Option(48, "--max-new-tokens", help="Judge output length (a verdict + one sentence)."),
               overwrite: bool = typer.Option(False, "--overwrite"),
@@ -80,14 +80,14 @@ def judge_cmd(predictions: Optional[Path] = typer.Argument(None, help="Predictio
                         batch_size, max_new_tokens, overwrite))
 
 
-def compare_cmd(run_dirs: List[Path] = typer.Argument(..., help="Run directories ('rjua eval --run-dir'); the first is the baseline."),
+def compare_cmd(run_dirs: list[Path] = typer.Argument(..., help="Run directories ('rjua eval --run-dir'); the first is the baseline."),
                 out: Path = typer.Option(Path("runs/compare"), "--out", "-o", help="Directory for compare.{json,md,png}."),
-                metrics: Optional[List[str]] = typer.Option(None, "--metric", help="Metrics (default: disease_f1 advice_f1 f1 rouge_l)."),
-                labels: Optional[List[str]] = typer.Option(None, "--label", help="A label per run (default: directory names)."),
+                metrics: list[str] | None = typer.Option(None, "--metric", help="Metrics (default: disease_f1 advice_f1 f1 rouge_l)."),
+                labels: list[str] | None = typer.Option(None, "--label", help="A label per run (default: directory names)."),
                 resamples: int = typer.Option(2000, "--resamples"), seed: int = typer.Option(0, "--seed"),
                 as_json: bool = typer.Option(False, "--json")):
     """Compare runs: one table and one PNG chart with 95% CIs, and a paired bootstrap test against the first run."""
-    from ..compare import compare_runs, compare_markdown, plot_comparison
+    from ..compare import compare_markdown, compare_runs, plot_comparison
 
     res = compare_runs(run_dirs, metrics, labels, resamples, seed)
     out.mkdir(parents=True, exist_ok=True)

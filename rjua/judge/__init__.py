@@ -7,5 +7,17 @@ False
 from .prompts import JUDGE_PROMPT_VERSION, MalformedVerdict, Verdict, judge_messages, parse_verdict, show_prompt
 from .run import JudgeCache, default_cache_path, judge_backend, judge_records, judge_split, judge_summary
 
-__all__ = ["JUDGE_PROMPT_VERSION", "MalformedVerdict", "Verdict", "judge_messages", "parse_verdict", "show_prompt",
-           "JudgeCache", "default_cache_path", "judge_backend", "judge_records", "judge_split", "judge_summary"]
+__all__ = [
+           "JUDGE_PROMPT_VERSION",
+           "JudgeCache",
+           "MalformedVerdict",
+           "Verdict",
+           "default_cache_path",
+           "judge_backend",
+           "judge_messages",
+           "judge_records",
+           "judge_split",
+           "judge_summary",
+           "parse_verdict",
+           "show_prompt",
+]

@@ -16,14 +16,15 @@ advice F1, both ~ combined F1), and the records where judge and fuzzy F1 disagre
 from __future__ import annotations
 
 import html
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from ..data import Record
-from ..metrics import cohen_kappa, combined_f1, prf
 from ..extract import extract
+from ..metrics import cohen_kappa, combined_f1, prf
 from .run import judge_summary
 
-__all__ = ["THRESHOLD", "agreement_report", "agreement_markdown", "agreement_html"]
+__all__ = ["THRESHOLD", "agreement_html", "agreement_markdown", "agreement_report"]
 
 THRESHOLD = 0.5
 _PAIRS = (("diagnosis", "disease_f1"), ("advice", "advice_f1"), ("both", "f1"))

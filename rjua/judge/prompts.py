@@ -16,11 +16,20 @@ The judge answers in three short lines (``诊断：正确/错误``, ``建议：�
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
-__all__ = ["JUDGE_PROMPT_VERSION", "JUDGE_SYSTEM", "JUDGE_TEMPLATE", "MAX_ANSWER_CHARS", "Verdict",
-           "MalformedVerdict", "judge_messages", "parse_verdict", "show_prompt"]
+__all__ = [
+    "JUDGE_PROMPT_VERSION",
+    "JUDGE_SYSTEM",
+    "JUDGE_TEMPLATE",
+    "MAX_ANSWER_CHARS",
+    "MalformedVerdict",
+    "Verdict",
+    "judge_messages",
+    "parse_verdict",
+    "show_prompt",
+]
 
 JUDGE_PROMPT_VERSION = "judge-zh-1"
 MAX_ANSWER_CHARS = 300
@@ -41,9 +50,9 @@ JUDGE_TEMPLATE = (
 _YES = {"正确", "是", "对", "correct", "yes"}
 _NO = {"错误", "否", "错", "不正确", "incorrect", "wrong", "no"}
 _WORD = "不正确|正确|错误|是|否|对|错|incorrect|correct|wrong|yes|no"
-_DIAG = re.compile(rf"(?:诊断|diagnosis)\s*[:：]\s*\**\s*({_WORD})", re.I)
-_ADV = re.compile(rf"(?:建议|advice)\s*[:：]\s*\**\s*({_WORD})", re.I)
-_REASON = re.compile(r"(?:理由|reason)\s*[:：]\s*(.+)", re.I)
+_DIAG = re.compile(rf"(?:诊断|diagnosis)\s*[:：]\s*\**\s*({_WORD})", re.IGNORECASE)
+_ADV = re.compile(rf"(?:建议|advice)\s*[:：]\s*\**\s*({_WORD})", re.IGNORECASE)
+_REASON = re.compile(r"(?:理由|reason)\s*[:：]\s*(.+)", re.IGNORECASE)
 
 
 class MalformedVerdict(ValueError):
@@ -97,7 +106,7 @@ def parse_verdict(text: str) -> Verdict:
     out = []
     for what, rx in (("diagnosis", _DIAG), ("advice", _ADV)):
         ms = rx.findall(text)
-        if len({m.lower() in _YES for m in ms}) > 1 or re.search(rf"{rx.pattern}\s*(?:或|/|\|)", text, re.I):
+        if len({m.lower() in _YES for m in ms}) > 1 or re.search(rf"{rx.pattern}\s*(?:或|/|\|)", text, re.IGNORECASE):
             raise MalformedVerdict(f"ambiguous {what} verdict in {text[:80]!r}")
         out.append(_word(rx.search(text), what, text))
     m = _REASON.search(text)

@@ -24,8 +24,9 @@ import json
 import os
 import sqlite3
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from ..backends import GenRequest
 from ..data import Record
@@ -33,7 +34,7 @@ from ..errors import RJUAError
 from ..extract import extract
 from .prompts import JUDGE_PROMPT_VERSION, MalformedVerdict, judge_messages, parse_verdict
 
-__all__ = ["JudgeCache", "default_cache_path", "judge_records", "judge_split", "judge_summary", "judge_backend"]
+__all__ = ["JudgeCache", "default_cache_path", "judge_backend", "judge_records", "judge_split", "judge_summary"]
 
 
 def default_cache_path() -> Path:
