@@ -17,7 +17,7 @@ JudgeModelOpt = typer.Option(None, "--judge-model", help="Judge model id or loca
 
 def run_judge(predictions: Path, split: str, data_dir, judge_backend: str, judge_model: str | None,
               base_url: str | None, out: Path | None, cache: Path | None, limit: int | None,
-              batch_size: int, max_new_tokens: int, overwrite: bool) -> dict:
+              batch_size: int, max_new_tokens: int, overwrite: bool, only_ids: set[str] | None = None) -> dict:
     """Judge PREDICTIONS, write the judgments and the agreement report; returns the report summary."""
     from ..data import data_file, load_split
     from ..judge import JUDGE_PROMPT_VERSION, JudgeCache, default_cache_path, judge_split
@@ -28,6 +28,7 @@ def run_judge(predictions: Path, split: str, data_dir, judge_backend: str, judge
 
     gold = load_split(split, data_dir)
     gold = gold[:limit] if limit else gold
+    gold = [r for r in gold if only_ids is None or r.id in only_ids]
     preds = load_predictions(predictions)
     out = Path(out) if out else Path(predictions).with_suffix(".judge.jsonl")
     be = make_backend(judge_backend, judge_model, base_url, max_new_tokens, batch_size)
