@@ -50,9 +50,9 @@ JUDGE_TEMPLATE = (
 _YES = {"正确", "是", "对", "correct", "yes"}
 _NO = {"错误", "否", "错", "不正确", "incorrect", "wrong", "no"}
 _WORD = "不正确|正确|错误|是|否|对|错|incorrect|correct|wrong|yes|no"
-_DIAG = re.compile(rf"(?:诊断|diagnosis)\s*[:：]\s*\**\s*({_WORD})", re.IGNORECASE)
-_ADV = re.compile(rf"(?:建议|advice)\s*[:：]\s*\**\s*({_WORD})", re.IGNORECASE)
-_REASON = re.compile(r"(?:理由|reason)\s*[:：]\s*(.+)", re.IGNORECASE)
+_DIAG = re.compile(rf"(?:诊断|diagnosis)\**\s*[:：]\s*\**\s*({_WORD})", re.IGNORECASE)
+_ADV = re.compile(rf"(?:建议|advice)\**\s*[:：]\s*\**\s*({_WORD})", re.IGNORECASE)
+_REASON = re.compile(r"(?:理由|reason)\**\s*[:：]\s*\**\s*(.+)", re.IGNORECASE)
 
 
 class MalformedVerdict(ValueError):
