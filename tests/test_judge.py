@@ -160,3 +160,14 @@ def test_tiny_random_hf_judge_gives_per_record_errors_and_caches(tmp_path):
     assert all(r["raw"] is not None for r in rows) and cache.misses == 3
     rows2 = judge_split(gold, preds, be, tmp_path / "j2.jsonl", cache, {})
     assert cache.hits == 3 and [r["raw"] for r in rows2] == [r["raw"] for r in rows]
+
+
+def test_score_with_judge(tmp_path, stub):
+    gold = load_split("test")
+    rows = [{"id": p.id, "answer": p.answer, "disease": p.disease, "advice": p.advice} for p in gold_as_predictions(gold)]
+    f = write_jsonl(tmp_path / "p.jsonl", rows[:5])
+    r = run_cli("score", f, "--split", "test", "--only-predicted", "--judge", "openai", "--judge-model", "m",
+                "--judge-base-url", stub.url, env={"RJUA_CACHE_DIR": str(tmp_path / "cache")})
+    assert r.returncode == 0, r.stderr
+    assert "judge (m): diagnosis" in r.stdout and "only the 5 predicted records" in r.stdout
+    assert len(stub.requests) == 5 and (tmp_path / "cache" / "judge.sqlite").is_file()
