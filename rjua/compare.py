@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
 from .errors import RJUAError
 from .metrics import bootstrap_stat
 
-__all__ = ["DEFAULT_METRICS", "paired_bootstrap", "load_run", "compare_runs", "compare_markdown", "plot_comparison"]
+__all__ = ["DEFAULT_METRICS", "compare_markdown", "compare_runs", "load_run", "paired_bootstrap", "plot_comparison"]
 
 DEFAULT_METRICS = ("disease_f1", "advice_f1", "f1", "rouge_l")
 

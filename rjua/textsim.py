@@ -17,16 +17,25 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
 from .errors import RJUAError
 from .metrics import bootstrap_stat, chars
 
-__all__ = ["BleuCounts", "char_bleu_counts", "bleu_from_counts", "char_bleu", "corpus_char_bleu",
-           "bertscore_from_embeddings", "TokenEmbedder", "text_metrics"]
+__all__ = [
+    "BleuCounts",
+    "TokenEmbedder",
+    "bertscore_from_embeddings",
+    "bleu_from_counts",
+    "char_bleu",
+    "char_bleu_counts",
+    "corpus_char_bleu",
+    "text_metrics",
+]
 
 MAX_N = 4
 
@@ -40,7 +49,7 @@ class BleuCounts:
     pred_len: int
     ref_len: int
 
-    def __add__(self, o: "BleuCounts") -> "BleuCounts":
+    def __add__(self, o: BleuCounts) -> BleuCounts:
         return BleuCounts(tuple(a + b for a, b in zip(self.matches, o.matches)),
                           tuple(a + b for a, b in zip(self.totals, o.totals)),
                           self.pred_len + o.pred_len, self.ref_len + o.ref_len)

@@ -3,16 +3,21 @@ import json
 
 import numpy as np
 import pytest
+from conftest import run_cli
 
 from rjua.compare import compare_runs, paired_bootstrap, plot_comparison
 from rjua.data import load_split
 from rjua.errors import RJUAError
 from rjua.runs import eval_split
 from rjua.scoring import gold_as_predictions, score_predictions
-from rjua.textsim import (TokenEmbedder, bertscore_from_embeddings, char_bleu, char_bleu_counts, corpus_char_bleu,
-                          text_metrics)
-
-from conftest import run_cli
+from rjua.textsim import (
+    TokenEmbedder,
+    bertscore_from_embeddings,
+    char_bleu,
+    char_bleu_counts,
+    corpus_char_bleu,
+    text_metrics,
+)
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +43,7 @@ def test_compare_runs_table_tests_and_chart(runs, tmp_path):
     assert [r["run"] for r in res["table"]] == ["lexical", "dense"] and res["n_common"] == 14
     per = [json.loads(x) for x in (runs / "dense" / "per_sample.jsonl").read_text(encoding="utf-8").splitlines()]
     assert res["table"][1]["f1"] == pytest.approx(np.mean([r["f1"] for r in per]))
-    t = [x for x in res["tests"] if x["metric"] == "f1"][0]
+    t = next(x for x in res["tests"] if x["metric"] == "f1")
     assert t["diff"] == pytest.approx(res["table"][1]["f1"] - res["table"][0]["f1"]) and 0 <= t["p_value"] <= 1
     png = plot_comparison(res, tmp_path / "c.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

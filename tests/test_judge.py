@@ -4,6 +4,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from conftest import run_cli, write_jsonl
 
 from rjua.data import load_split
 from rjua.errors import RJUAError
@@ -12,8 +13,6 @@ from rjua.judge.agreement import agreement_html, agreement_markdown, agreement_r
 from rjua.judge.prompts import MalformedVerdict
 from rjua.judge.run import _Lock
 from rjua.scoring import gold_as_predictions
-
-from conftest import run_cli, write_jsonl
 
 
 class Stub:

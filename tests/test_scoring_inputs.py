@@ -2,14 +2,13 @@
 import json
 
 import pytest
+from conftest import run_cli, write_jsonl
 from datasets import Dataset
 
 from rjua.cli.score import _format_score
 from rjua.data import load_split
 from rjua.errors import RJUAError, RJUAFormatError
 from rjua.scoring import gold_as_predictions, score_predictions
-
-from conftest import run_cli, write_jsonl
 
 
 def _dicts(gold):
