@@ -202,6 +202,8 @@ class HybridRetriever:
         cv = None
         if self.case_index is not None and len(cases):
             rows = [self.cases.index_of(c.key) for c in cases.cases]
+            if hasattr(self.case_index.index, "make_direct_map"):  # IVF: reconstruct needs the id map
+                self.case_index.index.make_direct_map()
             cv = np.stack([self.case_index.index.reconstruct(int(i)) for i in rows])
         r = HybridRetriever(kb, cases, self.encoder if self.has_dense else None, self.config,
                             indexes=(self.passage_index, VectorIndex(cv, kind=self.config.index_kind) if cv is not None
