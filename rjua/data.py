@@ -12,7 +12,6 @@ and accepted.
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import asdict, dataclass, field
@@ -21,6 +20,7 @@ from typing import Any, Iterator
 
 from .errors import Problem, RJUAError, RJUAFormatError
 from .items import split_items
+from .jsonio import iter_json  # the one guarded reader, shared with scoring and runs
 
 FIELDS = ("id", "question", "context", "answer", "disease", "advice")
 ENV_DATA_DIR = "RJUA_DATA_DIR"
@@ -116,59 +116,6 @@ def check_object(obj: Any, where: tuple[str, int]) -> list[Problem]:
         elif key in ("id", "question") and not val.strip():
             probs.append(Problem(path, line, key, f"empty {key}"))
     return probs
-
-
-def _json_lines(path: str, data: bytes) -> Iterator[tuple[int, Any, Problem | None]]:
-    for lineno, raw in enumerate(data.split(b"\n"), 1):
-        raw = raw.rstrip(b"\r")
-        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as e:
-            yield lineno, None, Problem(path, lineno, None,
-                                        f"not UTF-8: byte 0x{raw[e.start]:02x} at column {e.start + 1}")
-            continue
-        if not text.strip():
-            continue
-        try:
-            yield lineno, json.loads(text), None
-        except json.JSONDecodeError as e:
-            yield lineno, None, Problem(path, lineno, None, f"invalid JSON: {e.msg} at column {e.colno}")
-
-
-def _json_array(path: str, data: bytes) -> Iterator[tuple[int, Any, Problem | None]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        yield line, None, Problem(path, line, None, f"not UTF-8: byte 0x{data[e.start]:02x}")
-        return
-    try:
-        items = json.loads(text)
-    except json.JSONDecodeError as e:
-        yield e.lineno, None, Problem(path, e.lineno, None, f"invalid JSON: {e.msg} at column {e.colno}")
-        return
-    dec, pos = json.JSONDecoder(), text.index("[") + 1
-    for obj in items:  # re-scan to find the line each element starts on
-        while text[pos] in " \t\r\n,":
-            pos += 1
-        _, end = dec.raw_decode(text, pos)
-        yield text.count("\n", 0, pos) + 1, obj, None
-        pos = end
-
-
-def iter_json(path: str | os.PathLike) -> Iterator[tuple[int, Any, Problem | None]]:
-    """Parse a JSON Lines file or a JSON array: yields ``(line, object, problem)``.
-
-    Shared by the data loader and the prediction reader.
-    """
-    p = Path(path)
-    if not p.is_file():
-        raise RJUAError(f"{p}: no such file" if not p.is_dir() else f"{p}: is a directory, expected a file")
-    data = p.read_bytes()
-    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    return _json_array(str(p), data) if head == b"[" else _json_lines(str(p), data)
 
 
 def iter_problems_and_records(path: str | os.PathLike) -> Iterator[tuple[Problem | None, Record | None]]:

@@ -13,7 +13,9 @@ Conventions (documented and tested):
 * ``exact`` matching compares normalised strings; ``fuzzy`` matching counts a pair
   when one item contains the other or their longest common substring covers at
   least ``FUZZY_RATIO`` (0.6) of the shorter item and at least ``FUZZY_MIN_CHARS`` (2)
-  characters; pairs are matched one-to-one (maximum bipartite matching).
+  characters, or both have the same key in the label ontology
+  (:func:`rjua.ontology.canonical`: 右肾占位 = 右肾肿瘤); pairs are matched one-to-one
+  (maximum bipartite matching).
 
 >>> prf(["睾丸炎", "睾丸扭转"], ["睾丸炎", "睾丸扭转", "脓毒血症"]).f1
 0.8
@@ -90,6 +92,8 @@ def items_match(a: str, b: str, mode: str = "exact") -> bool:
 
     >>> items_match("左输尿管结石", "左侧输尿管结石", "fuzzy"), items_match("左输尿管结石", "左侧输尿管结石")
     (True, False)
+    >>> items_match("右肾占位", "右肾肿瘤", "fuzzy")
+    True
     """
     if mode == "exact":
         return a == b
@@ -100,7 +104,11 @@ def items_match(a: str, b: str, mode: str = "exact") -> bool:
     if a in b or b in a:
         return True
     need = max(FUZZY_MIN_CHARS, math.ceil(FUZZY_RATIO * min(len(a), len(b))))
-    return _longest_common_substring(a, b) >= need
+    if _longest_common_substring(a, b) >= need:
+        return True
+    from .ontology import canonical  # same meaning, other wording (占位 / 肿瘤, 腹腔镜下X术 / X术, 左侧 / 左)
+
+    return canonical(a) == canonical(b)
 
 
 def _max_matching(pred: Sequence[str], gold: Sequence[str], mode: str) -> int:

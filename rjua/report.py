@@ -1,6 +1,8 @@
 """Markdown and self-contained HTML reports of a :class:`rjua.scoring.ScoreResult`.
 
-All model text is untrusted: the HTML escapes every string it shows.
+All model text is untrusted: the HTML escapes every string it shows, the Markdown escapes HTML and
+Markdown syntax (:func:`md_escape`), and long items / answers are cut with a visible marker
+(:func:`cut`) so a runaway generation cannot make a report too big to open.
 
 >>> from rjua.scoring import score_predictions, gold_as_predictions
 >>> from rjua.data import load_split
@@ -11,10 +13,39 @@ True
 from __future__ import annotations
 
 import html
+import re
 
 from .scoring import KEYS, ScoreResult, per_disease_f1, subset_note
 
+__all__ = ["MAX_ANSWER_CHARS", "MAX_ITEMS_CHARS", "NOT_ADVICE", "cut", "md_escape", "to_html", "to_markdown"]
+
 NOT_ADVICE = "研究用途，不构成医疗建议 (research use only; not medical advice)."
+MAX_ANSWER_CHARS = 3000  # an answer shown in a report
+MAX_ITEMS_CHARS = 300    # a joined list of diagnoses / advice, an id, a label
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # inline Markdown syntax that matters inside a table cell
+
+
+def cut(text: str, limit: int) -> str:
+    """``text`` up to ``limit`` characters, then a visible marker saying how much was cut.
+
+    >>> cut("前列腺增生" * 3, 5)
+    '前列腺增生… [cut 10 chars]'
+    >>> cut("short", 10)
+    'short'
+    """
+    text = text or ""
+    return text if len(text) <= limit else f"{text[:limit]}… [cut {len(text) - limit} chars]"
+
+
+def md_escape(text: str, limit: int = MAX_ITEMS_CHARS) -> str:
+    """Model text for a Markdown table cell: cut, HTML escaped, Markdown syntax backslashed, one line.
+
+    >>> print(md_escape("<script>alert(1)</script> | **x**"))
+    &lt;script&gt;alert(1)&lt;/script&gt; \\| \\*\\*x\\*\\*
+    """
+    text = text or ""
+    t = _MD_SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", html.escape(text[:limit], quote=False)))
+    return t + (f"… [cut {len(text) - limit} chars]" if len(text) > limit else "")
 
 
 def to_markdown(res: ScoreResult, worst: int = 5) -> str:
@@ -29,12 +60,41 @@ def to_markdown(res: ScoreResult, worst: int = 5) -> str:
         lines += ["", f"{s['n_missing']} record(s) had no prediction and scored 0."]
     if subset_note(s):
         lines += ["", f"**Note: {subset_note(s)}.**"]
+    lines += consistency_markdown(s.get("consistency"))
     lines += ["", "## Worst records", "", "| id | F1 | gold diseases | predicted diseases |", "| --- | --- | --- | --- |"]
-    esc = lambda t: t.replace("|", "\\|").replace("\n", " ")
+    esc = md_escape
     for r in sorted(res.records, key=lambda r: (r.f1, r.id))[:worst]:
         lines.append(f"| {esc(r.id)} | {r.f1:.3f} | {esc('、'.join(r.gold.diseases))} | "
                      f"{esc('、'.join(r.extraction.diseases)) or '—'} |")
     return "\n".join(lines) + "\n"
+
+
+def consistency_markdown(c: dict | None) -> list[str]:
+    """Markdown lines of the clinical-consistency summary (rules of :mod:`rjua.consistency`)."""
+    if not c:
+        return []
+    head = (f"## Clinical consistency (records flagged: {c['any']['records']}/{c['n']}"
+            f" = {c['any']['record_rate']:.1%}, items {c['any']['items']})")
+    lines = ["", head, "",
+             "| rule | records flagged | rate | items flagged |", "| --- | --- | --- | --- |"]
+    for name, v in c["rules"].items():
+        lines.append(f"| {name} | {v['records']} | {v['record_rate']:.1%} | {v['items']} |")
+    return lines
+
+
+def _consistency_html(c: dict | None) -> str:
+    if not c:
+        return ""
+    rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{v['records']}</td><td>{v['record_rate']:.1%}</td>"
+                   f"<td>{v['items']}</td></tr>" for k, v in c["rules"].items())
+    return (f"<h2>Clinical consistency</h2><p>records flagged: {c['any']['records']}/{c['n']} "
+            f"({c['any']['record_rate']:.1%}), items flagged: {c['any']['items']}</p>"
+            f"<table><tr><th>rule</th><th>records flagged</th><th>rate</th><th>items flagged</th></tr>{rows}</table>")
+
+
+def _flags_html(r) -> str:
+    fl = getattr(r, "flags", None) or []
+    return "".join(f"<br><b>⚠ {html.escape(f.rule)}</b> {html.escape(f.field)}: {html.escape(f.item)}" for f in fl)
 
 
 def _bar_chart(rows: list[tuple[str, int, float]]) -> str:
@@ -43,7 +103,7 @@ def _bar_chart(rows: list[tuple[str, int, float]]) -> str:
              'role="img" aria-label="F1 per disease">']
     for i, (lab, n, f1) in enumerate(rows):
         y = i * h + 5
-        parts.append(f'<text x="0" y="{y + 15}" font-size="13">{html.escape(lab)} (n={n})</text>'
+        parts.append(f'<text x="0" y="{y + 15}" font-size="13">{html.escape(cut(lab, 40))} (n={n})</text>'
                      f'<rect x="260" y="{y + 3}" width="{max(1, int(f1 * width))}" height="{h - 6}" fill="#3b7dd8"/>'
                      f'<text x="{268 + int(f1 * width)}" y="{y + 15}" font-size="12">{f1:.2f}</text>')
     parts.append("</svg>")
@@ -52,7 +112,11 @@ def _bar_chart(rows: list[tuple[str, int, float]]) -> str:
 
 def to_html(res: ScoreResult, worst: int = 10) -> str:
     """A self-contained HTML report: table, per-disease F1 bars, worst records side by side."""
-    s, e = res.summary, html.escape
+    s = res.summary
+
+    def e(text: str, limit: int = MAX_ITEMS_CHARS) -> str:
+        return html.escape(cut(text, limit))
+
     rows = "".join(f"<tr><td>{k}</td><td>{s[k]:.4f}</td><td>[{s['ci95'][k][0]:.4f}, {s['ci95'][k][1]:.4f}]</td>"
                    f"<td>{s['micro'][k]:.4f}</td></tr>" for k in KEYS)
     cases = []
@@ -60,9 +124,9 @@ def to_html(res: ScoreResult, worst: int = 10) -> str:
         cases.append(
             f"<tr><td>{e(r.id)}</td><td>{r.f1:.3f}</td>"
             f"<td><b>诊断</b> {e('、'.join(r.gold.diseases))}<br><b>建议</b> {e('、'.join(r.gold.advices))}"
-            f"<pre>{e(r.gold.answer)}</pre></td>"
+            f"<pre>{e(r.gold.answer, MAX_ANSWER_CHARS)}</pre></td>"
             f"<td><b>诊断</b> {e('、'.join(r.extraction.diseases)) or '—'}<br><b>建议</b> "
-            f"{e('、'.join(r.extraction.advices)) or '—'}<pre>{e(r.answer)}</pre></td></tr>")
+            f"{e('、'.join(r.extraction.advices)) or '—'}{_flags_html(r)}<pre>{e(r.answer, MAX_ANSWER_CHARS)}</pre></td></tr>")
     return f"""<!doctype html><html lang="zh"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>RJUA-QA scores</title><style>
@@ -72,6 +136,7 @@ td,th{{border:1px solid #ccc;padding:4px 8px;vertical-align:top}} pre{{white-spa
 <h1>RJUA-QA scores</h1><p>n = {s['n']}, match = {e(s['match'])}, missing = {s.get('n_missing', 0)}.
 {e(NOT_ADVICE)}</p>{f"<p><b>Note: {e(subset_note(s))}.</b></p>" if subset_note(s) else ""}
 <table><tr><th>metric</th><th>macro</th><th>95% CI</th><th>micro</th></tr>{rows}</table>
+{_consistency_html(s.get('consistency'))}
 <h2>F1 per disease (most frequent gold labels)</h2>{_bar_chart(per_disease_f1(res.records))}
 <h2>Worst records</h2><table><tr><th>id</th><th>F1</th><th>gold</th><th>predicted</th></tr>{''.join(cases)}</table>
 </body></html>

@@ -3,7 +3,9 @@
 ``predict`` appends one line per record and flushes it, so a crash or Ctrl-C loses
 nothing; running the same command again skips the ids already written. The run
 configuration is kept in ``<out>.manifest.json``; resuming with a different one is
-refused unless ``overwrite``. A torn last line (killed mid-write) is dropped and redone.
+refused unless ``overwrite``. A torn last line (killed mid-write) is dropped and redone; rows
+written with an error are redone (``retry_errors``); any other foreign content is refused. Each
+output is locked for the whole run (:mod:`rjua.locks`), so two runs never write the same file.
 
 >>> import tempfile, os
 >>> out = os.path.join(tempfile.mkdtemp(), "p.jsonl")
@@ -15,52 +17,106 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import time
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
+from typing import Any
 
 from .data import data_file, load_split
-from .errors import RJUAError
+from .errors import RJUAError, RJUAFormatError
+from .jsonio import iter_json_lines, read_json_file
+from .locks import output_lock
+from .progress import Progress
 from .retrieval.index import file_sha256
+
+__all__ = ["MANIFEST_SUFFIX", "check_run_manifest", "eval_split", "predict_split", "read_done", "run_config"]
 
 MANIFEST_SUFFIX = ".manifest.json"
 
 
-def read_done(path: Path) -> dict[str, dict]:
-    """Complete lines already written (by id); truncates a torn last line."""
-    done: dict[str, dict] = {}
+def _refuse(path, line, field, reason) -> RJUAFormatError:
+    return RJUAFormatError(str(path), line, field, f"{reason}; refusing to resume (use --overwrite or another --out)")
+
+
+def read_done(path: Path, ids: Collection[str] | None = None, retry_errors: bool = False) -> dict[str, dict]:
+    """Rows already written, by id, through the shared guarded reader (:mod:`rjua.jsonio`).
+
+    A torn last line (killed mid-write) is cut. Anything else that is not one JSON object with an ``id``
+    per line (a JSON array, non-UTF-8, a line without id, an id not in ``ids``) is refused naming file
+    and line. Several rows for one id keep the last good one; ``retry_errors`` also drops rows with an
+    ``error`` so they are redone. When rows are dropped the file is rewritten (atomically) so it keeps
+    exactly one row per id.
+
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "p.jsonl"
+    >>> _ = p.write_text('{"id": "1", "error": "timeout"}\\n{"id": "2"}\\n{"id": "1"}\\n{"id": "3", "error": "x"}\\n')
+    >>> sorted(read_done(p, retry_errors=True)), len(p.read_text().splitlines())
+    (['1', '2'], 2)
+    """
+    path = Path(path)
     if not path.exists():
-        return done
+        return {}
+    if path.is_dir():
+        raise RJUAError(f"{path}: is a directory, expected a JSON Lines file")
     data = path.read_bytes()
     keep = data.rfind(b"\n") + 1
     if keep < len(data):  # torn tail from a crash: cut it
         with open(path, "r+b") as f:
             f.truncate(keep)
-    for n, line in enumerate(data[:keep].decode("utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError:
-            raise RJUAError(f"{path}:{n}: not a prediction line; refusing to resume (use --overwrite)") from None
-        done[str(obj["id"])] = obj
-    return done
+    rows: dict[str, dict] = {}
+    n_rows = 0
+    for line, obj, prob in iter_json_lines(str(path), data[:keep]):
+        if prob is not None:
+            raise _refuse(prob.path, prob.line, prob.field, prob.reason)
+        if not isinstance(obj, dict):
+            raise _refuse(path, line, None, f"expected one JSON object per line, got {type(obj).__name__}")
+        rid = obj.get("id")
+        if not isinstance(rid, (str, int)) or isinstance(rid, bool) or not str(rid).strip():
+            raise _refuse(path, line, "id", "missing field" if "id" not in obj else f"not an id: {rid!r}")
+        rid = str(rid)
+        if ids is not None and rid not in ids:
+            raise _refuse(path, line, "id", f"id {rid!r} is not in the records of this run")
+        n_rows += 1
+        old = rows.get(rid)
+        if old is None or old.get("error") or not obj.get("error"):
+            rows[rid] = obj
+    if retry_errors:
+        rows = {k: v for k, v in rows.items() if not v.get("error")}
+    if len(rows) != n_rows:
+        tmp = path.with_name(path.name + ".tmp")
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows.values())
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    return rows
 
 
 def check_run_manifest(out: Path, config: dict[str, Any], overwrite: bool) -> None:
     """Write the run manifest; refuse to append to output made with another configuration."""
+    out = Path(out)
     man = Path(str(out) + MANIFEST_SUFFIX)
+    if out.is_dir():
+        raise RJUAError(f"{out}: is a directory; --out must name a file")
     if overwrite:
         out.unlink(missing_ok=True)
     elif out.exists():
-        old = json.loads(man.read_text(encoding="utf-8"))["config"] if man.exists() else None
+        if not man.is_file():
+            raise RJUAError(f"{out} exists but has no manifest ({man.name}), so it is not an rjua run output;"
+                            " refusing to resume (use --overwrite or another --out)")
+        m = read_json_file(man)
+        if not isinstance(m, dict) or not isinstance(m.get("config"), dict):
+            raise RJUAFormatError(str(man), None, "config", "not an rjua run manifest; refusing to resume"
+                                  " (use --overwrite or another --out)")
+        old = m["config"]
         if old != config:
-            diff = sorted(k for k in set(config) | set(old or {}) if (old or {}).get(k) != config.get(k))
+            diff = sorted(k for k in set(config) | set(old) if old.get(k) != config.get(k))
             raise RJUAError(f"{out} was written with a different configuration (differs in: {', '.join(diff)});"
                             " use --overwrite or another --out")
-    man.write_text(json.dumps({"config": config, "updated": time.strftime("%Y-%m-%dT%H:%M:%S")},
+    tmp = man.with_name(man.name + ".tmp")
+    tmp.write_text(json.dumps({"config": config, "updated": time.strftime("%Y-%m-%dT%H:%M:%S")},
                               ensure_ascii=False, indent=2), encoding="utf-8")
+    os.replace(tmp, man)
 
 
 def run_config(split: str, data_dir, backend: str, model: str | None, context: str, pool, embedder, index,
@@ -75,87 +131,95 @@ def run_config(split: str, data_dir, backend: str, model: str | None, context: s
             "index": str(index) if index else None, **(extra or {})}
 
 
+def _check_counts(**kw: int | None) -> None:
+    for name, v in kw.items():
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 1):
+            raise RJUAError(f"--{name.replace('_', '-')} must be a whole number >= 1, got {v!r}")
+
+
 def predict_split(split: str, out: str | os.PathLike, data_dir=None, backend: str = "case", model: str | None = None,
                   context: str = "retrieved", pool: Sequence[str] | None = None, embedder: str | None = None,
                   index=None, overwrite: bool = False, batch_size: int = 8, limit: int | None = None,
-                  progress: bool = True, backend_options: dict | None = None, context_tokens: int | None = None,
-                  on_batch: Callable[[int, int], None] | None = None,
+                  progress: bool | None = None, backend_options: dict | None = None, context_tokens: int | None = None,
+                  on_batch: Callable[[int, int], None] | None = None, retry_errors: bool = True,
                   kb_splits: Sequence[str] | str | None = None) -> list[dict]:
-    """Predict every record of ``split`` into ``out`` (JSON Lines), resuming where it stopped."""
+    """Predict every record of ``split`` into ``out`` (JSON Lines), resuming where it stopped.
+
+    ``out`` is locked for the whole run (a second writer gets :class:`~rjua.locks.OutputLockedError`);
+    rows written with an ``error`` are redone on resume unless ``retry_errors=False``.
+    """
+    from .backends.openai import public_options  # no secrets, no credentials in URLs, in the manifest
     from .pipeline import build_pipeline
 
+    _check_counts(batch_size=batch_size, limit=limit, context_tokens=context_tokens)
     out = Path(out)
+    if out.is_dir():
+        raise RJUAError(f"{out}: is a directory; --out must name a file")
     out.parent.mkdir(parents=True, exist_ok=True)
     records = load_split(split, data_dir)[:limit] if limit else load_split(split, data_dir)
     config = run_config(split, data_dir, backend, model, context, pool, embedder, index,
-                        {"limit": limit, "context_tokens": context_tokens, "kb_splits": kb_splits or "all", "backend_options": {k: v for k, v in (backend_options or {}).items()
-                                                             if "key" not in k.lower()}})
-    check_run_manifest(out, config, overwrite)
-    done = read_done(out)
-    todo = [r for r in records if r.id not in done]
-    if todo:
-        kw = {"context_tokens": context_tokens} if context_tokens else {}
-        if kb_splits:
-            kw["kb_splits"] = kb_splits
-        pipe = build_pipeline(split, data_dir, backend, model, context, pool, embedder, index,
-                              backend_options=backend_options, **kw)
-        bar = _Progress(len(records), len(done), enabled=progress)
-        with open(out, "a", encoding="utf-8") as f:
-            for s in range(0, len(todo), batch_size):
-                batch = todo[s:s + batch_size]
-                for pred in pipe.answer_many([(r.question, r) for r in batch]):
-                    row = pred.to_json()
-                    f.write(json.dumps(row, ensure_ascii=False) + "\n")
-                    f.flush()
-                    os.fsync(f.fileno())
-                    done[row["id"]] = row
-                bar.update(len(batch))
-                if on_batch:
-                    on_batch(len(done), len(records))
+                        {"limit": limit, "context_tokens": context_tokens, "kb_splits": kb_splits or "all", "backend_options": public_options(backend_options)})
+    with output_lock(out):
+        check_run_manifest(out, config, overwrite)
+        done = read_done(out, {r.id for r in records}, retry_errors)
+        todo = [r for r in records if r.id not in done]
+        bar = Progress(len(records), len(done), desc="predict", unit="records", enabled=progress)
+        if todo:
+            bar.note(f"loading the {backend} pipeline ({context} context)")
+            kw = {"context_tokens": context_tokens} if context_tokens else {}
+            if kb_splits:
+                kw["kb_splits"] = kb_splits
+            pipe = build_pipeline(split, data_dir, backend, model, context, pool, embedder, index,
+                                  backend_options=backend_options, **kw)
+            with open(out, "a", encoding="utf-8") as f:
+                for s in range(0, len(todo), batch_size):
+                    batch = todo[s:s + batch_size]
+                    for pred in pipe.answer_many([(r.question, r) for r in batch]):
+                        row = pred.to_json()
+                        f.write(json.dumps(row, ensure_ascii=False) + "\n")
+                        f.flush()
+                        os.fsync(f.fileno())
+                        done[row["id"]] = row
+                    bar.update(len(batch))
+                    if on_batch:
+                        on_batch(len(done), len(records))
         bar.close()
     return [done[r.id] for r in records if r.id in done]
 
 
-class _Progress:
-    """A minimal progress line on stderr (no dependency)."""
-
-    def __init__(self, total: int, start: int, enabled: bool = True):
-        self.total, self.n, self.t0, self.enabled = total, start, time.time(), enabled and sys.stderr.isatty()
-        self.start = start
-
-    def update(self, k: int) -> None:
-        self.n += k
-        if self.enabled:
-            rate = (self.n - self.start) / max(1e-9, time.time() - self.t0)
-            sys.stderr.write(f"\r{self.n}/{self.total} records ({rate:.1f}/s)")
-            sys.stderr.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            sys.stderr.write("\n")
-
-
 def eval_split(split: str, run_dir: str | os.PathLike, data_dir=None, match: str = "exact", resamples: int = 1000,
                **predict_kw) -> dict[str, Any]:
-    """Predict then score; writes predictions, scores, reports and the configuration into ``run_dir``."""
+    """Predict then score; writes predictions, scores, reports and the configuration into ``run_dir``.
+
+    The run directory is locked for the whole run. With ``limit`` only the predicted records are
+    scored and the summary says so (``"subset": "5 of 14"``).
+    """
     from .report import to_html, to_markdown
     from .scoring import load_predictions, score_predictions
 
+    _check_counts(resamples=resamples)
     d = Path(run_dir)
+    if d.exists() and not d.is_dir():
+        raise RJUAError(f"{d}: is a file; --out of eval must name a run directory")
     d.mkdir(parents=True, exist_ok=True)
-    t0 = time.perf_counter()
-    predict_split(split, d / "predictions.jsonl", data_dir, **predict_kw)
-    seconds = time.perf_counter() - t0
-    res = score_predictions(load_split(split, data_dir), load_predictions(d / "predictions.jsonl"), match=match,
-                            n_resamples=resamples)
-    res.summary["predict_seconds"] = round(seconds, 2)
-    (d / "scores.json").write_text(json.dumps(res.summary, ensure_ascii=False, indent=2), encoding="utf-8")
-    (d / "report.md").write_text(to_markdown(res), encoding="utf-8")
-    (d / "report.html").write_text(to_html(res), encoding="utf-8")
-    with open(d / "per_sample.jsonl", "w", encoding="utf-8") as f:
-        for r in res.records:
-            f.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
-    man = json.loads(Path(str(d / "predictions.jsonl") + MANIFEST_SUFFIX).read_text(encoding="utf-8"))
-    (d / "config.json").write_text(json.dumps({**man, "match": match, "resamples": resamples}, ensure_ascii=False,
-                                              indent=2), encoding="utf-8")
+    with output_lock(d):
+        t0 = time.perf_counter()
+        predict_split(split, d / "predictions.jsonl", data_dir, **predict_kw)
+        seconds = time.perf_counter() - t0
+        res = score_predictions(load_split(split, data_dir), load_predictions(d / "predictions.jsonl"), match=match,
+                                n_resamples=resamples, only_predicted=bool(predict_kw.get("limit")))
+        res.summary["predict_seconds"] = round(seconds, 2)
+        _write(d / "scores.json", json.dumps(res.summary, ensure_ascii=False, indent=2))
+        _write(d / "report.md", to_markdown(res))
+        _write(d / "report.html", to_html(res))
+        _write(d / "per_sample.jsonl", "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in res.records))
+        man = read_json_file(Path(str(d / "predictions.jsonl") + MANIFEST_SUFFIX))
+        _write(d / "config.json", json.dumps({**man, "match": match, "resamples": resamples}, ensure_ascii=False, indent=2))
     return res.summary
+
+
+def _write(p: Path, text: str) -> None:
+    """Replace a file atomically (a reader never sees half of it)."""
+    tmp = p.with_name(p.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, p)

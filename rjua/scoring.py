@@ -15,6 +15,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from .consistency import check, summarise
 from .data import Record, iter_json, load_split  # noqa: F401  (load_split: used by the doctest)
 from .errors import Problem, RJUAError, RJUAFormatError
 from .extract import Extraction, Vocabulary, extract
@@ -96,6 +97,7 @@ class RecordScore:
     gold: Record
     answer: str
     missing: bool = False
+    flags: list = field(default_factory=list)  # rjua.consistency.Flag: answer vs the patient's facts
 
     @property
     def f1(self) -> float:
@@ -110,6 +112,7 @@ class RecordScore:
             "pred_diseases": self.extraction.diseases, "gold_diseases": list(self.gold.diseases),
             "pred_advices": self.extraction.advices, "gold_advices": list(self.gold.advices),
             "disease_rule": self.extraction.disease_rule, "advice_rule": self.extraction.advice_rule,
+            "consistency_flags": [f.to_dict() for f in self.flags],
         }
 
 
@@ -236,7 +239,7 @@ def score_predictions(gold: Sequence[Record], preds: Any, match: str = "exact",
     duplicates are errors unless allowed, all reported in one message; allowed missing ids
     score 0, allowed extra ids are ignored (both are listed). ``only_predicted`` scores only
     the gold records that have a prediction and says so in the summary (``only_predicted``,
-    ``n_gold``).
+    ``n_gold``, ``note``, ``subset``: ``"n of N"``).
 
     >>> g = load_split("test")
     >>> res = score_predictions(g, [{"id": g[0].id, "answer": g[0].answer, "disease": list(g[0].diseases),
@@ -266,12 +269,15 @@ def score_predictions(gold: Sequence[Record], preds: Any, match: str = "exact",
         ex = extract(p.answer, p.disease, p.advice, vocabulary) if p else Extraction()
         ans = p.answer if p else ""
         scores.append(RecordScore(r.id, prf(ex.diseases, r.diseases, match), prf(ex.advices, r.advices, match),
-                                  rouge_l_counts(ans, r.answer), ex, r, ans, missing=p is None))
+                                  rouge_l_counts(ans, r.answer), ex, r, ans, missing=p is None,
+                                  flags=check(r.question, ex.diseases, ex.advices, ans) if p else []))
     summary = score_records(scores, match, n_resamples, seed)
+    summary["consistency"] = summarise([s.flags for s in scores])
     summary.update(missing_ids=missing, extra_ids=extra, n_missing=len(missing))
     if only_predicted:
         summary.update(only_predicted=True, n_gold=n_gold, note=subset_note({"only_predicted": True,
                                                                               "n": len(scores), "n_gold": n_gold}))
+        summary["subset"] = f"{len(gold)} of {n_gold}"
     return ScoreResult(summary, scores)
 
 

@@ -1,16 +1,22 @@
 """What the web demo shows, computed without any UI library (the Gradio app only wires it).
 
+The slow part (index, embedder, model) can load in a background thread so the demo serves at once;
+until it is ready :meth:`DemoService.answer` refuses with a "loading" message. Unexpected backend
+failures become friendly messages (:func:`friendly_error`); the detail goes to the ``rjua.demo`` log.
+
 >>> svc = DemoService.from_data()
 >>> out = svc.answer("我右侧腰部绞痛，尿里有血")
->>> sorted(out) == ["advice", "answer", "backend", "disclaimer", "diseases", "evidence", "model"]
+>>> sorted(out) == ["advice", "answer", "backend", "consistency", "disclaimer", "diseases", "evidence", "model", "patient"]
 True
 >>> highlight("右侧输尿管结石", "输尿管结石怎么办")
 [('右侧', None), ('输尿管结石', '匹配')]
 """
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from .data import Record
@@ -18,9 +24,40 @@ from .errors import RJUAError
 from .metrics import items_match, prf
 from .retrieval.bm25 import tokenize
 
+__all__ = ["DEMO_NOTE", "LOADING", "MAX_QUESTION_CHARS", "DemoService", "friendly_error", "highlight"]
+
+log = logging.getLogger("rjua.demo")
+
 MAX_QUESTION_CHARS = 2000
 DEMO_NOTE = ("**研究演示 Research demo.** 本系统由 rjua 自动生成答案，仅用于研究，**不构成医疗建议**；"
              "如有不适请及时就医。 Not medical advice.")
+LOADING = "正在加载索引与模型，请稍候… (loading the index and model; try again in a moment)"
+
+_FRIENDLY = (  # (substrings of the lower-cased detail, message shown to the user)
+    (("timed out", "timeout", "deadline"), "模型后端响应超时，请稍后再试 (the model backend timed out; try again)"),
+    (("connection", "refused", "unreachable", "name or service not known", "nodename", "network"),
+     "无法连接模型后端 (cannot reach the model backend)"),
+    (("401", "403", "unauthorized", "forbidden", "api key", "authentication"),
+     "模型后端拒绝了请求，请检查凭据 (the model backend refused the credentials)"),
+    (("429", "rate limit", "too many requests"), "模型后端繁忙，请稍后再试 (the model backend is busy; try again)"),
+    (("out of memory", "memoryerror", "cuda error"), "模型资源不足 (the model ran out of memory)"),
+)
+_GENERIC = "模型后端返回了无法处理的结果，请稍后再试；详情见服务器日志 (the backend failed; details are in the server log)"
+
+
+def friendly_error(detail: BaseException | str) -> str:
+    """A message for the user from an unexpected backend failure; never the raw Python text.
+
+    >>> friendly_error(AttributeError("'list' object has no attribute 'get'")).endswith("in the server log)")
+    True
+    >>> friendly_error(TimeoutError("read timed out")).startswith("模型后端响应超时")
+    True
+    """
+    text = (f"{type(detail).__name__}: {detail}" if isinstance(detail, BaseException) else str(detail)).lower()
+    for keys, msg in _FRIENDLY:
+        if any(k in text for k in keys):
+            return msg
+    return _GENERIC
 
 
 def highlight(passage: str, question: str, label: str = "匹配") -> list[tuple[str, str | None]]:
@@ -40,34 +77,113 @@ def highlight(passage: str, question: str, label: str = "匹配") -> list[tuple[
     return out
 
 
+def patient_check(question: str, diseases, advices, answer: str) -> dict[str, Any]:
+    """The patient's facts and the answer's clinical-consistency flags (:mod:`rjua.consistency`).
+
+    >>> patient_check("我是50岁女性", ["前列腺增生"], [], "")["consistency"][0]["rule"]
+    'sex_male_organ_in_female'
+    """
+    from .consistency import check_facts
+    from .patient import patient_facts
+
+    facts = patient_facts(question)
+    return {"patient": facts.to_dict(),
+            "consistency": [f.to_dict() for f in check_facts(facts, diseases, advices, answer)]}
+
+
+def consistency_note(payload: dict[str, Any]) -> str:
+    """One line for a UI: the patient facts read from the question and the consistency flags.
+
+    >>> consistency_note({"patient": {"sex": "female", "age": 50.0, "person": "self"}, "consistency": []})
+    '患者 patient: sex female · age 50 · person self — 一致性检查 consistency: 无冲突 no conflicts'
+    """
+    facts = payload.get("patient") or {}
+    shown = " · ".join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in facts.items()
+                       if k in ("sex", "age", "laterality", "pregnant", "stage", "person") and v is not None)
+    flags = payload.get("consistency") or []
+    said = "; ".join(f"⚠ {f['rule']}: {f['item']}" for f in flags) or "无冲突 no conflicts"
+    return f"患者 patient: {shown or 'unknown'} — 一致性检查 consistency: {said}"
+
+
 @dataclass
 class DemoService:
-    """A pipeline plus the data records (for examples and optional scoring)."""
+    """A pipeline plus the data records (for examples and optional scoring).
+
+    ``pipeline`` is None while it loads (``background=True``); :attr:`status` says how far it is.
+    """
 
     pipeline: Any
     records: dict[str, tuple[str, Record]]  # key "split:id" -> (split, record)
+    settings: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None  # why loading failed (one line)
+    _thread: threading.Thread | None = field(default=None, repr=False)
 
     @classmethod
     def from_data(cls, data_dir=None, backend: str = "case", model: str | None = None, index=None,
-                  embedder: str | None = None, backend_options: dict | None = None) -> "DemoService":
+                  embedder: str | None = None, backend_options: dict | None = None,
+                  background: bool = False) -> DemoService:
+        """Records now; the pipeline now, or in a background thread when ``background`` (serve at once).
+
+        >>> svc = DemoService.from_data(background=True); svc.wait(60)
+        True
+        >>> svc.status
+        'ready'
+        """
         from .data import load_all
+
+        recs = {f"{s}:{r.id}": (s, r) for s, rs in load_all(data_dir).items() for r in rs}
+        settings = {"data_dir": data_dir, "backend": backend, "model": model, "index": index, "embedder": embedder,
+                    "backend_options": dict(backend_options or {})}
+        svc = cls(None, recs, settings)
+        if background:
+            svc._thread = threading.Thread(target=svc._load, name="rjua-demo-load", daemon=True)
+            svc._thread.start()
+        else:
+            svc._load(raise_errors=True)
+        return svc
+
+    def _load(self, raise_errors: bool = False) -> None:
         from .pipeline import build_pipeline
 
-        pipe = build_pipeline(None, data_dir, backend, model, "retrieved", None, embedder, index,
-                              backend_options=backend_options)
-        recs = {f"{s}:{r.id}": (s, r) for s, rs in load_all(data_dir).items() for r in rs}
-        return cls(pipe, recs)
+        s, t0 = self.settings, time.perf_counter()
+        what = f"index {s['index']}" if s.get("index") else "lexical retrieval over the data"
+        log.info("loading %s%s and the %s backend%s ...", what,
+                 f" with embedder {s['embedder']}" if s.get("embedder") else "", s["backend"],
+                 f" ({s['model']})" if s.get("model") else "")
+        try:
+            self.pipeline = build_pipeline(None, s["data_dir"], s["backend"], s["model"], "retrieved", None,
+                                           s["embedder"], s["index"], backend_options=s["backend_options"])
+        except RJUAError as e:  # bad input: one line, no traceback
+            self.error = str(e)
+            log.error("loading failed: %s", e)
+            if raise_errors:
+                raise
+            return
+        except Exception as e:
+            self.error = friendly_error(e)
+            log.error("loading failed: %s: %s", type(e).__name__, e, exc_info=log.isEnabledFor(logging.DEBUG))
+            if raise_errors:
+                raise
+            return
+        log.info("ready in %.1f s (%d records)", time.perf_counter() - t0, len(self.records))
 
-    @classmethod
-    def from_env(cls) -> "DemoService":
-        """Configured by RJUA_DATA_DIR, RJUA_BACKEND, RJUA_MODEL, RJUA_INDEX, RJUA_EMBEDDER, OPENAI_BASE_URL."""
-        backend = os.environ.get("RJUA_BACKEND", "case")
-        opts = {"base_url": os.environ.get("OPENAI_BASE_URL")} if backend == "openai" else {}
-        return cls.from_data(os.environ.get("RJUA_DATA_DIR"), backend, os.environ.get("RJUA_MODEL"),
-                             os.environ.get("RJUA_INDEX"), os.environ.get("RJUA_EMBEDDER"), opts)
+    @property
+    def status(self) -> str:
+        """``loading…``, ``ready`` or ``failed: REASON``."""
+        if self.pipeline is not None:
+            return "ready"
+        return f"failed: {self.error}" if self.error else "loading…"
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until loading finished (or ``timeout`` seconds); True when the pipeline is ready."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self.pipeline is not None
 
     @property
     def label(self) -> str:
+        if self.pipeline is None:
+            return f"backend: {self.settings.get('backend')} · model: {self.settings.get('model') or 'default'}"
         return f"backend: {self.pipeline.backend.name} · model: {self.pipeline.backend.model}"
 
     def examples(self, n: int = 8) -> list[str]:
@@ -79,6 +195,8 @@ class DemoService:
         return out
 
     def check(self, question: str) -> str:
+        if question is not None and not isinstance(question, str):
+            raise RJUAError(f"问题必须是文本 (the question must be text, got {type(question).__name__})")
         q = (question or "").strip()
         if not q:
             raise RJUAError("请输入问题 (the question is empty)")
@@ -88,11 +206,26 @@ class DemoService:
 
     def answer(self, question: str) -> dict[str, Any]:
         """JSON-able answer with evidence; a question taken from the data never sees its own record."""
-        q = self.check(question)
+        try:
+            q = self.check(question)
+        except RJUAError as e:  # expected: one log line, no traceback
+            log.warning("refused: %s", e)
+            raise
+        if self.pipeline is None:
+            raise RJUAError(f"演示启动失败 (the demo failed to start): {self.error}" if self.error else LOADING)
         own = [k for k, (_, r) in self.records.items() if r.question.strip() == q]
-        p = self.pipeline.answer(q, exclude=own)
+        try:
+            p = self.pipeline.answer(q, exclude=own)
+        except RJUAError as e:
+            log.warning("refused: %s", e)
+            raise
+        except Exception as e:  # unexpected: the detail stays in the server log
+            log.error("backend error on a %d-char question: %s: %s", len(q), type(e).__name__, e,
+                      exc_info=log.isEnabledFor(logging.DEBUG))
+            raise RJUAError(friendly_error(e)) from None
         if p.error and not (p.answer or p.diseases):
-            raise RJUAError(f"backend failed: {p.error}")
+            log.error("backend error on a %d-char question: %s", len(q), p.error)
+            raise RJUAError(friendly_error(p.error))
         return {
             "diseases": p.diseases, "advice": p.advices, "answer": p.answer,
             "evidence": {
@@ -101,6 +234,7 @@ class DemoService:
                                   for c in p.evidence["similar_cases"][:5]],
             },
             "backend": p.backend, "model": p.model, "disclaimer": p.disclaimer,
+            **patient_check(q, p.diseases, p.advices, p.answer),
         }
 
     def score(self, payload: dict[str, Any], key: str, match: str = "fuzzy") -> dict[str, Any]:

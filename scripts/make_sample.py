@@ -1,4 +1,4 @@
-"""Regenerate the bundled, self-written RJUA-format sample in data/.
+"""Regenerate the bundled, self-written RJUA-format sample in rjua/_sample/ (``data/`` links to it).
 
 Every passage, question and answer below was written for rjua (invented cases,
 not taken from RJUA-QA). Run: python scripts/make_sample.py
@@ -160,7 +160,7 @@ TEST = [
 
 
 def write(name, cases):
-    out = Path(__file__).resolve().parents[1] / "data" / name
+    out = Path(__file__).resolve().parents[1] / "rjua" / "_sample" / name
     with open(out, "w", encoding="utf-8") as f:
         for cid, keys, q, a, d, adv in cases:
             ctx = "\n".join("Context：" + P[k] for k in keys)

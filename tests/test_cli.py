@@ -81,3 +81,38 @@ def test_gold_as_prediction_cli_real(real_dir):
     r = run_cli("score", "--gold-as-prediction", "--split", "valid", "--data-dir", real_dir, "--json")
     s = json.loads(r.stdout)
     assert s["f1"] == s["rouge_l"] == s["disease_f1"] == s["advice_f1"] == 1.0
+
+
+def test_bad_option_values_are_one_line_naming_the_option(tmp_path):
+    """Issue #14 item 10: each was an IndexError, a raw Python message or a silent exit 0."""
+    out = tmp_path / "x.jsonl"
+    cases = [
+        (["score", "--gold-as-prediction", "--resamples", "0"], "'--resamples'"),
+        (["score", "--gold-as-prediction", "--resamples", "-5"], "'--resamples'"),
+        (["score", "--gold-as-prediction", "--seed", "-1"], "'--seed'"),
+        (["synth", "--out", out, "--generator", "case", "--solver", "case", "--n", "-5"], "'--n'"),
+        (["synth", "--out", out, "--generator", "case", "--solver", "case", "--batch-size", "0"], "'--batch-size'"),
+        (["synth", "--out", tmp_path, "--generator", "case", "--solver", "case"], "'--out'"),
+        (["predict", "--out", out, "--batch-size", "0"], "'--batch-size'"),
+        (["predict", "--out", out, "--limit", "0"], "'--limit'"),
+        (["predict", "--out", tmp_path], "'--out'"),
+        (["eval", "--out", tmp_path / "run", "--resamples", "0"], "'--resamples'"),
+        (["score", "--gold-as-prediction", "--out", tmp_path], "'--out'"),
+    ]
+    for args, opt in cases:
+        r = run_cli(*args)
+        msg = r.stderr.strip()
+        assert r.returncode == 2 and len(msg.splitlines()) == 1 and opt in msg and msg.startswith("error: "), (args, msg)
+    assert not out.exists()
+
+
+def test_library_refuses_bad_counts(tmp_path):
+    import pytest
+
+    from rjua.errors import RJUAError
+    from rjua.runs import predict_split
+
+    with pytest.raises(RJUAError, match="--batch-size must be a whole number >= 1, got 0"):
+        predict_split("test", tmp_path / "p.jsonl", batch_size=0)
+    with pytest.raises(RJUAError, match="is a directory; --out must name a file"):
+        predict_split("test", tmp_path)

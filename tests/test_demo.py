@@ -98,12 +98,13 @@ def test_real_browser_question_to_evidence(app_url, tmp_path):
     assert shot.stat().st_size > 10_000
 
 
-def test_rjua_demo_command_binds_loopback():
+def test_rjua_demo_command_binds_loopback(tmp_path):
     from gradio_client import Client
 
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "rjua.cli", "demo", "--port", str(port)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    err = open(tmp_path / "demo.log", "w+")  # noqa: SIM115 (the child writes it until the end)
+    proc = subprocess.Popen([sys.executable, "-m", "rjua.cli", "demo", "--port", str(port)], cwd=tmp_path,
+                            stdout=subprocess.DEVNULL, stderr=err)
     try:
         deadline = time.time() + 90
         while time.time() < deadline:
@@ -114,11 +115,131 @@ def test_rjua_demo_command_binds_loopback():
                 time.sleep(0.5)
         else:
             pytest.fail("demo did not start")
-        r = Client(f"http://127.0.0.1:{port}/", verbose=False).predict("尿频尿急尿痛", api_name="/answer")
+        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        for _ in range(120):  # the pipeline loads in the background; "loading" until then
+            try:
+                r = client.predict("尿频尿急尿痛", api_name="/answer")
+                break
+            except Exception as e:
+                assert "loading" in str(e)
+                time.sleep(0.5)
         assert r["diseases"]
+        with pytest.raises(Exception, match="empty"):
+            client.predict("   ", api_name="/answer")
         out = subprocess.run(["ss", "-ltn"], capture_output=True, text=True).stdout if shutil.which("ss") else ""
         if out:
             assert f"127.0.0.1:{port}" in out and f"0.0.0.0:{port}" not in out
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+    err.close()
+    log = (tmp_path / "demo.log").read_text(encoding="utf-8")
+    assert "loading lexical retrieval" in log and "ready in" in log and "serving on http://127.0.0.1" in log
+    assert "refused: 请输入问题" in log  # an expected input error is logged as one line ...
+    assert "Traceback" not in log  # ... without a traceback
+
+
+class _Backend:
+    name, model = "fake", "m"
+
+
+class _Pipe:
+    """A pipeline whose backend misbehaves the way a malformed endpoint reply did."""
+
+    backend = _Backend()
+
+    def __init__(self, raise_exc=None, error=None):
+        self.raise_exc, self.error = raise_exc, error
+
+    def answer(self, q, exclude=()):
+        from rjua.pipeline import Prediction
+
+        if self.raise_exc:
+            raise self.raise_exc
+        return Prediction(id="q0", answer="", diseases=[], advices=[], evidence={}, backend="fake", model="m", latency_s=0.0,
+                          error=self.error)
+
+
+@pytest.mark.parametrize("pipe", [_Pipe(raise_exc=AttributeError("'list' object has no attribute 'get'")),
+                                  _Pipe(error="AttributeError: 'list' object has no attribute 'get'")])
+def test_unexpected_backend_error_is_a_friendly_message(pipe, caplog):
+    from rjua.errors import RJUAError
+    from rjua.service import DemoService
+
+    svc = DemoService.from_data()
+    svc.pipeline = pipe
+    with caplog.at_level("ERROR", logger="rjua.demo"), pytest.raises(RJUAError) as ei:
+        svc.answer("尿频尿急尿痛")
+    msg = str(ei.value)
+    assert "'list'" not in msg and "attribute" not in msg and "server log" in msg
+    assert "'list' object has no attribute 'get'" in caplog.text  # the detail stays server-side
+
+
+def test_friendly_error_classes():
+    from rjua.service import friendly_error
+
+    assert "超时" in friendly_error(TimeoutError("The read operation timed out"))
+    assert "无法连接" in friendly_error(ConnectionRefusedError(111, "Connection refused"))
+    assert "凭据" in friendly_error("HTTP 401 Unauthorized")
+    assert "Traceback" not in friendly_error(KeyError("usage"))
+
+
+def test_non_text_question_is_refused_plainly():
+    from rjua.errors import RJUAError
+    from rjua.service import DemoService
+
+    with pytest.raises(RJUAError, match="must be text"):
+        DemoService.from_data().answer(["a", "b"])
+
+
+def test_service_serves_while_the_pipeline_loads(monkeypatch):
+    import threading
+
+    import rjua.pipeline
+    from rjua.errors import RJUAError
+    from rjua.service import LOADING, DemoService
+
+    real, gate = rjua.pipeline.build_pipeline, threading.Event()
+
+    def slow(*a, **k):
+        gate.wait(30)
+        return real(*a, **k)
+
+    monkeypatch.setattr(rjua.pipeline, "build_pipeline", slow)
+    t0 = time.perf_counter()
+    svc = DemoService.from_data(background=True)
+    assert time.perf_counter() - t0 < 5 and svc.status == "loading…"
+    with pytest.raises(RJUAError) as ei:
+        svc.answer("尿频尿急尿痛")
+    assert str(ei.value) == LOADING
+    gate.set()
+    assert svc.wait(60) and svc.status == "ready"
+    assert svc.answer("尿频尿急尿痛")["diseases"]
+
+
+def test_failed_background_load_is_reported(tmp_path):
+    from rjua.errors import RJUAError
+    from rjua.service import DemoService
+
+    svc = DemoService.from_data(index=tmp_path / "no-index", background=True)
+    assert not svc.wait(60) and svc.status.startswith("failed: ")
+    with pytest.raises(RJUAError, match="failed to start"):
+        svc.answer("尿频")
+
+
+def test_demo_command_refuses_a_missing_index_at_once(tmp_path):
+    from conftest import run_cli
+
+    r = run_cli("demo", "--index", tmp_path / "nope", "--port", str(free_port()))
+    assert r.returncode == 2 and "index directory not found" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_demo_app_is_importable_from_the_package_and_takes_arguments(tmp_path):
+    import gradio as gr
+
+    from rjua.cli import demo_app
+
+    app = demo_app.create_app(background=False)
+    assert isinstance(app, gr.Blocks)
+    src = (ROOT / "rjua" / "cli" / "demo.py").read_text(encoding="utf-8")
+    assert "os.environ" not in src and "spec_from_file_location" not in src

@@ -11,7 +11,7 @@ from rjua.errors import RJUAError
 from rjua.judge import JudgeCache, judge_backend, judge_split, parse_verdict
 from rjua.judge.agreement import agreement_html, agreement_markdown, agreement_report
 from rjua.judge.prompts import MalformedVerdict
-from rjua.judge.run import _Lock
+from rjua.locks import output_lock
 from rjua.scoring import gold_as_predictions
 
 
@@ -104,7 +104,7 @@ def test_openai_stub_errors_cache_and_resume(tmp_path, stub):
 
 def test_second_writer_refused(tmp_path, stub):
     out = tmp_path / "j.jsonl"
-    with _Lock(out), pytest.raises(RJUAError, match="another rjua judge"):
+    with output_lock(out), pytest.raises(RJUAError, match="being written by another run"):
         judge_split(_gold(1), gold_as_predictions(load_split("test")[:1]), judge_backend("openai", "m", stub.url),
                     out, JudgeCache(":memory:"), {})
 

@@ -127,3 +127,63 @@ def test_synth_cli_errors():
 
     r = run_cli("synth", "--out", "/tmp/x.json", "--generator", "magic", "--solver", "case")
     assert r.returncode == 2 and "unknown backend" in r.stderr
+
+
+def _simple_generator():
+    counter = {"i": 0}
+
+    def generate(req):
+        target, _, pids = seed_fields(req)
+        counter["i"] += 1
+        return json.dumps(good_case(target, pids, counter["i"]), ensure_ascii=False)
+    return generate
+
+
+def test_failed_generations_are_retried_on_resume_and_progress_logged(tmp_path, capsys):
+    """Issue #14 items 3 and 14: generator errors are redone on resume; progress lines without a TTY."""
+    from rjua.backends import GenResult
+
+    class Flaky(ScriptedBackend):
+        def __init__(self, fn, fail):
+            super().__init__(fn)
+            self.fail = fail
+
+        def generate(self, requests):
+            out = super().generate(requests)
+            return [GenResult(text="", error="HTTP 503") if self.fail else o for o in out]
+
+    out = tmp_path / "s.jsonl"
+    weak = ScriptedBackend(lambda r: "诊断：不知道\n建议：无")
+    run_synth(out, Flaky(_simple_generator(), True), weak, None, n=3, batch_size=2)
+    rej = [json.loads(line) for line in open(str(out) + ".rejected.jsonl", encoding="utf-8")]
+    assert len(rej) == 3 and all(r["error"] == "HTTP 503" and "generation failed" in r["detail"] for r in rej)
+    assert "synth: done, 3/3 seeds" in capsys.readouterr().err
+    kept = run_synth(out, Flaky(_simple_generator(), True), weak, None, n=3, batch_size=2, retry_errors=False)
+    assert kept["rejected"] == {"unparseable": 3}
+    gen = Flaky(_simple_generator(), False)
+    again = run_synth(out, gen, weak, None, n=3, batch_size=2)
+    assert len(gen.calls) == 3 and again["processed"] == 3  # every failed seed redone once
+    rej = [json.loads(line) for line in open(str(out) + ".rejected.jsonl", encoding="utf-8")]
+    assert not any(r.get("error") for r in rej) and len(rej) + again["kept"] == 3
+
+
+def test_interrupted_synth_keeps_its_work(tmp_path):
+    out = tmp_path / "s.jsonl"
+    inner = _simple_generator()
+    calls = {"n": 0}
+
+    def gen(req):
+        calls["n"] += 1
+        if calls["n"] > 2:
+            raise KeyboardInterrupt
+        return inner(req)
+
+    weak = ScriptedBackend(lambda r: "诊断：不知道\n建议：无")
+    with pytest.raises(KeyboardInterrupt):
+        run_synth(out, ScriptedBackend(gen), weak, None, n=4, batch_size=1, progress=False)
+    first = out.read_text(encoding="utf-8").splitlines() + \
+        open(str(out) + ".rejected.jsonl", encoding="utf-8").read().splitlines()
+    assert len(first) == 2
+    gen2 = ScriptedBackend(_simple_generator())
+    rep = run_synth(out, gen2, weak, None, n=4, batch_size=1, progress=False)
+    assert rep["processed"] == 4 and len(gen2.calls) == 2

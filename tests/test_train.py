@@ -11,7 +11,7 @@ from rjua.train.c3po import budget_mask, router_z_loss
 from rjua.train.config import RLConfig, RewardConfig, SelectConfig, SFTConfig, StagesConfig, load_config
 from rjua.train.entropy import choose_checkpoint
 from rjua.train.rewards import make_reward_fn, score_completion
-from rjua.train.verl.loss import c3po_policy_loss
+from rjua.train.verl.loss import c3po_policy_loss, select_step_tokens
 from rjua.train.verl.reward import compute_score
 
 from conftest import run_cli
@@ -54,7 +54,7 @@ def test_config_errors(tmp_path):
     with pytest.raises(RJUAError, match="mode must be c3po or grpo"):
         load_config(RLConfig, "rl_c3po_tiny", ["mode=ppo"])
     with pytest.raises(RJUAError, match="divisible"):
-        load_config(RLConfig, "rl_c3po_tiny", ["token_budget=7", "gradient_accumulation_steps=2"])
+        load_config(RLConfig, "rl_c3po_tiny", ["token_budget=7", "gradient_accumulation_steps=2", "budget_scope=micro"])
     bad = tmp_path / "bad.yaml"
     bad.write_text("model: x\nmax_steps: [1,\n", encoding="utf-8")
     with pytest.raises(RJUAError, match=r"bad.yaml:\d+: invalid YAML"):
@@ -153,12 +153,16 @@ def test_verl_reward_and_loss():
     assert s1["score"] == 1.0
     lp = torch.zeros(3, 4, requires_grad=True)
     mask = torch.tensor([[1, 1, 1, 1], [1, 1, 0, 0], [1, 1, 1, 0]])
-    loss, clipfrac, kl, lower = c3po_policy_loss(lp.detach(), lp, torch.tensor([[1.0], [2.0], [-1.0]]), mask,
-                                                 config={"c3po_token_budget": 12, "c3po_micro_batches": 2,
-                                                         "c3po_order": "generation"})
-    assert float(loss) == pytest.approx(-(4 * 1 + 2 * 2) / 6)
+    sel, stats = select_step_tokens(mask, ["a", "a", "b"], 6, mini_batch_size=3, order="generation")
+    assert sel.sum(1).tolist() == [4, 2, 0] and stats == {"tokens": [9], "binding": [True]}
+    cfg = {"clip_ratio": 0.2, "global_batch_info": {"dp_size": 1, "batch_num_tokens": 6, "loss_scale_factor": 12}}
+    out = c3po_policy_loss(lp.detach(), lp, torch.tensor([[1.0], [2.0], [-1.0]]), sel.bool(), "token-mean", cfg, None)
+    assert len(out) == 2 and isinstance(out[1], dict)  # verl 0.9 unpacks (loss, metrics)
+    loss, metrics = out
+    assert float(loss) == pytest.approx(-(4 * 1 + 2 * 2) / 12)  # sum over the selected tokens / constant Φ
+    assert metrics["actor/c3po_budget_fill"] == 0.5
     loss.backward()
-    assert int((lp.grad != 0).sum()) == 6  # exactly Φ_micro tokens carry gradient
+    assert int((lp.grad != 0).sum()) == 6  # exactly the selected tokens carry gradient
 
 
 def test_verl_prepare_parquet(tmp_path):

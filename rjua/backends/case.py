@@ -28,29 +28,67 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
+from ..consistency import ADDRESS_RE, RULES, check_facts, person_addressed, violates
 from ..extract import Vocabulary
 from ..items import normalize_item
 from ..metrics import rouge_l
+from ..ontology import Ontology
+from ..patient import PatientFacts, clean_sides, patient_facts
 from . import GenRequest, GenResult
 
-N_FEATURES = 8
+N_FEATURES = 11
 _SWAP = str.maketrans("左右", "右左")
 
 
 def side_of(question: str) -> str | None:
-    """'左' or '右' when the question names only that side, else None.
+    """'左' or '右' when the question names only that side, else None (左右 = about, 左氧氟沙星… ignored).
 
-    >>> side_of("左腰痛"), side_of("双侧"), side_of("左肾积水，右肾萎缩")
-    ('左', None, None)
+    >>> side_of("左腰痛"), side_of("双侧"), side_of("左肾积水，右肾萎缩"), side_of("右腰痛，口服左氧氟沙星")
+    ('左', None, None, '右')
     """
-    left, right = "左" in question, "右" in question
+    q = clean_sides(question)
+    left, right = "左" in q, "右" in q
     return "左" if left and not right else "右" if right and not left else None
+
+
+def conflicts(facts: PatientFacts, item: str, kind: str) -> bool:
+    """Whether a candidate item breaks a consistency rule for this patient (sex, age, pregnancy, side).
+
+    >>> conflicts(patient_facts("我是32岁女性"), "前列腺增生", "disease"), conflicts(patient_facts("我是62岁男性"), "前列腺增生", "disease")
+    (True, False)
+    """
+    return any(kind in r.fields and r.group != "person" and violates(r, facts, item) is not None for r in RULES)
+
+
+_ADDRESS_OF = {"self": "您", "mother": "您母亲", "father": "您父亲", "child": "您的孩子", "spouse": "您爱人",
+               "grandparent": "您家老人", "sibling": "您的家人", "other": "您的朋友"}
+_HE, _SHE = re.compile(r"(?<![其吉])他(?![们人])"), re.compile(r"她(?![们])")
+_SENT = re.compile(r"[^。！？!?；;\n]*[。！？!?；;\n]?")
+
+
+def adapt_reply(text: str, facts: PatientFacts, side: str | None) -> str:
+    """A neighbour's reply made to fit this patient: side, the person addressed, pronouns, and no sentence
+    that names an organ or condition impossible for the patient's sex/age.
+
+    >>> adapt_reply("您好，您母亲右肾结石。建议复查前列腺。", patient_facts("我是50岁女性，左腰痛"), "左")
+    '您好，您左肾结石。'
+    """
+    text = fix_side(text or "", side)
+    if facts.person is not None:
+        want = _ADDRESS_OF.get(facts.person, "您")
+        text = ADDRESS_RE.sub(lambda m: m.group() if person_addressed(m.group()) <= {facts.person} else want, text)
+    if facts.person not in (None, "self") and facts.sex is not None:
+        wrong = _SHE if facts.sex == "male" else _HE
+        text = wrong.sub("他" if facts.sex == "male" else "她", text)
+    keep = [s for s in _SENT.findall(text) if s and not check_facts(facts, (), (), s)]
+    return "".join(keep).strip()
 
 
 def fix_side(text: str, side: str | None) -> str:
@@ -118,9 +156,12 @@ class CaseBackend:
 
     name = "case"
 
-    def __init__(self, top_cases: int = 10, mbr_cases: int = 10, folds: int = 5, l2: float = 1.0):
+    def __init__(self, top_cases: int = 10, mbr_cases: int = 10, folds: int = 5, l2: float = 1.0,
+                 open_vocabulary: bool = True, passages_k: int = 5):
         self.model = f"case-knn{top_cases}"
         self.top_cases, self.mbr_cases, self.folds, self.l2 = top_cases, mbr_cases, folds, l2
+        self.open_vocabulary, self.passages_k = open_vocabulary, passages_k
+        self.ontology: Ontology | None = None
         self.labels: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self.freq = {"disease": Counter(), "advice": Counter()}
         self.weights: dict[str, dict[int | None, np.ndarray]] = {}
@@ -137,21 +178,28 @@ class CaseBackend:
 
     def fit(self, retriever, components=("bm25", "dense")) -> "CaseBackend":
         """Cross-fit the candidate selector on the retriever's case base (leave-one-out neighbours)."""
-        from ..retrieval.hybrid import CaseHit
+        from ..crossval import CachedEncoder
 
         cases = retriever.cases.cases
         self.set_pool(cases)
-        qv_all = retriever.encoder.encode_queries([c.question for c in cases]) \
-            if retriever.encoder is not None and "dense" in components else None
+        self.ontology = Ontology.build([d for c in cases for d in c.diseases], retriever.kb.texts)
+        dense = retriever.encoder is not None and "dense" in components
+        encoder = retriever.encoder
+        if dense and not isinstance(encoder, CachedEncoder):  # encode the pool's questions once, in a batch
+            retriever.encoder = CachedEncoder(encoder)
+            retriever.encoder.encode_queries([c.question for c in cases])
         rows = []
-        for n, c in enumerate(cases):
-            qv = qv_all[n:n + 1] if qv_all is not None else None
-            sims = retriever.similar_cases(c.question, self.top_cases, {c.key}, qv, components)
-            hits = [CaseHit(h.key, h.id, h.question, h.diseases, h.advices, h.passage_ids, s, h.answer, sim)
-                    for h, s, sim in ((cases[i], s, sim) for i, s, sim in sims)]
-            for kind, gold in (("disease", set(c.diseases)), ("advice", set(c.advices))):
-                cand = self._candidates(c.question, hits, kind, frozenset({c.key}))
-                rows.append((kind, self.fold_of(c.key), cand.x, np.array([float(i in gold) for i in cand.items])))
+        try:
+            for c in cases:  # the evidence each pool record would get, itself excluded
+                res = retriever.search(c.question, k=self.passages_k, n_cases=self.top_cases, exclude_cases={c.key},
+                                       components=tuple(components) + ("cases",))
+                passages = [p.text for p in res.passages]
+                for kind, gold in (("disease", set(c.diseases)), ("advice", set(c.advices))):
+                    cand = self._candidates(c.question, res.cases, kind, frozenset({c.key}), passages)
+                    rows.append((kind, self.fold_of(c.key), cand.x,
+                                 np.array([float(i in gold) for i in cand.items])))
+        finally:
+            retriever.encoder = encoder
         for kind in ("disease", "advice"):
             mine = [r for r in rows if r[0] == kind and len(r[2])]
             self.weights[kind] = {}
@@ -163,7 +211,8 @@ class CaseBackend:
         return self
 
     # ---------------------------------------------------------- inference
-    def _candidates(self, question: str, hits, kind: str, exclude: frozenset[str]) -> _Candidates:
+    def _candidates(self, question: str, hits, kind: str, exclude: frozenset[str],
+                    passages: Sequence[str] = ()) -> _Candidates:
         hits = [h for h in hits if h.key not in exclude][: self.top_cases]
         if not hits:
             return _Candidates([], np.zeros((0, N_FEATURES)), 0.0)
@@ -191,9 +240,18 @@ class CaseBackend:
             for it in vocab.find(question, "disease"):
                 if len(it) >= 3:
                     feats.setdefault(it, [0.0, 0.0, 0.0, 0.0])
-        items = sorted(feats)
+        src: dict[str, set[str]] = {}
+        if kind == "disease" and self.open_vocabulary and self.ontology is not None:
+            src = self.ontology.generate(question, passages, side, list(feats))
+            for it in src:
+                feats.setdefault(it, [0.0, 0.0, 0.0, 0.0])
+        facts = patient_facts(question)
+        items = sorted(it for it in feats if not conflicts(facts, it, kind))
         x = np.array([feats[i] + [float(i in qn), math.log1p(max(freq[i], 0)), len(i) / 10.0,
-                                  float("左" in i or "右" in i)] for i in items]).reshape(-1, N_FEATURES)
+                                  float("左" in i or "右" in i), float("question" in src.get(i, ())),
+                                  float("passage" in src.get(i, ())),
+                                  float(bool(src.get(i)) and src[i] <= {"variant", "synonym"})]
+                      for i in items]).reshape(-1, N_FEATURES)
         return _Candidates(items, x, n_items / total)
 
     def _select(self, cand: _Candidates, kind: str, exclude: frozenset[str]) -> list[str]:
@@ -206,22 +264,23 @@ class CaseBackend:
         return choose_expected_f1(dict(zip(cand.items, probs.tolist())), cand.expected_n)
 
     def _reply(self, question: str, hits) -> str:
-        answers = [h.answer for h in hits[: self.mbr_cases] if h.answer]
+        facts, side = patient_facts(question), side_of(question)
+        answers = [a for a in (adapt_reply(h.answer, facts, side) for h in hits[: self.mbr_cases] if h.answer) if a]
         if not answers:
             return ""
         if len(answers) > 2:
             scores = [sum(rouge_l(a, b) for j, b in enumerate(answers) if j != i) for i, a in enumerate(answers)]
-            best = answers[int(np.argmax(scores))]
-        else:
-            best = answers[0]
-        return fix_side(best, side_of(question))
+            return answers[int(np.argmax(scores))]
+        return answers[0]
 
     def generate(self, requests: Sequence[GenRequest]) -> list[GenResult]:
         out = []
         for req in requests:
             hits = [h for h in req.cases if h.key not in req.exclude]
             res = GenResult(text=self._reply(req.question, hits))
-            res.diseases = self._select(self._candidates(req.question, hits, "disease", req.exclude), "disease", req.exclude)
+            passages = [p.text for p in req.passages]
+            res.diseases = self._select(self._candidates(req.question, hits, "disease", req.exclude, passages),
+                                        "disease", req.exclude)
             res.advices = self._select(self._candidates(req.question, hits, "advice", req.exclude), "advice", req.exclude)
             if not hits:
                 res.error = "no similar labelled case available"

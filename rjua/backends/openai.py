@@ -1,38 +1,236 @@
-"""The ``openai`` backend: any OpenAI-compatible chat-completions endpoint.
+"""The ``openai`` backend: any OpenAI-compatible chat-completions endpoint, over httpx.
 
-``base_url`` (or ``$OPENAI_BASE_URL``), key from ``$OPENAI_API_KEY`` (never logged or
-written), bounded concurrency, per-request timeout, retries with exponential backoff
-on 429 / 5xx / timeouts / connection errors (``Retry-After`` honoured). A record whose
-request finally fails gets its error recorded; the run goes on.
+``base_url`` (or ``$OPENAI_BASE_URL``), key from ``$OPENAI_API_KEY`` only. The key is sent
+only to the configured host: redirects are never followed (a 3xx is a per-record error
+naming the status and the target host), proxy variables from the environment are not
+used, and a base URL carrying credentials (``http://user:KEY@host/v1``) is refused before
+anything is written. ``timeout`` is a total deadline per attempt (connect, send and every
+read together), so a reply that drips or stalls ends on time. 429, 5xx, timeouts and
+broken connections are retried with exponential backoff (tenacity; ``Retry-After``
+honoured up to ``max_retry_after`` seconds). Every malformed reply (non-JSON, wrong
+content type, oversize body, wrong ``choices``/``usage`` shapes) and every request that
+finally fails becomes that record's error; the run goes on.
 
 Serving a local model: ``vllm serve Qwen/Qwen2.5-7B-Instruct`` then
 ``rjua predict --backend openai --base-url http://127.0.0.1:8000/v1 --model Qwen/Qwen2.5-7B-Instruct ...``.
+
+>>> OpenAIBackend("m", base_url="http://127.0.0.1:8000/v1/", timeout=5)
+OpenAIBackend(model='m', base_url='http://127.0.0.1:8000/v1')
 """
 from __future__ import annotations
 
+import asyncio
+import email.utils
 import json
+import math
 import os
 import time
-import urllib.error
-import urllib.request
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Sequence
+from urllib.parse import urljoin, urlsplit
 
+from ..errors import RJUAError
 from ..prompts import approx_tokens
 from . import GenRequest, GenResult
 
-RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
+__all__ = [
+    "MAX_BODY_BYTES",
+    "EndpointError",
+    "OpenAIBackend",
+    "check_base_url",
+    "parse_reply",
+    "parse_retry_after",
+    "public_options",
+    "redact_url",
+    "retryable_status",
+]
+
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+MAX_BODY_BYTES = 8 * 2**20      # a chat completion is a few kB; more is refused, not buffered
+MAX_TOKENS_FIELD = 10**9        # a usage count above this is not a count
+TRANSPORT_ONLY = ("timeout", "max_retries", "backoff", "max_retry_after", "max_body_bytes")
+
+
+class EndpointError(Exception):
+    """One failed attempt; ``retry`` says whether another attempt may help."""
+
+    def __init__(self, message: str, retry: bool = False, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry, self.retry_after = retry, retry_after
+
+
+def redact_url(url: str) -> str:
+    """``url`` with any userinfo replaced by ``***`` (safe to print or write).
+
+    >>> redact_url("http://user:sk-secret@host:8000/v1")
+    'http://***@host:8000/v1'
+    >>> redact_url("http://127.0.0.1:8000/v1")
+    'http://127.0.0.1:8000/v1'
+    """
+    scheme, sep, rest = str(url).partition("://")
+    if not sep:
+        return "***" if "@" in str(url) else str(url)
+    netloc, slash, path = rest.partition("/")
+    if "@" in netloc:
+        netloc = "***@" + netloc.rsplit("@", 1)[1]
+    return f"{scheme}{sep}{netloc}{slash}{path}"
+
+
+def check_base_url(url: str) -> str:
+    """The endpoint URL without a trailing slash; refuses non-http(s) URLs and URLs with credentials.
+
+    >>> check_base_url("http://127.0.0.1:8000/v1/")
+    'http://127.0.0.1:8000/v1'
+    >>> check_base_url("http://user:sk-secret@host/v1")
+    Traceback (most recent call last):
+    ...
+    rjua.errors.RJUAError: the openai base URL 'http://***@host/v1' contains credentials (user:key@host); \
+remove them and put the key in $OPENAI_API_KEY
+    """
+    url = str(url).strip()
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise RJUAError(f"the openai base URL {redact_url(url)!r} is not an http(s) URL like http://127.0.0.1:8000/v1")
+    if "@" in parts.netloc:
+        raise RJUAError(f"the openai base URL {redact_url(url)!r} contains credentials (user:key@host); "
+                        "remove them and put the key in $OPENAI_API_KEY")
+    return url.rstrip("/")
+
+
+def public_options(options: dict | None) -> dict:
+    """Backend options that identify a run and are safe to record in a manifest.
+
+    Key-like entries and transport settings (timeouts, retries) are left out; a base URL
+    with credentials is refused (:class:`~rjua.errors.RJUAError`) before anything is written.
+
+    >>> public_options({"base_url": "http://127.0.0.1:8000/v1", "api_key": "x", "max_tokens": 5, "timeout": 3})
+    {'base_url': 'http://127.0.0.1:8000/v1', 'max_tokens': 5}
+    """
+    out = {}
+    for k, v in (options or {}).items():
+        if "key" in k.lower() or k in TRANSPORT_ONLY:
+            continue
+        if k == "base_url" and v:
+            check_base_url(v)
+        out[k] = v
+    return out
+
+
+def retryable_status(code: int) -> bool:
+    """Statuses worth another attempt: 408, 409, 425, 429 and 5xx (but 501, 505).
+
+    >>> [c for c in (400, 401, 408, 429, 500, 501, 503) if retryable_status(c)]
+    [408, 429, 500, 503]
+    """
+    return code in (408, 409, 425, 429) or (code >= 500 and code not in (501, 505))
+
+
+def parse_retry_after(value: str | None, cap: float = 30.0) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date), at most ``cap``.
+
+    >>> parse_retry_after("2"), parse_retry_after("3600", cap=5), parse_retry_after("soon")
+    (2.0, 5.0, None)
+    """
+    if not value:
+        return None
+    try:
+        s = float(value)
+    except ValueError:
+        try:
+            s = email.utils.parsedate_to_datetime(value).timestamp() - time.time()
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+    if math.isnan(s):
+        return None
+    return float(min(max(0.0, s), cap))
+
+
+def _count(usage: dict, name: str) -> int:
+    v = usage.get(name, 0)
+    if v is None:
+        return 0
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v != int(v) \
+            or not 0 <= v <= MAX_TOKENS_FIELD:
+        raise EndpointError(f"malformed reply: usage.{name} is {_short(v)}, not a token count")
+    return int(v)
+
+
+def _clip(s: str, n: int) -> str:
+    return s if len(s) <= n else s[:n] + "…"
+
+
+def _short(v, n: int = 60) -> str:
+    return _clip(repr(v), n)
+
+
+def parse_reply(body: bytes, content_type: str | None = "application/json") -> GenResult:
+    """A 2xx reply's body as a :class:`GenResult`; any malformed reply raises :class:`EndpointError`.
+
+    >>> r = parse_reply(b'{"choices": [{"message": {"content": " hi "}}], "usage": {"completion_tokens": 2}}')
+    >>> r.text, r.completion_tokens
+    ('hi', 2)
+    >>> parse_reply(b'{"choices": [], "usage": []}')
+    Traceback (most recent call last):
+    ...
+    rjua.backends.openai.EndpointError: malformed reply: "choices" is empty
+    """
+    media = (content_type or "").split(";")[0].strip().lower()
+    if media and media != "application/json" and not media.endswith("+json"):
+        raise EndpointError(f"malformed reply: content type {_short(media, 40)} is not JSON")
+    try:
+        obj = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as e:
+        raise EndpointError(f"malformed reply: not JSON ({type(e).__name__}, {len(body)} bytes)") from None
+    if not isinstance(obj, dict):
+        raise EndpointError(f"malformed reply: a JSON {type(obj).__name__}, not an object")
+    choices = obj.get("choices")
+    if choices is None and isinstance(obj.get("error"), dict):
+        raise EndpointError(f"endpoint error: {_short(obj['error'].get('message'), 200)}")
+    if not isinstance(choices, list):
+        raise EndpointError(f'malformed reply: "choices" is {_short(choices)}, not a list')
+    if not choices:
+        raise EndpointError('malformed reply: "choices" is empty')
+    msg = choices[0].get("message") if isinstance(choices[0], dict) else None
+    content = msg.get("content") if isinstance(msg, dict) else None
+    if not isinstance(content, str):
+        raise EndpointError(f"malformed reply: choices[0].message.content is {_short(content)}, not a string")
+    usage = obj.get("usage")
+    if usage is None:
+        usage = {}
+    if not isinstance(usage, dict):
+        raise EndpointError(f'malformed reply: "usage" is {_short(usage)}, not an object')
+    return GenResult(text=content.strip(), completion_tokens=_count(usage, "completion_tokens"),
+                     prompt_tokens=_count(usage, "prompt_tokens"))
+
+
+def _host(url: str) -> str:
+    p = urlsplit(url)
+    try:
+        port = f":{p.port}" if p.port else ""
+    except ValueError:
+        port = ""
+    return f"{p.scheme}://{p.hostname or '?'}{port}"
 
 
 class OpenAIBackend:
+    """Chat completions from an OpenAI-compatible endpoint (see the module docstring)."""
+
     name = "openai"
 
     def __init__(self, model: str, base_url: str | None = None, max_tokens: int = 512, temperature: float = 0.0,
-                 concurrency: int = 4, timeout: float = 60.0, max_retries: int = 4, backoff: float = 0.5):
+                 concurrency: int = 4, timeout: float = 60.0, max_retries: int = 4, backoff: float = 0.5,
+                 max_retry_after: float = 30.0, max_body_bytes: int = MAX_BODY_BYTES):
         self.model = model
-        self.base_url = (base_url or os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1").rstrip("/")
-        self.max_tokens, self.temperature, self.concurrency = max_tokens, temperature, max(1, concurrency)
-        self.timeout, self.max_retries, self.backoff = timeout, max_retries, backoff
+        self.base_url = check_base_url(base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL)
+        self.max_tokens, self.temperature, self.concurrency = max_tokens, temperature, max(1, int(concurrency))
+        if not (timeout > 0 and max_retries >= 0 and backoff >= 0 and max_body_bytes > 0):
+            raise RJUAError("openai backend: timeout and max_body_bytes must be > 0, max_retries and backoff >= 0")
+        self.timeout, self.max_retries, self.backoff = float(timeout), int(max_retries), float(backoff)
+        self.max_retry_after, self.max_body_bytes = float(max_retry_after), int(max_body_bytes)
 
     def __repr__(self) -> str:  # never shows the key
         return f"OpenAIBackend(model={self.model!r}, base_url={self.base_url!r})"
@@ -40,45 +238,96 @@ class OpenAIBackend:
     def count_tokens(self, text: str) -> int:
         return approx_tokens(text)
 
-    def _post(self, payload: dict) -> dict:
-        headers = {"Content-Type": "application/json"}
-        key = os.environ.get("OPENAI_API_KEY")
+    def generate(self, requests: Sequence[GenRequest]) -> list[GenResult]:
+        """One result per request, in order; failures are results with ``error`` set."""
+        requests = list(requests)
+        if not requests:
+            return []
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(self._generate(requests))
+        with ThreadPoolExecutor(1) as ex:  # called from inside an event loop: run ours on a thread
+            return ex.submit(asyncio.run, self._generate(requests)).result()
+
+    async def _generate(self, requests: list[GenRequest]) -> list[GenResult]:
+        import httpx
+
+        key = os.environ.get("OPENAI_API_KEY") or ""
+        headers = {"Accept": "application/json", "Accept-Encoding": "identity"}
         if key:
             headers["Authorization"] = f"Bearer {key}"
-        req = urllib.request.Request(f"{self.base_url}/chat/completions", json.dumps(payload).encode(), headers)
-        with urllib.request.urlopen(req, timeout=self.timeout) as resp:
-            return json.loads(resp.read().decode("utf-8"))
+        sem = asyncio.Semaphore(self.concurrency)
+        async with httpx.AsyncClient(follow_redirects=False, trust_env=False, headers=headers,
+                                     timeout=httpx.Timeout(self.timeout),
+                                     limits=httpx.Limits(max_connections=self.concurrency)) as client:
+            res = await asyncio.gather(*(self._one(client, sem, r) for r in requests))
+        if len(key) >= 8:  # an endpoint echoing the key must not get it written
+            for r in res:
+                r.text = r.text.replace(key, "***")
+                r.error = r.error.replace(key, "***") if r.error else r.error
+        return list(res)
 
-    def _one(self, r: GenRequest) -> GenResult:
+    def _wait(self, state) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        ra = getattr(exc, "retry_after", None)
+        if ra is not None:
+            return min(ra, self.max_retry_after)
+        return min(self.backoff * 2 ** (state.attempt_number - 1), 60.0)
+
+    async def _one(self, client, sem: asyncio.Semaphore, r: GenRequest) -> GenResult:
+        from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
+
         payload = {"model": self.model, "messages": r.messages, "max_tokens": self.max_tokens,
                    "temperature": self.temperature}
-        last = ""
-        for attempt in range(self.max_retries + 1):
-            delay = self.backoff * 2 ** attempt
-            try:
-                body = self._post(payload)
-                choice = body["choices"][0]["message"]["content"]
-                if not isinstance(choice, str):
-                    raise TypeError("content is not a string")
-                usage = body.get("usage") or {}
-                return GenResult(text=choice.strip(), completion_tokens=int(usage.get("completion_tokens", 0)),
-                                 prompt_tokens=int(usage.get("prompt_tokens", 0)))
-            except urllib.error.HTTPError as e:
-                last = f"HTTP {e.code}"
-                if e.code not in RETRY_STATUS:
-                    break
-                ra = e.headers.get("Retry-After") if e.headers else None
-                if ra and ra.replace(".", "", 1).isdigit():
-                    delay = min(float(ra), 30.0)
-            except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as e:
-                last = f"{type(e).__name__}: {getattr(e, 'reason', e)}"
-            except (KeyError, IndexError, TypeError, ValueError) as e:
-                last = f"malformed response: {type(e).__name__}: {e}"
-                break
-            if attempt < self.max_retries:
-                time.sleep(delay)
-        return GenResult(error=f"openai request failed: {last}")
+        retrying = AsyncRetrying(stop=stop_after_attempt(self.max_retries + 1), wait=self._wait, reraise=True,
+                                 retry=retry_if_exception(lambda e: isinstance(e, EndpointError) and e.retry))
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    async with sem:
+                        return await self._attempt(client, payload)
+        except EndpointError as e:
+            n = retrying.statistics.get("attempt_number", 1)
+            return GenResult(error=f"openai request failed: {e}" + (f" (after {n} attempts)" if n > 1 else ""))
+        except Exception as e:  # noqa: BLE001 - one record's failure must never end the run
+            return GenResult(error=f"openai request failed: unexpected {type(e).__name__}: {_clip(str(e), 200)}")
+        return GenResult(error="openai request failed: no attempt made")  # unreachable: tenacity tries once
 
-    def generate(self, requests: Sequence[GenRequest]) -> list[GenResult]:
-        with ThreadPoolExecutor(self.concurrency) as pool:
-            return list(pool.map(self._one, requests))
+    async def _attempt(self, client, payload: dict) -> GenResult:
+        """One request under a total deadline of ``timeout`` seconds."""
+        import httpx
+
+        try:
+            return await asyncio.wait_for(self._request(client, payload), self.timeout)
+        except asyncio.TimeoutError:
+            raise EndpointError(f"timed out: no complete reply within {self.timeout:g} s", retry=True) from None
+        except httpx.TimeoutException as e:
+            raise EndpointError(f"timed out ({type(e).__name__}) within {self.timeout:g} s", retry=True) from None
+        except (httpx.TransportError, OSError) as e:  # connect errors, connection reset, body cut short
+            retry = not isinstance(e, (httpx.UnsupportedProtocol, httpx.ProxyError))
+            raise EndpointError(f"{type(e).__name__}: {_clip(str(e) or 'connection failed', 200)}",
+                                retry=retry) from None
+
+    async def _request(self, client, payload: dict) -> GenResult:
+        url = f"{self.base_url}/chat/completions"
+        async with client.stream("POST", url, json=payload) as resp:
+            code = resp.status_code
+            if 300 <= code < 400:
+                loc = resp.headers.get("location")
+                target = _host(urljoin(url, loc)) if loc else "nowhere"
+                raise EndpointError(f"redirect (HTTP {code}) to {target} refused: redirects are not followed "
+                                    f"and the key is only sent to {_host(url)}; fix --base-url")
+            if not 200 <= code < 300:
+                raise EndpointError(f"HTTP {code}", retry=retryable_status(code),
+                                    retry_after=parse_retry_after(resp.headers.get("retry-after"), self.max_retry_after))
+            declared = resp.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > self.max_body_bytes:
+                raise EndpointError(f"malformed reply: body of {int(declared):,} bytes exceeds the "
+                                    f"{self.max_body_bytes:,}-byte limit")
+            body = bytearray()
+            async for chunk in resp.aiter_bytes():
+                body += chunk
+                if len(body) > self.max_body_bytes:
+                    raise EndpointError(f"malformed reply: body exceeds the {self.max_body_bytes:,}-byte limit")
+            return parse_reply(bytes(body), resp.headers.get("content-type"))

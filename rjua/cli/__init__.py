@@ -73,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
         typer.echo("interrupted", err=True)
         return 130
     except Exception as e:  # usage errors (click, or typer's vendored click) and the unexpected
+        if getattr(e, "param", None) is not None and hasattr(e, "format_message"):  # a bad option value: one line
+            typer.echo(f"error: {e.format_message()}", err=True)
+            return getattr(e, "exit_code", 2)
         if hasattr(e, "show") and hasattr(e, "exit_code"):
             e.show()
             return e.exit_code

@@ -1,8 +1,8 @@
-"""``rjua demo``: launch the Gradio web demo (apps/demo.py)."""
+"""``rjua demo``: launch the Gradio web demo (:mod:`rjua.cli.demo_app`, shipped in the package)."""
 from __future__ import annotations
 
-import importlib.util
-import os
+import logging
+import time
 from pathlib import Path
 from typing import Optional
 
@@ -11,29 +11,43 @@ import typer
 from ..errors import RJUAError
 from ._common import DataDir
 
+__all__ = ["demo_cmd"]
 
-def demo_path() -> Path:
-    p = Path(__file__).resolve().parents[2] / "apps" / "demo.py"
-    if not p.is_file():
-        raise RJUAError(f"{p}: the demo app is not there (run from a source checkout of rjua)")
-    return p
+
+def _log_setup() -> None:
+    """Timestamped one-line records on stderr for the demo's own logger (what it is doing, refusals)."""
+    lg = logging.getLogger("rjua.demo")
+    if not lg.handlers:
+        h = logging.StreamHandler()
+        h.setFormatter(logging.Formatter("%(asctime)s rjua.demo %(levelname)s %(message)s", "%H:%M:%S"))
+        lg.addHandler(h)
+    lg.setLevel(logging.INFO)
+    lg.propagate = False
 
 
 def demo_cmd(host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind (loopback by default)."),
-             port: int = typer.Option(7860, "--port"),
+             port: int = typer.Option(7860, "--port", min=0, max=65535),
              backend: str = typer.Option("case", "--backend", "-b", help="case | hf | openai | vllm."),
              model: Optional[str] = typer.Option(None, "--model", "-m"),
              index: Optional[Path] = typer.Option(None, "--index", "-i"),
              embedder: Optional[str] = typer.Option(None, "--embedder", "-e"),
+             base_url: Optional[str] = typer.Option(None, "--base-url",
+                                                    help="OpenAI-compatible endpoint (openai backend)."),
              data_dir: Optional[Path] = DataDir,
              share: bool = typer.Option(False, "--share", help="Create a public Gradio share link (off by default).")):
-    """Launch the web demo (patient question -> diagnoses, advice, answer and evidence)."""
-    for key, val in (("RJUA_BACKEND", backend), ("RJUA_MODEL", model), ("RJUA_INDEX", index),
-                     ("RJUA_EMBEDDER", embedder), ("RJUA_DATA_DIR", data_dir)):
-        if val is not None:
-            os.environ[key] = str(val)
-    spec = importlib.util.spec_from_file_location("rjua_demo_app", demo_path())
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    typer.echo(f"rjua demo on http://{host}:{port} ({backend}); research demo, not medical advice", err=True)
-    mod.demo.launch(server_name=host, server_port=port, share=share, show_error=True)
+    """Launch the web demo (patient question -> diagnoses, advice, answer and evidence).
+
+    It serves at once; the index and model load in the background (the page says "loading…" until ready).
+    """
+    if index is not None and not index.is_dir():  # fail now, not after the server started
+        raise RJUAError(f"{index}: index directory not found (build one with `rjua index build --out DIR`)")
+    _log_setup()
+    log = logging.getLogger("rjua.demo")
+    t0 = time.perf_counter()
+    log.info("starting the web UI (backend %s)", backend)
+    from .demo_app import create_app
+
+    app = create_app(data_dir, backend, model, index, embedder, base_url, background=True)
+    log.info("serving on http://%s:%d after %.1f s; research demo, not medical advice", host, port,
+             time.perf_counter() - t0)
+    app.launch(server_name=host, server_port=port, share=share, show_error=True, quiet=True)

@@ -65,9 +65,11 @@ def retrieve(query: str = typer.Argument(..., help="Patient question (Chinese)."
              as_json: bool = typer.Option(False, "--json")):
     """Ranked guideline passages and similar labelled cases for a query."""
     from ..retrieval.evaluate import ABLATIONS
+    from ..retrieval.hybrid import check_query
 
     if mode not in ABLATIONS:
         raise typer.BadParameter(f"choose one of {', '.join(ABLATIONS)}", param_hint="--mode")
+    check_query(query)  # before the (slower) index load
     r = _load(index, data_dir, None, embedder)
     res = r.search(query, k=k, n_cases=n_cases, components=ABLATIONS[mode])
     if as_json:

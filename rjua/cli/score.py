@@ -17,8 +17,10 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
           match: str = typer.Option("exact", "--match", help="Item matching: exact | fuzzy."),
           as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
           fmt: str = typer.Option("text", "--format", "-f", help="text | md | html (ignored with --json)."),
-          out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the report here instead of stdout."),
-          per_sample: Optional[Path] = typer.Option(None, "--per-sample", help="Write per-record scores (JSONL)."),
+          out: Optional[Path] = typer.Option(None, "--out", "-o", dir_okay=False,
+                                             help="Write the report here instead of stdout."),
+          per_sample: Optional[Path] = typer.Option(None, "--per-sample", dir_okay=False,
+                                                    help="Write per-record scores (JSONL)."),
           allow_missing: bool = typer.Option(False, "--allow-missing", help="Score gold ids without prediction as 0."),
           allow_extra: bool = typer.Option(False, "--allow-extra", help="Ignore prediction ids not in the split."),
           only_predicted: bool = typer.Option(False, "--only-predicted",
@@ -31,8 +33,8 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
           gold_as_prediction: bool = typer.Option(False, "--gold-as-prediction",
                                                   help="Score the gold answers against themselves (sanity check)."),
           vocab: bool = typer.Option(False, "--vocab", help="Fall back to label-vocabulary matching in free text."),
-          resamples: int = typer.Option(1000, "--resamples", help="Bootstrap resamples for the 95% CIs."),
-          seed: int = typer.Option(0, "--seed")):
+          resamples: int = typer.Option(1000, "--resamples", min=1, help="Bootstrap resamples for the 95% CIs."),
+          seed: int = typer.Option(0, "--seed", min=0, help="Bootstrap random seed.")):
     """Score predictions with the official RJUA-QA metrics (disease/advice F1, combined F1, ROUGE-L)."""
     from ..data import load_split
     from ..extract import Vocabulary
@@ -94,6 +96,11 @@ def _format_score(res, fmt: str) -> str:
         rows.append(f"note: {s['note']}")
     for k in ("disease_f1", "advice_f1", "f1", "rouge_l"):
         rows.append(f"{k:<11} {s[k]:.4f}  95% CI [{s['ci95'][k][0]:.4f}, {s['ci95'][k][1]:.4f}]  micro {s['micro'][k]:.4f}")
+    if s.get("consistency"):
+        c = s["consistency"]
+        per_rule = ", ".join(f"{k} {v['records']}" for k, v in c["rules"].items() if v["records"])
+        rows.append(f"consistency: {c['any']['records']} record(s) flagged ({c['any']['record_rate']:.1%})"
+                    + (f"; {per_rule}" if per_rule else ""))
     if s.get("text_metrics"):
         t = s["text_metrics"]
         rows.append(f"char_bleu   {t['char_bleu']:.4f}  95% CI [{t['char_bleu_ci95'][0]:.4f}, {t['char_bleu_ci95'][1]:.4f}]"

@@ -9,29 +9,33 @@ import typer
 from ._common import DataDir, echo_json
 
 
-def synth_cmd(out: Path = typer.Option(..., "--out", "-o", help="Kept cases (RJUA JSON Lines); .rejected.jsonl and .report.json beside it."),
+def synth_cmd(out: Path = typer.Option(..., "--out", "-o", dir_okay=False, help="Kept cases (RJUA JSON Lines); .rejected.jsonl and .report.json beside it."),
               generator: str = typer.Option(..., "--generator", help="Generator backend: openai | hf | vllm."),
               generator_model: Optional[str] = typer.Option(None, "--generator-model"),
               solver: str = typer.Option(..., "--solver", help="Strong solver backend (must recover the diagnosis)."),
               solver_model: Optional[str] = typer.Option(None, "--solver-model"),
               weak: str = typer.Option("case", "--weak", help="Weak baseline that must not always solve it ('none' to skip)."),
-              n: int = typer.Option(10, "--n", help="Seeds to instantiate."),
+              n: int = typer.Option(10, "--n", min=1, help="Seeds to instantiate."),
               data_dir: Optional[Path] = DataDir,
               eval_splits: Optional[List[str]] = typer.Option(None, "--eval-split", help="Splits checked for contamination (default: all)."),
               pool: Optional[List[str]] = typer.Option(None, "--pool", help="Labelled splits for the taxonomy (default: all)."),
               base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint."),
-              max_new_tokens: int = typer.Option(768, "--max-new-tokens"),
-              seed: int = typer.Option(0, "--seed"), batch_size: int = typer.Option(2, "--batch-size"),
-              overwrite: bool = typer.Option(False, "--overwrite")):
+              max_new_tokens: int = typer.Option(768, "--max-new-tokens", min=1),
+              timeout: float = typer.Option(60.0, "--timeout", min=0.1, help="openai: total seconds per request attempt."),
+              seed: int = typer.Option(0, "--seed", min=0), batch_size: int = typer.Option(2, "--batch-size", min=1),
+              overwrite: bool = typer.Option(False, "--overwrite"),
+              retry_errors: bool = typer.Option(True, "--retry-errors/--no-retry-errors",
+                                                help="On resume, redo seeds whose generation failed with an error."),
+              progress: Optional[bool] = typer.Option(None, "--progress/--no-progress")):
     """Generate new verifiable cases, verify them, keep the solvable, non-trivial, uncontaminated ones."""
     from ..backends import get_backend
     from ..synth import run_synth
     from .answering import _backend_options
 
-    gen = get_backend(generator, generator_model, **_backend_options(generator, base_url, max_new_tokens))
-    sol = get_backend(solver, solver_model, **_backend_options(solver, base_url, 384))
+    gen = get_backend(generator, generator_model, **_backend_options(generator, base_url, max_new_tokens, timeout=timeout))
+    sol = get_backend(solver, solver_model, **_backend_options(solver, base_url, 384, timeout=timeout))
     wk = None if weak == "none" else get_backend(weak, None)
     report = run_synth(out, gen, sol, wk, n, data_dir, eval_splits, pool, seed, batch_size,
                        {"generator": generator, "generator_model": generator_model, "solver": solver,
-                        "solver_model": solver_model, "weak": weak}, overwrite)
+                        "solver_model": solver_model, "weak": weak}, overwrite, retry_errors=retry_errors, progress=progress)
     echo_json(report)

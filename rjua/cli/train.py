@@ -24,10 +24,12 @@ def _quiet():
 def sft(config: str = ConfigOpt, overrides: Optional[List[str]] = Overrides):
     """Supervised fine-tuning (TRL SFTTrainer; optional LoRA; resumes from the last checkpoint)."""
     from ..train.config import SFTConfig, load_config
+
+    cfg = load_config(SFTConfig, config, overrides or [])  # a bad config fails before the heavy imports
     from ..train.sft import run_sft
 
     with _quiet():
-        res = run_sft(load_config(SFTConfig, config, overrides or []))
+        res = run_sft(cfg)
     echo_json(res)
 
 
@@ -35,10 +37,12 @@ def sft(config: str = ConfigOpt, overrides: Optional[List[str]] = Overrides):
 def rl(config: str = ConfigOpt, overrides: Optional[List[str]] = Overrides):
     """C3PO (token budget, constant normaliser) or GRPO RL with rjua's verifiable reward."""
     from ..train.config import RLConfig, load_config
+
+    cfg = load_config(RLConfig, config, overrides or [])
     from ..train.rl import run_rl
 
     with _quiet():
-        res = run_rl(load_config(RLConfig, config, overrides or []))
+        res = run_rl(cfg)
     echo_json(res)
 
 
@@ -47,10 +51,12 @@ def select(config: str = ConfigOpt, overrides: Optional[List[str]] = Overrides,
            as_json: bool = typer.Option(False, "--json")):
     """Entropy of each SFT checkpoint's own samples; choose the one inside the target band."""
     from ..train.config import SelectConfig, load_config
+
+    cfg = load_config(SelectConfig, config, overrides or [])
     from ..train.entropy import select_checkpoint
 
     with _quiet():
-        res = select_checkpoint(load_config(SelectConfig, config, overrides or []))
+        res = select_checkpoint(cfg)
     if as_json:
         echo_json(res)
         return
@@ -65,10 +71,12 @@ def select(config: str = ConfigOpt, overrides: Optional[List[str]] = Overrides,
 def stages(config: str = ConfigOpt, overrides: Optional[List[str]] = Overrides):
     """Two-stage RL: stage 1 (diagnosis reward), then stage 2 (adds advice) from stage 1's checkpoint."""
     from ..train.config import StagesConfig, load_config
+
+    cfg = load_config(StagesConfig, config, overrides or [])
     from ..train.stages import run_stages
 
     with _quiet():
-        res = run_stages(load_config(StagesConfig, config, overrides or []))
+        res = run_stages(cfg)
     echo_json(res)
 
 

@@ -160,28 +160,6 @@ def judge_summary(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
             "both_acc": mean([float(r["diagnosis"] and r["advice"]) for r in ok])}
 
 
-class _Lock:
-    """Refuse a second writer on the same output (``fcntl.flock`` on ``OUT.lock``)."""
-
-    def __init__(self, out: Path):
-        self.path = Path(str(out) + ".lock")
-
-    def __enter__(self):
-        import fcntl
-
-        self.f = open(self.path, "w")
-        try:
-            fcntl.flock(self.f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            self.f.close()
-            raise RJUAError(f"{self.path.with_suffix('')}: another rjua judge is writing it; wait or use another --out")
-        return self
-
-    def __exit__(self, *exc):
-        self.f.close()
-        self.path.unlink(missing_ok=True)
-
-
 def _read_rows(out: Path) -> dict[str, dict]:
     from ..runs import read_done
 
@@ -193,11 +171,12 @@ def judge_split(gold: Sequence[Record], preds, backend, out: str | os.PathLike, 
                 config: dict[str, Any], overwrite: bool = False, batch_size: int = 4,
                 on_batch: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
     """Judge into ``out`` (JSON Lines), one flushed line per record; resumes, refuses other configs."""
+    from ..locks import output_lock
     from ..runs import check_run_manifest
 
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with _Lock(out):
+    with output_lock(out):
         check_run_manifest(out, config, overwrite)
         done = _read_rows(out)
         todo = [r for r in gold if r.id not in done]

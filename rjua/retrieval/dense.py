@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-from pathlib import Path
 from typing import Protocol, Sequence
 
 import numpy as np
 
 from ..errors import RJUAError
+from .. import progress
 
 DEFAULT_EMBEDDER = "moka-ai/m3e-small"
 ENV_EMBEDDER = "RJUA_EMBEDDER"
@@ -117,31 +117,40 @@ class SentenceTransformerEncoder(QueryCache):
     @property
     def model(self):
         if self._model is None:
+            progress.phase(f"loading embedder {self.name}…")
             self._model = load_st_model("SentenceTransformer", self.name, "embedder", "dense retrieval",
                                         " (give a local path with --embedder, or --embedder none)",
                                         device=self.device, trust_remote_code=self.trust_remote_code)
         return self._model
 
+    def source(self) -> dict:
+        """Where the model's files are (see :func:`rjua.retrieval.integrity.model_source`)."""
+        from .integrity import model_source
+
+        return model_source(self.name)
+
     def fingerprint(self) -> str:
-        """Hash of the local model files (names, sizes, config), or of the name for hub ids."""
-        h = hashlib.sha256(self.name.encode())
-        p = Path(self.name)
-        if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if f.is_file():
-                    h.update(f"{f.relative_to(p)}:{f.stat().st_size}".encode())
-                    if f.suffix in (".json", ".txt") and f.stat().st_size < 1_000_000:
-                        h.update(f.read_bytes())
-        return h.hexdigest()[:16]
+        """Hash of the model folder's (or cached hub snapshot's) files, computed without loading the model;
+        of the id alone for a hub model that is not cached."""
+        from .integrity import folder_fingerprint
+
+        src = self.source()
+        folder = src.get("path") or src.get("snapshot")
+        key = f"files:{folder_fingerprint(folder)}" if folder else f"hub:{self.name}"
+        return hashlib.sha256(key.encode()).hexdigest()[:16]
 
     def _encode(self, texts: Sequence[str], prompt: str) -> np.ndarray:
         kw = {"prompt_name": prompt} if prompt in (getattr(self.model, "prompts", None) or {}) else {}
         full = self.model.max_seq_length
         if prompt == "query" and self.query_max_tokens:
             self.model.max_seq_length = min(full, self.query_max_tokens)
+        long = len(texts) >= progress.MIN_ITEMS
+        if long:
+            progress.phase(f"encoding {len(texts)} {'questions' if prompt == 'query' else 'passages'} "
+                           f"with {self.name}…")
         try:
             out = self.model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-                                    convert_to_numpy=True, show_progress_bar=False, **kw)
+                                    convert_to_numpy=True, show_progress_bar=long and progress.show_bar(), **kw)
         finally:
             self.model.max_seq_length = full
         return _normalise(out)

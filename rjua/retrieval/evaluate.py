@@ -14,6 +14,7 @@ from typing import Sequence
 
 from ..data import Record
 from ..kb import passage_id
+from .. import progress
 from .hybrid import COMPONENTS, HybridRetriever
 
 ABLATIONS = {
@@ -48,7 +49,9 @@ def evaluate(retriever: HybridRetriever, records: Sequence[Record], split: str,
     out = {}
     for mode in modes:
         sums: dict[str, float] = {}
-        for r in records:
+        if len(records) >= progress.MIN_ITEMS:
+            progress.phase(f"evaluating {mode} on {len(records)} {split} questions…")
+        for r in progress.bar(records, total=len(records), desc=mode):
             res = retriever.search(r.question, k=20, n_cases=0, exclude_cases={f"{split}:{r.id}"},
                                    components=ABLATIONS[mode])
             m = ranking_metrics([h.id for h in res.passages], {passage_id(t) for t in r.passages})

@@ -18,7 +18,6 @@ answered) never vote and are never returned.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -26,10 +25,10 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from ..errors import RJUAError
-from ..kb import Case, CaseBase, KnowledgeBase, Passage
+from ..kb import CaseBase, KnowledgeBase
 from .bm25 import BM25
 from .dense import Encoder
-from .index import VectorIndex, check_manifest, read_manifest, write_manifest
+from .index import VectorIndex, load_index, save_index
 
 MAX_QUERY_CHARS = 4000
 COMPONENTS = ("bm25", "dense", "cases")
@@ -305,47 +304,14 @@ class HybridRetriever:
 
     # -------------------------------------------------------- persistence
     def save(self, out: str | Path, info: dict) -> Path:
-        """Write passages, cases, vectors/faiss indexes and a manifest to ``out``."""
-        out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
-        with open(out / "passages.jsonl", "w", encoding="utf-8") as f:
-            for p in self.kb.passages:
-                f.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
-        with open(out / "cases.jsonl", "w", encoding="utf-8") as f:
-            for c in self.cases.cases:
-                f.write(json.dumps(asdict(c), ensure_ascii=False) + "\n")
-        emb = None
-        if self.has_dense:
-            self.passage_index.save(out / "passages.faiss")
-            if self.case_index is not None:
-                self.case_index.save(out / "cases.faiss")
-            emb = {"name": self.encoder.name, "fingerprint": self.encoder.fingerprint(),
-                   "dim": self.passage_index.dim, "index_kind": self.passage_index.kind}
-        write_manifest(out, {**info, "embedder": emb, "n_passages": len(self.kb), "n_cases": len(self.cases),
-                             "config": asdict(self.config)})
-        return out
+        """Write passages, cases, faiss indexes and a manifest to ``out`` atomically (:func:`.index.save_index`)."""
+        return save_index(self, out, info)
 
     @classmethod
     def load(cls, index_dir: str | Path, encoder: Encoder | None = None, embedder: str | None = None,
              check_data: bool = True) -> "HybridRetriever":
-        """Load an index; refuses one built with another embedder or from changed data."""
-        d = Path(index_dir)
-        info = read_manifest(d)
-        check_manifest(info, d, embedder, encoder.fingerprint() if encoder is not None else None, check_data)
-        if info.get("embedder") and encoder is None:
-            from .dense import load_encoder
-            encoder = load_encoder(info["embedder"]["name"])
-        kb = KnowledgeBase(Passage(**json.loads(line)) for line in open(d / "passages.jsonl", encoding="utf-8"))
-        cases = CaseBase(Case(**{k: tuple(v) if isinstance(v, list) else v for k, v in json.loads(line).items()})
-                         for line in open(d / "cases.jsonl", encoding="utf-8"))
-        cfg = HybridConfig(**info.get("config", {}))
-        indexes = None
-        if info.get("embedder"):
-            kind = info["embedder"]["index_kind"]
-            ci = VectorIndex.load(d / "cases.faiss", kind) if (d / "cases.faiss").is_file() else None
-            indexes = (VectorIndex.load(d / "passages.faiss", kind), ci)
-        r = cls(kb, cases, encoder if info.get("embedder") else None, cfg, indexes=indexes)
-        r.manifest = info
-        if "pool" not in info:  # older index: the pool is what its case base holds
-            info["pool"] = r.pool
+        """Load a verified index (:func:`.index.load_index`); refuses a damaged one, another embedder, changed data."""
+        r = load_index(cls, index_dir, encoder, embedder, check_data)
+        if "pool" not in r.manifest:  # older index: the pool is what its case base holds
+            r.manifest["pool"] = r.pool
         return r

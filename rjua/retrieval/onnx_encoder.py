@@ -29,6 +29,7 @@ from typing import Sequence
 import numpy as np
 
 from ..errors import RJUAError
+from .. import progress
 from .dense import QueryCache, SentenceTransformerEncoder, _normalise
 
 RUNTIMES = ("onnx", "onnx-int8")
@@ -134,6 +135,9 @@ class OnnxEncoder(QueryCache):
         key = f"{self.base.fingerprint()}|{self.runtime}|export-{EXPORT_VERSION}"
         return hashlib.sha256(key.encode()).hexdigest()[:16]
 
+    def source(self) -> dict:
+        return {**self.base.source(), "runtime": self.runtime}
+
     @property
     def path(self) -> Path:
         return cache_root() / "onnx" / self.fingerprint() / "model.onnx"
@@ -171,7 +175,12 @@ class OnnxEncoder(QueryCache):
             limit = min(limit, self.query_max_tokens)
         order = np.argsort([len(t) for t in texts], kind="stable")  # similar lengths share a batch: less padding
         out = np.zeros((len(texts), 0), np.float32)
-        for i in range(0, len(order), self.batch_size):
+        starts = range(0, len(order), self.batch_size)
+        if len(texts) >= progress.MIN_ITEMS:
+            what = "questions" if prompt == "query" else "passages"
+            progress.phase(f"encoding {len(texts)} {what} with {self.name}…")
+            starts = progress.bar(starts, desc=f"encoding {what}")
+        for i in starts:
             chunk = order[i:i + self.batch_size]
             v = self._run([texts[j] for j in chunk], limit)
             if out.shape[1] == 0:

@@ -159,9 +159,10 @@ class Synthesizer:
         self.kept_index.add(q)
         return Verdict(seed.seed_id, True, None, "", case)
 
-    def generate(self, seeds: Sequence[Seed]) -> list[str]:
+    def generate(self, seeds: Sequence[Seed]) -> list[tuple[str, str | None]]:
+        """``(text, error)`` per seed; a failed generation has ``text == ""`` and its error."""
         reqs = [GenRequest(s.disease, generator_messages(s)) for s in seeds]
-        return [r.text if not r.error else "" for r in self.generator.generate(reqs)]
+        return [("", r.error) if r.error else (r.text, None) for r in self.generator.generate(reqs)]
 
 
 def _pipe(backend, context: str, data_dir):
@@ -177,47 +178,66 @@ def _pipe(backend, context: str, data_dir):
 
 def run_synth(out: str | os.PathLike, generator, solver, weak=None, n: int = 10, data_dir=None,
               eval_splits: Sequence[str] | None = None, pool: Sequence[str] | None = None, seed: int = 0,
-              batch_size: int = 4, config: dict | None = None, overwrite: bool = False) -> dict:
-    """Generate and verify ``n`` seeds into ``out``; resumable; returns the report."""
-    from ..runs import check_run_manifest, read_done
+              batch_size: int = 4, config: dict | None = None, overwrite: bool = False, retry_errors: bool = True,
+              progress: bool | None = None) -> dict:
+    """Generate and verify ``n`` seeds into ``out``; resumable; returns the report.
 
+    Every verdict is appended (and flushed) as soon as it is known, so an interrupted run keeps its
+    work; ``out`` is locked for the whole run; seeds whose generation failed with an error are redone on
+    resume unless ``retry_errors=False``.
+    """
+    from ..locks import output_lock
+    from ..progress import Progress
+    from ..runs import _check_counts, check_run_manifest, read_done
+
+    _check_counts(n=n, batch_size=batch_size)
+    if not isinstance(seed, int) or seed < 0:
+        raise RJUAError(f"--seed must be a whole number >= 0, got {seed!r}")
     out = Path(out)
+    if out.is_dir():
+        raise RJUAError(f"{out}: is a directory; --out must name a file")
     out.parent.mkdir(parents=True, exist_ok=True)
     rej = Path(str(out) + ".rejected.jsonl")
     cfg = {"n": n, "seed": seed, "eval_splits": eval_splits, "pool": pool, **(config or {})}
-    if overwrite:
-        rej.unlink(missing_ok=True)
-    check_run_manifest(out, cfg, overwrite)
-    done_kept = read_done(out)
-    done_rej = read_done(rej)
-    syn = Synthesizer(generator, _pipe(solver, "gold", data_dir),
-                      _pipe(weak, "retrieved", data_dir) if weak is not None else None,
-                      data_dir, eval_splits, pool)
-    for row in done_kept.values():
-        syn.kept_index.add(row["question"])
-    seeds = make_seeds(syn.taxonomy, n, seed)
-    done = {k.removeprefix("synth-") for k in done_kept} | set(done_rej)
-    todo = [s for s in seeds if s.seed_id not in done]
-    with open(out, "a", encoding="utf-8") as fk, open(rej, "a", encoding="utf-8") as fr:
-        for b in range(0, len(todo), batch_size):
-            batch = todo[b:b + batch_size]
-            for s, text in zip(batch, syn.generate(batch)):
-                v = syn.verify(s, text)
-                meta = {"seed": asdict(s) | {"passages": None}, "generator": getattr(generator, "model", ""),
-                        "solver_diseases": (v.case or {}).get("_solver_diseases"),
-                        "weak_diseases": (v.case or {}).get("_weak_diseases")}
-                if v.kept:
-                    row = syn._record(s, v.case).to_dict() | {"synth": meta}
-                    fk.write(json.dumps(row, ensure_ascii=False) + "\n")
-                    fk.flush()
-                    done_kept[row["id"]] = row
-                else:
-                    row = {"id": s.seed_id, "reason": v.reason, "detail": v.detail, "raw": text[:4000], "synth": meta}
-                    fr.write(json.dumps(row, ensure_ascii=False) + "\n")
-                    fr.flush()
-                    done_rej[s.seed_id] = row
-    report = make_report(seeds, done_kept, done_rej)
-    Path(str(out) + ".report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    with output_lock(out):
+        if overwrite:
+            rej.unlink(missing_ok=True)
+        check_run_manifest(out, cfg, overwrite)
+        syn = Synthesizer(generator, _pipe(solver, "gold", data_dir),
+                          _pipe(weak, "retrieved", data_dir) if weak is not None else None,
+                          data_dir, eval_splits, pool)
+        seeds = make_seeds(syn.taxonomy, n, seed)
+        done_kept = read_done(out, {f"synth-{s.seed_id}" for s in seeds})
+        done_rej = read_done(rej, {s.seed_id for s in seeds}, retry_errors)
+        for row in done_kept.values():
+            syn.kept_index.add(row["question"])
+        done = {k.removeprefix("synth-") for k in done_kept} | set(done_rej)
+        todo = [s for s in seeds if s.seed_id not in done]
+        bar = Progress(len(seeds), len(seeds) - len(todo), desc="synth", unit="seeds", enabled=progress)
+        with open(out, "a", encoding="utf-8") as fk, open(rej, "a", encoding="utf-8") as fr:
+            for b in range(0, len(todo), batch_size):
+                batch = todo[b:b + batch_size]
+                for s, (text, error) in zip(batch, syn.generate(batch)):
+                    v = syn.verify(s, text)
+                    meta = {"seed": asdict(s) | {"passages": None}, "generator": getattr(generator, "model", ""),
+                            "solver_diseases": (v.case or {}).get("_solver_diseases"),
+                            "weak_diseases": (v.case or {}).get("_weak_diseases")}
+                    if v.kept:
+                        row = syn._record(s, v.case).to_dict() | {"synth": meta}
+                        fk.write(json.dumps(row, ensure_ascii=False) + "\n")
+                        fk.flush()
+                        done_kept[row["id"]] = row
+                    else:
+                        row = {"id": s.seed_id, "reason": v.reason, "detail": v.detail, "raw": text[:4000], "synth": meta}
+                        if error:
+                            row |= {"detail": f"generation failed: {error}", "error": error}
+                        fr.write(json.dumps(row, ensure_ascii=False) + "\n")
+                        fr.flush()
+                        done_rej[s.seed_id] = row
+                    bar.update(1)
+        bar.close()
+        report = make_report(seeds, done_kept, done_rej)
+        Path(str(out) + ".report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     return report
 
 

@@ -8,11 +8,14 @@ bonus and the MoE load-balance loss.
 
 What C3PO adds (this module):
 
-* a fixed **token budget Φ per optimizer step**. Within each micro-batch, responses are
-  taken greedily in a configurable order (``random`` / ``generation`` / ``shortest`` /
-  ``longest``) until Φ / gradient_accumulation_steps completion tokens are reached; the
-  last one is cut so exactly that many tokens enter the loss. The selection is a
-  loss-only mask: attention still sees every token;
+* a fixed **token budget Φ per optimizer step**, filled greedily over the **step's whole batch**
+  (``budget_scope="step"``, the paper's choice and the default): right after generation, responses are
+  taken in a configurable order (``random`` / ``balanced`` / ``generation`` / ``shortest`` /
+  ``longest``) until Φ completion tokens are reached, the last one cut, and the selection travels with
+  the rows into the gradient-accumulation micro-batches. ``budget_scope="micro"`` splits Φ evenly over
+  the micro-batches instead. The selection is a loss-only mask: attention still sees every token;
+  when a step holds fewer than Φ tokens the budget **does not bind**: a warning is logged once and the
+  ``budget_fill`` / ``budget_binds`` statistics record it every step;
 * the loss is the sum over the selected tokens divided by the **constant Φ**, not by a
   per-batch token count or by sequence lengths;
 * the update's forward computes only what the selection needs, so its cost follows Φ
@@ -21,13 +24,12 @@ What C3PO adds (this module):
   (:mod:`rjua.train.packing`; same log-probabilities as the padded forward, tested); with
   ``pack=False`` unselected responses and columns after the last selected token are dropped
   from the padded batch;
-* for MoE models, the router z-loss (mean squared log-sum-exp of the router logits,
-  coefficient 1e-7 as in Ring-lite), captured with forward hooks on the router modules,
-  next to TRL's load-balance loss (1e-5).
+* for MoE models (Qwen2-MoE, Mixtral, Ring-lite's BailingMoe), the load-balance loss (1e-5) and the
+  router z-loss (1e-7) computed by :mod:`rjua.train.moe` from the router logits captured with
+  forward hooks, over real tokens only, in the padded and the packed forward alike.
 
 Choices the paper leaves open, documented here: Φ is per optimizer step per process;
-when a micro-batch holds fewer than Φ_micro tokens all are used and the normaliser stays
-Φ; padding tokens enter the router z-loss average.
+when the step holds fewer than Φ tokens all are used and the normaliser stays Φ.
 
 ``grpo`` mode is the baseline: TRL's per-sequence length normalisation, no budget.
 
@@ -40,10 +42,18 @@ when a micro-batch holds fewer than Φ_micro tokens all are used and the normali
 """
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
 import torch
+
+from .moe import find_routers, load_balance_loss, moe_shape, router_logits, router_z_loss
+
+__all__ = ["ORDERS", "balanced_order", "budget_mask", "make_trainer_class", "router_z_loss",
+           "shrink_to_selection", "suggest_token_budget"]
+
+log = logging.getLogger(__name__)
 
 ORDERS = ("random", "balanced", "generation", "shortest", "longest")
 
@@ -117,6 +127,8 @@ def shrink_to_selection(inputs: dict[str, Any], sel: torch.Tensor) -> dict[str, 
     ((1, 2), (1, 4))
     """
     rows = sel.sum(1) > 0
+    if not bool(rows.any()):  # a micro-batch with no selected token (step-level budget): keep one masked row
+        rows[0] = True
     cols = int(torch.nonzero(sel.any(0)).max()) + 1 if bool(sel.any()) else 1
     b, t = sel.shape
     out = {}
@@ -133,19 +145,20 @@ _MULTIMODAL = ("pixel_values", "image_grid_thw", "num_images", "pixel_attention_
                "num_tiles", "image_sizes", "token_type_ids", "mm_token_type_ids", "image_position_ids")
 
 
-def _router_modules(model) -> list[torch.nn.Module]:
-    """MoE router modules: classes named *Router, or the gate of a sparse-MoE block."""
-    return [mod for name, mod in model.named_modules()
-            if type(mod).__name__.endswith("Router") or name.endswith(("mlp.gate", "block_sparse_moe.gate", ".router"))]
+def suggest_token_budget(completion_lengths, completions_per_step: int, quantile: float = 0.5) -> int:
+    """Φ from the data: the ``quantile`` of the reference completions' token lengths × completions per step.
 
+    With the median, a typical step holds about as many tokens as Φ (more when lengths are right-skewed,
+    as answers are), so the budget binds on most steps instead of never.
 
-def router_z_loss(logits: list[torch.Tensor]) -> torch.Tensor:
-    """Mean over layers and tokens of logsumexp(router logits)^2 (ST-MoE z-loss).
-
-    >>> float(router_z_loss([torch.zeros(3, 4)]))  # log(4)^2
-    1.921812...
+    >>> suggest_token_budget([100, 142, 150, 400], 32)
+    4544
     """
-    return torch.stack([torch.logsumexp(x.float(), dim=-1).pow(2).mean() for x in logits]).mean()
+    xs = sorted(int(x) for x in completion_lengths)
+    if not xs:
+        raise ValueError("no completion lengths to derive the token budget from")
+    q = xs[int(min(max(quantile, 0.0), 1.0) * (len(xs) - 1))]
+    return max(1, int(q) * int(completions_per_step))
 
 
 def make_trainer_class():
@@ -156,30 +169,53 @@ def make_trainer_class():
         """GRPOTrainer with C3PO's token-budget selection and constant normaliser (see module docstring)."""
 
         def __init__(self, *args, c3po_mode: str = "c3po", token_budget: int = 4096, selection_order: str = "balanced",
-                     router_z_coef: float = 0.0, pack: bool = True, **kwargs):
+                     router_z_coef: float = 0.0, pack: bool = True, load_balance_coef: float = 0.0,
+                     budget_scope: str = "step", **kwargs):
             super().__init__(*args, **kwargs)
             self.pack = pack and c3po_mode == "c3po"
             self._plan: dict[str, Any] | None = None
             if c3po_mode not in ("c3po", "grpo"):
                 raise ValueError("c3po_mode must be c3po or grpo")
+            if budget_scope not in ("step", "micro"):
+                raise ValueError("budget_scope must be step or micro")
             self.c3po_mode, self.token_budget, self.selection_order = c3po_mode, token_budget, selection_order
-            self.router_z_coef = router_z_coef
+            self.budget_scope = budget_scope
             self._gen = torch.Generator().manual_seed(self.args.seed)
             self._micro_tokens: list[int] = []
             self._micro_forward: list[int] = []  # token positions the update's forward computes (padding included)
             self._step_started: float | None = None
             self._gen_seconds = 0.0
+            self._batch_tokens: list[int] = []  # completion tokens available to the step's budget
+            self._warned_unbound = False
             self.step_stats: list[dict[str, float]] = []  # one row per optimizer step
             self._router_logits: list[torch.Tensor] = []
+            self._router_valid: torch.Tensor | None = None
             self._hooks = []
-            if router_z_coef or (self.pack and self.aux_loss_enabled):
-                for mod in _router_modules(self.model):
+            self.moe = moe_shape(self.model.config)
+            self.router_z_coef = router_z_coef if self.moe else 0.0
+            self.load_balance_coef = load_balance_coef if self.moe else 0.0
+            if self.router_z_coef or self.load_balance_coef:
+                routers = find_routers(self.model)
+                if not routers:
+                    raise ValueError(f"{type(self.model).__name__}: MoE config but no router module found")
+                for mod in routers:
                     self._hooks.append(mod.register_forward_hook(self._keep_router_logits))
+                self._hooks.append(self.model.register_forward_pre_hook(self._note_mask, with_kwargs=True))
+
+        def _note_mask(self, module, args, kwargs):
+            am = kwargs.get("attention_mask")
+            self._router_valid = am.reshape(-1).bool() if torch.is_tensor(am) and am.dim() == 2 else None
 
         def _keep_router_logits(self, module, inp, out):
-            logits = out[0] if isinstance(out, tuple) else out
-            if torch.is_tensor(logits) and logits.requires_grad:
-                self._router_logits.append(logits)
+            if not (torch.is_grad_enabled() and module.training):
+                return
+            logits = router_logits(module, inp, out)
+            if logits is None:
+                return
+            valid = self._router_valid
+            if valid is not None and valid.numel() == logits.size(0):
+                logits = logits[valid.to(logits.device)]  # padding never enters the MoE losses
+            self._router_logits.append(logits)
 
         @property
         def micro_budget(self) -> int:
@@ -189,16 +225,41 @@ def make_trainer_class():
             t = time.perf_counter()
             out = super()._generate_and_score_completions(inputs)
             self._gen_seconds += time.perf_counter() - t
+            if self.c3po_mode == "c3po" and self.model.training:
+                mask = out["completion_mask"]
+                if out.get("tool_mask") is not None:
+                    mask = mask * out["tool_mask"]
+                total = int(mask.sum())
+                # the generation batch spans steps_per_generation micro-batches = that many / accumulation steps
+                budget = int(self.token_budget * self.args.steps_per_generation / self.args.gradient_accumulation_steps)
+                self._batch_tokens.append(total)
+                binds = total >= budget
+                self._metrics["train"]["budget_fill"].append(min(total, budget) / budget)
+                self._metrics["train"]["budget_binds"].append(float(binds))
+                if not binds and not self._warned_unbound:
+                    log.warning("C3PO token budget Φ=%d does not bind: the step holds only %d completion tokens "
+                                "(all are used, the normaliser stays Φ). Lower token_budget, e.g. token_budget=null "
+                                "derives it from the data.", budget, total)
+                    self._warned_unbound = True
+                if self.budget_scope == "step":
+                    groups = torch.unique(out["prompt_ids"], dim=0, return_inverse=True)[1].cpu() \
+                        if self.selection_order == "balanced" else None
+                    out["c3po_sel"] = budget_mask(mask, budget, self.selection_order, self._gen, groups)
             return out
 
         def _compute_loss(self, model, inputs: dict[str, Any]):
             mask = inputs["completion_mask"]
             if "tool_mask" in inputs:
                 mask = mask * inputs["tool_mask"]
+            pre = inputs.get("c3po_sel")
+            inputs = {k: v for k, v in inputs.items() if k != "c3po_sel"}
             if self.c3po_mode == "c3po" and model.training:
-                groups = torch.unique(inputs["prompt_ids"], dim=0, return_inverse=True)[1].cpu() \
-                    if self.selection_order == "balanced" else None
-                sel = budget_mask(mask, self.micro_budget, self.selection_order, self._gen, groups)
+                if pre is not None:  # chosen over the step's whole batch after generation
+                    sel = pre.to(mask.device, mask.dtype) * mask
+                else:
+                    groups = torch.unique(inputs["prompt_ids"], dim=0, return_inverse=True)[1].cpu() \
+                        if self.selection_order == "balanced" else None
+                    sel = budget_mask(mask, self.micro_budget, self.selection_order, self._gen, groups)
                 inputs = dict(inputs)
                 inputs["tool_mask"] = sel  # TRL multiplies the loss mask by it; attention is unchanged
                 inputs = shrink_to_selection(inputs, sel)
@@ -207,7 +268,7 @@ def make_trainer_class():
                     / self.args.gradient_accumulation_steps
                 inputs["num_items_in_batch"] = torch.tensor(float(n_items), device=mask.device)
                 used = int(sel.sum())
-                if self.pack and all(inputs.get(k) is None for k in _MULTIMODAL):
+                if self.pack and used > 0 and all(inputs.get(k) is None for k in _MULTIMODAL):
                     self._plan = {"sel": inputs["tool_mask"], "fill": inputs.get("old_per_token_logps")}
             else:
                 used = int(mask.sum())
@@ -219,10 +280,8 @@ def make_trainer_class():
                 loss = super()._compute_loss(model, inputs)
             finally:
                 self._plan = None
-            if self.router_z_coef and self._router_logits:
-                z = router_z_loss(self._router_logits)
-                loss = loss + self.router_z_coef * z / self.args.gradient_accumulation_steps
-                self._metrics["train" if model.training else "eval"]["router_z_loss"].append(float(z.detach()))
+            if self._router_logits:
+                loss = loss + self._moe_losses("train" if model.training else "eval")
             self._router_logits = []
             if model.training:
                 self._micro_tokens.append(used)
@@ -246,19 +305,24 @@ def make_trainer_class():
             with self.accelerator.autocast():
                 out = model(input_ids=packed.input_ids, attention_mask=packed.attention_mask,
                             position_ids=packed.position_ids, labels=packed.labels, fused_lm_head=True,
-                            output_router_logits=False)  # the load-balance loss is computed below, padding-free
+                            output_router_logits=False)  # MoE losses: from the router hooks, padding-free
             logps = unpack(out.log_probs, packed, sel.shape, plan["fill"])
             entropies = unpack(out.entropy, packed, sel.shape) if compute_entropy and out.entropy is not None else None
-            aux = None
-            if compute_aux_loss:
-                from transformers.models.mixtral.modeling_mixtral import load_balancing_loss_func
+            return logps, entropies, None  # MoE losses: _moe_losses, from the hooks
 
-                cfg = self.accelerator.unwrap_model(model).config
-                cfg = cfg.get_text_config() if hasattr(cfg, "get_text_config") else cfg
-                aux = load_balancing_loss_func(tuple(self._router_logits), cfg.num_experts, cfg.num_experts_per_tok)
-            if not self.router_z_coef:
-                self._router_logits = []
-            return logps, entropies, aux
+        def _moe_losses(self, mode: str) -> torch.Tensor:
+            """Load-balance + z-loss of the routers seen in this forward, scaled for gradient accumulation."""
+            acc = self.args.gradient_accumulation_steps if mode == "train" else 1
+            extra = self._router_logits[0].new_zeros(())
+            if self.load_balance_coef:
+                lb = load_balance_loss(self._router_logits, self.moe[1])
+                extra = extra + self.load_balance_coef * lb / acc
+                self._metrics[mode]["aux_loss"].append(float(lb.detach()))
+            if self.router_z_coef:
+                z = router_z_loss(self._router_logits)
+                extra = extra + self.router_z_coef * z / acc
+                self._metrics[mode]["router_z_loss"].append(float(z.detach()))
+            return extra
 
         @staticmethod
         def _mask_dtype(model) -> torch.dtype:
@@ -275,6 +339,8 @@ def make_trainer_class():
                     "tokens_in_loss": float(sum(self._micro_tokens)),
                     "forward_tokens": float(sum(self._micro_forward)),
                     "normaliser": float(self.token_budget) if self.c3po_mode == "c3po" else float("nan"),
+                    "batch_tokens": float(self._batch_tokens[-1]) if self._batch_tokens else float("nan"),
+                    "budget_binds": float(bool(self._batch_tokens) and self._batch_tokens[-1] >= self.token_budget),
                     "step_seconds": total, "generation_seconds": self._gen_seconds,
                     "update_seconds": total - self._gen_seconds})
                 self._micro_tokens, self._micro_forward, self._step_started, self._gen_seconds = [], [], None, 0.0

@@ -7,12 +7,14 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
 from ..errors import RJUAError
+from ..yamlio import load_yaml, load_yaml_file
 
 CONFIG_DIR = Path(__file__).resolve().parent / "configs"
 
@@ -39,6 +41,9 @@ class RewardConfig:
     match: str = "exact"               # item matching: exact | fuzzy
     format_gate: bool = True           # reward 0 when 诊断 / 建议 cannot be parsed from the completion
     binarize_threshold: float | None = None  # if set: reward = 1 if score >= threshold else 0
+    consistency_penalty: float = 0.0   # subtracted once per clinical-consistency flag (rjua.consistency); 0 = off
+    binary: bool = False               # the paper's reward: 1 if the score reaches binarize_threshold (default 1.0,
+                                       # i.e. all correct) else 0, and no format reward / gate (format_gate ignored)
 
 
 @dataclass
@@ -62,6 +67,7 @@ class SFTConfig:
     lora_dropout: float = 0.05
     bf16: bool | None = None            # None: bf16 when a GPU supports it
     seed: int = 42
+    trust_remote_code: bool = False     # allow the model's own code (remote-code architectures); off by default
     resume: bool = True                 # resume from the last checkpoint in output_dir when there is one
 
 
@@ -74,7 +80,10 @@ class RLConfig:
     data: DataConfig = field(default_factory=DataConfig)
     reward: RewardConfig = field(default_factory=RewardConfig)
     mode: str = "c3po"                  # c3po (token budget, constant normaliser) | grpo (per-sequence normalisation)
-    token_budget: int = 4096            # Φ: completion tokens entering the loss per optimizer step (c3po)
+    token_budget: int | None = None     # Φ: completion tokens entering the loss per optimizer step (c3po); null:
+                                        # median reference-answer tokens x completions per step (from the data)
+    budget_scope: str = "step"          # step: Φ filled greedily over the step's whole batch (paper) | micro: Φ split
+                                        # evenly over gradient-accumulation micro-batches
     selection_order: str = "balanced"   # order responses are taken until Φ: random | balanced (round-robin over
                                         # prompts) | generation | shortest | longest
     pack: bool = True                   # c3po: one packed row of the selected tokens, each prompt once (same log-probs)
@@ -89,6 +98,8 @@ class RLConfig:
     entropy_coef: float = 0.0           # optional entropy bonus
     load_balance_coef: float = 1e-5     # MoE load-balance loss (Ring-lite); ignored for dense models
     router_z_coef: float = 1e-7         # MoE router z-loss (Ring-lite); ignored for dense models
+    trust_remote_code: bool = False     # allow the model's own code from its folder / hub repo (e.g. Ring-lite's
+                                        # BailingMoe); off by default: it runs arbitrary Python
     max_steps: int = 100
     save_steps: int = 50
     logging_steps: int = 1
@@ -118,8 +129,14 @@ class StagesConfig:
 
     stage1: RLConfig = field(default_factory=lambda: RLConfig(
         output_dir="runs/stage1", reward=RewardConfig(disease_weight=1.0, advice_weight=0.0)))
-    stage2: RLConfig = field(default_factory=lambda: RLConfig(output_dir="runs/stage2"))
-    # stage2.model is replaced by stage 1's final checkpoint
+    stage2: RLConfig = field(default_factory=lambda: RLConfig(output_dir="runs/stage2", max_completion_length=1024))
+    # stage2.model is replaced by stage 1's final checkpoint; stage2.data (e.g. another data_dir / split / context)
+    # and stage2.max_completion_length are its own, so stage 2 can use different data and longer answers
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    r = repr(value)
+    return r if len(r) <= limit else r[:limit] + f"… ({len(r)} chars)"
 
 
 def _coerce(value: Any, tp, where: str):
@@ -133,23 +150,37 @@ def _coerce(value: Any, tp, where: str):
         tp = args[0]
     if dataclasses.is_dataclass(tp):
         if not isinstance(value, dict):
-            raise RJUAError(f"{where}: expected a mapping")
+            raise RJUAError(f"{where}: expected a mapping, got {_short(value)}")
         return build(tp, value, where)
-    try:
-        if tp is bool:
-            if isinstance(value, str):
-                if value.lower() in ("true", "1", "yes"):
-                    return True
-                if value.lower() in ("false", "0", "no"):
-                    return False
-                raise ValueError
+    bad = RJUAError(f"{where}: expected {getattr(tp, '__name__', tp)}, got {_short(value)}")
+    if tp is bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "1", "yes", "false", "0", "no"):
+            return value.lower() in ("true", "1", "yes")
+        if isinstance(value, int) and value in (0, 1):
             return bool(value)
-        if tp in (int, float, str):
-            if tp is int and isinstance(value, float) and not value.is_integer():
-                raise ValueError
-            return tp(value)
-    except (TypeError, ValueError):
-        raise RJUAError(f"{where}: expected {tp.__name__}, got {value!r}") from None
+        raise bad
+    if tp is int:  # not bool, not 2.5, not "3"
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise bad
+        if isinstance(value, float) and not value.is_integer():
+            raise bad
+        return int(value)
+    if tp is float:  # YAML 1.1 reads 1e-5 as a string: accept numeric strings, refuse nan / inf
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise bad
+        try:
+            out = float(value)
+        except ValueError:
+            raise bad from None
+        if not math.isfinite(out):
+            raise bad
+        return out
+    if tp is str:  # a scalar; mappings / lists (model: {a: 1}) are refused
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise bad
+        return str(value)
     return value
 
 
@@ -159,7 +190,8 @@ def build(cls, values: dict, where: str = "config"):
     names = {f.name for f in dataclasses.fields(cls)}
     unknown = sorted(set(values) - names)
     if unknown:
-        raise RJUAError(f"{where}: unknown key(s) {', '.join(unknown)} (allowed: {', '.join(sorted(names))})")
+        shown = ", ".join(_short(k, 40) for k in unknown[:5]) + (f" (+{len(unknown) - 5} more)" if len(unknown) > 5 else "")
+        raise RJUAError(f"{where}: unknown key(s) {shown} (allowed: {', '.join(sorted(names))})")
     kw = {k: _coerce(v, hints[k], f"{where}.{k}") for k, v in values.items()}
     return cls(**kw)
 
@@ -176,31 +208,22 @@ def resolve_config_path(name: str) -> Path:
 
 
 def _set_path(d: dict, dotted: str, raw: str) -> None:
-    import yaml
-
     keys = dotted.split(".")
     for k in keys[:-1]:
         d = d.setdefault(k, {})
         if not isinstance(d, dict):
             raise RJUAError(f"override {dotted}: {k} is not a section")
-    d[keys[-1]] = yaml.safe_load(raw) if raw != "" else ""
+    d[keys[-1]] = load_yaml(raw, f"override {dotted}") if raw != "" else ""
 
 
 def load_config(cls, name: str | None, overrides: Sequence[str] = ()):
     """Load a named config or YAML file into ``cls`` and apply ``key=value`` overrides (dots for sections)."""
-    import yaml
-
     values: dict = {}
     where = "config"
     if name:
         path = resolve_config_path(name)
         where = str(path)
-        try:
-            values = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as e:
-            mark = getattr(e, "problem_mark", None)
-            line = f":{mark.line + 1}" if mark else ""
-            raise RJUAError(f"{path}{line}: invalid YAML: {getattr(e, 'problem', e)}") from None
+        values = load_yaml_file(path) or {}  # safe_load with alias / size / depth limits
         if not isinstance(values, dict):
             raise RJUAError(f"{path}: expected a mapping at the top level")
     for ov in overrides:
@@ -213,26 +236,62 @@ def load_config(cls, name: str | None, overrides: Sequence[str] = ()):
     return cfg
 
 
+# range rules by field name, for every recipe dataclass (and fields added later with these names)
+POSITIVE = {"max_steps", "per_device_train_batch_size", "gradient_accumulation_steps", "max_length", "save_steps",
+            "logging_steps", "lora_r", "lora_alpha", "num_generations", "max_completion_length", "token_budget",
+            "n_prompts", "max_new_tokens", "context_tokens", "max_records", "save_total_limit",
+            "learning_rate", "temperature"}
+NON_NEGATIVE = {"seed", "beta", "entropy_coef", "load_balance_coef", "router_z_coef", "disease_weight",
+                "advice_weight", "band_low"}
+UNIT = {"lora_dropout"}  # [0, 1)
+
+
+def check_ranges(cfg, where: str = "config", prefix: str = "") -> None:
+    """Numeric fields by name: positive counts and rates, non-negative seeds and weights.
+
+    >>> check_ranges(SFTConfig(max_steps=-1), "x.yaml")
+    Traceback (most recent call last):
+    rjua.errors.RJUAError: x.yaml: max_steps must be > 0, got -1
+    """
+    for f in dataclasses.fields(cfg):
+        v, key = getattr(cfg, f.name), prefix + f.name
+        if dataclasses.is_dataclass(v):
+            check_ranges(v, where, key + ".")
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            if f.name in POSITIVE and not v > 0:
+                raise RJUAError(f"{where}: {key} must be > 0, got {v}")
+            if f.name in NON_NEGATIVE and not v >= 0:
+                raise RJUAError(f"{where}: {key} must be >= 0, got {v}")
+            if f.name in UNIT and not 0 <= v < 1:
+                raise RJUAError(f"{where}: {key} must be in [0, 1), got {v}")
+
+
 def validate(cfg, where: str = "config") -> None:
     """Range checks with clear messages."""
     def need(ok, msg):
         if not ok:
             raise RJUAError(f"{where}: {msg}")
+    check_ranges(cfg, where)
     data = getattr(cfg, "data", None)
     if data is not None:
         need(0 < data.train_fraction < 1, f"data.train_fraction must be in (0, 1), got {data.train_fraction}")
         need(data.context in ("gold", "none"), f"data.context must be gold or none, got {data.context!r}")
     if isinstance(cfg, RLConfig):
         need(cfg.mode in ("c3po", "grpo"), f"mode must be c3po or grpo, got {cfg.mode!r}")
-        need(cfg.token_budget > 0, "token_budget must be positive")
+        need(cfg.token_budget is None or cfg.token_budget > 0, "token_budget must be positive (or null: from the data)")
+        need(cfg.budget_scope in ("step", "micro"), f"budget_scope must be step or micro, got {cfg.budget_scope!r}")
         orders = ("random", "balanced", "generation", "shortest", "longest")
         need(cfg.selection_order in orders,
              f"selection_order must be one of {', '.join(orders)}, got {cfg.selection_order!r}")
-        need(cfg.token_budget % cfg.gradient_accumulation_steps == 0,
-             "token_budget must be divisible by gradient_accumulation_steps (Φ is split evenly over micro-batches)")
+        need(cfg.token_budget is None or cfg.budget_scope == "step"
+             or cfg.token_budget % cfg.gradient_accumulation_steps == 0,
+             "token_budget must be divisible by gradient_accumulation_steps (budget_scope=micro splits Φ evenly)")
         need(cfg.num_generations >= 2, "num_generations must be >= 2 (group-normalised advantages)")
         need(0 < cfg.epsilon < 1, "epsilon must be in (0, 1)")
         need(cfg.reward.match in ("exact", "fuzzy"), "reward.match must be exact or fuzzy")
+    reward = getattr(cfg, "reward", None)
+    if reward is not None:
+        need(reward.disease_weight + reward.advice_weight > 0, "reward: disease_weight + advice_weight must be > 0")
     if isinstance(cfg, SelectConfig):
         need(0 <= cfg.band_low < cfg.band_high, "band_low must be < band_high")
     if isinstance(cfg, StagesConfig):

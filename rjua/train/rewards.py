@@ -8,6 +8,9 @@ carries the gold ``diseases`` / ``advices`` columns.
 [0.8888888888888888]
 >>> r(["p"], ["您好，考虑肾结石"], diseases=[["肾结石"]], advices=[["多饮水"]])  # format gate
 [0.0]
+>>> paper = make_reward_fn(RewardConfig(disease_weight=1.0, advice_weight=0.0, binary=True))  # Ring-lite: 0 / 1
+>>> paper(["p"], ["诊断：肾结石\\n建议：多饮水", "诊断：膀胱炎"], diseases=[["肾结石"]] * 2, advices=[["多饮水"]] * 2)
+[1.0, 0.0]
 """
 from __future__ import annotations
 
@@ -27,8 +30,17 @@ def completion_text(c: Any) -> str:
     return str(c)
 
 
-def score_completion(text: str, diseases: Sequence[str], advices: Sequence[str], cfg: RewardConfig) -> dict:
-    """Components of one completion's reward (disease F1, advice F1, parse success, final reward)."""
+def score_completion(text: str, diseases: Sequence[str], advices: Sequence[str], cfg: RewardConfig,
+                     question: str | None = None) -> dict:
+    """Components of one completion's reward (disease F1, advice F1, parse success, final reward).
+
+    With ``cfg.consistency_penalty`` > 0 and the ``question``, each clinical-consistency flag
+    (:mod:`rjua.consistency`: sex, age, side, person) costs that much (reward floored at 0).
+
+    >>> cfg = RewardConfig(consistency_penalty=0.5)
+    >>> score_completion("诊断：前列腺增生\\n建议：多饮水", ["前列腺增生"], ["多饮水"], cfg, "我是32岁女性")["flags"]
+    3
+    """
     secs = sections(text)
     parsed = "disease" in secs and "advice" in secs
     ex = extract(text)
@@ -39,19 +51,30 @@ def score_completion(text: str, diseases: Sequence[str], advices: Sequence[str],
         score = combined_f1(d, a)  # the dataset's own combination
     else:
         score = (cfg.disease_weight * d + cfg.advice_weight * a) / total_w if total_w else 0.0
-    if cfg.format_gate and not parsed:
-        score = 0.0
-    if cfg.binarize_threshold is not None:
-        score = 1.0 if score >= cfg.binarize_threshold else 0.0
-    return {"disease_f1": d, "advice_f1": a, "parsed": parsed, "reward": score}
+    if cfg.binary:  # the paper's reward: correct or not, no format term
+        threshold = cfg.binarize_threshold if cfg.binarize_threshold is not None else 1.0
+        score = 1.0 if score >= threshold - 1e-9 else 0.0
+    else:
+        if cfg.format_gate and not parsed:
+            score = 0.0
+        if cfg.binarize_threshold is not None:
+            score = 1.0 if score >= cfg.binarize_threshold else 0.0
+    n_flags = 0
+    if cfg.consistency_penalty and question:
+        from ..consistency import check
+
+        n_flags = len(check(question, ex.diseases, ex.advices, text))
+        score = max(0.0, score - cfg.consistency_penalty * n_flags)
+    return {"disease_f1": d, "advice_f1": a, "parsed": parsed, "reward": score, "flags": n_flags}
 
 
 def make_reward_fn(cfg: RewardConfig):
     """A TRL-compatible reward function for ``cfg``."""
-    def rjua_reward(prompts, completions, diseases=None, advices=None, **_):
+    def rjua_reward(prompts, completions, diseases=None, advices=None, question=None, **_):
         out = []
-        for c, d, a in zip(completions, diseases or [[]] * len(completions), advices or [[]] * len(completions)):
-            out.append(score_completion(completion_text(c), d, a, cfg)["reward"])
+        qs = question or [None] * len(completions)  # the question column feeds the optional consistency penalty
+        for c, d, a, q in zip(completions, diseases or [[]] * len(completions), advices or [[]] * len(completions), qs):
+            out.append(score_completion(completion_text(c), d, a, cfg, q)["reward"])
         return out
 
     rjua_reward.__name__ = f"rjua_reward_d{cfg.disease_weight:.2f}_a{cfg.advice_weight:.2f}"

@@ -22,7 +22,7 @@ def run_sft(cfg: SFTConfig) -> dict:
     from trl import SFTConfig as TRLSFTConfig, SFTTrainer
 
     model = resolve_model(cfg.model, cfg.output_dir)
-    tok = AutoTokenizer.from_pretrained(model)
+    tok = AutoTokenizer.from_pretrained(model, trust_remote_code=cfg.trust_remote_code)
     count = lambda t: len(tok(t, add_special_tokens=False)["input_ids"])
     train, _ = load_parts(cfg.data)
     ds = Dataset.from_list(sft_rows(train, cfg.data, count))
@@ -32,7 +32,8 @@ def run_sft(cfg: SFTConfig) -> dict:
         gradient_accumulation_steps=cfg.gradient_accumulation_steps, max_length=cfg.max_length,
         save_steps=cfg.save_steps, save_total_limit=cfg.save_total_limit, logging_steps=cfg.logging_steps,
         bf16=bf16_default(cfg.bf16), seed=cfg.seed, report_to="none", use_cpu=not on_gpu(),
-        save_strategy="steps", dataloader_num_workers=0)
+        save_strategy="steps", dataloader_num_workers=0,
+        model_init_kwargs={"trust_remote_code": True} if cfg.trust_remote_code else None)
     peft_config = None
     if cfg.lora:
         from peft import LoraConfig

@@ -1,0 +1,67 @@
+"""The case backend respects the patient: no conflicting candidates, reply adapted, open vocabulary."""
+from rjua.backends import GenRequest
+from rjua.backends.case import CaseBackend, adapt_reply, conflicts
+from rjua.consistency import check
+from rjua.patient import patient_facts
+from rjua.retrieval.hybrid import CaseHit
+
+
+def _hit(key, diseases, advices, answer, sim=1.0):
+    return CaseHit(key, key, "q", tuple(diseases), tuple(advices), (), sim, answer, sim)
+
+
+MALE_NEIGHBOURS = [
+    _hit("v:1", ["前列腺增生", "膀胱结石"], ["PSA", "经尿道前列腺电切术", "多饮水"],
+         "您好，您父亲是前列腺增生伴膀胱结石。建议查PSA。建议多饮水。", 1.0),
+    _hit("v:2", ["前列腺增生"], ["PSA", "坦索罗辛"], "您好，考虑前列腺增生。建议口服坦索罗辛。", 0.9),
+    _hit("v:3", ["膀胱结石", "尿路感染"], ["多饮水", "抗感染治疗"], "您好，考虑膀胱结石。建议多饮水、抗感染。", 0.8),
+]
+
+
+def test_female_patient_gets_no_male_items_and_no_wrong_relative():
+    q = "医生您好，我是一名66岁的女性，尿频尿急，排尿困难，B超提示膀胱结石"
+    r = CaseBackend().generate([GenRequest(q, [], MALE_NEIGHBOURS)])[0]
+    assert r.diseases and r.text
+    assert check(q, r.diseases, r.advices, r.text) == []
+    assert "前列腺" not in r.text and "父亲" not in r.text
+
+
+def test_the_filter_is_patient_specific():
+    # the same neighbours for a male patient keep the prostate labels (the filter is patient-specific)
+    q = "医生您好，我是一名66岁的男性，尿频尿急，排尿困难，B超提示膀胱结石"
+    r = CaseBackend().generate([GenRequest(q, [], MALE_NEIGHBOURS)])[0]
+    assert "前列腺增生" in r.diseases
+
+
+def test_young_man_gets_no_bph():
+    q = "我是一名25岁的男性，尿频尿急"
+    r = CaseBackend().generate([GenRequest(q, [], MALE_NEIGHBOURS)])[0]
+    assert not any("前列腺增生" in d or "电切" in d for d in r.diseases + r.advices)
+
+
+def test_side_and_person_of_the_reply():
+    facts = patient_facts("我母亲70岁，右侧腰痛，CT示右输尿管结石")
+    out = adapt_reply("您好，您父亲是左输尿管结石，他需要左侧输尿管镜手术。", facts, "右")
+    assert out == "您好，您母亲是右输尿管结石，她需要右侧输尿管镜手术。"
+    assert adapt_reply("建议复查前列腺B超。", patient_facts("我是45岁女性"), None) == ""
+    assert adapt_reply("他需要复查，如有其他问题请就诊。", facts, None) == "她需要复查，如有其他问题请就诊。"
+    assert conflicts(patient_facts("我今年20岁，男"), "前列腺增生", "disease")
+    assert not conflicts(patient_facts("我今年20岁，男"), "前列腺炎", "disease")
+
+
+def test_open_vocabulary_candidate_from_the_question():
+    q = "我是50岁男性，右侧腰酸，CT提示右肾有一个错构瘤"
+    be = CaseBackend()
+    cand = be._candidates(q, MALE_NEIGHBOURS, "disease", frozenset(), ["错构瘤即血管平滑肌脂肪瘤"])
+    assert "右肾错构瘤" not in cand.items  # no ontology before fit: closed vocabulary
+    from rjua.ontology import Ontology
+
+    be.ontology = Ontology.build(["膀胱结石"])
+    cand = be._candidates(q, MALE_NEIGHBOURS, "disease", frozenset(), [])
+    assert "右肾错构瘤" in cand.items
+
+
+def test_bad_questions_never_raise():
+    for q in ["", "x" * 5000, "Hello doctor, I have flank pain."]:
+        r = CaseBackend().generate([GenRequest(q, [], MALE_NEIGHBOURS)])[0]
+        assert isinstance(r.diseases, list)
