@@ -25,7 +25,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from ..errors import RJUAError
-from ..kb import CaseBase, KnowledgeBase
+from ..kb import CaseBase, KnowledgeBase, Passage
 from .bm25 import BM25
 from .dense import Encoder
 from .index import VectorIndex, load_index, save_index
