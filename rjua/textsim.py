@@ -139,7 +139,7 @@ class TokenEmbedder:
         try:
             self.tok = AutoTokenizer.from_pretrained(model)
             self.model = AutoModel.from_pretrained(model).to(device).eval()
-        except Exception as e:
+        except (OSError, ValueError, KeyError) as e:  # missing folder, unknown architecture, bad config
             raise RJUAError(f"cannot load BERTScore encoder {model!r}: {type(e).__name__}: {str(e)[:200]}") from None
         self.name, self.layer, self.max_length, self.device = str(model), layer, max_length, device
 
