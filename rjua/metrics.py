@@ -263,3 +263,22 @@ def bootstrap_stat(columns: np.ndarray, stat, n_resamples: int = 1000, seed: int
     vals = stat(means)
     alpha = (1.0 - level) / 2.0
     return (float(np.quantile(vals, alpha)), float(np.quantile(vals, 1.0 - alpha)))
+
+
+def cohen_kappa(a: Sequence[bool], b: Sequence[bool]) -> float:
+    """Cohen's kappa of two binary ratings of the same items (1.0 when both are constant and equal).
+
+    >>> cohen_kappa([1, 1, 0, 0], [1, 1, 0, 0]), cohen_kappa([1, 0, 1, 0], [1, 1, 0, 0])
+    (1.0, 0.0)
+    """
+    n = len(a)
+    if n != len(b):
+        raise ValueError("ratings of different lengths")
+    if n == 0:
+        return 0.0
+    po = sum(bool(x) == bool(y) for x, y in zip(a, b)) / n
+    pa, pb = sum(map(bool, a)) / n, sum(map(bool, b)) / n
+    pe = pa * pb + (1 - pa) * (1 - pb)
+    if pe >= 1.0:
+        return 1.0 if po == 1.0 else 0.0
+    return (po - pe) / (1 - pe)

@@ -151,29 +151,69 @@ def sections_reply(text: str) -> str:
     return text[m.end():].strip() if m else (text or "").strip()
 
 
-def build_pipeline(split: str | None = None, data_dir: str | os.PathLike | None = None, backend: str = "case",
-                   model: str | None = None, context: str = "retrieved", pool: Sequence[str] | None = None,
-                   embedder: str | None = None, index: str | os.PathLike | None = None,
-                   backend_options: dict | None = None, **kw) -> Pipeline:
-    """A pipeline for answering ``split`` (or free questions when ``split`` is None).
+def resolve_pool(split: str | None, data_dir=None, pool: Sequence[str] | None = None,
+                 index: str | os.PathLike | None = None) -> list[str]:
+    """The case-base splits a run really uses (what run configs record).
 
-    The pool defaults to every labelled split other than ``split`` (the same split,
-    leave-one-out, when there is no other).
+    Without an index: :func:`rjua.kb.choose_pool` over the splits found. With an index: the
+    same rule over the splits the index holds; a ``pool`` outside them is refused, naming both.
+
+    >>> resolve_pool("test"), resolve_pool("valid", pool=["valid"])
+    (['valid'], ['valid'])
     """
     from .data import find_split_files
     from .kb import choose_pool
+
+    if index is not None:
+        from .retrieval.index import read_manifest
+
+        info = read_manifest(index)
+        available = list(info.get("pool") or [])
+        if not available:  # older index without a recorded pool: read its case base
+            import json
+            from pathlib import Path
+
+            with open(Path(index) / "cases.jsonl", encoding="utf-8") as f:
+                available = list(dict.fromkeys(json.loads(line)["key"].split(":", 1)[0] for line in f if line.strip()))
+        if pool:
+            missing = [p for p in pool if p not in available]
+            if missing:
+                raise RJUAError(f"--pool {', '.join(pool)} is not held by index {index} (its pool: "
+                                f"{', '.join(available) or 'none'}); rebuild it with 'rjua index build --pool ...'")
+            return list(pool)
+        return choose_pool(available, split, None)[0] if split else available
+    available = sorted(find_split_files(data_dir))
+    return choose_pool(available, split, pool)[0] if split else list(pool or available)
+
+
+def build_pipeline(split: str | None = None, data_dir: str | os.PathLike | None = None, backend: str = "case",
+                   model: str | None = None, context: str = "retrieved", pool: Sequence[str] | None = None,
+                   embedder: str | None = None, index: str | os.PathLike | None = None,
+                   backend_options: dict | None = None, kb_splits: Sequence[str] | str | None = None,
+                   **kw) -> Pipeline:
+    """A pipeline for answering ``split`` (or free questions when ``split`` is None).
+
+    The pool defaults to every labelled split other than ``split`` (the same split,
+    leave-one-out, when there is no other), with or without a prebuilt index; an index
+    over more splits is restricted to the pool at load time. ``kb_splits`` is the
+    knowledge-base policy (:meth:`HybridRetriever.set_kb_policy`; default every passage).
+    """
     from .retrieval.build import build_retriever
 
-    if index is not None:  # a split in the index's pool is answered leave-one-out (exclusion by split:id)
+    chosen = resolve_pool(split, data_dir, pool, index)
+    if index is not None:  # a split in the pool is answered leave-one-out (exclusion by split:id)
         retriever = HybridRetriever.load(index, embedder=embedder)
+        if retriever.pool != chosen:
+            retriever = retriever.restrict(chosen)
     else:
-        available = sorted(find_split_files(data_dir))
-        chosen, _ = choose_pool(available, split, pool) if split else (list(pool or available), False)
         retriever, _ = build_retriever(data_dir, chosen, embedder)
+    retriever.set_kb_policy(kb_splits)
     be = get_backend(backend, model, **(backend_options or {}))
     if backend == "case":
         be.fit(retriever)
-    return Pipeline(be, retriever, context=context, split=split, **kw)
+    pipe = Pipeline(be, retriever, context=context, split=split, **kw)
+    pipe.pool, pipe.kb_splits = chosen, retriever.kb_splits
+    return pipe
 
 
 def answer(question: str, backend: str = "case", model: str | None = None, data_dir=None, **kw) -> Prediction:

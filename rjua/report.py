@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import re
 
-from .scoring import KEYS, ScoreResult, per_disease_f1
+from .scoring import KEYS, ScoreResult, per_disease_f1, subset_note
 
 __all__ = ["MAX_ANSWER_CHARS", "MAX_ITEMS_CHARS", "NOT_ADVICE", "cut", "md_escape", "to_html", "to_markdown"]
 
@@ -58,6 +58,8 @@ def to_markdown(res: ScoreResult, worst: int = 5) -> str:
         lines.append(f"| {k} | {s[k]:.4f} | [{lo:.4f}, {hi:.4f}] | {s['micro'][k]:.4f} |")
     if s.get("n_missing"):
         lines += ["", f"{s['n_missing']} record(s) had no prediction and scored 0."]
+    if subset_note(s):
+        lines += ["", f"**Note: {subset_note(s)}.**"]
     lines += consistency_markdown(s.get("consistency"))
     lines += ["", "## Worst records", "", "| id | F1 | gold diseases | predicted diseases |", "| --- | --- | --- | --- |"]
     esc = md_escape
@@ -132,7 +134,7 @@ body{{font-family:sans-serif;margin:2em;max-width:1200px}} table{{border-collaps
 td,th{{border:1px solid #ccc;padding:4px 8px;vertical-align:top}} pre{{white-space:pre-wrap;max-width:480px}}
 </style></head><body>
 <h1>RJUA-QA scores</h1><p>n = {s['n']}, match = {e(s['match'])}, missing = {s.get('n_missing', 0)}.
-{e(NOT_ADVICE)}</p>
+{e(NOT_ADVICE)}</p>{f"<p><b>Note: {e(subset_note(s))}.</b></p>" if subset_note(s) else ""}
 <table><tr><th>metric</th><th>macro</th><th>95% CI</th><th>micro</th></tr>{rows}</table>
 {_consistency_html(s.get('consistency'))}
 <h2>F1 per disease (most frequent gold labels)</h2>{_bar_chart(per_disease_f1(res.records))}

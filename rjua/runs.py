@@ -122,11 +122,12 @@ def check_run_manifest(out: Path, config: dict[str, Any], overwrite: bool) -> No
 def run_config(split: str, data_dir, backend: str, model: str | None, context: str, pool, embedder, index,
                extra: dict | None = None) -> dict[str, Any]:
     """What identifies a run (model names, data hashes); never holds secrets."""
+    from .pipeline import resolve_pool
     from .prompts import PROMPT_VERSION
 
     f = data_file(split, data_dir)
     return {"prompt_version": PROMPT_VERSION, "split": split, "data_file": str(f.resolve()), "data_sha256": file_sha256(f), "backend": backend,
-            "model": model, "context": context, "pool": list(pool or []), "embedder": embedder,
+            "model": model, "context": context, "pool": resolve_pool(split, data_dir, pool, index), "embedder": embedder,
             "index": str(index) if index else None, **(extra or {})}
 
 
@@ -140,7 +141,8 @@ def predict_split(split: str, out: str | os.PathLike, data_dir=None, backend: st
                   context: str = "retrieved", pool: Sequence[str] | None = None, embedder: str | None = None,
                   index=None, overwrite: bool = False, batch_size: int = 8, limit: int | None = None,
                   progress: bool | None = None, backend_options: dict | None = None, context_tokens: int | None = None,
-                  on_batch: Callable[[int, int], None] | None = None, retry_errors: bool = True) -> list[dict]:
+                  on_batch: Callable[[int, int], None] | None = None, retry_errors: bool = True,
+                  kb_splits: Sequence[str] | str | None = None) -> list[dict]:
     """Predict every record of ``split`` into ``out`` (JSON Lines), resuming where it stopped.
 
     ``out`` is locked for the whole run (a second writer gets :class:`~rjua.locks.OutputLockedError`);
@@ -156,7 +158,7 @@ def predict_split(split: str, out: str | os.PathLike, data_dir=None, backend: st
     out.parent.mkdir(parents=True, exist_ok=True)
     records = load_split(split, data_dir)[:limit] if limit else load_split(split, data_dir)
     config = run_config(split, data_dir, backend, model, context, pool, embedder, index,
-                        {"limit": limit, "context_tokens": context_tokens, "backend_options": public_options(backend_options)})
+                        {"limit": limit, "context_tokens": context_tokens, "kb_splits": kb_splits or "all", "backend_options": public_options(backend_options)})
     with output_lock(out):
         check_run_manifest(out, config, overwrite)
         done = read_done(out, {r.id for r in records}, retry_errors)
@@ -165,6 +167,8 @@ def predict_split(split: str, out: str | os.PathLike, data_dir=None, backend: st
         if todo:
             bar.note(f"loading the {backend} pipeline ({context} context)")
             kw = {"context_tokens": context_tokens} if context_tokens else {}
+            if kb_splits:
+                kw["kb_splits"] = kb_splits
             pipe = build_pipeline(split, data_dir, backend, model, context, pool, embedder, index,
                                   backend_options=backend_options, **kw)
             with open(out, "a", encoding="utf-8") as f:

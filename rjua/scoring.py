@@ -55,15 +55,19 @@ def _check_pred(obj: Any, path: str, line: int) -> list[Problem]:
     return probs
 
 
-def load_predictions(path: str | os.PathLike) -> list[PredRow]:
-    """Read predictions (JSON Lines or a JSON array); every problem is reported with its line."""
+def load_predictions(path: str | os.PathLike, check_ids: bool = True) -> list[PredRow]:
+    """Read predictions (JSON Lines or a JSON array); every problem is reported with its line.
+
+    ``check_ids=False`` keeps duplicate ids, so that :func:`score_predictions` reports every
+    id problem (duplicates, unknown, missing) in one message.
+    """
     problems, rows, seen = [], [], {}
     for line, obj, prob in iter_json(path):
         if prob is not None:
             problems.append(prob)
             continue
         probs = _check_pred(obj, str(path), line)
-        if not probs and str(obj["id"]) in seen:
+        if not probs and check_ids and str(obj["id"]) in seen:
             probs = [Problem(str(path), line, "id", f"duplicate id {str(obj['id'])!r} (first on line {seen[str(obj['id'])]})")]
         problems.extend(probs)
         if not probs:
@@ -154,40 +158,111 @@ def score_records(scores: list[RecordScore], match: str = "exact", n_resamples: 
     return summary
 
 
-def score_predictions(gold: Sequence[Record], preds: Sequence[PredRow], match: str = "exact",
+def as_pred_rows(preds: Any, where: str = "<predictions>") -> list[PredRow]:
+    """Predictions as :class:`PredRow` objects, from PredRows, dicts (JSON-line shape) or a ``datasets.Dataset``.
+
+    Every malformed row is reported at once (``where:N`` is the row's 1-based position).
+
+    >>> as_pred_rows([{"id": 1, "answer": "考虑膀胱炎", "disease": ["膀胱炎"]}])[0].id
+    '1'
+    >>> from datasets import Dataset
+    >>> len(as_pred_rows(Dataset.from_list([{"id": "1", "answer": "a"}, {"id": "2", "answer": "b"}])))
+    2
+    """
+    rows, problems = [], []
+    for n, p in enumerate(preds, 1):
+        if isinstance(p, PredRow):
+            rows.append(p)
+            continue
+        probs = _check_pred(p, where, n)
+        if probs:
+            problems.extend(probs)
+        else:
+            rows.append(PredRow(str(p["id"]), p.get("answer") or "", p.get("disease"), p.get("advice"), n))
+    if problems:
+        raise RJUAFormatError(where, problems=problems)
+    return rows
+
+
+def id_problems(gold_ids: Sequence[str], pred_ids: Sequence[str], allow_missing: bool = False,
+                allow_extra: bool = False, only_predicted: bool = False,
+                lines: Sequence[int | None] | None = None) -> str | None:
+    """Every id problem of a predictions set in one message (None when there is none).
+
+    >>> print(id_problems(["1", "2", "3"], ["1", "1", "9"]))
+    prediction ids do not match the gold split: 1 duplicate id(s): '1'; 1 id(s) not in the gold split: '9' (wrong --split? --allow-extra ignores them); 2 gold id(s) have no prediction: '2', '3' (--allow-missing scores them as 0, --only-predicted scores the predicted subset)
+    """
+    seen, dup = set(), []
+    for i in pred_ids:
+        if i in seen and i not in dup:
+            dup.append(i)
+        seen.add(i)
+    gold_set = set(gold_ids)
+    extra = [i for i in dict.fromkeys(pred_ids) if i not in gold_set]
+    missing = [i for i in gold_ids if i not in seen]
+    parts = []
+    if dup:
+        at: dict[str, list[int]] = {}
+        for i, ln in zip(pred_ids, lines or []):
+            if ln is not None:
+                at.setdefault(i, []).append(ln)
+        shown = [f"{d!r} (lines {', '.join(map(str, at[d]))})" if d in at else repr(d) for d in dup]
+        parts.append(f"{len(dup)} duplicate id(s): " + ", ".join(shown[:10]) + (f" … (+{len(dup) - 10} more)" if len(dup) > 10 else ""))
+    if extra and not allow_extra:
+        parts.append(f"{len(extra)} id(s) not in the gold split: {_show(extra)} (wrong --split? --allow-extra ignores them)")
+    if missing and not (allow_missing or only_predicted):
+        parts.append(f"{len(missing)} gold id(s) have no prediction: {_show(missing)}"
+                     " (--allow-missing scores them as 0, --only-predicted scores the predicted subset)")
+    return "prediction ids do not match the gold split: " + "; ".join(parts) if parts else None
+
+
+def subset_note(summary: dict[str, Any]) -> str:
+    """The line every report shows when only the predicted subset was scored ('' otherwise).
+
+    >>> subset_note({"only_predicted": True, "n": 3, "n_gold": 10})
+    'only the 3 predicted records of 10 gold records were scored (--only-predicted); not comparable to full-split scores'
+    """
+    if not summary.get("only_predicted"):
+        return ""
+    return (f"only the {summary['n']} predicted records of {summary['n_gold']} gold records were scored "
+            "(--only-predicted); not comparable to full-split scores")
+
+
+def score_predictions(gold: Sequence[Record], preds: Any, match: str = "exact",
                       allow_missing: bool = False, allow_extra: bool = False,
                       vocabulary: Vocabulary | None = None, n_resamples: int = 1000,
                       seed: int = 0, only_predicted: bool = False) -> ScoreResult:
     """Score predictions against gold records.
 
-    Missing gold ids, unknown prediction ids and duplicates are errors unless allowed;
-    allowed missing ids score 0, allowed extra ids are ignored (both are listed).
-    ``only_predicted`` scores just the gold records that have a prediction and records
-    ``"subset": "n of N"`` in the summary.
+    ``preds``: :class:`PredRow` objects, dicts with ``id`` / ``answer`` / ``disease`` / ``advice``,
+    or a ``datasets.Dataset`` of such rows. Missing gold ids, unknown prediction ids and
+    duplicates are errors unless allowed, all reported in one message; allowed missing ids
+    score 0, allowed extra ids are ignored (both are listed). ``only_predicted`` scores only
+    the gold records that have a prediction and says so in the summary (``only_predicted``,
+    ``n_gold``, ``note``, ``subset``: ``"n of N"``).
 
-    >>> gold = load_split("test")
-    >>> score_predictions(gold, gold_as_predictions(gold)[:3], only_predicted=True, n_resamples=10).summary["subset"]
-    '3 of 14'
+    >>> g = load_split("test")
+    >>> res = score_predictions(g, [{"id": g[0].id, "answer": g[0].answer, "disease": list(g[0].diseases),
+    ...                              "advice": list(g[0].advices)}], only_predicted=True, n_resamples=10)
+    >>> res.summary["n"], res.summary["n_gold"], res.summary["f1"]
+    (1, 14, 1.0)
     """
     if match not in MATCH_MODES:
         raise RJUAError(f"unknown match mode {match!r}; choose one of: {', '.join(MATCH_MODES)}")
-    by_id = {}
-    for p in preds:
-        if p.id in by_id:
-            raise RJUAError(f"duplicate prediction id {p.id!r}")
-        by_id[p.id] = p
+    preds = as_pred_rows(preds)
+    msg = id_problems([r.id for r in gold], [p.id for p in preds], allow_missing, allow_extra, only_predicted,
+                      [p.line for p in preds])
+    if msg:
+        raise RJUAError(msg)
+    by_id = {p.id: p for p in preds}
+    gold_ids = {r.id for r in gold}
     n_gold = len(gold)
     if only_predicted:
         gold = [r for r in gold if r.id in by_id]
-    gold_ids = {r.id for r in gold}
+        if not gold:
+            raise RJUAError("no prediction id is in the gold split: nothing to score")
     missing = [r.id for r in gold if r.id not in by_id]
     extra = [p.id for p in preds if p.id not in gold_ids]
-    if extra and not allow_extra:
-        raise RJUAError(f"{len(extra)} prediction id(s) not in the gold split: {_show(extra)}"
-                        " (wrong --split? use --allow-extra to ignore them)")
-    if missing and not allow_missing:
-        raise RJUAError(f"{len(missing)} gold id(s) have no prediction: {_show(missing)}"
-                        " (use --allow-missing to score them as 0)")
     scores = []
     for r in gold:
         p = by_id.get(r.id)
@@ -200,6 +275,8 @@ def score_predictions(gold: Sequence[Record], preds: Sequence[PredRow], match: s
     summary["consistency"] = summarise([s.flags for s in scores])
     summary.update(missing_ids=missing, extra_ids=extra, n_missing=len(missing))
     if only_predicted:
+        summary.update(only_predicted=True, n_gold=n_gold, note=subset_note({"only_predicted": True,
+                                                                              "n": len(scores), "n_gold": n_gold}))
         summary["subset"] = f"{len(gold)} of {n_gold}"
     return ScoreResult(summary, scores)
 

@@ -7,14 +7,27 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-REAL_DIR = (ROOT.parent / "shared" / "data" / "rjua-qa").resolve()
+# Real data: $RJUA_DATA_DIR when set, else ../shared/data/rjua-qa. The variable is then removed from
+# this process's environment so the other tests keep using the bundled sample they were written for.
+REAL_DIR = Path(os.environ.pop("RJUA_DATA_DIR", "") or (ROOT.parent / "shared" / "data" / "rjua-qa")).resolve()
+
+
+def real_data_present() -> bool:
+    return any((REAL_DIR / n).is_file() for n in ("RJUA_valid.json", "rjua_valid.json", "valid.jsonl", "valid.json"))
 
 
 @pytest.fixture
 def real_dir():
-    if not (REAL_DIR / "RJUA_valid.json").is_file():
-        pytest.skip("real RJUA-QA valid split not present")
+    if not real_data_present():
+        pytest.skip(f"real RJUA-QA valid split not present in {REAL_DIR} (set RJUA_DATA_DIR)")
     return REAL_DIR
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test that reads the real data carries the ``real_data`` marker (so ``-m "not real_data"`` works)."""
+    for item in items:
+        if "real_dir" in getattr(item, "fixturenames", ()) and item.get_closest_marker("real_data") is None:
+            item.add_marker(pytest.mark.real_data)
 
 
 def make_record(i, **kw):

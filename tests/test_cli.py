@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from conftest import make_record, run_cli, write_jsonl
 
 
@@ -68,11 +70,13 @@ def test_score_bad_prediction_file(tmp_path):
     assert r.returncode == 2 and "no predictions" in r.stderr
 
 
+@pytest.mark.real_data
 def test_stats_on_real_data(real_dir):
     s = json.loads(run_cli("data", "stats", "--split", "valid", "--data-dir", real_dir, "--json").stdout)
     assert s["n"] == 211
 
 
+@pytest.mark.real_data
 def test_gold_as_prediction_cli_real(real_dir):
     r = run_cli("score", "--gold-as-prediction", "--split", "valid", "--data-dir", real_dir, "--json")
     s = json.loads(r.stdout)

@@ -170,4 +170,4 @@ def test_real_valid_split(real_dir):
     assert len(recs) == 211
     assert all(r.diseases for r in recs)
     assert len({p for r in recs for p in r.passages}) == 309
-    assert validate_file(real_dir / "RJUA_valid.json") == []
+    assert validate_file(find_split_files(real_dir)["valid"]) == []

@@ -36,6 +36,7 @@ from .answering import answer_cmd, predict_cmd, eval_cmd  # noqa: E402
 from .demo import demo_cmd  # noqa: E402
 from .train import train_app  # noqa: E402
 from .synth import synth_cmd  # noqa: E402
+from .judge import judge_cmd, compare_cmd  # noqa: E402
 
 app.add_typer(data_app, name="data")
 app.command("score")(score)
@@ -48,6 +49,8 @@ app.command("eval")(eval_cmd)
 app.command("demo")(demo_cmd)
 app.add_typer(train_app, name="train")
 app.command("synth")(synth_cmd)
+app.command("judge")(judge_cmd)
+app.command("compare")(compare_cmd)
 
 
 def main(argv: list[str] | None = None) -> int:

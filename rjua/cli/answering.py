@@ -16,6 +16,8 @@ EmbedderOpt = typer.Option(None, "--embedder", "-e",
                                 "default: $RJUA_EMBEDDER, else lexical only).")
 IndexOpt = typer.Option(None, "--index", "-i", help="A prebuilt index directory ('rjua index build').")
 PoolOpt = typer.Option(None, "--pool", help="Labelled split(s) for the case base (default: all other splits, else leave-one-out).")
+KbOpt = typer.Option(None, "--kb-splits", help="Knowledge-base policy: 'all' (default: every split's context passages) | "
+                     "'pool' (only passages cited by the case pool, minus the record answered) | split names (repeatable).")
 BaseUrlOpt = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint (openai backend); key from $OPENAI_API_KEY.")
 MaxTokOpt = typer.Option(512, "--max-new-tokens", min=1, help="Generation length limit (LM backends).")
 BatchOpt = typer.Option(8, "--batch-size", min=1, help="Records per backend call.")
@@ -33,6 +35,13 @@ def _embedder(e: Optional[str]) -> Optional[str]:
 
     e = e if e is not None else os.environ.get("RJUA_EMBEDDER")
     return None if e in (None, "", "none") else e
+
+
+def _kb(kb_splits):
+    """``--kb-splits`` values: None / 'all' / 'pool' / split names."""
+    if not kb_splits or list(kb_splits) == ["all"]:
+        return None
+    return "pool" if list(kb_splits) == ["pool"] else list(kb_splits)
 
 
 def _backend_options(backend: str, base_url: Optional[str], max_new_tokens: int, concurrency: int = 4,
@@ -80,13 +89,15 @@ def predict_cmd(split: str = typer.Option("test", "--split", "-s"),
                 batch_size: int = BatchOpt, limit: Optional[int] = LimitOpt,
                 context_tokens: Optional[int] = typer.Option(None, "--context-tokens", min=1, help="Token budget of the evidence in the prompt (default 1024)."),
                 overwrite: bool = typer.Option(False, "--overwrite", help="Start over even if --out exists."),
-                retry_errors: bool = RetryOpt, progress: Optional[bool] = ProgressOpt):
+                retry_errors: bool = RetryOpt, progress: Optional[bool] = ProgressOpt,
+                kb_splits: Optional[List[str]] = KbOpt):
     """Predict a whole split into JSON Lines (resumable; what 'rjua score' reads)."""
     from ..runs import predict_split
 
     rows = predict_split(split, out, data_dir, backend, model, context, pool, _embedder(embedder), index,
                          overwrite, batch_size, limit, backend_options=_backend_options(backend, base_url, max_new_tokens, timeout=timeout),
-                         progress=progress, context_tokens=context_tokens, retry_errors=retry_errors)
+                         progress=progress, context_tokens=context_tokens, retry_errors=retry_errors,
+                         kb_splits=_kb(kb_splits))
     errors = sum(1 for r in rows if r.get("error"))
     typer.echo(f"wrote {len(rows)} predictions to {out}" + (f" ({errors} with errors)" if errors else ""), err=True)
 
@@ -100,14 +111,16 @@ def eval_cmd(split: str = typer.Option("test", "--split", "-s"),
              match: str = typer.Option("exact", "--match"), batch_size: int = BatchOpt,
              limit: Optional[int] = LimitOpt, overwrite: bool = typer.Option(False, "--overwrite"),
              resamples: int = typer.Option(1000, "--resamples", min=1, help="Bootstrap resamples for the 95% CIs."),
-             retry_errors: bool = RetryOpt, progress: Optional[bool] = ProgressOpt):
+             retry_errors: bool = RetryOpt, progress: Optional[bool] = ProgressOpt,
+             kb_splits: Optional[List[str]] = KbOpt):
     """Predict then score a split; prints the score JSON and writes a run directory."""
     from ..runs import eval_split
 
     summary = eval_split(split, run_dir, data_dir, match, resamples, backend=backend, model=model, context=context,
                          pool=pool, embedder=_embedder(embedder), index=index, overwrite=overwrite,
                          batch_size=batch_size, limit=limit, retry_errors=retry_errors, progress=progress,
-                         backend_options=_backend_options(backend, base_url, max_new_tokens, timeout=timeout))
+                         backend_options=_backend_options(backend, base_url, max_new_tokens, timeout=timeout),
+                         kb_splits=_kb(kb_splits))
     echo_json(summary)
     if "subset" in summary:
         typer.echo(f"note: --limit: scored {summary['subset']} records of split {split!r} (only those predicted)", err=True)

@@ -90,13 +90,21 @@ def retrieval_eval(split: str = typer.Option("valid", "--split", "-s", help="Spl
                    pool: Optional[List[str]] = typer.Option(None, "--pool", help="Case-base split(s) when building in memory."),
                    embedder: str = Embedder,
                    modes: Optional[List[str]] = typer.Option(None, "--mode", help="Modes to report (default: all available)."),
-                   as_json: bool = typer.Option(False, "--json")):
+                   as_json: bool = typer.Option(False, "--json"),
+                   kb_splits: Optional[List[str]] = typer.Option(None, "--kb-splits", help="Knowledge-base policy: all (default) | pool | split names.")):
     """hit@5, recall@20, MRR@10, nDCG@10 per retriever (leave-one-out case base)."""
     from ..data import load_split
     from ..retrieval.evaluate import evaluate
 
-    r = _load(index, data_dir, pool, embedder)
+    from ..pipeline import resolve_pool
+    from .answering import _kb
+
+    r = _load(index, data_dir, pool if index is not None else resolve_pool(split, data_dir, pool), embedder)
     data = data_dir if index is None else (r.manifest.get("data_dir") if data_dir is None else data_dir)
+    if index is not None:  # an index over more splits is restricted to the pool (same rule as eval)
+        chosen = resolve_pool(split, data, pool, index)
+        r = r.restrict(chosen) if r.pool != chosen else r
+    r.set_kb_policy(_kb(kb_splits))
     records = load_split(split, data)
     res = evaluate(r, records, split, modes)
     if as_json:

@@ -23,6 +23,13 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
                                                     help="Write per-record scores (JSONL)."),
           allow_missing: bool = typer.Option(False, "--allow-missing", help="Score gold ids without prediction as 0."),
           allow_extra: bool = typer.Option(False, "--allow-extra", help="Ignore prediction ids not in the split."),
+          only_predicted: bool = typer.Option(False, "--only-predicted",
+                                              help="Score only the gold records that have a prediction (partial runs); every output says so."),
+          text_metrics: bool = typer.Option(False, "--text-metrics", help="Also character BLEU-4 of the answer text."),
+          bertscore: Optional[str] = typer.Option(None, "--bertscore", help="Also BERTScore F with this local encoder (path or id)."),
+          judge: Optional[str] = typer.Option(None, "--judge", help="Also run the LLM judge with this backend (openai | hf | vllm)."),
+          judge_model: Optional[str] = typer.Option(None, "--judge-model", help="Judge model (with --judge)."),
+          judge_base_url: Optional[str] = typer.Option(None, "--judge-base-url", help="Judge endpoint (openai)."),
           gold_as_prediction: bool = typer.Option(False, "--gold-as-prediction",
                                                   help="Score the gold answers against themselves (sanity check)."),
           vocab: bool = typer.Option(False, "--vocab", help="Fall back to label-vocabulary matching in free text."),
@@ -41,14 +48,29 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
     elif predictions is None:
         raise RJUAError("give a PREDICTIONS file (or --gold-as-prediction)")
     else:
-        preds = load_predictions(predictions)
+        preds = load_predictions(predictions, check_ids=False)
     vocabulary = Vocabulary.from_other_splits(split, data_dir) if vocab else None
     res = score_predictions(gold, preds, match=match, allow_missing=allow_missing, allow_extra=allow_extra,
-                            vocabulary=vocabulary, n_resamples=resamples, seed=seed)
+                            vocabulary=vocabulary, n_resamples=resamples, seed=seed, only_predicted=only_predicted)
+    if text_metrics or bertscore:
+        from ..textsim import text_metrics as tm
+
+        extra = tm(res, bertscore, resamples, seed)
+        per = extra.pop("per_record")
+        res.summary["text_metrics"] = extra
+        for r in res.records:
+            r.extra = per.get(r.id, {})
+    if judge:
+        if predictions is None:
+            raise RJUAError("--judge needs a PREDICTIONS file")
+        from .judge import run_judge
+
+        res.summary["judge"] = run_judge(predictions, split, data_dir, judge, judge_model, judge_base_url, None, None,
+                                         None, 4, 48, False, only_ids={r.id for r in res.records})
     if per_sample:
         with open(per_sample, "w", encoding="utf-8") as f:
             for r in res.records:
-                f.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
+                f.write(json.dumps({**r.to_dict(), **getattr(r, "extra", {})}, ensure_ascii=False) + "\n")
     if res.summary["n_missing"]:
         typer.echo(f"note: {res.summary['n_missing']} gold record(s) had no prediction and scored 0", err=True)
     text = _format_score(res, "json" if as_json else fmt)
@@ -70,6 +92,8 @@ def _format_score(res, fmt: str) -> str:
     if fmt == "html":
         return to_html(res)
     rows = [f"n={s['n']} match={s['match']}"]
+    if s.get("only_predicted"):
+        rows.append(f"note: {s['note']}")
     for k in ("disease_f1", "advice_f1", "f1", "rouge_l"):
         rows.append(f"{k:<11} {s[k]:.4f}  95% CI [{s['ci95'][k][0]:.4f}, {s['ci95'][k][1]:.4f}]  micro {s['micro'][k]:.4f}")
     if s.get("consistency"):
@@ -77,6 +101,17 @@ def _format_score(res, fmt: str) -> str:
         per_rule = ", ".join(f"{k} {v['records']}" for k, v in c["rules"].items() if v["records"])
         rows.append(f"consistency: {c['any']['records']} record(s) flagged ({c['any']['record_rate']:.1%})"
                     + (f"; {per_rule}" if per_rule else ""))
+    if s.get("text_metrics"):
+        t = s["text_metrics"]
+        rows.append(f"char_bleu   {t['char_bleu']:.4f}  95% CI [{t['char_bleu_ci95'][0]:.4f}, {t['char_bleu_ci95'][1]:.4f}]"
+                    f"  corpus {t['corpus_char_bleu']:.4f}")
+        if "bertscore_f" in t:
+            rows.append(f"bertscore_f {t['bertscore_f']:.4f}  95% CI [{t['bertscore_f_ci95'][0]:.4f}, "
+                        f"{t['bertscore_f_ci95'][1]:.4f}]  ({t['bertscore_model']})")
+    if s.get("judge"):
+        j = s["judge"]["judge"]
+        rows.append(f"judge ({s['judge']['judge_model']}): diagnosis {j['diagnosis_acc']:.4f}  advice {j['advice_acc']:.4f}"
+                    f"  both {j['both_acc']:.4f}  ({j['n_errors']} errors)")
     return "\n".join(rows)
 
 

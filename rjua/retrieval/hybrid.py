@@ -25,7 +25,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from ..errors import RJUAError
-from ..kb import CaseBase, KnowledgeBase
+from ..kb import CaseBase, KnowledgeBase, Passage
 from .bm25 import BM25
 from .dense import Encoder
 from .index import VectorIndex, load_index, save_index
@@ -130,6 +130,85 @@ class HybridRetriever:
             cv = case_vectors if case_vectors is not None else encoder.encode_queries([c.question for c in cases.cases])
             self.passage_index = VectorIndex(pv, kind=self.config.index_kind)
             self.case_index = VectorIndex(cv, kind=self.config.index_kind) if len(cv) else None
+        self.kb_splits: tuple[str, ...] | None = None  # None: every passage (policy "all")
+        self.manifest: dict = {}
+
+    # ------------------------------------------------------- pool and KB policy
+    @property
+    def pool(self) -> list[str]:
+        """Splits whose labelled records make up the case base, in order."""
+        return list(dict.fromkeys(c.key.split(":", 1)[0] for c in self.cases.cases))
+
+    @property
+    def kb_sources(self) -> list[str]:
+        """Splits whose contexts the knowledge base holds."""
+        return sorted({k.split(":", 1)[0] for p in self.kb.passages for k in p.cited_by})
+
+    def set_kb_policy(self, kb_splits: Sequence[str] | str | None) -> "HybridRetriever":
+        """Which passages may be evidence: ``None``/``"all"`` every passage; ``"pool"`` or split names:
+        passages cited by a record of those splits other than the excluded ones (the record answered),
+        plus user guideline files. Applied at query time; refuses splits the knowledge base lacks."""
+        if kb_splits in (None, "all", ["all"], ("all",)):
+            self.kb_splits = None
+            return self
+        names = self.pool if kb_splits in ("pool", ["pool"], ("pool",)) else list(kb_splits)
+        missing = [s for s in names if s not in self.kb_sources]
+        if missing:
+            raise RJUAError(f"--kb-splits {', '.join(missing)} not in the knowledge base (it holds the contexts of: "
+                            f"{', '.join(self.kb_sources) or 'none'})")
+        self.kb_splits = tuple(names)
+        keep = set(names)
+        self._kb_citers = [[k for k in p.cited_by if k.split(":", 1)[0] in keep] for p in self.kb.passages]
+        self._kb_static = np.array([p.source != "rjua" or bool(c) for p, c in zip(self.kb.passages, self._kb_citers)])
+        self._kb_by_key: dict[str, list[int]] = {}
+        for i, cs in enumerate(self._kb_citers):
+            for k in cs:
+                self._kb_by_key.setdefault(k, []).append(i)
+        return self
+
+    def passage_mask(self, exclude: Iterable[str] = ()) -> np.ndarray | None:
+        """Passages allowed as evidence for a query that excludes ``exclude`` (None: all allowed).
+
+        >>> from rjua.data import load_all
+        >>> from rjua.kb import KnowledgeBase, CaseBase
+        >>> s = load_all()
+        >>> r = HybridRetriever(KnowledgeBase.from_splits(s), CaseBase.from_splits({"valid": s["valid"]}))
+        >>> test_only = [i for i, p in enumerate(r.kb.passages) if p.cited_by == ["test:210"]]
+        >>> bool(r.set_kb_policy("pool").passage_mask()[test_only].any())
+        False
+        >>> pair = [i for i, p in enumerate(r.kb.passages) if p.cited_by == ["valid:115", "valid:116"]]
+        >>> r.passage_mask(["valid:115"])[pair].tolist(), r.passage_mask(["valid:115", "valid:116"])[pair].tolist()
+        ([True], [False])
+        """
+        if self.kb_splits is None:
+            return None
+        mask = self._kb_static.copy()
+        ex = set(exclude)
+        for k in ex:
+            for i in self._kb_by_key.get(k, ()):
+                if self.kb.passages[i].source == "rjua" and all(c in ex for c in self._kb_citers[i]):
+                    mask[i] = False
+        return mask
+
+    def restrict(self, pool: Sequence[str]) -> "HybridRetriever":
+        """The same retriever with only the cases of ``pool`` (in that order): case search is refitted,
+        case vectors are taken from the index, passages' case links are cut to the pool. Gives the
+        results of an index built with ``--pool`` (same passages, vectors and settings)."""
+        keep = list(pool)
+        cases = CaseBase([c for s in keep for c in self.cases.cases if c.key.split(":", 1)[0] == s])
+        kb = KnowledgeBase(Passage(p.id, p.text, [k for k in p.cited_by if k.split(":", 1)[0] in keep], p.source)
+                           for p in self.kb.passages)
+        cv = None
+        if self.case_index is not None and len(cases):
+            rows = [self.cases.index_of(c.key) for c in cases.cases]
+            if hasattr(self.case_index.index, "make_direct_map"):  # IVF: reconstruct needs the id map
+                self.case_index.index.make_direct_map()
+            cv = np.stack([self.case_index.index.reconstruct(int(i)) for i in rows])
+        r = HybridRetriever(kb, cases, self.encoder if self.has_dense else None, self.config,
+                            indexes=(self.passage_index, VectorIndex(cv, kind=self.config.index_kind) if cv is not None
+                                     else None) if self.has_dense else None)
+        r.manifest = {**self.manifest, "pool": keep, "restricted_from": self.pool}
+        return r.set_kb_policy(self.kb_splits)
 
     @property
     def has_dense(self) -> bool:
@@ -183,11 +262,17 @@ class HybridRetriever:
                 raise RJUAError("dense retrieval needs an embedder (this index has none)")
         cfg = self.config
         qv = self.encoder.encode_queries([query]) if self.encoder is not None and "dense" in components else None
+        mask = self.passage_mask(exclude_cases)
         lists, weights, names = [], [], []
         if "bm25" in components:
-            lists.append(_top(self.bm25.scores(query), cfg.depth)); weights.append(1.0); names.append("bm25")
+            bm = self.bm25.scores(query)
+            if mask is not None:
+                bm = np.where(mask, bm, 0.0)
+            lists.append(_top(bm, cfg.depth)); weights.append(1.0); names.append("bm25")
         if "dense" in components:
-            lists.append(self._dense(self.passage_index, qv, cfg.depth)); weights.append(1.0); names.append("dense")
+            extra = 0 if mask is None else int((~mask).sum())
+            dl = self._dense(self.passage_index, qv, cfg.depth + extra)
+            lists.append([i for i in dl if mask is None or mask[i]][:cfg.depth]); weights.append(1.0); names.append("dense")
         sims = self.similar_cases(query, max(cfg.case_top, n_cases), exclude_cases, qv, components)
         if "cases" in components and sims:
             votes = np.zeros(len(self.kb))
@@ -196,6 +281,8 @@ class HybridRetriever:
                 w = (s / best) ** cfg.case_power
                 for pid in self.cases.cases[ci].passage_ids:
                     votes[self.kb.index_of(pid)] += w
+            if mask is not None:
+                votes = np.where(mask, votes, 0.0)
             lists.append(_top(votes, cfg.depth)); weights.append(cfg.case_weight); names.append("cases")
         fused = rrf(lists, weights, cfg.rrf_k)
         ranks = [{i: r for r, i in enumerate(lst, 1)} for lst in lists]
@@ -224,4 +311,7 @@ class HybridRetriever:
     def load(cls, index_dir: str | Path, encoder: Encoder | None = None, embedder: str | None = None,
              check_data: bool = True) -> "HybridRetriever":
         """Load a verified index (:func:`.index.load_index`); refuses a damaged one, another embedder, changed data."""
-        return load_index(cls, index_dir, encoder, embedder, check_data)
+        r = load_index(cls, index_dir, encoder, embedder, check_data)
+        if "pool" not in r.manifest:  # older index: the pool is what its case base holds
+            r.manifest["pool"] = r.pool
+        return r

@@ -1,0 +1,136 @@
+"""How far the LLM judge agrees with the string metrics, per record and overall.
+
+Per record: the judge's diagnosis / advice verdicts next to exact and fuzzy F1 of the
+extracted items. Overall: judge accuracy, mean F1s, Cohen's kappa between each judge
+verdict and ``F1 >= 0.5`` of the matching item set (diagnosis ~ disease F1, advice ~
+advice F1, both ~ combined F1), and the records where judge and fuzzy F1 disagree most.
+
+>>> from rjua.data import load_split
+>>> from rjua.scoring import gold_as_predictions
+>>> gold = load_split("test")[:3]
+>>> rows = [{"id": r.id, "diagnosis": True, "advice": True, "reason": "", "error": None} for r in gold]
+>>> rep = agreement_report(gold, gold_as_predictions(gold), rows)
+>>> rep["summary"]["judge"]["both_acc"], rep["summary"]["kappa"]["diagnosis~disease_f1_exact"]
+(1.0, 1.0)
+"""
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Any
+
+from ..data import Record
+from ..extract import extract
+from ..metrics import cohen_kappa, combined_f1, prf
+from .run import judge_summary
+
+__all__ = ["THRESHOLD", "agreement_html", "agreement_markdown", "agreement_report"]
+
+THRESHOLD = 0.5
+_PAIRS = (("diagnosis", "disease_f1"), ("advice", "advice_f1"), ("both", "f1"))
+
+
+def agreement_report(gold: Sequence[Record], preds, rows: Sequence[dict[str, Any]], top: int = 10) -> dict[str, Any]:
+    """Per-record table, summary (accuracy, mean F1, kappa) and the most disagreeing records."""
+    by_pred = {p.id: p for p in preds}
+    by_row = {r["id"]: r for r in rows}
+    per = []
+    for rec in gold:
+        row = by_row.get(rec.id)
+        if row is None:
+            continue
+        p = by_pred.get(rec.id)
+        ex = extract(p.answer, p.disease, p.advice) if p else None
+        d = {m: prf(ex.diseases if ex else [], rec.diseases, m).f1 for m in ("exact", "fuzzy")}
+        a = {m: prf(ex.advices if ex else [], rec.advices, m).f1 for m in ("exact", "fuzzy")}
+        ok = not row.get("error")
+        item = {"id": rec.id, "judged": ok, "error": row.get("error"),
+                "diagnosis": row.get("diagnosis") if ok else None, "advice": row.get("advice") if ok else None,
+                "both": (row.get("diagnosis") and row.get("advice")) if ok else None, "reason": row.get("reason", ""),
+                "disease_f1_exact": d["exact"], "disease_f1_fuzzy": d["fuzzy"],
+                "advice_f1_exact": a["exact"], "advice_f1_fuzzy": a["fuzzy"],
+                "f1_exact": combined_f1(d["exact"], a["exact"]), "f1_fuzzy": combined_f1(d["fuzzy"], a["fuzzy"]),
+                "gold_diseases": list(rec.diseases), "pred_diseases": ex.diseases if ex else [],
+                "gold_advices": list(rec.advices), "pred_advices": ex.advices if ex else []}
+        if ok:
+            item["disagreement"] = round(abs(float(item["diagnosis"]) - item["disease_f1_fuzzy"])
+                                         + abs(float(item["advice"]) - item["advice_f1_fuzzy"]), 4)
+        per.append(item)
+    judged = [x for x in per if x["judged"]]
+    kappa, mean_f1 = {}, {}
+    for verdict, metric in _PAIRS:
+        for m in ("exact", "fuzzy"):
+            col = f"{metric}_{m}"
+            kappa[f"{verdict}~{col}"] = round(cohen_kappa([bool(x[verdict]) for x in judged],
+                                                          [x[col] >= THRESHOLD for x in judged]), 4)
+            mean_f1[col] = round(sum(x[col] for x in judged) / len(judged), 4) if judged else 0.0
+    worst = sorted(judged, key=lambda x: (-x["disagreement"], x["id"]))[:top]
+    summary = {"judge": judge_summary(list(rows)), "mean_f1": mean_f1, "kappa": kappa, "threshold": THRESHOLD,
+               "n_judged": len(judged)}
+    return {"summary": summary, "records": per, "most_disagreeing": [x["id"] for x in worst]}
+
+
+def _v(x) -> str:
+    return "—" if x is None else ("✓" if x else "✗")
+
+
+def agreement_markdown(rep: dict[str, Any]) -> str:
+    """Markdown: summary tables and the most disagreeing records."""
+    s = rep["summary"]
+    j = s["judge"]
+    lines = ["# Judge vs string metrics", "",
+             f"{j['n_judged']} of {j['n']} records judged ({j['n_errors']} errors: {j['errors'] or 'none'}).", "",
+             "| judge verdict | accuracy |", "|---|---|",
+             f"| diagnosis (strict) | {j['diagnosis_acc']:.3f} |", f"| advice (balanced) | {j['advice_acc']:.3f} |",
+             f"| both | {j['both_acc']:.3f} |", "",
+             "| metric | mean | Cohen's κ with the judge (F1 ≥ 0.5) |", "|---|---|---|"]
+    for verdict, metric in _PAIRS:
+        for m in ("exact", "fuzzy"):
+            col = f"{metric}_{m}"
+            lines.append(f"| {col} | {s['mean_f1'][col]:.3f} | {s['kappa'][f'{verdict}~{col}']:.3f} ({verdict}) |")
+    lines += ["", "## Most disagreeing records", "",
+              "| id | diagnosis | disease F1 exact / fuzzy | advice | advice F1 exact / fuzzy | reason |",
+              "|---|---|---|---|---|---|"]
+    by = {x["id"]: x for x in rep["records"]}
+    for i in rep["most_disagreeing"]:
+        x = by[i]
+        reason = x["reason"].replace("|", "\\|").replace("\n", " ")
+        lines.append(f"| {i} | {_v(x['diagnosis'])} | {x['disease_f1_exact']:.2f} / {x['disease_f1_fuzzy']:.2f} | "
+                     f"{_v(x['advice'])} | {x['advice_f1_exact']:.2f} / {x['advice_f1_fuzzy']:.2f} | {reason} |")
+    return "\n".join(lines) + "\n"
+
+
+def agreement_html(rep: dict[str, Any]) -> str:
+    """A self-contained HTML page; every model-written string is escaped.
+
+    >>> rep = {"summary": {"judge": {"n": 1, "n_judged": 1, "n_errors": 0, "errors": {}, "diagnosis_acc": 1.0,
+    ...        "advice_acc": 1.0, "both_acc": 1.0}, "mean_f1": {}, "kappa": {}}, "records": [{"id": "1",
+    ...        "judged": True, "diagnosis": True, "advice": True, "reason": "<script>x</script>", "error": None,
+    ...        "disease_f1_exact": 1.0, "disease_f1_fuzzy": 1.0, "advice_f1_exact": 1.0, "advice_f1_fuzzy": 1.0}],
+    ...        "most_disagreeing": ["1"]}
+    >>> "<script>" in agreement_html(rep), "&lt;script&gt;" in agreement_html(rep)
+    (False, True)
+    """
+    e = html.escape
+    s = rep["summary"]
+    j = s["judge"]
+    head = (f"<p>{j['n_judged']} of {j['n']} records judged; errors: {e(str(j['errors'] or 'none'))}</p>"
+            f"<table><tr><th>verdict</th><th>accuracy</th></tr>"
+            f"<tr><td>diagnosis (strict)</td><td>{j['diagnosis_acc']:.3f}</td></tr>"
+            f"<tr><td>advice (balanced)</td><td>{j['advice_acc']:.3f}</td></tr>"
+            f"<tr><td>both</td><td>{j['both_acc']:.3f}</td></tr></table>")
+    kap = "".join(f"<tr><td>{e(k)}</td><td>{v:.3f}</td></tr>" for k, v in s["kappa"].items())
+    mf = "".join(f"<tr><td>{e(k)}</td><td>{v:.3f}</td></tr>" for k, v in s["mean_f1"].items())
+    by = {x["id"]: x for x in rep["records"]}
+    rows = "".join(
+        f"<tr><td>{e(x['id'])}</td><td>{_v(x['diagnosis'])}</td><td>{x['disease_f1_exact']:.2f} / "
+        f"{x['disease_f1_fuzzy']:.2f}</td><td>{_v(x['advice'])}</td><td>{x['advice_f1_exact']:.2f} / "
+        f"{x['advice_f1_fuzzy']:.2f}</td><td>{e(x.get('reason') or '')}</td><td>{e(x.get('error') or '')}</td></tr>"
+        for x in (by[i] for i in rep["most_disagreeing"]))
+    return ("<!doctype html><html lang=\"zh\"><head><meta charset=\"utf-8\"><title>rjua judge agreement</title>"
+            "<style>body{font-family:sans-serif;margin:2em}td,th{border:1px solid #ccc;padding:4px 8px}"
+            "table{border-collapse:collapse;margin:1em 0}</style></head><body><h1>Judge vs string metrics</h1>"
+            f"{head}<h2>Mean F1</h2><table>{mf}</table><h2>Cohen's κ (judge vs F1 ≥ 0.5)</h2><table>{kap}</table>"
+            "<h2>Most disagreeing records</h2><table><tr><th>id</th><th>diagnosis</th><th>disease F1 exact / fuzzy</th>"
+            "<th>advice</th><th>advice F1 exact / fuzzy</th><th>judge reason</th><th>error</th></tr>"
+            f"{rows}</table></body></html>\n")
