@@ -95,6 +95,7 @@ MALFORMED = {
     "huge_stream": _huge_stream,
     "huge_declared": _huge_declared,
     "json_list": lambda h: _json(h, [GOOD]),
+    "lone_surrogate": lambda h: _json(h, b'{"choices": [{"message": {"content": "\\u8bca\\ud800\\u65ad"}}]}'),
 }
 
 
@@ -249,6 +250,21 @@ def test_predict_run_goes_on_through_malformed_replies(stubs, tmp_path):
     assert len(rows) == len(recs) and errs == {r.id for r in recs[: len(kinds)]}
     assert all(r["disease"] == ["肾结石"] for r in rows if r["id"] not in errs)
     assert len((tmp_path / "p.jsonl").read_text().splitlines()) == len(recs)
+
+
+def test_lone_surrogate_in_a_reply_is_a_record_error_not_the_end_of_the_run(stubs, tmp_path):
+    # json.loads accepts "\ud800"; writing it as UTF-8 used to end predict (exit 1, 0 rows) and `rjua answer`
+    recs = load_split("test")[:3]
+    srv = stubs(lambda body: MALFORMED["lone_surrogate"] if recs[1].question in body["messages"][-1]["content"] else None)
+    r = run_cli("predict", "--backend", "openai", "--model", "m", "--base-url", srv.url, "--split", "test",
+                "--limit", "3", "--out", tmp_path / "p.jsonl", env={"OPENAI_API_KEY": KEY})
+    assert r.returncode == 0, r.stderr
+    rows = [json.loads(x) for x in (tmp_path / "p.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [bool(x["error"]) for x in rows] == [False, True, False]
+    assert "lone surrogate" in rows[1]["error"]
+    r = run_cli("answer", recs[1].question, "--backend", "openai", "--model", "m", "--base-url", srv.url,
+                env={"OPENAI_API_KEY": KEY})
+    assert r.returncode == 0 and "lone surrogate" in r.stderr, r.stderr
 
 
 def test_cli_predict_records_errors_and_exits_zero(stubs, tmp_path):

@@ -24,6 +24,7 @@ import email.utils
 import json
 import math
 import os
+import re
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -48,6 +49,7 @@ __all__ = [
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 MAX_BODY_BYTES = 8 * 2**20      # a chat completion is a few kB; more is refused, not buffered
 MAX_TOKENS_FIELD = 10**9        # a usage count above this is not a count
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 TRANSPORT_ONLY = ("timeout", "max_retries", "backoff", "max_retry_after", "max_body_bytes")
 
 
@@ -198,6 +200,10 @@ def parse_reply(body: bytes, content_type: str | None = "application/json") -> G
     content = msg.get("content") if isinstance(msg, dict) else None
     if not isinstance(content, str):
         raise EndpointError(f"malformed reply: choices[0].message.content is {_short(content)}, not a string")
+    bad = _SURROGATE.search(content)
+    if bad:  # json accepts "\ud800", but such text cannot be written as UTF-8 (it would end the run)
+        raise EndpointError(f"malformed reply: choices[0].message.content holds a lone surrogate "
+                            f"\\u{ord(bad.group()):04x} (not valid Unicode)")
     usage = obj.get("usage")
     if usage is None:
         usage = {}
