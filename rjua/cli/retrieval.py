@@ -59,8 +59,8 @@ def retrieve(query: str = typer.Argument(..., help="Patient question (Chinese)."
              index: Optional[Path] = typer.Option(None, "--index", "-i", help="Index directory (default: build in memory)."),
              data_dir: Optional[Path] = DataDir,
              embedder: str = typer.Option("none", "--embedder", "-e", help="Embedder (only without --index, or to check the index's)."),
-             k: int = typer.Option(5, "-k", help="Passages to show."),
-             n_cases: int = typer.Option(3, "--cases", help="Similar cases to show."),
+             k: int = typer.Option(5, "-k", min=1, help="Passages to show."),
+             n_cases: int = typer.Option(3, "--cases", min=0, help="Similar cases to show."),
              mode: str = typer.Option("hybrid", "--mode", help="hybrid | bm25 | dense | cases | bm25+cases | bm25+dense."),
              as_json: bool = typer.Option(False, "--json")):
     """Ranked guideline passages and similar labelled cases for a query."""
@@ -93,8 +93,11 @@ def retrieval_eval(split: str = typer.Option("valid", "--split", "-s", help="Spl
                    as_json: bool = typer.Option(False, "--json")):
     """hit@5, recall@20, MRR@10, nDCG@10 per retriever (leave-one-out case base)."""
     from ..data import load_split
-    from ..retrieval.evaluate import evaluate
+    from ..retrieval.evaluate import ABLATIONS, evaluate
 
+    bad = [m for m in modes or [] if m not in ABLATIONS]
+    if bad:  # before the (slower) index load
+        raise typer.BadParameter(f"{', '.join(bad)}: choose from {', '.join(ABLATIONS)}", param_hint="--mode")
     r = _load(index, data_dir, pool, embedder)
     data = data_dir if index is None else (r.manifest.get("data_dir") if data_dir is None else data_dir)
     records = load_split(split, data)
