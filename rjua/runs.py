@@ -193,7 +193,11 @@ def eval_split(split: str, run_dir: str | os.PathLike, data_dir=None, match: str
     from .report import to_html, to_markdown
     from .scoring import load_predictions, score_predictions
 
+    from .metrics import MATCH_MODES
+
     _check_counts(resamples=resamples)
+    if match not in MATCH_MODES:  # before predicting, not after the whole split
+        raise RJUAError(f"unknown match mode {match!r}; choose one of: {', '.join(MATCH_MODES)}")
     d = Path(run_dir)
     if d.exists() and not d.is_dir():
         raise RJUAError(f"{d}: is a file; --out of eval must name a run directory")

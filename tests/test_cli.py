@@ -102,6 +102,17 @@ def test_bad_option_values_are_one_line_naming_the_option(tmp_path):
     assert not out.exists()
 
 
+def test_huge_resamples_and_bad_match_are_refused_before_any_work(tmp_path):
+    # --resamples 1e14 was a MemoryError ("9.95 PiB", exit 1); eval --match bogus predicted the whole split first
+    for args in (["score", "--gold-as-prediction", "--resamples", "99999999999999"],
+                 ["eval", "--out", tmp_path / "run", "--resamples", "100001"]):
+        r = run_cli(*args)
+        assert r.returncode == 2 and "'--resamples'" in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    r = run_cli("eval", "--out", tmp_path / "run", "--match", "bogus")
+    assert r.returncode == 2 and "unknown match mode 'bogus'" in r.stderr
+    assert not (tmp_path / "run").exists()
+
+
 def test_library_refuses_bad_counts(tmp_path):
     import pytest
 

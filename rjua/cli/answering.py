@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from ._common import DataDir, echo_json
+from ._common import MAX_RESAMPLES, DataDir, echo_json
 
 BackendOpt = typer.Option("case", "--backend", "-b", help="case | hf | vllm | openai.")
 ModelOpt = typer.Option(None, "--model", "-m", help="Model id or path (hf, vllm, openai).")
@@ -99,7 +99,8 @@ def eval_cmd(split: str = typer.Option("test", "--split", "-s"),
              base_url: Optional[str] = BaseUrlOpt, max_new_tokens: int = MaxTokOpt, timeout: float = TimeoutOpt,
              match: str = typer.Option("exact", "--match"), batch_size: int = BatchOpt,
              limit: Optional[int] = LimitOpt, overwrite: bool = typer.Option(False, "--overwrite"),
-             resamples: int = typer.Option(1000, "--resamples", min=1, help="Bootstrap resamples for the 95% CIs."),
+             resamples: int = typer.Option(1000, "--resamples", min=1, max=MAX_RESAMPLES,
+                                            help="Bootstrap resamples for the 95% CIs."),
              retry_errors: bool = RetryOpt, progress: Optional[bool] = ProgressOpt):
     """Predict then score a split; prints the score JSON and writes a run directory."""
     from ..runs import eval_split

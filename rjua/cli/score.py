@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from ..errors import RJUAError
-from ._common import DataDir
+from ._common import MAX_RESAMPLES, DataDir
 
 
 def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: JSON Lines (or a JSON array)."),
@@ -26,7 +26,8 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
           gold_as_prediction: bool = typer.Option(False, "--gold-as-prediction",
                                                   help="Score the gold answers against themselves (sanity check)."),
           vocab: bool = typer.Option(False, "--vocab", help="Fall back to label-vocabulary matching in free text."),
-          resamples: int = typer.Option(1000, "--resamples", min=1, help="Bootstrap resamples for the 95% CIs."),
+          resamples: int = typer.Option(1000, "--resamples", min=1, max=MAX_RESAMPLES,
+                                            help="Bootstrap resamples for the 95% CIs."),
           seed: int = typer.Option(0, "--seed", min=0, help="Bootstrap random seed.")):
     """Score predictions with the official RJUA-QA metrics (disease/advice F1, combined F1, ROUGE-L)."""
     from ..data import load_split
