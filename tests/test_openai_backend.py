@@ -206,6 +206,20 @@ def test_base_url_with_credentials_is_refused_and_never_written(stubs, tmp_path,
     assert all(KEY not in p.read_text(errors="replace") for p in written)
 
 
+@pytest.mark.parametrize("tail", [f"?api_key={KEY}", f"#{KEY}", f"/?key={KEY}"])
+def test_base_url_with_a_query_or_fragment_is_refused_and_never_written(stubs, tmp_path, tail):
+    # "…/v1?api_key=KEY" used to be written to the manifest and posted to "/v1?api_key=KEY/chat/completions"
+    srv = stubs()
+    with pytest.raises(RJUAError, match="query or fragment") as e:
+        public_options({"base_url": srv.url + tail})
+    assert KEY not in str(e.value)
+    r = run_cli("predict", "--out", tmp_path / "p.jsonl", "--limit", "2", "--backend", "openai", "--model", "m",
+                "--base-url", srv.url + tail, "--split", "test", env={"OPENAI_API_KEY": "sk-other-key"})
+    assert r.returncode == 2 and KEY not in r.stderr and "query or fragment" in r.stderr, r.stderr
+    assert srv.seen == []
+    assert all(KEY not in p.read_text(errors="replace") for p in tmp_path.rglob("*") if p.is_file())
+
+
 def test_manifest_records_no_transport_settings_or_keys(stubs, tmp_path):
     from rjua.runs import predict_split
 

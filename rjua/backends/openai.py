@@ -83,6 +83,10 @@ def check_base_url(url: str) -> str:
 
     >>> check_base_url("http://127.0.0.1:8000/v1/")
     'http://127.0.0.1:8000/v1'
+    >>> check_base_url("http://host/v1?api_key=sk-secret")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    rjua.errors.RJUAError: the openai base URL 'http://host/v1?***' has a query or fragment ...
     >>> check_base_url("http://user:sk-secret@host/v1")
     Traceback (most recent call last):
     ...
@@ -100,7 +104,15 @@ remove them and put the key in $OPENAI_API_KEY
     if "@" in parts.netloc:
         raise RJUAError(f"the openai base URL {redact_url(url)!r} contains credentials (user:key@host); "
                         "remove them and put the key in $OPENAI_API_KEY")
+    if parts.query or parts.fragment or "?" in url or "#" in url:  # "/chat/completions" would land in them
+        raise RJUAError(f"the openai base URL {_strip_query(redact_url(url))!r} has a query or fragment (?… or #…), "
+                        "which may hold a key and would be written to the run manifest; give the bare endpoint "
+                        "(like http://127.0.0.1:8000/v1) and put the key in $OPENAI_API_KEY")
     return url.rstrip("/")
+
+
+def _strip_query(url: str) -> str:
+    return url.split("?", 1)[0].split("#", 1)[0] + "?***"
 
 
 def public_options(options: dict | None) -> dict:
