@@ -113,6 +113,24 @@ def test_huge_resamples_and_bad_match_are_refused_before_any_work(tmp_path):
     assert not (tmp_path / "run").exists()
 
 
+def test_score_never_writes_its_report_over_the_predictions_or_a_run_output(tmp_path):
+    # `rjua score P --out P` (or --per-sample P) used to replace the predictions with the report, exit 0
+    preds = tmp_path / "p.jsonl"
+    r = run_cli("predict", "--split", "test", "--out", preds)
+    assert r.returncode == 0, r.stderr
+    other = tmp_path / "copy.jsonl"
+    other.write_bytes(preds.read_bytes())
+    before = other.read_bytes()
+    for extra in (["--out", other], ["--per-sample", other], ["--out", tmp_path / "r.txt", "--per-sample", tmp_path / "r.txt"],
+                  ["--per-sample", preds]):
+        r = run_cli("score", other, "--split", "test", "--resamples", "10", *extra)
+        assert r.returncode == 2 and r.stderr.startswith("error: '--") and len(r.stderr.strip().splitlines()) == 1, r.stderr
+        assert other.read_bytes() == before
+    assert len(preds.read_text().splitlines()) == len(before.splitlines())
+    r = run_cli("score", other, "--split", "test", "--resamples", "10", "--out", tmp_path / "r.md", "--format", "md")
+    assert r.returncode == 0 and (tmp_path / "r.md").read_text().strip()
+
+
 def test_library_refuses_bad_counts(tmp_path):
     import pytest
 

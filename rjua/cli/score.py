@@ -36,6 +36,7 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
 
     if fmt not in ("text", "md", "html"):
         raise RJUAError(f"unknown --format {fmt!r}; choose text, md or html")
+    _check_outputs(predictions, out, per_sample)
     gold = load_split(split, data_dir)
     if gold_as_prediction:
         preds = gold_as_predictions(gold)
@@ -58,6 +59,25 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
         typer.echo(f"wrote {out}", err=True)
     else:
         typer.echo(text.rstrip("\n"))
+
+
+def _check_outputs(predictions: Optional[Path], out: Optional[Path], per_sample: Optional[Path]) -> None:
+    """Refuse a report path that would overwrite the predictions, the other report, or a run's output."""
+    from ..runs import MANIFEST_SUFFIX
+
+    seen = {}
+    if predictions is not None:
+        seen[predictions.resolve()] = "the PREDICTIONS file"
+    for opt, p in (("--out", out), ("--per-sample", per_sample)):
+        if p is None:
+            continue
+        rp = p.resolve()
+        if rp in seen:
+            raise RJUAError(f"'{opt}' {p} is also {seen[rp]}; writing there would destroy it")
+        if Path(str(rp) + MANIFEST_SUFFIX).is_file():
+            raise RJUAError(f"'{opt}' {p} is a run output (it has {Path(str(p) + MANIFEST_SUFFIX).name}); "
+                            "choose another file")
+        seen[rp] = f"the {opt} file"
 
 
 def _format_score(res, fmt: str) -> str:
