@@ -29,7 +29,7 @@ from .locks import output_lock
 from .progress import Progress
 from .retrieval.index import file_sha256
 
-__all__ = ["MANIFEST_SUFFIX", "check_run_manifest", "eval_split", "predict_split", "read_done", "run_config"]
+__all__ = ["MANIFEST_SUFFIX", "check_run_manifest", "eval_split", "make_dirs", "predict_split", "read_done", "run_config"]
 
 MANIFEST_SUFFIX = ".manifest.json"
 
@@ -130,6 +130,28 @@ def run_config(split: str, data_dir, backend: str, model: str | None, context: s
             "index": str(index) if index else None, **(extra or {})}
 
 
+def make_dirs(d: Path, what: str = "--out") -> None:
+    """``mkdir -p d``, with a one-line bad-input error when a part of the path is a file (was a raw errno, exit 1).
+
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "f"
+    >>> _ = f.write_text("x")
+    >>> make_dirs(f / "run")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    rjua.errors.RJUAError: --out: .../f is a file, not a directory; choose another path
+    """
+    for parent in [d, *d.parents]:
+        if parent.exists():
+            if not parent.is_dir():
+                raise RJUAError(f"{what}: {parent} is a file, not a directory; choose another path")
+            break
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+    except (OSError, RecursionError) as e:  # pathlib recurses on a parent that keeps failing (e.g. in /proc)
+        raise RJUAError(f"{what}: cannot create the directory {d} ({e.strerror or e})") from None
+
+
 def _check_counts(**kw: int | None) -> None:
     for name, v in kw.items():
         if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 1):
@@ -153,7 +175,7 @@ def predict_split(split: str, out: str | os.PathLike, data_dir=None, backend: st
     out = Path(out)
     if out.is_dir():
         raise RJUAError(f"{out}: is a directory; --out must name a file")
-    out.parent.mkdir(parents=True, exist_ok=True)
+    make_dirs(out.parent)
     records = load_split(split, data_dir)[:limit] if limit else load_split(split, data_dir)
     config = run_config(split, data_dir, backend, model, context, pool, embedder, index,
                         {"limit": limit, "context_tokens": context_tokens, "backend_options": public_options(backend_options)})
@@ -201,7 +223,7 @@ def eval_split(split: str, run_dir: str | os.PathLike, data_dir=None, match: str
     d = Path(run_dir)
     if d.exists() and not d.is_dir():
         raise RJUAError(f"{d}: is a file; --out of eval must name a run directory")
-    d.mkdir(parents=True, exist_ok=True)
+    make_dirs(d)
     with output_lock(d):
         t0 = time.perf_counter()
         predict_split(split, d / "predictions.jsonl", data_dir, **predict_kw)
