@@ -212,10 +212,9 @@ def eval_split(split: str, run_dir: str | os.PathLike, data_dir=None, match: str
     The run directory is locked for the whole run. With ``limit`` only the predicted records are
     scored and the summary says so (``"subset": "5 of 14"``).
     """
+    from .metrics import MATCH_MODES
     from .report import to_html, to_markdown
     from .scoring import load_predictions, score_predictions
-
-    from .metrics import MATCH_MODES
 
     _check_counts(resamples=resamples)
     if match not in MATCH_MODES:  # before predicting, not after the whole split

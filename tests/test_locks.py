@@ -108,6 +108,5 @@ def test_two_names_of_one_output_share_one_lock(tmp_path):
     (tmp_path / "rundir").mkdir()
     (tmp_path / "runlink").symlink_to(tmp_path / "rundir")
     for a, b in [(real, tmp_path / "link.jsonl"), (tmp_path / "rundir", tmp_path / "runlink")]:
-        with output_lock(a):
-            with pytest.raises(OutputLockedError, match="being written by another run"), output_lock(b):
-                pass
+        with output_lock(a), pytest.raises(OutputLockedError, match="being written by another run"), output_lock(b):
+            pass

@@ -61,7 +61,7 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
         typer.echo(text.rstrip("\n"))
 
 
-def _check_outputs(predictions: Optional[Path], out: Optional[Path], per_sample: Optional[Path]) -> None:
+def _check_outputs(predictions: Path | None, out: Path | None, per_sample: Path | None) -> None:
     """Refuse a report path that would overwrite the predictions, the other report, or a run's output."""
     from ..runs import MANIFEST_SUFFIX
 
