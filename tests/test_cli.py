@@ -141,3 +141,18 @@ def test_library_refuses_bad_counts(tmp_path):
         predict_split("test", tmp_path / "p.jsonl", batch_size=0)
     with pytest.raises(RJUAError, match="is a directory; --out must name a file"):
         predict_split("test", tmp_path)
+
+
+def test_terminal_control_sequences_in_data_are_shown_escaped(tmp_path):
+    # `data show` / `retrieve` printed ESC sequences from a data file raw (retitled or rewrote the terminal)
+    from conftest import make_record, write_jsonl
+
+    esc = "\x1b]0;owned\x07\x1b[2J\u202e"
+    recs = [make_record(i) for i in range(3)]
+    recs[1] = make_record(1, answer="考虑膀胱炎" + esc, context="Context：尿频尿急" + esc + "多饮水。")
+    write_jsonl(tmp_path / "RJUA_valid.json", recs)
+    for args in (["data", "show", "1", "--data-dir", tmp_path], ["retrieve", "尿频尿急", "--data-dir", tmp_path, "-k", "5"]):
+        r = run_cli(*args)
+        assert r.returncode == 0, r.stderr
+        assert "\x1b" not in r.stdout and "\u202e" not in r.stdout and "\\x1b]0;owned\\x07" in r.stdout, r.stdout
+

@@ -281,6 +281,15 @@ def test_lone_surrogate_in_a_reply_is_a_record_error_not_the_end_of_the_run(stub
     assert r.returncode == 0 and "lone surrogate" in r.stderr, r.stderr
 
 
+def test_answer_shows_an_endpoints_terminal_escapes_escaped(stubs):
+    # a hostile endpoint's "\x1b]0;…\x07" reached the terminal raw through `rjua answer`
+    srv = stubs(lambda body: _with(choices=[{"message": {"content": "诊断：肾结石\x1b]0;owned\x07\x1b[2J"}}]))
+    r = run_cli("answer", "右侧腰痛伴血尿怎么办", "--backend", "openai", "--model", "m", "--base-url", srv.url,
+                env={"OPENAI_API_KEY": KEY})
+    assert r.returncode == 0, r.stderr
+    assert "\x1b" not in r.stdout and "\\x1b]0;owned\\x07" in r.stdout
+
+
 def test_cli_predict_records_errors_and_exits_zero(stubs, tmp_path):
     other = stubs()
     recs = load_split("test")[:4]

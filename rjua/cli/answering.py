@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from ._common import MAX_RESAMPLES, DataDir, echo_json
+from ._common import MAX_RESAMPLES, DataDir, echo_json, safe_text
 
 BackendOpt = typer.Option("case", "--backend", "-b", help="case | hf | vllm | openai.")
 ModelOpt = typer.Option(None, "--model", "-m", help="Model id or path (hf, vllm, openai).")
@@ -60,15 +60,15 @@ def answer_cmd(question: str = typer.Argument(..., help="The patient's question 
         echo_json(p.to_json())
         return
     if p.error:
-        typer.echo(f"warning: {p.error}", err=True)
-    typer.echo(f"诊断 diagnosis: {'、'.join(p.diseases) or '—'}")
-    typer.echo(f"建议 advice:    {'、'.join(p.advices) or '—'}")
-    typer.echo(f"\n回答 answer:\n{p.answer}\n\n证据 evidence:")
+        typer.echo(safe_text(f"warning: {p.error}"), err=True)
+    typer.echo(safe_text(f"诊断 diagnosis: {'、'.join(p.diseases) or '—'}"))
+    typer.echo(safe_text(f"建议 advice:    {'、'.join(p.advices) or '—'}"))
+    typer.echo(safe_text(f"\n回答 answer:\n{p.answer}\n\n证据 evidence:"))
     for ps in p.evidence["passages"]:
-        typer.echo(f"  [{ps['id']}] {ps['text'][:100]}{'…' if len(ps['text']) > 100 else ''}")
+        typer.echo(safe_text(f"  [{ps['id']}] {ps['text'][:100]}{'…' if len(ps['text']) > 100 else ''}"))
     for c in p.evidence["similar_cases"][:5]:
-        typer.echo(f"  similar case {c['key']} (similarity {c['similarity']:.2f}): {'、'.join(c['diseases'])}")
-    typer.echo(f"\n({p.backend}/{p.model}, {p.latency_s:.2f} s) {p.disclaimer}")
+        typer.echo(safe_text(f"  similar case {c['key']} (similarity {c['similarity']:.2f}): {'、'.join(c['diseases'])}"))
+    typer.echo(safe_text(f"\n({p.backend}/{p.model}, {p.latency_s:.2f} s) {p.disclaimer}"))
 
 
 def predict_cmd(split: str = typer.Option("test", "--split", "-s"),

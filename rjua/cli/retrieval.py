@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from ._common import DataDir, echo_json
+from ._common import DataDir, echo_json, safe_text
 
 index_app = typer.Typer(help="Build a persisted retrieval index.", no_args_is_help=True)
 
@@ -78,10 +78,10 @@ def retrieve(query: str = typer.Argument(..., help="Patient question (Chinese)."
     typer.echo("passages:")
     for i, h in enumerate(res.passages, 1):
         comp = ", ".join(f"{n}#{rk}" for n, rk in h.components.items())
-        typer.echo(f"{i:>2}. [{h.id}] {h.score:.4f} ({comp})\n    {h.text[:160]}{'…' if len(h.text) > 160 else ''}")
+        typer.echo(safe_text(f"{i:>2}. [{h.id}] {h.score:.4f} ({comp})\n    {h.text[:160]}{'…' if len(h.text) > 160 else ''}"))
     typer.echo("similar cases:")
     for c in res.cases:
-        typer.echo(f"  - {c.key} ({c.score:.4f}) 诊断: {'、'.join(c.diseases)}")
+        typer.echo(safe_text(f"  - {c.key} ({c.score:.4f}) 诊断: {'、'.join(c.diseases)}"))
 
 
 def retrieval_eval(split: str = typer.Option("valid", "--split", "-s", help="Split whose questions are evaluated."),
