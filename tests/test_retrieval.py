@@ -200,3 +200,12 @@ def test_negative_counts_and_unknown_modes_are_refused():
                  ["retrieval-eval", "--mode", "nonsense"]):
         res = run_cli(*args)
         assert res.returncode == 2 and "Traceback" not in res.stderr, (args, res.stderr)
+        assert len(res.stderr.strip().splitlines()) == 1 and res.stderr.startswith("error: "), res.stderr
+
+
+def test_index_build_refuses_unknown_kind_and_tokenizer_before_any_work(tmp_path):
+    # --index-kind bogus was ignored without an embedder (exit 0); --tokenizer bogus exited 1
+    for opt in ("--index-kind", "--tokenizer"):
+        res = run_cli("index", "build", "--out", tmp_path / "idx", opt, "bogus")
+        assert res.returncode == 2 and res.stderr.strip().startswith(f"error: invalid value for '{opt}': 'bogus'")
+        assert len(res.stderr.strip().splitlines()) == 1 and not (tmp_path / "idx").exists()

@@ -6,8 +6,10 @@ from typing import List, Optional
 
 import typer
 
+from ..errors import RJUAError
 from ._common import DataDir, echo_json, safe_text
 
+INDEX_KINDS = ("auto", "flat", "ivf", "hnsw")
 index_app = typer.Typer(help="Build a persisted retrieval index.", no_args_is_help=True)
 
 Embedder = typer.Option("none", "--embedder", "-e",
@@ -26,9 +28,13 @@ def index_build(out: Path = typer.Option(..., "--out", "-o", help="Index directo
                 index_kind: str = typer.Option("auto", "--index-kind", help="faiss index: auto | flat | ivf | hnsw."),
                 reranker: Optional[str] = typer.Option(None, "--reranker", help="Optional re-ranking model (CrossEncoder id or path).")):
     """Write passages, case base, faiss index and a manifest (embedder, hashes) to --out."""
+    from ..retrieval.bm25 import TOKENIZERS
     from ..retrieval.build import build_retriever
     from ..retrieval.hybrid import HybridConfig
 
+    for opt, v, ok in (("--tokenizer", tokenizer, TOKENIZERS), ("--index-kind", index_kind, INDEX_KINDS)):
+        if v not in ok:  # before any work; --index-kind was ignored without an embedder, --tokenizer exited 1
+            raise RJUAError(f"invalid value for '{opt}': {v!r}; choose one of {', '.join(ok)}")
     r, info = build_retriever(data_dir, pool, embedder,
                               HybridConfig(tokenizer=tokenizer, index_kind=index_kind, reranker=reranker),
                               guidelines or [])
@@ -97,7 +103,7 @@ def retrieval_eval(split: str = typer.Option("valid", "--split", "-s", help="Spl
 
     bad = [m for m in modes or [] if m not in ABLATIONS]
     if bad:  # before the (slower) index load
-        raise typer.BadParameter(f"{', '.join(bad)}: choose from {', '.join(ABLATIONS)}", param_hint="--mode")
+        raise RJUAError(f"invalid value for '--mode': {', '.join(bad)}; choose from {', '.join(ABLATIONS)}")
     r = _load(index, data_dir, pool, embedder)
     data = data_dir if index is None else (r.manifest.get("data_dir") if data_dir is None else data_dir)
     records = load_split(split, data)
