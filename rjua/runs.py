@@ -83,6 +83,7 @@ def read_done(path: Path, ids: Collection[str] | None = None, retry_errors: bool
     if retry_errors:
         rows = {k: v for k, v in rows.items() if not v.get("error")}
     if len(rows) != n_rows:
+        path = path.resolve()  # rewrite the file itself, not a symlink to it
         tmp = path.with_name(path.name + ".tmp")
         with open(tmp, "w", encoding="utf-8") as f:
             f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows.values())

@@ -194,3 +194,12 @@ def test_out_under_a_file_is_a_one_line_bad_input_error(tmp_path):
         assert r.returncode == 2, (args, r.stderr)
         assert r.stderr.strip() == f"error: --out: {f} is a file, not a directory; choose another path", r.stderr
     assert f.read_text() == "x"
+
+
+def test_retry_errors_rewrites_the_file_behind_a_symlink(tmp_path):
+    # the rewrite used to replace the symlink with a regular file, leaving the real output stale
+    real, link = tmp_path / "real.jsonl", tmp_path / "link.jsonl"
+    real.write_text('{"id": "1", "error": "timeout"}\n{"id": "2"}\n')
+    link.symlink_to(real)
+    assert sorted(read_done(link, retry_errors=True)) == ["2"]
+    assert link.is_symlink() and real.read_text() == '{"id": "2"}\n'
