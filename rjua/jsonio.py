@@ -116,7 +116,8 @@ def check_value(obj: Any, path: str, line: int | None, _at: tuple = ()) -> Probl
         elif isinstance(v, dict):
             for k, x in reversed(list(v.items())):
                 if _SURROGATE.search(k):
-                    return Problem(path, line, _field(at + (k,)), "lone surrogate in a key (not valid Unicode)")
+                    key = k.encode("utf-8", "backslashreplace").decode("utf-8")  # printable, also on a strict stdout
+                    return Problem(path, line, _field(at + (key,)), "lone surrogate in a key (not valid Unicode)")
                 stack.append((at + (k,), x))
         elif isinstance(v, list):
             stack.extend((at + (i,), x) for i, x in reversed(list(enumerate(v))))

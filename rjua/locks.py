@@ -41,8 +41,11 @@ class OutputLockedError(RJUAError):
 
 
 def lock_path(out: str | os.PathLike) -> Path:
-    """``<out>.lock`` beside an output file; ``<dir>/.lock`` inside a run directory."""
-    p = Path(out)
+    """``<out>.lock`` beside an output file; ``<dir>/.lock`` inside a run directory.
+
+    Symlinks are followed first, so two names of one output share one lock.
+    """
+    p = Path(out).resolve()
     return p / LOCK_SUFFIX if p.is_dir() else Path(str(p) + LOCK_SUFFIX)
 
 

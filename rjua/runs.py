@@ -29,7 +29,7 @@ from .locks import output_lock
 from .progress import Progress
 from .retrieval.index import file_sha256
 
-__all__ = ["MANIFEST_SUFFIX", "check_run_manifest", "eval_split", "predict_split", "read_done", "run_config"]
+__all__ = ["MANIFEST_SUFFIX", "check_run_manifest", "eval_split", "make_dirs", "predict_split", "read_done", "run_config"]
 
 MANIFEST_SUFFIX = ".manifest.json"
 
@@ -83,6 +83,7 @@ def read_done(path: Path, ids: Collection[str] | None = None, retry_errors: bool
     if retry_errors:
         rows = {k: v for k, v in rows.items() if not v.get("error")}
     if len(rows) != n_rows:
+        path = path.resolve()  # rewrite the file itself, not a symlink to it
         tmp = path.with_name(path.name + ".tmp")
         with open(tmp, "w", encoding="utf-8") as f:
             f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows.values())
@@ -131,6 +132,28 @@ def run_config(split: str, data_dir, backend: str, model: str | None, context: s
             "index": str(index) if index else None, **(extra or {})}
 
 
+def make_dirs(d: Path, what: str = "--out") -> None:
+    """``mkdir -p d``, with a one-line bad-input error when a part of the path is a file (was a raw errno, exit 1).
+
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "f"
+    >>> _ = f.write_text("x")
+    >>> make_dirs(f / "run")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    rjua.errors.RJUAError: --out: .../f is a file, not a directory; choose another path
+    """
+    for parent in [d, *d.parents]:
+        if parent.exists():
+            if not parent.is_dir():
+                raise RJUAError(f"{what}: {parent} is a file, not a directory; choose another path")
+            break
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+    except (OSError, RecursionError) as e:  # pathlib recurses on a parent that keeps failing (e.g. in /proc)
+        raise RJUAError(f"{what}: cannot create the directory {d} ({e.strerror or e})") from None
+
+
 def _check_counts(**kw: int | None) -> None:
     for name, v in kw.items():
         if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 1):
@@ -155,7 +178,7 @@ def predict_split(split: str, out: str | os.PathLike, data_dir=None, backend: st
     out = Path(out)
     if out.is_dir():
         raise RJUAError(f"{out}: is a directory; --out must name a file")
-    out.parent.mkdir(parents=True, exist_ok=True)
+    make_dirs(out.parent)
     records = load_split(split, data_dir)[:limit] if limit else load_split(split, data_dir)
     config = run_config(split, data_dir, backend, model, context, pool, embedder, index,
                         {"limit": limit, "context_tokens": context_tokens, "kb_splits": kb_splits or "all", "backend_options": public_options(backend_options)})
@@ -194,14 +217,17 @@ def eval_split(split: str, run_dir: str | os.PathLike, data_dir=None, match: str
     The run directory is locked for the whole run. With ``limit`` only the predicted records are
     scored and the summary says so (``"subset": "5 of 14"``).
     """
+    from .metrics import MATCH_MODES
     from .report import to_html, to_markdown
     from .scoring import load_predictions, score_predictions
 
     _check_counts(resamples=resamples)
+    if match not in MATCH_MODES:  # before predicting, not after the whole split
+        raise RJUAError(f"unknown match mode {match!r}; choose one of: {', '.join(MATCH_MODES)}")
     d = Path(run_dir)
     if d.exists() and not d.is_dir():
         raise RJUAError(f"{d}: is a file; --out of eval must name a run directory")
-    d.mkdir(parents=True, exist_ok=True)
+    make_dirs(d)
     with output_lock(d):
         t0 = time.perf_counter()
         predict_split(split, d / "predictions.jsonl", data_dir, **predict_kw)

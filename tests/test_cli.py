@@ -106,6 +106,35 @@ def test_bad_option_values_are_one_line_naming_the_option(tmp_path):
     assert not out.exists()
 
 
+def test_huge_resamples_and_bad_match_are_refused_before_any_work(tmp_path):
+    # --resamples 1e14 was a MemoryError ("9.95 PiB", exit 1); eval --match bogus predicted the whole split first
+    for args in (["score", "--gold-as-prediction", "--resamples", "99999999999999"],
+                 ["eval", "--out", tmp_path / "run", "--resamples", "100001"]):
+        r = run_cli(*args)
+        assert r.returncode == 2 and "'--resamples'" in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    r = run_cli("eval", "--out", tmp_path / "run", "--match", "bogus")
+    assert r.returncode == 2 and "unknown match mode 'bogus'" in r.stderr
+    assert not (tmp_path / "run").exists()
+
+
+def test_score_never_writes_its_report_over_the_predictions_or_a_run_output(tmp_path):
+    # `rjua score P --out P` (or --per-sample P) used to replace the predictions with the report, exit 0
+    preds = tmp_path / "p.jsonl"
+    r = run_cli("predict", "--split", "test", "--out", preds)
+    assert r.returncode == 0, r.stderr
+    other = tmp_path / "copy.jsonl"
+    other.write_bytes(preds.read_bytes())
+    before = other.read_bytes()
+    for extra in (["--out", other], ["--per-sample", other], ["--out", tmp_path / "r.txt", "--per-sample", tmp_path / "r.txt"],
+                  ["--per-sample", preds]):
+        r = run_cli("score", other, "--split", "test", "--resamples", "10", *extra)
+        assert r.returncode == 2 and r.stderr.startswith("error: '--") and len(r.stderr.strip().splitlines()) == 1, r.stderr
+        assert other.read_bytes() == before
+    assert len(preds.read_text().splitlines()) == len(before.splitlines())
+    r = run_cli("score", other, "--split", "test", "--resamples", "10", "--out", tmp_path / "r.md", "--format", "md")
+    assert r.returncode == 0 and (tmp_path / "r.md").read_text().strip()
+
+
 def test_library_refuses_bad_counts(tmp_path):
     import pytest
 
@@ -116,3 +145,18 @@ def test_library_refuses_bad_counts(tmp_path):
         predict_split("test", tmp_path / "p.jsonl", batch_size=0)
     with pytest.raises(RJUAError, match="is a directory; --out must name a file"):
         predict_split("test", tmp_path)
+
+
+def test_terminal_control_sequences_in_data_are_shown_escaped(tmp_path):
+    # `data show` / `retrieve` printed ESC sequences from a data file raw (retitled or rewrote the terminal)
+    from conftest import make_record, write_jsonl
+
+    esc = "\x1b]0;owned\x07\x1b[2J\u202e"
+    recs = [make_record(i) for i in range(3)]
+    recs[1] = make_record(1, answer="考虑膀胱炎" + esc, context="Context：尿频尿急" + esc + "多饮水。")
+    write_jsonl(tmp_path / "RJUA_valid.json", recs)
+    for args in (["data", "show", "1", "--data-dir", tmp_path], ["retrieve", "尿频尿急", "--data-dir", tmp_path, "-k", "5"]):
+        r = run_cli(*args)
+        assert r.returncode == 0, r.stderr
+        assert "\x1b" not in r.stdout and "\u202e" not in r.stdout and "\\x1b]0;owned\\x07" in r.stdout, r.stdout
+

@@ -218,6 +218,19 @@ def test_changed_model_folder_is_refused_without_loading_it(built, model, tmp_pa
     assert lines[0].startswith(f"error: index {out}: manifest.json: embedder") and "changed since" in lines[0]
 
 
+def test_a_removed_model_folder_is_named_as_gone(built, model, tmp_path, capsys, monkeypatch):
+    # was "embedder … changed since the index was built (its files give fingerprint …)": true, but no hint why
+    monkeypatch.setenv("RJUA_PROGRESS", "0")
+    m = tmp_path / "m"
+    shutil.copytree(model, m)
+    out = tmp_path / "idx"
+    assert main(["index", "build", "--out", str(out), "--pool", "valid", "--embedder", str(m)]) == 0
+    shutil.rmtree(m)
+    rc, res = _run(capsys, "retrieve", QUERY, "--index", out, "--mode", "bm25")
+    assert rc == 2 and res.err.strip() == (f"error: index {out}: manifest.json: the embedder's model folder {m} is gone "
+                                           "(the index was built with it); restore the folder or rebuild the index")
+
+
 def test_fingerprint_ignores_docs_and_hashes_big_files_by_their_edges(tmp_path):
     (tmp_path / "w.bin").write_bytes(bytes(3 << 20))
     enc = SentenceTransformerEncoder(str(tmp_path))

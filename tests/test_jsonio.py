@@ -32,6 +32,17 @@ def test_lone_surrogate_refused_by_validate_show_and_score(tmp_path):
     assert len(r.stderr.strip().splitlines()) == 1
 
 
+def test_lone_surrogate_in_a_key_is_a_printable_one_line_problem(tmp_path):
+    # the key used to go into the message raw: `data validate` then died printing it (exit 1, raw codec message)
+    line = json.dumps(make_record(1), ensure_ascii=False)[:-1] + ', "x\\udc00": 1}'
+    bad = _with_raw(tmp_path, "valid.jsonl", line)
+    r = run_cli("data", "validate", bad)
+    assert r.returncode == 2, r.stderr
+    assert r.stdout.strip() == f'{bad}:2: field "x\\udc00": lone surrogate in a key (not valid Unicode)'
+    r = run_cli("data", "show", "0", "--data-dir", tmp_path)
+    assert r.returncode == 2 and "lone surrogate in a key" in r.stderr
+
+
 def test_surrogate_pairs_and_escaped_cjk_are_fine(tmp_path):
     rec = make_record(1, question="尿频😀怎么办？")
     p = tmp_path / "ok.jsonl"

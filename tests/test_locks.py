@@ -99,3 +99,14 @@ def test_output_lock_in_process(tmp_path):
     d = tmp_path / "dir"
     d.mkdir()
     assert lock_path(d) == d / ".lock"
+
+
+def test_two_names_of_one_output_share_one_lock(tmp_path):
+    # `--out real.jsonl` and `--out link.jsonl` (a symlink to it) used to lock different files: 2 writers, 422 lines
+    real = tmp_path / "real.jsonl"
+    (tmp_path / "link.jsonl").symlink_to(real)
+    (tmp_path / "rundir").mkdir()
+    (tmp_path / "runlink").symlink_to(tmp_path / "rundir")
+    for a, b in [(real, tmp_path / "link.jsonl"), (tmp_path / "rundir", tmp_path / "runlink")]:
+        with output_lock(a), pytest.raises(OutputLockedError, match="being written by another run"), output_lock(b):
+            pass

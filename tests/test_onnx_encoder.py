@@ -69,3 +69,14 @@ def test_refusals(tmp_path):
     with pytest.raises(RJUAError, match="not an ONNX embedder"):
         OnnxEncoder("some/model")
     assert parse_runtime("onnx:") == ("torch", "onnx:")
+
+
+def test_a_damaged_cached_export_is_exported_again(model_dir):
+    # a truncated cache file used to end every later run with onnxruntime's raw InvalidProtobuf (exit 1)
+    a = OnnxEncoder(f"onnx:{model_dir}")
+    want = a.encode_queries(["尿频"])
+    good = a.path.read_bytes()
+    a.path.write_bytes(good[: len(good) // 3])
+    again = OnnxEncoder(f"onnx:{model_dir}")
+    np.testing.assert_allclose(again.encode_queries(["尿频"]), want, atol=1e-5)
+    assert again.path.stat().st_size == len(good)

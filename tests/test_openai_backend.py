@@ -95,6 +95,7 @@ MALFORMED = {
     "huge_stream": _huge_stream,
     "huge_declared": _huge_declared,
     "json_list": lambda h: _json(h, [GOOD]),
+    "lone_surrogate": lambda h: _json(h, b'{"choices": [{"message": {"content": "\\u8bca\\ud800\\u65ad"}}]}'),
 }
 
 
@@ -205,6 +206,20 @@ def test_base_url_with_credentials_is_refused_and_never_written(stubs, tmp_path,
     assert all(KEY not in p.read_text(errors="replace") for p in written)
 
 
+@pytest.mark.parametrize("tail", [f"?api_key={KEY}", f"#{KEY}", f"/?key={KEY}"])
+def test_base_url_with_a_query_or_fragment_is_refused_and_never_written(stubs, tmp_path, tail):
+    # "…/v1?api_key=KEY" used to be written to the manifest and posted to "/v1?api_key=KEY/chat/completions"
+    srv = stubs()
+    with pytest.raises(RJUAError, match="query or fragment") as e:
+        public_options({"base_url": srv.url + tail})
+    assert KEY not in str(e.value)
+    r = run_cli("predict", "--out", tmp_path / "p.jsonl", "--limit", "2", "--backend", "openai", "--model", "m",
+                "--base-url", srv.url + tail, "--split", "test", env={"OPENAI_API_KEY": "sk-other-key"})
+    assert r.returncode == 2 and KEY not in r.stderr and "query or fragment" in r.stderr, r.stderr
+    assert srv.seen == []
+    assert all(KEY not in p.read_text(errors="replace") for p in tmp_path.rglob("*") if p.is_file())
+
+
 def test_manifest_records_no_transport_settings_or_keys(stubs, tmp_path):
     from rjua.runs import predict_split
 
@@ -249,6 +264,30 @@ def test_predict_run_goes_on_through_malformed_replies(stubs, tmp_path):
     assert len(rows) == len(recs) and errs == {r.id for r in recs[: len(kinds)]}
     assert all(r["disease"] == ["肾结石"] for r in rows if r["id"] not in errs)
     assert len((tmp_path / "p.jsonl").read_text().splitlines()) == len(recs)
+
+
+def test_lone_surrogate_in_a_reply_is_a_record_error_not_the_end_of_the_run(stubs, tmp_path):
+    # json.loads accepts "\ud800"; writing it as UTF-8 used to end predict (exit 1, 0 rows) and `rjua answer`
+    recs = load_split("test")[:3]
+    srv = stubs(lambda body: MALFORMED["lone_surrogate"] if recs[1].question in body["messages"][-1]["content"] else None)
+    r = run_cli("predict", "--backend", "openai", "--model", "m", "--base-url", srv.url, "--split", "test",
+                "--limit", "3", "--out", tmp_path / "p.jsonl", env={"OPENAI_API_KEY": KEY})
+    assert r.returncode == 0, r.stderr
+    rows = [json.loads(x) for x in (tmp_path / "p.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [bool(x["error"]) for x in rows] == [False, True, False]
+    assert "lone surrogate" in rows[1]["error"]
+    r = run_cli("answer", recs[1].question, "--backend", "openai", "--model", "m", "--base-url", srv.url,
+                env={"OPENAI_API_KEY": KEY})
+    assert r.returncode == 0 and "lone surrogate" in r.stderr, r.stderr
+
+
+def test_answer_shows_an_endpoints_terminal_escapes_escaped(stubs):
+    # a hostile endpoint's "\x1b]0;…\x07" reached the terminal raw through `rjua answer`
+    srv = stubs(lambda body: _with(choices=[{"message": {"content": "诊断：肾结石\x1b]0;owned\x07\x1b[2J"}}]))
+    r = run_cli("answer", "右侧腰痛伴血尿怎么办", "--backend", "openai", "--model", "m", "--base-url", srv.url,
+                env={"OPENAI_API_KEY": KEY})
+    assert r.returncode == 0, r.stderr
+    assert "\x1b" not in r.stdout and "\\x1b]0;owned\\x07" in r.stdout
 
 
 def test_cli_predict_records_errors_and_exits_zero(stubs, tmp_path):

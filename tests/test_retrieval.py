@@ -184,3 +184,28 @@ def test_cross_encoder_reranker_with_tiny_random_model(tmp_path):
     assert s.shape == (3,) and np.isfinite(s).all()
     with pytest.raises(RJUAError, match="cannot load reranker"):
         CrossEncoderReranker(str(tmp_path / "nothing")).scores("q", ["p"])
+
+
+def test_negative_counts_and_unknown_modes_are_refused():
+    # `retrieve -k -3` used to show 11 of 14 passages ([:-3]) and `--cases -2` 8 cases, exit 0;
+    # `retrieval-eval --mode nonsense` ended on a bare KeyError (exit 1)
+    r, _ = build_retriever(None)
+    for kw in ({"k": -3}, {"n_cases": -2}, {"k": 2.5}):
+        with pytest.raises(RJUAError, match="must be a whole number >= 0"):
+            r.search("腰痛伴血尿", **kw)
+    assert len(r.search("腰痛伴血尿", k=0, n_cases=0).cases) == 0
+    with pytest.raises(RJUAError, match="unknown retrieval mode"):
+        evaluate(r, load_split("valid")[:2], "valid", ["nonsense"])
+    for args in (["retrieve", "腰痛", "-k", "-3"], ["retrieve", "腰痛", "-k", "0"], ["retrieve", "腰痛", "--cases", "-2"],
+                 ["retrieval-eval", "--mode", "nonsense"]):
+        res = run_cli(*args)
+        assert res.returncode == 2 and "Traceback" not in res.stderr, (args, res.stderr)
+        assert len(res.stderr.strip().splitlines()) == 1 and res.stderr.startswith("error: "), res.stderr
+
+
+def test_index_build_refuses_unknown_kind_and_tokenizer_before_any_work(tmp_path):
+    # --index-kind bogus was ignored without an embedder (exit 0); --tokenizer bogus exited 1
+    for opt in ("--index-kind", "--tokenizer"):
+        res = run_cli("index", "build", "--out", tmp_path / "idx", opt, "bogus")
+        assert res.returncode == 2 and res.stderr.strip().startswith(f"error: invalid value for '{opt}': 'bogus'")
+        assert len(res.stderr.strip().splitlines()) == 1 and not (tmp_path / "idx").exists()

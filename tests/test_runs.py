@@ -182,3 +182,24 @@ def test_progress_modes(monkeypatch):
         assert ("10/10" in stream.getvalue()) == (mode != "off")
     monkeypatch.setenv("RJUA_PROGRESS", "0")
     assert Progress(3, stream=Tty()).mode == "off"
+
+
+def test_out_under_a_file_is_a_one_line_bad_input_error(tmp_path):
+    # `--out afile/p.jsonl` used to end with a raw "[Errno 17] File exists: 'afile'" (exit 1)
+    f = tmp_path / "afile"
+    f.write_text("x")
+    for args in (["predict", "--out", f / "p.jsonl"], ["eval", "--out", f / "run" / "x"],
+                 ["synth", "--out", f / "s.jsonl", "--generator", "case", "--solver", "case", "--n", "1"]):
+        r = run_cli(*args, "--split", "test") if args[0] != "synth" else run_cli(*args)
+        assert r.returncode == 2, (args, r.stderr)
+        assert r.stderr.strip() == f"error: --out: {f} is a file, not a directory; choose another path", r.stderr
+    assert f.read_text() == "x"
+
+
+def test_retry_errors_rewrites_the_file_behind_a_symlink(tmp_path):
+    # the rewrite used to replace the symlink with a regular file, leaving the real output stale
+    real, link = tmp_path / "real.jsonl", tmp_path / "link.jsonl"
+    real.write_text('{"id": "1", "error": "timeout"}\n{"id": "2"}\n')
+    link.symlink_to(real)
+    assert sorted(read_done(link, retry_errors=True)) == ["2"]
+    assert link.is_symlink() and real.read_text() == '{"id": "2"}\n'

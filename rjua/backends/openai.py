@@ -24,6 +24,7 @@ import email.utils
 import json
 import math
 import os
+import re
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -48,6 +49,7 @@ __all__ = [
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 MAX_BODY_BYTES = 8 * 2**20      # a chat completion is a few kB; more is refused, not buffered
 MAX_TOKENS_FIELD = 10**9        # a usage count above this is not a count
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 TRANSPORT_ONLY = ("timeout", "max_retries", "backoff", "max_retry_after", "max_body_bytes")
 
 
@@ -81,6 +83,10 @@ def check_base_url(url: str) -> str:
 
     >>> check_base_url("http://127.0.0.1:8000/v1/")
     'http://127.0.0.1:8000/v1'
+    >>> check_base_url("http://host/v1?api_key=sk-secret")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    rjua.errors.RJUAError: the openai base URL 'http://host/v1?***' has a query or fragment ...
     >>> check_base_url("http://user:sk-secret@host/v1")
     Traceback (most recent call last):
     ...
@@ -98,7 +104,15 @@ remove them and put the key in $OPENAI_API_KEY
     if "@" in parts.netloc:
         raise RJUAError(f"the openai base URL {redact_url(url)!r} contains credentials (user:key@host); "
                         "remove them and put the key in $OPENAI_API_KEY")
+    if parts.query or parts.fragment or "?" in url or "#" in url:  # "/chat/completions" would land in them
+        raise RJUAError(f"the openai base URL {_strip_query(redact_url(url))!r} has a query or fragment (?… or #…), "
+                        "which may hold a key and would be written to the run manifest; give the bare endpoint "
+                        "(like http://127.0.0.1:8000/v1) and put the key in $OPENAI_API_KEY")
     return url.rstrip("/")
+
+
+def _strip_query(url: str) -> str:
+    return url.split("?", 1)[0].split("#", 1)[0] + "?***"
 
 
 def public_options(options: dict | None) -> dict:
@@ -198,6 +212,10 @@ def parse_reply(body: bytes, content_type: str | None = "application/json") -> G
     content = msg.get("content") if isinstance(msg, dict) else None
     if not isinstance(content, str):
         raise EndpointError(f"malformed reply: choices[0].message.content is {_short(content)}, not a string")
+    bad = _SURROGATE.search(content)
+    if bad:  # json accepts "\ud800", but such text cannot be written as UTF-8 (it would end the run)
+        raise EndpointError(f"malformed reply: choices[0].message.content holds a lone surrogate "
+                            f"\\u{ord(bad.group()):04x} (not valid Unicode)")
     usage = obj.get("usage")
     if usage is None:
         usage = {}

@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from ._common import DataDir, echo_json
+from ._common import MAX_RESAMPLES, DataDir, echo_json, safe_text
 
 BackendOpt = typer.Option("case", "--backend", "-b", help="case | hf | vllm | openai.")
 ModelOpt = typer.Option(None, "--model", "-m", help="Model id or path (hf, vllm, openai).")
@@ -69,15 +69,15 @@ def answer_cmd(question: str = typer.Argument(..., help="The patient's question 
         echo_json(p.to_json())
         return
     if p.error:
-        typer.echo(f"warning: {p.error}", err=True)
-    typer.echo(f"诊断 diagnosis: {'、'.join(p.diseases) or '—'}")
-    typer.echo(f"建议 advice:    {'、'.join(p.advices) or '—'}")
-    typer.echo(f"\n回答 answer:\n{p.answer}\n\n证据 evidence:")
+        typer.echo(safe_text(f"warning: {p.error}"), err=True)
+    typer.echo(safe_text(f"诊断 diagnosis: {'、'.join(p.diseases) or '—'}"))
+    typer.echo(safe_text(f"建议 advice:    {'、'.join(p.advices) or '—'}"))
+    typer.echo(safe_text(f"\n回答 answer:\n{p.answer}\n\n证据 evidence:"))
     for ps in p.evidence["passages"]:
-        typer.echo(f"  [{ps['id']}] {ps['text'][:100]}{'…' if len(ps['text']) > 100 else ''}")
+        typer.echo(safe_text(f"  [{ps['id']}] {ps['text'][:100]}{'…' if len(ps['text']) > 100 else ''}"))
     for c in p.evidence["similar_cases"][:5]:
-        typer.echo(f"  similar case {c['key']} (similarity {c['similarity']:.2f}): {'、'.join(c['diseases'])}")
-    typer.echo(f"\n({p.backend}/{p.model}, {p.latency_s:.2f} s) {p.disclaimer}")
+        typer.echo(safe_text(f"  similar case {c['key']} (similarity {c['similarity']:.2f}): {'、'.join(c['diseases'])}"))
+    typer.echo(safe_text(f"\n({p.backend}/{p.model}, {p.latency_s:.2f} s) {p.disclaimer}"))
 
 
 def predict_cmd(split: str = typer.Option("test", "--split", "-s"),
@@ -110,7 +110,8 @@ def eval_cmd(split: str = typer.Option("test", "--split", "-s"),
              base_url: Optional[str] = BaseUrlOpt, max_new_tokens: int = MaxTokOpt, timeout: float = TimeoutOpt,
              match: str = typer.Option("exact", "--match"), batch_size: int = BatchOpt,
              limit: Optional[int] = LimitOpt, overwrite: bool = typer.Option(False, "--overwrite"),
-             resamples: int = typer.Option(1000, "--resamples", min=1, help="Bootstrap resamples for the 95% CIs."),
+             resamples: int = typer.Option(1000, "--resamples", min=1, max=MAX_RESAMPLES,
+                                            help="Bootstrap resamples for the 95% CIs."),
              retry_errors: bool = RetryOpt, progress: Optional[bool] = ProgressOpt,
              kb_splits: Optional[List[str]] = KbOpt):
     """Predict then score a split; prints the score JSON and writes a run directory."""

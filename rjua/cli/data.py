@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from ..errors import RJUAError
-from ._common import DataDir, echo_json
+from ._common import DataDir, echo_json, safe_text
 
 data_app = typer.Typer(help="Inspect and validate RJUA-QA files.", no_args_is_help=True)
 
@@ -50,11 +50,11 @@ def data_show(record_id: str = typer.Argument(..., metavar="ID"),
     if as_json:
         echo_json(r.to_row())
         return
-    typer.echo(f"id: {r.id}\n\n问题 question:\n{r.question}\n\n诊断 diseases: {'、'.join(r.diseases)}\n"
+    typer.echo(safe_text(f"id: {r.id}\n\n问题 question:\n{r.question}\n\n诊断 diseases: {'、'.join(r.diseases)}\n"
                f"建议 advice: {'、'.join(r.advices)}\n\n回答 answer:\n{r.answer}\n\n"
-               f"context: {len(r.passages)} passages")
+               f"context: {len(r.passages)} passages"))
     for i, p in enumerate(r.passages, 1):
-        typer.echo(f"  [{i}] {p[:120]}{'…' if len(p) > 120 else ''}")
+        typer.echo(safe_text(f"  [{i}] {p[:120]}{'…' if len(p) > 120 else ''}"))
 
 
 @data_app.command("validate")

@@ -6,8 +6,10 @@ from typing import List, Optional
 
 import typer
 
-from ._common import DataDir, echo_json
+from ..errors import RJUAError
+from ._common import DataDir, echo_json, safe_text
 
+INDEX_KINDS = ("auto", "flat", "ivf", "hnsw")
 index_app = typer.Typer(help="Build a persisted retrieval index.", no_args_is_help=True)
 
 Embedder = typer.Option("none", "--embedder", "-e",
@@ -26,9 +28,13 @@ def index_build(out: Path = typer.Option(..., "--out", "-o", help="Index directo
                 index_kind: str = typer.Option("auto", "--index-kind", help="faiss index: auto | flat | ivf | hnsw."),
                 reranker: Optional[str] = typer.Option(None, "--reranker", help="Optional re-ranking model (CrossEncoder id or path).")):
     """Write passages, case base, faiss index and a manifest (embedder, hashes) to --out."""
+    from ..retrieval.bm25 import TOKENIZERS
     from ..retrieval.build import build_retriever
     from ..retrieval.hybrid import HybridConfig
 
+    for opt, v, ok in (("--tokenizer", tokenizer, TOKENIZERS), ("--index-kind", index_kind, INDEX_KINDS)):
+        if v not in ok:  # before any work; --index-kind was ignored without an embedder, --tokenizer exited 1
+            raise RJUAError(f"invalid value for '{opt}': {v!r}; choose one of {', '.join(ok)}")
     r, info = build_retriever(data_dir, pool, embedder,
                               HybridConfig(tokenizer=tokenizer, index_kind=index_kind, reranker=reranker),
                               guidelines or [])
@@ -59,8 +65,8 @@ def retrieve(query: str = typer.Argument(..., help="Patient question (Chinese)."
              index: Optional[Path] = typer.Option(None, "--index", "-i", help="Index directory (default: build in memory)."),
              data_dir: Optional[Path] = DataDir,
              embedder: str = typer.Option("none", "--embedder", "-e", help="Embedder (only without --index, or to check the index's)."),
-             k: int = typer.Option(5, "-k", help="Passages to show."),
-             n_cases: int = typer.Option(3, "--cases", help="Similar cases to show."),
+             k: int = typer.Option(5, "-k", min=1, help="Passages to show."),
+             n_cases: int = typer.Option(3, "--cases", min=0, help="Similar cases to show."),
              mode: str = typer.Option("hybrid", "--mode", help="hybrid | bm25 | dense | cases | bm25+cases | bm25+dense."),
              as_json: bool = typer.Option(False, "--json")):
     """Ranked guideline passages and similar labelled cases for a query."""
@@ -78,10 +84,10 @@ def retrieve(query: str = typer.Argument(..., help="Patient question (Chinese)."
     typer.echo("passages:")
     for i, h in enumerate(res.passages, 1):
         comp = ", ".join(f"{n}#{rk}" for n, rk in h.components.items())
-        typer.echo(f"{i:>2}. [{h.id}] {h.score:.4f} ({comp})\n    {h.text[:160]}{'…' if len(h.text) > 160 else ''}")
+        typer.echo(safe_text(f"{i:>2}. [{h.id}] {h.score:.4f} ({comp})\n    {h.text[:160]}{'…' if len(h.text) > 160 else ''}"))
     typer.echo("similar cases:")
     for c in res.cases:
-        typer.echo(f"  - {c.key} ({c.score:.4f}) 诊断: {'、'.join(c.diseases)}")
+        typer.echo(safe_text(f"  - {c.key} ({c.score:.4f}) 诊断: {'、'.join(c.diseases)}"))
 
 
 def retrieval_eval(split: str = typer.Option("valid", "--split", "-s", help="Split whose questions are evaluated."),
@@ -94,8 +100,11 @@ def retrieval_eval(split: str = typer.Option("valid", "--split", "-s", help="Spl
                    kb_splits: Optional[List[str]] = typer.Option(None, "--kb-splits", help="Knowledge-base policy: all (default) | pool | split names.")):
     """hit@5, recall@20, MRR@10, nDCG@10 per retriever (leave-one-out case base)."""
     from ..data import load_split
-    from ..retrieval.evaluate import evaluate
+    from ..retrieval.evaluate import ABLATIONS, evaluate
 
+    bad = [m for m in modes or [] if m not in ABLATIONS]
+    if bad:  # before the (slower) index load
+        raise RJUAError(f"invalid value for '--mode': {', '.join(bad)}; choose from {', '.join(ABLATIONS)}")
     from ..pipeline import resolve_pool
     from .answering import _kb
 

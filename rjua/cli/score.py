@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from ..errors import RJUAError
-from ._common import DataDir
+from ._common import MAX_RESAMPLES, DataDir
 
 
 def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: JSON Lines (or a JSON array)."),
@@ -33,7 +33,8 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
           gold_as_prediction: bool = typer.Option(False, "--gold-as-prediction",
                                                   help="Score the gold answers against themselves (sanity check)."),
           vocab: bool = typer.Option(False, "--vocab", help="Fall back to label-vocabulary matching in free text."),
-          resamples: int = typer.Option(1000, "--resamples", min=1, help="Bootstrap resamples for the 95% CIs."),
+          resamples: int = typer.Option(1000, "--resamples", min=1, max=MAX_RESAMPLES,
+                                            help="Bootstrap resamples for the 95% CIs."),
           seed: int = typer.Option(0, "--seed", min=0, help="Bootstrap random seed.")):
     """Score predictions with the official RJUA-QA metrics (disease/advice F1, combined F1, ROUGE-L)."""
     from ..data import load_split
@@ -42,6 +43,7 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
 
     if fmt not in ("text", "md", "html"):
         raise RJUAError(f"unknown --format {fmt!r}; choose text, md or html")
+    _check_outputs(predictions, out, per_sample)
     gold = load_split(split, data_dir)
     if gold_as_prediction:
         preds = gold_as_predictions(gold)
@@ -79,6 +81,25 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
         typer.echo(f"wrote {out}", err=True)
     else:
         typer.echo(text.rstrip("\n"))
+
+
+def _check_outputs(predictions: Path | None, out: Path | None, per_sample: Path | None) -> None:
+    """Refuse a report path that would overwrite the predictions, the other report, or a run's output."""
+    from ..runs import MANIFEST_SUFFIX
+
+    seen = {}
+    if predictions is not None:
+        seen[predictions.resolve()] = "the PREDICTIONS file"
+    for opt, p in (("--out", out), ("--per-sample", per_sample)):
+        if p is None:
+            continue
+        rp = p.resolve()
+        if rp in seen:
+            raise RJUAError(f"'{opt}' {p} is also {seen[rp]}; writing there would destroy it")
+        if Path(str(rp) + MANIFEST_SUFFIX).is_file():
+            raise RJUAError(f"'{opt}' {p} is a run output (it has {Path(str(p) + MANIFEST_SUFFIX).name}); "
+                            "choose another file")
+        seen[rp] = f"the {opt} file"
 
 
 def _format_score(res, fmt: str) -> str:

@@ -13,6 +13,7 @@ import math
 from typing import Sequence
 
 from ..data import Record
+from ..errors import RJUAError
 from ..kb import passage_id
 from .. import progress
 from .hybrid import COMPONENTS, HybridRetriever
@@ -46,6 +47,9 @@ def evaluate(retriever: HybridRetriever, records: Sequence[Record], split: str,
              modes: Sequence[str] | None = None) -> dict[str, dict[str, float]]:
     """Mean metrics per retrieval mode over ``records`` of ``split`` (leave-one-out cases)."""
     modes = list(modes or [m for m in ABLATIONS if retriever.has_dense or "dense" not in ABLATIONS[m]])
+    bad = [m for m in modes if m not in ABLATIONS]
+    if bad:  # was a bare KeyError after loading the index
+        raise RJUAError(f"unknown retrieval mode(s) {', '.join(map(repr, bad))}; choose from {', '.join(ABLATIONS)}")
     out = {}
     for mode in modes:
         sums: dict[str, float] = {}

@@ -253,6 +253,9 @@ class HybridRetriever:
                components: Sequence[str] = COMPONENTS) -> RetrievalResult:
         """Ranked passages and similar cases for a query."""
         query = check_query(query)
+        for name, v in (("k", k), ("n_cases", n_cases)):  # a negative count sliced from the end ([:-3])
+            if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0:
+                raise RJUAError(f"{name} must be a whole number >= 0, got {v!r}")
         bad = [c for c in components if c not in COMPONENTS]
         if bad or not components:
             raise RJUAError(f"unknown retrieval component(s) {bad}; choose from {COMPONENTS}")

@@ -167,6 +167,10 @@ def check_manifest(info: dict[str, Any], index_dir: str | Path, embedder: str | 
             raise RJUAIndexError(index_dir, MANIFEST, f"index was built with embedder {emb.get('name')!r}, not "
                                  f"{embedder!r}", "rebuild it or drop --embedder")
     if fingerprint is not None and emb and fingerprint != emb.get("fingerprint"):
+        src = emb.get("source") if isinstance(emb.get("source"), dict) else {}
+        if src.get("kind") == "folder" and isinstance(src.get("path"), str) and not Path(src["path"]).is_dir():
+            raise RJUAIndexError(index_dir, MANIFEST, f"the embedder's model folder {src['path']} is gone "
+                                 "(the index was built with it)", "restore the folder or rebuild the index")
         raise RJUAIndexError(index_dir, MANIFEST, f"embedder {emb.get('name')!r} changed since the index was built, or is "
                              f"another model (its files give fingerprint {fingerprint}, the index records {emb.get('fingerprint')})")
     if check_data:

@@ -150,13 +150,25 @@ class OnnxEncoder(QueryCache):
         st = self.base.model
         self.pooling, _ = _pooling(st)
         self._tokenizer, self.max_tokens = st.tokenizer, st.max_seq_length
-        if not self.path.is_file():
-            export(st, self.path, self.int8)
         so = ort.SessionOptions()
         if self.threads:
             so.intra_op_num_threads = self.threads
         so.log_severity_level = 3
-        self._session = ort.InferenceSession(str(self.path), so, providers=["CPUExecutionProvider"])
+        fresh = not self.path.is_file()
+        if fresh:
+            export(st, self.path, self.int8)
+        while True:
+            try:
+                self._session = ort.InferenceSession(str(self.path), so, providers=["CPUExecutionProvider"])
+                break
+            except Exception as e:  # noqa: BLE001 - onnxruntime raises its own unrelated classes
+                if fresh:
+                    raise RJUAError(f"{self.path}: ONNX Runtime cannot load the exported model "
+                                    f"({type(e).__name__}: {str(e).splitlines()[0][:200]})") from None
+                # a damaged cached export (disk error, edited, another tool's file): export it again, once
+                self.path.unlink(missing_ok=True)
+                export(st, self.path, self.int8)
+                fresh = True
         self.base._model = None  # the torch weights are no longer needed
 
     def _run(self, texts: Sequence[str], max_tokens: int) -> np.ndarray:

@@ -188,7 +188,7 @@ def run_synth(out: str | os.PathLike, generator, solver, weak=None, n: int = 10,
     """
     from ..locks import output_lock
     from ..progress import Progress
-    from ..runs import _check_counts, check_run_manifest, read_done
+    from ..runs import _check_counts, check_run_manifest, make_dirs, read_done
 
     _check_counts(n=n, batch_size=batch_size)
     if not isinstance(seed, int) or seed < 0:
@@ -196,7 +196,7 @@ def run_synth(out: str | os.PathLike, generator, solver, weak=None, n: int = 10,
     out = Path(out)
     if out.is_dir():
         raise RJUAError(f"{out}: is a directory; --out must name a file")
-    out.parent.mkdir(parents=True, exist_ok=True)
+    make_dirs(out.parent)
     rej = Path(str(out) + ".rejected.jsonl")
     cfg = {"n": n, "seed": seed, "eval_splits": eval_splits, "pool": pool, **(config or {})}
     with output_lock(out):
