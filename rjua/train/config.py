@@ -44,6 +44,8 @@ class RewardConfig:
     consistency_penalty: float = 0.0   # subtracted once per clinical-consistency flag (rjua.consistency); 0 = off
     binary: bool = False               # the paper's reward: 1 if the score reaches binarize_threshold (default 1.0,
                                        # i.e. all correct) else 0, and no format reward / gate (format_gate ignored)
+    metric: str | None = None          # a registered rjua.metrics metric (e.g. "rouge_l") scored instead of the weighted
+                                       # disease/advice F1 (gold answer text comes from an `answer` column)
 
 
 @dataclass
