@@ -420,7 +420,8 @@ def aggregate(per_record: Sequence[Mapping[str, Any]], names: Sequence[str] | No
     Returns ``{"macro": {name: v}, "ci": {name: [lo, hi]}, "micro": {...}, "micro_ci": {...}}``;
     metrics without counts have no micro entry.
 
-    >>> rows = [evaluate(Sample(["肾结石"], ["肾结石"], [], [], "a", "a")), evaluate(Sample([], ["膀胱炎"], [], [], "", "b"))]
+    >>> rows = [evaluate(Sample(["肾结石"], ["肾结石"], [], [], "a", "a")),
+    ...         evaluate(Sample([], ["膀胱炎"], [], [], "", "b"))]
     >>> agg = aggregate(rows, ["disease_f1", "rouge_l"], n_resamples=20)
     >>> agg["macro"], agg["micro"]
     ({'disease_f1': 0.5, 'rouge_l': 0.5}, {'disease_f1': 0.6666666666666666, 'rouge_l': 0.6666666666666666})
