@@ -113,3 +113,11 @@ def test_gold_scores_one_with_registry():
     gold = load_split("test")
     s = score_predictions(gold, gold_as_predictions(gold), n_resamples=20).summary
     assert all(s[k] == 1.0 and s["micro"][k] == 1.0 for k in KEYS)
+
+
+def test_config_refuses_unknown_reward_metric():
+    from rjua.train.config import RLConfig, load_config, validate
+
+    validate(load_config(RLConfig, "rl_c3po_tiny", ["reward.metric=rouge_l"]))
+    with pytest.raises(RJUAError, match="reward.metric must be a registered metric"):
+        validate(load_config(RLConfig, "rl_c3po_tiny", ["reward.metric=nope"]))

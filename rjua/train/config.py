@@ -294,6 +294,11 @@ def validate(cfg, where: str = "config") -> None:
     reward = getattr(cfg, "reward", None)
     if reward is not None:
         need(reward.disease_weight + reward.advice_weight > 0, "reward: disease_weight + advice_weight must be > 0")
+        if reward.metric is not None:
+            from ..metrics import METRICS
+
+            need(reward.metric in METRICS, f"reward.metric must be a registered metric ({', '.join(METRICS)}), "
+                                           f"got {reward.metric!r}")
     if isinstance(cfg, SelectConfig):
         need(0 <= cfg.band_low < cfg.band_high, "band_low must be < band_high")
     if isinstance(cfg, StagesConfig):
