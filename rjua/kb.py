@@ -19,13 +19,13 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from .data import Record
 from .errors import RJUAError
+from .text import squeeze
 
 _WS = re.compile(r"\s+")
 
@@ -36,7 +36,7 @@ def normalize_passage(text: str) -> str:
     >>> normalize_passage(" 肾  绞痛\\n是 ")
     '肾 绞痛 是'
     """
-    return _WS.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    return squeeze(text)
 
 
 def clean_passage(text: str) -> str:

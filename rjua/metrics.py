@@ -32,6 +32,7 @@ import numpy as np
 from rapidfuzz.distance import LCSseq
 
 from .items import normalize_item
+from .text import no_space
 
 __all__ = ["FUZZY_MIN_CHARS", "FUZZY_RATIO", "MATCH_MODES", "METRICS", "PRF", "Metric", "RougeL", "Sample",
            "aggregate", "bootstrap_ci", "bootstrap_stat", "chars", "cohen_kappa", "combined_f1", "evaluate",
@@ -175,9 +176,7 @@ def chars(text: str) -> str:
     >>> chars("前列腺 增生\\n")
     '前列腺增生'
     """
-    import unicodedata
-
-    return "".join(unicodedata.normalize("NFKC", text or "").split())
+    return no_space(text)
 
 
 def lcs_length(a: str, b: str) -> int:
