@@ -429,7 +429,7 @@ def aggregate(per_record: Sequence[Mapping[str, Any]], names: Sequence[str] | No
     out: dict[str, dict[str, Any]] = {"macro": {}, "ci": {}, "micro": {}, "micro_ci": {}}
     for name in names:
         col = np.array([_value(r[name]) for r in per_record], dtype=float)
-        out["macro"][name] = float(col.mean()) if len(col) else 0.0
+        out["macro"][name] = macro_mean(col)
         out["ci"][name] = list(bootstrap_stat(col[:, None], lambda x: x[..., 0], n_resamples, seed, level))
         micro = _micro_cols(name, per_record)
         if micro is not None or not per_record:
