@@ -121,3 +121,14 @@ def test_config_refuses_unknown_reward_metric():
     validate(load_config(RLConfig, "rl_c3po_tiny", ["reward.metric=rouge_l"]))
     with pytest.raises(RJUAError, match="reward.metric must be a registered metric"):
         validate(load_config(RLConfig, "rl_c3po_tiny", ["reward.metric=nope"]))
+
+
+def test_rl_rows_carry_the_reference_for_answer_metrics():
+    from rjua.train.config import DataConfig
+    from rjua.train.data import rl_rows
+
+    gold = load_split("test")[:2]
+    rows = rl_rows(gold, DataConfig(), count=len)
+    reward = make_reward_fn(RewardConfig(metric="rouge_l", format_gate=False))
+    cols = {k: [r[k] for r in rows] for k in ("diseases", "advices", "question", "answer")}
+    assert reward([r["prompt"] for r in rows], [g.answer for g in gold], **cols) == [1.0, 1.0]
