@@ -12,7 +12,8 @@ from rjua.retrieval.bm25 import tokenize
 from rjua.synth.filters import grams
 from rjua.text import content_chars, ngrams, no_space, squeeze
 
-_TEXT = st.text(alphabet=st.sampled_from(list("肾结石尿频 \t\n\u3000\u00a0，。、；（）ＡｂC!?-1２") + ["\x1c"]), max_size=30)
+_CHARS = list("肾结石尿频 \t\n\u3000\u00a0，。、；（）ＡｂC!?-1２") + ["\x1c"]
+_TEXT = st.text(alphabet=st.sampled_from(_CHARS), max_size=30)
 
 
 def _content(t):  # the former bm25 / synth.filters filter
