@@ -19,13 +19,13 @@ brackets do not split (``止痛药（如布洛芬、对乙酰氨基酚）`` is o
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from .text import nfkc, no_space
 
 # After NFKC, full-width ，；：（） become , ; : ( ).
 _HARD_SEPS = set("、,;\n")
 _SOFT_SEPS = set("+/")
 _OPEN, _CLOSE = "([【", ")]】"
-_WS = re.compile(r"\s+")
 _BULLET = re.compile(r"^(?:[(\[]?\d{1,2}[.、):\]]|[①-⑳]|[-*•·]|[一二三四五六七八九十][、.])\s*")
 _EDGE_PUNCT = "。.,，、;；:：!！?？\"'“”‘’ \t"
 
@@ -36,7 +36,7 @@ def normalize_item(item: str) -> str:
     >>> normalize_item("（PSA）检查；")
     '(PSA)检查'
     """
-    s = _WS.sub("", unicodedata.normalize("NFKC", item))
+    s = no_space(item)
     prev = None
     while prev != s:
         prev = s
@@ -87,7 +87,7 @@ def split_items(text: str | list[str] | tuple[str, ...] | None) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     for chunk in chunks:
-        for part in _cut(unicodedata.normalize("NFKC", chunk), True):
+        for part in _cut(nfkc(chunk), True):
             item = normalize_item(part)
             if item and item not in seen:
                 seen.add(item)

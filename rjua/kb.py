@@ -6,7 +6,8 @@
 * :class:`CaseBase`: labelled records of a pool (question, diseases, advice,
   cited passage ids). Searching it never returns excluded keys, which is how a
   record is kept out of its own evidence (leave-one-out).
-* :func:`choose_pool`: pool semantics shared by evaluation and answering.
+* :func:`choose_pool`: pool semantics shared by evaluation and answering; :func:`check_pool`: the
+  one check that a pool's splits exist (data directory or prebuilt index).
 
 >>> from rjua.data import load_all
 >>> splits = load_all()
@@ -19,13 +20,13 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from .data import Record
 from .errors import RJUAError
+from .text import squeeze
 
 _WS = re.compile(r"\s+")
 
@@ -36,7 +37,7 @@ def normalize_passage(text: str) -> str:
     >>> normalize_passage(" 肾  绞痛\\n是 ")
     '肾 绞痛 是'
     """
-    return _WS.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    return squeeze(text)
 
 
 def clean_passage(text: str) -> str:
@@ -177,6 +178,26 @@ class CaseBase:
         return {c.key.split(":", 1)[0] for c in self.cases}
 
 
+def check_pool(pool: Sequence[str], available: Sequence[str], index: str | os.PathLike | None = None) -> list[str]:
+    """``pool`` as a list when every split of it is ``available``; else one error naming what is missing.
+
+    ``index``: the splits are those a prebuilt index holds (the error says how to rebuild it).
+
+    >>> check_pool(["valid"], ["test", "valid"])
+    ['valid']
+    >>> check_pool(["train"], ["test", "valid"])
+    Traceback (most recent call last):
+    rjua.errors.RJUAError: pool split(s) not found: train (found: test, valid)
+    """
+    missing = [p for p in pool if p not in available]
+    if missing and index is not None:
+        raise RJUAError(f"--pool {', '.join(pool)} is not held by index {index} (its pool: "
+                        f"{', '.join(available) or 'none'}); rebuild it with 'rjua index build --pool ...'")
+    if missing:
+        raise RJUAError(f"pool split(s) not found: {', '.join(missing)} (found: {', '.join(available)})")
+    return list(pool)
+
+
 def choose_pool(available: Sequence[str], target: str, pool: Sequence[str] | None = None) -> tuple[list[str], bool]:
     """Which labelled splits answer ``target``, and whether that is leave-one-out.
 
@@ -189,10 +210,7 @@ def choose_pool(available: Sequence[str], target: str, pool: Sequence[str] | Non
     (['valid'], True)
     """
     if pool:
-        missing = [p for p in pool if p not in available]
-        if missing:
-            raise RJUAError(f"pool split(s) not found: {', '.join(missing)} (found: {', '.join(available)})")
-        chosen = list(pool)
+        chosen = check_pool(pool, available)
     else:
         chosen = [s for s in available if s != target] or [target]
     return chosen, target in chosen

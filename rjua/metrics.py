@@ -26,12 +26,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 from rapidfuzz.distance import LCSseq
 
 from .items import normalize_item
+from .text import no_space
+
+__all__ = ["FUZZY_MIN_CHARS", "FUZZY_RATIO", "MATCH_MODES", "METRICS", "PRF", "Metric", "RougeL", "Sample",
+           "aggregate", "bootstrap_ci", "bootstrap_stat", "chars", "cohen_kappa", "combined_f1", "evaluate",
+           "f1_from_counts", "items_match", "lcs_length", "macro_mean", "metric_names", "micro_f1", "prf",
+           "register", "rouge_l", "rouge_l_counts"]
 
 MATCH_MODES = ("exact", "fuzzy")
 FUZZY_RATIO = 0.6
@@ -61,6 +67,16 @@ class PRF:
     @property
     def f1(self) -> float:
         return f1_from_counts(self.tp, self.n_pred, self.n_gold)
+
+    @property
+    def score(self) -> float:
+        """The per-record value (F1), shared with :class:`RougeL` so aggregation treats both alike."""
+        return self.f1
+
+    @property
+    def counts(self) -> tuple[int, int, int]:
+        """(overlap, predicted, gold): the columns micro aggregation pools."""
+        return (self.tp, self.n_pred, self.n_gold)
 
 
 def f1_from_counts(tp: float, n_pred: float, n_gold: float) -> float:
@@ -160,9 +176,7 @@ def chars(text: str) -> str:
     >>> chars("前列腺 增生\\n")
     '前列腺增生'
     """
-    import unicodedata
-
-    return "".join(unicodedata.normalize("NFKC", text or "").split())
+    return no_space(text)
 
 
 def lcs_length(a: str, b: str) -> int:
@@ -193,6 +207,14 @@ class RougeL:
     @property
     def f(self) -> float:
         return f1_from_counts(self.lcs, self.n_pred, self.n_ref)
+
+    @property
+    def score(self) -> float:
+        return self.f
+
+    @property
+    def counts(self) -> tuple[int, int, int]:
+        return (self.lcs, self.n_pred, self.n_ref)
 
 
 def rouge_l_counts(prediction: str, reference: str) -> RougeL:
@@ -230,9 +252,7 @@ def micro_f1(counts: Sequence[PRF | RougeL]) -> float:
     >>> micro_f1([PRF(1, 1, 2), PRF(1, 3, 1)])
     0.5714285714285714
     """
-    tp = sum(c.tp if isinstance(c, PRF) else c.lcs for c in counts)
-    n_pred = sum(c.n_pred for c in counts)
-    n_gold = sum(c.n_gold if isinstance(c, PRF) else c.n_ref for c in counts)
+    tp, n_pred, n_gold = (sum(col) for col in zip(*(c.counts for c in counts))) if counts else (0, 0, 0)
     return f1_from_counts(tp, n_pred, n_gold)
 
 
@@ -282,3 +302,144 @@ def cohen_kappa(a: Sequence[bool], b: Sequence[bool]) -> float:
     if pe >= 1.0:
         return 1.0 if po == 1.0 else 0.0
     return (po - pe) / (1 - pe)
+
+
+# ---------------------------------------------------------------- registry
+@dataclass(frozen=True)
+class Sample:
+    """What a per-record metric sees: predicted and gold items, answer and reference text, match mode.
+
+    >>> Sample(["肾结石"], ["肾结石"], [], ["多饮水"], "考虑肾结石", "肾结石").match
+    'exact'
+    """
+
+    pred_diseases: Sequence[str]
+    gold_diseases: Sequence[str]
+    pred_advices: Sequence[str]
+    gold_advices: Sequence[str]
+    answer: str = ""
+    reference: str = ""
+    match: str = "exact"
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A named metric: how one record is scored and how records aggregate.
+
+    ``fn(sample)`` returns counts (:class:`PRF` / :class:`RougeL`, anything with ``.score`` and
+    ``.counts`` = (overlap, predicted, gold)): macro = mean of ``score``, micro = F1 of the pooled
+    counts; or a plain number: macro only. A derived metric gives ``needs`` (names of metrics
+    registered before it) and ``combine(*their values)``, applied per record and to their micro values.
+    """
+
+    name: str
+    fn: Callable[[Sample], Any] | None = None
+    needs: tuple[str, ...] = ()
+    combine: Callable[..., Any] | None = None
+    doc: str = ""
+
+
+METRICS: dict[str, Metric] = {}
+
+
+def register(metric: Metric) -> Metric:
+    """Add ``metric`` to :data:`METRICS` (score JSON, reports and :func:`rjua.train.rewards.metric_reward_fn`).
+
+    >>> m = register(Metric("answer_chars", lambda s: len(chars(s.answer)), doc="answer length"))
+    >>> "answer_chars" in metric_names(); del METRICS["answer_chars"]
+    True
+    """
+    if (metric.fn is None) == (metric.combine is None):
+        raise ValueError(f"metric {metric.name!r}: give fn, or needs + combine")
+    unknown = [n for n in metric.needs if n not in METRICS]
+    if unknown:
+        raise ValueError(f"metric {metric.name!r} needs unregistered metric(s) {unknown}")
+    METRICS[metric.name] = metric
+    return metric
+
+
+def metric_names() -> tuple[str, ...]:
+    """Registered metric names in registration order.
+
+    >>> metric_names()[:4]
+    ('disease_f1', 'advice_f1', 'f1', 'rouge_l')
+    """
+    return tuple(METRICS)
+
+
+def _value(v: Any) -> float:
+    return v.score if hasattr(v, "counts") else v
+
+
+def evaluate(sample: Sample, names: Sequence[str] | None = None) -> dict[str, Any]:
+    """Per-record results of the named (default: all registered) metrics, derived ones included.
+
+    >>> r = evaluate(Sample(["肾结石"], ["肾结石"], [], ["多饮水"], "肾结石", "肾结石"))
+    >>> r["disease_f1"].f1, r["advice_f1"].f1, r["f1"]
+    (1.0, 0.0, 0.6666666666666666)
+    """
+    out: dict[str, Any] = {}
+
+    def get(name: str) -> Any:
+        if name not in out:
+            m = METRICS[name]
+            out[name] = m.fn(sample) if m.fn else m.combine(*(_value(get(n)) for n in m.needs))
+        return out[name]
+
+    for name in names or METRICS:
+        get(name)
+    return out if names is None else {n: out[n] for n in names}
+
+
+def _f1_cols(tp: np.ndarray, n_pred: np.ndarray, n_gold: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where((n_pred > 0) & (tp > 0), 2 * tp / (n_pred + n_gold), 0.0)
+
+
+def _micro_cols(name: str, per_record: Sequence[Mapping[str, Any]]) -> tuple[np.ndarray, Callable] | None:
+    """Count columns of ``name`` (and of what it needs) and the statistic mapping their means to its micro value."""
+    m = METRICS[name]
+    if m.combine:
+        parts = [_micro_cols(n, per_record) for n in m.needs]
+        if any(p is None for p in parts):
+            return None
+        widths = np.cumsum([0] + [p[0].shape[1] for p in parts])
+        cols = np.concatenate([p[0] for p in parts], axis=1)
+        return cols, lambda x: m.combine(*(p[1](x[..., a:b]) for p, a, b in zip(parts, widths, widths[1:])))
+    if not per_record or not hasattr(per_record[0][name], "counts"):
+        return None
+    cols = np.array([r[name].counts for r in per_record], dtype=float).reshape(-1, 3)
+    return cols, lambda x: _f1_cols(x[..., 0], x[..., 1], x[..., 2])
+
+
+def aggregate(per_record: Sequence[Mapping[str, Any]], names: Sequence[str] | None = None,
+              n_resamples: int = 1000, seed: int = 0, level: float = 0.95) -> dict[str, dict[str, Any]]:
+    """Macro and micro aggregates of per-record results (from :func:`evaluate`) with bootstrap intervals.
+
+    Returns ``{"macro": {name: v}, "ci": {name: [lo, hi]}, "micro": {...}, "micro_ci": {...}}``;
+    metrics without counts have no micro entry.
+
+    >>> rows = [evaluate(Sample(["肾结石"], ["肾结石"], [], [], "a", "a")),
+    ...         evaluate(Sample([], ["膀胱炎"], [], [], "", "b"))]
+    >>> agg = aggregate(rows, ["disease_f1", "rouge_l"], n_resamples=20)
+    >>> agg["macro"], agg["micro"]
+    ({'disease_f1': 0.5, 'rouge_l': 0.5}, {'disease_f1': 0.6666666666666666, 'rouge_l': 0.6666666666666666})
+    """
+    names = tuple(names or METRICS)
+    out: dict[str, dict[str, Any]] = {"macro": {}, "ci": {}, "micro": {}, "micro_ci": {}}
+    for name in names:
+        col = np.array([_value(r[name]) for r in per_record], dtype=float)
+        out["macro"][name] = macro_mean(col)
+        out["ci"][name] = list(bootstrap_stat(col[:, None], lambda x: x[..., 0], n_resamples, seed, level))
+        micro = _micro_cols(name, per_record)
+        if micro is not None or not per_record:
+            cols, stat = micro if micro is not None else (np.zeros((0, 3)), None)
+            out["micro"][name] = float(stat(cols.mean(axis=0))) if len(cols) else 0.0
+            out["micro_ci"][name] = list(bootstrap_stat(cols, stat, n_resamples, seed, level))
+    return out
+
+
+register(Metric("disease_f1", lambda s: prf(s.pred_diseases, s.gold_diseases, s.match), doc="set F1 of diagnoses"))
+register(Metric("advice_f1", lambda s: prf(s.pred_advices, s.gold_advices, s.match), doc="set F1 of advice"))
+register(Metric("f1", needs=("disease_f1", "advice_f1"), combine=combined_f1, doc="(2·F1_disease + F1_advice) / 3"))
+register(Metric("rouge_l", lambda s: rouge_l_counts(s.answer, s.reference), doc="character ROUGE-L F"))

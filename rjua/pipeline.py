@@ -162,7 +162,7 @@ def resolve_pool(split: str | None, data_dir=None, pool: Sequence[str] | None = 
     (['valid'], ['valid'])
     """
     from .data import find_split_files
-    from .kb import choose_pool
+    from .kb import check_pool, choose_pool
 
     if index is not None:
         from .retrieval.index import read_manifest
@@ -176,11 +176,7 @@ def resolve_pool(split: str | None, data_dir=None, pool: Sequence[str] | None = 
             with open(Path(index) / "cases.jsonl", encoding="utf-8") as f:
                 available = list(dict.fromkeys(json.loads(line)["key"].split(":", 1)[0] for line in f if line.strip()))
         if pool:
-            missing = [p for p in pool if p not in available]
-            if missing:
-                raise RJUAError(f"--pool {', '.join(pool)} is not held by index {index} (its pool: "
-                                f"{', '.join(available) or 'none'}); rebuild it with 'rjua index build --pool ...'")
-            return list(pool)
+            return check_pool(pool, available, index)
         return choose_pool(available, split, None)[0] if split else available
     available = sorted(find_split_files(data_dir))
     return choose_pool(available, split, pool)[0] if split else list(pool or available)

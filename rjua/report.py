@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import re
 
-from .scoring import KEYS, ScoreResult, per_disease_f1, subset_note
+from .scoring import ScoreResult, per_disease_f1, subset_note
 
 __all__ = ["MAX_ANSWER_CHARS", "MAX_ITEMS_CHARS", "NOT_ADVICE", "cut", "md_escape", "to_html", "to_markdown"]
 
@@ -48,14 +48,19 @@ def md_escape(text: str, limit: int = MAX_ITEMS_CHARS) -> str:
     return t + (f"… [cut {len(text) - limit} chars]" if len(text) > limit else "")
 
 
+def _metric_rows(s: dict) -> list[tuple[str, str, str, str]]:
+    """(name, macro, CI, micro) cells of every metric in the summary (registration order; '—' without micro)."""
+    micro = s.get("micro", {})
+    return [(k, f"{s[k]:.4f}", f"[{lo:.4f}, {hi:.4f}]", f"{micro[k]:.4f}" if k in micro else "—")
+            for k, (lo, hi) in s["ci95"].items()]
+
+
 def to_markdown(res: ScoreResult, worst: int = 5) -> str:
     """A Markdown summary table (macro, micro, 95% CI) plus the worst records."""
     s = res.summary
     lines = [f"# RJUA-QA scores (n = {s['n']}, match = {s['match']})", "",
              "| metric | macro | 95% CI | micro |", "| --- | --- | --- | --- |"]
-    for k in KEYS:
-        lo, hi = s["ci95"][k]
-        lines.append(f"| {k} | {s[k]:.4f} | [{lo:.4f}, {hi:.4f}] | {s['micro'][k]:.4f} |")
+    lines += [f"| {' | '.join(row)} |" for row in _metric_rows(s)]
     if s.get("n_missing"):
         lines += ["", f"{s['n_missing']} record(s) had no prediction and scored 0."]
     if subset_note(s):
@@ -117,8 +122,7 @@ def to_html(res: ScoreResult, worst: int = 10) -> str:
     def e(text: str, limit: int = MAX_ITEMS_CHARS) -> str:
         return html.escape(cut(text, limit))
 
-    rows = "".join(f"<tr><td>{k}</td><td>{s[k]:.4f}</td><td>[{s['ci95'][k][0]:.4f}, {s['ci95'][k][1]:.4f}]</td>"
-                   f"<td>{s['micro'][k]:.4f}</td></tr>" for k in KEYS)
+    rows = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in _metric_rows(s))
     cases = []
     for r in sorted(res.records, key=lambda r: (r.f1, r.id))[:worst]:
         cases.append(

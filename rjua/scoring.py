@@ -13,16 +13,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-import numpy as np
-
 from .consistency import check, summarise
 from .data import Record, iter_json, load_split  # noqa: F401  (load_split: used by the doctest)
 from .errors import Problem, RJUAError, RJUAFormatError
 from .extract import Extraction, Vocabulary, extract
-from .metrics import (MATCH_MODES, PRF, RougeL, bootstrap_stat, combined_f1, f1_from_counts, prf,
-                      rouge_l_counts)
+from .metrics import MATCH_MODES, PRF, RougeL, Sample, aggregate, combined_f1, evaluate, f1_from_counts, metric_names
 
-KEYS = ("disease_f1", "advice_f1", "f1", "rouge_l")
+KEYS = ("disease_f1", "advice_f1", "f1", "rouge_l")  # the built-in metrics; every registered one is scored
 
 
 @dataclass(frozen=True)
@@ -98,6 +95,11 @@ class RecordScore:
     answer: str
     missing: bool = False
     flags: list = field(default_factory=list)  # rjua.consistency.Flag: answer vs the patient's facts
+    values: dict = field(default_factory=dict)  # every registered metric's result (rjua.metrics.evaluate)
+
+    def __post_init__(self):
+        if not self.values:
+            self.values = {"disease_f1": self.disease, "advice_f1": self.advice, "f1": self.f1, "rouge_l": self.rouge}
 
     @property
     def f1(self) -> float:
@@ -113,6 +115,7 @@ class RecordScore:
             "pred_advices": self.extraction.advices, "gold_advices": list(self.gold.advices),
             "disease_rule": self.extraction.disease_rule, "advice_rule": self.extraction.advice_rule,
             "consistency_flags": [f.to_dict() for f in self.flags],
+            **{k: getattr(v, "score", v) for k, v in self.values.items() if k not in KEYS},
         }
 
 
@@ -124,32 +127,21 @@ class ScoreResult:
     records: list[RecordScore] = field(default_factory=list)
 
 
-def _micro_stat(m: np.ndarray) -> np.ndarray:
-    """Micro scores from column means (..., 9): disease, advice, rouge counts."""
-    def f(tp, npred, ngold):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where((npred > 0) & (tp > 0), 2 * tp / (npred + ngold), 0.0)
-    d, a, r = f(m[..., 0], m[..., 1], m[..., 2]), f(m[..., 3], m[..., 4], m[..., 5]), f(m[..., 6], m[..., 7], m[..., 8])
-    return np.stack([d, a, (2 * d + a) / 3, r], axis=-1)
-
-
 def score_records(scores: list[RecordScore], match: str = "exact", n_resamples: int = 1000,
                   seed: int = 0) -> dict[str, Any]:
-    """Macro and micro aggregates with bootstrap 95% intervals."""
-    macro = np.array([[s.disease.f1, s.advice.f1, s.f1, s.rouge.f] for s in scores], dtype=float).reshape(-1, 4)
-    counts = np.array([[s.disease.tp, s.disease.n_pred, s.disease.n_gold, s.advice.tp, s.advice.n_pred,
-                        s.advice.n_gold, s.rouge.lcs, s.rouge.n_pred, s.rouge.n_ref] for s in scores],
-                      dtype=float).reshape(-1, 9)
-    micro_vals = _micro_stat(counts.mean(axis=0)) if len(scores) else np.zeros(4)
-    summary: dict[str, Any] = {"n": len(scores), "match": match}
-    summary.update({k: float(macro[:, i].mean()) if len(scores) else 0.0 for i, k in enumerate(KEYS)})
-    summary["micro"] = {k: float(micro_vals[i]) for i, k in enumerate(KEYS)}
-    ci, ci_micro = {}, {}
-    for i, k in enumerate(KEYS):
-        ci[k] = list(bootstrap_stat(macro, lambda m, i=i: m[..., i], n_resamples, seed))
-        ci_micro[k] = list(bootstrap_stat(counts, lambda m, i=i: _micro_stat(m)[..., i], n_resamples, seed))
-    summary["ci95"] = ci
-    summary["micro"]["ci95"] = ci_micro
+    """Macro and micro aggregates (:func:`rjua.metrics.aggregate`) of every metric the records carry.
+
+    >>> g = load_split("test")
+    >>> s = score_records(score_predictions(g, gold_as_predictions(g), n_resamples=10).records, n_resamples=10)
+    >>> s["f1"], s["micro"]["rouge_l"], s["ci95"]["f1"]
+    (1.0, 1.0, [1.0, 1.0])
+    """
+    names = [k for k in metric_names() if all(k in s.values for s in scores)] if scores else list(KEYS)
+    agg = aggregate([s.values for s in scores], names, n_resamples, seed)
+    summary: dict[str, Any] = {"n": len(scores), "match": match, **agg["macro"]}
+    summary["micro"] = dict(agg["micro"])
+    summary["ci95"] = agg["ci"]
+    summary["micro"]["ci95"] = agg["micro_ci"]
     summary["bootstrap"] = {"resamples": n_resamples, "seed": seed, "level": 0.95}
     summary["extraction_rules"] = {
         "disease": dict(Counter(s.extraction.disease_rule for s in scores)),
@@ -268,9 +260,9 @@ def score_predictions(gold: Sequence[Record], preds: Any, match: str = "exact",
         p = by_id.get(r.id)
         ex = extract(p.answer, p.disease, p.advice, vocabulary) if p else Extraction()
         ans = p.answer if p else ""
-        scores.append(RecordScore(r.id, prf(ex.diseases, r.diseases, match), prf(ex.advices, r.advices, match),
-                                  rouge_l_counts(ans, r.answer), ex, r, ans, missing=p is None,
-                                  flags=check(r.question, ex.diseases, ex.advices, ans) if p else []))
+        v = evaluate(Sample(ex.diseases, r.diseases, ex.advices, r.advices, ans, r.answer, match))
+        scores.append(RecordScore(r.id, v["disease_f1"], v["advice_f1"], v["rouge_l"], ex, r, ans, missing=p is None,
+                                  flags=check(r.question, ex.diseases, ex.advices, ans) if p else [], values=v))
     summary = score_records(scores, match, n_resamples, seed)
     summary["consistency"] = summarise([s.flags for s in scores])
     summary.update(missing_ids=missing, extra_ids=extra, n_missing=len(missing))

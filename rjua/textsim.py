@@ -25,6 +25,7 @@ import numpy as np
 
 from .errors import RJUAError
 from .metrics import bootstrap_stat, chars
+from .text import ngrams
 
 __all__ = [
     "BleuCounts",
@@ -56,7 +57,7 @@ class BleuCounts:
 
 
 def _ngrams(s: str, n: int) -> Counter:
-    return Counter(s[i:i + n] for i in range(len(s) - n + 1))
+    return Counter(ngrams(s, n))
 
 
 def char_bleu_counts(prediction: str, reference: str, max_n: int = MAX_N) -> BleuCounts:

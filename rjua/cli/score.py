@@ -115,8 +115,9 @@ def _format_score(res, fmt: str) -> str:
     rows = [f"n={s['n']} match={s['match']}"]
     if s.get("only_predicted"):
         rows.append(f"note: {s['note']}")
-    for k in ("disease_f1", "advice_f1", "f1", "rouge_l"):
-        rows.append(f"{k:<11} {s[k]:.4f}  95% CI [{s['ci95'][k][0]:.4f}, {s['ci95'][k][1]:.4f}]  micro {s['micro'][k]:.4f}")
+    for k, (lo, hi) in s["ci95"].items():  # every registered metric (rjua.metrics.METRICS)
+        micro = f"{s['micro'][k]:.4f}" if k in s["micro"] else "—"
+        rows.append(f"{k:<11} {s[k]:.4f}  95% CI [{lo:.4f}, {hi:.4f}]  micro {micro}")
     if s.get("consistency"):
         c = s["consistency"]
         per_rule = ", ".join(f"{k} {v['records']}" for k, v in c["rules"].items() if v["records"])

@@ -9,12 +9,13 @@ see README), ``char1`` (characters), ``char12`` (both), ``jieba`` (word segmenta
 """
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from typing import Sequence
 
 import numpy as np
 from scipy import sparse
+
+from ..text import content_chars, ngrams
 
 TOKENIZERS = ("char2", "char1", "char12", "jieba")
 
@@ -25,14 +26,13 @@ def tokenize(text: str, kind: str = "char2") -> list[str]:
     >>> tokenize("肾结石。", "char2")
     ['肾结', '结石']
     """
-    t = "".join(ch for ch in unicodedata.normalize("NFKC", text).lower()
-                if not ch.isspace() and not unicodedata.category(ch).startswith("P"))
+    t = content_chars(text, lower=True)
     if kind == "char1":
         return list(t)
     if kind == "char2":
-        return [t[i:i + 2] for i in range(len(t) - 1)] or list(t)
+        return ngrams(t, 2) or list(t)
     if kind == "char12":
-        return list(t) + [t[i:i + 2] for i in range(len(t) - 1)]
+        return list(t) + ngrams(t, 2)
     if kind == "jieba":
         import logging
 

@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..data import find_split_files, read_records, resolve_data_dir
-from ..errors import RJUAError
-from ..kb import CaseBase, KnowledgeBase
+from ..kb import CaseBase, KnowledgeBase, check_pool
 from .dense import load_encoder
 from .hybrid import HybridConfig, HybridRetriever
 from .index import file_sha256
@@ -24,10 +23,7 @@ def build_retriever(data_dir: str | os.PathLike | None = None, pool: Sequence[st
     """Knowledge base = passages of every split found (+ guideline files); case base = ``pool`` splits."""
     files = find_split_files(data_dir)
     splits = {s: read_records(p) for s, p in files.items()}
-    pool = list(pool) if pool else sorted(splits)
-    missing = [p for p in pool if p not in splits]
-    if missing:
-        raise RJUAError(f"pool split(s) not found: {', '.join(missing)} (found: {', '.join(sorted(splits))})")
+    pool = check_pool(pool, sorted(splits)) if pool else sorted(splits)
     kb = KnowledgeBase.from_splits(splits)
     n_added = kb.add_text_files(guidelines)
     cases = CaseBase.from_splits({s: splits[s] for s in pool})

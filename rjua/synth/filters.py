@@ -13,17 +13,21 @@ True
 """
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
+
+from ..text import content_chars, ngrams
 
 N = 5
 THRESHOLD = 0.5
 
 
 def grams(text: str, n: int = N) -> set[str]:
-    t = "".join(ch for ch in unicodedata.normalize("NFKC", text)
-                if not ch.isspace() and not unicodedata.category(ch).startswith("P"))
-    return {t[i:i + n] for i in range(max(0, len(t) - n + 1))}
+    """Set of character ``n``-grams of ``text``'s content characters (:func:`rjua.text.content_chars`).
+
+    >>> grams("肾结石。", 2) == {"肾结", "结石"}
+    True
+    """
+    return set(ngrams(content_chars(text), n))
 
 
 class NgramIndex:

@@ -44,6 +44,8 @@ class RewardConfig:
     consistency_penalty: float = 0.0   # subtracted once per clinical-consistency flag (rjua.consistency); 0 = off
     binary: bool = False               # the paper's reward: 1 if the score reaches binarize_threshold (default 1.0,
                                        # i.e. all correct) else 0, and no format reward / gate (format_gate ignored)
+    metric: str | None = None          # a registered rjua.metrics metric (e.g. "rouge_l") scored instead of the weighted
+                                       # disease/advice F1 (gold answer text comes from an `answer` column)
 
 
 @dataclass
@@ -292,6 +294,11 @@ def validate(cfg, where: str = "config") -> None:
     reward = getattr(cfg, "reward", None)
     if reward is not None:
         need(reward.disease_weight + reward.advice_weight > 0, "reward: disease_weight + advice_weight must be > 0")
+        if reward.metric is not None:
+            from ..metrics import METRICS
+
+            need(reward.metric in METRICS, f"reward.metric must be a registered metric ({', '.join(METRICS)}), "
+                                           f"got {reward.metric!r}")
     if isinstance(cfg, SelectConfig):
         need(0 <= cfg.band_low < cfg.band_high, "band_low must be < band_high")
     if isinstance(cfg, StagesConfig):

@@ -53,4 +53,5 @@ def sft_rows(records: Sequence[Record], cfg: DataConfig, count=None) -> list[dic
 def rl_rows(records: Sequence[Record], cfg: DataConfig, count=None) -> list[dict]:
     """RL prompts with the gold labels as reward columns."""
     return [{"prompt": prompt_messages(r, cfg, count), "diseases": list(r.diseases), "advices": list(r.advices),
-             "id": r.id, "question": r.question} for r in records]  # question: optional consistency penalty
+             "id": r.id, "question": r.question,  # question: optional consistency penalty
+             "answer": r.answer} for r in records]  # answer: reference text for answer metrics (reward.metric)

@@ -11,14 +11,34 @@ carries the gold ``diseases`` / ``advices`` columns.
 >>> paper = make_reward_fn(RewardConfig(disease_weight=1.0, advice_weight=0.0, binary=True))  # Ring-lite: 0 / 1
 >>> paper(["p"], ["诊断：肾结石\\n建议：多饮水", "诊断：膀胱炎"], diseases=[["肾结石"]] * 2, advices=[["多饮水"]] * 2)
 [1.0, 0.0]
+>>> by_name = make_reward_fn(RewardConfig(metric="rouge_l", format_gate=False))  # any registered metric
+>>> by_name(["p"], ["肾结石"], diseases=[["肾结石"]], advices=[[]], answer=["肾结石"])
+[1.0]
 """
 from __future__ import annotations
 
 from typing import Any, Sequence
 
+from ..errors import RJUAError
 from ..extract import extract, sections
-from ..metrics import combined_f1, prf
+from ..metrics import METRICS, Sample, combined_f1, evaluate, prf
 from .config import RewardConfig
+
+__all__ = ["completion_text", "make_reward_fn", "metric_value", "score_completion"]
+
+
+def metric_value(name: str, text: str, diseases: Sequence[str], advices: Sequence[str], reference: str = "",
+                 match: str = "exact") -> float:
+    """Per-record value of the registered metric ``name`` (:data:`rjua.metrics.METRICS`) for one completion.
+
+    >>> metric_value("f1", "诊断：肾结石\\n建议：多饮水", ["肾结石"], ["多饮水", "复查B超"])
+    0.8888888888888888
+    """
+    if name not in METRICS:
+        raise RJUAError(f"unknown reward metric {name!r}; registered: {', '.join(METRICS)}")
+    ex = extract(text)
+    v = evaluate(Sample(ex.diseases, diseases, ex.advices, advices, text, reference or "", match), [name])[name]
+    return float(getattr(v, "score", v))
 
 
 def completion_text(c: Any) -> str:
@@ -31,11 +51,12 @@ def completion_text(c: Any) -> str:
 
 
 def score_completion(text: str, diseases: Sequence[str], advices: Sequence[str], cfg: RewardConfig,
-                     question: str | None = None) -> dict:
+                     question: str | None = None, reference: str | None = None) -> dict:
     """Components of one completion's reward (disease F1, advice F1, parse success, final reward).
 
     With ``cfg.consistency_penalty`` > 0 and the ``question``, each clinical-consistency flag
     (:mod:`rjua.consistency`: sex, age, side, person) costs that much (reward floored at 0).
+    With ``cfg.metric`` the score is that registered metric (``reference``: the gold answer text).
 
     >>> cfg = RewardConfig(consistency_penalty=0.5)
     >>> score_completion("诊断：前列腺增生\\n建议：多饮水", ["前列腺增生"], ["多饮水"], cfg, "我是32岁女性")["flags"]
@@ -47,7 +68,9 @@ def score_completion(text: str, diseases: Sequence[str], advices: Sequence[str],
     d = prf(ex.diseases, diseases, cfg.match).f1
     a = prf(ex.advices, advices, cfg.match).f1
     total_w = cfg.disease_weight + cfg.advice_weight
-    if abs(cfg.disease_weight - 2 * cfg.advice_weight) < 1e-9 and total_w:
+    if getattr(cfg, "metric", None):
+        score = metric_value(cfg.metric, text, diseases, advices, reference or "", cfg.match)
+    elif abs(cfg.disease_weight - 2 * cfg.advice_weight) < 1e-9 and total_w:
         score = combined_f1(d, a)  # the dataset's own combination
     else:
         score = (cfg.disease_weight * d + cfg.advice_weight * a) / total_w if total_w else 0.0
@@ -70,12 +93,18 @@ def score_completion(text: str, diseases: Sequence[str], advices: Sequence[str],
 
 def make_reward_fn(cfg: RewardConfig):
     """A TRL-compatible reward function for ``cfg``."""
-    def rjua_reward(prompts, completions, diseases=None, advices=None, question=None, **_):
+    if getattr(cfg, "metric", None) and cfg.metric not in METRICS:
+        raise RJUAError(f"unknown reward metric {cfg.metric!r}; registered: {', '.join(METRICS)}")
+
+    def rjua_reward(prompts, completions, diseases=None, advices=None, question=None, answer=None, **_):
         out = []
-        qs = question or [None] * len(completions)  # the question column feeds the optional consistency penalty
-        for c, d, a, q in zip(completions, diseases or [[]] * len(completions), advices or [[]] * len(completions), qs):
-            out.append(score_completion(completion_text(c), d, a, cfg, q)["reward"])
+        n = len(completions)
+        qs = question or [None] * n  # the question column feeds the optional consistency penalty
+        refs = answer or [None] * n  # the gold answer column feeds answer-text metrics (cfg.metric)
+        for c, d, a, q, ref in zip(completions, diseases or [[]] * n, advices or [[]] * n, qs, refs):
+            out.append(score_completion(completion_text(c), d, a, cfg, q, ref)["reward"])
         return out
 
-    rjua_reward.__name__ = f"rjua_reward_d{cfg.disease_weight:.2f}_a{cfg.advice_weight:.2f}"
+    rjua_reward.__name__ = (f"rjua_reward_{cfg.metric}" if getattr(cfg, "metric", None)
+                            else f"rjua_reward_d{cfg.disease_weight:.2f}_a{cfg.advice_weight:.2f}")
     return rjua_reward
