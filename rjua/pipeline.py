@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Sequence
 
-from .backends import GenRequest, get_backend, needs_retriever, prepare_backend
+from .backends import GenRequest, needs_retriever, prepare_backend
 from .data import Record
 from .errors import RJUAError
 from .extract import Vocabulary, extract

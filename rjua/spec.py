@@ -38,7 +38,8 @@ class RunSpec:
 
     ``backend_options`` are the backend's own keyword arguments (``base_url``, ``timeout``, ...);
     ``max_new_tokens``, ``n_cases`` and ``seed`` are the common ones (None: the backend's default),
-    handed over under each backend's own name by :func:`rjua.backends.get_backend`. ``retrieval``
+    handed over under each backend's own name by :func:`rjua.backends.get_backend`
+    (``max_new_tokens`` and ``seed`` become None for a backend that does not take them). ``retrieval``
     overrides fields of :class:`rjua.retrieval.hybrid.HybridConfig` (fusion weights, depth, ...);
     ``k`` is the number of passages given as evidence.
     """
@@ -59,10 +60,24 @@ class RunSpec:
     seed: int | None = None
 
     def __post_init__(self):
+        from .backends import COMMON_SETTINGS, REGISTRY
         from .retrieval.hybrid import HybridConfig
 
         fix = object.__setattr__
-        fix(self, "backend_options", dict(self.backend_options or {}))
+        entry = REGISTRY.get(self.backend)
+        opts = dict(self.backend_options or {})
+        unset = {"max_new_tokens": None, "n_cases": 10, "seed": None}
+        for name in COMMON_SETTINGS:  # a common setting given as a backend option (either spelling) becomes the field
+            own = entry.settings.get(name, name) if entry is not None else name
+            for key in dict.fromkeys((name, own)):
+                if key in opts:
+                    v = opts.pop(key)
+                    if getattr(self, name) == unset[name]:
+                        fix(self, name, v)
+        for name in ("max_new_tokens", "seed"):  # a setting the backend does not take does not shape the run
+            if entry is not None and name not in entry.settings:
+                fix(self, name, None)
+        fix(self, "backend_options", opts)
         fix(self, "retrieval", dict(self.retrieval or {}))
         if self.pool is not None:
             fix(self, "pool", tuple(self.pool) or None)

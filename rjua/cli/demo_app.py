@@ -13,6 +13,7 @@ import gradio as gr
 
 from ..errors import RJUAError
 from ..service import DEMO_NOTE, MAX_QUESTION_CHARS, DemoService, consistency_note, friendly_error
+from ..spec import RunSpec
 
 __all__ = ["build_demo", "create_app"]
 
@@ -117,6 +118,7 @@ def create_app(data_dir=None, backend: str = "case", model: str | None = None, i
                embedder: str | None = None, base_url: str | None = None, background: bool = True,
                concurrency: int | None = None) -> gr.Blocks:
     """Build the demo for these settings; the index/model load in the background unless ``background=False``."""
-    opts = {"base_url": base_url} if base_url else {}
-    service = DemoService.from_data(data_dir, backend, model, index, embedder, opts, background=background)
+    spec = RunSpec(backend=backend, model=model, index=index, embedder=embedder,
+                   backend_options={"base_url": base_url} if base_url else {})
+    service = DemoService.from_data(data_dir, background=background, spec=spec)
     return build_demo(service, concurrency)

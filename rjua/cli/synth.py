@@ -28,13 +28,14 @@ def synth_cmd(out: Path = typer.Option(..., "--out", "-o", dir_okay=False, help=
                                                 help="On resume, redo seeds whose generation failed with an error."),
               progress: Optional[bool] = typer.Option(None, "--progress/--no-progress")):
     """Generate new verifiable cases, verify them, keep the solvable, non-trivial, uncontaminated ones."""
-    from ..backends import get_backend
+    from ..spec import RunSpec
     from ..synth import run_synth
     from .answering import _backend_options
 
-    gen = get_backend(generator, generator_model, **_backend_options(generator, base_url, max_new_tokens, timeout=timeout))
-    sol = get_backend(solver, solver_model, **_backend_options(solver, base_url, 384, timeout=timeout))
-    wk = None if weak == "none" else get_backend(weak, None)
+    gen = RunSpec(generator, generator_model, _backend_options(generator, base_url, timeout=timeout),
+                  max_new_tokens=max_new_tokens).make_backend()
+    sol = RunSpec(solver, solver_model, _backend_options(solver, base_url, timeout=timeout), max_new_tokens=384).make_backend()
+    wk = None if weak == "none" else RunSpec(weak).make_backend()
     report = run_synth(out, gen, sol, wk, n, data_dir, eval_splits, pool, seed, batch_size,
                        {"generator": generator, "generator_model": generator_model, "solver": solver,
                         "solver_model": solver_model, "weak": weak}, overwrite, retry_errors=retry_errors, progress=progress)
