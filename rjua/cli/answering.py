@@ -6,9 +6,10 @@ from typing import List, Optional
 
 import typer
 
+from ..backends import BACKENDS
 from ._common import DataDir, echo_json
 
-BackendOpt = typer.Option("case", "--backend", "-b", help="case | hf | vllm | openai.")
+BackendOpt = typer.Option("case", "--backend", "-b", help=" | ".join(BACKENDS) + " (rjua.backends.REGISTRY).")
 ModelOpt = typer.Option(None, "--model", "-m", help="Model id or path (hf, vllm, openai).")
 ContextOpt = typer.Option("retrieved", "--context", "-c", help="retrieved | gold | none.")
 EmbedderOpt = typer.Option(None, "--embedder", "-e",
