@@ -29,7 +29,8 @@ from .locks import output_lock
 from .progress import Progress
 from .spec import RunSpec
 
-__all__ = ["MANIFEST_SUFFIX", "RunSpec", "check_run_manifest", "eval_split", "predict_split", "read_done", "run_config"]
+__all__ = ["MANIFEST_SUFFIX", "RunSpec", "check_run_manifest", "eval_split", "predict_split", "read_done",
+           "run_config"]
 
 MANIFEST_SUFFIX = ".manifest.json"
 
@@ -93,7 +94,15 @@ def read_done(path: Path, ids: Collection[str] | None = None, retry_errors: bool
 
 
 def check_run_manifest(out: Path, config: dict[str, Any], overwrite: bool) -> None:
-    """Write the run manifest; refuse to append to output made with another configuration."""
+    """Write the run manifest; refuse to append to output made with another configuration, naming the fields.
+
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp()) / "p.jsonl"
+    >>> check_run_manifest(out, {"n_cases": 10, "k": 5}, False); _ = out.write_text("")
+    >>> check_run_manifest(out, {"n_cases": 5, "k": 5}, False)
+    Traceback (most recent call last):
+    rjua.errors.RJUAError: ...p.jsonl was written with a different configuration (differs in: n_cases); ...
+    """
     out = Path(out)
     man = Path(str(out) + MANIFEST_SUFFIX)
     if out.is_dir():
@@ -121,7 +130,12 @@ def check_run_manifest(out: Path, config: dict[str, Any], overwrite: bool) -> No
 
 def run_config(split: str, data_dir, backend: str, model: str | None, context: str, pool, embedder, index,
                extra: dict | None = None) -> dict[str, Any]:
-    """What identifies a run (model names, data hashes); never holds secrets (:meth:`RunSpec.manifest`)."""
+    """What identifies a run (model names, data hashes); never holds secrets (:meth:`RunSpec.manifest`).
+
+    >>> c = run_config("test", None, "case", None, "none", None, None, None, {"limit": 2})
+    >>> c["context"], c["pool"], c["limit"], c["backend_options"]
+    ('none', ['valid'], 2, {})
+    """
     return RunSpec.from_options(backend, model, context, pool, embedder, index).manifest(split, data_dir, extra)
 
 

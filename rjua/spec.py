@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
-from typing import Any, Sequence
+from typing import Any
 
 from .errors import RJUAError
 
@@ -94,7 +95,8 @@ class RunSpec:
             if key == "case_top":
                 raise RJUAError("retrieval.case_top: set the number of cases with n_cases (--n-cases), not case_top")
             if key not in known:
-                raise RJUAError(f"retrieval.{key}: unknown retrieval setting; known: {', '.join(sorted(known - {'case_top'}))}")
+                raise RJUAError(f"retrieval.{key}: unknown retrieval setting; known: "
+                                f"{', '.join(sorted(known - {'case_top'}))}")
 
     def make_backend(self):
         """The backend this spec names, with its options and the common settings."""
@@ -104,18 +106,19 @@ class RunSpec:
                            seed=self.seed, **self.backend_options)
 
     def hybrid_config(self, base=None):
-        """``base`` (default: the current :class:`HybridConfig` defaults) with ``n_cases`` and ``retrieval`` applied."""
+        """``base`` (default: the current :class:`HybridConfig` defaults) with ``n_cases`` and ``retrieval``."""
         from .retrieval.hybrid import HybridConfig
 
         return replace(base if base is not None else HybridConfig(), case_top=self.n_cases, **self.retrieval)
 
     def apply_retrieval(self, retriever) -> None:
-        """Apply ``n_cases`` and ``retrieval`` to a loaded retriever; a build-time field it holds otherwise is refused."""
+        """Apply ``n_cases`` and ``retrieval`` to a loaded retriever; another build-time field is refused."""
         cfg = self.hybrid_config(retriever.config)
         for name in BUILD_TIME:
             if getattr(cfg, name) != getattr(retriever.config, name):
-                raise RJUAError(f"retrieval.{name}: index {self.index} was built with {getattr(retriever.config, name)!r}; "
-                                f"rebuild it ('rjua index build') to use {getattr(cfg, name)!r}")
+                raise RJUAError(f"retrieval.{name}: index {self.index} was built with "
+                                f"{getattr(retriever.config, name)!r}; rebuild it ('rjua index build') to use "
+                                f"{getattr(cfg, name)!r}")
         retriever.config = cfg
 
     def retrieval_config(self) -> dict[str, Any]:

@@ -2,8 +2,10 @@
 import json
 import shutil
 from dataclasses import fields
+from pathlib import Path
 
 import pytest
+from conftest import run_cli
 
 from rjua.backends import REGISTRY, GenResult, get_backend, register_backend
 from rjua.errors import RJUAError
@@ -11,8 +13,6 @@ from rjua.pipeline import Pipeline, build_pipeline
 from rjua.retrieval.build import build_retriever
 from rjua.runs import MANIFEST_SUFFIX, predict_split, read_done
 from rjua.spec import RunSpec
-
-from conftest import run_cli
 
 
 class Echo:
@@ -80,7 +80,7 @@ def test_resume_with_a_changed_setting_is_refused_naming_it(name, base_run, tmp_
 
 
 def test_manifest_is_the_spec_plus_data_hashes(base_run):
-    m = json.loads(open(str(base_run) + MANIFEST_SUFFIX, encoding="utf-8").read())["config"]
+    m = json.loads(Path(str(base_run) + MANIFEST_SUFFIX).read_text(encoding="utf-8"))["config"]
     assert {f.name for f in fields(RunSpec)} <= set(m)
     assert m["max_new_tokens"] == 32 and m["n_cases"] == 10 and m["retrieval"]["case_weight"] == 2.0
     assert len(m["data_sha256"]) == 64 and m["limit"] == 2

@@ -17,8 +17,9 @@ case base before answering has a ``prepare(retriever)`` method; the pipeline cal
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 __all__ = ["BACKENDS", "COMMON_SETTINGS", "REGISTRY", "Backend", "BackendEntry", "GenRequest", "GenResult",
            "get_backend", "needs_retriever", "prepare_backend", "register_backend"]
@@ -43,10 +44,11 @@ class BackendEntry:
         return getattr(importlib.import_module(mod, __name__), cls)
 
 
+_LM = {"max_new_tokens": "max_new_tokens", "seed": "seed"}
 REGISTRY: dict[str, BackendEntry] = {
     "case": BackendEntry(".case:CaseBackend", None, {"n_cases": "top_cases"}, takes_model=False),
-    "hf": BackendEntry(".hf:HFBackend", "Qwen/Qwen2.5-0.5B-Instruct", {"max_new_tokens": "max_new_tokens", "seed": "seed"}),
-    "vllm": BackendEntry(".vllm:VLLMBackend", "Qwen/Qwen2.5-0.5B-Instruct", {"max_new_tokens": "max_new_tokens", "seed": "seed"}),
+    "hf": BackendEntry(".hf:HFBackend", "Qwen/Qwen2.5-0.5B-Instruct", _LM),
+    "vllm": BackendEntry(".vllm:VLLMBackend", "Qwen/Qwen2.5-0.5B-Instruct", _LM),
     "openai": BackendEntry(".openai:OpenAIBackend", "gpt-4o-mini", {"max_new_tokens": "max_tokens"}),
 }
 BACKENDS = tuple(REGISTRY)  # the built-in names (kept for callers that list them)

@@ -29,8 +29,8 @@ ProgressOpt = typer.Option(None, "--progress/--no-progress",
                            help="Progress bar (default: a bar on a terminal, a line every 10 s otherwise).")
 NCasesOpt = typer.Option(10, "--n-cases", min=1, help="Similar cases retrieved, voted over by the case backend and "
                          "voting for passages (one number for all three).")
-RetrievalOpt = typer.Option(None, "--retrieval", help="Retrieval setting KEY=VALUE (repeatable), e.g. case_weight=1.5, "
-                            "rrf_k=60, depth=100 (rjua.retrieval.hybrid.HybridConfig fields).")
+RetrievalOpt = typer.Option(None, "--retrieval", help="Retrieval setting KEY=VALUE (repeatable), e.g. "
+                            "case_weight=1.5, rrf_k=60, depth=100 (rjua.retrieval.hybrid.HybridConfig fields).")
 TimeoutOpt = typer.Option(60.0, "--timeout", min=0.1,
                           help="openai backend: total seconds per request attempt (connect + whole reply); then retried.")
 
@@ -49,7 +49,8 @@ def _kb(kb_splits):
     return "pool" if list(kb_splits) == ["pool"] else list(kb_splits)
 
 
-def _backend_options(backend: str, base_url: Optional[str], concurrency: int = 4, timeout: float | None = None) -> dict:
+def _backend_options(backend: str, base_url: Optional[str], concurrency: int = 4,
+                     timeout: float | None = None) -> dict:
     """The backend's own options from the CLI flags (the token limit travels as ``RunSpec.max_new_tokens``)."""
     if backend == "openai":
         return {"base_url": base_url, "concurrency": concurrency, **({"timeout": timeout} if timeout else {})}

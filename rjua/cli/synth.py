@@ -34,7 +34,8 @@ def synth_cmd(out: Path = typer.Option(..., "--out", "-o", dir_okay=False, help=
 
     gen = RunSpec(generator, generator_model, _backend_options(generator, base_url, timeout=timeout),
                   max_new_tokens=max_new_tokens).make_backend()
-    sol = RunSpec(solver, solver_model, _backend_options(solver, base_url, timeout=timeout), max_new_tokens=384).make_backend()
+    sol = RunSpec(solver, solver_model, _backend_options(solver, base_url, timeout=timeout),
+                  max_new_tokens=384).make_backend()
     wk = None if weak == "none" else RunSpec(weak).make_backend()
     report = run_synth(out, gen, sol, wk, n, data_dir, eval_splits, pool, seed, batch_size,
                        {"generator": generator, "generator_model": generator_model, "solver": solver,
