@@ -11,8 +11,8 @@ case base before answering has a ``prepare(retriever)`` method; the pipeline cal
 
 >>> get_backend("case").name
 'case'
->>> get_backend("case", n_cases=7).top_cases, needs_retriever(get_backend("case"))
-(7, True)
+>>> get_backend("case", n_cases=7).top_cases, needs_retriever(get_backend("case")), REGISTRY["hf"].light
+(7, True, False)
 """
 from __future__ import annotations
 
@@ -36,6 +36,11 @@ class BackendEntry:
     default_model: str | None = None
     settings: dict[str, str] = field(default_factory=dict)
     takes_model: bool = True
+
+    @property
+    def light(self) -> bool:
+        """No language model behind it (takes no model): cheap to run many answers at once (the demo's queue)."""
+        return not self.takes_model
 
     def load(self) -> type:
         if not isinstance(self.target, str):

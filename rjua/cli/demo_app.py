@@ -11,6 +11,7 @@ import logging
 
 import gradio as gr
 
+from ..backends import REGISTRY
 from ..errors import RJUAError
 from ..service import DEMO_NOTE, MAX_QUESTION_CHARS, DemoService, consistency_note, friendly_error
 from ..spec import RunSpec
@@ -45,7 +46,8 @@ def build_demo(service: DemoService, concurrency: int | None = None) -> gr.Block
 
     ``concurrency``: answers computed at once (default 16 for the light case backend, 2 for models).
     """
-    concurrency = concurrency or (16 if service.settings.get("backend", "case") == "case" else 2)
+    entry = REGISTRY.get(service.settings.get("backend", "case"))
+    concurrency = concurrency or (16 if entry is not None and entry.light else 2)
 
     def answer(question: str, progress=gr.Progress()):  # noqa: B008 (gradio injects it)
         progress(0.1, desc="检索证据并生成回答 (retrieving evidence, generating)…")
