@@ -132,6 +132,17 @@ class RunSpec:
             base = HybridConfig(**{k: v for k, v in stored.items() if k in {f.name for f in fields(HybridConfig)}})
         return asdict(self.hybrid_config(base))
 
+    def public(self) -> dict[str, Any]:
+        """``asdict(self)`` without secrets or transport settings, as JSON gives it back (what manifests record).
+
+        >>> RunSpec("openai", "m", {"base_url": "http://127.0.0.1:8000/v1", "timeout": 5}).public()["backend_options"]
+        {'base_url': 'http://127.0.0.1:8000/v1'}
+        """
+        from .backends.openai import public_options  # no secrets, no credentials in URLs
+
+        return json.loads(json.dumps({**asdict(self), "backend_options": public_options(self.backend_options)},
+                                     ensure_ascii=False))
+
     def manifest(self, split: str, data_dir=None, extra: dict | None = None) -> dict[str, Any]:
         """What identifies a run: ``asdict(self)`` with safe backend options, the resolved pool and retrieval
         configuration, plus prompt version and data hashes (as JSON would give it back).
@@ -140,7 +151,6 @@ class RunSpec:
         >>> m["backend"], m["pool"], m["n_cases"], m["retrieval"]["case_top"], len(m["data_sha256"])
         ('case', ['valid'], 10, 10, 64)
         """
-        from .backends.openai import public_options  # no secrets, no credentials in URLs
         from .data import data_file
         from .pipeline import resolve_pool
         from .prompts import PROMPT_VERSION
@@ -148,10 +158,9 @@ class RunSpec:
 
         f = data_file(split, data_dir)
         out = {"prompt_version": PROMPT_VERSION, "split": split, "data_file": str(f.resolve()),
-               "data_sha256": file_sha256(f), **asdict(self)}
+               "data_sha256": file_sha256(f), **self.public()}
         out.update(pool=resolve_pool(split, data_dir, self.pool, self.index), kb_splits=self.kb_splits or "all",
-                   backend_options=public_options(self.backend_options), retrieval=self.retrieval_config(),
-                   **(extra or {}))
+                   retrieval=self.retrieval_config(), **(extra or {}))
         return json.loads(json.dumps(out, ensure_ascii=False))
 
     @classmethod
