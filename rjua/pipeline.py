@@ -20,13 +20,14 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Sequence
 
-from .backends import GenRequest, get_backend
+from .backends import GenRequest, needs_retriever, prepare_backend
 from .data import Record
 from .errors import RJUAError
 from .extract import Vocabulary, extract
 from .kb import passage_id
 from .prompts import DEFAULT_CONTEXT_TOKENS, NOT_MEDICAL_ADVICE, build_messages
 from .retrieval.hybrid import HybridRetriever, PassageHit, check_query
+from .spec import RunSpec
 
 CONTEXT_MODES = ("retrieved", "gold", "none")
 _REPLY = re.compile(r"(?:^|\n)\s*[*#【\[]*\s*回答\s*[】\]*]*\s*[:：]\s*")
@@ -66,7 +67,7 @@ class Pipeline:
                  n_cases: int = 10, context_tokens: int = DEFAULT_CONTEXT_TOKENS, split: str | None = None):
         if context not in CONTEXT_MODES:
             raise RJUAError(f"unknown context mode {context!r}; choose one of: {', '.join(CONTEXT_MODES)}")
-        if retriever is None and (context == "retrieved" or backend.name == "case"):
+        if retriever is None and (context == "retrieved" or needs_retriever(backend)):
             raise RJUAError("this configuration needs a retriever (knowledge base and case base)")
         self.backend, self.retriever, self.context = backend, retriever, context
         self.k, self.n_cases, self.context_tokens, self.split = k, n_cases, context_tokens, split
@@ -186,29 +187,37 @@ def build_pipeline(split: str | None = None, data_dir: str | os.PathLike | None 
                    model: str | None = None, context: str = "retrieved", pool: Sequence[str] | None = None,
                    embedder: str | None = None, index: str | os.PathLike | None = None,
                    backend_options: dict | None = None, kb_splits: Sequence[str] | str | None = None,
-                   **kw) -> Pipeline:
+                   spec: RunSpec | None = None, **kw) -> Pipeline:
     """A pipeline for answering ``split`` (or free questions when ``split`` is None).
 
+    The settings come from ``spec`` (:class:`~rjua.spec.RunSpec`); without one, from the keyword
+    arguments (``kw``: further RunSpec fields such as ``context_tokens``, ``n_cases``, ``k``).
     The pool defaults to every labelled split other than ``split`` (the same split,
     leave-one-out, when there is no other), with or without a prebuilt index; an index
     over more splits is restricted to the pool at load time. ``kb_splits`` is the
     knowledge-base policy (:meth:`HybridRetriever.set_kb_policy`; default every passage).
+
+    >>> build_pipeline("test", spec=RunSpec(context="none", n_cases=3)).n_cases
+    3
     """
     from .retrieval.build import build_retriever
 
-    chosen = resolve_pool(split, data_dir, pool, index)
-    if index is not None:  # a split in the pool is answered leave-one-out (exclusion by split:id)
-        retriever = HybridRetriever.load(index, embedder=embedder)
+    if spec is None:
+        spec = RunSpec.from_options(backend, model, context, pool, embedder, index, backend_options, kb_splits, **kw)
+    chosen = resolve_pool(split, data_dir, spec.pool, spec.index)
+    if spec.index is not None:  # a split in the pool is answered leave-one-out (exclusion by split:id)
+        retriever = HybridRetriever.load(spec.index, embedder=spec.embedder)
         if retriever.pool != chosen:
             retriever = retriever.restrict(chosen)
+        spec.apply_retrieval(retriever)
     else:
-        retriever, _ = build_retriever(data_dir, chosen, embedder)
-    retriever.set_kb_policy(kb_splits)
-    be = get_backend(backend, model, **(backend_options or {}))
-    if backend == "case":
-        be.fit(retriever)
-    pipe = Pipeline(be, retriever, context=context, split=split, **kw)
-    pipe.pool, pipe.kb_splits = chosen, retriever.kb_splits
+        retriever, _ = build_retriever(data_dir, chosen, spec.embedder, config=spec.hybrid_config())
+    retriever.set_kb_policy(spec.kb_splits)
+    be = spec.make_backend()
+    prepare_backend(be, retriever)
+    extra = {"context_tokens": spec.context_tokens} if spec.context_tokens else {}
+    pipe = Pipeline(be, retriever, context=spec.context, split=split, k=spec.k, n_cases=spec.n_cases, **extra)
+    pipe.pool, pipe.kb_splits, pipe.spec = chosen, retriever.kb_splits, spec
     return pipe
 
 

@@ -22,14 +22,15 @@ from pathlib import Path
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
-from .data import data_file, load_split
+from .data import load_split
 from .errors import RJUAError, RJUAFormatError
 from .jsonio import iter_json_lines, read_json_file
 from .locks import output_lock
 from .progress import Progress
-from .retrieval.index import file_sha256
+from .spec import RunSpec
 
-__all__ = ["MANIFEST_SUFFIX", "check_run_manifest", "eval_split", "make_dirs", "predict_split", "read_done", "run_config"]
+__all__ = ["MANIFEST_SUFFIX", "RunSpec", "check_run_manifest", "eval_split", "make_dirs", "predict_split",
+           "read_done", "run_config"]
 
 MANIFEST_SUFFIX = ".manifest.json"
 
@@ -94,7 +95,15 @@ def read_done(path: Path, ids: Collection[str] | None = None, retry_errors: bool
 
 
 def check_run_manifest(out: Path, config: dict[str, Any], overwrite: bool) -> None:
-    """Write the run manifest; refuse to append to output made with another configuration."""
+    """Write the run manifest; refuse to append to output made with another configuration, naming the fields.
+
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp()) / "p.jsonl"
+    >>> check_run_manifest(out, {"n_cases": 10, "k": 5}, False); _ = out.write_text("")
+    >>> check_run_manifest(out, {"n_cases": 5, "k": 5}, False)
+    Traceback (most recent call last):
+    rjua.errors.RJUAError: ...p.jsonl was written with a different configuration (differs in: n_cases); ...
+    """
     out = Path(out)
     man = Path(str(out) + MANIFEST_SUFFIX)
     if out.is_dir():
@@ -122,14 +131,13 @@ def check_run_manifest(out: Path, config: dict[str, Any], overwrite: bool) -> No
 
 def run_config(split: str, data_dir, backend: str, model: str | None, context: str, pool, embedder, index,
                extra: dict | None = None) -> dict[str, Any]:
-    """What identifies a run (model names, data hashes); never holds secrets."""
-    from .pipeline import resolve_pool
-    from .prompts import PROMPT_VERSION
+    """What identifies a run (model names, data hashes); never holds secrets (:meth:`RunSpec.manifest`).
 
-    f = data_file(split, data_dir)
-    return {"prompt_version": PROMPT_VERSION, "split": split, "data_file": str(f.resolve()), "data_sha256": file_sha256(f), "backend": backend,
-            "model": model, "context": context, "pool": resolve_pool(split, data_dir, pool, index), "embedder": embedder,
-            "index": str(index) if index else None, **(extra or {})}
+    >>> c = run_config("test", None, "case", None, "none", None, None, None, {"limit": 2})
+    >>> c["context"], c["pool"], c["limit"], c["backend_options"]
+    ('none', ['valid'], 2, {})
+    """
+    return RunSpec.from_options(backend, model, context, pool, embedder, index).manifest(split, data_dir, extra)
 
 
 def make_dirs(d: Path, what: str = "--out") -> None:
@@ -165,35 +173,41 @@ def predict_split(split: str, out: str | os.PathLike, data_dir=None, backend: st
                   index=None, overwrite: bool = False, batch_size: int = 8, limit: int | None = None,
                   progress: bool | None = None, backend_options: dict | None = None, context_tokens: int | None = None,
                   on_batch: Callable[[int, int], None] | None = None, retry_errors: bool = True,
-                  kb_splits: Sequence[str] | str | None = None) -> list[dict]:
+                  kb_splits: Sequence[str] | str | None = None, spec: RunSpec | None = None) -> list[dict]:
     """Predict every record of ``split`` into ``out`` (JSON Lines), resuming where it stopped.
 
-    ``out`` is locked for the whole run (a second writer gets :class:`~rjua.locks.OutputLockedError`);
-    rows written with an ``error`` are redone on resume unless ``retry_errors=False``.
+    The settings come from ``spec`` (:class:`~rjua.spec.RunSpec`), or else from the keyword
+    arguments; resuming with any other setting is refused naming it. ``out`` is locked for the
+    whole run (a second writer gets :class:`~rjua.locks.OutputLockedError`); rows written with an
+    ``error`` are redone on resume unless ``retry_errors=False``.
+
+    >>> import tempfile
+    >>> out = os.path.join(tempfile.mkdtemp(), "p.jsonl")
+    >>> _ = predict_split("test", out, limit=2, progress=False, spec=RunSpec(n_cases=5))
+    >>> predict_split("test", out, limit=2, progress=False, spec=RunSpec(n_cases=6))
+    Traceback (most recent call last):
+    rjua.errors.RJUAError: ... was written with a different configuration (differs in: n_cases, retrieval); ...
     """
-    from .backends.openai import public_options  # no secrets, no credentials in URLs, in the manifest
     from .pipeline import build_pipeline
 
     _check_counts(batch_size=batch_size, limit=limit, context_tokens=context_tokens)
+    if spec is None:
+        spec = RunSpec.from_options(backend, model, context, pool, embedder, index, backend_options, kb_splits,
+                                    context_tokens=context_tokens)
     out = Path(out)
     if out.is_dir():
         raise RJUAError(f"{out}: is a directory; --out must name a file")
     make_dirs(out.parent)
     records = load_split(split, data_dir)[:limit] if limit else load_split(split, data_dir)
-    config = run_config(split, data_dir, backend, model, context, pool, embedder, index,
-                        {"limit": limit, "context_tokens": context_tokens, "kb_splits": kb_splits or "all", "backend_options": public_options(backend_options)})
+    config = spec.manifest(split, data_dir, {"limit": limit})
     with output_lock(out):
         check_run_manifest(out, config, overwrite)
         done = read_done(out, {r.id for r in records}, retry_errors)
         todo = [r for r in records if r.id not in done]
         bar = Progress(len(records), len(done), desc="predict", unit="records", enabled=progress)
         if todo:
-            bar.note(f"loading the {backend} pipeline ({context} context)")
-            kw = {"context_tokens": context_tokens} if context_tokens else {}
-            if kb_splits:
-                kw["kb_splits"] = kb_splits
-            pipe = build_pipeline(split, data_dir, backend, model, context, pool, embedder, index,
-                                  backend_options=backend_options, **kw)
+            bar.note(f"loading the {spec.backend} pipeline ({spec.context} context)")
+            pipe = build_pipeline(split, data_dir, spec=spec)
             with open(out, "a", encoding="utf-8") as f:
                 for s in range(0, len(todo), batch_size):
                     batch = todo[s:s + batch_size]

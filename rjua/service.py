@@ -16,13 +16,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .data import Record
 from .errors import RJUAError
 from .metrics import items_match, prf
 from .retrieval.bm25 import tokenize
+from .spec import RunSpec
 
 __all__ = ["DEMO_NOTE", "LOADING", "MAX_QUESTION_CHARS", "DemoService", "friendly_error", "highlight"]
 
@@ -121,8 +122,11 @@ class DemoService:
     @classmethod
     def from_data(cls, data_dir=None, backend: str = "case", model: str | None = None, index=None,
                   embedder: str | None = None, backend_options: dict | None = None,
-                  background: bool = False) -> DemoService:
+                  background: bool = False, spec: RunSpec | None = None) -> DemoService:
         """Records now; the pipeline now, or in a background thread when ``background`` (serve at once).
+
+        The settings come from ``spec`` (:class:`~rjua.spec.RunSpec`; its context is always
+        ``retrieved``), else from ``backend``, ``model``, ``index``, ``embedder`` and ``backend_options``.
 
         >>> svc = DemoService.from_data(background=True); svc.wait(60)
         True
@@ -132,8 +136,12 @@ class DemoService:
         from .data import load_all
 
         recs = {f"{s}:{r.id}": (s, r) for s, rs in load_all(data_dir).items() for r in rs}
-        settings = {"data_dir": data_dir, "backend": backend, "model": model, "index": index, "embedder": embedder,
-                    "backend_options": dict(backend_options or {})}
+        if spec is None:
+            spec = RunSpec(backend=backend, model=model, index=index, embedder=embedder,
+                           backend_options=backend_options or {})
+        spec = replace(spec, context="retrieved", pool=None)
+        settings = {"data_dir": data_dir, "backend": spec.backend, "model": spec.model, "index": spec.index,
+                    "embedder": spec.embedder, "backend_options": dict(spec.backend_options), "spec": spec}
         svc = cls(None, recs, settings)
         if background:
             svc._thread = threading.Thread(target=svc._load, name="rjua-demo-load", daemon=True)
@@ -151,8 +159,7 @@ class DemoService:
                  f" with embedder {s['embedder']}" if s.get("embedder") else "", s["backend"],
                  f" ({s['model']})" if s.get("model") else "")
         try:
-            self.pipeline = build_pipeline(None, s["data_dir"], s["backend"], s["model"], "retrieved", None,
-                                           s["embedder"], s["index"], backend_options=s["backend_options"])
+            self.pipeline = build_pipeline(None, s["data_dir"], spec=s["spec"])
         except RJUAError as e:  # bad input: one line, no traceback
             self.error = str(e)
             log.error("loading failed: %s", e)

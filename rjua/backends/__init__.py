@@ -1,20 +1,80 @@
-"""Generation backends behind one protocol.
+"""Generation backends behind one protocol, chosen through one registry.
 
 * ``case`` (default): case-based reasoning from similar labelled cases, no language model;
 * ``hf``: transformers causal LM; ``vllm``: offline vLLM (GPU); ``openai``: any
   OpenAI-compatible HTTP endpoint (e.g. ``vllm serve``).
 
-Heavy libraries are imported inside each backend.
+:data:`REGISTRY` maps a name to where its class lives (imported only when used, so heavy
+libraries stay inside each backend), its default model and how the class spells the common
+settings (``max_new_tokens``, ``n_cases``, ``seed``). A backend that needs the retriever's
+case base before answering has a ``prepare(retriever)`` method; the pipeline calls it.
 
 >>> get_backend("case").name
 'case'
+>>> get_backend("case", n_cases=7).top_cases, needs_retriever(get_backend("case")), REGISTRY["hf"].light
+(7, True, False)
 """
 from __future__ import annotations
 
+import importlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
-BACKENDS = ("case", "hf", "vllm", "openai")
+__all__ = ["BACKENDS", "COMMON_SETTINGS", "REGISTRY", "Backend", "BackendEntry", "GenRequest", "GenResult",
+           "get_backend", "needs_retriever", "prepare_backend", "register_backend"]
+
+COMMON_SETTINGS = ("max_new_tokens", "n_cases", "seed")
+
+
+@dataclass(frozen=True)
+class BackendEntry:
+    """Where a backend class lives (``"module:Class"``, or the class itself), its default model, and
+    ``settings``: common setting -> the class's own argument name (settings it lacks are not passed)."""
+
+    target: Any
+    default_model: str | None = None
+    settings: dict[str, str] = field(default_factory=dict)
+    takes_model: bool = True
+
+    @property
+    def light(self) -> bool:
+        """No language model behind it (takes no model): cheap to run many answers at once (the demo's queue)."""
+        return not self.takes_model
+
+    def load(self) -> type:
+        if not isinstance(self.target, str):
+            return self.target
+        mod, _, cls = self.target.partition(":")
+        return getattr(importlib.import_module(mod, __name__), cls)
+
+
+_LM = {"max_new_tokens": "max_new_tokens", "seed": "seed"}
+REGISTRY: dict[str, BackendEntry] = {
+    "case": BackendEntry(".case:CaseBackend", None, {"n_cases": "top_cases"}, takes_model=False),
+    "hf": BackendEntry(".hf:HFBackend", "Qwen/Qwen2.5-0.5B-Instruct", _LM),
+    "vllm": BackendEntry(".vllm:VLLMBackend", "Qwen/Qwen2.5-0.5B-Instruct", _LM),
+    "openai": BackendEntry(".openai:OpenAIBackend", "gpt-4o-mini", {"max_new_tokens": "max_tokens"}),
+}
+BACKENDS = tuple(REGISTRY)  # the built-in names (kept for callers that list them)
+
+
+def register_backend(name: str, target: Any, default_model: str | None = None,
+                     settings: dict[str, str] | None = None, takes_model: bool = True) -> BackendEntry:
+    """Add (or replace) a backend: ``target`` is its class or ``"package.module:Class"``.
+
+    >>> class Echo:
+    ...     name, model = "echo", "echo"
+    ...     def __init__(self, model): pass
+    >>> _ = register_backend("echo", Echo); get_backend("echo").name
+    'echo'
+    >>> _ = REGISTRY.pop("echo")
+    """
+    unknown = set(settings or {}) - set(COMMON_SETTINGS)
+    if unknown:
+        raise ValueError(f"unknown common setting(s) {sorted(unknown)}; known: {', '.join(COMMON_SETTINGS)}")
+    REGISTRY[name] = entry = BackendEntry(target, default_model, dict(settings or {}), takes_model)
+    return entry
 
 
 @dataclass
@@ -49,20 +109,37 @@ class Backend(Protocol):
     def count_tokens(self, text: str) -> int: ...
 
 
-def get_backend(name: str, model: str | None = None, **kw) -> Backend:
-    """Instantiate a backend by name (heavy imports happen inside)."""
+def get_backend(name: str, model: str | None = None, max_new_tokens: int | None = None, n_cases: int | None = None,
+                seed: int | None = None, **kw) -> Backend:
+    """Instantiate a registered backend (heavy imports happen inside).
+
+    The common settings are passed under the class's own name when it has one and they are not
+    None; ``kw`` are the backend's own options. ``model`` (else the entry's default) is the first argument
+    of every backend that takes one.
+
+    >>> get_backend("magic")
+    Traceback (most recent call last):
+    rjua.errors.RJUAError: unknown backend 'magic'; choose one of: case, hf, vllm, openai
+    """
     from ..errors import RJUAError
 
-    if name == "case":
-        from .case import CaseBackend
-        return CaseBackend(**kw)
-    if name == "hf":
-        from .hf import HFBackend
-        return HFBackend(model or "Qwen/Qwen2.5-0.5B-Instruct", **kw)
-    if name == "vllm":
-        from .vllm import VLLMBackend
-        return VLLMBackend(model or "Qwen/Qwen2.5-0.5B-Instruct", **kw)
-    if name == "openai":
-        from .openai import OpenAIBackend
-        return OpenAIBackend(model or "gpt-4o-mini", **kw)
-    raise RJUAError(f"unknown backend {name!r}; choose one of: {', '.join(BACKENDS)}")
+    entry = REGISTRY.get(name)
+    if entry is None:
+        raise RJUAError(f"unknown backend {name!r}; choose one of: {', '.join(REGISTRY)}")
+    common = {"max_new_tokens": max_new_tokens, "n_cases": n_cases, "seed": seed}
+    for k, v in common.items():
+        if v is not None and k in entry.settings:
+            kw.setdefault(entry.settings[k], v)
+    cls = entry.load()
+    return cls(model or entry.default_model, **kw) if entry.takes_model else cls(**kw)
+
+
+def needs_retriever(backend) -> bool:
+    """Whether a backend must see the retriever before answering (it has ``prepare(retriever)``)."""
+    return callable(getattr(backend, "prepare", None))
+
+
+def prepare_backend(backend, retriever) -> None:
+    """Give the backend the retriever when it asks for it (``prepare``); a no-op for the others."""
+    if needs_retriever(backend) and retriever is not None:
+        backend.prepare(retriever)

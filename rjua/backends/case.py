@@ -210,6 +210,10 @@ class CaseBackend:
                                                             np.concatenate([r[3] for r in part]), self.l2)
         return self
 
+    def prepare(self, retriever) -> "CaseBackend":
+        """The registry's capability hook (:func:`rjua.backends.prepare_backend`): :meth:`fit` on the retriever."""
+        return self.fit(retriever)
+
     # ---------------------------------------------------------- inference
     def _candidates(self, question: str, hits, kind: str, exclude: frozenset[str],
                     passages: Sequence[str] = ()) -> _Candidates:

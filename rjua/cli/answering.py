@@ -6,9 +6,10 @@ from typing import List, Optional
 
 import typer
 
+from ..backends import BACKENDS
 from ._common import MAX_RESAMPLES, DataDir, echo_json, safe_text
 
-BackendOpt = typer.Option("case", "--backend", "-b", help="case | hf | vllm | openai.")
+BackendOpt = typer.Option("case", "--backend", "-b", help=" | ".join(BACKENDS) + " (rjua.backends.REGISTRY).")
 ModelOpt = typer.Option(None, "--model", "-m", help="Model id or path (hf, vllm, openai).")
 ContextOpt = typer.Option("retrieved", "--context", "-c", help="retrieved | gold | none.")
 EmbedderOpt = typer.Option(None, "--embedder", "-e",
@@ -26,6 +27,10 @@ RetryOpt = typer.Option(True, "--retry-errors/--no-retry-errors",
                         help="On resume, redo rows written with an error (default) or keep them.")
 ProgressOpt = typer.Option(None, "--progress/--no-progress",
                            help="Progress bar (default: a bar on a terminal, a line every 10 s otherwise).")
+NCasesOpt = typer.Option(10, "--n-cases", min=1, help="Similar cases retrieved, voted over by the case backend and "
+                         "voting for passages (one number for all three).")
+RetrievalOpt = typer.Option(None, "--retrieval", help="Retrieval setting KEY=VALUE (repeatable), e.g. "
+                            "case_weight=1.5, rrf_k=60, depth=100 (rjua.retrieval.hybrid.HybridConfig fields).")
 TimeoutOpt = typer.Option(60.0, "--timeout", min=0.1,
                           help="openai backend: total seconds per request attempt (connect + whole reply); then retried.")
 
@@ -44,26 +49,55 @@ def _kb(kb_splits):
     return "pool" if list(kb_splits) == ["pool"] else list(kb_splits)
 
 
-def _backend_options(backend: str, base_url: Optional[str], max_new_tokens: int, concurrency: int = 4,
+def _backend_options(backend: str, base_url: Optional[str], concurrency: int = 4,
                      timeout: float | None = None) -> dict:
+    """The backend's own options from the CLI flags (the token limit travels as ``RunSpec.max_new_tokens``)."""
     if backend == "openai":
-        return {"base_url": base_url, "max_tokens": max_new_tokens, "concurrency": concurrency,
-                **({"timeout": timeout} if timeout else {})}
-    if backend in ("hf", "vllm"):
-        return {"max_new_tokens": max_new_tokens}
+        return {"base_url": base_url, "concurrency": concurrency, **({"timeout": timeout} if timeout else {})}
     return {}
+
+
+def _retrieval(values) -> dict:
+    """``--retrieval KEY=VALUE`` (repeatable): VALUE read as JSON when it parses (numbers, null), else text."""
+    import json
+
+    from ..errors import RJUAError
+
+    out = {}
+    for item in values or ():
+        key, eq, raw = item.partition("=")
+        if not eq or not key.strip():
+            raise RJUAError(f"--retrieval {item!r}: expected KEY=VALUE, e.g. case_weight=1.5")
+        try:
+            out[key.strip()] = json.loads(raw)
+        except ValueError:
+            out[key.strip()] = raw
+    return out
+
+
+def _spec(backend: str, model, context: str, pool, embedder, index, base_url, max_new_tokens: int, timeout,
+          kb_splits=None, context_tokens=None, n_cases: int = 10, retrieval=None):
+    """The :class:`~rjua.spec.RunSpec` of the answering commands' flags."""
+    from ..spec import RunSpec
+
+    return RunSpec(backend=backend, model=model, context=context, pool=pool, embedder=_embedder(embedder),
+                   index=index, kb_splits=_kb(kb_splits), context_tokens=context_tokens, n_cases=n_cases,
+                   backend_options=_backend_options(backend, base_url, timeout=timeout),
+                   max_new_tokens=max_new_tokens, retrieval=_retrieval(retrieval))
 
 
 def answer_cmd(question: str = typer.Argument(..., help="The patient's question (Chinese)."),
                backend: str = BackendOpt, model: Optional[str] = ModelOpt, data_dir: Optional[Path] = DataDir,
                embedder: Optional[str] = EmbedderOpt, index: Optional[Path] = IndexOpt,
                base_url: Optional[str] = BaseUrlOpt, max_new_tokens: int = MaxTokOpt, timeout: float = TimeoutOpt,
+               n_cases: int = NCasesOpt, retrieval: Optional[List[str]] = RetrievalOpt,
                as_json: bool = typer.Option(False, "--json")):
     """Answer one patient question, with its evidence."""
     from ..pipeline import build_pipeline
 
-    pipe = build_pipeline(None, data_dir, backend, model, "retrieved", None, _embedder(embedder), index,
-                          backend_options=_backend_options(backend, base_url, max_new_tokens, timeout=timeout))
+    spec = _spec(backend, model, "retrieved", None, embedder, index, base_url, max_new_tokens, timeout,
+                 n_cases=n_cases, retrieval=retrieval)
+    pipe = build_pipeline(None, data_dir, spec=spec)
     p = pipe.answer(question)
     if as_json:
         echo_json(p.to_json())
@@ -90,14 +124,15 @@ def predict_cmd(split: str = typer.Option("test", "--split", "-s"),
                 context_tokens: Optional[int] = typer.Option(None, "--context-tokens", min=1, help="Token budget of the evidence in the prompt (default 1024)."),
                 overwrite: bool = typer.Option(False, "--overwrite", help="Start over even if --out exists."),
                 retry_errors: bool = RetryOpt, progress: Optional[bool] = ProgressOpt,
-                kb_splits: Optional[List[str]] = KbOpt):
+                kb_splits: Optional[List[str]] = KbOpt, n_cases: int = NCasesOpt,
+                retrieval: Optional[List[str]] = RetrievalOpt):
     """Predict a whole split into JSON Lines (resumable; what 'rjua score' reads)."""
     from ..runs import predict_split
 
-    rows = predict_split(split, out, data_dir, backend, model, context, pool, _embedder(embedder), index,
-                         overwrite, batch_size, limit, backend_options=_backend_options(backend, base_url, max_new_tokens, timeout=timeout),
-                         progress=progress, context_tokens=context_tokens, retry_errors=retry_errors,
-                         kb_splits=_kb(kb_splits))
+    spec = _spec(backend, model, context, pool, embedder, index, base_url, max_new_tokens, timeout, kb_splits,
+                 context_tokens, n_cases, retrieval)
+    rows = predict_split(split, out, data_dir, overwrite=overwrite, batch_size=batch_size, limit=limit,
+                         progress=progress, retry_errors=retry_errors, spec=spec)
     errors = sum(1 for r in rows if r.get("error"))
     typer.echo(f"wrote {len(rows)} predictions to {out}" + (f" ({errors} with errors)" if errors else ""), err=True)
 
@@ -113,15 +148,15 @@ def eval_cmd(split: str = typer.Option("test", "--split", "-s"),
              resamples: int = typer.Option(1000, "--resamples", min=1, max=MAX_RESAMPLES,
                                             help="Bootstrap resamples for the 95% CIs."),
              retry_errors: bool = RetryOpt, progress: Optional[bool] = ProgressOpt,
-             kb_splits: Optional[List[str]] = KbOpt):
+             kb_splits: Optional[List[str]] = KbOpt, n_cases: int = NCasesOpt,
+             retrieval: Optional[List[str]] = RetrievalOpt):
     """Predict then score a split; prints the score JSON and writes a run directory."""
     from ..runs import eval_split
 
-    summary = eval_split(split, run_dir, data_dir, match, resamples, backend=backend, model=model, context=context,
-                         pool=pool, embedder=_embedder(embedder), index=index, overwrite=overwrite,
-                         batch_size=batch_size, limit=limit, retry_errors=retry_errors, progress=progress,
-                         backend_options=_backend_options(backend, base_url, max_new_tokens, timeout=timeout),
-                         kb_splits=_kb(kb_splits))
+    spec = _spec(backend, model, context, pool, embedder, index, base_url, max_new_tokens, timeout, kb_splits,
+                 n_cases=n_cases, retrieval=retrieval)
+    summary = eval_split(split, run_dir, data_dir, match, resamples, overwrite=overwrite, batch_size=batch_size,
+                         limit=limit, retry_errors=retry_errors, progress=progress, spec=spec)
     echo_json(summary)
     if "subset" in summary:
         typer.echo(f"note: --limit: scored {summary['subset']} records of split {split!r} (only those predicted)", err=True)

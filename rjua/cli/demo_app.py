@@ -11,8 +11,10 @@ import logging
 
 import gradio as gr
 
+from ..backends import REGISTRY
 from ..errors import RJUAError
 from ..service import DEMO_NOTE, MAX_QUESTION_CHARS, DemoService, consistency_note, friendly_error
+from ..spec import RunSpec
 
 __all__ = ["build_demo", "create_app"]
 
@@ -44,7 +46,8 @@ def build_demo(service: DemoService, concurrency: int | None = None) -> gr.Block
 
     ``concurrency``: answers computed at once (default 16 for the light case backend, 2 for models).
     """
-    concurrency = concurrency or (16 if service.settings.get("backend", "case") == "case" else 2)
+    entry = REGISTRY.get(service.settings.get("backend", "case"))
+    concurrency = concurrency or (16 if entry is not None and entry.light else 2)
 
     def answer(question: str, progress=gr.Progress()):  # noqa: B008 (gradio injects it)
         progress(0.1, desc="检索证据并生成回答 (retrieving evidence, generating)…")
@@ -117,6 +120,7 @@ def create_app(data_dir=None, backend: str = "case", model: str | None = None, i
                embedder: str | None = None, base_url: str | None = None, background: bool = True,
                concurrency: int | None = None) -> gr.Blocks:
     """Build the demo for these settings; the index/model load in the background unless ``background=False``."""
-    opts = {"base_url": base_url} if base_url else {}
-    service = DemoService.from_data(data_dir, backend, model, index, embedder, opts, background=background)
+    spec = RunSpec(backend=backend, model=model, index=index, embedder=embedder,
+                   backend_options={"base_url": base_url} if base_url else {})
+    service = DemoService.from_data(data_dir, background=background, spec=spec)
     return build_demo(service, concurrency)

@@ -166,13 +166,14 @@ class Synthesizer:
 
 
 def _pipe(backend, context: str, data_dir):
+    from ..backends import needs_retriever, prepare_backend
     from ..pipeline import Pipeline
     from ..retrieval.build import build_retriever
 
     retriever = None
-    if backend.name == "case":
+    if needs_retriever(backend):
         retriever, _ = build_retriever(data_dir)
-        backend.fit(retriever)
+        prepare_backend(backend, retriever)
     return Pipeline(backend, retriever, context=context if retriever or context != "retrieved" else "gold")
 
 
