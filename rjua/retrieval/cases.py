@@ -39,6 +39,16 @@ def similar_cases(r, query: str, k: int = 5, exclude: Iterable[str] = (), qv=Non
     """``(index, fused rank score, similarity)`` of the ``k`` cases of retriever ``r`` most similar to ``query``.
 
     ``similarity`` is the mean of BM25 / best BM25 and the cosine (when dense is used).
+
+    >>> from rjua.data import load_all
+    >>> from rjua.kb import KnowledgeBase, CaseBase
+    >>> from rjua.retrieval.hybrid import HybridRetriever
+    >>> s = load_all()
+    >>> r = HybridRetriever(KnowledgeBase.from_splits(s), CaseBase.from_splits({"valid": s["valid"]}))
+    >>> [r.cases.cases[i].key for i, _, _ in similar_cases(r, s["valid"][0].question, 2)][0]
+    'valid:101'
+    >>> "valid:101" in [r.cases.cases[i].key for i, _, _ in similar_cases(r, s["valid"][0].question, 5, {"valid:101"})]
+    False
     """
     from .fusion import rrf, top
 

@@ -79,7 +79,18 @@ def passage_list(name: str, weight: str | None = None):
 
 def fuse(retriever, query: Query, components: Sequence[str]) -> tuple[list[tuple[int, float]], list[str],
                                                                       list[dict[int, int]]]:
-    """Fused ``(index, score)`` best first, and the names and rank maps of the lists that took part."""
+    """Fused ``(index, score)`` best first, and the names and rank maps of the lists that took part.
+
+    >>> from rjua.data import load_all
+    >>> from rjua.kb import KnowledgeBase, CaseBase
+    >>> from rjua.retrieval.hybrid import HybridRetriever
+    >>> s = load_all()
+    >>> r = HybridRetriever(KnowledgeBase.from_splits(s), CaseBase.from_splits({"valid": s["valid"]}))
+    >>> q = s["test"][0].question
+    >>> order, names, ranks = fuse(r, Query(q, None, None, r.similar_cases(q, 10)), ["bm25", "cases"])
+    >>> names, order[0][1] > 0, len(ranks)
+    (['bm25', 'cases'], True, 2)
+    """
     cfg = retriever.config
     chosen = [p for name, p in PASSAGE_LISTS.items() if name in components]
     lists = [p.rank(retriever, query) for p in chosen]
