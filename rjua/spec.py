@@ -30,6 +30,8 @@ __all__ = ["BUILD_TIME", "RunSpec"]
 
 # HybridConfig fields fixed when a retriever is built (BM25 tokens, faiss kind, encoder cap, reranker model);
 # a saved index keeps its own and refuses another value. Every other field applies at query time.
+# build settings of an index, plus the query-token cap (given to the encoder when the retriever is made):
+# a run cannot change them on a loaded index
 BUILD_TIME = ("tokenizer", "index_kind", "query_max_tokens", "reranker")
 
 
@@ -122,14 +124,15 @@ class RunSpec:
         retriever.config = cfg
 
     def retrieval_config(self) -> dict[str, Any]:
-        """The retrieval configuration the run will use (a saved index's own, with this spec's overrides)."""
+        """The retrieval configuration the run will use: today's defaults with a saved index's build settings
+        (as :func:`rjua.retrieval.config.loaded_config` loads it), then this spec's overrides."""
         base = None
         if self.index is not None:
-            from .retrieval.hybrid import HybridConfig
+            from .retrieval.config import BUILD_SETTINGS, HybridConfig
             from .retrieval.index import read_manifest
 
             stored = read_manifest(self.index).get("config") or {}
-            base = HybridConfig(**{k: v for k, v in stored.items() if k in {f.name for f in fields(HybridConfig)}})
+            base = HybridConfig(**{k: stored[k] for k in BUILD_SETTINGS if k in stored})
         return asdict(self.hybrid_config(base))
 
     def public(self) -> dict[str, Any]:

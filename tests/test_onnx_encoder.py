@@ -80,3 +80,23 @@ def test_a_damaged_cached_export_is_exported_again(model_dir):
     again = OnnxEncoder(f"onnx:{model_dir}")
     np.testing.assert_allclose(again.encode_queries(["尿频"]), want, atol=1e-5)
     assert again.path.stat().st_size == len(good)
+
+
+def test_onnx_applies_the_models_query_and_document_prompts(model_dir, tmp_path):
+    from sentence_transformers import SentenceTransformer
+
+    st = SentenceTransformer(str(model_dir), device="cpu")
+    st.prompts = {"query": "尿痛：", "document": "多饮水："}
+    st.save(str(tmp_path / "prompted"))
+    prompted = tmp_path / "prompted"
+    ref_q = SentenceTransformerEncoder(str(prompted)).encode_queries(TEXTS)
+    ref_d = SentenceTransformerEncoder(str(prompted)).encode_docs(TEXTS)
+    onnx = OnnxEncoder(f"onnx:{prompted}")
+    assert onnx.declares_prompts() and not OnnxEncoder(f"onnx:{model_dir}").declares_prompts()
+    got_q, got_d = onnx.encode_queries(TEXTS), onnx.encode_docs(TEXTS)
+    np.testing.assert_allclose((got_q * ref_q).sum(1), 1.0, atol=1e-4)  # same as torch, prompts included
+    np.testing.assert_allclose((got_d * ref_d).sum(1), 1.0, atol=1e-4)
+    assert (got_q * got_d).sum(1).min() < 0.9999  # query and document prompts differ
+    plain = OnnxEncoder(f"onnx:{model_dir}").encode_queries(TEXTS)
+    assert (plain * got_q).sum(1).min() < 0.9999  # and the prompt is not skipped
+    assert onnx.fingerprint() != OnnxEncoder(f"onnx:{model_dir}").fingerprint()

@@ -8,7 +8,8 @@
 * :class:`HashingEncoder`: deterministic character n-gram hashing, no model at all
   (tests, smoke runs); not a quality choice.
 
-Vectors are float32 and L2-normalised, so inner product = cosine.
+Vectors are float32 and L2-normalised, so inner product = cosine. The interface
+(:class:`.encoder.Encoder`) and the parts every runtime shares live in :mod:`rjua.retrieval.encoder`.
 
 >>> e = HashingEncoder(dim=64)
 >>> v = e.encode_queries(["尿频尿急"]); v.shape, round(float((v * v).sum()), 5)
@@ -18,33 +19,18 @@ from __future__ import annotations
 
 import hashlib
 import os
-from typing import Protocol, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
-from ..errors import RJUAError
 from .. import progress
+from .encoder import Encoder, QueryCache, SentenceTransformerModel, load_st_model, normalise
+
+__all__ = ["DEFAULT_EMBEDDER", "ENV_EMBEDDER", "Encoder", "HashingEncoder", "QueryCache", "SentenceTransformerEncoder",
+           "load_encoder", "load_st_model"]
 
 DEFAULT_EMBEDDER = "moka-ai/m3e-small"
 ENV_EMBEDDER = "RJUA_EMBEDDER"
-
-
-class Encoder(Protocol):
-    """What retrieval needs from an embedder."""
-
-    name: str
-
-    def fingerprint(self) -> str: ...
-
-    def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
-
-    def encode_docs(self, texts: Sequence[str]) -> np.ndarray: ...
-
-
-def _normalise(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float32)
-    n = np.linalg.norm(x, axis=1, keepdims=True)
-    return x / np.maximum(n, 1e-12)
 
 
 class HashingEncoder:
@@ -66,78 +52,21 @@ class HashingEncoder:
         return v
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return _normalise(np.stack([self._one(t) for t in texts])) if texts else np.zeros((0, self.dim), np.float32)
+        return normalise(np.stack([self._one(t) for t in texts])) if texts else np.zeros((0, self.dim), np.float32)
 
     encode_docs = encode_queries
 
 
-def load_st_model(cls_name: str, name: str, kind: str, purpose: str, hint: str = "", **kw):
-    """``sentence_transformers.<cls_name>(name, **kw)``, or a one-line :class:`RJUAError` naming the model."""
-    try:
-        import sentence_transformers
-    except ImportError:
-        raise RJUAError(f"{purpose} needs sentence-transformers: pip install 'rjua[retrieval]'") from None
-    try:
-        return getattr(sentence_transformers, cls_name)(name, **kw)
-    except Exception as e:  # hub unreachable, bad path, bad files
-        raise RJUAError(f"cannot load {kind} {name!r}: {type(e).__name__}: {str(e)[:200]}{hint}") from None
-
-
-class QueryCache:
-    """Mixin: ``encode_queries`` through a bounded text -> vector cache over ``self._encode(texts, "query")``."""
-
-    def __init__(self):
-        self._cache: dict[str, np.ndarray] = {}
-
-    def _encode(self, texts: Sequence[str], prompt: str) -> np.ndarray:
-        raise NotImplementedError
-
-    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
-        if todo:
-            if len(self._cache) > 50_000:
-                self._cache.clear()
-            self._cache.update(zip(todo, self._encode(todo, "query")))
-        if not texts:
-            return np.zeros((0, 0), np.float32)
-        return np.stack([self._cache[t] for t in texts])
-
-
-class SentenceTransformerEncoder(QueryCache):
-    """A sentence-transformers model, loaded lazily on first use."""
+class SentenceTransformerEncoder(QueryCache, SentenceTransformerModel):
+    """A sentence-transformers model run by torch, loaded lazily on first use (the model, its source and
+    fingerprint come from :class:`.encoder.SentenceTransformerModel`)."""
 
     def __init__(self, name_or_path: str = DEFAULT_EMBEDDER, device: str = "cpu", batch_size: int = 32,
                  trust_remote_code: bool = False, query_max_tokens: int | None = None):
-        super().__init__()
-        self.name = str(name_or_path)
+        QueryCache.__init__(self)
+        SentenceTransformerModel.__init__(self, name_or_path, device, trust_remote_code)
         self.query_max_tokens = query_max_tokens  # cap on query tokens (latency); documents keep the model's limit
-        self.device, self.batch_size, self.trust_remote_code = device, batch_size, trust_remote_code
-        self._model = None
-
-    @property
-    def model(self):
-        if self._model is None:
-            progress.phase(f"loading embedder {self.name}…")
-            self._model = load_st_model("SentenceTransformer", self.name, "embedder", "dense retrieval",
-                                        " (give a local path with --embedder, or --embedder none)",
-                                        device=self.device, trust_remote_code=self.trust_remote_code)
-        return self._model
-
-    def source(self) -> dict:
-        """Where the model's files are (see :func:`rjua.retrieval.integrity.model_source`)."""
-        from .integrity import model_source
-
-        return model_source(self.name)
-
-    def fingerprint(self) -> str:
-        """Hash of the model folder's (or cached hub snapshot's) files, computed without loading the model;
-        of the id alone for a hub model that is not cached."""
-        from .integrity import folder_fingerprint
-
-        src = self.source()
-        folder = src.get("path") or src.get("snapshot")
-        key = f"files:{folder_fingerprint(folder)}" if folder else f"hub:{self.name}"
-        return hashlib.sha256(key.encode()).hexdigest()[:16]
+        self.batch_size = batch_size
 
     def _encode(self, texts: Sequence[str], prompt: str) -> np.ndarray:
         kw = {"prompt_name": prompt} if prompt in (getattr(self.model, "prompts", None) or {}) else {}
@@ -153,10 +82,8 @@ class SentenceTransformerEncoder(QueryCache):
                                     convert_to_numpy=True, show_progress_bar=long and progress.show_bar(), **kw)
         finally:
             self.model.max_seq_length = full
-        return _normalise(out)
+        return normalise(out)
 
-    def encode_docs(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts, "document")
 
 
 def load_encoder(name: str | None = None, **kw) -> Encoder | None:

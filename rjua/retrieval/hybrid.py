@@ -1,12 +1,11 @@
 """Hybrid retrieval: reciprocal-rank fusion of BM25, dense search and case expansion.
 
+The parts live in small units: settings in :mod:`.config`, the fused lists and their weights in
+:mod:`.fusion`, similar cases and their votes in :mod:`.cases`, persistence in :mod:`.index`.
+This module holds the retriever: knowledge-base policy, restriction to a pool, and search.
+
 An optional re-ranking stage (``HybridConfig.reranker``) lets a second model reorder the
 first ``rerank_depth`` fused passages (:mod:`rjua.retrieval.rerank`).
-
-Case expansion: the most similar labelled cases (by fused BM25 + dense similarity
-of their questions) vote for the passages they cite, weighted by
-``(similarity / best similarity) ** case_power``. Excluded cases (the record being
-answered) never vote and are never returned.
 
 >>> from rjua.data import load_all
 >>> from rjua.kb import KnowledgeBase, CaseBase
@@ -18,36 +17,26 @@ answered) never vote and are never returned.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 
 from ..errors import RJUAError
 from ..kb import CaseBase, KnowledgeBase, Passage
 from .bm25 import BM25
-from .dense import Encoder
+from .cases import similar_cases
+from .config import HybridConfig
+from .encoder import Encoder
+from .fusion import PASSAGE_LISTS, Query, fuse, rrf
 from .index import VectorIndex, load_index, save_index
 
+__all__ = ["COMPONENTS", "MAX_QUERY_CHARS", "CaseHit", "HybridConfig", "HybridRetriever", "PassageHit",
+           "RetrievalResult", "check_query", "rrf"]
+
 MAX_QUERY_CHARS = 4000
-COMPONENTS = ("bm25", "dense", "cases")
-
-
-@dataclass
-class HybridConfig:
-    """Fusion settings (defaults measured on the real valid split; see README)."""
-
-    tokenizer: str = "char2"   # BM25 tokenizer: char2 | char1 | char12 | jieba
-    rrf_k: int = 60            # reciprocal-rank fusion constant
-    depth: int = 100           # candidates taken from each component before fusion
-    case_top: int = 10         # similar cases that vote for passages
-    case_power: float = 2.0    # vote weight = (sim / best sim) ** case_power
-    case_weight: float = 2.0   # weight of the case-expansion list in the fusion
-    index_kind: str = "auto"   # faiss index: auto | flat | ivf | hnsw
-    query_max_tokens: int | None = None  # cap on encoded query tokens: 128 cut p50 latency 59.5 -> 39 ms but lowered case-backend F1 (README)
-    reranker: str | None = None  # optional second-stage model (CrossEncoder id/path, or "overlap"); None = off
-    rerank_depth: int = 20     # fused candidates the reranker reorders
+COMPONENTS = tuple(PASSAGE_LISTS)  # ("bm25", "dense", "cases")
 
 
 @dataclass
@@ -79,24 +68,6 @@ class RetrievalResult:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-def rrf(rankings: Sequence[Sequence[int]], weights: Sequence[float] | None = None, k: int = 60) -> dict[int, float]:
-    """Weighted reciprocal-rank fusion of ranked id lists: sum of w / (k + rank).
-
-    >>> sorted(rrf([[1, 2], [2, 3]]).items(), key=lambda x: -x[1])[0][0]
-    2
-    """
-    out: dict[int, float] = {}
-    for lst, w in zip(rankings, weights or [1.0] * len(rankings)):
-        for rank, i in enumerate(lst, 1):
-            out[i] = out.get(i, 0.0) + w / (k + rank)
-    return out
-
-
-def _top(scores: np.ndarray, depth: int, positive: bool = True) -> list[int]:
-    idx = np.argsort(-scores, kind="stable")[:depth]
-    return [int(i) for i in idx if not positive or scores[i] > 0]
 
 
 def check_query(query: str) -> str:
@@ -144,7 +115,7 @@ class HybridRetriever:
         """Splits whose contexts the knowledge base holds."""
         return sorted({k.split(":", 1)[0] for p in self.kb.passages for k in p.cited_by})
 
-    def set_kb_policy(self, kb_splits: Sequence[str] | str | None) -> "HybridRetriever":
+    def set_kb_policy(self, kb_splits: Sequence[str] | str | None) -> HybridRetriever:
         """Which passages may be evidence: ``None``/``"all"`` every passage; ``"pool"`` or split names:
         passages cited by a record of those splits other than the excluded ones (the record answered),
         plus user guideline files. Applied at query time; refuses splits the knowledge base lacks."""
@@ -190,7 +161,7 @@ class HybridRetriever:
                     mask[i] = False
         return mask
 
-    def restrict(self, pool: Sequence[str]) -> "HybridRetriever":
+    def restrict(self, pool: Sequence[str]) -> HybridRetriever:
         """The same retriever with only the cases of ``pool`` (in that order): case search is refitted,
         case vectors are taken from the index, passages' case links are cut to the pool. Gives the
         results of an index built with ``--pool`` (same passages, vectors and settings)."""
@@ -215,50 +186,25 @@ class HybridRetriever:
         return self.passage_index is not None
 
     # ------------------------------------------------------------ search
-    def _dense(self, index: VectorIndex | None, qv: np.ndarray | None, depth: int) -> list[int]:
-        if index is None or qv is None or not len(index):
-            return []
-        _, ids = index.search(qv, depth)
-        return [int(i) for i in ids[0] if i >= 0]
-
     def similar_cases(self, query: str, k: int = 5, exclude: Iterable[str] = (), qv=None,
-                      components: Sequence[str] = COMPONENTS) -> list[tuple[int, float, float]]:
-        """``(index, fused rank score, similarity)`` of the ``k`` most similar cases, excluded keys removed.
-
-        Ranked by reciprocal-rank fusion of BM25 and dense similarity of the questions;
-        ``similarity`` is the mean of BM25 / best BM25 and the cosine (when dense is used).
-        """
-        if not len(self.cases):
-            return []
-        ex = {i for i in (self.cases.index_of(key) for key in exclude) if i is not None}
-        depth = self.config.depth + len(ex)
-        bm = self.case_bm25.scores(query)
-        if ex:
-            bm[list(ex)] = 0.0
-        lists = [[i for i in _top(bm, depth) if i not in ex]]
-        cos: dict[int, float] = {}
-        if "dense" in components and self.case_index is not None and qv is not None:
-            scores, ids = self.case_index.search(qv, depth)
-            cos = {int(i): float(s) for s, i in zip(scores[0], ids[0]) if i >= 0 and int(i) not in ex}
-            lists.append(list(cos))
-        fused = rrf(lists, k=self.config.rrf_k)
-        top_bm = float(bm.max()) or 1.0
-        out = []
-        for i, f in sorted(fused.items(), key=lambda x: (-x[1], x[0]))[:k]:
-            parts = [max(0.0, float(bm[i])) / top_bm] + ([max(0.0, cos.get(i, 0.0))] if cos else [])
-            out.append((i, f, sum(parts) / len(parts)))
-        return out
+                      components: Sequence[str] | None = None) -> list[tuple[int, float, float]]:
+        """``(index, fused rank score, similarity)`` of the ``k`` most similar cases, excluded keys removed
+        (:func:`.cases.similar_cases`; dense similarity only when ``"dense"`` is among ``components``)."""
+        return similar_cases(self, query, k, exclude, qv, components is None or "dense" in components)
 
     def search(self, query: str, k: int = 5, n_cases: int = 5, exclude_cases: Iterable[str] = (),
-               components: Sequence[str] = COMPONENTS) -> RetrievalResult:
-        """Ranked passages and similar cases for a query."""
+               components: Sequence[str] | None = None) -> RetrievalResult:
+        """Ranked passages and similar cases for a query; ``components``: the fused lists to use
+        (names in :data:`.fusion.PASSAGE_LISTS`; default all)."""
         query = check_query(query)
         for name, v in (("k", k), ("n_cases", n_cases)):  # a negative count sliced from the end ([:-3])
             if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0:
                 raise RJUAError(f"{name} must be a whole number >= 0, got {v!r}")
-        bad = [c for c in components if c not in COMPONENTS]
+        known = tuple(PASSAGE_LISTS)
+        components = known if components is None else components
+        bad = [c for c in components if c not in known]
         if bad or not components:
-            raise RJUAError(f"unknown retrieval component(s) {bad}; choose from {COMPONENTS}")
+            raise RJUAError(f"unknown retrieval component(s) {bad}; choose from {known}")
         if "dense" in components and not self.has_dense:
             components = [c for c in components if c != "dense"]
             if not components:
@@ -266,30 +212,8 @@ class HybridRetriever:
         cfg = self.config
         qv = self.encoder.encode_queries([query]) if self.encoder is not None and "dense" in components else None
         mask = self.passage_mask(exclude_cases)
-        lists, weights, names = [], [], []
-        if "bm25" in components:
-            bm = self.bm25.scores(query)
-            if mask is not None:
-                bm = np.where(mask, bm, 0.0)
-            lists.append(_top(bm, cfg.depth)); weights.append(1.0); names.append("bm25")
-        if "dense" in components:
-            extra = 0 if mask is None else int((~mask).sum())
-            dl = self._dense(self.passage_index, qv, cfg.depth + extra)
-            lists.append([i for i in dl if mask is None or mask[i]][:cfg.depth]); weights.append(1.0); names.append("dense")
         sims = self.similar_cases(query, max(cfg.case_top, n_cases), exclude_cases, qv, components)
-        if "cases" in components and sims:
-            votes = np.zeros(len(self.kb))
-            best = sims[0][1]
-            for ci, s, _ in sims[:cfg.case_top]:
-                w = (s / best) ** cfg.case_power
-                for pid in self.cases.cases[ci].passage_ids:
-                    votes[self.kb.index_of(pid)] += w
-            if mask is not None:
-                votes = np.where(mask, votes, 0.0)
-            lists.append(_top(votes, cfg.depth)); weights.append(cfg.case_weight); names.append("cases")
-        fused = rrf(lists, weights, cfg.rrf_k)
-        ranks = [{i: r for r, i in enumerate(lst, 1)} for lst in lists]
-        order = sorted(fused.items(), key=lambda x: (-x[1], x[0]))
+        order, names, ranks = fuse(self, Query(query, qv, mask, sims), components)
         if self.reranker is not None and order:
             head = order[:cfg.rerank_depth]
             sc = self.reranker.scores(query, [self.kb.passages[i].text for i, _ in head])
@@ -312,9 +236,10 @@ class HybridRetriever:
 
     @classmethod
     def load(cls, index_dir: str | Path, encoder: Encoder | None = None, embedder: str | None = None,
-             check_data: bool = True) -> "HybridRetriever":
-        """Load a verified index (:func:`.index.load_index`); refuses a damaged one, another embedder, changed data."""
-        r = load_index(cls, index_dir, encoder, embedder, check_data)
+             check_data: bool = True, config: HybridConfig | None = None) -> HybridRetriever:
+        """Load a verified index (:func:`.index.load_index`); refuses a damaged one, another embedder, changed data.
+        It runs with its stored build settings and the current query-time settings (:func:`.config.loaded_config`)."""
+        r = load_index(cls, index_dir, encoder, embedder, check_data, config)
         if "pool" not in r.manifest:  # older index: the pool is what its case base holds
             r.manifest["pool"] = r.pool
         return r

@@ -249,15 +249,18 @@ def _read_jsonl(d: Path, name: str, make) -> list:
     return rows
 
 
-def load_index(cls, index_dir: str | Path, encoder=None, embedder: str | None = None, check_data: bool = True):
+def load_index(cls, index_dir: str | Path, encoder=None, embedder: str | None = None, check_data: bool = True,
+               config=None):
     """Verify an index folder (manifest, file hashes and counts, embedder fingerprint, data files), then load it.
 
     The embedder's fingerprint is always compared: from ``encoder`` when given, else from the model the
     manifest names (computed from its files; the model itself is loaded only when a query is encoded).
+    Settings: the stored build settings with today's query-time settings (:func:`.config.loaded_config`;
+    ``config`` replaces today's defaults there); ``manifest["config"]`` keeps what was stored.
     """
     from ..kb import Case, CaseBase, KnowledgeBase, Passage
+    from .config import loaded_config
     from .dense import load_encoder
-    from .hybrid import HybridConfig
 
     d = Path(index_dir)
     info = read_manifest(d)
@@ -303,6 +306,6 @@ def load_index(cls, index_dir: str | Path, encoder=None, embedder: str | None = 
                                      f"dimension {emb['dim']}")
             loaded.append(vi)
         indexes = tuple(loaded)
-    r = cls(kb, cb, encoder if emb else None, HybridConfig(**info["config"]), indexes=indexes)
+    r = cls(kb, cb, encoder if emb else None, loaded_config(info["config"], config)[0], indexes=indexes)
     r.manifest = info
     return r

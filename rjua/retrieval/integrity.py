@@ -96,7 +96,7 @@ _ANNOTATION = {"int": int, "float": (float, int), "str": str, "bool": bool, "Non
 
 
 def _check_config(cfg: dict, d) -> None:
-    from .hybrid import HybridConfig
+    from .config import HybridConfig
 
     fields = {f.name: f for f in dataclasses.fields(HybridConfig)}
     for key, v in cfg.items():

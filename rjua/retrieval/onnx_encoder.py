@@ -6,6 +6,16 @@ mean cosine 0.991 to fp32 for m3e-small) works wherever ``--embedder`` is accept
 ``MODEL`` is any sentence-transformers id or path whose modules are a transformer,
 mean or CLS pooling and optionally a normalisation layer (m3e, bge, ...); models
 with extra dense layers (e.g. EmbeddingGemma) are refused with a clear message.
+The model's query / document prompts (``prompts`` in its sentence-transformers
+config, or its default prompt) are put before the texts exactly as the torch
+runtime does (:func:`rjua.retrieval.encoder.prompt_text`).
+
+Why not sentence-transformers' own ONNX backend (``backend="onnx"``)? Its extra
+needs ``optimum-onnx``, whose releases (up to 0.1.0) require ``transformers<4.58``
+while sentence-transformers 6 needs ``transformers>=5``: ``pip install
+'sentence-transformers[onnx]'`` cannot be resolved without downgrading both
+(checked with ``pip install --dry-run`` against sentence-transformers 6.2.0 and
+transformers 5.24). This module exports with torch and runs ONNX Runtime directly.
 
 The first use exports the transformer to ONNX (torch's TorchScript exporter, eager
 attention so ONNX Runtime fuses it), fuses BERT-style graphs and, for ``int8``,
@@ -20,17 +30,20 @@ quantises the weights; the files are cached under ``$RJUA_CACHE_DIR`` (default
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
-from ..errors import RJUAError
 from .. import progress
-from .dense import QueryCache, SentenceTransformerEncoder, _normalise
+from ..errors import RJUAError
+from .encoder import QueryCache, SentenceTransformerModel, normalise, prompt_text
+
+__all__ = ["EXPORT_VERSION", "RUNTIMES", "OnnxEncoder", "cache_root", "export", "parse_runtime"]
 
 RUNTIMES = ("onnx", "onnx-int8")
 EXPORT_VERSION = "1"  # bump when the export recipe changes (invalidates cached files and index manifests)
@@ -126,13 +139,27 @@ class OnnxEncoder(QueryCache):
             raise RJUAError(f"not an ONNX embedder spec: {spec!r} (use onnx:MODEL or onnx-int8:MODEL)")
         super().__init__()
         self.name, self.runtime, self.int8 = spec, runtime, runtime == "onnx-int8"
-        self.base = SentenceTransformerEncoder(base, trust_remote_code=trust_remote_code)
+        self.base = SentenceTransformerModel(base, trust_remote_code=trust_remote_code)
         self.batch_size, self.query_max_tokens = batch_size, query_max_tokens
         self.threads = threads or len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else threads
         self._session = self._tokenizer = None
 
+    def declares_prompts(self) -> bool:
+        """Whether the model's sentence-transformers config declares prompts (read from its files, no loading)."""
+        src = self.base.source()
+        folder = src.get("path") or src.get("snapshot")
+        try:
+            cfg = json.loads((Path(folder) / "config_sentence_transformers.json").read_text(encoding="utf-8"))
+        except (TypeError, OSError, ValueError):
+            return False
+        return isinstance(cfg, dict) and bool(any((cfg.get("prompts") or {}).values()) or cfg.get("default_prompt_name"))
+
     def fingerprint(self) -> str:
+        """Model files + runtime + export recipe; + prompts for a model that has them (vectors made before the
+        ONNX runtime applied prompts differ, so indexes built with them are refused rather than mixed)."""
         key = f"{self.base.fingerprint()}|{self.runtime}|export-{EXPORT_VERSION}"
+        if self.declares_prompts():
+            key += "|prompts"
         return hashlib.sha256(key.encode()).hexdigest()[:16]
 
     def source(self) -> dict:
@@ -150,6 +177,10 @@ class OnnxEncoder(QueryCache):
         st = self.base.model
         self.pooling, _ = _pooling(st)
         self._tokenizer, self.max_tokens = st.tokenizer, st.max_seq_length
+        self.prompts = {p: prompt_text(st, p) for p in ("query", "document")}  # as the torch runtime applies them
+        if any(self.prompts.values()) and getattr(st[1], "include_prompt", True) is False:
+            raise RJUAError("the ONNX runtime pools over every token, this embedder leaves its prompt out of the "
+                            "pooling: use the torch runtime (drop the 'onnx' prefix)")
         so = ort.SessionOptions()
         if self.threads:
             so.intra_op_num_threads = self.threads
@@ -194,11 +225,9 @@ class OnnxEncoder(QueryCache):
             starts = progress.bar(starts, desc=f"encoding {what}")
         for i in starts:
             chunk = order[i:i + self.batch_size]
-            v = self._run([texts[j] for j in chunk], limit)
+            v = self._run([self.prompts[prompt] + texts[j] for j in chunk], limit)
             if out.shape[1] == 0:
                 out = np.zeros((len(texts), v.shape[1]), np.float32)
             out[chunk] = v
-        return _normalise(out)
+        return normalise(out)
 
-    def encode_docs(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(list(texts), "document")

@@ -37,7 +37,7 @@ class CrossEncoderReranker:
     @property
     def model(self):
         if self._model is None:
-            from .dense import load_st_model
+            from .encoder import load_st_model
 
             self._model = load_st_model("CrossEncoder", self.name, "reranker", "re-ranking", device=self.device,
                                         max_length=self.max_length, trust_remote_code=self.trust_remote_code)
