@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .c3po import suggest_token_budget
+from .checkpoints import last_checkpoint
 from .config import RLConfig, _coerce
 from .data import load_parts, rl_rows
 from .models import bf16_default, on_gpu, resolve_model
@@ -70,17 +71,15 @@ def grpo_config(cfg: RLConfig, generation_kwargs: dict | None = None):
     fields = {f.name for f in dataclasses.fields(GRPOConfig)}
     extra = {k: _coerce(v, hints[k], f"trl_args.{k}") for k, v in cfg.trl_args.items() if k in fields}
     remote = {"trust_remote_code": True} if cfg.trust_remote_code else None
-    kw = dict(output_dir=cfg.output_dir, loss_type=MODES[cfg.mode].loss_type, router_aux_loss_coef=0.0,
-              bf16=bf16_default(cfg.bf16), report_to="none", use_cpu=not on_gpu(),
-              generation_kwargs=generation_kwargs or {}, dataloader_num_workers=0, model_init_kwargs=remote)
+    kw = {"output_dir": cfg.output_dir, "loss_type": MODES[cfg.mode].loss_type, "router_aux_loss_coef": 0.0,
+          "bf16": bf16_default(cfg.bf16), "report_to": "none", "use_cpu": not on_gpu(),
+          "generation_kwargs": generation_kwargs or {}, "dataloader_num_workers": 0, "model_init_kwargs": remote}
     kw.update({k: getattr(cfg, k) for k in PASSED})
     return GRPOConfig(**{**kw, **extra})
 
 
 def run_rl(cfg: RLConfig, generation_kwargs: dict | None = None) -> dict:
     """Train; the final model goes to ``output_dir/final``. Returns per-step statistics and rewards."""
-    from .sft import last_checkpoint
-
     trainer = build_trainer(cfg, generation_kwargs)
     trainer.train(resume_from_checkpoint=last_checkpoint(cfg.output_dir))
     final = Path(cfg.output_dir) / "final"

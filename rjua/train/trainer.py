@@ -38,7 +38,7 @@ unselected mask back: attention, padding and the MoE losses see exactly the toke
 
 The modes (``c3po``, the ``grpo`` baseline: TRL's per-sequence length normalisation, no budget) and the
 selection orders are registered in :mod:`rjua.train.variants`.
-
+"""
 from __future__ import annotations
 
 import logging

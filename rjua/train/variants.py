@@ -19,8 +19,8 @@ ValueError: unknown selection order 'widest'; choose one of random, balanced, ge
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 __all__ = ["MODES", "ORDERS", "Mode", "balanced_order", "check_mode", "check_order", "register_mode",
            "register_order"]
