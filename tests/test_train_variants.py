@@ -89,3 +89,38 @@ def test_trl_args_pass_any_grpo_setting_and_old_top_level_keys_still_work():
         load_config(RLConfig, "rl_c3po_tiny", ["trl_args.seed=3"])
     with pytest.raises(RJUAError, match="learning_rate must be > 0"):
         load_config(RLConfig, "rl_c3po_tiny", ["trl_args.learning_rate=-1e-5"])
+
+
+def test_selection_is_the_trainers_own_field_and_attention_sees_every_token(tmp_path, monkeypatch):
+    from trl import GRPOTrainer
+
+    from rjua.train.rl import build_trainer
+
+    cfg = load_config(RLConfig, "rl_c3po_tiny", [f"output_dir={tmp_path / 'rl'}", "model=tiny-dense", "beta=0",
+                                                 "selection_order=generation", "token_budget=10", "pack=false"])
+    trainer = build_trainer(cfg)
+    model = trainer.model.train()
+    trainer.current_gradient_accumulation_steps = 1
+    seen = {}
+    loss_fn, fwd_fn = GRPOTrainer._compute_loss, GRPOTrainer._get_per_token_logps_and_entropies
+
+    def spy_loss(self, model, inputs):
+        seen["inputs"] = dict(inputs)
+        return loss_fn(self, model, inputs)
+
+    def spy_fwd(self, model, input_ids, attention_mask, *a, **kw):
+        seen["attention"] = attention_mask.clone()
+        return fwd_fn(self, model, input_ids, attention_mask, *a, **kw)
+
+    monkeypatch.setattr(GRPOTrainer, "_compute_loss", spy_loss)
+    monkeypatch.setattr(GRPOTrainer, "_get_per_token_logps_and_entropies", spy_fwd)
+    torch.manual_seed(0)
+    cmask = torch.tensor([[1] * n + [0] * (6 - n) for n in (6, 3, 5, 2)])
+    inputs = {"prompt_ids": torch.randint(3, 50, (4, 5)), "prompt_mask": torch.ones(4, 5, dtype=torch.long),
+              "completion_ids": torch.randint(3, 50, (4, 6)), "completion_mask": cmask,
+              "advantages": torch.tensor([1.0, -2.0, 0.5, 3.0]), "num_items_in_batch": torch.tensor(16.0)}
+    trainer._compute_loss(model, inputs)
+    got = seen["inputs"]
+    assert "tool_mask" not in got and "c3po_sel" not in got  # TRL's tool_mask is not used for the selection
+    assert got["completion_mask"].sum(1).tolist() == [6, 3, 1]  # 6 + 3 + 1 = Φ; the unselected row is dropped
+    assert seen["attention"][:, 5:].sum(1).tolist() == [6, 3, 5]  # attention still sees the whole responses
