@@ -30,6 +30,8 @@ OPTIONAL_AT_MODULE_LEVEL = {
     ("rjua/train/c3po.py", "torch"): {"torch"},  # training modules: CPU/CUDA torch installed first (README)
     ("rjua/train/packing.py", "torch"): {"torch"},
     ("rjua/train/moe.py", "torch"): {"torch"},
+    ("rjua/train/trainer.py", "torch"): {"torch"},  # the C3PO trainer subclasses TRL's GRPOTrainer at module level
+    ("rjua/train/trainer.py", "trl"): _extra("train"),
     ("rjua/train/verl/loss.py", "torch"): {"torch"},
 }
 

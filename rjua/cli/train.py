@@ -20,6 +20,21 @@ def _quiet():
     return contextlib.redirect_stdout(sys.stderr)
 
 
+def _run_recipe(config_class: str, recipe: str, config: str, overrides) -> None:
+    """Load ``rjua.train.config.<config_class>`` (a bad config fails before the heavy imports), run
+    ``rjua.train.<module>.<function>`` with library output on stderr, print its result as JSON."""
+    from importlib import import_module
+
+    from ..train import config as train_config
+
+    cfg = train_config.load_config(getattr(train_config, config_class), config, overrides or [])
+    module, function = recipe.rsplit(".", 1)
+    run = getattr(import_module(f"rjua.train.{module}"), function)
+    with _quiet():
+        res = run(cfg)
+    echo_json(res)
+
+
 @train_app.command("sft")
 def sft(config: str = ConfigOpt, overrides: Optional[List[str]] = Overrides):
     """Supervised fine-tuning (TRL SFTTrainer; optional LoRA; resumes from the last checkpoint)."""
@@ -36,14 +51,7 @@ def sft(config: str = ConfigOpt, overrides: Optional[List[str]] = Overrides):
 @train_app.command("rl")
 def rl(config: str = ConfigOpt, overrides: Optional[List[str]] = Overrides):
     """C3PO (token budget, constant normaliser) or GRPO RL with rjua's verifiable reward."""
-    from ..train.config import RLConfig, load_config
-
-    cfg = load_config(RLConfig, config, overrides or [])
-    from ..train.rl import run_rl
-
-    with _quiet():
-        res = run_rl(cfg)
-    echo_json(res)
+    _run_recipe("RLConfig", "rl.run_rl", config, overrides)
 
 
 @train_app.command("select-checkpoint")
@@ -70,14 +78,7 @@ def select(config: str = ConfigOpt, overrides: Optional[List[str]] = Overrides,
 @train_app.command("stages")
 def stages(config: str = ConfigOpt, overrides: Optional[List[str]] = Overrides):
     """Two-stage RL: stage 1 (diagnosis reward), then stage 2 (adds advice) from stage 1's checkpoint."""
-    from ..train.config import StagesConfig, load_config
-
-    cfg = load_config(StagesConfig, config, overrides or [])
-    from ..train.stages import run_stages
-
-    with _quiet():
-        res = run_stages(cfg)
-    echo_json(res)
+    _run_recipe("StagesConfig", "stages.run_stages", config, overrides)
 
 
 @train_app.command("configs")

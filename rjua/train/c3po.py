@@ -1,37 +1,8 @@
-"""C3PO — Constrained Contextual Computation Policy Optimization (Ring-lite, arXiv 2506.14731),
-re-implemented as a thin subclass of TRL's ``GRPOTrainer``.
+"""C3PO's token-budget selection (Ring-lite, arXiv 2506.14731): which completion tokens enter the loss.
 
-What TRL already does and is reused: K samples per prompt, group-normalised advantages
-(computed on the whole generation batch **before** any selection), the clipped ratio
-objective (ε), the k3 KL estimate against the initial policy (β), the optional entropy
-bonus and the MoE load-balance loss.
-
-What C3PO adds (this module):
-
-* a fixed **token budget Φ per optimizer step**, filled greedily over the **step's whole batch**
-  (``budget_scope="step"``, the paper's choice and the default): right after generation, responses are
-  taken in a configurable order (``random`` / ``balanced`` / ``generation`` / ``shortest`` /
-  ``longest``) until Φ completion tokens are reached, the last one cut, and the selection travels with
-  the rows into the gradient-accumulation micro-batches. ``budget_scope="micro"`` splits Φ evenly over
-  the micro-batches instead. The selection is a loss-only mask: attention still sees every token;
-  when a step holds fewer than Φ tokens the budget **does not bind**: a warning is logged once and the
-  ``budget_fill`` / ``budget_binds`` statistics record it every step;
-* the loss is the sum over the selected tokens divided by the **constant Φ**, not by a
-  per-batch token count or by sequence lengths;
-* the update's forward computes only what the selection needs, so its cost follows Φ
-  rather than the batch: by default (``pack=True``) the selected tokens are packed into one
-  row where each prompt appears once however many of its K responses were kept
-  (:mod:`rjua.train.packing`; same log-probabilities as the padded forward, tested); with
-  ``pack=False`` unselected responses and columns after the last selected token are dropped
-  from the padded batch;
-* for MoE models (Qwen2-MoE, Mixtral, Ring-lite's BailingMoe), the load-balance loss (1e-5) and the
-  router z-loss (1e-7) computed by :mod:`rjua.train.moe` from the router logits captured with
-  forward hooks, over real tokens only, in the padded and the packed forward alike.
-
-Choices the paper leaves open, documented here: Φ is per optimizer step per process;
-when the step holds fewer than Φ tokens all are used and the normaliser stays Φ.
-
-``grpo`` mode is the baseline: TRL's per-sequence length normalisation, no budget.
+The trainer that uses it is :class:`rjua.train.trainer.C3POTrainer` (its module docstring describes the
+method); the verl path (:mod:`rjua.train.verl.loss`) uses the same :func:`budget_mask`. The selection orders
+are registered in :mod:`rjua.train.variants`.
 
 >>> import torch
 >>> m = torch.tensor([[1, 1, 1, 0], [1, 1, 0, 0], [1, 1, 1, 1]])
@@ -42,38 +13,15 @@ when the step holds fewer than Φ tokens all are used and the normaliser stays �
 """
 from __future__ import annotations
 
-import logging
-import time
 from typing import Any
 
 import torch
 
-from .moe import find_routers, load_balance_loss, moe_shape, router_logits, router_z_loss
+from .moe import router_z_loss
+from .variants import ORDERS, balanced_order, check_order
 
-__all__ = ["ORDERS", "balanced_order", "budget_mask", "make_trainer_class", "router_z_loss",
-           "shrink_to_selection", "suggest_token_budget"]
-
-log = logging.getLogger(__name__)
-
-ORDERS = ("random", "balanced", "generation", "shortest", "longest")
-
-
-def balanced_order(groups: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
-    """Round-robin over prompt groups (random order inside each group and among groups).
-
-    >>> g = torch.tensor([0, 0, 0, 1, 1])
-    >>> order = balanced_order(g, torch.Generator().manual_seed(0))
-    >>> sorted(order.tolist()), [int(g[i]) for i in order]  # rounds: {1, 0}, {0, 1}, {0}
-    ([0, 1, 2, 3, 4], [1, 0, 0, 1, 0])
-    """
-    perm = torch.randperm(groups.numel(), generator=generator).tolist()
-    seen: dict[int, int] = {}
-    rank = []
-    for i in perm:  # the k-th response of its group (in random order) goes to round k
-        g = int(groups[i])
-        rank.append((seen.get(g, 0), i))
-        seen[g] = seen.get(g, 0) + 1
-    return torch.tensor([i for _, i in sorted(rank, key=lambda x: x[0])], dtype=torch.long)
+__all__ = ["ORDERS", "balanced_order", "budget_mask", "router_z_loss", "shrink_to_selection",
+           "suggest_token_budget"]
 
 
 def budget_mask(mask: torch.Tensor, budget: int, order: str = "random",
@@ -86,17 +34,8 @@ def budget_mask(mask: torch.Tensor, budget: int, order: str = "random",
     every prompt contributes before any prompt contributes twice.
     """
     lengths = mask.sum(dim=1)
-    n = mask.size(0)
-    if order == "generation":
-        idx = torch.arange(n)
-    elif order == "balanced":
-        idx = balanced_order(groups if groups is not None else torch.arange(n), generator)
-    elif order == "random":
-        idx = torch.randperm(n, generator=generator)
-    elif order in ("shortest", "longest"):
-        idx = torch.argsort(lengths.cpu(), descending=order == "longest", stable=True)
-    else:
-        raise ValueError(f"unknown selection order {order!r}; choose one of {ORDERS}")
+    fn = check_order(order)
+    idx = fn(lengths, groups if groups is not None else torch.arange(mask.size(0)), generator)
     out = torch.zeros_like(mask)
     left = int(budget)
     for i in idx.tolist():
@@ -112,7 +51,7 @@ def budget_mask(mask: torch.Tensor, budget: int, order: str = "random",
 
 
 _PER_TOKEN = ("completion_ids", "completion_mask", "old_per_token_logps", "ref_per_token_logps",
-              "sampling_per_token_logps", "tool_mask", "importance_sampling_ratio", "advantages")
+              "sampling_per_token_logps", "tool_mask", "importance_sampling_ratio", "advantages", "c3po_sel")
 
 
 def shrink_to_selection(inputs: dict[str, Any], sel: torch.Tensor) -> dict[str, Any]:
@@ -141,10 +80,6 @@ def shrink_to_selection(inputs: dict[str, Any], sel: torch.Tensor) -> dict[str, 
     return out
 
 
-_MULTIMODAL = ("pixel_values", "image_grid_thw", "num_images", "pixel_attention_mask", "spatial_shapes",
-               "num_tiles", "image_sizes", "token_type_ids", "mm_token_type_ids", "image_position_ids")
-
-
 def suggest_token_budget(completion_lengths, completions_per_step: int, quantile: float = 0.5) -> int:
     """Φ from the data: the ``quantile`` of the reference completions' token lengths × completions per step.
 
@@ -159,191 +94,3 @@ def suggest_token_budget(completion_lengths, completions_per_step: int, quantile
         raise ValueError("no completion lengths to derive the token budget from")
     q = xs[int(min(max(quantile, 0.0), 1.0) * (len(xs) - 1))]
     return max(1, int(q) * int(completions_per_step))
-
-
-def make_trainer_class():
-    """Build the subclass lazily (TRL is imported only when training)."""
-    from trl import GRPOTrainer
-
-    class C3POTrainer(GRPOTrainer):
-        """GRPOTrainer with C3PO's token-budget selection and constant normaliser (see module docstring)."""
-
-        def __init__(self, *args, c3po_mode: str = "c3po", token_budget: int = 4096, selection_order: str = "balanced",
-                     router_z_coef: float = 0.0, pack: bool = True, load_balance_coef: float = 0.0,
-                     budget_scope: str = "step", **kwargs):
-            super().__init__(*args, **kwargs)
-            self.pack = pack and c3po_mode == "c3po"
-            self._plan: dict[str, Any] | None = None
-            if c3po_mode not in ("c3po", "grpo"):
-                raise ValueError("c3po_mode must be c3po or grpo")
-            if budget_scope not in ("step", "micro"):
-                raise ValueError("budget_scope must be step or micro")
-            self.c3po_mode, self.token_budget, self.selection_order = c3po_mode, token_budget, selection_order
-            self.budget_scope = budget_scope
-            self._gen = torch.Generator().manual_seed(self.args.seed)
-            self._micro_tokens: list[int] = []
-            self._micro_forward: list[int] = []  # token positions the update's forward computes (padding included)
-            self._step_started: float | None = None
-            self._gen_seconds = 0.0
-            self._batch_tokens: list[int] = []  # completion tokens available to the step's budget
-            self._warned_unbound = False
-            self.step_stats: list[dict[str, float]] = []  # one row per optimizer step
-            self._router_logits: list[torch.Tensor] = []
-            self._router_valid: torch.Tensor | None = None
-            self._hooks = []
-            self.moe = moe_shape(self.model.config)
-            self.router_z_coef = router_z_coef if self.moe else 0.0
-            self.load_balance_coef = load_balance_coef if self.moe else 0.0
-            if self.router_z_coef or self.load_balance_coef:
-                routers = find_routers(self.model)
-                if not routers:
-                    raise ValueError(f"{type(self.model).__name__}: MoE config but no router module found")
-                for mod in routers:
-                    self._hooks.append(mod.register_forward_hook(self._keep_router_logits))
-                self._hooks.append(self.model.register_forward_pre_hook(self._note_mask, with_kwargs=True))
-
-        def _note_mask(self, module, args, kwargs):
-            am = kwargs.get("attention_mask")
-            self._router_valid = am.reshape(-1).bool() if torch.is_tensor(am) and am.dim() == 2 else None
-
-        def _keep_router_logits(self, module, inp, out):
-            if not (torch.is_grad_enabled() and module.training):
-                return
-            logits = router_logits(module, inp, out)
-            if logits is None:
-                return
-            valid = self._router_valid
-            if valid is not None and valid.numel() == logits.size(0):
-                logits = logits[valid.to(logits.device)]  # padding never enters the MoE losses
-            self._router_logits.append(logits)
-
-        @property
-        def micro_budget(self) -> int:
-            return self.token_budget // self.args.gradient_accumulation_steps
-
-        def _generate_and_score_completions(self, inputs):
-            t = time.perf_counter()
-            out = super()._generate_and_score_completions(inputs)
-            self._gen_seconds += time.perf_counter() - t
-            if self.c3po_mode == "c3po" and self.model.training:
-                mask = out["completion_mask"]
-                if out.get("tool_mask") is not None:
-                    mask = mask * out["tool_mask"]
-                total = int(mask.sum())
-                # the generation batch spans steps_per_generation micro-batches = that many / accumulation steps
-                budget = int(self.token_budget * self.args.steps_per_generation / self.args.gradient_accumulation_steps)
-                self._batch_tokens.append(total)
-                binds = total >= budget
-                self._metrics["train"]["budget_fill"].append(min(total, budget) / budget)
-                self._metrics["train"]["budget_binds"].append(float(binds))
-                if not binds and not self._warned_unbound:
-                    log.warning("C3PO token budget Φ=%d does not bind: the step holds only %d completion tokens "
-                                "(all are used, the normaliser stays Φ). Lower token_budget, e.g. token_budget=null "
-                                "derives it from the data.", budget, total)
-                    self._warned_unbound = True
-                if self.budget_scope == "step":
-                    groups = torch.unique(out["prompt_ids"], dim=0, return_inverse=True)[1].cpu() \
-                        if self.selection_order == "balanced" else None
-                    out["c3po_sel"] = budget_mask(mask, budget, self.selection_order, self._gen, groups)
-            return out
-
-        def _compute_loss(self, model, inputs: dict[str, Any]):
-            mask = inputs["completion_mask"]
-            if "tool_mask" in inputs:
-                mask = mask * inputs["tool_mask"]
-            pre = inputs.get("c3po_sel")
-            inputs = {k: v for k, v in inputs.items() if k != "c3po_sel"}
-            if self.c3po_mode == "c3po" and model.training:
-                if pre is not None:  # chosen over the step's whole batch after generation
-                    sel = pre.to(mask.device, mask.dtype) * mask
-                else:
-                    groups = torch.unique(inputs["prompt_ids"], dim=0, return_inverse=True)[1].cpu() \
-                        if self.selection_order == "balanced" else None
-                    sel = budget_mask(mask, self.micro_budget, self.selection_order, self._gen, groups)
-                inputs = dict(inputs)
-                inputs["tool_mask"] = sel  # TRL multiplies the loss mask by it; attention is unchanged
-                inputs = shrink_to_selection(inputs, sel)
-                # TRL's token-sum loss divides by num_items/processes * accumulation / steps_per_generation: make that Φ
-                n_items = self.token_budget * self.accelerator.num_processes * self.args.steps_per_generation \
-                    / self.args.gradient_accumulation_steps
-                inputs["num_items_in_batch"] = torch.tensor(float(n_items), device=mask.device)
-                used = int(sel.sum())
-                if self.pack and used > 0 and all(inputs.get(k) is None for k in _MULTIMODAL):
-                    self._plan = {"sel": inputs["tool_mask"], "fill": inputs.get("old_per_token_logps")}
-            else:
-                used = int(mask.sum())
-            self._router_logits = []
-            if model.training and self._plan is None:
-                self._micro_forward.append(inputs["completion_ids"].size(0) *
-                                           (inputs["prompt_ids"].size(1) + inputs["completion_ids"].size(1)))
-            try:
-                loss = super()._compute_loss(model, inputs)
-            finally:
-                self._plan = None
-            if self._router_logits:
-                loss = loss + self._moe_losses("train" if model.training else "eval")
-            self._router_logits = []
-            if model.training:
-                self._micro_tokens.append(used)
-            return loss
-
-        def _get_per_token_logps_and_entropies(self, model, input_ids, attention_mask, logits_to_keep,
-                                               batch_size=None, compute_entropy=False, compute_aux_loss=False, **kw):
-            """Packed forward of the selected tokens (see :mod:`rjua.train.packing`); TRL's path otherwise."""
-            plan = self._plan
-            if plan is None or not model.training or any(v is not None for v in kw.values()):
-                return super()._get_per_token_logps_and_entropies(
-                    model, input_ids, attention_mask, logits_to_keep, batch_size=batch_size,
-                    compute_entropy=compute_entropy, compute_aux_loss=compute_aux_loss, **kw)
-            from .packing import pack_selected, unpack
-
-            sel = plan["sel"]
-            packed = pack_selected(input_ids, attention_mask, logits_to_keep, sel,
-                                   dtype=self._mask_dtype(self.accelerator.unwrap_model(model)))
-            self._micro_forward.append(packed.input_ids.size(1))
-            self._router_logits = []
-            with self.accelerator.autocast():
-                out = model(input_ids=packed.input_ids, attention_mask=packed.attention_mask,
-                            position_ids=packed.position_ids, labels=packed.labels, fused_lm_head=True,
-                            output_router_logits=False)  # MoE losses: from the router hooks, padding-free
-            logps = unpack(out.log_probs, packed, sel.shape, plan["fill"])
-            entropies = unpack(out.entropy, packed, sel.shape) if compute_entropy and out.entropy is not None else None
-            return logps, entropies, None  # MoE losses: _moe_losses, from the hooks
-
-        def _moe_losses(self, mode: str) -> torch.Tensor:
-            """Load-balance + z-loss of the routers seen in this forward, scaled for gradient accumulation."""
-            acc = self.args.gradient_accumulation_steps if mode == "train" else 1
-            extra = self._router_logits[0].new_zeros(())
-            if self.load_balance_coef:
-                lb = load_balance_loss(self._router_logits, self.moe[1])
-                extra = extra + self.load_balance_coef * lb / acc
-                self._metrics[mode]["aux_loss"].append(float(lb.detach()))
-            if self.router_z_coef:
-                z = router_z_loss(self._router_logits)
-                extra = extra + self.router_z_coef * z / acc
-                self._metrics[mode]["router_z_loss"].append(float(z.detach()))
-            return extra
-
-        @staticmethod
-        def _mask_dtype(model) -> torch.dtype:
-            dt = getattr(model, "dtype", torch.float32)
-            return dt if dt in (torch.float16, torch.bfloat16, torch.float32) else torch.float32
-
-        def training_step(self, model, inputs, num_items_in_batch):
-            if self._step_started is None:
-                self._step_started = time.perf_counter()
-            out = super().training_step(model, inputs, num_items_in_batch)
-            if self._step % self.args.gradient_accumulation_steps == 0:
-                total = time.perf_counter() - self._step_started
-                self.step_stats.append({
-                    "tokens_in_loss": float(sum(self._micro_tokens)),
-                    "forward_tokens": float(sum(self._micro_forward)),
-                    "normaliser": float(self.token_budget) if self.c3po_mode == "c3po" else float("nan"),
-                    "batch_tokens": float(self._batch_tokens[-1]) if self._batch_tokens else float("nan"),
-                    "budget_binds": float(bool(self._batch_tokens) and self._batch_tokens[-1] >= self.token_budget),
-                    "step_seconds": total, "generation_seconds": self._gen_seconds,
-                    "update_seconds": total - self._gen_seconds})
-                self._micro_tokens, self._micro_forward, self._step_started, self._gen_seconds = [], [], None, 0.0
-            return out
-
-    return C3POTrainer

@@ -15,6 +15,7 @@ from typing import Any, Sequence
 
 from ..errors import RJUAError
 from ..yamlio import load_yaml, load_yaml_file
+from .variants import MODES, ORDERS
 
 CONFIG_DIR = Path(__file__).resolve().parent / "configs"
 
@@ -81,33 +82,47 @@ class RLConfig:
     output_dir: str = "runs/rl"
     data: DataConfig = field(default_factory=DataConfig)
     reward: RewardConfig = field(default_factory=RewardConfig)
-    mode: str = "c3po"                  # c3po (token budget, constant normaliser) | grpo (per-sequence normalisation)
+    mode: str = "c3po"                  # a registered mode (rjua.train.variants.MODES): c3po (token budget, constant
+                                        # normaliser) | grpo (per-sequence normalisation)
     token_budget: int | None = None     # Φ: completion tokens entering the loss per optimizer step (c3po); null:
                                         # median reference-answer tokens x completions per step (from the data)
     budget_scope: str = "step"          # step: Φ filled greedily over the step's whole batch (paper) | micro: Φ split
                                         # evenly over gradient-accumulation micro-batches
-    selection_order: str = "balanced"   # order responses are taken until Φ: random | balanced (round-robin over
-                                        # prompts) | generation | shortest | longest
+    selection_order: str = "balanced"   # order responses are taken until Φ, registered in rjua.train.variants.ORDERS:
+                                        # random | balanced (round-robin over prompts) | generation | shortest | longest
     pack: bool = True                   # c3po: one packed row of the selected tokens, each prompt once (same log-probs)
     num_generations: int = 8            # K samples per prompt (advantages normalised within the group)
     per_device_train_batch_size: int = 8  # completions per micro-batch (a multiple of num_generations' divisor)
     gradient_accumulation_steps: int = 1
     max_completion_length: int = 512
-    temperature: float = 1.0
-    learning_rate: float = 1e-6
-    epsilon: float = 0.2                # PPO clip range ε
-    beta: float = 1e-3                  # KL coefficient (k3 estimator against the initial policy)
-    entropy_coef: float = 0.0           # optional entropy bonus
     load_balance_coef: float = 1e-5     # MoE load-balance loss (Ring-lite); ignored for dense models
     router_z_coef: float = 1e-7         # MoE router z-loss (Ring-lite); ignored for dense models
     trust_remote_code: bool = False     # allow the model's own code from its folder / hub repo (e.g. Ring-lite's
                                         # BailingMoe); off by default: it runs arbitrary Python
-    max_steps: int = 100
-    save_steps: int = 50
-    logging_steps: int = 1
-    use_vllm: bool = False              # TRL's vLLM rollouts (GPU)
     bf16: bool | None = None
     seed: int = 42
+    trl_args: dict[str, Any] = field(default_factory=dict)  # any other GRPOConfig setting, passed through as is
+                                        # (learning_rate, beta, epsilon, temperature, entropy_coef, max_steps,
+                                        # save_steps, logging_steps, use_vllm, ...); merged over TRL_DEFAULTS;
+                                        # checked against TRL's GRPOConfig when the trainer is built
+
+    def __post_init__(self):
+        self.trl_args = {**TRL_DEFAULTS, **(self.trl_args or {})}
+
+    def __getattr__(self, name: str):  # cfg.learning_rate etc. read trl_args (the keys once mirrored here)
+        args = self.__dict__.get("trl_args") or {}
+        if name in TOP_LEVEL_TRL_KEYS and name in args:
+            return args[name]
+        raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
+
+
+# rjua's recipe defaults where they differ from TRL's GRPOConfig (TRL's own defaults apply to everything else)
+TRL_DEFAULTS: dict[str, Any] = {"learning_rate": 1e-6, "beta": 1e-3, "max_steps": 100, "save_steps": 50,
+                                "logging_steps": 1}
+# GRPOConfig keys that RLConfig had as its own fields: still accepted at the top level (YAML and key=value
+# overrides) and moved into trl_args, so `max_steps=1` and older YAML files keep working
+TOP_LEVEL_TRL_KEYS = ("temperature", "learning_rate", "epsilon", "beta", "entropy_coef", "max_steps", "save_steps",
+                      "logging_steps", "use_vllm")
 
 
 @dataclass
@@ -150,6 +165,8 @@ def _coerce(value: Any, tp, where: str):
         raise RJUAError(f"{where}: null is not allowed")
     if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)) and args:
         tp = args[0]
+    if origin is dict and not isinstance(value, dict):
+        raise RJUAError(f"{where}: expected a mapping, got {_short(value)}")
     if dataclasses.is_dataclass(tp):
         if not isinstance(value, dict):
             raise RJUAError(f"{where}: expected a mapping, got {_short(value)}")
@@ -186,10 +203,50 @@ def _coerce(value: Any, tp, where: str):
     return value
 
 
+def _lift_trl_keys(values: dict, where: str) -> dict:
+    """An RLConfig mapping with the GRPOConfig keys written at its top level moved into ``trl_args``."""
+    moved = {k: values[k] for k in TOP_LEVEL_TRL_KEYS if k in values}
+    if not moved:
+        return values
+    given = values.get("trl_args") or {}
+    if not isinstance(given, dict):
+        raise RJUAError(f"{where}.trl_args: expected a mapping, got {_short(given)}")
+    both = sorted(set(moved) & set(given))
+    if both:
+        raise RJUAError(f"{where}: {both[0]} is given twice (at the top level and in trl_args)")
+    return {**{k: v for k, v in values.items() if k not in moved}, "trl_args": {**given, **moved}}
+
+
+def _section(cls, key: str):
+    """The dataclass type of field ``key`` of ``cls`` (None when it is not a section)."""
+    tp = typing.get_type_hints(cls).get(key) if dataclasses.is_dataclass(cls) else None
+    return tp if dataclasses.is_dataclass(tp) else None
+
+
+def _lift_all(cls, values, where: str):
+    """:func:`_lift_trl_keys` in every RLConfig section of a YAML mapping (e.g. stage1, stage2)."""
+    if not isinstance(values, dict):
+        return values
+    out = {k: _lift_all(_section(cls, k), v, f"{where}.{k}") if _section(cls, k) else v for k, v in values.items()}
+    return _lift_trl_keys(out, where) if cls is not None and "trl_args" in typing.get_type_hints(cls) else out
+
+
+def _override_key(cls, dotted: str) -> str:
+    """``max_steps`` -> ``trl_args.max_steps`` (and ``stage2.max_steps`` -> ``stage2.trl_args.max_steps``)."""
+    *parents, last = dotted.split(".")
+    for p in parents:
+        cls = _section(cls, p)
+    if cls is not None and last in TOP_LEVEL_TRL_KEYS and "trl_args" in typing.get_type_hints(cls):
+        return ".".join([*parents, "trl_args", last])
+    return dotted
+
+
 def build(cls, values: dict, where: str = "config"):
     """Instantiate dataclass ``cls`` from a mapping; unknown keys and wrong types are errors."""
     hints = typing.get_type_hints(cls)
     names = {f.name for f in dataclasses.fields(cls)}
+    if "trl_args" in names:
+        values = _lift_trl_keys(values, where)
     unknown = sorted(set(values) - names)
     if unknown:
         shown = ", ".join(_short(k, 40) for k in unknown[:5]) + (f" (+{len(unknown) - 5} more)" if len(unknown) > 5 else "")
@@ -228,11 +285,12 @@ def load_config(cls, name: str | None, overrides: Sequence[str] = ()):
         values = load_yaml_file(path) or {}  # safe_load with alias / size / depth limits
         if not isinstance(values, dict):
             raise RJUAError(f"{path}: expected a mapping at the top level")
+        values = _lift_all(cls, values, where)
     for ov in overrides:
         if "=" not in ov:
             raise RJUAError(f"override {ov!r}: expected key=value")
         k, v = ov.split("=", 1)
-        _set_path(values, k.strip(), v)
+        _set_path(values, _override_key(cls, k.strip()), v)
     cfg = build(cls, values, where)
     validate(cfg, where)
     return cfg
@@ -255,16 +313,24 @@ def check_ranges(cfg, where: str = "config", prefix: str = "") -> None:
     Traceback (most recent call last):
     rjua.errors.RJUAError: x.yaml: max_steps must be > 0, got -1
     """
-    for f in dataclasses.fields(cfg):
-        v, key = getattr(cfg, f.name), prefix + f.name
+    items = [(f.name, getattr(cfg, f.name)) for f in dataclasses.fields(cfg)]
+    items += list((getattr(cfg, "trl_args", None) or {}).items())  # passed to TRL; same rules by name
+    for name, v in items:
+        key = prefix + name
         if dataclasses.is_dataclass(v):
             check_ranges(v, where, key + ".")
-        elif isinstance(v, (int, float)) and not isinstance(v, bool):
-            if f.name in POSITIVE and not v > 0:
+            continue
+        if isinstance(v, str):  # trl_args are typed by TRL later; YAML 1.1 reads 1e-5 as a string
+            try:
+                v = float(v)
+            except ValueError:
+                continue
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            if name in POSITIVE and not v > 0:
                 raise RJUAError(f"{where}: {key} must be > 0, got {v}")
-            if f.name in NON_NEGATIVE and not v >= 0:
+            if name in NON_NEGATIVE and not v >= 0:
                 raise RJUAError(f"{where}: {key} must be >= 0, got {v}")
-            if f.name in UNIT and not 0 <= v < 1:
+            if name in UNIT and not 0 <= v < 1:
                 raise RJUAError(f"{where}: {key} must be in [0, 1), got {v}")
 
 
@@ -279,17 +345,20 @@ def validate(cfg, where: str = "config") -> None:
         need(0 < data.train_fraction < 1, f"data.train_fraction must be in (0, 1), got {data.train_fraction}")
         need(data.context in ("gold", "none"), f"data.context must be gold or none, got {data.context!r}")
     if isinstance(cfg, RLConfig):
-        need(cfg.mode in ("c3po", "grpo"), f"mode must be c3po or grpo, got {cfg.mode!r}")
+        need(cfg.mode in MODES, f"mode must be {' or '.join(MODES)}, got {cfg.mode!r}")
         need(cfg.token_budget is None or cfg.token_budget > 0, "token_budget must be positive (or null: from the data)")
         need(cfg.budget_scope in ("step", "micro"), f"budget_scope must be step or micro, got {cfg.budget_scope!r}")
-        orders = ("random", "balanced", "generation", "shortest", "longest")
-        need(cfg.selection_order in orders,
-             f"selection_order must be one of {', '.join(orders)}, got {cfg.selection_order!r}")
+        need(cfg.selection_order in ORDERS,
+             f"selection_order must be one of {', '.join(ORDERS)}, got {cfg.selection_order!r}")
         need(cfg.token_budget is None or cfg.budget_scope == "step"
              or cfg.token_budget % cfg.gradient_accumulation_steps == 0,
              "token_budget must be divisible by gradient_accumulation_steps (budget_scope=micro splits Φ evenly)")
         need(cfg.num_generations >= 2, "num_generations must be >= 2 (group-normalised advantages)")
-        need(0 < cfg.epsilon < 1, "epsilon must be in (0, 1)")
+        eps = cfg.trl_args.get("epsilon", 0.2)
+        need(not isinstance(eps, (int, float)) or 0 < eps < 1, "epsilon must be in (0, 1)")
+        clash = sorted(set(cfg.trl_args) & ({f.name for f in dataclasses.fields(cfg)} | {"output_dir", "loss_type"}))
+        need(not clash, f"trl_args.{clash[0] if clash else ''}: set by rjua (use the top-level key, or mode for "
+                        "loss_type)")
         need(cfg.reward.match in ("exact", "fuzzy"), "reward.match must be exact or fuzzy")
     reward = getattr(cfg, "reward", None)
     if reward is not None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .checkpoints import checkpoint_step, list_checkpoints
 from .config import SelectConfig
 from .data import load_parts, prompt_messages
 from .rewards import score_completion
@@ -70,8 +71,7 @@ def select_checkpoint(cfg: SelectConfig) -> dict:
     from ..errors import RJUAError
 
     d = Path(cfg.checkpoints_dir)
-    cps = sorted((p for p in d.glob("checkpoint-*") if p.name.split("-")[-1].isdigit()),
-                 key=lambda p: int(p.name.split("-")[-1]))
+    cps = list_checkpoints(d)
     if not cps:
         raise RJUAError(f"{d}: no checkpoint-N folders to select from")
     _, held = load_parts(cfg.data)
@@ -86,7 +86,7 @@ def select_checkpoint(cfg: SelectConfig) -> dict:
         prompts = [prompt_messages(r, cfg.data, count) for r in held]
         res = checkpoint_entropy(str(cp), prompts, [(r.diseases, r.advices) for r in held], cfg.max_new_tokens,
                                  cfg.temperature, cfg.seed)
-        rows.append({"checkpoint": str(cp), "step": int(cp.name.split("-")[-1]), **res})
+        rows.append({"checkpoint": str(cp), "step": checkpoint_step(cp), **res})
     chosen = choose_checkpoint(rows, cfg.band_low, cfg.band_high)
     if cfg.link:
         link = d / cfg.link

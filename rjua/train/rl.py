@@ -3,14 +3,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .c3po import make_trainer_class, suggest_token_budget
-from .config import RLConfig
+from .c3po import suggest_token_budget
+from .checkpoints import last_checkpoint
+from .config import RLConfig, _coerce
 from .data import load_parts, rl_rows
 from .models import bf16_default, on_gpu, resolve_model
 from .moe import moe_shape
 from .rewards import make_reward_fn
 
-__all__ = ["build_trainer", "derived_token_budget", "run_rl"]
+__all__ = ["build_trainer", "derived_token_budget", "grpo_config", "run_rl"]
+
+# RLConfig fields that are GRPOConfig settings of the same name (rjua reads them too: Φ, validation)
+PASSED = ("num_generations", "per_device_train_batch_size", "gradient_accumulation_steps", "max_completion_length",
+          "seed")
 
 
 def derived_token_budget(cfg: RLConfig, records, count) -> int:
@@ -26,7 +31,8 @@ def build_trainer(cfg: RLConfig, generation_kwargs: dict | None = None):
     """The configured C3POTrainer (not yet trained)."""
     from datasets import Dataset
     from transformers import AutoConfig, AutoTokenizer
-    from trl import GRPOConfig
+
+    from .trainer import C3POTrainer
 
     model = resolve_model(cfg.model, cfg.output_dir)
     remote = {"trust_remote_code": True} if cfg.trust_remote_code else {}
@@ -39,27 +45,41 @@ def build_trainer(cfg: RLConfig, generation_kwargs: dict | None = None):
     mcfg = AutoConfig.from_pretrained(model, **remote)
     is_moe = moe_shape(mcfg) is not None
     budget = cfg.token_budget or derived_token_budget(cfg, train, count)
-    args = GRPOConfig(
-        output_dir=cfg.output_dir, max_steps=cfg.max_steps, learning_rate=cfg.learning_rate,
-        per_device_train_batch_size=cfg.per_device_train_batch_size,
-        gradient_accumulation_steps=cfg.gradient_accumulation_steps, num_generations=cfg.num_generations,
-        max_completion_length=cfg.max_completion_length, temperature=cfg.temperature, epsilon=cfg.epsilon,
-        beta=cfg.beta, entropy_coef=cfg.entropy_coef, loss_type="dapo" if cfg.mode == "c3po" else "grpo",
-        router_aux_loss_coef=0.0, save_steps=cfg.save_steps,
-        logging_steps=cfg.logging_steps, bf16=bf16_default(cfg.bf16), seed=cfg.seed, report_to="none",
-        use_cpu=not on_gpu(), use_vllm=cfg.use_vllm, generation_kwargs=generation_kwargs or {},
-        dataloader_num_workers=0, model_init_kwargs=remote or None)
-    cls = make_trainer_class()
-    return cls(model=model, reward_funcs=[make_reward_fn(cfg.reward)], args=args, train_dataset=ds,
-               processing_class=tok, c3po_mode=cfg.mode, token_budget=budget,
-               selection_order=cfg.selection_order, pack=cfg.pack, router_z_coef=cfg.router_z_coef if is_moe else 0.0,
-               load_balance_coef=cfg.load_balance_coef if is_moe else 0.0, budget_scope=cfg.budget_scope)
+    args = grpo_config(cfg, generation_kwargs)
+    return C3POTrainer(model=model, reward_funcs=[make_reward_fn(cfg.reward)], args=args, train_dataset=ds,
+                       processing_class=tok, c3po_mode=cfg.mode, token_budget=budget,
+                       selection_order=cfg.selection_order, pack=cfg.pack,
+                       router_z_coef=cfg.router_z_coef if is_moe else 0.0,
+                       load_balance_coef=cfg.load_balance_coef if is_moe else 0.0, budget_scope=cfg.budget_scope)
+
+
+def grpo_config(cfg: RLConfig, generation_kwargs: dict | None = None):
+    """TRL's ``GRPOConfig``: rjua's fixed choices, the :data:`PASSED` fields, then ``cfg.trl_args`` as given
+    (typed by GRPOConfig's own annotations; an unknown key is an error naming it)."""
+    import dataclasses
+    import typing
+
+    from trl import GRPOConfig
+
+    from ..errors import RJUAError
+    from .variants import MODES
+
+    hints = typing.get_type_hints(GRPOConfig)
+    unknown = sorted(set(cfg.trl_args) - set(hints))
+    if unknown:
+        raise RJUAError(f"trl_args.{unknown[0]}: not a setting of TRL's GRPOConfig")
+    fields = {f.name for f in dataclasses.fields(GRPOConfig)}
+    extra = {k: _coerce(v, hints[k], f"trl_args.{k}") for k, v in cfg.trl_args.items() if k in fields}
+    remote = {"trust_remote_code": True} if cfg.trust_remote_code else None
+    kw = {"output_dir": cfg.output_dir, "loss_type": MODES[cfg.mode].loss_type, "router_aux_loss_coef": 0.0,
+          "bf16": bf16_default(cfg.bf16), "report_to": "none", "use_cpu": not on_gpu(),
+          "generation_kwargs": generation_kwargs or {}, "dataloader_num_workers": 0, "model_init_kwargs": remote}
+    kw.update({k: getattr(cfg, k) for k in PASSED})
+    return GRPOConfig(**{**kw, **extra})
 
 
 def run_rl(cfg: RLConfig, generation_kwargs: dict | None = None) -> dict:
     """Train; the final model goes to ``output_dir/final``. Returns per-step statistics and rewards."""
-    from .sft import last_checkpoint
-
     trainer = build_trainer(cfg, generation_kwargs)
     trainer.train(resume_from_checkpoint=last_checkpoint(cfg.output_dir))
     final = Path(cfg.output_dir) / "final"

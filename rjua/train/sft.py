@@ -3,16 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .checkpoints import last_checkpoint, list_checkpoints
 from .config import SFTConfig
 from .data import load_parts, sft_rows
 from .models import bf16_default, on_gpu, resolve_model
-
-
-def last_checkpoint(output_dir: str | Path) -> str | None:
-    d = Path(output_dir)
-    cps = sorted((p for p in d.glob("checkpoint-*") if p.name.split("-")[-1].isdigit()),
-                 key=lambda p: int(p.name.split("-")[-1])) if d.is_dir() else []
-    return str(cps[-1]) if cps else None
 
 
 def run_sft(cfg: SFTConfig) -> dict:
@@ -51,4 +45,4 @@ def run_sft(cfg: SFTConfig) -> dict:
     tok.save_pretrained(str(Path(cfg.output_dir) / "final"))
     return {"output_dir": cfg.output_dir, "resumed_from": resume, "global_step": trainer.state.global_step,
             "train_loss": result.training_loss, "n_train": len(train), "n_kept_after_truncation": kept,
-            "checkpoints": sorted(p.name for p in Path(cfg.output_dir).glob("checkpoint-*"))}
+            "checkpoints": [p.name for p in list_checkpoints(cfg.output_dir)]}

@@ -20,7 +20,9 @@ So C3PO is done where the whole mini-batch is visible:
   mini-batch that holds fewer than Φ tokens keeps the normaliser Φ.
 
 Settings live in our own top-level ``c3po:`` block (verl's dataclass configs reject unknown keys):
-``token_budget`` (Φ per optimizer step over all GPUs), ``order``, ``seed``, ``dp_size`` (null: derived).
+``token_budget`` (Φ per optimizer step over all GPUs), ``order`` (any order registered in
+:mod:`rjua.train.variants`, the same as the TRL recipe's; an unknown one is refused when the settings are
+read), ``seed``, ``dp_size`` (null: derived).
 
 >>> import torch
 >>> m = torch.ones(4, 3, dtype=torch.long)
@@ -41,6 +43,7 @@ from typing import Any
 import torch
 
 from ..c3po import budget_mask
+from ..variants import check_order
 
 __all__ = ["c3po_grpo_advantage", "c3po_policy_loss", "read_settings", "register", "select_step_tokens"]
 
@@ -97,6 +100,10 @@ def read_settings(config: Any) -> dict:
         block.setdefault("shuffle", bool(actor.get("shuffle", False)))
     if "token_budget" not in block:
         raise ValueError("c3po_grpo needs a top-level `c3po:` block with token_budget (see c3po_multi_gpu.yaml)")
+    try:
+        check_order(str(block.get("order", "balanced")))
+    except ValueError as e:
+        raise ValueError(f"c3po.order: {e}") from None
     return block
 
 
@@ -187,8 +194,10 @@ def register() -> bool:
         from verl.trainer.ppo import core_algos
     except ImportError:
         return False
-    if "c3po" not in core_algos.POLICY_LOSS_REGISTRY:
-        core_algos.register_policy_loss("c3po")(c3po_policy_loss)
-    if "c3po_grpo" not in core_algos.ADV_ESTIMATOR_REGISTRY:
-        core_algos.register_adv_est("c3po_grpo")(c3po_grpo_advantage)
+    for registry, add, name, fn in ((core_algos.POLICY_LOSS_REGISTRY, core_algos.register_policy_loss, "c3po",
+                                     c3po_policy_loss),
+                                    (core_algos.ADV_ESTIMATOR_REGISTRY, core_algos.register_adv_est, "c3po_grpo",
+                                     c3po_grpo_advantage)):
+        if name not in registry:
+            add(name)(fn)
     return True
