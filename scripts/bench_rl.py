@@ -56,6 +56,7 @@ def main():
             eos = None
             with contextlib.redirect_stdout(sys.stderr):
                 from transformers import AutoTokenizer
+
                 from rjua.train.models import resolve_model
                 eos = AutoTokenizer.from_pretrained(resolve_model(cfg.model, cfg.output_dir)).eos_token_id
                 res = run_rl(cfg, generation_kwargs={"sequence_bias": [[[eos], args.eos_bias]]})

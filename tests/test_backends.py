@@ -128,9 +128,9 @@ def tiny_model(tmp_path_factory):
 
 
 def test_hf_backend_with_tiny_random_model(tiny_model, tmp_path):
+    from rjua.data import load_split
     from rjua.runs import predict_split
     from rjua.scoring import load_predictions, score_predictions
-    from rjua.data import load_split
 
     be = get_backend("hf", tiny_model, max_new_tokens=8, batch_size=2)
     res = be.generate([_req(), GenRequest("腰痛", build_messages("腰痛", []))])

@@ -1,7 +1,6 @@
 import json
 
 import pytest
-
 from conftest import make_record, run_cli, write_jsonl
 
 

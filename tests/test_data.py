@@ -1,12 +1,11 @@
 import json
 
 import pytest
+from conftest import make_record, write_jsonl
 
 import rjua
 from rjua.data import find_split_files, load_split, read_records, resolve_data_dir, split_passages, validate_file
 from rjua.errors import RJUAError, RJUAFormatError
-
-from conftest import make_record, write_jsonl
 
 
 def test_bundled_sample_has_both_splits():

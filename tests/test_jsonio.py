@@ -2,13 +2,12 @@
 import json
 
 import pytest
+from conftest import make_record, run_cli, write_jsonl
 
 from rjua import jsonio
 from rjua.data import read_records, validate_file
 from rjua.errors import RJUAFormatError
 from rjua.scoring import load_predictions
-
-from conftest import make_record, run_cli, write_jsonl
 
 SURROGATE = '"x\\ud800y"'  # the six characters \ud800 in the file: valid JSON syntax, not valid Unicode
 

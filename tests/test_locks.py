@@ -8,10 +8,9 @@ import sys
 import time
 
 import pytest
+from conftest import ROOT, run_cli
 
 from rjua.locks import OutputLockedError, lock_path, output_lock
-
-from conftest import ROOT, run_cli
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="flock")
 

@@ -4,8 +4,18 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from rjua.metrics import (PRF, bootstrap_ci, chars, combined_f1, items_match, lcs_length, micro_f1, prf,
-                          rouge_l, rouge_l_counts)
+from rjua.metrics import (
+    PRF,
+    bootstrap_ci,
+    chars,
+    combined_f1,
+    items_match,
+    lcs_length,
+    micro_f1,
+    prf,
+    rouge_l,
+    rouge_l_counts,
+)
 
 CJK = st.text(alphabet="肾输尿管结石膀胱前列腺炎增生建议复查", max_size=30)
 

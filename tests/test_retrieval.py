@@ -2,6 +2,7 @@ import json
 
 import numpy as np
 import pytest
+from conftest import run_cli
 
 from rjua.data import load_split
 from rjua.errors import RJUAError
@@ -9,8 +10,6 @@ from rjua.retrieval import BM25, HashingEncoder, HybridRetriever, rrf, tokenize
 from rjua.retrieval.build import build_retriever
 from rjua.retrieval.evaluate import evaluate, ranking_metrics
 from rjua.retrieval.index import VectorIndex
-
-from conftest import run_cli
 
 
 @pytest.fixture(scope="module")

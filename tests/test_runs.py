@@ -3,11 +3,10 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT, run_cli
 
 from rjua.errors import RJUAError
 from rjua.runs import predict_split, read_done
-
-from conftest import ROOT, run_cli
 
 CRASH = """
 import os, sys

@@ -3,11 +3,10 @@ import json
 import pytest
 
 from rjua.backends.scripted import ScriptedBackend
-from rjua.data import load_split, read_records
+from rjua.data import load_all, load_split, read_records
 from rjua.synth import build_taxonomy, make_seeds, run_synth
 from rjua.synth.filters import NgramIndex
 from rjua.synth.pipeline import parse_case
-from rjua.data import load_all
 
 
 def seed_fields(req):

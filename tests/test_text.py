@@ -2,8 +2,7 @@
 import re
 import unicodedata
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from rjua.items import normalize_item
 from rjua.kb import normalize_passage

@@ -23,8 +23,7 @@ QWEN = Path("/work/models/qwen2.5-coder-0.5b-instruct")
 
 
 def compose(name="c3po_multi_gpu", overrides=()):
-    from hydra import compose as hydra_compose
-    from hydra import initialize_config_dir
+    from hydra import compose as hydra_compose, initialize_config_dir
 
     with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base=None):
         return hydra_compose(config_name=name, overrides=list(overrides))

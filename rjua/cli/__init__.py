@@ -12,6 +12,14 @@ import typer
 
 from .. import __version__
 from ..errors import RJUAError, RJUAFormatError
+from .answering import answer_cmd, eval_cmd, predict_cmd
+from .data import data_app
+from .demo import demo_cmd
+from .judge import compare_cmd, judge_cmd
+from .retrieval import index_app, retrieval_eval, retrieve
+from .score import score
+from .synth import synth_cmd
+from .train import train_app
 
 app = typer.Typer(help="RJUA-QA toolkit: data, scoring, retrieval, answering, training, demo.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
@@ -29,15 +37,7 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
     """RJUA-QA toolkit. Not medical advice: research use only."""
 
 
-from .data import data_app  # noqa: E402
-from .score import score  # noqa: E402
-from .retrieval import index_app, retrieve, retrieval_eval  # noqa: E402
-from .answering import answer_cmd, predict_cmd, eval_cmd  # noqa: E402
-from .demo import demo_cmd  # noqa: E402
-from .train import train_app  # noqa: E402
-from .synth import synth_cmd  # noqa: E402
-from .judge import judge_cmd, compare_cmd  # noqa: E402
-
+# the sub-command functions (defined in the sibling modules) are registered here
 app.add_typer(data_app, name="data")
 app.command("score")(score)
 app.add_typer(index_app, name="index")

@@ -20,8 +20,13 @@ def run_judge(predictions: Path, split: str, data_dir, judge_backend: str, judge
               batch_size: int, max_new_tokens: int, overwrite: bool, only_ids: set[str] | None = None) -> dict:
     """Judge PREDICTIONS, write the judgments and the agreement report; returns the report summary."""
     from ..data import data_file, load_split
-    from ..judge import JUDGE_PROMPT_VERSION, JudgeCache, default_cache_path, judge_split
-    from ..judge import judge_backend as make_backend
+    from ..judge import (
+        JUDGE_PROMPT_VERSION,
+        JudgeCache,
+        default_cache_path,
+        judge_backend as make_backend,
+        judge_split,
+    )
     from ..judge.agreement import agreement_html, agreement_markdown, agreement_report
     from ..retrieval.index import file_sha256
     from ..scoring import load_predictions

@@ -12,10 +12,10 @@ from __future__ import annotations
 import math
 from typing import Sequence
 
+from .. import progress
 from ..data import Record
 from ..errors import RJUAError
 from ..kb import passage_id
-from .. import progress
 from .hybrid import COMPONENTS, HybridRetriever
 
 ABLATIONS = {

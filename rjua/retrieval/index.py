@@ -25,8 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import RJUAError
 from .. import progress
+from ..errors import RJUAError
 from .integrity import INDEX_FORMAT, MANIFEST, RJUAIndexError, file_record, validate_manifest, verify_files
 
 __all__ = [
