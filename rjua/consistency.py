@@ -159,7 +159,10 @@ def summarise(flags_per_record: Sequence[Sequence[Flag]]) -> dict:
     (1, 0.5, 0.5)
     """
     n = len(flags_per_record)
-    rate = lambda k: k / n if n else 0.0
+
+    def rate(k):
+        return k / n if n else 0.0
+
     out: dict = {"n": n, "rules": {}, "groups": {}}
     seen_rules = [f.rule for fl in flags_per_record for f in fl]
     seen_groups = [f.group for fl in flags_per_record for f in fl]

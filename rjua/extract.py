@@ -61,7 +61,9 @@ class Vocabulary:
 
     @classmethod
     def from_items(cls, diseases: Iterable[str], advices: Iterable[str]) -> "Vocabulary":
-        norm = lambda xs: frozenset(n for n in (normalize_item(x) for x in xs) if len(n) >= 2)
+        def norm(xs):
+            return frozenset(n for n in (normalize_item(x) for x in xs) if len(n) >= 2)
+
         return cls(norm(diseases), norm(advices))
 
     @classmethod

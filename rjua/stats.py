@@ -15,7 +15,10 @@ from .data import Record
 def split_stats(records: Sequence[Record], top: int = 10) -> dict[str, Any]:
     """Counts, average lengths, passages per record, label vocabulary, top diseases."""
     n = len(records)
-    mean = lambda xs: round(sum(xs) / n, 1) if n else 0.0
+
+    def mean(xs):
+        return round(sum(xs) / n, 1) if n else 0.0
+
     n_pass = [len(r.passages) for r in records]
     diseases = Counter(d for r in records for d in r.diseases)
     advices = Counter(a for r in records for a in r.advices)

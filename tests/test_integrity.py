@@ -36,7 +36,10 @@ def test_pool_on_an_all_splits_index_equals_an_index_of_that_pool(tmp_path, inde
     # regression: --pool was ignored with --index, so test records were evidence for test questions
     a, pa, ca = _run(tmp_path, "a", index=indexes["all" + kind], pool=["valid"])
     b, pb, cb = _run(tmp_path, "b", index=indexes["valid" + kind], pool=["valid"])
-    strip = lambda rows: [{k: v for k, v in r.items() if k != "latency_s"} for r in rows]
+
+    def strip(rows):
+        return [{k: v for k, v in r.items() if k != "latency_s"} for r in rows]
+
     assert strip(pa) == strip(pb)
     assert {k: a[k] for k in ("f1", "disease_f1", "advice_f1", "rouge_l")} == \
            {k: b[k] for k in ("f1", "disease_f1", "advice_f1", "rouge_l")}

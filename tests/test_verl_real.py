@@ -14,9 +14,9 @@ import pytest
 pytestmark = pytest.mark.verl
 verl = pytest.importorskip("verl", reason="verl is not installed (runs in the verl CI job)")
 
-import torch
+import torch  # noqa: E402 (only once verl is known to be importable: the module is skipped otherwise)
 
-from rjua.train.verl.launch import CONFIG_DIR
+from rjua.train.verl.launch import CONFIG_DIR  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 QWEN = Path("/work/models/qwen2.5-coder-0.5b-instruct")

@@ -153,7 +153,10 @@ def judge_summary(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     for r in rows:
         if r.get("error"):
             kinds[r.get("error_kind") or "backend"] = kinds.get(r.get("error_kind") or "backend", 0) + 1
-    mean = (lambda xs: round(sum(xs) / len(xs), 4) if xs else 0.0)
+
+    def mean(xs):
+        return round(sum(xs) / len(xs), 4) if xs else 0.0
+
     return {"n": len(rows), "n_judged": len(ok), "n_errors": len(rows) - len(ok), "errors": kinds,
             "diagnosis_acc": mean([float(r["diagnosis"]) for r in ok]),
             "advice_acc": mean([float(r["advice"]) for r in ok]),
