@@ -130,10 +130,6 @@ class KnowledgeBase:
     def get(self, pid: str) -> Passage:
         return self.passages[self._pos[pid]]
 
-    def ids_of(self, record: Record) -> list[str]:
-        """Passage ids of a record's own context (its relevant set)."""
-        return [passage_id(t) for t in record.passages]
-
 
 @dataclass(frozen=True)
 class Case:
