@@ -24,7 +24,11 @@ KEYS = ("disease_f1", "advice_f1", "f1", "rouge_l")  # the built-in metrics; eve
 
 @dataclass(frozen=True)
 class PredRow:
-    """One line of a predictions file."""
+    """One line of a predictions file.
+
+    >>> PredRow("1", "您好，考虑肾结石。", disease="肾结石").disease
+    '肾结石'
+    """
 
     id: str
     answer: str
@@ -57,6 +61,19 @@ def load_predictions(path: str | os.PathLike, check_ids: bool = True) -> list[Pr
 
     ``check_ids=False`` keeps duplicate ids, so that :func:`score_predictions` reports every
     id problem (duplicates, unknown, missing) in one message.
+
+    >>> import json, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "preds.jsonl")
+    >>> with open(path, "w", encoding="utf-8") as f:
+    ...     _ = f.write(json.dumps({"id": 1, "answer": "考虑肾结石"}, ensure_ascii=False) + "\\n")
+    >>> load_predictions(path)
+    [PredRow(id='1', answer='考虑肾结石', disease=None, advice=None, line=1)]
+    >>> with open(path, "a", encoding="utf-8") as f:
+    ...     _ = f.write('{"id": "1", "answer": "又一行"}\\n')
+    >>> load_predictions(path)
+    Traceback (most recent call last):
+    ...
+    rjua.errors.RJUAFormatError: ...:2: field "id": duplicate id '1' (first on line 1)
     """
     problems, rows, seen = [], [], {}
     for line, obj, prob in iter_json(path):
@@ -78,13 +95,25 @@ def load_predictions(path: str | os.PathLike, check_ids: bool = True) -> list[Pr
 
 
 def gold_as_predictions(records: Sequence[Record]) -> list[PredRow]:
-    """The gold answers as predictions (a sanity check: every score is 1.0)."""
+    """The gold answers as predictions (a sanity check: every score is 1.0).
+
+    >>> gold = load_split("test")
+    >>> row = gold_as_predictions(gold)[0]
+    >>> row.id == gold[0].id, row.answer == gold[0].answer, row.disease == list(gold[0].diseases)
+    (True, True, True)
+    """
     return [PredRow(r.id, r.answer, list(r.diseases), list(r.advices)) for r in records]
 
 
 @dataclass
 class RecordScore:
-    """Scores and extracted items of one record."""
+    """Scores and extracted items of one record.
+
+    >>> gold = load_split("test")
+    >>> rs = score_predictions(gold, gold_as_predictions(gold)).records[0]
+    >>> rs.f1, rs.to_dict()["disease_f1"], rs.to_dict()["missing"]
+    (1.0, 1.0, False)
+    """
 
     id: str
     disease: PRF
@@ -121,7 +150,13 @@ class RecordScore:
 
 @dataclass
 class ScoreResult:
-    """Everything ``rjua score`` reports: summary dict plus per-record scores."""
+    """Everything ``rjua score`` reports: summary dict plus per-record scores.
+
+    >>> gold = load_split("test")
+    >>> res = score_predictions(gold, gold_as_predictions(gold))
+    >>> res.summary["n"] == len(res.records) == len(gold)
+    True
+    """
 
     summary: dict[str, Any]
     records: list[RecordScore] = field(default_factory=list)
@@ -281,6 +316,11 @@ def per_disease_f1(scores: Sequence[RecordScore], top: int = 25) -> list[tuple[s
     """F1 per gold disease label (counted over records), most frequent first.
 
     Returns ``(label, support, f1)`` rows; exact matching after normalisation.
+
+    >>> gold = load_split("test")
+    >>> rows = per_disease_f1(score_predictions(gold, gold_as_predictions(gold)).records, top=3)
+    >>> len(rows), all(f1 == 1.0 and support >= 1 for _, support, f1 in rows)
+    (3, True)
     """
     tp, fp, fn = Counter(), Counter(), Counter()
     for s in scores:

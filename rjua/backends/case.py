@@ -152,7 +152,16 @@ class _Candidates:
 
 
 class CaseBackend:
-    """Case-based reasoning backend (see module docstring)."""
+    """Case-based reasoning backend (see module docstring).
+
+    Without similar labelled cases it answers nothing and says why:
+
+    >>> be = CaseBackend(top_cases=5)
+    >>> be.model, be.generate([GenRequest("尿频尿急怎么办？", [])])[0].error
+    ('case-knn5', 'no similar labelled case available')
+    >>> 0 <= be.fold_of("valid:1") < be.folds
+    True
+    """
 
     name = "case"
 

@@ -54,7 +54,12 @@ TRANSPORT_ONLY = ("timeout", "max_retries", "backoff", "max_retry_after", "max_b
 
 
 class EndpointError(Exception):
-    """One failed attempt; ``retry`` says whether another attempt may help."""
+    """One failed attempt; ``retry`` says whether another attempt may help.
+
+    >>> e = EndpointError("HTTP 503", retry=True, retry_after=2.0)
+    >>> str(e), e.retry, e.retry_after
+    ('HTTP 503', True, 2.0)
+    """
 
     def __init__(self, message: str, retry: bool = False, retry_after: float | None = None):
         super().__init__(message)
@@ -235,7 +240,16 @@ def _host(url: str) -> str:
 
 
 class OpenAIBackend:
-    """Chat completions from an OpenAI-compatible endpoint (see the module docstring)."""
+    """Chat completions from an OpenAI-compatible endpoint (see the module docstring).
+
+    Nothing is sent when it is made; the key is read from ``$OPENAI_API_KEY`` per request and never shown.
+
+    >>> be = OpenAIBackend("qwen-plus", base_url="http://127.0.0.1:8000/v1")
+    >>> be
+    OpenAIBackend(model='qwen-plus', base_url='http://127.0.0.1:8000/v1')
+    >>> be.generate([]), be.count_tokens("尿频 PSA 4.5")
+    ([], 6)
+    """
 
     name = "openai"
 

@@ -13,6 +13,15 @@ from . import GenRequest, GenResult
 
 
 class ScriptedBackend:
+    """Replies with ``fn(request)``; every request is kept in ``calls`` (tests inspect what was asked).
+
+    >>> be = ScriptedBackend(lambda req: f"诊断：{req.question}")
+    >>> [r.text for r in be.generate([GenRequest("肾结石", []), GenRequest("膀胱炎", [])])]
+    ['诊断：肾结石', '诊断：膀胱炎']
+    >>> [r.question for r in be.calls], be.count_tokens("诊断：肾结石")
+    (['肾结石', '膀胱炎'], 6)
+    """
+
     name = "scripted"
 
     def __init__(self, fn: Callable[[GenRequest], str], model: str = "scripted"):
