@@ -49,7 +49,8 @@ def _check_pred(obj: Any, path: str, line: int) -> list[Problem]:
         probs.append(Problem(path, line, "answer", f"expected a string, got {type(obj['answer']).__name__}"))
     for key in ("disease", "advice"):
         v = obj.get(key)
-        if v is not None and not isinstance(v, str) and not (isinstance(v, list) and all(isinstance(x, str) for x in v)):
+        is_strings = isinstance(v, list) and all(isinstance(x, str) for x in v)
+        if v is not None and not isinstance(v, str) and not is_strings:
             probs.append(Problem(path, line, key, f"expected a string or a list of strings, got {type(v).__name__}"))
     if "answer" not in obj and obj.get("disease") is None and obj.get("advice") is None:
         probs.append(Problem(path, line, "answer", "missing field (give answer, or disease/advice)"))
@@ -82,7 +83,8 @@ def load_predictions(path: str | os.PathLike, check_ids: bool = True) -> list[Pr
             continue
         probs = _check_pred(obj, str(path), line)
         if not probs and check_ids and str(obj["id"]) in seen:
-            probs = [Problem(str(path), line, "id", f"duplicate id {str(obj['id'])!r} (first on line {seen[str(obj['id'])]})")]
+            pid = str(obj["id"])
+            probs = [Problem(str(path), line, "id", f"duplicate id {pid!r} (first on line {seen[pid]})")]
         problems.extend(probs)
         if not probs:
             seen[str(obj["id"])] = line
@@ -216,8 +218,10 @@ def id_problems(gold_ids: Sequence[str], pred_ids: Sequence[str], allow_missing:
                 lines: Sequence[int | None] | None = None) -> str | None:
     """Every id problem of a predictions set in one message (None when there is none).
 
-    >>> print(id_problems(["1", "2", "3"], ["1", "1", "9"]))
-    prediction ids do not match the gold split: 1 duplicate id(s): '1'; 1 id(s) not in the gold split: '9' (wrong --split? --allow-extra ignores them); 2 gold id(s) have no prediction: '2', '3' (--allow-missing scores them as 0, --only-predicted scores the predicted subset)
+    >>> print(id_problems(["1", "2", "3"], ["1", "1", "9"]))  # doctest: +NORMALIZE_WHITESPACE
+    prediction ids do not match the gold split: 1 duplicate id(s): '1'; 1 id(s) not in the gold split: '9'
+    (wrong --split? --allow-extra ignores them); 2 gold id(s) have no prediction: '2', '3'
+    (--allow-missing scores them as 0, --only-predicted scores the predicted subset)
     """
     seen, dup = set(), []
     for i in pred_ids:
@@ -234,9 +238,11 @@ def id_problems(gold_ids: Sequence[str], pred_ids: Sequence[str], allow_missing:
             if ln is not None:
                 at.setdefault(i, []).append(ln)
         shown = [f"{d!r} (lines {', '.join(map(str, at[d]))})" if d in at else repr(d) for d in dup]
-        parts.append(f"{len(dup)} duplicate id(s): " + ", ".join(shown[:10]) + (f" … (+{len(dup) - 10} more)" if len(dup) > 10 else ""))
+        more = f" … (+{len(dup) - 10} more)" if len(dup) > 10 else ""
+        parts.append(f"{len(dup)} duplicate id(s): " + ", ".join(shown[:10]) + more)
     if extra and not allow_extra:
-        parts.append(f"{len(extra)} id(s) not in the gold split: {_show(extra)} (wrong --split? --allow-extra ignores them)")
+        parts.append(f"{len(extra)} id(s) not in the gold split: {_show(extra)}"
+                     " (wrong --split? --allow-extra ignores them)")
     if missing and not (allow_missing or only_predicted):
         parts.append(f"{len(missing)} gold id(s) have no prediction: {_show(missing)}"
                      " (--allow-missing scores them as 0, --only-predicted scores the predicted subset)")
@@ -246,8 +252,9 @@ def id_problems(gold_ids: Sequence[str], pred_ids: Sequence[str], allow_missing:
 def subset_note(summary: dict[str, Any]) -> str:
     """The line every report shows when only the predicted subset was scored ('' otherwise).
 
-    >>> subset_note({"only_predicted": True, "n": 3, "n_gold": 10})
-    'only the 3 predicted records of 10 gold records were scored (--only-predicted); not comparable to full-split scores'
+    >>> print(subset_note({"only_predicted": True, "n": 3, "n_gold": 10}))  # doctest: +NORMALIZE_WHITESPACE
+    only the 3 predicted records of 10 gold records were scored (--only-predicted);
+    not comparable to full-split scores
     """
     if not summary.get("only_predicted"):
         return ""

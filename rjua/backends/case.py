@@ -61,7 +61,8 @@ def side_of(question: str) -> str | None:
 def conflicts(facts: PatientFacts, item: str, kind: str) -> bool:
     """Whether a candidate item breaks a consistency rule for this patient (sex, age, pregnancy, side).
 
-    >>> conflicts(patient_facts("我是32岁女性"), "前列腺增生", "disease"), conflicts(patient_facts("我是62岁男性"), "前列腺增生", "disease")
+    >>> woman, man = patient_facts("我是32岁女性"), patient_facts("我是62岁男性")
+    >>> conflicts(woman, "前列腺增生", "disease"), conflicts(man, "前列腺增生", "disease")
     (True, False)
     """
     return any(kind in r.fields and r.group != "person" and violates(r, facts, item) is not None for r in RULES)
@@ -294,7 +295,8 @@ class CaseBackend:
             passages = [p.text for p in req.passages]
             res.diseases = self._select(self._candidates(req.question, hits, "disease", req.exclude, passages),
                                         "disease", req.exclude)
-            res.advices = self._select(self._candidates(req.question, hits, "advice", req.exclude), "advice", req.exclude)
+            res.advices = self._select(self._candidates(req.question, hits, "advice", req.exclude),
+                                       "advice", req.exclude)
             if not hits:
                 res.error = "no similar labelled case available"
             out.append(res)

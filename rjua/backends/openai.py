@@ -351,8 +351,8 @@ class OpenAIBackend:
                 raise EndpointError(f"redirect (HTTP {code}) to {target} refused: redirects are not followed "
                                     f"and the key is only sent to {_host(url)}; fix --base-url")
             if not 200 <= code < 300:
-                raise EndpointError(f"HTTP {code}", retry=retryable_status(code),
-                                    retry_after=parse_retry_after(resp.headers.get("retry-after"), self.max_retry_after))
+                wait = parse_retry_after(resp.headers.get("retry-after"), self.max_retry_after)
+                raise EndpointError(f"HTTP {code}", retry=retryable_status(code), retry_after=wait)
             declared = resp.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > self.max_body_bytes:
                 raise EndpointError(f"malformed reply: body of {int(declared):,} bytes exceeds the "

@@ -44,7 +44,8 @@ class VLLMBackend:
 
     def generate(self, requests: Sequence[GenRequest]) -> list[GenResult]:
         self._load()
-        params = self._vllm.SamplingParams(temperature=self.temperature, max_tokens=self.max_new_tokens, seed=self.seed)
+        params = self._vllm.SamplingParams(temperature=self.temperature, max_tokens=self.max_new_tokens,
+                                           seed=self.seed)
         outs = self._llm.chat([r.messages for r in requests], params, use_tqdm=False)
         return [GenResult(text=o.outputs[0].text.strip(), completion_tokens=len(o.outputs[0].token_ids),
                           prompt_tokens=len(o.prompt_token_ids or [])) for o in outs]
