@@ -8,7 +8,8 @@ import typer
 
 MAX_RESAMPLES = 100_000  # memory grows with resamples x records (1e14 asked for petabytes)
 
-DataDir = typer.Option(None, "--data-dir", "-d", help="Directory with RJUA files (default: $RJUA_DATA_DIR, else the bundled sample).")
+DataDir = typer.Option(None, "--data-dir", "-d",
+                       help="Directory with RJUA files (default: $RJUA_DATA_DIR, else the bundled sample).")
 
 
 def echo_json(obj) -> None:

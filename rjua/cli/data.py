@@ -32,7 +32,8 @@ def data_stats(split: Optional[str] = typer.Option(None, "--split", "-s", help="
         pp = st["passages_per_record"]
         typer.echo(f"  passages/record: {pp['mean']} (min {pp['min']}, max {pp['max']}); "
                    f"distinct passages: {st['distinct_passages']}")
-        typer.echo(f"  distinct diseases: {st['distinct_diseases']}; distinct advice items: {st['distinct_advice_items']}")
+        typer.echo(f"  distinct diseases: {st['distinct_diseases']}; "
+                   f"distinct advice items: {st['distinct_advice_items']}")
         typer.echo("  top diseases: " + "、".join(f"{d}({c})" for d, c in st["top_diseases"]))
 
 

@@ -96,8 +96,8 @@ def build_demo(service: DemoService, concurrency: int | None = None) -> gr.Block
                 items = gr.HighlightedText(label="诊断与建议 Diagnoses and advice", elem_id="items",
                                            color_map={"诊断": "red", "建议": "green"})
                 reply = gr.Textbox(label="回答 Answer", lines=6, interactive=False, elem_id="answer")
-        passages = gr.HighlightedText(label="证据：指南段落（匹配词高亮） Evidence: guideline passages", elem_id="passages",
-                                      color_map={"匹配": "yellow", "段落": "blue"})
+        passages = gr.HighlightedText(label="证据：指南段落（匹配词高亮） Evidence: guideline passages",
+                                      elem_id="passages", color_map={"匹配": "yellow", "段落": "blue"})
         cases = gr.Dataframe(headers=["case", "similarity", "diagnoses", "question"], label="相似病例 Similar cases",
                              interactive=False, elem_id="cases")
         scored = gr.Dataframe(headers=["kind", "item", "match"], label="与所选病例对照 Against the chosen case",

@@ -37,7 +37,8 @@ def run_judge(predictions: Path, split: str, data_dir, judge_backend: str, judge
     preds = load_predictions(predictions)
     out = Path(out) if out else Path(predictions).with_suffix(".judge.jsonl")
     be = make_backend(judge_backend, judge_model, base_url, max_new_tokens, batch_size)
-    cfg = {"prompt_version": JUDGE_PROMPT_VERSION, "split": split, "data_sha256": file_sha256(data_file(split, data_dir)),
+    cfg = {"prompt_version": JUDGE_PROMPT_VERSION, "split": split,
+           "data_sha256": file_sha256(data_file(split, data_dir)),
            "predictions_sha256": file_sha256(predictions), "judge_backend": judge_backend, "judge_model": judge_model,
            "limit": limit, "max_new_tokens": max_new_tokens}
     c = JudgeCache(cache or default_cache_path())
@@ -66,14 +67,19 @@ def run_judge(predictions: Path, split: str, data_dir, judge_backend: str, judge
 def judge_cmd(predictions: Path | None = typer.Argument(None, help="Predictions (JSON Lines)."),
               split: str = typer.Option("test", "--split", "-s"), data_dir: Path | None = DataDir,
               judge_backend: str = JudgeBackendOpt, judge_model: str | None = JudgeModelOpt,
-              base_url: str | None = typer.Option(None, "--base-url", help="Judge endpoint (openai); key from $OPENAI_API_KEY."),
-              out: Path | None = typer.Option(None, "--out", "-o", help="Judgments JSONL (default: PREDS.judge.jsonl)."),
-              cache: Path | None = typer.Option(None, "--cache", help="Judge cache (default: $RJUA_CACHE_DIR/judge.sqlite)."),
+              base_url: str | None = typer.Option(None, "--base-url",
+                                                  help="Judge endpoint (openai); key from $OPENAI_API_KEY."),
+              out: Path | None = typer.Option(None, "--out", "-o",
+                                              help="Judgments JSONL (default: PREDS.judge.jsonl)."),
+              cache: Path | None = typer.Option(None, "--cache",
+                                                help="Judge cache (default: $RJUA_CACHE_DIR/judge.sqlite)."),
               limit: int | None = typer.Option(None, "--limit", help="Only the first N gold records."),
               batch_size: int = typer.Option(4, "--batch-size"),
-              max_new_tokens: int = typer.Option(48, "--max-new-tokens", help="Judge output length (a verdict + one sentence)."),
+              max_new_tokens: int = typer.Option(48, "--max-new-tokens",
+                                                 help="Judge output length (a verdict + one sentence)."),
               overwrite: bool = typer.Option(False, "--overwrite"),
-              show_prompt: bool = typer.Option(False, "--show-prompt", help="Print the versioned judge prompt and exit.")):
+              show_prompt: bool = typer.Option(False, "--show-prompt",
+                                               help="Print the versioned judge prompt and exit.")):
     """LLM judge: strict diagnosis and balanced advice verdicts per record, and their agreement with F1."""
     if show_prompt:
         from ..judge import show_prompt as sp
@@ -86,10 +92,14 @@ def judge_cmd(predictions: Path | None = typer.Argument(None, help="Predictions 
                         batch_size, max_new_tokens, overwrite))
 
 
-def compare_cmd(run_dirs: list[Path] = typer.Argument(..., help="Run directories ('rjua eval --run-dir'); the first is the baseline."),
-                out: Path = typer.Option(Path("runs/compare"), "--out", "-o", help="Directory for compare.{json,md,png}."),
-                metrics: list[str] | None = typer.Option(None, "--metric", help="Metrics (default: disease_f1 advice_f1 f1 rouge_l)."),
-                labels: list[str] | None = typer.Option(None, "--label", help="A label per run (default: directory names)."),
+def compare_cmd(run_dirs: list[Path] = typer.Argument(..., help="Run directories ('rjua eval --run-dir'); "
+                                                                 "the first is the baseline."),
+                out: Path = typer.Option(Path("runs/compare"), "--out", "-o",
+                                         help="Directory for compare.{json,md,png}."),
+                metrics: list[str] | None = typer.Option(None, "--metric",
+                                                         help="Metrics (default: disease_f1 advice_f1 f1 rouge_l)."),
+                labels: list[str] | None = typer.Option(None, "--label",
+                                                        help="A label per run (default: directory names)."),
                 resamples: int = typer.Option(2000, "--resamples"), seed: int = typer.Option(0, "--seed"),
                 as_json: bool = typer.Option(False, "--json")):
     """Compare runs: one table and one PNG chart with 95% CIs, and a paired bootstrap test against the first run."""

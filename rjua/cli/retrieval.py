@@ -13,7 +13,8 @@ INDEX_KINDS = ("auto", "flat", "ivf", "hnsw")
 index_app = typer.Typer(help="Build a persisted retrieval index.", no_args_is_help=True)
 
 Embedder = typer.Option("none", "--embedder", "-e",
-                        help="sentence-transformers model id or path; 'default' = $RJUA_EMBEDDER or moka-ai/m3e-small; "
+                        help="sentence-transformers model id or path; "
+                             "'default' = $RJUA_EMBEDDER or moka-ai/m3e-small; "
                              "'onnx-int8:MODEL' / 'onnx:MODEL' = run it with ONNX Runtime (faster on CPU); "
                              "'none' = lexical only; 'hashing-256' = model-free hashing (smoke tests).")
 
@@ -21,12 +22,17 @@ Embedder = typer.Option("none", "--embedder", "-e",
 @index_app.command("build")
 def index_build(out: Path = typer.Option(..., "--out", "-o", help="Index directory to write."),
                 data_dir: Optional[Path] = DataDir,
-                pool: Optional[List[str]] = typer.Option(None, "--pool", help="Labelled split(s) for the case base (repeatable; default: all)."),
+                pool: Optional[List[str]] = typer.Option(None, "--pool", help="Labelled split(s) for the case base "
+                                                                                 "(repeatable; default: all)."),
                 embedder: str = Embedder,
-                guidelines: Optional[List[Path]] = typer.Option(None, "--guidelines", help="Extra guideline text files (one passage per paragraph)."),
-                tokenizer: str = typer.Option("char2", "--tokenizer", help="BM25 tokenizer: char2 | char1 | char12 | jieba."),
+                guidelines: Optional[List[Path]] = typer.Option(None, "--guidelines",
+                                                                help="Extra guideline text files "
+                                                                     "(one passage per paragraph)."),
+                tokenizer: str = typer.Option("char2", "--tokenizer",
+                                              help="BM25 tokenizer: char2 | char1 | char12 | jieba."),
                 index_kind: str = typer.Option("auto", "--index-kind", help="faiss index: auto | flat | ivf | hnsw."),
-                reranker: Optional[str] = typer.Option(None, "--reranker", help="Optional re-ranking model (CrossEncoder id or path).")):
+                reranker: Optional[str] = typer.Option(None, "--reranker",
+                                                       help="Optional re-ranking model (CrossEncoder id or path).")):
     """Write passages, case base, faiss index and a manifest (embedder, hashes) to --out."""
     from ..retrieval.bm25 import TOKENIZERS
     from ..retrieval.build import build_retriever
@@ -40,8 +46,8 @@ def index_build(out: Path = typer.Option(..., "--out", "-o", help="Index directo
                               guidelines or [])
     r.save(out, info)
     emb = r.encoder.name if r.encoder is not None else "none"
-    typer.echo(f"wrote {out}: {info['n_passages']} passages, {info['n_cases']} cases (pool {', '.join(info['pool'])}), "
-               f"embedder {emb}")
+    typer.echo(f"wrote {out}: {info['n_passages']} passages, {info['n_cases']} cases "
+               f"(pool {', '.join(info['pool'])}), embedder {emb}")
 
 
 def _load(index: Optional[Path], data_dir, pool, embedder: str):
@@ -62,12 +68,15 @@ def index_info(index: Path = typer.Argument(..., help="Index directory.")):
 
 
 def retrieve(query: str = typer.Argument(..., help="Patient question (Chinese)."),
-             index: Optional[Path] = typer.Option(None, "--index", "-i", help="Index directory (default: build in memory)."),
+             index: Optional[Path] = typer.Option(None, "--index", "-i",
+                                                  help="Index directory (default: build in memory)."),
              data_dir: Optional[Path] = DataDir,
-             embedder: str = typer.Option("none", "--embedder", "-e", help="Embedder (only without --index, or to check the index's)."),
+             embedder: str = typer.Option("none", "--embedder", "-e",
+                                          help="Embedder (only without --index, or to check the index's)."),
              k: int = typer.Option(5, "-k", min=1, help="Passages to show."),
              n_cases: int = typer.Option(3, "--cases", min=0, help="Similar cases to show."),
-             mode: str = typer.Option("hybrid", "--mode", help="hybrid | bm25 | dense | cases | bm25+cases | bm25+dense."),
+             mode: str = typer.Option("hybrid", "--mode",
+                                      help="hybrid | bm25 | dense | cases | bm25+cases | bm25+dense."),
              as_json: bool = typer.Option(False, "--json")):
     """Ranked guideline passages and similar labelled cases for a query."""
     from ..retrieval.evaluate import ABLATIONS
@@ -84,20 +93,26 @@ def retrieve(query: str = typer.Argument(..., help="Patient question (Chinese)."
     typer.echo("passages:")
     for i, h in enumerate(res.passages, 1):
         comp = ", ".join(f"{n}#{rk}" for n, rk in h.components.items())
-        typer.echo(safe_text(f"{i:>2}. [{h.id}] {h.score:.4f} ({comp})\n    {h.text[:160]}{'…' if len(h.text) > 160 else ''}"))
+        more = "…" if len(h.text) > 160 else ""
+        typer.echo(safe_text(f"{i:>2}. [{h.id}] {h.score:.4f} ({comp})\n    {h.text[:160]}{more}"))
     typer.echo("similar cases:")
     for c in res.cases:
         typer.echo(safe_text(f"  - {c.key} ({c.score:.4f}) 诊断: {'、'.join(c.diseases)}"))
 
 
 def retrieval_eval(split: str = typer.Option("valid", "--split", "-s", help="Split whose questions are evaluated."),
-                   index: Optional[Path] = typer.Option(None, "--index", "-i", help="Index directory (default: build in memory)."),
+                   index: Optional[Path] = typer.Option(None, "--index", "-i",
+                                                        help="Index directory (default: build in memory)."),
                    data_dir: Optional[Path] = DataDir,
-                   pool: Optional[List[str]] = typer.Option(None, "--pool", help="Case-base split(s) when building in memory."),
+                   pool: Optional[List[str]] = typer.Option(None, "--pool",
+                                                            help="Case-base split(s) when building in memory."),
                    embedder: str = Embedder,
-                   modes: Optional[List[str]] = typer.Option(None, "--mode", help="Modes to report (default: all available)."),
+                   modes: Optional[List[str]] = typer.Option(None, "--mode",
+                                                             help="Modes to report (default: all available)."),
                    as_json: bool = typer.Option(False, "--json"),
-                   kb_splits: Optional[List[str]] = typer.Option(None, "--kb-splits", help="Knowledge-base policy: all (default) | pool | split names.")):
+                   kb_splits: Optional[List[str]] = typer.Option(None, "--kb-splits",
+                                                                 help="Knowledge-base policy: all (default) | pool | "
+                                                                      "split names.")):
     """hit@5, recall@20, MRR@10, nDCG@10 per retriever (leave-one-out case base)."""
     from ..data import load_split
     from ..retrieval.evaluate import ABLATIONS, evaluate

@@ -24,10 +24,13 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
           allow_missing: bool = typer.Option(False, "--allow-missing", help="Score gold ids without prediction as 0."),
           allow_extra: bool = typer.Option(False, "--allow-extra", help="Ignore prediction ids not in the split."),
           only_predicted: bool = typer.Option(False, "--only-predicted",
-                                              help="Score only the gold records that have a prediction (partial runs); every output says so."),
+                                              help="Score only the gold records that have a prediction "
+                                                   "(partial runs); every output says so."),
           text_metrics: bool = typer.Option(False, "--text-metrics", help="Also character BLEU-4 of the answer text."),
-          bertscore: Optional[str] = typer.Option(None, "--bertscore", help="Also BERTScore F with this local encoder (path or id)."),
-          judge: Optional[str] = typer.Option(None, "--judge", help="Also run the LLM judge with this backend (openai | hf | vllm)."),
+          bertscore: Optional[str] = typer.Option(None, "--bertscore",
+                                                  help="Also BERTScore F with this local encoder (path or id)."),
+          judge: Optional[str] = typer.Option(None, "--judge",
+                                              help="Also run the LLM judge with this backend (openai | hf | vllm)."),
           judge_model: Optional[str] = typer.Option(None, "--judge-model", help="Judge model (with --judge)."),
           judge_base_url: Optional[str] = typer.Option(None, "--judge-base-url", help="Judge endpoint (openai)."),
           gold_as_prediction: bool = typer.Option(False, "--gold-as-prediction",
@@ -125,14 +128,16 @@ def _format_score(res, fmt: str) -> str:
                     + (f"; {per_rule}" if per_rule else ""))
     if s.get("text_metrics"):
         t = s["text_metrics"]
-        rows.append(f"char_bleu   {t['char_bleu']:.4f}  95% CI [{t['char_bleu_ci95'][0]:.4f}, {t['char_bleu_ci95'][1]:.4f}]"
+        lo, hi = t["char_bleu_ci95"]
+        rows.append(f"char_bleu   {t['char_bleu']:.4f}  95% CI [{lo:.4f}, {hi:.4f}]"
                     f"  corpus {t['corpus_char_bleu']:.4f}")
         if "bertscore_f" in t:
             rows.append(f"bertscore_f {t['bertscore_f']:.4f}  95% CI [{t['bertscore_f_ci95'][0]:.4f}, "
                         f"{t['bertscore_f_ci95'][1]:.4f}]  ({t['bertscore_model']})")
     if s.get("judge"):
         j = s["judge"]["judge"]
-        rows.append(f"judge ({s['judge']['judge_model']}): diagnosis {j['diagnosis_acc']:.4f}  advice {j['advice_acc']:.4f}"
+        rows.append(f"judge ({s['judge']['judge_model']}): diagnosis {j['diagnosis_acc']:.4f}  "
+                    f"advice {j['advice_acc']:.4f}"
                     f"  both {j['both_acc']:.4f}  ({j['n_errors']} errors)")
     return "\n".join(rows)
 
