@@ -25,9 +25,11 @@ __all__ = ["ADDRESS_RE", "RULES", "Flag", "Rule", "check", "check_facts", "perso
 _MALE = (r"前列腺|睾丸|附睾|精索|阴茎|阴囊|精液|精囊|包皮|包茎|龟头|血精|勃起|早泄|射精|遗精|隐睾|鞘膜积液|"
          r"PSA|TURP|去势|雄激素剥夺|非那雄胺|度他雄胺|5α-?还原酶|男性不育|输精管")
 _FEMALE = r"子宫|卵巢|阴道|宫颈|输卵管|妊娠|怀孕|孕妇|产后|产褥|月经|绝经|盆腔器官脱垂|外阴|妇科|前庭大腺"
-_BPH = r"前列腺增生|前列腺肥大|良性前列腺|BPH|经尿道前列腺|前列腺电切|前列腺剜除|TURP|HoLEP|非那雄胺|度他雄胺|5α-?还原酶"
+_BPH = (r"前列腺增生|前列腺肥大|良性前列腺|BPH|经尿道前列腺|前列腺电切|前列腺剜除|TURP|HoLEP|"
+        r"非那雄胺|度他雄胺|5α-?还原酶")
 _PAED = r"小儿|儿童|新生儿|婴儿|婴幼儿|患儿|肾母细胞瘤|Wilms|后尿道瓣膜|先天性巨输尿管|儿科"
-_ADULT = r"前列腺增生|前列腺癌|前列腺恶性肿瘤|绝经|更年期|老年|勃起功能障碍|性功能障碍|男性不育|膀胱癌|尿路上皮癌|肾癌|肾细胞癌"
+_ADULT = (r"前列腺增生|前列腺癌|前列腺恶性肿瘤|绝经|更年期|老年|勃起功能障碍|性功能障碍|男性不育|"
+          r"膀胱癌|尿路上皮癌|肾癌|肾细胞癌")
 _PREG_CONTRA = r"CT|X线|KUB|IVP|静脉肾盂造影|体外冲击波碎石|ESWL|放射性|核素|PET|氟喹诺酮|左氧氟沙星|四环素|非那雄胺"
 
 
@@ -78,7 +80,8 @@ class Flag:
         return asdict(self)
 
 
-_COMPILED = {r.name: re.compile(r.look, re.IGNORECASE) for r in RULES if r.look not in ("opposite_side", "other_person")}
+_COMPILED = {r.name: re.compile(r.look, re.IGNORECASE) for r in RULES
+             if r.look not in ("opposite_side", "other_person")}
 ADDRESS_RE = re.compile(r"(?:您|你)(?:的|家)?(" + "|".join(sorted(map(re.escape, RELATIVES), key=len, reverse=True))
                       + r")|令尊|令堂|令郎|令爱|千金")
 _HONORIFIC = {"令尊": "father", "令堂": "mother", "令郎": "child", "令爱": "child", "千金": "child"}

@@ -165,12 +165,14 @@ def iter_json_lines(path: str, data: bytes) -> Iterator[tuple[int, Any, Problem 
         if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         if len(raw) > MAX_LINE_BYTES:
-            yield lineno, None, Problem(path, lineno, None, f"line is {len(raw)} bytes, over the limit of {MAX_LINE_BYTES}")
+            yield lineno, None, Problem(path, lineno, None,
+                                        f"line is {len(raw)} bytes, over the limit of {MAX_LINE_BYTES}")
             continue
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as e:
-            yield lineno, None, Problem(path, lineno, None, f"not UTF-8: byte 0x{raw[e.start]:02x} at column {e.start + 1}")
+            yield lineno, None, Problem(path, lineno, None,
+                                        f"not UTF-8: byte 0x{raw[e.start]:02x} at column {e.start + 1}")
             continue
         if text.strip():
             obj, prob = _parse(text, path, lineno)

@@ -57,7 +57,8 @@ _MOD = r"(?:今年|家)?(?:[\d一二两三四五六七八九十半]+(?:周岁|�
 _SELF_RE = re.compile(r"本人|(?:我|俺)(?!" + _MOD + r"(?:的|家|们家|们的|家的)?(?:妈|爸|" + _REL_RE.pattern + "))")
 _NOT_REL = re.compile(r"女友|女朋友|男友|男朋友|子女|儿女|孩子们|生孩子|要孩子|要个孩子|怀孩子|备孕")
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+              "八": 8, "九": 9}
 _NUM = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百]+)"
 
 
@@ -110,8 +111,9 @@ _SEX_EXPLICIT = [
     (re.compile(r"岁\s*(?:的)?\s*([男女])(?!友|朋友|儿)"), 1),
     (re.compile(r"是(?:一个|一名|一位|个)?([男女])的"), 1),
 ]
-_SEX_WORDS = {"female": re.compile(r"我是(?:一个|一名|一位|个)?[\d一二三四五六七八九十多岁的]*(?:老太太|老太|老奶奶|阿姨|大妈|妇女)"),
-              "male": re.compile(r"我是(?:一个|一名|一位|个)?[\d一二三四五六七八九十多岁的]*(?:老大爷|大爷|老爷子|老头|老汉)")}
+_SELF = r"我是(?:一个|一名|一位|个)?[\d一二三四五六七八九十多岁的]*"
+_SEX_WORDS = {"female": re.compile(_SELF + r"(?:老太太|老太|老奶奶|阿姨|大妈|妇女)"),
+              "male": re.compile(_SELF + r"(?:老大爷|大爷|老爷子|老头|老汉)")}
 _MALE_BODY = re.compile(r"前列腺|睾丸|阴囊|阴茎|龟头|包皮|包茎|精索|附睾|精囊|血精|精液|遗精|勃起|早泄|射精|阳痿")
 _FEMALE_BODY = re.compile(r"子宫|卵巢|阴道|宫颈|月经|绝经|经期|产妇|剖腹产|剖宫产|产后|顺产|输卵管|乳房|白带|妇科")
 _PREG_NEG = re.compile(r"(?:没有|没|未|并未|不是|排除|无)(?:有)?(?:怀孕|妊娠|孕)|不孕|备孕|想要孩子|要孩子|避孕")
@@ -119,8 +121,10 @@ _PREG_POS = re.compile(r"怀孕|妊娠|孕\s*\d+\s*(?:周|个月)|孕[早中晚]
 _CHILD_WORDS = re.compile(r"宝宝|婴儿|婴幼儿|新生儿|幼儿|小孩|孩子|男孩|女孩|小朋友|患儿|男童|女童|幼儿园|小学")
 _ADULT_WORDS = re.compile(r"已婚|已育|退休|性生活|夫妻|老伴|产妇|绝经|上班|工作")
 _ABOUT = re.compile(r"左右(?!两侧|双侧|侧|肾|输尿管|睾丸|腰)")
-_DRUG_SIDE = re.compile(r"左氧氟沙星|左旋|右旋|左甲状腺素|左卡尼汀|左西替利嗪|左炔诺孕酮|左乙拉西坦|右美沙芬|左氨氯地平")
-_NON_URO_SIDE = re.compile(r"[左右](?:侧)?[上中下]?(?:股骨|坐骨|髂骨|骶|肋|肩胛|肺|乳|眼|耳|手|脚|足|腿|下肢|上肢|膝|髋|肩|臂|锁骨|胸|颈|额|颞|顶|枕|心)"
+_DRUG_SIDE = re.compile(r"左氧氟沙星|左旋|右旋|左甲状腺素|左卡尼汀|左西替利嗪|左炔诺孕酮|左乙拉西坦|"
+                        r"右美沙芬|左氨氯地平")
+_NON_URO_SIDE = re.compile(r"[左右](?:侧)?[上中下]?(?:股骨|坐骨|髂骨|骶|肋|肩胛|肺|乳|眼|耳|手|脚|足|腿|下肢|上肢|"
+                           r"膝|髋|肩|臂|锁骨|胸|颈|额|颞|顶|枕|心)"
                            r"|(?:肝|肺|甲状腺)[左右](?:内|外|前|后)?叶|[左右]心|[左右]肝")
 _BILATERAL = re.compile(r"双侧|两侧|双肾|双输尿管|双睾|双侧睾丸|左右两侧|左右双侧|两个肾|双下肢?")
 
@@ -198,8 +202,9 @@ def patient_facts(question) -> PatientFacts:
 
     >>> patient_facts("我今年17岁，男，右侧睾丸疼").to_dict()["sides"], patient_facts("我今年17岁，男").stage
     (['右'], 'child')
-    >>> patient_facts(None), patient_facts("hello doctor").person
-    (PatientFacts(sex=None, age=None, laterality=None, pregnant=None, stage=None, person=None, sides=frozenset(), bilateral=False), None)
+    >>> patient_facts(None), patient_facts("hello doctor").person  # doctest: +NORMALIZE_WHITESPACE
+    (PatientFacts(sex=None, age=None, laterality=None, pregnant=None, stage=None, person=None,
+     sides=frozenset(), bilateral=False), None)
     """
     if not isinstance(question, str):
         return PatientFacts()
@@ -217,8 +222,8 @@ def patient_facts(question) -> PatientFacts:
         sex = "male" if male and not female else "female" if female and not male else None
     age = _age(text)
     if sex == "male" or _PREG_NEG.search(text) and not _PREG_POS.search(_PREG_NEG.sub("", text)):
-        pregnant = False if (sex == "male" or re.search(r"(?:没有|没|未|并未|不是|排除|无)(?:有)?(?:怀孕|妊娠)", text)) \
-            else None
+        denied = re.search(r"(?:没有|没|未|并未|不是|排除|无)(?:有)?(?:怀孕|妊娠)", text)
+        pregnant = False if (sex == "male" or denied) else None
     else:
         pregnant = True if _PREG_POS.search(_PREG_NEG.sub("", text)) else None
     if age is not None:

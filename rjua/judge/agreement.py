@@ -131,6 +131,7 @@ def agreement_html(rep: dict[str, Any]) -> str:
             "<style>body{font-family:sans-serif;margin:2em}td,th{border:1px solid #ccc;padding:4px 8px}"
             "table{border-collapse:collapse;margin:1em 0}</style></head><body><h1>Judge vs string metrics</h1>"
             f"{head}<h2>Mean F1</h2><table>{mf}</table><h2>Cohen's κ (judge vs F1 ≥ 0.5)</h2><table>{kap}</table>"
-            "<h2>Most disagreeing records</h2><table><tr><th>id</th><th>diagnosis</th><th>disease F1 exact / fuzzy</th>"
+            "<h2>Most disagreeing records</h2><table><tr><th>id</th><th>diagnosis</th>"
+            "<th>disease F1 exact / fuzzy</th>"
             "<th>advice</th><th>advice F1 exact / fuzzy</th><th>judge reason</th><th>error</th></tr>"
             f"{rows}</table></body></html>\n")

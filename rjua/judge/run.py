@@ -145,8 +145,10 @@ def judge_records(gold: Sequence[Record], preds, backend, cache: JudgeCache,
 def judge_summary(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Judge accuracy (share of judged records found correct) and error counts.
 
-    >>> judge_summary([{"diagnosis": True, "advice": False, "error": None}, {"error": "x", "error_kind": "malformed"}])
-    {'n': 2, 'n_judged': 1, 'n_errors': 1, 'errors': {'malformed': 1}, 'diagnosis_acc': 1.0, 'advice_acc': 0.0, 'both_acc': 0.0}
+    >>> judge_summary([{"diagnosis": True, "advice": False, "error": None},
+    ...                {"error": "x", "error_kind": "malformed"}])  # doctest: +NORMALIZE_WHITESPACE
+    {'n': 2, 'n_judged': 1, 'n_errors': 1, 'errors': {'malformed': 1},
+     'diagnosis_acc': 1.0, 'advice_acc': 0.0, 'both_acc': 0.0}
     """
     ok = [r for r in rows if not r.get("error")]
     kinds: dict[str, int] = {}
