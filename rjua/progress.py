@@ -1,9 +1,9 @@
 """Progress of long steps on stderr: a tqdm bar on a terminal, plain lines otherwise.
 
 On a TTY (or forced: ``enabled=True``, ``--progress``, ``RJUA_PROGRESS=1``) a tqdm bar is drawn; when
-stderr is not a terminal (CI, ``nohup``, a pipe) a line ``predict: 40/211 records (3.1/s, ETA 55s)`` is logged every ``RJUA_PROGRESS_SECONDS``
-seconds (default 10) plus one at the end, so a long run is never silent. ``RJUA_PROGRESS=0``,
-``--no-progress`` or ``enabled=False`` turns both off.
+stderr is not a terminal (CI, ``nohup``, a pipe) a line ``predict: 40/211 records (3.1/s, ETA 55s)`` is logged
+every ``RJUA_PROGRESS_SECONDS`` seconds (default 10) plus one at the end, so a long run is never silent.
+``RJUA_PROGRESS=0``, ``--no-progress`` or ``enabled=False`` turns both off.
 
 Short phases use :func:`phase` (one line, e.g. ``encoding 309 passages with m3e-small…``) and
 :func:`bar` (a tqdm bar around an iterable on a terminal, the iterable itself otherwise).

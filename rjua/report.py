@@ -66,7 +66,8 @@ def to_markdown(res: ScoreResult, worst: int = 5) -> str:
     if subset_note(s):
         lines += ["", f"**Note: {subset_note(s)}.**"]
     lines += consistency_markdown(s.get("consistency"))
-    lines += ["", "## Worst records", "", "| id | F1 | gold diseases | predicted diseases |", "| --- | --- | --- | --- |"]
+    lines += ["", "## Worst records", "", "| id | F1 | gold diseases | predicted diseases |",
+              "| --- | --- | --- | --- |"]
     esc = md_escape
     for r in sorted(res.records, key=lambda r: (r.f1, r.id))[:worst]:
         lines.append(f"| {esc(r.id)} | {r.f1:.3f} | {esc('、'.join(r.gold.diseases))} | "
@@ -130,7 +131,8 @@ def to_html(res: ScoreResult, worst: int = 10) -> str:
             f"<td><b>诊断</b> {e('、'.join(r.gold.diseases))}<br><b>建议</b> {e('、'.join(r.gold.advices))}"
             f"<pre>{e(r.gold.answer, MAX_ANSWER_CHARS)}</pre></td>"
             f"<td><b>诊断</b> {e('、'.join(r.extraction.diseases)) or '—'}<br><b>建议</b> "
-            f"{e('、'.join(r.extraction.advices)) or '—'}{_flags_html(r)}<pre>{e(r.answer, MAX_ANSWER_CHARS)}</pre></td></tr>")
+            f"{e('、'.join(r.extraction.advices)) or '—'}{_flags_html(r)}"
+            f"<pre>{e(r.answer, MAX_ANSWER_CHARS)}</pre></td></tr>")
     return f"""<!doctype html><html lang="zh"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>RJUA-QA scores</title><style>

@@ -6,7 +6,8 @@ failures become friendly messages (:func:`friendly_error`); the detail goes to t
 
 >>> svc = DemoService.from_data()
 >>> out = svc.answer("我右侧腰部绞痛，尿里有血")
->>> sorted(out) == ["advice", "answer", "backend", "consistency", "disclaimer", "diseases", "evidence", "model", "patient"]
+>>> sorted(out) == ["advice", "answer", "backend", "consistency", "disclaimer", "diseases", "evidence", "model",
+...                 "patient"]
 True
 >>> highlight("右侧输尿管结石", "输尿管结石怎么办")
 [('右侧', None), ('输尿管结石', '匹配')]
@@ -43,7 +44,8 @@ _FRIENDLY = (  # (substrings of the lower-cased detail, message shown to the use
     (("429", "rate limit", "too many requests"), "模型后端繁忙，请稍后再试 (the model backend is busy; try again)"),
     (("out of memory", "memoryerror", "cuda error"), "模型资源不足 (the model ran out of memory)"),
 )
-_GENERIC = "模型后端返回了无法处理的结果，请稍后再试；详情见服务器日志 (the backend failed; details are in the server log)"
+_GENERIC = ("模型后端返回了无法处理的结果，请稍后再试；详情见服务器日志 "
+            "(the backend failed; details are in the server log)")
 
 
 def friendly_error(detail: BaseException | str) -> str:
@@ -237,7 +239,8 @@ class DemoService:
             "diseases": p.diseases, "advice": p.advices, "answer": p.answer,
             "evidence": {
                 "passages": [{**x, "highlight": highlight(x["text"], q)} for x in p.evidence["passages"]],
-                "similar_cases": [{**c, "question": self.records[c["key"]][1].question if c["key"] in self.records else ""}
+                "similar_cases": [{**c, "question": (self.records[c["key"]][1].question
+                                                     if c["key"] in self.records else "")}
                                   for c in p.evidence["similar_cases"][:5]],
             },
             "backend": p.backend, "model": p.model, "disclaimer": p.disclaimer,
@@ -250,7 +253,8 @@ class DemoService:
             raise RJUAError(f"unknown record {key!r}")
         gold = self.records[key][1]
         rows = []
-        for kind, pred, ref in (("诊断", payload["diseases"], gold.diseases), ("建议", payload["advice"], gold.advices)):
+        for kind, pred, ref in (("诊断", payload["diseases"], gold.diseases),
+                                ("建议", payload["advice"], gold.advices)):
             for it in pred:
                 rows.append([kind, it, "✓" if any(items_match(it, g, match) for g in ref) else "✗"])
             for g in ref:

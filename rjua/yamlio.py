@@ -70,7 +70,8 @@ def _expanded_size(node, limit: int, where: str) -> int:
             for item in n.value:
                 total += sum(size(x) for x in item) if isinstance(item, tuple) else size(item)
                 if total > limit:
-                    raise RJUAError(f"{where}: YAML expands to more than {limit} nodes through aliases (limit {limit})")
+                    raise RJUAError(f"{where}: YAML expands to more than {limit} nodes through aliases "
+                                    f"(limit {limit})")
         memo[id(n)] = total
         return total
 

@@ -42,7 +42,8 @@ class HybridConfig:
     case_bm25_weight: float = 1.0   # case similarity: weight of BM25 over the case questions
     case_dense_weight: float = 1.0  # case similarity: weight of dense search over the case questions
     index_kind: str = "auto"   # faiss index: auto | flat | ivf | hnsw
-    query_max_tokens: int | None = None  # cap on encoded query tokens: 128 cut p50 latency 59.5 -> 39 ms but lowered case-backend F1 (README)
+    # cap on encoded query tokens: 128 cut p50 latency 59.5 -> 39 ms but lowered case-backend F1 (README)
+    query_max_tokens: int | None = None
     reranker: str | None = None  # optional second-stage model (CrossEncoder id/path, or "overlap"); None = off
     rerank_depth: int = 20     # fused candidates the reranker reorders
 

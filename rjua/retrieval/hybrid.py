@@ -98,7 +98,8 @@ class HybridRetriever:
             self.passage_index, self.case_index = indexes
         elif encoder is not None:
             pv = passage_vectors if passage_vectors is not None else encoder.encode_docs(kb.texts)
-            cv = case_vectors if case_vectors is not None else encoder.encode_queries([c.question for c in cases.cases])
+            cv = (case_vectors if case_vectors is not None
+                  else encoder.encode_queries([c.question for c in cases.cases]))
             self.passage_index = VectorIndex(pv, kind=self.config.index_kind)
             self.case_index = VectorIndex(cv, kind=self.config.index_kind) if len(cv) else None
         self.kb_splits: tuple[str, ...] | None = None  # None: every passage (policy "all")

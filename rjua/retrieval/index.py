@@ -171,8 +171,9 @@ def check_manifest(info: dict[str, Any], index_dir: str | Path, embedder: str | 
         if src.get("kind") == "folder" and isinstance(src.get("path"), str) and not Path(src["path"]).is_dir():
             raise RJUAIndexError(index_dir, MANIFEST, f"the embedder's model folder {src['path']} is gone "
                                  "(the index was built with it)", "restore the folder or rebuild the index")
-        raise RJUAIndexError(index_dir, MANIFEST, f"embedder {emb.get('name')!r} changed since the index was built, or is "
-                             f"another model (its files give fingerprint {fingerprint}, the index records {emb.get('fingerprint')})")
+        raise RJUAIndexError(index_dir, MANIFEST, f"embedder {emb.get('name')!r} changed since the index was built, "
+                             f"or is another model (its files give fingerprint {fingerprint}, "
+                             f"the index records {emb.get('fingerprint')})")
     if check_data:
         for split, f in (info.get("data_files") or {}).items():
             p = Path(f["path"])

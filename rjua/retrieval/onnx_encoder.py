@@ -152,7 +152,8 @@ class OnnxEncoder(QueryCache):
             cfg = json.loads((Path(folder) / "config_sentence_transformers.json").read_text(encoding="utf-8"))
         except (TypeError, OSError, ValueError):
             return False
-        return isinstance(cfg, dict) and bool(any((cfg.get("prompts") or {}).values()) or cfg.get("default_prompt_name"))
+        return isinstance(cfg, dict) and bool(any((cfg.get("prompts") or {}).values())
+                                              or cfg.get("default_prompt_name"))
 
     def fingerprint(self) -> str:
         """Model files + runtime + export recipe; + prompts for a model that has them (vectors made before the

@@ -229,7 +229,8 @@ def run_synth(out: str | os.PathLike, generator, solver, weak=None, n: int = 10,
                         fk.flush()
                         done_kept[row["id"]] = row
                     else:
-                        row = {"id": s.seed_id, "reason": v.reason, "detail": v.detail, "raw": text[:4000], "synth": meta}
+                        row = {"id": s.seed_id, "reason": v.reason, "detail": v.detail, "raw": text[:4000],
+                               "synth": meta}
                         if error:
                             row |= {"detail": f"generation failed: {error}", "error": error}
                         fr.write(json.dumps(row, ensure_ascii=False) + "\n")

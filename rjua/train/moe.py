@@ -35,7 +35,8 @@ _GATE_NAMES = ("mlp.gate", "block_sparse_moe.gate", ".router", "moe.gate")
 
 
 def find_routers(model) -> list[torch.nn.Module]:
-    """MoE router modules: classes named ``*Router`` / ``*Gate`` (not ``*_proj``), or the gate of a sparse-MoE block."""
+    """MoE router modules: classes named ``*Router`` / ``*Gate`` (not ``*_proj``), or the gate of a sparse-MoE
+    block."""
     out = []
     for name, mod in model.named_modules():
         cls = type(mod).__name__
@@ -63,7 +64,8 @@ def router_logits(module: torch.nn.Module, inp: tuple, out: Any) -> torch.Tensor
     """Raw router logits ``(tokens, experts)`` of one router call, whatever the router returns."""
     w = getattr(module, "weight", None)
     x = inp[0] if isinstance(inp, tuple) and inp else None
-    if torch.is_tensor(w) and w.dim() == 2 and torch.is_tensor(x) and x.is_floating_point() and x.size(-1) == w.size(1):
+    if (torch.is_tensor(w) and w.dim() == 2 and torch.is_tensor(x) and x.is_floating_point()
+            and x.size(-1) == w.size(1)):
         b = getattr(module, "bias", None)
         return F.linear(x.reshape(-1, x.size(-1)).to(w.dtype), w, b if torch.is_tensor(b) else None)
     items = out if isinstance(out, (tuple, list)) else (out,)

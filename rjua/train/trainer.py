@@ -137,7 +137,8 @@ class C3POTrainer(GRPOTrainer):
                             "derives it from the data.", budget, total)
                 self._warned_unbound = True
             if self.budget_scope == "step":
-                out["c3po_sel"] = budget_mask(mask, budget, self.selection_order, self._gen, _groups(out["prompt_ids"]))
+                out["c3po_sel"] = budget_mask(mask, budget, self.selection_order, self._gen,
+                                              _groups(out["prompt_ids"]))
         return out
 
     def _compute_loss(self, model, inputs: dict[str, Any]):
@@ -150,7 +151,8 @@ class C3POTrainer(GRPOTrainer):
             if pre is not None:  # chosen over the step's whole batch after generation
                 sel = pre.to(mask.device, mask.dtype) * mask
             else:
-                sel = budget_mask(mask, self.micro_budget, self.selection_order, self._gen, _groups(inputs["prompt_ids"]))
+                sel = budget_mask(mask, self.micro_budget, self.selection_order, self._gen,
+                                  _groups(inputs["prompt_ids"]))
             inputs = shrink_to_selection({**inputs, "c3po_sel": sel}, sel)
             sel = inputs.pop("c3po_sel")
             # TRL's loss mask is completion_mask (x tool_mask): hand it completion_mask x selection; the forward

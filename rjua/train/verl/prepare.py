@@ -50,7 +50,8 @@ def prepare(out: str, data_dir=None, split: str = "valid", stage: int = 2, conte
         from ..c3po import suggest_token_budget
 
         tok = AutoTokenizer.from_pretrained(tokenizer)
-        lengths = [len(tok(format_answer(r.diseases, r.advices, reply=r.answer), add_special_tokens=False)["input_ids"])
+        lengths = [len(tok(format_answer(r.diseases, r.advices, reply=r.answer),
+                           add_special_tokens=False)["input_ids"])
                    for r in train]
         info["suggested_token_budget"] = suggest_token_budget(lengths, completions_per_step)
     return info
