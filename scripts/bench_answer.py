@@ -58,12 +58,14 @@ def tfidf_1nn(records):
 
 def show(name, res, seconds=None, baseline=None):
     s = res.summary
-    line = (f"{name:<34} F1 {s['f1']:.3f} [{s['ci95']['f1'][0]:.3f}, {s['ci95']['f1'][1]:.3f}]  disease {s['disease_f1']:.3f}"
+    lo, hi = s["ci95"]["f1"]
+    line = (f"{name:<34} F1 {s['f1']:.3f} [{lo:.3f}, {hi:.3f}]  disease {s['disease_f1']:.3f}"
             f"  advice {s['advice_f1']:.3f}  ROUGE-L {s['rouge_l']:.3f}")
     if seconds is not None:
         line += f"  {seconds:.1f} s"
     if baseline is not None:
-        line += f"  (F1 x{s['f1'] / baseline.summary['f1']:.2f}, ROUGE-L x{s['rouge_l'] / baseline.summary['rouge_l']:.2f} vs anchor)"
+        b = baseline.summary
+        line += f"  (F1 x{s['f1'] / b['f1']:.2f}, ROUGE-L x{s['rouge_l'] / b['rouge_l']:.2f} vs anchor)"
     print(line)
 
 
@@ -117,8 +119,9 @@ def reachability(gold, folds, kb):
                 size[name] += len(cands)
             total += len(r.diseases)
     for a, b in (("pool", "pool+generator"), ("case", "case+generator")):
-        print(f"    reachable held-out gold diseases, {a + ' labels':<11}: {hit[a] / total:.1%} ({size[a] / len(gold):.0f}"
-              f" candidates/record) -> with generator {hit[b] / total:.1%} ({size[b] / len(gold):.0f}/record),"
+        print(f"    reachable held-out gold diseases, {a + ' labels':<11}: {hit[a] / total:.1%} "
+              f"({size[a] / len(gold):.0f} candidates/record) -> with generator {hit[b] / total:.1%} "
+              f"({size[b] / len(gold):.0f}/record),"
               f" +{100 * (hit[b] - hit[a]) / total:.1f} points")
 
 

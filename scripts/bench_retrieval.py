@@ -72,7 +72,8 @@ def latency(args):
     base = dict((n, p50) for n, p50, _ in rows)
     torch_p50 = base.get("hybrid, torch runtime")
     for name, p50, _ in rows[1:]:
-        vs = f", {torch_p50 / p50:.2f}x faster than the torch runtime" if torch_p50 and name != "hybrid, torch runtime" else ""
+        vs = (f", {torch_p50 / p50:.2f}x faster than the torch runtime"
+              if torch_p50 and name != "hybrid, torch runtime" else "")
         print(f"{name}: p50 {p50:.1f} ms = {p50 / rows[0][1]:.1f}x the lexical one{vs}; "
               f"target p50 <= 30 ms: {'met' if p50 <= 30 else 'not met'}")
 
@@ -83,7 +84,8 @@ def clustered(n, dim, rng, n_centres=2000, noise=0.5):
     step = 100_000
     for s in range(0, n, step):
         m = min(step, n - s)
-        x[s:s + m] = centres[rng.integers(0, n_centres, m)] + noise * rng.standard_normal((m, dim)).astype("float32") / np.sqrt(dim) * 8
+        jitter = rng.standard_normal((m, dim)).astype("float32") / np.sqrt(dim) * 8
+        x[s:s + m] = centres[rng.integers(0, n_centres, m)] + noise * jitter
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     return x
 

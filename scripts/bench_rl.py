@@ -61,8 +61,10 @@ def main():
                 eos = AutoTokenizer.from_pretrained(resolve_model(cfg.model, cfg.output_dir)).eos_token_id
                 res = run_rl(cfg, generation_kwargs={"sequence_bias": [[[eos], args.eos_bias]]})
             rows[mode] = res["steps"][args.warmup:]
-    print(f"random Qwen2-MoE (hidden {args.hidden}, {args.layers} layers, 8 experts), {args.steps} optimizer steps per mode (after {args.warmup} warm-up), "
-          f"8 completions/step (K=4), Φ = {args.budget}, C3PO order {args.order}, {'padded' if args.no_pack else 'packed'}")
+    print(f"random Qwen2-MoE (hidden {args.hidden}, {args.layers} layers, 8 experts), "
+          f"{args.steps} optimizer steps per mode (after {args.warmup} warm-up), "
+          f"8 completions/step (K=4), Φ = {args.budget}, C3PO order {args.order}, "
+          f"{'padded' if args.no_pack else 'packed'}")
     print(f"{'mode':<6} {'tokens/step mean':>16} {'std':>7} {'forward tok mean':>16} {'fwd CV':>7} "
           f"{'update s mean':>14} {'update CV':>10} {'step s mean':>12} {'step CV':>8}")
     stats = {}
@@ -73,10 +75,12 @@ def main():
         fw = [s["forward_tokens"] for s in steps]
         stats[mode] = (statistics.pstdev(tok), cv(up), cv(st), statistics.mean(up), cv(fw))
         print(f"{mode:<6} {statistics.mean(tok):>16.1f} {statistics.pstdev(tok):>7.2f} {statistics.mean(fw):>16.1f} "
-              f"{cv(fw):>7.3f} {statistics.mean(up):>14.3f} {cv(up):>10.3f} {statistics.mean(st):>12.3f} {cv(st):>8.3f}")
+              f"{cv(fw):>7.3f} {statistics.mean(up):>14.3f} {cv(up):>10.3f} {statistics.mean(st):>12.3f} "
+              f"{cv(st):>8.3f}")
     g, c = stats["grpo"], stats["c3po"]
     print(f"C3PO tokens/step std = {c[0]:.2f} (target 0); update-time CV C3PO/GRPO = {c[1] / g[1]:.2f} "
-          f"(target < 1); whole-step CV C3PO/GRPO = {c[2] / g[2]:.2f}; forward-token CV C3PO/GRPO = {c[4] / g[4]:.2f}; "
+          f"(target < 1); whole-step CV C3PO/GRPO = {c[2] / g[2]:.2f}; "
+          f"forward-token CV C3PO/GRPO = {c[4] / g[4]:.2f}; "
           f"C3PO update {g[3] / c[3]:.1f}x faster than GRPO's")
 
 

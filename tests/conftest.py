@@ -31,7 +31,8 @@ def pytest_collection_modifyitems(config, items):
 
 
 def make_record(i, **kw):
-    rec = {"id": str(i), "question": f"问题{i}：尿频尿急怎么办？", "context": f"Context：段落{i}。\nContext：共享段落。",
+    rec = {"id": str(i), "question": f"问题{i}：尿频尿急怎么办？",
+           "context": f"Context：段落{i}。\nContext：共享段落。",
            "answer": f"考虑膀胱炎{i}。", "disease": f"膀胱炎{i}、尿路感染", "advice": "多饮水、尿常规"}
     rec.update(kw)
     return rec

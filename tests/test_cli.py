@@ -101,7 +101,8 @@ def test_bad_option_values_are_one_line_naming_the_option(tmp_path):
     for args, opt in cases:
         r = run_cli(*args)
         msg = r.stderr.strip()
-        assert r.returncode == 2 and len(msg.splitlines()) == 1 and opt in msg and msg.startswith("error: "), (args, msg)
+        assert (r.returncode == 2 and len(msg.splitlines()) == 1 and opt in msg
+                and msg.startswith("error: ")), (args, msg)
     assert not out.exists()
 
 
@@ -124,10 +125,12 @@ def test_score_never_writes_its_report_over_the_predictions_or_a_run_output(tmp_
     other = tmp_path / "copy.jsonl"
     other.write_bytes(preds.read_bytes())
     before = other.read_bytes()
-    for extra in (["--out", other], ["--per-sample", other], ["--out", tmp_path / "r.txt", "--per-sample", tmp_path / "r.txt"],
+    for extra in (["--out", other], ["--per-sample", other],
+                  ["--out", tmp_path / "r.txt", "--per-sample", tmp_path / "r.txt"],
                   ["--per-sample", preds]):
         r = run_cli("score", other, "--split", "test", "--resamples", "10", *extra)
-        assert r.returncode == 2 and r.stderr.startswith("error: '--") and len(r.stderr.strip().splitlines()) == 1, r.stderr
+        assert (r.returncode == 2 and r.stderr.startswith("error: '--")
+                and len(r.stderr.strip().splitlines()) == 1), r.stderr
         assert other.read_bytes() == before
     assert len(preds.read_text().splitlines()) == len(before.splitlines())
     r = run_cli("score", other, "--split", "test", "--resamples", "10", "--out", tmp_path / "r.md", "--format", "md")
@@ -154,7 +157,8 @@ def test_terminal_control_sequences_in_data_are_shown_escaped(tmp_path):
     recs = [make_record(i) for i in range(3)]
     recs[1] = make_record(1, answer="考虑膀胱炎" + esc, context="Context：尿频尿急" + esc + "多饮水。")
     write_jsonl(tmp_path / "RJUA_valid.json", recs)
-    for args in (["data", "show", "1", "--data-dir", tmp_path], ["retrieve", "尿频尿急", "--data-dir", tmp_path, "-k", "5"]):
+    for args in (["data", "show", "1", "--data-dir", tmp_path],
+                 ["retrieve", "尿频尿急", "--data-dir", tmp_path, "-k", "5"]):
         r = run_cli(*args)
         assert r.returncode == 0, r.stderr
         assert "\x1b" not in r.stdout and "\u202e" not in r.stdout and "\\x1b]0;owned\\x07" in r.stdout, r.stdout

@@ -62,7 +62,8 @@ def test_compare_cli(runs, tmp_path):
 def test_char_bleu():
     assert char_bleu("肾结石", "肾结石") == 1.0 and char_bleu("", "肾结石") == 0.0
     assert char_bleu("膀胱炎", "肾结石") == 0.0
-    assert char_bleu("左侧输尿管结石", "左侧输尿管结石伴积水") < char_bleu("左侧输尿管结石伴积水", "左侧输尿管结石伴积水")
+    assert (char_bleu("左侧输尿管结石", "左侧输尿管结石伴积水")
+            < char_bleu("左侧输尿管结石伴积水", "左侧输尿管结石伴积水"))
     c = char_bleu_counts("尿 频 尿急", "尿频")
     assert c.pred_len == 4 and c.matches[0] == 2  # whitespace ignored, clipped unigram matches
     assert corpus_char_bleu(["肾结石"], ["膀胱炎"]) == 0.0

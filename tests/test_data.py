@@ -99,7 +99,8 @@ def test_bad_fields(tmp_path, mutate, line, field, reason):
 
 
 def test_invalid_json_line(tmp_path):
-    p = write_jsonl(tmp_path / "a.jsonl", [make_record(i) for i in range(8)], raw_lines={6: '{"id": "7", "question": '})
+    p = write_jsonl(tmp_path / "a.jsonl", [make_record(i) for i in range(8)],
+                    raw_lines={6: '{"id": "7", "question": '})
     with pytest.raises(RJUAFormatError, match=r"a.jsonl:7: invalid JSON"):
         read_records(p)
 

@@ -86,7 +86,8 @@ def test_real_browser_question_to_evidence(app_url, tmp_path):
         xss = '<img src=x onerror="window.__xss=1">'
         page.fill("#question textarea", "我65岁，晚上起夜4次，小便很慢很细，尿不干净。" + xss)
         page.click("#submit")
-        page.wait_for_function("document.querySelector('#items') && document.querySelector('#items').innerText.includes('前列腺')",
+        page.wait_for_function("document.querySelector('#items') "
+                               "&& document.querySelector('#items').innerText.includes('前列腺')",
                                timeout=60_000)
         page.wait_for_function("document.querySelector('#passages').innerText.length > 20", timeout=30_000)
         assert "前列腺" in page.inner_text("#cases")
@@ -155,8 +156,8 @@ class _Pipe:
 
         if self.raise_exc:
             raise self.raise_exc
-        return Prediction(id="q0", answer="", diseases=[], advices=[], evidence={}, backend="fake", model="m", latency_s=0.0,
-                          error=self.error)
+        return Prediction(id="q0", answer="", diseases=[], advices=[], evidence={}, backend="fake", model="m",
+                          latency_s=0.0, error=self.error)
 
 
 @pytest.mark.parametrize("pipe", [_Pipe(raise_exc=AttributeError("'list' object has no attribute 'get'")),

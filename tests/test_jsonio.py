@@ -21,7 +21,8 @@ def test_lone_surrogate_refused_by_validate_show_and_score(tmp_path):
     line = json.dumps(make_record(1), ensure_ascii=False).replace(f'"{make_record(1)["question"]}"', SURROGATE)
     bad = _with_raw(tmp_path, "valid.jsonl", line)
     r = run_cli("data", "validate", bad)
-    assert r.returncode == 2 and r.stdout.strip() == f'{bad}:2: field "question": lone surrogate \\ud800 (not valid Unicode)'
+    assert r.returncode == 2 and (r.stdout.strip()
+                                  == f'{bad}:2: field "question": lone surrogate \\ud800 (not valid Unicode)')
     r = run_cli("data", "show", "0", "--data-dir", tmp_path)
     assert r.returncode == 2 and r.stderr.strip().startswith(f'error: {bad}:2: field "question": lone surrogate')
     preds = tmp_path / "p.jsonl"

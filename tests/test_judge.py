@@ -66,7 +66,8 @@ def _gold(n=6, bad=(), down=()):
     out = []
     for r in gold:
         d = ("坏病",) if r.id in bad else ("挂病",) if r.id in down else r.diseases
-        out.append(r.__class__(r.id, r.question, r.context, r.answer, "、".join(d), r.advice, r.passages, d, r.advices))
+        out.append(r.__class__(r.id, r.question, r.context, r.answer, "、".join(d), r.advice, r.passages, d,
+                               r.advices))
     return out
 
 
@@ -163,7 +164,8 @@ def test_tiny_random_hf_judge_gives_per_record_errors_and_caches(tmp_path):
 
 def test_score_with_judge(tmp_path, stub):
     gold = load_split("test")
-    rows = [{"id": p.id, "answer": p.answer, "disease": p.disease, "advice": p.advice} for p in gold_as_predictions(gold)]
+    rows = [{"id": p.id, "answer": p.answer, "disease": p.disease, "advice": p.advice}
+            for p in gold_as_predictions(gold)]
     f = write_jsonl(tmp_path / "p.jsonl", rows[:5])
     r = run_cli("score", f, "--split", "test", "--only-predicted", "--judge", "openai", "--judge-model", "m",
                 "--judge-base-url", stub.url, env={"RJUA_CACHE_DIR": str(tmp_path / "cache")})

@@ -46,7 +46,8 @@ class BailingSparseMoe(nn.Module):
     def __init__(self, cfg):
         super().__init__()
         self.gate = BailingGate(cfg)
-        self.experts = nn.ModuleList(Expert(cfg.hidden_size, cfg.moe_intermediate_size) for _ in range(cfg.num_experts))
+        self.experts = nn.ModuleList(Expert(cfg.hidden_size, cfg.moe_intermediate_size)
+                                     for _ in range(cfg.num_experts))
         self.shared_experts = Expert(cfg.hidden_size, cfg.moe_intermediate_size * cfg.num_shared_experts)
 
     def forward(self, hidden):

@@ -4,7 +4,8 @@ from rjua.ontology import Ontology, canonical, mentions, variants
 
 
 def test_canonical_merges_wordings_and_keeps_sides_apart():
-    same = [("左侧输尿管结石", "左输尿管结石"), ("前列腺癌", "前列腺恶性肿瘤(T2cN0M0,ISUP1)"), ("右肾占位", "右肾肿瘤"),
+    same = [("左侧输尿管结石", "左输尿管结石"), ("前列腺癌", "前列腺恶性肿瘤(T2cN0M0,ISUP1)"),
+            ("右肾占位", "右肾肿瘤"),
             ("腹腔镜下右肾部分切除术", "右肾部分切除术"), ("经尿道前列腺电切术等", "经尿道前列腺电切术"),
             ("包括多饮水", "多饮水"), ("前列腺肥大", "前列腺增生"), ("右肾上极占位病变", "右肾上极肿瘤")]
     for a, b in same:

@@ -269,7 +269,8 @@ def test_predict_run_goes_on_through_malformed_replies(stubs, tmp_path):
 def test_lone_surrogate_in_a_reply_is_a_record_error_not_the_end_of_the_run(stubs, tmp_path):
     # json.loads accepts "\ud800"; writing it as UTF-8 used to end predict (exit 1, 0 rows) and `rjua answer`
     recs = load_split("test")[:3]
-    srv = stubs(lambda body: MALFORMED["lone_surrogate"] if recs[1].question in body["messages"][-1]["content"] else None)
+    srv = stubs(lambda body: (MALFORMED["lone_surrogate"] if recs[1].question in body["messages"][-1]["content"]
+                              else None))
     r = run_cli("predict", "--backend", "openai", "--model", "m", "--base-url", srv.url, "--split", "test",
                 "--limit", "3", "--out", tmp_path / "p.jsonl", env={"OPENAI_API_KEY": KEY})
     assert r.returncode == 0, r.stderr

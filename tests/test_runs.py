@@ -114,7 +114,8 @@ def test_cli_no_retry_errors(tmp_path):
     ('{"id": "201", "answer": "a"}\n{"answer": "no id"}\n', ':2: field "id": missing field'),
     ('[{"id": "201", "answer": "a"}]\n', ":1: expected one JSON object per line, got list"),
     ('{"id": "201", "answer": "a"}\n{"id": "201", "answer": "\xff"}\n'.encode("latin-1"), ":2: not UTF-8: byte 0xff"),
-    ('{"id": "201", "answer": "a"}\n{"id": "999", "answer": "a"}\n', ":2: field \"id\": id '999' is not in the records"),
+    ('{"id": "201", "answer": "a"}\n{"id": "999", "answer": "a"}\n',
+     ":2: field \"id\": id '999' is not in the records"),
     ('{"id": "201", "answer": "x\\udc00"}\n', ':1: field "answer": lone surrogate'),
 ])
 def test_resume_refuses_torn_or_foreign_output(tmp_path, content, where):

@@ -86,7 +86,8 @@ def test_vocab_fallback_uses_other_splits_only(tmp_path):
     from conftest import run_cli
 
     preds = tmp_path / "p.jsonl"
-    preds.write_text("\n".join(json.dumps({"id": r.id, "answer": "您好，考虑" + "、".join(r.diseases)}, ensure_ascii=False)
+    preds.write_text("\n".join(json.dumps({"id": r.id, "answer": "您好，考虑" + "、".join(r.diseases)},
+                                          ensure_ascii=False)
                                for r in GOLD) + "\n", encoding="utf-8")
     plain = json.loads(run_cli("score", preds, "--split", "test", "--json", "--resamples", "20").stdout)
     vocab = json.loads(run_cli("score", preds, "--split", "test", "--json", "--resamples", "20", "--vocab").stdout)

@@ -12,7 +12,8 @@ from rjua.scoring import gold_as_predictions, score_predictions
 
 
 def _dicts(gold):
-    return [{"id": p.id, "answer": p.answer, "disease": p.disease, "advice": p.advice} for p in gold_as_predictions(gold)]
+    return [{"id": p.id, "answer": p.answer, "disease": p.disease, "advice": p.advice}
+            for p in gold_as_predictions(gold)]
 
 
 def test_dicts_predrows_and_dataset_score_the_same():

@@ -19,8 +19,10 @@ def seed_fields(req):
 
 
 def good_case(target, pids, k):
-    return {"question": f"医生您好，我是{40 + k}岁患者，第{k}次就诊，最近出现相关不适，检查结果异常，编号{k}{k}{k}，请问怎么办？",
-            "answer": f"您好，考虑{target}，建议进一步检查并规范治疗。", "disease": target, "advice": "复查B超、规范治疗",
+    return {"question": f"医生您好，我是{40 + k}岁患者，第{k}次就诊，最近出现相关不适，检查结果异常，"
+                        f"编号{k}{k}{k}，请问怎么办？",
+            "answer": f"您好，考虑{target}，建议进一步检查并规范治疗。", "disease": target,
+            "advice": "复查B超、规范治疗",
             "passage_ids": pids[:1]}
 
 

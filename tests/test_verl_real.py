@@ -167,7 +167,8 @@ def test_reward_through_verls_reward_manager():
                  "attention_mask": torch.ones(1, 2 + resp.size(1), dtype=torch.long)},
         non_tensors={"data_source": np.array(["rjua"], dtype=object),
                      "reward_model": np.array([{"ground_truth": gt}], dtype=object),
-                     "extra_info": np.array([{"reward": {"disease_weight": 1.0, "advice_weight": 0.0}}], dtype=object)})
+                     "extra_info": np.array([{"reward": {"disease_weight": 1.0, "advice_weight": 0.0}}],
+                                            dtype=object)})
     mgr = NaiveRewardManager(cfg, tok, fn)
     out = mgr.loop.run_until_complete(mgr.run_single(data))  # verl's own event loop, as its reward loop runs it
     assert out["reward_score"] == 1.0 and out["reward_extra_info"]["disease_f1"] == 1.0

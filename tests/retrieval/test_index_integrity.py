@@ -227,8 +227,9 @@ def test_a_removed_model_folder_is_named_as_gone(built, model, tmp_path, capsys,
     assert main(["index", "build", "--out", str(out), "--pool", "valid", "--embedder", str(m)]) == 0
     shutil.rmtree(m)
     rc, res = _run(capsys, "retrieve", QUERY, "--index", out, "--mode", "bm25")
-    assert rc == 2 and res.err.strip() == (f"error: index {out}: manifest.json: the embedder's model folder {m} is gone "
-                                           "(the index was built with it); restore the folder or rebuild the index")
+    assert rc == 2 and res.err.strip() == (f"error: index {out}: manifest.json: the embedder's model folder {m} "
+                                           "is gone (the index was built with it); restore the folder or rebuild "
+                                           "the index")
 
 
 def test_fingerprint_ignores_docs_and_hashes_big_files_by_their_edges(tmp_path):

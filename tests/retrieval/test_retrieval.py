@@ -195,8 +195,8 @@ def test_negative_counts_and_unknown_modes_are_refused():
     assert len(r.search("腰痛伴血尿", k=0, n_cases=0).cases) == 0
     with pytest.raises(RJUAError, match="unknown retrieval mode"):
         evaluate(r, load_split("valid")[:2], "valid", ["nonsense"])
-    for args in (["retrieve", "腰痛", "-k", "-3"], ["retrieve", "腰痛", "-k", "0"], ["retrieve", "腰痛", "--cases", "-2"],
-                 ["retrieval-eval", "--mode", "nonsense"]):
+    for args in (["retrieve", "腰痛", "-k", "-3"], ["retrieve", "腰痛", "-k", "0"],
+                 ["retrieve", "腰痛", "--cases", "-2"], ["retrieval-eval", "--mode", "nonsense"]):
         res = run_cli(*args)
         assert res.returncode == 2 and "Traceback" not in res.stderr, (args, res.stderr)
         assert len(res.stderr.strip().splitlines()) == 1 and res.stderr.startswith("error: "), res.stderr
