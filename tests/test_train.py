@@ -4,17 +4,16 @@ import os
 
 import pytest
 import torch
+from conftest import run_cli
 from hypothesis import given, settings, strategies as st
 
 from rjua.errors import RJUAError
 from rjua.train.c3po import budget_mask, router_z_loss
-from rjua.train.config import RLConfig, RewardConfig, SelectConfig, SFTConfig, StagesConfig, load_config
+from rjua.train.config import RewardConfig, RLConfig, SelectConfig, SFTConfig, StagesConfig, load_config
 from rjua.train.entropy import choose_checkpoint
 from rjua.train.rewards import make_reward_fn, score_completion
 from rjua.train.verl.loss import c3po_policy_loss, select_step_tokens
 from rjua.train.verl.reward import compute_score
-
-from conftest import run_cli
 
 
 @settings(max_examples=100, deadline=None)
@@ -54,7 +53,8 @@ def test_config_errors(tmp_path):
     with pytest.raises(RJUAError, match="mode must be c3po or grpo"):
         load_config(RLConfig, "rl_c3po_tiny", ["mode=ppo"])
     with pytest.raises(RJUAError, match="divisible"):
-        load_config(RLConfig, "rl_c3po_tiny", ["token_budget=7", "gradient_accumulation_steps=2", "budget_scope=micro"])
+        load_config(RLConfig, "rl_c3po_tiny",
+                    ["token_budget=7", "gradient_accumulation_steps=2", "budget_scope=micro"])
     bad = tmp_path / "bad.yaml"
     bad.write_text("model: x\nmax_steps: [1,\n", encoding="utf-8")
     with pytest.raises(RJUAError, match=r"bad.yaml:\d+: invalid YAML"):

@@ -79,7 +79,8 @@ def test_paper_binary_reward_has_no_format_term():
     paper = RewardConfig(disease_weight=1.0, advice_weight=0.0, binary=True)
     assert score_completion("考虑肾结石", *gold, paper)["reward"] == 0.0  # not extracted -> not correct
     assert score_completion("诊断：肾结石", *gold, paper)["reward"] == 1.0  # no 建议 section: no format penalty
-    assert score_completion("诊断：肾结石", *gold, RewardConfig(disease_weight=1.0, advice_weight=0.0))["reward"] == 0.0
+    disease_only = RewardConfig(disease_weight=1.0, advice_weight=0.0)
+    assert score_completion("诊断：肾结石", *gold, disease_only)["reward"] == 0.0
     assert score_completion("诊断：肾结石、膀胱炎\n建议：多饮水", *gold, paper)["reward"] == 0.0  # partly right = 0
 
 

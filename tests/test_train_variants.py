@@ -69,7 +69,8 @@ def test_no_string_switch_on_mode_or_order_names_outside_the_registry():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Compare):
                 sides = [node.left, *node.comparators]
-                consts = [x for side in sides for x in [side, *getattr(side, "elts", [])] if isinstance(x, ast.Constant)]
+                consts = [x for side in sides for x in [side, *getattr(side, "elts", [])]
+                          if isinstance(x, ast.Constant)]
                 hits = [x.value for x in consts if x.value in names]
                 if hits:
                     found.append(f"{path.relative_to(ROOT)}:{node.lineno} {hits}")
