@@ -44,8 +44,29 @@ FUZZY_RATIO = 0.6
 FUZZY_MIN_CHARS = 2
 
 
+class _Overlap:
+    """Precision, recall and F (the per-record ``score``) from ``counts`` = (overlap, predicted, reference);
+    shared by :class:`PRF` and :class:`RougeL` so aggregation treats both alike."""
+
+    counts: tuple[int, int, int]
+
+    @property
+    def precision(self) -> float:
+        o, p, _ = self.counts
+        return o / p if p else 0.0
+
+    @property
+    def recall(self) -> float:
+        o, _, r = self.counts
+        return o / r if r else 0.0
+
+    @property
+    def score(self) -> float:
+        return f1_from_counts(*self.counts)
+
+
 @dataclass(frozen=True)
-class PRF:
+class PRF(_Overlap):
     """Counts and scores of one set comparison.
 
     >>> PRF(tp=1, n_pred=2, n_gold=1).precision
@@ -57,26 +78,13 @@ class PRF:
     n_gold: int
 
     @property
-    def precision(self) -> float:
-        return self.tp / self.n_pred if self.n_pred else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / self.n_gold if self.n_gold else 0.0
-
-    @property
-    def f1(self) -> float:
-        return f1_from_counts(self.tp, self.n_pred, self.n_gold)
-
-    @property
-    def score(self) -> float:
-        """The per-record value (F1), shared with :class:`RougeL` so aggregation treats both alike."""
-        return self.f1
-
-    @property
     def counts(self) -> tuple[int, int, int]:
         """(overlap, predicted, gold): the columns micro aggregation pools."""
         return (self.tp, self.n_pred, self.n_gold)
+
+    @property
+    def f1(self) -> float:
+        return self.score
 
 
 def f1_from_counts(tp: float, n_pred: float, n_gold: float) -> float:
@@ -189,7 +197,7 @@ def lcs_length(a: str, b: str) -> int:
 
 
 @dataclass(frozen=True)
-class RougeL:
+class RougeL(_Overlap):
     """LCS counts of one ROUGE-L comparison; P = LCS/len(pred), R = LCS/len(ref)."""
 
     lcs: int
@@ -197,24 +205,12 @@ class RougeL:
     n_ref: int
 
     @property
-    def precision(self) -> float:
-        return self.lcs / self.n_pred if self.n_pred else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.lcs / self.n_ref if self.n_ref else 0.0
+    def counts(self) -> tuple[int, int, int]:
+        return (self.lcs, self.n_pred, self.n_ref)
 
     @property
     def f(self) -> float:
-        return f1_from_counts(self.lcs, self.n_pred, self.n_ref)
-
-    @property
-    def score(self) -> float:
-        return self.f
-
-    @property
-    def counts(self) -> tuple[int, int, int]:
-        return (self.lcs, self.n_pred, self.n_ref)
+        return self.score
 
 
 def rouge_l_counts(prediction: str, reference: str) -> RougeL:
