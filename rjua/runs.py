@@ -140,11 +140,14 @@ def predict_split(split: str, out: str | os.PathLike, data_dir=None, backend: st
                   context: str = "retrieved", pool: Sequence[str] | None = None, embedder: str | None = None,
                   index=None, overwrite: bool = False, batch_size: int = 8, limit: int | None = None,
                   progress: bool | None = None, backend_options: dict | None = None, context_tokens: int | None = None,
-                  on_batch: Callable[[int, int], None] | None = None, retry_errors: bool = True) -> list[dict]:
+                  on_batch: Callable[[int, int], None] | None = None, retry_errors: bool = True,
+                  subset: str | None = None) -> list[dict]:
     """Predict every record of ``split`` into ``out`` (JSON Lines), resuming where it stopped.
 
     ``out`` is locked for the whole run (a second writer gets :class:`~rjua.locks.OutputLockedError`);
-    rows written with an ``error`` are redone on resume unless ``retry_errors=False``.
+    rows written with an ``error`` are redone on resume unless ``retry_errors=False``. ``subset``
+    (``train`` / ``heldout``) keeps only that part of the training recipes' fixed internal split
+    (:func:`rjua.train.data.subset_records`), before ``limit``.
     """
     from .backends.openai import public_options  # no secrets, no credentials in URLs, in the manifest
     from .pipeline import build_pipeline
@@ -154,9 +157,14 @@ def predict_split(split: str, out: str | os.PathLike, data_dir=None, backend: st
     if out.is_dir():
         raise RJUAError(f"{out}: is a directory; --out must name a file")
     out.parent.mkdir(parents=True, exist_ok=True)
-    records = load_split(split, data_dir)[:limit] if limit else load_split(split, data_dir)
+    records = load_split(split, data_dir)
+    if subset not in (None, "all"):
+        from .train.data import subset_records
+        records = subset_records(records, subset)
+    records = records[:limit] if limit else records
     config = run_config(split, data_dir, backend, model, context, pool, embedder, index,
-                        {"limit": limit, "context_tokens": context_tokens, "backend_options": public_options(backend_options)})
+                        {"limit": limit, "context_tokens": context_tokens, "backend_options": public_options(backend_options),
+                         **({"subset": subset} if subset not in (None, "all") else {})})
     with output_lock(out):
         check_run_manifest(out, config, overwrite)
         done = read_done(out, {r.id for r in records}, retry_errors)
@@ -203,7 +211,8 @@ def eval_split(split: str, run_dir: str | os.PathLike, data_dir=None, match: str
         predict_split(split, d / "predictions.jsonl", data_dir, **predict_kw)
         seconds = time.perf_counter() - t0
         res = score_predictions(load_split(split, data_dir), load_predictions(d / "predictions.jsonl"), match=match,
-                                n_resamples=resamples, only_predicted=bool(predict_kw.get("limit")))
+                                n_resamples=resamples,
+                                only_predicted=bool(predict_kw.get("limit") or predict_kw.get("subset") not in (None, "all")))
         res.summary["predict_seconds"] = round(seconds, 2)
         _write(d / "scores.json", json.dumps(res.summary, ensure_ascii=False, indent=2))
         _write(d / "report.md", to_markdown(res))

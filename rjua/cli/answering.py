@@ -20,6 +20,8 @@ BaseUrlOpt = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint (
 MaxTokOpt = typer.Option(512, "--max-new-tokens", min=1, help="Generation length limit (LM backends).")
 BatchOpt = typer.Option(8, "--batch-size", min=1, help="Records per backend call.")
 LimitOpt = typer.Option(None, "--limit", min=1, help="Only the first N records (eval scores just those).")
+SubsetOpt = typer.Option(None, "--subset", help="all | train | heldout: only that part of the training recipes' fixed "
+                                                 "internal split (80/20 by id hash; heldout = what the recipes never train on).")
 RetryOpt = typer.Option(True, "--retry-errors/--no-retry-errors",
                         help="On resume, redo rows written with an error (default) or keep them.")
 ProgressOpt = typer.Option(None, "--progress/--no-progress",
@@ -80,13 +82,14 @@ def predict_cmd(split: str = typer.Option("test", "--split", "-s"),
                 batch_size: int = BatchOpt, limit: Optional[int] = LimitOpt,
                 context_tokens: Optional[int] = typer.Option(None, "--context-tokens", min=1, help="Token budget of the evidence in the prompt (default 1024)."),
                 overwrite: bool = typer.Option(False, "--overwrite", help="Start over even if --out exists."),
-                retry_errors: bool = RetryOpt, progress: Optional[bool] = ProgressOpt):
+                retry_errors: bool = RetryOpt, progress: Optional[bool] = ProgressOpt,
+                subset: Optional[str] = SubsetOpt):
     """Predict a whole split into JSON Lines (resumable; what 'rjua score' reads)."""
     from ..runs import predict_split
 
     rows = predict_split(split, out, data_dir, backend, model, context, pool, _embedder(embedder), index,
                          overwrite, batch_size, limit, backend_options=_backend_options(backend, base_url, max_new_tokens, timeout=timeout),
-                         progress=progress, context_tokens=context_tokens, retry_errors=retry_errors)
+                         progress=progress, context_tokens=context_tokens, retry_errors=retry_errors, subset=subset)
     errors = sum(1 for r in rows if r.get("error"))
     typer.echo(f"wrote {len(rows)} predictions to {out}" + (f" ({errors} with errors)" if errors else ""), err=True)
 
@@ -100,15 +103,16 @@ def eval_cmd(split: str = typer.Option("test", "--split", "-s"),
              match: str = typer.Option("exact", "--match"), batch_size: int = BatchOpt,
              limit: Optional[int] = LimitOpt, overwrite: bool = typer.Option(False, "--overwrite"),
              resamples: int = typer.Option(1000, "--resamples", min=1, help="Bootstrap resamples for the 95% CIs."),
-             retry_errors: bool = RetryOpt, progress: Optional[bool] = ProgressOpt):
+             retry_errors: bool = RetryOpt, progress: Optional[bool] = ProgressOpt,
+             subset: Optional[str] = SubsetOpt):
     """Predict then score a split; prints the score JSON and writes a run directory."""
     from ..runs import eval_split
 
     summary = eval_split(split, run_dir, data_dir, match, resamples, backend=backend, model=model, context=context,
                          pool=pool, embedder=_embedder(embedder), index=index, overwrite=overwrite,
-                         batch_size=batch_size, limit=limit, retry_errors=retry_errors, progress=progress,
+                         batch_size=batch_size, limit=limit, retry_errors=retry_errors, progress=progress, subset=subset,
                          backend_options=_backend_options(backend, base_url, max_new_tokens, timeout=timeout))
     echo_json(summary)
     if "subset" in summary:
-        typer.echo(f"note: --limit: scored {summary['subset']} records of split {split!r} (only those predicted)", err=True)
+        typer.echo(f"note: --limit/--subset: scored {summary['subset']} records of split {split!r} (only those predicted)", err=True)
     typer.echo(f"run written to {run_dir} (predictions.jsonl, scores.json, report.md, report.html)", err=True)

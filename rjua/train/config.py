@@ -49,7 +49,7 @@ class SFTConfig:
     output_dir: str = "runs/sft"        # checkpoints go to output_dir/checkpoint-N
     data: DataConfig = field(default_factory=DataConfig)
     max_steps: int = 200                # optimizer steps
-    learning_rate: float = 1e-5
+    learning_rate: float | None = None  # None: 2e-4 with lora, 1e-5 for full fine-tuning
     per_device_train_batch_size: int = 4
     gradient_accumulation_steps: int = 4
     max_length: int = 2048              # tokens per example (prompt + answer), longer ones are truncated
@@ -63,6 +63,8 @@ class SFTConfig:
     bf16: bool | None = None            # None: bf16 when a GPU supports it
     seed: int = 42
     resume: bool = True                 # resume from the last checkpoint in output_dir when there is one
+    dtype: str = "auto"                 # weights: auto (bf16 on GPU / on CPUs where bf16 is fast, else float32) | float32 | bfloat16
+    trim_context: bool = True           # cut the evidence so prompt + answer fit max_length (else TRL drops/truncates)
 
 
 @dataclass
@@ -95,6 +97,11 @@ class RLConfig:
     use_vllm: bool = False              # TRL's vLLM rollouts (GPU)
     bf16: bool | None = None
     seed: int = 42
+    dtype: str = "auto"                 # weights: auto | float32 | bfloat16 (see SFTConfig.dtype)
+    lora: bool = False                  # train LoRA adapters on the (merged) start model; saved merged at the end
+    lora_r: int = 16
+    lora_alpha: int = 32
+    repetition_penalty: float = 1.0     # rollouts: > 1 discourages loops
 
 
 @dataclass
@@ -110,6 +117,8 @@ class SelectConfig:
     temperature: float = 1.0            # sampling temperature for the entropy samples
     link: str | None = "selected"       # write/refresh output: checkpoints_dir/<link> -> chosen checkpoint
     seed: int = 0
+    inherit_data: bool = True           # use the data settings the SFT run recorded (rjua_checkpoint.json) if any
+    dtype: str = "auto"
 
 
 @dataclass
@@ -233,6 +242,9 @@ def validate(cfg, where: str = "config") -> None:
         need(cfg.num_generations >= 2, "num_generations must be >= 2 (group-normalised advantages)")
         need(0 < cfg.epsilon < 1, "epsilon must be in (0, 1)")
         need(cfg.reward.match in ("exact", "fuzzy"), "reward.match must be exact or fuzzy")
+    if hasattr(cfg, "dtype"):
+        need(cfg.dtype in ("auto", "float32", "bfloat16", "float16"),
+             f"dtype must be auto, float32, bfloat16 or float16, got {cfg.dtype!r}")
     if isinstance(cfg, SelectConfig):
         need(0 <= cfg.band_low < cfg.band_high, "band_low must be < band_high")
     if isinstance(cfg, StagesConfig):

@@ -54,3 +54,58 @@ def rl_rows(records: Sequence[Record], cfg: DataConfig, count=None) -> list[dict
     """RL prompts with the gold labels as reward columns."""
     return [{"prompt": prompt_messages(r, cfg, count), "diseases": list(r.diseases), "advices": list(r.advices),
              "id": r.id} for r in records]
+
+
+def fit_sft_rows(records: Sequence[Record], cfg: DataConfig, render, count, max_length: int) -> tuple[list[dict], dict]:
+    """SFT rows whose whole chat text fits ``max_length`` tokens: the evidence is cut (never the question or
+    the answer) until it fits; a record whose question + answer alone do not fit is dropped. Returns the rows
+    and ``{"n": , "trimmed": , "dropped": , "dropped_ids": [...]}``.
+
+    ``render(messages) -> str`` is the chat template, ``count(text) -> int`` the tokenizer.
+
+    >>> from rjua.data import load_split
+    >>> recs = load_split("valid")[:3]
+    >>> render = lambda ms: "".join(m["content"] for m in ms)
+    >>> rows, st = fit_sft_rows(recs, DataConfig(context_tokens=10_000), render, len, 400)
+    >>> all(len(render(r["prompt"] + r["completion"])) <= 400 for r in rows), st["n"] == len(rows) + st["dropped"]
+    (True, True)
+    """
+    rows, trimmed, dropped = [], 0, []
+    for r in records:
+        row = sft_rows([r], cfg, count)[0]
+        budget = cfg.context_tokens
+        n = count(render(row["prompt"] + row["completion"]))
+        cut = False
+        while n > max_length and budget > 0 and cfg.context == "gold":
+            budget = max(0, budget - (n - max_length) - 4)
+            row["prompt"] = build_messages(r.question, list(r.passages), budget, count)
+            n = count(render(row["prompt"] + row["completion"]))
+            cut = True
+        if n > max_length:
+            dropped.append(r.id)
+            continue
+        trimmed += cut
+        rows.append(row)
+    return rows, {"n": len(records), "trimmed": trimmed, "dropped": len(dropped), "dropped_ids": dropped}
+
+
+SUBSETS = ("all", "train", "heldout")
+
+
+def subset_records(records: Sequence[Record], subset: str = "all", train_fraction: float = 0.8,
+                   salt: str = "rjua-internal-v1") -> list[Record]:
+    """The recipes' fixed internal part of ``records``: ``train``, ``heldout`` or ``all``.
+
+    >>> from rjua.data import load_split
+    >>> recs = load_split("valid")
+    >>> len(subset_records(recs, "train")) + len(subset_records(recs, "heldout")) == len(recs)
+    True
+    """
+    from ..errors import RJUAError
+
+    if subset not in SUBSETS:
+        raise RJUAError(f"--subset must be one of {', '.join(SUBSETS)}, got {subset!r}")
+    if subset == "all":
+        return list(records)
+    train, held = internal_split(records, train_fraction, salt)
+    return train if subset == "train" else held

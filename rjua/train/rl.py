@@ -6,7 +6,7 @@ from pathlib import Path
 from .c3po import make_trainer_class
 from .config import RLConfig
 from .data import load_parts, rl_rows
-from .models import bf16_default, on_gpu, resolve_model
+from .models import bf16_default, on_gpu, resolve_dtype, resolve_model
 from .rewards import make_reward_fn
 
 
@@ -34,11 +34,20 @@ def build_trainer(cfg: RLConfig, generation_kwargs: dict | None = None):
         router_aux_loss_coef=cfg.load_balance_coef if is_moe else None, save_steps=cfg.save_steps,
         logging_steps=cfg.logging_steps, bf16=bf16_default(cfg.bf16), seed=cfg.seed, report_to="none",
         use_cpu=not on_gpu(), use_vllm=cfg.use_vllm, generation_kwargs=generation_kwargs or {},
-        dataloader_num_workers=0)
+        dataloader_num_workers=0, model_init_kwargs={"dtype": resolve_dtype(cfg.dtype)},
+        repetition_penalty=cfg.repetition_penalty)
+    peft_config = None
+    if cfg.lora:
+        from peft import LoraConfig
+        peft_config = LoraConfig(r=cfg.lora_r, lora_alpha=cfg.lora_alpha, target_modules="all-linear",
+                                 task_type="CAUSAL_LM")
     cls = make_trainer_class()
-    return cls(model=model, reward_funcs=[make_reward_fn(cfg.reward)], args=args, train_dataset=ds,
-               processing_class=tok, c3po_mode=cfg.mode, token_budget=cfg.token_budget,
-               selection_order=cfg.selection_order, pack=cfg.pack, router_z_coef=cfg.router_z_coef if is_moe else 0.0)
+    trainer = cls(model=model, reward_funcs=[make_reward_fn(cfg.reward)], args=args, train_dataset=ds,
+                  processing_class=tok, c3po_mode=cfg.mode, token_budget=cfg.token_budget,
+                  selection_order=cfg.selection_order, pack=cfg.pack,
+                  router_z_coef=cfg.router_z_coef if is_moe else 0.0, **({"peft_config": peft_config} if peft_config else {}))
+    trainer.rjua_base_model = model
+    return trainer
 
 
 def run_rl(cfg: RLConfig, generation_kwargs: dict | None = None) -> dict:
@@ -48,9 +57,14 @@ def run_rl(cfg: RLConfig, generation_kwargs: dict | None = None) -> dict:
     trainer = build_trainer(cfg, generation_kwargs)
     trainer.train(resume_from_checkpoint=last_checkpoint(cfg.output_dir))
     final = Path(cfg.output_dir) / "final"
-    trainer.save_model(str(final))
+    if cfg.lora:  # hand over a complete model: merge the adapters into the start model
+        trainer.accelerator.unwrap_model(trainer.model).merge_and_unload().save_pretrained(str(final))
+    else:
+        trainer.save_model(str(final))
     trainer.processing_class.save_pretrained(str(final))
+    from .handover import write_checkpoint_info
+    write_checkpoint_info(final, "full", getattr(trainer, "rjua_base_model", cfg.model), recipe=f"rl-{cfg.mode}")
     rewards = [row["reward"] for row in trainer.state.log_history if "reward" in row]
     return {"output_dir": cfg.output_dir, "final": str(final), "mode": cfg.mode, "token_budget": cfg.token_budget,
-            "steps": trainer.step_stats, "rewards": rewards,
+            "steps": trainer.step_stats, "rewards": rewards, "log": trainer.state.log_history,
             "aux": {k: [row[k] for row in trainer.state.log_history if k in row] for k in ("aux_loss", "router_z_loss")}}
