@@ -66,7 +66,7 @@ class Pipeline:
                  n_cases: int = 10, context_tokens: int = DEFAULT_CONTEXT_TOKENS, split: str | None = None):
         if context not in CONTEXT_MODES:
             raise RJUAError(f"unknown context mode {context!r}; choose one of: {', '.join(CONTEXT_MODES)}")
-        if retriever is None and (context == "retrieved" or backend.name == "case"):
+        if retriever is None and (context == "retrieved" or backend.name in ("case", "chooser")):
             raise RJUAError("this configuration needs a retriever (knowledge base and case base)")
         self.backend, self.retriever, self.context = backend, retriever, context
         self.k, self.n_cases, self.context_tokens, self.split = k, n_cases, context_tokens, split
@@ -171,7 +171,7 @@ def build_pipeline(split: str | None = None, data_dir: str | os.PathLike | None 
         chosen, _ = choose_pool(available, split, pool) if split else (list(pool or available), False)
         retriever, _ = build_retriever(data_dir, chosen, embedder)
     be = get_backend(backend, model, **(backend_options or {}))
-    if backend == "case":
+    if backend in ("case", "chooser"):  # both propose candidates from the labelled pool
         be.fit(retriever)
     return Pipeline(be, retriever, context=context, split=split, **kw)
 

@@ -1,6 +1,7 @@
 """Generation backends behind one protocol.
 
 * ``case`` (default): case-based reasoning from similar labelled cases, no language model;
+* ``chooser``: a causal LM scores the ``case`` backend's candidates (yes/no log-odds) and chooses among them;
 * ``hf``: transformers causal LM; ``vllm``: offline vLLM (GPU); ``openai``: any
   OpenAI-compatible HTTP endpoint (e.g. ``vllm serve``).
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol, Sequence
 
-BACKENDS = ("case", "hf", "vllm", "openai")
+BACKENDS = ("case", "hf", "vllm", "openai", "chooser")
 
 
 @dataclass
@@ -59,6 +60,9 @@ def get_backend(name: str, model: str | None = None, **kw) -> Backend:
     if name == "hf":
         from .hf import HFBackend
         return HFBackend(model or "Qwen/Qwen2.5-0.5B-Instruct", **kw)
+    if name == "chooser":
+        from .chooser import ChooserBackend
+        return ChooserBackend(model or "Qwen/Qwen2.5-0.5B-Instruct", **kw)
     if name == "vllm":
         from .vllm import VLLMBackend
         return VLLMBackend(model or "Qwen/Qwen2.5-0.5B-Instruct", **kw)

@@ -8,7 +8,7 @@ import typer
 
 from ._common import DataDir, echo_json
 
-BackendOpt = typer.Option("case", "--backend", "-b", help="case | hf | vllm | openai.")
+BackendOpt = typer.Option("case", "--backend", "-b", help="case | hf | vllm | openai | chooser (LM chooses among case candidates).")
 ModelOpt = typer.Option(None, "--model", "-m", help="Model id or path (hf, vllm, openai).")
 ContextOpt = typer.Option("retrieved", "--context", "-c", help="retrieved | gold | none.")
 EmbedderOpt = typer.Option(None, "--embedder", "-e",
@@ -42,7 +42,7 @@ def _backend_options(backend: str, base_url: Optional[str], max_new_tokens: int,
     if backend == "openai":
         return {"base_url": base_url, "max_tokens": max_new_tokens, "concurrency": concurrency,
                 **({"timeout": timeout} if timeout else {})}
-    if backend in ("hf", "vllm"):
+    if backend in ("hf", "vllm", "chooser"):
         return {"max_new_tokens": max_new_tokens}
     return {}
 
