@@ -2,10 +2,9 @@ import json
 import os
 
 import pytest
+from conftest import run_cli
 
 from rjua.train.config import RLConfig, SelectConfig, SFTConfig, load_config
-
-from conftest import run_cli
 
 
 @pytest.mark.slow

@@ -28,7 +28,7 @@ written, unmatched unmarked ones are dropped.
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 from . import GenRequest, GenResult
 
@@ -80,7 +80,7 @@ class ChooserBackend:
 
         self.lm = HFBackend(self.model, max_new_tokens=max_new_tokens, batch_size=1, dtype=dtype, device=device)
 
-    def fit(self, retriever) -> "ChooserBackend":
+    def fit(self, retriever) -> ChooserBackend:
         self.case.fit(retriever)
         return self
 

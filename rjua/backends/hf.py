@@ -19,7 +19,7 @@ already occurred ``repeat_times`` times in the completion (a loop); the looping 
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..errors import RJUAError
 from . import GenRequest, GenResult

@@ -35,9 +35,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import RJUAError
-from .config import DataConfig, RLConfig, RewardConfig, SelectConfig, SFTConfig, load_config
+from .config import DataConfig, RewardConfig, RLConfig, SelectConfig, SFTConfig, load_config
 
-__all__ = ["EvalConfig", "PHASES", "RunConfig", "load_config", "run_recipe"]
+__all__ = ["PHASES", "EvalConfig", "RunConfig", "load_config", "run_recipe"]
 
 PHASES = ("eval_base", "sft", "select", "eval_sft", "stage1", "eval_stage1", "stage2", "eval_stage2")
 
@@ -116,11 +116,10 @@ def _phase_configs(cfg: RunConfig, out: Path, base: str):
 def run_recipe(cfg: RunConfig, log=print) -> dict:
     """Run (or resume) every phase; returns the metrics written to ``metrics.json``."""
     from ..locks import output_lock
+    from .config import validate
     from .entropy import select_checkpoint
     from .rl import run_rl
     from .sft import run_sft
-
-    from .config import validate
 
     for name in ("sft", "select", "stage1", "stage2"):
         validate(getattr(cfg, name), f"config.{name}")

@@ -44,7 +44,8 @@ def run_sft(cfg: SFTConfig) -> dict:
     """Train; returns the output dir, the checkpoints written, the final training loss and the trimming stats."""
     from datasets import Dataset
     from transformers import AutoTokenizer, TrainerCallback
-    from trl import SFTConfig as TRLSFTConfig, SFTTrainer
+    from trl import SFTConfig as TRLSFTConfig
+    from trl import SFTTrainer
 
     from ..errors import RJUAError
 
