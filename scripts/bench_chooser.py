@@ -22,17 +22,23 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", required=True)
     ap.add_argument("--data-dir", default=None)
-    ap.add_argument("--mix", type=float, nargs="+", default=[0.5, 1.0])
+    ap.add_argument("--mix", type=float, nargs="*", default=[0.5, 1.0])
     ap.add_argument("--context-tokens", type=int, default=384)
     ap.add_argument("--extra-train", type=int, default=0)
     ap.add_argument("--calibrate", type=int, default=0,
                     help="fit the chooser's calibration on the first N training-part records (never the evaluated ones)")
     ap.add_argument("--rescore-top", type=int, default=8)
+    ap.add_argument("--generate", action="store_true",
+                    help="also the generate mode (LM writes the answer from the candidate lists; slower)")
+    ap.add_argument("--max-new-tokens", type=int, default=128)
+    ap.add_argument("--only-generate", action="store_true", help="skip the scoring rows (with --generate)")
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--resamples", type=int, default=1000)
     ap.add_argument("--out", required=True)
     a = ap.parse_args(argv)
+
+    import numpy as np
 
     from rjua.backends.chooser import ChooserBackend
     from rjua.data import load_split
@@ -45,7 +51,8 @@ def main(argv=None):
     if a.extra_train:
         parts["train_part"] = subset_records(recs, "train")[: a.extra_train]
     pipe = build_pipeline("valid", a.data_dir, "chooser", a.model, "gold", context_tokens=a.context_tokens,
-                          backend_options={"batch_size": a.batch_size, "rescore_top": a.rescore_top})
+                          backend_options={"batch_size": a.batch_size, "rescore_top": a.rescore_top,
+                                           "max_new_tokens": a.max_new_tokens})
     be: ChooserBackend = pipe.backend
     memo: dict = {}
     raw = be.lm_scores
@@ -60,8 +67,6 @@ def main(argv=None):
     report: dict = {"model": a.model, "context_tokens": a.context_tokens, "rescore_top": a.rescore_top, "parts": {}}
     calib = None
     if a.calibrate:
-        import numpy as np
-
         from rjua.backends.case import fit_logistic
 
         t0 = time.perf_counter()
@@ -89,35 +94,55 @@ def main(argv=None):
             req = pipe._request(r.question, r)
             case = be.case.generate([req])[0]
             preds["case"].append(PredRow(r.id, case.text, case.diseases, case.advices))
-            for mix in [0.0, *a.mix, *(["calibrated"] if calib else [])]:
+            info_d = info_a = {}
+            for mix in [] if a.only_generate else [0.0, *a.mix, *(["calibrated"] if calib else [])]:
                 be.mix, be.calibration = (0.0, calib) if mix == "calibrated" else (mix, None)
                 d, info_d = be._choose(req, "disease")
                 ad, info_a = be._choose(req, "advice")
                 label = "chooser calibrated" if mix == "calibrated" else f"chooser mix={mix}"
                 preds.setdefault(label, []).append(PredRow(r.id, case.text, d, ad))
             n_cand += len(info_d.get("candidates", [])) + len(info_a.get("candidates", []))
+            if a.generate:
+                g = be._generate_mode(req, case)
+                preds.setdefault("chooser generate", []).append(PredRow(r.id, g.text, g.diseases, g.advices))
             if (i + 1) % 5 == 0:
                 print(f"{name}: {i + 1}/{len(part)} records, {(time.perf_counter() - t0) / (i + 1):.1f} s/record",
                       flush=True)
         secs = time.perf_counter() - t0
-        assert [(p.disease, p.advice) for p in preds["chooser mix=0.0"]] == \
-            [(p.disease, p.advice) for p in preds["case"]], "mix=0 must reproduce the case backend"
+        if not a.only_generate:
+            assert [(p.disease, p.advice) for p in preds["chooser mix=0.0"]] == \
+                [(p.disease, p.advice) for p in preds["case"]], "mix=0 must reproduce the case backend"
         rows = {}
+        per: dict = {}
         for label, ps in preds.items():
             rows[label] = {}
             for match in ("exact", "fuzzy"):
-                s = score_predictions(part, ps, match=match, n_resamples=a.resamples).summary
+                res = score_predictions(part, ps, match=match, n_resamples=a.resamples)
+                s = res.summary
                 rows[label][match] = {k: s[k] for k in ("f1", "disease_f1", "advice_f1")}
                 rows[label][match]["ci95_f1"] = s["ci95"]["f1"]
-        report["parts"][name] = {"n": len(part), "seconds": round(secs, 1), "s_per_record": round(secs / len(part), 2),
+                per[(label, match)] = np.array([x.f1 for x in res.records])
+        rng = np.random.default_rng(0)
+        idx = rng.integers(0, len(part), (a.resamples, len(part)))
+        for label in rows:  # paired bootstrap of the per-record F1 difference against case, same resamples
+            for match in ("exact", "fuzzy"):
+                d = per[(label, match)] - per[("case", match)]
+                boots = d[idx].mean(1)
+                rows[label][match]["diff_vs_case"] = float(d.mean())
+                rows[label][match]["diff_ci95"] = [float(np.quantile(boots, 0.025)), float(np.quantile(boots, 0.975))]
+        report["parts"][name] = {"predictions": {k: [[p.id, p.disease, p.advice] for p in v] for k, v in preds.items()},
+                                 "n": len(part), "seconds": round(secs, 1), "s_per_record": round(secs / len(part), 2),
                                  "candidates_per_record": round(n_cand / len(part), 1), "scores": rows}
         print(f"\n{name}: {len(part)} records, {secs / len(part):.1f} s/record (LM scoring), model {a.model}")
-        print(f"{'system':<20} {'exact F1 [95% CI]':<26} {'fuzzy F1 [95% CI]':<26} dis/adv exact")
+        print(f"{'system':<20} {'exact F1 [95% CI]':<24} {'exact - case [paired CI]':<28} "
+              f"{'fuzzy F1 [95% CI]':<24} {'fuzzy - case [paired CI]':<28} dis/adv exact")
         for label, r in rows.items():
-            e, f = r["exact"], r["fuzzy"]
-            print(f"{label:<20} {e['f1']:.3f} [{e['ci95_f1'][0]:.3f}, {e['ci95_f1'][1]:.3f}]     "
-                  f"{f['f1']:.3f} [{f['ci95_f1'][0]:.3f}, {f['ci95_f1'][1]:.3f}]     "
-                  f"{e['disease_f1']:.3f}/{e['advice_f1']:.3f}")
+            cells = []
+            for m in ("exact", "fuzzy"):
+                e = r[m]
+                cells.append(f"{e['f1']:.3f} [{e['ci95_f1'][0]:.3f}, {e['ci95_f1'][1]:.3f}]   ")
+                cells.append(f"{e['diff_vs_case']:+.3f} [{e['diff_ci95'][0]:+.3f}, {e['diff_ci95'][1]:+.3f}]     ")
+            print(f"{label:<20} " + "".join(cells) + f"{r['exact']['disease_f1']:.3f}/{r['exact']['advice_f1']:.3f}")
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
     Path(a.out).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
 

@@ -76,10 +76,10 @@ def write_plots(state: dict, out_dir) -> list[str]:
         for st, rows in steps:
             x = [offset + i + 1 for i in range(len(rows))]
             ax.plot(x, [r["tokens_in_loss"] for r in rows], marker="o", ms=3, label=f"{st} tokens in loss")
-            ax.plot(x, [r["forward_tokens"] for r in rows], ls="--", label=f"{st} forward tokens")
+            ax.plot(x, [r["forward_tokens"] for r in rows], ls="--", marker="x", label=f"{st} forward tokens")
             lens = [r for r in (state[st].get("log") or []) if "completions/mean_length" in r]
             if lens:
-                ax.plot(x[: len(lens)], [r["completions/mean_length"] for r in lens][: len(x)], ls=":",
+                ax.plot(x[: len(lens)], [r["completions/mean_length"] for r in lens][: len(x)], ls=":", marker=".",
                         label=f"{st} mean completion length")
             offset += len(rows)
         ax.set(xlabel="RL step", ylabel="tokens", title="Tokens per step")
@@ -111,6 +111,7 @@ def write_plots(state: dict, out_dir) -> list[str]:
             hi = [e[match]["ci95_f1"][1] - y for y, (_, e) in zip(ys, evals)]
             ax.bar(xs, ys, w, yerr=[lo, hi], capsize=3, label=f"{match} F1")
         ax.set_xticks(range(len(evals)), [name for name, _ in evals])
+        ax.set_ylim(0, 1)
         ax.set(ylabel="held-out F1", title=f"Held-out F1 by phase (n = {evals[0][1]['n']})")
         ax.legend(fontsize=8)
         save(fig, "heldout_f1.png")
