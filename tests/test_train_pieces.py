@@ -30,7 +30,10 @@ def test_sft_trims_evidence_instead_of_dropping(tiny_tok):
     by_id = {r.id: r for r in recs}
     kept_ids = [r.id for r in recs if r.id not in st["dropped_ids"]]
     for rid, row in zip(kept_ids, rows):  # the question and the answer are never cut
-        assert by_id[rid].question.strip() in row["prompt"][-1]["content"]
+        r = by_id[rid]
+        assert r.question.strip() in row["prompt"][-1]["content"]
+        labels = f"诊断：{'、'.join(r.diseases)}\n建议：{'、'.join(r.advices)}"
+        assert row["completion"][0]["content"].startswith(labels)
 
 
 def test_lora_learning_rate_default_and_dtype_option(monkeypatch):

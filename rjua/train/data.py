@@ -57,11 +57,13 @@ def rl_rows(records: Sequence[Record], cfg: DataConfig, count=None) -> list[dict
 
 
 def fit_sft_rows(records: Sequence[Record], cfg: DataConfig, render, count, max_length: int) -> tuple[list[dict], dict]:
-    """SFT rows whose whole chat text fits ``max_length`` tokens: the evidence is cut (never the question or
-    the answer) until it fits; a record whose question + answer alone do not fit is dropped. Returns the rows
-    and ``{"n": , "trimmed": , "dropped": , "dropped_ids": [...]}``.
+    """SFT rows whose whole chat text fits ``max_length`` tokens.
 
-    ``render(messages) -> str`` is the chat template, ``count(text) -> int`` the tokenizer.
+    First the evidence is cut; if question + answer still do not fit, the tail of the free-text reply
+    (``回答``, the last section) is cut; the question and the 诊断 / 建议 lines are never cut, and a record
+    whose question + labels alone do not fit is dropped. Returns the rows and ``{"n", "trimmed" (evidence
+    cut), "reply_trimmed", "dropped", "dropped_ids"}``. ``render(messages) -> str`` is the chat template,
+    ``count(text) -> int`` the tokenizer.
 
     >>> from rjua.data import load_split
     >>> recs = load_split("valid")[:3]
@@ -70,23 +72,34 @@ def fit_sft_rows(records: Sequence[Record], cfg: DataConfig, render, count, max_
     >>> all(len(render(r["prompt"] + r["completion"])) <= 400 for r in rows), st["n"] == len(rows) + st["dropped"]
     (True, True)
     """
-    rows, trimmed, dropped = [], 0, []
+    from ..prompts import _cut
+
+    rows, trimmed, reply_cut, dropped = [], 0, 0, []
     for r in records:
         row = sft_rows([r], cfg, count)[0]
         budget = cfg.context_tokens
-        n = count(render(row["prompt"] + row["completion"]))
+        size = lambda: count(render(row["prompt"] + row["completion"]))
+        n = size()
         cut = False
         while n > max_length and budget > 0 and cfg.context == "gold":
             budget = max(0, budget - (n - max_length) - 4)
             row["prompt"] = build_messages(r.question, list(r.passages), budget, count)
-            n = count(render(row["prompt"] + row["completion"]))
-            cut = True
+            n, cut = size(), True
+        if n > max_length and r.answer:
+            fixed = count(render(row["prompt"] + [{"role": "assistant",
+                                                   "content": format_answer(r.diseases, r.advices, reply="")}]))
+            room = max_length - fixed - 4
+            reply = _cut(r.answer, room, count) if room > 0 else ""
+            row["completion"] = [{"role": "assistant", "content": format_answer(r.diseases, r.advices, reply=reply)}]
+            n = size()
+            reply_cut += n <= max_length
         if n > max_length:
             dropped.append(r.id)
             continue
         trimmed += cut
         rows.append(row)
-    return rows, {"n": len(records), "trimmed": trimmed, "dropped": len(dropped), "dropped_ids": dropped}
+    return rows, {"n": len(records), "trimmed": trimmed, "reply_trimmed": reply_cut, "dropped": len(dropped),
+                  "dropped_ids": dropped}
 
 
 SUBSETS = ("all", "train", "heldout")

@@ -181,7 +181,7 @@ def summarize(state: dict) -> dict:
                            for p in PHASES if p.startswith("eval") and p in state}}
     if "sft" in state:
         s = state["sft"]
-        m["sft"] = {k: s.get(k) for k in ("global_step", "train_loss", "n_train", "trimmed", "dropped",
+        m["sft"] = {k: s.get(k) for k in ("global_step", "train_loss", "n_train", "trimmed", "reply_trimmed", "dropped",
                                           "learning_rate", "dtype", "kind", "phase_seconds")}
         m["sft"]["seconds_per_step"] = s["phase_seconds"] / max(1, s.get("global_step") or 1)
     if "select" in state:

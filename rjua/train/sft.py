@@ -1,8 +1,8 @@
 """SFT recipe: TRL SFTTrainer on the internal training part, chat-formatted, optional LoRA, resumable.
 
-The evidence of each example is cut so prompt + answer fit ``max_length`` (the question and the
-answer are never cut; an example whose question + answer alone do not fit is dropped), and the
-result says how many were trimmed and dropped. Every checkpoint gets its tokenizer and an
+The evidence of each example is cut so prompt + answer fit ``max_length``, then if needed the tail of
+the free-text reply (the question and the 诊断 / 建议 lines are never cut; an example whose question +
+labels alone do not fit is dropped), and the result says how many were trimmed and dropped. Every checkpoint gets its tokenizer and an
 ``rjua_checkpoint.json`` (kind, base model, data settings; :mod:`rjua.train.handover`).
 
 >>> default_learning_rate(SFTConfig(lora=True)), default_learning_rate(SFTConfig())
@@ -57,7 +57,8 @@ def run_sft(cfg: SFTConfig) -> dict:
         render = lambda ms: tok.apply_chat_template(ms, tokenize=False)
         rows, fit = fit_sft_rows(train, cfg.data, render, count, cfg.max_length)
     else:
-        rows, fit = sft_rows(train, cfg.data, count), {"n": len(train), "trimmed": 0, "dropped": 0, "dropped_ids": []}
+        rows, fit = sft_rows(train, cfg.data, count), {"n": len(train), "trimmed": 0, "reply_trimmed": 0, "dropped": 0,
+                                                       "dropped_ids": []}
     if not rows:
         raise RJUAError(f"no training example fits max_length={cfg.max_length} tokens even without evidence;"
                         " raise max_length")
@@ -96,7 +97,7 @@ def run_sft(cfg: SFTConfig) -> dict:
     losses = [{"step": r["step"], "loss": r["loss"]} for r in trainer.state.log_history if "loss" in r]
     return {"output_dir": cfg.output_dir, "resumed_from": resume, "global_step": trainer.state.global_step,
             "train_loss": result.training_loss, "n_train": len(train), "n_kept_after_truncation": kept,
-            "trimmed": fit["trimmed"], "dropped": fit["dropped"], "dropped_ids": fit["dropped_ids"],
+            "trimmed": fit["trimmed"], "reply_trimmed": fit["reply_trimmed"], "dropped": fit["dropped"], "dropped_ids": fit["dropped_ids"],
             "learning_rate": default_learning_rate(cfg), "dtype": str(dtype).replace("torch.", ""),
             "kind": info["kind"], "base_model": model, "losses": losses, "final": str(final),
             "checkpoints": sorted(p.name for p in Path(cfg.output_dir).glob("checkpoint-*"))}
