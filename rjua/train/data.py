@@ -74,24 +74,26 @@ def fit_sft_rows(records: Sequence[Record], cfg: DataConfig, render, count, max_
     """
     from ..prompts import _cut
 
+    def size(row: dict) -> int:
+        return count(render(row["prompt"] + row["completion"]))
+
     rows, trimmed, reply_cut, dropped = [], 0, 0, []
     for r in records:
         row = sft_rows([r], cfg, count)[0]
         budget = cfg.context_tokens
-        size = lambda: count(render(row["prompt"] + row["completion"]))
-        n = size()
+        n = size(row)
         cut = False
         while n > max_length and budget > 0 and cfg.context == "gold":
             budget = max(0, budget - (n - max_length) - 4)
             row["prompt"] = build_messages(r.question, list(r.passages), budget, count)
-            n, cut = size(), True
+            n, cut = size(row), True
         if n > max_length and r.answer:
             fixed = count(render(row["prompt"] + [{"role": "assistant",
                                                    "content": format_answer(r.diseases, r.advices, reply="")}]))
             room = max_length - fixed - 4
             reply = _cut(r.answer, room, count) if room > 0 else ""
             row["completion"] = [{"role": "assistant", "content": format_answer(r.diseases, r.advices, reply=reply)}]
-            n = size()
+            n = size(row)
             reply_cut += n <= max_length
         if n > max_length:
             dropped.append(r.id)
