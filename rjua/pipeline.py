@@ -88,7 +88,8 @@ class Pipeline:
 
     def _request(self, question: str, record: Record | None, extra_exclude: Iterable[str] = ()) -> GenRequest:
         question = check_query(question)
-        exclude = frozenset({f"{self.split}:{record.id}"} if record is not None and self.split else ()) | frozenset(extra_exclude)
+        own = {f"{self.split}:{record.id}"} if record is not None and self.split else ()
+        exclude = frozenset(own) | frozenset(extra_exclude)
         passages, cases = self._evidence(question, record, exclude)
         msgs = build_messages(question, [p.text for p in passages], self.context_tokens, self.backend.count_tokens)
         return GenRequest(question, msgs, cases, passages, exclude)

@@ -18,8 +18,8 @@ from __future__ import annotations
 import json
 import os
 import time
-from pathlib import Path
 from collections.abc import Callable, Collection, Sequence
+from pathlib import Path
 from typing import Any
 
 from .data import load_split
@@ -173,13 +173,16 @@ def predict_split(split: str, out: str | os.PathLike, data_dir=None, backend: st
                   index=None, overwrite: bool = False, batch_size: int = 8, limit: int | None = None,
                   progress: bool | None = None, backend_options: dict | None = None, context_tokens: int | None = None,
                   on_batch: Callable[[int, int], None] | None = None, retry_errors: bool = True,
-                  kb_splits: Sequence[str] | str | None = None, spec: RunSpec | None = None) -> list[dict]:
+                  kb_splits: Sequence[str] | str | None = None, spec: RunSpec | None = None,
+                  subset: str | None = None) -> list[dict]:
     """Predict every record of ``split`` into ``out`` (JSON Lines), resuming where it stopped.
 
     The settings come from ``spec`` (:class:`~rjua.spec.RunSpec`), or else from the keyword
     arguments; resuming with any other setting is refused naming it. ``out`` is locked for the
     whole run (a second writer gets :class:`~rjua.locks.OutputLockedError`); rows written with an
-    ``error`` are redone on resume unless ``retry_errors=False``.
+    ``error`` are redone on resume unless ``retry_errors=False``. ``subset`` (``train`` / ``heldout``)
+    keeps only that part of the training recipes' fixed internal split
+    (:func:`rjua.train.data.subset_records`), before ``limit``.
 
     >>> import tempfile
     >>> out = os.path.join(tempfile.mkdtemp(), "p.jsonl")
@@ -198,8 +201,14 @@ def predict_split(split: str, out: str | os.PathLike, data_dir=None, backend: st
     if out.is_dir():
         raise RJUAError(f"{out}: is a directory; --out must name a file")
     make_dirs(out.parent)
-    records = load_split(split, data_dir)[:limit] if limit else load_split(split, data_dir)
-    config = spec.manifest(split, data_dir, {"limit": limit})
+    records = load_split(split, data_dir)
+    if subset not in (None, "all"):
+        from .train.data import subset_records
+
+        records = subset_records(records, subset)
+    records = records[:limit] if limit else records
+    extra = {"limit": limit, **({"subset": subset} if subset not in (None, "all") else {})}
+    config = spec.manifest(split, data_dir, extra)
     with output_lock(out):
         check_run_manifest(out, config, overwrite)
         done = read_done(out, {r.id for r in records}, retry_errors)
@@ -246,15 +255,18 @@ def eval_split(split: str, run_dir: str | os.PathLike, data_dir=None, match: str
         t0 = time.perf_counter()
         predict_split(split, d / "predictions.jsonl", data_dir, **predict_kw)
         seconds = time.perf_counter() - t0
+        part = bool(predict_kw.get("limit") or predict_kw.get("subset") not in (None, "all"))
         res = score_predictions(load_split(split, data_dir), load_predictions(d / "predictions.jsonl"), match=match,
-                                n_resamples=resamples, only_predicted=bool(predict_kw.get("limit")))
+                                n_resamples=resamples, only_predicted=part)
         res.summary["predict_seconds"] = round(seconds, 2)
         _write(d / "scores.json", json.dumps(res.summary, ensure_ascii=False, indent=2))
         _write(d / "report.md", to_markdown(res))
         _write(d / "report.html", to_html(res))
-        _write(d / "per_sample.jsonl", "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in res.records))
+        _write(d / "per_sample.jsonl",
+               "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in res.records))
         man = read_json_file(Path(str(d / "predictions.jsonl") + MANIFEST_SUFFIX))
-        _write(d / "config.json", json.dumps({**man, "match": match, "resamples": resamples}, ensure_ascii=False, indent=2))
+        _write(d / "config.json",
+               json.dumps({**man, "match": match, "resamples": resamples}, ensure_ascii=False, indent=2))
     return res.summary
 
 

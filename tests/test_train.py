@@ -228,7 +228,8 @@ def test_c3po_packed_loss_and_gradients_equal_padded(tmp_path):
     losses, grads = [], []
     for pack in (False, True):
         cfg = load_config(RLConfig, "rl_c3po_tiny", [f"output_dir={tmp_path / str(pack)}", "model=tiny-moe",
-                                                     "selection_order=generation", "token_budget=10", f"pack={pack}"])
+                                                     "selection_order=generation", "token_budget=10", f"pack={pack}",
+                                                     "dtype=float32"])
         trainer = build_trainer(cfg)
         model = trainer.model.train()
         trainer.current_gradient_accumulation_steps = 1

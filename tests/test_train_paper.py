@@ -104,9 +104,9 @@ def test_stage2_has_its_own_data_and_longer_length(monkeypatch, tmp_path):
 
 def test_trust_remote_code_is_off_by_default_and_passed_when_on(tmp_path):
     assert RLConfig().trust_remote_code is False
-    _, trainer = _trainer(tmp_path, "token_budget=8")
+    _, trainer = _trainer(tmp_path, "token_budget=8", "dtype=float32")  # float32: TRL's default, no dtype key
     assert not trainer.args.model_init_kwargs
-    _, trainer = _trainer(tmp_path, "token_budget=8", "trust_remote_code=true")
+    _, trainer = _trainer(tmp_path, "token_budget=8", "trust_remote_code=true", "dtype=float32")
     assert trainer.args.model_init_kwargs == {"trust_remote_code": True}
 
 

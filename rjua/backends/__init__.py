@@ -1,6 +1,7 @@
 """Generation backends behind one protocol, chosen through one registry.
 
 * ``case`` (default): case-based reasoning from similar labelled cases, no language model;
+* ``chooser``: a causal LM scores the ``case`` backend's candidates (yes/no log-odds) and chooses among them;
 * ``hf``: transformers causal LM; ``vllm``: offline vLLM (GPU); ``openai``: any
   OpenAI-compatible HTTP endpoint (e.g. ``vllm serve``).
 
@@ -55,6 +56,9 @@ REGISTRY: dict[str, BackendEntry] = {
     "hf": BackendEntry(".hf:HFBackend", "Qwen/Qwen2.5-0.5B-Instruct", _LM),
     "vllm": BackendEntry(".vllm:VLLMBackend", "Qwen/Qwen2.5-0.5B-Instruct", _LM),
     "openai": BackendEntry(".openai:OpenAIBackend", "gpt-4o-mini", {"max_new_tokens": "max_tokens"}),
+    # an LM choosing among the case backend's candidates (log-odds of 是/否); fitted on the pool like case
+    "chooser": BackendEntry(".chooser:ChooserBackend", "Qwen/Qwen2.5-0.5B-Instruct",
+                            {"max_new_tokens": "max_new_tokens", "n_cases": "top_cases"}),
 }
 BACKENDS = tuple(REGISTRY)  # the built-in names (kept for callers that list them)
 

@@ -13,16 +13,23 @@ BackendOpt = typer.Option("case", "--backend", "-b", help=" | ".join(BACKENDS) +
 ModelOpt = typer.Option(None, "--model", "-m", help="Model id or path (hf, vllm, openai).")
 ContextOpt = typer.Option("retrieved", "--context", "-c", help="retrieved | gold | none.")
 EmbedderOpt = typer.Option(None, "--embedder", "-e",
-                           help="Dense embedder for retrieval ('default' = moka-ai/m3e-small; prefix 'onnx-int8:' for ONNX Runtime; "
-                                "default: $RJUA_EMBEDDER, else lexical only).")
+                           help="Dense embedder for retrieval ('default' = moka-ai/m3e-small; prefix 'onnx-int8:' "
+                                "for ONNX Runtime; default: $RJUA_EMBEDDER, else lexical only).")
 IndexOpt = typer.Option(None, "--index", "-i", help="A prebuilt index directory ('rjua index build').")
-PoolOpt = typer.Option(None, "--pool", help="Labelled split(s) for the case base (default: all other splits, else leave-one-out).")
-KbOpt = typer.Option(None, "--kb-splits", help="Knowledge-base policy: 'all' (default: every split's context passages) | "
-                     "'pool' (only passages cited by the case pool, minus the record answered) | split names (repeatable).")
-BaseUrlOpt = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint (openai backend); key from $OPENAI_API_KEY.")
+PoolOpt = typer.Option(None, "--pool",
+                       help="Labelled split(s) for the case base (default: all other splits, else leave-one-out).")
+KbOpt = typer.Option(None, "--kb-splits",
+                     help="Knowledge-base policy: 'all' (default: every split's context passages) | "
+                     "'pool' (only passages cited by the case pool, minus the record answered) | "
+                     "split names (repeatable).")
+BaseUrlOpt = typer.Option(None, "--base-url",
+                          help="OpenAI-compatible endpoint (openai backend); key from $OPENAI_API_KEY.")
 MaxTokOpt = typer.Option(512, "--max-new-tokens", min=1, help="Generation length limit (LM backends).")
 BatchOpt = typer.Option(8, "--batch-size", min=1, help="Records per backend call.")
 LimitOpt = typer.Option(None, "--limit", min=1, help="Only the first N records (eval scores just those).")
+SubsetOpt = typer.Option(None, "--subset",
+                         help="all | train | heldout: only that part of the training recipes' fixed internal split "
+                         "(80/20 by id hash; heldout = what the recipes never train on).")
 RetryOpt = typer.Option(True, "--retry-errors/--no-retry-errors",
                         help="On resume, redo rows written with an error (default) or keep them.")
 ProgressOpt = typer.Option(None, "--progress/--no-progress",
@@ -32,7 +39,8 @@ NCasesOpt = typer.Option(10, "--n-cases", min=1, help="Similar cases retrieved, 
 RetrievalOpt = typer.Option(None, "--retrieval", help="Retrieval setting KEY=VALUE (repeatable), e.g. "
                             "case_weight=1.5, rrf_k=60, depth=100 (rjua.retrieval.hybrid.HybridConfig fields).")
 TimeoutOpt = typer.Option(60.0, "--timeout", min=0.1,
-                          help="openai backend: total seconds per request attempt (connect + whole reply); then retried.")
+                          help="openai backend: total seconds per request attempt (connect + whole reply); "
+                          "then retried.")
 
 
 def _embedder(e: Optional[str]) -> Optional[str]:
@@ -110,7 +118,8 @@ def answer_cmd(question: str = typer.Argument(..., help="The patient's question 
     for ps in p.evidence["passages"]:
         typer.echo(safe_text(f"  [{ps['id']}] {ps['text'][:100]}{'…' if len(ps['text']) > 100 else ''}"))
     for c in p.evidence["similar_cases"][:5]:
-        typer.echo(safe_text(f"  similar case {c['key']} (similarity {c['similarity']:.2f}): {'、'.join(c['diseases'])}"))
+        sim = f"{c['similarity']:.2f}"
+        typer.echo(safe_text(f"  similar case {c['key']} (similarity {sim}): {'、'.join(c['diseases'])}"))
     typer.echo(safe_text(f"\n({p.backend}/{p.model}, {p.latency_s:.2f} s) {p.disclaimer}"))
 
 
@@ -121,24 +130,27 @@ def predict_cmd(split: str = typer.Option("test", "--split", "-s"),
                 embedder: Optional[str] = EmbedderOpt, index: Optional[Path] = IndexOpt,
                 base_url: Optional[str] = BaseUrlOpt, max_new_tokens: int = MaxTokOpt, timeout: float = TimeoutOpt,
                 batch_size: int = BatchOpt, limit: Optional[int] = LimitOpt,
-                context_tokens: Optional[int] = typer.Option(None, "--context-tokens", min=1, help="Token budget of the evidence in the prompt (default 1024)."),
+                context_tokens: Optional[int] = typer.Option(
+                    None, "--context-tokens", min=1,
+                    help="Token budget of the evidence in the prompt (default 1024)."),
                 overwrite: bool = typer.Option(False, "--overwrite", help="Start over even if --out exists."),
                 retry_errors: bool = RetryOpt, progress: Optional[bool] = ProgressOpt,
                 kb_splits: Optional[List[str]] = KbOpt, n_cases: int = NCasesOpt,
-                retrieval: Optional[List[str]] = RetrievalOpt):
+                retrieval: Optional[List[str]] = RetrievalOpt, subset: Optional[str] = SubsetOpt):
     """Predict a whole split into JSON Lines (resumable; what 'rjua score' reads)."""
     from ..runs import predict_split
 
     spec = _spec(backend, model, context, pool, embedder, index, base_url, max_new_tokens, timeout, kb_splits,
                  context_tokens, n_cases, retrieval)
     rows = predict_split(split, out, data_dir, overwrite=overwrite, batch_size=batch_size, limit=limit,
-                         progress=progress, retry_errors=retry_errors, spec=spec)
+                         progress=progress, retry_errors=retry_errors, spec=spec, subset=subset)
     errors = sum(1 for r in rows if r.get("error"))
     typer.echo(f"wrote {len(rows)} predictions to {out}" + (f" ({errors} with errors)" if errors else ""), err=True)
 
 
 def eval_cmd(split: str = typer.Option("test", "--split", "-s"),
-             run_dir: Path = typer.Option(Path("runs/latest"), "--run-dir", "--out", "-o", file_okay=False, help="Run directory."),
+             run_dir: Path = typer.Option(Path("runs/latest"), "--run-dir", "--out", "-o", file_okay=False,
+                                          help="Run directory."),
              data_dir: Optional[Path] = DataDir, backend: str = BackendOpt, model: Optional[str] = ModelOpt,
              context: str = ContextOpt, pool: Optional[List[str]] = PoolOpt,
              embedder: Optional[str] = EmbedderOpt, index: Optional[Path] = IndexOpt,
@@ -149,15 +161,16 @@ def eval_cmd(split: str = typer.Option("test", "--split", "-s"),
                                             help="Bootstrap resamples for the 95% CIs."),
              retry_errors: bool = RetryOpt, progress: Optional[bool] = ProgressOpt,
              kb_splits: Optional[List[str]] = KbOpt, n_cases: int = NCasesOpt,
-             retrieval: Optional[List[str]] = RetrievalOpt):
+             retrieval: Optional[List[str]] = RetrievalOpt, subset: Optional[str] = SubsetOpt):
     """Predict then score a split; prints the score JSON and writes a run directory."""
     from ..runs import eval_split
 
     spec = _spec(backend, model, context, pool, embedder, index, base_url, max_new_tokens, timeout, kb_splits,
                  n_cases=n_cases, retrieval=retrieval)
     summary = eval_split(split, run_dir, data_dir, match, resamples, overwrite=overwrite, batch_size=batch_size,
-                         limit=limit, retry_errors=retry_errors, progress=progress, spec=spec)
+                         limit=limit, retry_errors=retry_errors, progress=progress, spec=spec, subset=subset)
     echo_json(summary)
     if "subset" in summary:
-        typer.echo(f"note: --limit: scored {summary['subset']} records of split {split!r} (only those predicted)", err=True)
+        typer.echo(f"note: --limit/--subset: scored {summary['subset']} records of split {split!r} "
+                   "(only those predicted)", err=True)
     typer.echo(f"run written to {run_dir} (predictions.jsonl, scores.json, report.md, report.html)", err=True)

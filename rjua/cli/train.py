@@ -89,3 +89,15 @@ def configs():
     for p in sorted(CONFIG_DIR.glob("*.yaml")):
         first = p.read_text(encoding="utf-8").splitlines()[0].lstrip("# ")
         typer.echo(f"{p.stem:<20} {first}")
+
+
+@train_app.command("run")
+def run(config: str = ConfigOpt, overrides: Optional[List[str]] = Overrides):
+    """The whole recipe, resumable: held-out eval, SFT, entropy selection, C3PO stage 1 and 2, eval after each,
+    metrics.json and PNG plots in the run folder (e.g. --config run_qwen05b_cpu)."""
+    from ..train.run import RunConfig, load_config, run_recipe
+
+    cfg = load_config(RunConfig, config, overrides or [])
+    with _quiet():
+        res = run_recipe(cfg, log=lambda m: typer.echo(m, err=True))
+    echo_json(res)

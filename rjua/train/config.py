@@ -45,8 +45,8 @@ class RewardConfig:
     consistency_penalty: float = 0.0   # subtracted once per clinical-consistency flag (rjua.consistency); 0 = off
     binary: bool = False               # the paper's reward: 1 if the score reaches binarize_threshold (default 1.0,
                                        # i.e. all correct) else 0, and no format reward / gate (format_gate ignored)
-    metric: str | None = None          # a registered rjua.metrics metric (e.g. "rouge_l") scored instead of the weighted
-                                       # disease/advice F1 (gold answer text comes from an `answer` column)
+    metric: str | None = None          # a registered rjua.metrics metric (e.g. "rouge_l") scored instead of the
+                                       # weighted disease/advice F1 (gold answer text comes from an `answer` column)
 
 
 @dataclass
@@ -57,7 +57,7 @@ class SFTConfig:
     output_dir: str = "runs/sft"        # checkpoints go to output_dir/checkpoint-N
     data: DataConfig = field(default_factory=DataConfig)
     max_steps: int = 200                # optimizer steps
-    learning_rate: float = 1e-5
+    learning_rate: float | None = None  # None: 2e-4 with lora, 1e-5 for full fine-tuning
     per_device_train_batch_size: int = 4
     gradient_accumulation_steps: int = 4
     max_length: int = 2048              # tokens per example (prompt + answer), longer ones are truncated
@@ -72,6 +72,9 @@ class SFTConfig:
     seed: int = 42
     trust_remote_code: bool = False     # allow the model's own code (remote-code architectures); off by default
     resume: bool = True                 # resume from the last checkpoint in output_dir when there is one
+    dtype: str = "auto"                 # weights: auto (bf16 on GPU / on CPUs where bf16 is fast, else float32)
+                                        # | float32 | bfloat16 | float16
+    trim_context: bool = True           # cut the evidence so prompt + answer fit max_length (else TRL drops/truncates)
 
 
 @dataclass
@@ -88,9 +91,11 @@ class RLConfig:
                                         # median reference-answer tokens x completions per step (from the data)
     budget_scope: str = "step"          # step: Φ filled greedily over the step's whole batch (paper) | micro: Φ split
                                         # evenly over gradient-accumulation micro-batches
-    selection_order: str = "balanced"   # order responses are taken until Φ, registered in rjua.train.variants.ORDERS:
-                                        # random | balanced (round-robin over prompts) | generation | shortest | longest
-    pack: bool = True                   # c3po: one packed row of the selected tokens, each prompt once (same log-probs)
+    selection_order: str = "balanced"   # order responses are taken until Φ, registered in
+                                        # rjua.train.variants.ORDERS: random | balanced (round-robin over prompts)
+                                        # | generation | shortest | longest
+    pack: bool = True                   # c3po: one packed row of the selected tokens, each prompt once (same
+                                        # log-probs)
     num_generations: int = 8            # K samples per prompt (advantages normalised within the group)
     per_device_train_batch_size: int = 8  # completions per micro-batch (a multiple of num_generations' divisor)
     gradient_accumulation_steps: int = 1
@@ -101,9 +106,14 @@ class RLConfig:
                                         # BailingMoe); off by default: it runs arbitrary Python
     bf16: bool | None = None
     seed: int = 42
+    dtype: str = "auto"                 # weights: auto | float32 | bfloat16 | float16 (see SFTConfig.dtype)
+    lora: bool = False                  # train LoRA adapters on the (merged) start model; saved merged at the end
+    lora_r: int = 16
+    lora_alpha: int = 32
     trl_args: dict[str, Any] = field(default_factory=dict)  # any other GRPOConfig setting, passed through as is
                                         # (learning_rate, beta, epsilon, temperature, entropy_coef, max_steps,
-                                        # save_steps, logging_steps, use_vllm, ...); merged over TRL_DEFAULTS;
+                                        # save_steps, logging_steps, use_vllm, repetition_penalty (rollouts: > 1
+                                        # discourages loops), ...); merged over TRL_DEFAULTS;
                                         # checked against TRL's GRPOConfig when the trainer is built
 
     def __post_init__(self):
@@ -122,7 +132,7 @@ TRL_DEFAULTS: dict[str, Any] = {"learning_rate": 1e-6, "beta": 1e-3, "max_steps"
 # GRPOConfig keys that RLConfig had as its own fields: still accepted at the top level (YAML and key=value
 # overrides) and moved into trl_args, so `max_steps=1` and older YAML files keep working
 TOP_LEVEL_TRL_KEYS = ("temperature", "learning_rate", "epsilon", "beta", "entropy_coef", "max_steps", "save_steps",
-                      "logging_steps", "use_vllm")
+                      "logging_steps", "use_vllm", "repetition_penalty")
 
 
 @dataclass
@@ -138,6 +148,8 @@ class SelectConfig:
     temperature: float = 1.0            # sampling temperature for the entropy samples
     link: str | None = "selected"       # write/refresh output: checkpoints_dir/<link> -> chosen checkpoint
     seed: int = 0
+    inherit_data: bool = True           # use the data settings the SFT run recorded (rjua_checkpoint.json) if any
+    dtype: str = "auto"
 
 
 @dataclass
@@ -249,7 +261,8 @@ def build(cls, values: dict, where: str = "config"):
         values = _lift_trl_keys(values, where)
     unknown = sorted(set(values) - names)
     if unknown:
-        shown = ", ".join(_short(k, 40) for k in unknown[:5]) + (f" (+{len(unknown) - 5} more)" if len(unknown) > 5 else "")
+        more = f" (+{len(unknown) - 5} more)" if len(unknown) > 5 else ""
+        shown = ", ".join(_short(k, 40) for k in unknown[:5]) + more
         raise RJUAError(f"{where}: unknown key(s) {shown} (allowed: {', '.join(sorted(names))})")
     kw = {k: _coerce(v, hints[k], f"{where}.{k}") for k, v in values.items()}
     return cls(**kw)
@@ -300,7 +313,7 @@ def load_config(cls, name: str | None, overrides: Sequence[str] = ()):
 POSITIVE = {"max_steps", "per_device_train_batch_size", "gradient_accumulation_steps", "max_length", "save_steps",
             "logging_steps", "lora_r", "lora_alpha", "num_generations", "max_completion_length", "token_budget",
             "n_prompts", "max_new_tokens", "context_tokens", "max_records", "save_total_limit",
-            "learning_rate", "temperature"}
+            "learning_rate", "temperature", "repetition_penalty"}
 NON_NEGATIVE = {"seed", "beta", "entropy_coef", "load_balance_coef", "router_z_coef", "disease_weight",
                 "advice_weight", "band_low"}
 UNIT = {"lora_dropout"}  # [0, 1)
@@ -346,7 +359,8 @@ def validate(cfg, where: str = "config") -> None:
         need(data.context in ("gold", "none"), f"data.context must be gold or none, got {data.context!r}")
     if isinstance(cfg, RLConfig):
         need(cfg.mode in MODES, f"mode must be {' or '.join(MODES)}, got {cfg.mode!r}")
-        need(cfg.token_budget is None or cfg.token_budget > 0, "token_budget must be positive (or null: from the data)")
+        need(cfg.token_budget is None or cfg.token_budget > 0,
+             "token_budget must be positive (or null: from the data)")
         need(cfg.budget_scope in ("step", "micro"), f"budget_scope must be step or micro, got {cfg.budget_scope!r}")
         need(cfg.selection_order in ORDERS,
              f"selection_order must be one of {', '.join(ORDERS)}, got {cfg.selection_order!r}")
@@ -368,6 +382,9 @@ def validate(cfg, where: str = "config") -> None:
 
             need(reward.metric in METRICS, f"reward.metric must be a registered metric ({', '.join(METRICS)}), "
                                            f"got {reward.metric!r}")
+    if hasattr(cfg, "dtype"):
+        need(cfg.dtype in ("auto", "float32", "bfloat16", "float16"),
+             f"dtype must be auto, float32, bfloat16 or float16, got {cfg.dtype!r}")
     if isinstance(cfg, SelectConfig):
         need(0 <= cfg.band_low < cfg.band_high, "band_low must be < band_high")
     if isinstance(cfg, StagesConfig):

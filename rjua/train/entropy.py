@@ -16,14 +16,16 @@ none is in band, the one closest to the band (ties: the latest).
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
 from .checkpoints import checkpoint_step, list_checkpoints
-from .config import SelectConfig
+from .config import DataConfig, RewardConfig, SelectConfig, build
 from .data import load_parts, prompt_messages
 from .rewards import score_completion
-from .config import RewardConfig
+
+__all__ = ["checkpoint_entropy", "choose_checkpoint", "select_checkpoint", "sft_data_settings"]
 
 
 def choose_checkpoint(rows: list[dict], low: float, high: float) -> dict:
@@ -33,23 +35,31 @@ def choose_checkpoint(rows: list[dict], low: float, high: float) -> dict:
     inside = [r for r in rows if r["in_band"]]
     if inside:
         return max(inside, key=lambda r: r["step"])
-    dist = lambda r: low - r["entropy"] if r["entropy"] < low else r["entropy"] - high
+    def dist(r):
+        return low - r["entropy"] if r["entropy"] < low else r["entropy"] - high
+
     return min(rows, key=lambda r: (round(dist(r), 12), -r["step"]))
 
 
 def checkpoint_entropy(path: str, prompts: list[list[dict]], golds: list, max_new_tokens: int, temperature: float,
-                       seed: int) -> dict:
-    """Mean token entropy of a checkpoint's own samples and the samples' mean combined F1."""
-    import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+                       seed: int, dtype: str = "auto") -> dict:
+    """Mean token entropy of a checkpoint's own samples and the samples' mean combined F1.
 
-    tok = AutoTokenizer.from_pretrained(path)
-    model = AutoModelForCausalLM.from_pretrained(path).eval()
+    Any checkpoint kind (full or LoRA, :mod:`rjua.train.handover`); on the GPU when there is one.
+    """
+    import torch
+
+    from .handover import load_causal_lm
+    from .models import resolve_dtype
+
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    model, tok = load_causal_lm(path, resolve_dtype(dtype, device))
+    model = model.to(device).eval()
     torch.manual_seed(seed)
     ent_sum, n_tok, f1s = 0.0, 0, []
     for msgs, (dis, adv) in zip(prompts, golds):
         text = tok.apply_chat_template(msgs, tokenize=False, add_generation_prompt=True)
-        enc = tok(text, return_tensors="pt", add_special_tokens=False)
+        enc = tok(text, return_tensors="pt", add_special_tokens=False).to(device)
         with torch.inference_mode():
             out = model.generate(**enc, do_sample=True, temperature=temperature, top_k=0, top_p=1.0,
                                  repetition_penalty=1.0, max_new_tokens=max_new_tokens, output_logits=True,
@@ -74,7 +84,8 @@ def select_checkpoint(cfg: SelectConfig) -> dict:
     cps = list_checkpoints(d)
     if not cps:
         raise RJUAError(f"{d}: no checkpoint-N folders to select from")
-    _, held = load_parts(cfg.data)
+    data = sft_data_settings(d, cfg.data) if cfg.inherit_data else cfg.data
+    _, held = load_parts(data)
     held = held[: cfg.n_prompts]
     if not held:
         raise RJUAError("no held-out records for selection (check data.train_fraction)")
@@ -82,10 +93,13 @@ def select_checkpoint(cfg: SelectConfig) -> dict:
     for cp in cps:
         from transformers import AutoTokenizer
         tok = AutoTokenizer.from_pretrained(cp)
-        count = lambda t: len(tok(t, add_special_tokens=False)["input_ids"])
-        prompts = [prompt_messages(r, cfg.data, count) for r in held]
+
+        def count(t, tok=tok):
+            return len(tok(t, add_special_tokens=False)["input_ids"])
+
+        prompts = [prompt_messages(r, data, count) for r in held]
         res = checkpoint_entropy(str(cp), prompts, [(r.diseases, r.advices) for r in held], cfg.max_new_tokens,
-                                 cfg.temperature, cfg.seed)
+                                 cfg.temperature, cfg.seed, cfg.dtype)
         rows.append({"checkpoint": str(cp), "step": checkpoint_step(cp), **res})
     chosen = choose_checkpoint(rows, cfg.band_low, cfg.band_high)
     if cfg.link:
@@ -93,4 +107,24 @@ def select_checkpoint(cfg: SelectConfig) -> dict:
         if link.is_symlink() or link.exists():
             link.unlink()
         os.symlink(Path(chosen["checkpoint"]).name, link)
-    return {"rows": rows, "chosen": chosen, "band": [cfg.band_low, cfg.band_high]}
+    return {"rows": rows, "chosen": chosen, "band": [cfg.band_low, cfg.band_high],
+            "data": dataclasses.asdict(data)}
+
+
+def sft_data_settings(checkpoints_dir, fallback: DataConfig) -> DataConfig:
+    """The data settings the SFT run recorded in its checkpoints (``rjua_checkpoint.json``), else ``fallback``.
+
+    >>> import tempfile
+    >>> from .handover import write_checkpoint_info
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = write_checkpoint_info(d / "checkpoint-1", "full", "m", data={"context_tokens": 77})
+    >>> sft_data_settings(d, DataConfig()).context_tokens
+    77
+    """
+    from .handover import INFO_FILE, checkpoint_info
+
+    for p in sorted(Path(checkpoints_dir).glob(f"checkpoint-*/{INFO_FILE}")):
+        data = checkpoint_info(p.parent).get("data")
+        if isinstance(data, dict):
+            return build(DataConfig, data, str(p))
+    return fallback

@@ -7,7 +7,7 @@ from .c3po import suggest_token_budget
 from .checkpoints import last_checkpoint
 from .config import RLConfig, _coerce
 from .data import load_parts, rl_rows
-from .models import bf16_default, on_gpu, resolve_model
+from .models import bf16_default, on_gpu, resolve_dtype, resolve_model
 from .moe import moe_shape
 from .rewards import make_reward_fn
 
@@ -39,18 +39,30 @@ def build_trainer(cfg: RLConfig, generation_kwargs: dict | None = None):
     tok = AutoTokenizer.from_pretrained(model, **remote)
     if tok.pad_token is None:
         tok.pad_token = tok.eos_token
-    count = lambda t: len(tok(t, add_special_tokens=False)["input_ids"])
+
+    def count(t):
+        return len(tok(t, add_special_tokens=False)["input_ids"])
+
     train, _ = load_parts(cfg.data)
     ds = Dataset.from_list(rl_rows(train, cfg.data, count))
     mcfg = AutoConfig.from_pretrained(model, **remote)
     is_moe = moe_shape(mcfg) is not None
     budget = cfg.token_budget or derived_token_budget(cfg, train, count)
     args = grpo_config(cfg, generation_kwargs)
-    return C3POTrainer(model=model, reward_funcs=[make_reward_fn(cfg.reward)], args=args, train_dataset=ds,
-                       processing_class=tok, c3po_mode=cfg.mode, token_budget=budget,
-                       selection_order=cfg.selection_order, pack=cfg.pack,
-                       router_z_coef=cfg.router_z_coef if is_moe else 0.0,
-                       load_balance_coef=cfg.load_balance_coef if is_moe else 0.0, budget_scope=cfg.budget_scope)
+    peft = {}
+    if cfg.lora:
+        from peft import LoraConfig
+
+        peft["peft_config"] = LoraConfig(r=cfg.lora_r, lora_alpha=cfg.lora_alpha, target_modules="all-linear",
+                                         task_type="CAUSAL_LM")
+    trainer = C3POTrainer(model=model, reward_funcs=[make_reward_fn(cfg.reward)], args=args, train_dataset=ds,
+                          processing_class=tok, c3po_mode=cfg.mode, token_budget=budget,
+                          selection_order=cfg.selection_order, pack=cfg.pack,
+                          router_z_coef=cfg.router_z_coef if is_moe else 0.0,
+                          load_balance_coef=cfg.load_balance_coef if is_moe else 0.0, budget_scope=cfg.budget_scope,
+                          **peft)
+    trainer.rjua_base_model = model
+    return trainer
 
 
 def grpo_config(cfg: RLConfig, generation_kwargs: dict | None = None):
@@ -70,10 +82,12 @@ def grpo_config(cfg: RLConfig, generation_kwargs: dict | None = None):
         raise RJUAError(f"trl_args.{unknown[0]}: not a setting of TRL's GRPOConfig")
     fields = {f.name for f in dataclasses.fields(GRPOConfig)}
     extra = {k: _coerce(v, hints[k], f"trl_args.{k}") for k, v in cfg.trl_args.items() if k in fields}
-    remote = {"trust_remote_code": True} if cfg.trust_remote_code else None
+    dtype = resolve_dtype(cfg.dtype)  # TRL loads float32 when model_init_kwargs has no dtype
+    init = {**({"dtype": dtype} if str(dtype) != "torch.float32" else {}),
+            **({"trust_remote_code": True} if cfg.trust_remote_code else {})} or None
     kw = {"output_dir": cfg.output_dir, "loss_type": MODES[cfg.mode].loss_type, "router_aux_loss_coef": 0.0,
           "bf16": bf16_default(cfg.bf16), "report_to": "none", "use_cpu": not on_gpu(),
-          "generation_kwargs": generation_kwargs or {}, "dataloader_num_workers": 0, "model_init_kwargs": remote}
+          "generation_kwargs": generation_kwargs or {}, "dataloader_num_workers": 0, "model_init_kwargs": init}
     kw.update({k: getattr(cfg, k) for k in PASSED})
     return GRPOConfig(**{**kw, **extra})
 
@@ -83,9 +97,15 @@ def run_rl(cfg: RLConfig, generation_kwargs: dict | None = None) -> dict:
     trainer = build_trainer(cfg, generation_kwargs)
     trainer.train(resume_from_checkpoint=last_checkpoint(cfg.output_dir))
     final = Path(cfg.output_dir) / "final"
-    trainer.save_model(str(final))
+    if cfg.lora:  # hand over a complete model: merge the adapters into the start model
+        trainer.accelerator.unwrap_model(trainer.model).merge_and_unload().save_pretrained(str(final))
+    else:
+        trainer.save_model(str(final))
     trainer.processing_class.save_pretrained(str(final))
+    from .handover import write_checkpoint_info
+    write_checkpoint_info(final, "full", getattr(trainer, "rjua_base_model", cfg.model), recipe=f"rl-{cfg.mode}")
     rewards = [row["reward"] for row in trainer.state.log_history if "reward" in row]
+    log = trainer.state.log_history
     return {"output_dir": cfg.output_dir, "final": str(final), "mode": cfg.mode, "token_budget": trainer.token_budget,
-            "steps": trainer.step_stats, "rewards": rewards,
-            "aux": {k: [row[k] for row in trainer.state.log_history if k in row] for k in ("aux_loss", "router_z_loss")}}
+            "steps": trainer.step_stats, "rewards": rewards, "log": log,
+            "aux": {k: [row[k] for row in log if k in row] for k in ("aux_loss", "router_z_loss")}}

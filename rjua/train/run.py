@@ -1,0 +1,197 @@
+"""``rjua train run``: the whole recipe in one resumable command.
+
+Phases, in order (each one's result is kept in ``<output_dir>/run_state.json`` as soon as it
+ends, so running the same command again skips what is done; a killed SFT or RL phase resumes
+from its last checkpoint; the run folder is locked against a second writer):
+
+1. ``eval_base`` — held-out evaluation of the start model;
+2. ``sft`` — supervised fine-tuning (full or LoRA) into ``sft/``;
+3. ``select`` — entropy-based checkpoint selection over ``sft/checkpoint-N`` (``sft/selected``);
+4. ``eval_sft`` — held-out evaluation of the chosen checkpoint;
+5. ``stage1`` — C3PO rewarding the diagnosis, from the chosen checkpoint, into ``stage1/``;
+6. ``eval_stage1``;
+7. ``stage2`` — C3PO rewarding diagnosis + advice, from ``stage1/final``, into ``stage2/``;
+8. ``eval_stage2``.
+
+Held-out evaluation = ``rjua predict --backend hf --subset heldout`` on the recipe's own fixed
+internal split (greedy, stopping generation), scored exact and fuzzy. Every phase hands over by
+folder (:mod:`rjua.train.handover`), so LoRA and full checkpoints both work.
+
+The run folder ends with ``metrics.json`` (every phase's numbers), ``chosen_checkpoint.txt`` and
+PNG plots (:mod:`rjua.train.plots`): SFT loss, RL reward mean ± spread, tokens per step, entropy
+per checkpoint, held-out F1 by phase.
+
+>>> cfg = load_config(RunConfig, "run_tiny")
+>>> [p for p in PHASES if p.startswith("eval")]
+['eval_base', 'eval_sft', 'eval_stage1', 'eval_stage2']
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import RJUAError
+from .config import DataConfig, RewardConfig, RLConfig, SelectConfig, SFTConfig, load_config
+
+__all__ = ["PHASES", "EvalConfig", "RunConfig", "load_config", "run_recipe"]
+
+PHASES = ("eval_base", "sft", "select", "eval_sft", "stage1", "eval_stage1", "stage2", "eval_stage2")
+
+
+@dataclass
+class EvalConfig:
+    """Held-out evaluation after each phase."""
+
+    n_records: int | None = None        # first N held-out records (None: all of them)
+    max_new_tokens: int = 192
+    batch_size: int = 4
+    dtype: str = "auto"
+
+
+@dataclass
+class RunConfig:
+    """The whole recipe; the model, data and folders of every phase are set from the top-level fields."""
+
+    model: str = "Qwen/Qwen2.5-0.5B-Instruct"
+    output_dir: str = "runs/recipe"
+    data: DataConfig = field(default_factory=DataConfig)
+    sft: SFTConfig = field(default_factory=SFTConfig)
+    select: SelectConfig = field(default_factory=SelectConfig)
+    stage1: RLConfig = field(default_factory=lambda: RLConfig(
+        reward=RewardConfig(disease_weight=1.0, advice_weight=0.0)))
+    stage2: RLConfig = field(default_factory=RLConfig)
+    eval: EvalConfig = field(default_factory=EvalConfig)
+    skip: str = ""                      # comma-separated phases to skip (e.g. eval_base,stage2)
+
+
+def _write_json(path: Path, obj) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(obj, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def evaluate_heldout(model: str, out_dir: Path, cfg: RunConfig) -> dict:
+    """Predict the held-out part with the hf backend (resumable) and score it exact and fuzzy."""
+    from ..runs import predict_split
+    from ..scoring import load_predictions, score_predictions
+    from .data import load_parts
+
+    _, held = load_parts(cfg.data)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pred_file = out_dir / "predictions.jsonl"
+    t0 = time.perf_counter()
+    rows = predict_split(cfg.data.split, pred_file, cfg.data.data_dir, backend="hf", model=model,
+                         context="gold" if cfg.data.context == "gold" else "none", subset="heldout",
+                         limit=cfg.eval.n_records, batch_size=cfg.eval.batch_size, progress=None,
+                         context_tokens=cfg.data.context_tokens,
+                         backend_options={"max_new_tokens": cfg.eval.max_new_tokens, "dtype": cfg.eval.dtype})
+    seconds = time.perf_counter() - t0
+    preds = load_predictions(pred_file)
+    res = {"model": model, "n": len(rows), "seconds": round(seconds, 1),
+           "errors": sum(1 for r in rows if r.get("error")),
+           "completion_tokens_mean": sum(r.get("completion_tokens", 0) for r in rows) / max(1, len(rows)),
+           "at_token_cap": sum(1 for r in rows if r.get("completion_tokens", 0) >= cfg.eval.max_new_tokens)}
+    for match in ("exact", "fuzzy"):
+        s = score_predictions(held, preds, match=match, n_resamples=200, only_predicted=True).summary
+        res[match] = {k: s[k] for k in ("f1", "disease_f1", "advice_f1", "rouge_l")}
+        res[match]["ci95_f1"] = s["ci95"]["f1"]
+    _write_json(out_dir / "scores.json", res)
+    return res
+
+
+def _phase_configs(cfg: RunConfig, out: Path, base: str):
+    sft = dataclasses.replace(cfg.sft, model=base, output_dir=str(out / "sft"), data=cfg.data)
+    select = dataclasses.replace(cfg.select, checkpoints_dir=str(out / "sft"), data=cfg.data, link="selected")
+    s1 = dataclasses.replace(cfg.stage1, model=str(out / "sft" / "selected"), output_dir=str(out / "stage1"),
+                             data=cfg.data)
+    s2 = dataclasses.replace(cfg.stage2, model=str(out / "stage1" / "final"), output_dir=str(out / "stage2"),
+                             data=cfg.data)
+    return sft, select, s1, s2
+
+
+def run_recipe(cfg: RunConfig, log=print) -> dict:
+    """Run (or resume) every phase; returns the metrics written to ``metrics.json``."""
+    from ..locks import output_lock
+    from .config import validate
+    from .entropy import select_checkpoint
+    from .rl import run_rl
+    from .sft import run_sft
+
+    for name in ("sft", "select", "stage1", "stage2"):
+        validate(getattr(cfg, name), f"config.{name}")
+    skip = {s.strip() for s in cfg.skip.split(",") if s.strip()}
+    bad = skip - set(PHASES)
+    if bad:
+        raise RJUAError(f"skip: unknown phase(s) {', '.join(sorted(bad))} (phases: {', '.join(PHASES)})")
+    if (cfg.data.train_fraction, cfg.data.split_salt) != (DataConfig.train_fraction, DataConfig.split_salt):
+        raise RJUAError("data.train_fraction / data.split_salt: train run evaluates on the standard held-out part"
+                        " (--subset heldout), so keep the default internal split")
+    out = Path(cfg.output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    state_file = out / "run_state.json"
+    with output_lock(out):
+        state = json.loads(state_file.read_text(encoding="utf-8")) if state_file.is_file() else {}
+        _write_json(out / "run_config.json", dataclasses.asdict(cfg))
+        from .models import resolve_model
+
+        base = resolve_model(cfg.model, str(out))  # tiny-dense / tiny-moe are built once in the run folder
+        sft_cfg, sel_cfg, s1_cfg, s2_cfg = _phase_configs(cfg, out, base)
+        models = {"eval_base": base, "eval_sft": str(out / "sft" / "selected"),
+                  "eval_stage1": str(out / "stage1" / "final"), "eval_stage2": str(out / "stage2" / "final")}
+        for phase in PHASES:
+            if phase in state or phase in skip:
+                log(f"[train run] {phase}: {'done' if phase in state else 'skipped'}")
+                continue
+            log(f"[train run] {phase}: starting")
+            t0 = time.perf_counter()
+            if phase == "sft":
+                res = run_sft(sft_cfg)
+            elif phase == "select":
+                res = select_checkpoint(sel_cfg)
+                (out / "chosen_checkpoint.txt").write_text(res["chosen"]["checkpoint"] + "\n", encoding="utf-8")
+            elif phase in ("stage1", "stage2"):
+                if phase == "stage1" and "select" in skip:
+                    s1_cfg = dataclasses.replace(s1_cfg, model=str(out / "sft" / "final"))
+                res = run_rl(s1_cfg if phase == "stage1" else s2_cfg)
+            else:
+                model = models[phase]
+                if phase == "eval_sft" and "select" in skip:
+                    model = str(out / "sft" / "final")
+                res = evaluate_heldout(model, out / "eval" / phase.removeprefix("eval_"), cfg)
+            res["phase_seconds"] = round(time.perf_counter() - t0, 1)
+            state[phase] = res
+            _write_json(state_file, state)
+            log(f"[train run] {phase}: done in {res['phase_seconds']} s")
+        from .plots import write_plots
+
+        metrics = summarize(state)
+        metrics["plots"] = write_plots(state, out)
+        _write_json(out / "metrics.json", metrics)
+    return metrics
+
+
+def summarize(state: dict) -> dict:
+    """The numbers a reader wants from the run state: held-out scores by phase, time and tokens per step."""
+    keys = ("n", "exact", "fuzzy", "completion_tokens_mean", "at_token_cap")
+    m: dict = {"heldout": {p.removeprefix("eval_"): {k: state[p][k] for k in keys}
+                           for p in PHASES if p.startswith("eval") and p in state}}
+    if "sft" in state:
+        s = state["sft"]
+        m["sft"] = {k: s.get(k) for k in ("global_step", "train_loss", "n_train", "trimmed", "reply_trimmed",
+                                          "dropped", "learning_rate", "dtype", "kind", "phase_seconds")}
+        m["sft"]["seconds_per_step"] = s["phase_seconds"] / max(1, s.get("global_step") or 1)
+    if "select" in state:
+        m["select"] = {"chosen": state["select"]["chosen"]["checkpoint"],
+                       "entropy": {r["checkpoint"]: r["entropy"] for r in state["select"]["rows"]}}
+    for st in ("stage1", "stage2"):
+        if st in state:
+            steps = state[st].get("steps", [])
+            m[st] = {"steps": len(steps), "phase_seconds": state[st]["phase_seconds"],
+                     "rewards": state[st].get("rewards", []),
+                     "seconds_per_step": sum(x["step_seconds"] for x in steps) / max(1, len(steps)),
+                     "tokens_in_loss_per_step": sum(x["tokens_in_loss"] for x in steps) / max(1, len(steps))}
+    return m

@@ -1,0 +1,54 @@
+import pytest
+import torch
+
+from rjua.backends import GenRequest
+from rjua.backends.chooser import ChooserBackend, map_to_candidates
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    from rjua.testing import tiny_causal_lm
+
+    return str(tiny_causal_lm(tmp_path_factory.mktemp("m") / "lm", extra_text="是否候选诊断适用于该患者"))
+
+
+def test_prefix_cached_scores_equal_full_forward(tiny):
+    ch = ChooserBackend(tiny, batch_size=2, dtype="float32")
+    msgs = [{"role": "system", "content": "s"}, {"role": "user", "content": "【患者问题】\n右侧腰痛，尿血"}]
+    req = GenRequest("右侧腰痛，尿血", msgs)
+    items = ["右输尿管结石", "肾结石", "膀胱炎伴尿路感染"]  # unequal lengths: padding inside a batch, 2 batches
+    got = ch.lm_scores(req, "disease", items)
+    tok, lm = ch.lm._tok, ch.lm._lm
+    yes, no = tok.encode("是", add_special_tokens=False)[0], tok.encode("否", add_special_tokens=False)[0]
+    pre, post = ch._prefix_and_suffix(req, "disease")
+    for it, g in zip(items, got):
+        ids = tok(pre, add_special_tokens=False)["input_ids"] + tok(it + post, add_special_tokens=False)["input_ids"]
+        with torch.no_grad():
+            lp = lm(input_ids=torch.tensor([ids])).logits[0, -1].float().log_softmax(-1)
+        assert g == pytest.approx(float(lp[yes] - lp[no]), abs=1e-4)
+
+
+def test_chooser_picks_from_case_candidates_and_mix_zero_is_case(tiny):
+    from rjua.data import load_split
+    from rjua.pipeline import build_pipeline
+
+    recs = load_split("test")[:3]
+    base = build_pipeline("test", backend="case", context="gold").answer_many([(r.question, r) for r in recs])
+    for mix in (0.0, 1.0):
+        pipe = build_pipeline("test", backend="chooser", model=tiny, context="gold",
+                              backend_options={"mix": mix, "dtype": "float32"})
+        preds = pipe.answer_many([(r.question, r) for r in recs])
+        for r, p, b in zip(recs, preds, base):
+            assert p.backend == "chooser" and not p.error
+            if mix == 0.0:  # the LM has no weight: exactly the case backend's choice
+                assert (p.diseases, p.advices) == (b.diseases, b.advices)
+            req = pipe._request(r.question, r)
+            for kind, got in (("disease", p.diseases), ("advice", p.advices)):
+                chosen, info = pipe.backend._choose(req, kind)
+                assert set(chosen) <= set(info["candidates"]) and (chosen == got or not chosen)
+                assert len(info["lm"]) == len(info["candidates"])
+
+
+def test_map_to_candidates():
+    assert map_to_candidates(["右肾结石伴积水", "多喝水"], ["右肾结石", "多饮水"], 0.5) == ["右肾结石", "多饮水"]
+    assert map_to_candidates(["感冒"], ["右肾结石"]) == []

@@ -1,0 +1,34 @@
+import json
+
+import pytest
+from conftest import run_cli
+
+
+@pytest.mark.slow
+def test_train_run_tiny_end_to_end_and_resume(tmp_path):
+    out = tmp_path / "run"
+    r = run_cli("train", "run", "--config", "run_tiny", f"output_dir={out}")
+    assert r.returncode == 0, r.stderr[-3000:]
+    metrics = json.loads(r.stdout)
+    assert set(metrics["heldout"]) == {"base", "sft", "stage1", "stage2"}
+    for phase in metrics["heldout"].values():
+        assert phase["n"] == 2 and 0.0 <= phase["exact"]["f1"] <= 1.0
+    assert metrics["sft"]["kind"] == "lora" and metrics["stage1"]["steps"] == 1
+    assert metrics["stage1"]["tokens_in_loss_per_step"] == 32
+    assert sorted(metrics["plots"]) == ["entropy.png", "heldout_f1.png", "rl_reward.png", "rl_tokens.png",
+                                        "sft_loss.png"]
+    for name in metrics["plots"]:
+        assert (out / name).read_bytes()[:4] == b"\x89PNG"
+    chosen = (out / "chosen_checkpoint.txt").read_text().strip()
+    assert chosen == metrics["select"]["chosen"] and "/sft/checkpoint-" in chosen
+    assert json.loads((out / "metrics.json").read_text())["heldout"] == metrics["heldout"]
+    # a second run resumes: every phase is done, nothing is retrained
+    again = run_cli("train", "run", "--config", "run_tiny", f"output_dir={out}")
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert again.stderr.count(": done\n") == 8 and "starting" not in again.stderr
+    assert json.loads(again.stdout)["heldout"] == metrics["heldout"]
+
+
+def test_train_run_bad_skip_is_one_line(tmp_path):
+    r = run_cli("train", "run", "--config", "run_tiny", f"output_dir={tmp_path}", "skip=sft,bogus")
+    assert r.returncode == 2 and "unknown phase(s) bogus" in r.stderr and "Traceback" not in r.stderr
