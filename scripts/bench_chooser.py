@@ -26,7 +26,7 @@ def main(argv=None):
     ap.add_argument("--context-tokens", type=int, default=384)
     ap.add_argument("--extra-train", type=int, default=0)
     ap.add_argument("--calibrate", type=int, default=0,
-                    help="fit the chooser's calibration on the first N training-part records (never the evaluated ones)")
+                    help="fit the chooser's calibration on N training-part records (never the evaluated ones)")
     ap.add_argument("--rescore-top", type=int, default=8)
     ap.add_argument("--generate", action="store_true",
                     help="also the generate mode (LM writes the answer from the candidate lists; slower)")
@@ -70,7 +70,8 @@ def main(argv=None):
         from rjua.backends.case import fit_logistic
 
         t0 = time.perf_counter()
-        train = subset_records(recs, "train")[-a.calibrate:]  # the end of the training part: disjoint from --extra-train
+        # the end of the training part: disjoint from --extra-train
+        train = subset_records(recs, "train")[-a.calibrate:]
         xs: dict = {"disease": [], "advice": []}
         ys: dict = {"disease": [], "advice": []}
         for r in train:
@@ -83,8 +84,9 @@ def main(argv=None):
                     xs[kind].append(be.features(pc, sc, mean))
                     ys[kind].append(float(it in gold))
         calib = {k: fit_logistic(np.array(xs[k]), np.array(ys[k])).tolist() for k in xs}
-        report["calibration"] = {"records": len(train), "weights": calib, "seconds": round(time.perf_counter() - t0, 1),
-                                 "features": ["logit case p", "LM yes-no log-odds", "LM minus record mean", "LM scored"]}
+        report["calibration"] = {
+            "records": len(train), "weights": calib, "seconds": round(time.perf_counter() - t0, 1),
+            "features": ["logit case p", "LM yes-no log-odds", "LM minus record mean", "LM scored"]}
         print(f"calibration on {len(train)} training-part records: {calib}", flush=True)
     for name, part in parts.items():
         preds: dict[str, list] = {"case": []}
@@ -130,7 +132,8 @@ def main(argv=None):
                 boots = d[idx].mean(1)
                 rows[label][match]["diff_vs_case"] = float(d.mean())
                 rows[label][match]["diff_ci95"] = [float(np.quantile(boots, 0.025)), float(np.quantile(boots, 0.975))]
-        report["parts"][name] = {"predictions": {k: [[p.id, p.disease, p.advice] for p in v] for k, v in preds.items()},
+        report["parts"][name] = {"predictions": {k: [[p.id, p.disease, p.advice] for p in v]
+                                                 for k, v in preds.items()},
                                  "n": len(part), "seconds": round(secs, 1), "s_per_record": round(secs / len(part), 2),
                                  "candidates_per_record": round(n_cand / len(part), 1), "scores": rows}
         print(f"\n{name}: {len(part)} records, {secs / len(part):.1f} s/record (LM scoring), model {a.model}")

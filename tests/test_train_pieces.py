@@ -19,8 +19,10 @@ def tiny_tok():
 def test_sft_trims_evidence_instead_of_dropping(tiny_tok):
     recs = load_split("valid")
     cfg = DataConfig(context_tokens=4096)
-    count = lambda t: len(tiny_tok(t, add_special_tokens=False)["input_ids"])
-    render = lambda ms: tiny_tok.apply_chat_template(ms, tokenize=False)
+    def count(t):
+        return len(tiny_tok(t, add_special_tokens=False)["input_ids"])
+    def render(ms):
+        return tiny_tok.apply_chat_template(ms, tokenize=False)
     full = [count(render(r["prompt"] + r["completion"])) for r in sft_rows(recs, cfg, count)]
     limit = sorted(full)[len(full) // 4]  # three quarters of the examples are too long as they are
     rows, st = fit_sft_rows(recs, cfg, render, count, limit)
@@ -59,7 +61,8 @@ def test_predict_subset_heldout_is_exactly_the_held_out_part(tmp_path):
     ids = [json.loads(x)["id"] for x in out.read_text().splitlines()]
     assert ids == [x.id for x in subset_records(load_split("valid"), "heldout")] and ids
     run_dir = tmp_path / "ev"
-    r = run_cli("eval", "--split", "valid", "--subset", "train", "--out", run_dir, "--no-progress", "--resamples", "10")
+    r = run_cli("eval", "--split", "valid", "--subset", "train", "--out", run_dir, "--no-progress",
+                "--resamples", "10")
     assert r.returncode == 0, r.stderr[-2000:]
     assert json.loads(r.stdout)["subset"].startswith(f"{len(subset_records(load_split('valid'), 'train'))} of ")
     bad = run_cli("predict", "--split", "valid", "--subset", "test", "--out", tmp_path / "x.jsonl")

@@ -72,7 +72,8 @@ def select(config: str = ConfigOpt, overrides: Optional[List[str]] = Overrides,
     typer.echo(f"{'checkpoint':<40} {'entropy':>8} {'val F1':>7}  in band [{lo}, {hi}]")
     for r in res["rows"]:
         mark = "  <- chosen" if r is res["chosen"] or r["checkpoint"] == res["chosen"]["checkpoint"] else ""
-        typer.echo(f"{r['checkpoint']:<40} {r['entropy']:>8.3f} {r['val_f1']:>7.3f}  {'yes' if r['in_band'] else 'no'}{mark}")
+        band = "yes" if r["in_band"] else "no"
+        typer.echo(f"{r['checkpoint']:<40} {r['entropy']:>8.3f} {r['val_f1']:>7.3f}  {band}{mark}")
 
 
 @train_app.command("stages")
