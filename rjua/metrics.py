@@ -25,7 +25,7 @@ Conventions (documented and tested):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
@@ -45,10 +45,13 @@ FUZZY_MIN_CHARS = 2
 
 
 class _Overlap:
-    """Precision, recall and F (the per-record ``score``) from ``counts`` = (overlap, predicted, reference);
-    shared by :class:`PRF` and :class:`RougeL` so aggregation treats both alike."""
+    """Precision, recall and F (the per-record ``score``) of a dataclass whose three fields are
+    (overlap, predicted, reference); shared by :class:`PRF` and :class:`RougeL` so aggregation treats both alike."""
 
-    counts: tuple[int, int, int]
+    @property
+    def counts(self) -> tuple[int, int, int]:
+        """(overlap, predicted, reference): the columns micro aggregation pools."""
+        return astuple(self)
 
     @property
     def precision(self) -> float:
@@ -77,14 +80,7 @@ class PRF(_Overlap):
     n_pred: int
     n_gold: int
 
-    @property
-    def counts(self) -> tuple[int, int, int]:
-        """(overlap, predicted, gold): the columns micro aggregation pools."""
-        return (self.tp, self.n_pred, self.n_gold)
-
-    @property
-    def f1(self) -> float:
-        return self.score
+    f1 = _Overlap.score  # the set comparison's name for its score
 
 
 def f1_from_counts(tp: float, n_pred: float, n_gold: float) -> float:
@@ -204,13 +200,7 @@ class RougeL(_Overlap):
     n_pred: int
     n_ref: int
 
-    @property
-    def counts(self) -> tuple[int, int, int]:
-        return (self.lcs, self.n_pred, self.n_ref)
-
-    @property
-    def f(self) -> float:
-        return self.score
+    f = _Overlap.score  # ROUGE-L's F-measure
 
 
 def rouge_l_counts(prediction: str, reference: str) -> RougeL:
