@@ -13,7 +13,7 @@ from rjua.train.config import RLConfig, load_config
 from rjua.train.variants import MODES, ORDERS, Mode, check_order
 from rjua.train.verl.loss import read_settings, select_step_tokens
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _reverse(lengths, groups, generator):  # a new order: last generated response first

@@ -18,7 +18,7 @@ import torch  # noqa: E402 (only once verl is known to be importable: the module
 
 from rjua.train.verl.launch import CONFIG_DIR  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 QWEN = Path("/work/models/qwen2.5-coder-0.5b-instruct")
 
 
