@@ -123,7 +123,7 @@ def get_backend(name: str, model: str | None = None, max_new_tokens: int | None 
 
     >>> get_backend("magic")
     Traceback (most recent call last):
-    rjua.errors.RJUAError: unknown backend 'magic'; choose one of: case, hf, vllm, openai
+    rjua.errors.RJUAError: unknown backend 'magic'; choose one of: case, hf, vllm, openai, chooser
     """
     from ..errors import RJUAError
 
