@@ -32,6 +32,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MAX_INT_DIGITS",
     "MAX_LINE_BYTES",
+    "atomic_write_text",
     "check_value",
     "iter_json",
     "iter_json_lines",
@@ -229,3 +230,22 @@ def read_json_file(path: str | os.PathLike) -> Any:
     if not text.strip():
         raise RJUAFormatError(str(p), None, None, "empty file")
     return loads(text, str(p), 1)
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
+    """Replace ``path`` with ``text`` atomically (written and synced beside it, then renamed): a reader, or a
+    crash, never sees half a file. A symlink is followed, so the file behind it is replaced.
+
+    >>> import tempfile
+    >>> p = atomic_write_text(Path(tempfile.mkdtemp()) / "x.json", '{"a": 1}')
+    >>> read_json_file(p)
+    {'a': 1}
+    """
+    path = Path(path).resolve()
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    return path

@@ -28,8 +28,9 @@ True
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import asdict, dataclass, field
+
+from .text import nfkc
 
 __all__ = ["MAX_CHARS", "RELATIVES", "PatientFacts", "clean_sides", "cn_number", "patient_facts"]
 
@@ -208,7 +209,7 @@ def patient_facts(question) -> PatientFacts:
     """
     if not isinstance(question, str):
         return PatientFacts()
-    text = unicodedata.normalize("NFKC", question[:MAX_CHARS])
+    text = nfkc(question[:MAX_CHARS])
     person, sex, _ = _person(text)
     if sex is None:
         sex = _explicit_sex(text)

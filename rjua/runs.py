@@ -24,7 +24,7 @@ from typing import Any
 
 from .data import load_split
 from .errors import RJUAError, RJUAFormatError
-from .jsonio import iter_json_lines, read_json_file
+from .jsonio import atomic_write_text, iter_json_lines, read_json_file
 from .locks import output_lock
 from .progress import Progress
 from .spec import RunSpec
@@ -84,13 +84,8 @@ def read_done(path: Path, ids: Collection[str] | None = None, retry_errors: bool
     if retry_errors:
         rows = {k: v for k, v in rows.items() if not v.get("error")}
     if len(rows) != n_rows:
-        path = path.resolve()  # rewrite the file itself, not a symlink to it
-        tmp = path.with_name(path.name + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows.values())
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        # the file itself is rewritten, not a symlink to it
+        atomic_write_text(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows.values()))
     return rows
 
 
@@ -123,10 +118,8 @@ def check_run_manifest(out: Path, config: dict[str, Any], overwrite: bool) -> No
             diff = sorted(k for k in set(config) | set(old) if old.get(k) != config.get(k))
             raise RJUAError(f"{out} was written with a different configuration (differs in: {', '.join(diff)});"
                             " use --overwrite or another --out")
-    tmp = man.with_name(man.name + ".tmp")
-    tmp.write_text(json.dumps({"config": config, "updated": time.strftime("%Y-%m-%dT%H:%M:%S")},
-                              ensure_ascii=False, indent=2), encoding="utf-8")
-    os.replace(tmp, man)
+    atomic_write_text(man, json.dumps({"config": config, "updated": time.strftime("%Y-%m-%dT%H:%M:%S")},
+                                      ensure_ascii=False, indent=2))
 
 
 def run_config(split: str, data_dir, backend: str, model: str | None, context: str, pool, embedder, index,
@@ -270,8 +263,4 @@ def eval_split(split: str, run_dir: str | os.PathLike, data_dir=None, match: str
     return res.summary
 
 
-def _write(p: Path, text: str) -> None:
-    """Replace a file atomically (a reader never sees half of it)."""
-    tmp = p.with_name(p.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, p)
+_write = atomic_write_text  # run-directory files are replaced whole

@@ -120,6 +120,11 @@ class DemoService:
     settings: dict[str, Any] = field(default_factory=dict)
     error: str | None = None  # why loading failed (one line)
     _thread: threading.Thread | None = field(default=None, repr=False)
+    _by_question: dict[str, list[str]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for k, (_, r) in self.records.items():  # a question from the data -> its records (never their own evidence)
+            self._by_question.setdefault(r.question.strip(), []).append(k)
 
     @classmethod
     def from_data(cls, data_dir=None, backend: str = "case", model: str | None = None, index=None,
@@ -222,7 +227,7 @@ class DemoService:
             raise
         if self.pipeline is None:
             raise RJUAError(f"演示启动失败 (the demo failed to start): {self.error}" if self.error else LOADING)
-        own = [k for k, (_, r) in self.records.items() if r.question.strip() == q]
+        own = self._by_question.get(q, [])
         try:
             p = self.pipeline.answer(q, exclude=own)
         except RJUAError as e:

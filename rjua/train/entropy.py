@@ -123,8 +123,10 @@ def sft_data_settings(checkpoints_dir, fallback: DataConfig) -> DataConfig:
     """
     from .handover import INFO_FILE, checkpoint_info
 
-    for p in sorted(Path(checkpoints_dir).glob(f"checkpoint-*/{INFO_FILE}")):
-        data = checkpoint_info(p.parent).get("data")
+    for cp in list_checkpoints(checkpoints_dir):  # step order, numbered checkpoints only
+        if not (cp / INFO_FILE).is_file():
+            continue
+        data = checkpoint_info(cp).get("data")
         if isinstance(data, dict):
-            return build(DataConfig, data, str(p))
+            return build(DataConfig, data, str(cp / INFO_FILE))
     return fallback

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import RJUAError
+from ..jsonio import atomic_write_text
 
 __all__ = ["INFO_FILE", "checkpoint_info", "is_adapter", "load_causal_lm", "loadable_model", "write_checkpoint_info"]
 
@@ -48,10 +49,8 @@ def write_checkpoint_info(folder: str | os.PathLike, kind: str, base_model: str,
         raise ValueError(f"kind must be full or lora, got {kind!r}")
     path = Path(folder) / INFO_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps({"kind": kind, "base_model": _abs_if_local(str(base_model)), **extra},
-                              ensure_ascii=False, indent=2), encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write_text(path, json.dumps({"kind": kind, "base_model": _abs_if_local(str(base_model)), **extra},
+                                       ensure_ascii=False, indent=2))
     return path
 
 

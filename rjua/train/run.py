@@ -29,12 +29,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import RJUAError
+from ..jsonio import atomic_write_text
 from .config import DataConfig, RewardConfig, RLConfig, SelectConfig, SFTConfig, load_config
 
 __all__ = ["PHASES", "EvalConfig", "RunConfig", "load_config", "run_recipe"]
@@ -69,9 +69,7 @@ class RunConfig:
 
 
 def _write_json(path: Path, obj) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(obj, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write_text(path, json.dumps(obj, ensure_ascii=False, indent=2, default=str))
 
 
 def evaluate_heldout(model: str, out_dir: Path, cfg: RunConfig) -> dict:
