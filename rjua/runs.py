@@ -255,8 +255,7 @@ def eval_split(split: str, run_dir: str | os.PathLike, data_dir=None, match: str
         _write(d / "scores.json", json.dumps(res.summary, ensure_ascii=False, indent=2))
         _write(d / "report.md", to_markdown(res))
         _write(d / "report.html", to_html(res))
-        _write(d / "per_sample.jsonl",
-               "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in res.records))
+        _write(d / "per_sample.jsonl", res.per_sample_jsonl())
         man = read_json_file(Path(str(d / "predictions.jsonl") + MANIFEST_SUFFIX))
         _write(d / "config.json",
                json.dumps({**man, "match": match, "resamples": resamples}, ensure_ascii=False, indent=2))

@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+import json
 import os
 from collections import Counter
 from dataclasses import dataclass, field
@@ -147,6 +148,7 @@ class RecordScore:
             "disease_rule": self.extraction.disease_rule, "advice_rule": self.extraction.advice_rule,
             "consistency_flags": [f.to_dict() for f in self.flags],
             **{k: getattr(v, "score", v) for k, v in self.values.items() if k not in KEYS},
+            **getattr(self, "extra", {}),  # per-record values added later (text metrics)
         }
 
 
@@ -162,6 +164,10 @@ class ScoreResult:
 
     summary: dict[str, Any]
     records: list[RecordScore] = field(default_factory=list)
+
+    def per_sample_jsonl(self) -> str:
+        """One JSON line per record (``rjua score --per-sample``, a run's ``per_sample.jsonl``)."""
+        return "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in self.records)
 
 
 def score_records(scores: list[RecordScore], match: str = "exact", n_resamples: int = 1000,

@@ -15,33 +15,10 @@ JudgeBackendOpt = typer.Option("hf", "--judge-backend", help="openai | hf | vllm
 JudgeModelOpt = typer.Option(None, "--judge-model", help="Judge model id or local path.")
 
 
-def run_judge(predictions: Path, split: str, data_dir, judge_backend: str, judge_model: str | None,
-              base_url: str | None, out: Path | None, cache: Path | None, limit: int | None,
-              batch_size: int, max_new_tokens: int, overwrite: bool, only_ids: set[str] | None = None) -> dict:
-    """Judge PREDICTIONS, write the judgments and the agreement report; returns the report summary."""
-    from ..data import data_file, load_split
-    from ..judge import (
-        JUDGE_PROMPT_VERSION,
-        JudgeCache,
-        default_cache_path,
-        judge_backend as make_backend,
-        judge_split,
-    )
-    from ..judge.agreement import agreement_html, agreement_markdown, agreement_report
-    from ..retrieval.index import file_sha256
-    from ..scoring import load_predictions
+def run_judge(predictions: Path, split: str, data_dir, **kw) -> dict:
+    """:func:`rjua.judge.job.run_judge` with a progress line on stderr."""
+    from ..judge.job import run_judge as job
 
-    gold = load_split(split, data_dir)
-    gold = gold[:limit] if limit else gold
-    gold = [r for r in gold if only_ids is None or r.id in only_ids]
-    preds = load_predictions(predictions)
-    out = Path(out) if out else Path(predictions).with_suffix(".judge.jsonl")
-    be = make_backend(judge_backend, judge_model, base_url, max_new_tokens, batch_size)
-    cfg = {"prompt_version": JUDGE_PROMPT_VERSION, "split": split,
-           "data_sha256": file_sha256(data_file(split, data_dir)),
-           "predictions_sha256": file_sha256(predictions), "judge_backend": judge_backend, "judge_model": judge_model,
-           "limit": limit, "max_new_tokens": max_new_tokens}
-    c = JudgeCache(cache or default_cache_path())
     t0 = time.perf_counter()
     tty = sys.stderr.isatty()
 
@@ -50,18 +27,9 @@ def run_judge(predictions: Path, split: str, data_dir, judge_backend: str, judge
         cr = "\r" if tty else ""
         typer.echo(f"{cr}judged {n}/{total} ({rate:.1f} s/record so far)", err=True, nl=not tty)
 
-    rows = judge_split(gold, preds, be, out, c, cfg, overwrite, batch_size, on_batch=progress)
-    seconds = time.perf_counter() - t0
-    rep = agreement_report(gold, preds, rows)
-    rep["summary"].update(judge_model=judge_model, judge_backend=judge_backend, prompt_version=JUDGE_PROMPT_VERSION,
-                          wall_seconds=round(seconds, 1), cache_hits=c.hits, cache_misses=c.misses,
-                          judgments=str(out))
-    stem = str(out).removesuffix(".jsonl")
-    Path(stem + ".agreement.json").write_text(json.dumps(rep, ensure_ascii=False, indent=2), encoding="utf-8")
-    Path(stem + ".agreement.md").write_text(agreement_markdown(rep), encoding="utf-8")
-    Path(stem + ".agreement.html").write_text(agreement_html(rep), encoding="utf-8")
-    typer.echo(f"\nwrote {out} and {stem}.agreement.{{json,md,html}}", err=True)
-    return rep["summary"]
+    summary = job(predictions, split, data_dir, on_batch=progress, **kw)
+    typer.echo(f"\nwrote {summary['judgments']} and its .agreement.{{json,md,html}}", err=True)
+    return summary
 
 
 def judge_cmd(predictions: Path | None = typer.Argument(None, help="Predictions (JSON Lines)."),
@@ -88,8 +56,9 @@ def judge_cmd(predictions: Path | None = typer.Argument(None, help="Predictions 
         return
     if predictions is None:
         raise RJUAError("give a PREDICTIONS file (or --show-prompt)")
-    echo_json(run_judge(predictions, split, data_dir, judge_backend, judge_model, base_url, out, cache, limit,
-                        batch_size, max_new_tokens, overwrite))
+    echo_json(run_judge(predictions, split, data_dir, judge_backend=judge_backend, judge_model=judge_model,
+                        base_url=base_url, out=out, cache=cache, limit=limit, batch_size=batch_size,
+                        max_new_tokens=max_new_tokens, overwrite=overwrite))
 
 
 def compare_cmd(run_dirs: list[Path] = typer.Argument(..., help="Run directories ('rjua eval --run-dir'); "

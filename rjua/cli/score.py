@@ -70,12 +70,11 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
             raise RJUAError("--judge needs a PREDICTIONS file")
         from .judge import run_judge
 
-        res.summary["judge"] = run_judge(predictions, split, data_dir, judge, judge_model, judge_base_url, None, None,
-                                         None, 4, 48, False, only_ids={r.id for r in res.records})
+        res.summary["judge"] = run_judge(predictions, split, data_dir, judge_backend=judge, judge_model=judge_model,
+                                         base_url=judge_base_url, only_ids={r.id for r in res.records},
+                                         gold=gold, preds=preds)
     if per_sample:
-        with open(per_sample, "w", encoding="utf-8") as f:
-            for r in res.records:
-                f.write(json.dumps({**r.to_dict(), **getattr(r, "extra", {})}, ensure_ascii=False) + "\n")
+        Path(per_sample).write_text(res.per_sample_jsonl(), encoding="utf-8")
     if res.summary["n_missing"]:
         typer.echo(f"note: {res.summary['n_missing']} gold record(s) had no prediction and scored 0", err=True)
     text = _format_score(res, "json" if as_json else fmt)
