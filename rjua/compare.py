@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from .errors import RJUAError
+from .jsonio import read_json_file
 from .metrics import bootstrap_stat
 
 __all__ = ["DEFAULT_METRICS", "compare_markdown", "compare_runs", "load_run", "paired_bootstrap", "plot_comparison"]
@@ -65,7 +66,9 @@ def load_run(run_dir: str | os.PathLike) -> dict[str, Any]:
                 raise RJUAError(f"{f}:{n}: not a per-record score line ({type(e).__name__})") from None
     cfg = {}
     if (d / "config.json").is_file():
-        cfg = json.loads((d / "config.json").read_text(encoding="utf-8"))
+        cfg = read_json_file(d / "config.json")
+        if not isinstance(cfg, dict):
+            raise RJUAError(f"{d / 'config.json'}: not a JSON object")
     return {"dir": str(d), "rows": rows, "config": cfg.get("config", cfg)}
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import RJUAError
-from ..jsonio import atomic_write_text
+from ..jsonio import atomic_write_text, read_json_file
 
 __all__ = ["INFO_FILE", "checkpoint_info", "is_adapter", "load_causal_lm", "loadable_model", "write_checkpoint_info"]
 
@@ -59,17 +59,16 @@ def checkpoint_info(folder: str | os.PathLike) -> dict[str, Any]:
     d = Path(folder)
     f = d / INFO_FILE
     if f.is_file():
-        try:
-            info = json.loads(f.read_text(encoding="utf-8"))
-        except ValueError as e:
-            raise RJUAError(f"{f}: not valid JSON ({e})") from None
+        info = read_json_file(f)  # one-line errors naming the file (size, depth, encoding, syntax)
         if not isinstance(info, dict) or info.get("kind") not in ("full", "lora"):
             raise RJUAError(f"{f}: field kind must be full or lora")
         return info
     ad = d / "adapter_config.json"
     if ad.is_file():
-        base = json.loads(ad.read_text(encoding="utf-8")).get("base_model_name_or_path")
-        return {"kind": "lora", "base_model": base}
+        cfg = read_json_file(ad)
+        if not isinstance(cfg, dict):
+            raise RJUAError(f"{ad}: not a JSON object")
+        return {"kind": "lora", "base_model": cfg.get("base_model_name_or_path")}
     return {"kind": "full", "base_model": None}
 
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import RJUAError
-from ..jsonio import atomic_write_text
+from ..jsonio import atomic_write_text, read_json_file
 from .config import DataConfig, RewardConfig, RLConfig, SelectConfig, SFTConfig, load_config
 
 __all__ = ["PHASES", "EvalConfig", "RunConfig", "load_config", "run_recipe"]
@@ -132,7 +132,9 @@ def run_recipe(cfg: RunConfig, log=print) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     state_file = out / "run_state.json"
     with output_lock(out):
-        state = json.loads(state_file.read_text(encoding="utf-8")) if state_file.is_file() else {}
+        state = read_json_file(state_file) if state_file.is_file() else {}
+        if not isinstance(state, dict):
+            raise RJUAError(f"{state_file}: not a JSON object (delete it to start the run over)")
         _write_json(out / "run_config.json", dataclasses.asdict(cfg))
         from .models import resolve_model
 

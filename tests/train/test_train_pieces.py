@@ -85,3 +85,17 @@ def test_chooser_generate_mode_answers_from_candidates(tmp_path):
     if p.disease_rule == "field":
         assert set(p.diseases) <= cands["disease"] | raw_new
     assert p.backend == "chooser" and p.completion_tokens <= 24
+
+
+def test_broken_checkpoint_records_are_one_line_errors_naming_the_file(tmp_path):
+    # a torn adapter_config.json / rjua_checkpoint.json used to surface as a raw JSONDecodeError
+    from rjua.errors import RJUAError
+    from rjua.train.handover import INFO_FILE, checkpoint_info
+
+    for name in ("adapter_config.json", INFO_FILE):
+        d = tmp_path / name.replace(".", "_")
+        d.mkdir()
+        (d / name).write_text("{not json", encoding="utf-8")
+        with pytest.raises(RJUAError) as e:
+            checkpoint_info(d)
+        assert name in str(e.value) and "\n" not in str(e.value)
