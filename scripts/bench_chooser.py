@@ -2,7 +2,10 @@
 
 Records: the training recipes' held-out part of valid (``--subset heldout``; 47 of the 211 official
 valid records with the default split), optionally followed by the first ``--extra-train N`` records
-of the training part (the base LM never trained on them either; reported separately). Gold context,
+of the training part (the base LM never trained on them either; reported separately). With ``--cv K``
+every valid record is evaluated instead, and the calibration is K-fold cross-validated: each record's
+calibration is fitted on the other folds' records only (the base LMs are not trained, and the case base
+is leave-one-out, so no record reaches its own labels by any path). Gold context,
 leave-one-out case base. The LM's yes/no scores are computed once per record and kind and reused
 for every ``--mix`` (``mix=0`` must reproduce ``case``: checked). Prints exact and fuzzy F1 with
 bootstrap 95% CIs, and writes everything as JSON.
@@ -27,6 +30,8 @@ def main(argv=None):
     ap.add_argument("--extra-train", type=int, default=0)
     ap.add_argument("--calibrate", type=int, default=0,
                     help="fit the chooser's calibration on N training-part records (never the evaluated ones)")
+    ap.add_argument("--cv", type=int, default=0,
+                    help="evaluate all of valid, the calibration fitted by K-fold cross-validation")
     ap.add_argument("--rescore-top", type=int, default=8)
     ap.add_argument("--generate", action="store_true",
                     help="also the generate mode (LM writes the answer from the candidate lists; slower)")
@@ -48,7 +53,9 @@ def main(argv=None):
 
     recs = load_split("valid", a.data_dir)
     parts = {"heldout": subset_records(recs, "heldout")[: a.limit]}
-    if a.extra_train:
+    if a.cv:
+        parts = {f"valid_cv{a.cv}": recs[: a.limit]}
+    elif a.extra_train:
         parts["train_part"] = subset_records(recs, "train")[: a.extra_train]
     pipe = build_pipeline("valid", a.data_dir, "chooser", a.model, "gold", context_tokens=a.context_tokens,
                           backend_options={"batch_size": a.batch_size, "rescore_top": a.rescore_top,
@@ -58,7 +65,7 @@ def main(argv=None):
     raw = be.lm_scores
 
     def cached(req, kind, items):
-        key = (req.question, kind, tuple(items))
+        key = (req.messages[-1]["content"], kind, tuple(items))
         if key not in memo:
             memo[key] = raw(req, kind, items)
         return memo[key]
@@ -72,17 +79,7 @@ def main(argv=None):
         t0 = time.perf_counter()
         # the end of the training part: disjoint from --extra-train
         train = subset_records(recs, "train")[-a.calibrate:]
-        xs: dict = {"disease": [], "advice": []}
-        ys: dict = {"disease": [], "advice": []}
-        for r in train:
-            req = pipe._request(r.question, r)
-            for kind, gold in (("disease", set(r.diseases)), ("advice", set(r.advices))):
-                info = be.candidate_scores(req, kind)
-                scored = [x for x in info["lm"] if x is not None]
-                mean = sum(scored) / len(scored) if scored else 0.0
-                for it, pc, sc in zip(info["candidates"], info["case_p"], info["lm"]):
-                    xs[kind].append(be.features(pc, sc, mean))
-                    ys[kind].append(float(it in gold))
+        xs, ys = calibration_rows(train, pipe, be)
         calib = {k: fit_logistic(np.array(xs[k]), np.array(ys[k])).tolist() for k in xs}
         report["calibration"] = {
             "records": len(train), "weights": calib, "seconds": round(time.perf_counter() - t0, 1),
@@ -111,6 +108,8 @@ def main(argv=None):
                 print(f"{name}: {i + 1}/{len(part)} records, {(time.perf_counter() - t0) / (i + 1):.1f} s/record",
                       flush=True)
         secs = time.perf_counter() - t0
+        if a.cv and not a.only_generate:
+            preds[f"chooser calibrated CV{a.cv}"], report["cv_calibration"] = cv_calibrated(part, pipe, be, a.cv)
         if not a.only_generate:
             assert [(p.disease, p.advice) for p in preds["chooser mix=0.0"]] == \
                 [(p.disease, p.advice) for p in preds["case"]], "mix=0 must reproduce the case backend"
@@ -137,7 +136,7 @@ def main(argv=None):
                                  "n": len(part), "seconds": round(secs, 1), "s_per_record": round(secs / len(part), 2),
                                  "candidates_per_record": round(n_cand / len(part), 1), "scores": rows}
         print(f"\n{name}: {len(part)} records, {secs / len(part):.1f} s/record (LM scoring), model {a.model}")
-        print(f"{'system':<20} {'exact F1 [95% CI]':<24} {'exact - case [paired CI]':<28} "
+        print(f"{'system':<26} {'exact F1 [95% CI]':<24} {'exact - case [paired CI]':<28} "
               f"{'fuzzy F1 [95% CI]':<24} {'fuzzy - case [paired CI]':<28} dis/adv exact")
         for label, r in rows.items():
             cells = []
@@ -145,9 +144,51 @@ def main(argv=None):
                 e = r[m]
                 cells.append(f"{e['f1']:.3f} [{e['ci95_f1'][0]:.3f}, {e['ci95_f1'][1]:.3f}]   ")
                 cells.append(f"{e['diff_vs_case']:+.3f} [{e['diff_ci95'][0]:+.3f}, {e['diff_ci95'][1]:+.3f}]     ")
-            print(f"{label:<20} " + "".join(cells) + f"{r['exact']['disease_f1']:.3f}/{r['exact']['advice_f1']:.3f}")
+            print(f"{label:<26} " + "".join(cells) + f"{r['exact']['disease_f1']:.3f}/{r['exact']['advice_f1']:.3f}")
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
     Path(a.out).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def calibration_rows(recs, pipe, be) -> tuple[dict, dict]:
+    """Calibration features and 0/1 labels per kind of every candidate of ``recs`` (LM scores from the cache)."""
+    xs: dict = {"disease": [], "advice": []}
+    ys: dict = {"disease": [], "advice": []}
+    for r in recs:
+        req = pipe._request(r.question, r)
+        for kind, gold in (("disease", set(r.diseases)), ("advice", set(r.advices))):
+            info = be.candidate_scores(req, kind)
+            scored = [x for x in info["lm"] if x is not None]
+            mean = sum(scored) / len(scored) if scored else 0.0
+            for it, pc, sc in zip(info["candidates"], info["case_p"], info["lm"]):
+                xs[kind].append(be.features(pc, sc, mean))
+                ys[kind].append(float(it in gold))
+    return xs, ys
+
+
+def cv_calibrated(part, pipe, be, k: int):
+    """K-fold calibration: each fold's records are chosen with weights fitted on the other folds only."""
+    import numpy as np
+
+    from rjua.backends.case import fit_logistic
+    from rjua.crossval import fold_assignment
+    from rjua.scoring import PredRow
+
+    folds = fold_assignment([r.id for r in part], k)
+    out: dict = {}
+    weights = {}
+    for f in range(k):
+        train = [r for r in part if folds[r.id] != f]
+        xs, ys = calibration_rows(train, pipe, be)
+        calib = {kind: fit_logistic(np.array(xs[kind]), np.array(ys[kind])).tolist() for kind in xs}
+        weights[f] = calib
+        be.mix, be.calibration = 0.0, calib
+        for r in part:
+            if folds[r.id] == f:
+                req = pipe._request(r.question, r)
+                case = be.case.generate([req])[0]
+                out[r.id] = PredRow(r.id, case.text, be._choose(req, "disease")[0], be._choose(req, "advice")[0])
+    be.calibration = None
+    return [out[r.id] for r in part], {"k": k, "weights_per_fold": weights}
 
 
 if __name__ == "__main__":

@@ -37,7 +37,8 @@ from ..errors import RJUAError
 from ..jsonio import atomic_write_text, read_json_file
 from .config import DataConfig, RewardConfig, RLConfig, SelectConfig, SFTConfig, load_config
 
-__all__ = ["PHASES", "EvalConfig", "RunConfig", "load_config", "run_recipe"]
+__all__ = ["PHASES", "EvalConfig", "RunConfig", "load_config", "paired_gains", "run_recipe", "score_heldout",
+           "summarize"]
 
 PHASES = ("eval_base", "sft", "select", "eval_sft", "stage1", "eval_stage1", "stage2", "eval_stage2")
 
@@ -75,7 +76,6 @@ def _write_json(path: Path, obj) -> None:
 def evaluate_heldout(model: str, out_dir: Path, cfg: RunConfig) -> dict:
     """Predict the held-out part with the hf backend (resumable) and score it exact and fuzzy."""
     from ..runs import predict_split
-    from ..scoring import load_predictions, score_predictions
     from .data import load_parts
 
     _, held = load_parts(cfg.data)
@@ -88,17 +88,56 @@ def evaluate_heldout(model: str, out_dir: Path, cfg: RunConfig) -> dict:
                          context_tokens=cfg.data.context_tokens,
                          backend_options={"max_new_tokens": cfg.eval.max_new_tokens, "dtype": cfg.eval.dtype})
     seconds = time.perf_counter() - t0
-    preds = load_predictions(pred_file)
     res = {"model": model, "n": len(rows), "seconds": round(seconds, 1),
            "errors": sum(1 for r in rows if r.get("error")),
            "completion_tokens_mean": sum(r.get("completion_tokens", 0) for r in rows) / max(1, len(rows)),
            "at_token_cap": sum(1 for r in rows if r.get("completion_tokens", 0) >= cfg.eval.max_new_tokens)}
-    for match in ("exact", "fuzzy"):
-        s = score_predictions(held, preds, match=match, n_resamples=200, only_predicted=True).summary
-        res[match] = {k: s[k] for k in ("f1", "disease_f1", "advice_f1", "rouge_l")}
-        res[match]["ci95_f1"] = s["ci95"]["f1"]
+    res.update(score_heldout(pred_file, held)[0])
     _write_json(out_dir / "scores.json", res)
     return res
+
+
+def score_heldout(pred_file: Path, held) -> tuple[dict, dict[str, float]]:
+    """Score one phase's held-out predictions: exact and fuzzy F1 (95% CI), ROUGE-L, consistency flags.
+
+    Returns the summary and the per-record exact F1 (id -> F1, for paired comparisons between phases).
+    Scores are always re-derivable from ``predictions.jsonl``: ``run_recipe`` re-scores every phase at the end.
+    """
+    from ..scoring import load_predictions, score_predictions
+
+    preds = load_predictions(pred_file)
+    res: dict = {}
+    per_record: dict[str, float] = {}
+    for match in ("exact", "fuzzy"):
+        r = score_predictions(held, preds, match=match, n_resamples=200, only_predicted=True)
+        s = r.summary
+        res[match] = {k: s[k] for k in ("f1", "disease_f1", "advice_f1", "rouge_l")}
+        res[match]["ci95_f1"] = s["ci95"]["f1"]
+        if match == "exact":
+            per_record = {x.id: x.f1 for x in r.records}
+            c = s["consistency"]
+            res["consistency"] = {"records_flagged": c["any"]["records"], "items_flagged": c["any"]["items"],
+                                  "records_by_group": {g: v["records"] for g, v in c["groups"].items()}}
+    return res, per_record
+
+
+def paired_gains(per_record: dict[str, dict[str, float]]) -> dict[str, dict]:
+    """Paired bootstrap of exact F1 between phases on the same held-out records (B − A, 95% CI, p).
+
+    >>> g = paired_gains({"base": {"a": 0.0, "b": 0.5}, "sft": {"a": 0.5, "b": 0.5}})
+    >>> round(g["sft - base"]["diff"], 2)
+    0.25
+    """
+    from ..compare import paired_bootstrap
+
+    pairs = [("sft", "base"), ("stage1", "sft"), ("stage2", "sft"), ("stage2", "base")]
+    out = {}
+    for b, a in pairs:
+        if a in per_record and b in per_record:
+            ids = sorted(set(per_record[a]) & set(per_record[b]))
+            r = paired_bootstrap([per_record[a][i] for i in ids], [per_record[b][i] for i in ids])
+            out[f"{b} - {a}"] = {"n": len(ids), **r}
+    return out
 
 
 def _phase_configs(cfg: RunConfig, out: Path, base: str):
@@ -166,19 +205,34 @@ def run_recipe(cfg: RunConfig, log=print) -> dict:
             state[phase] = res
             _write_json(state_file, state)
             log(f"[train run] {phase}: done in {res['phase_seconds']} s")
+        from .data import load_parts
         from .plots import write_plots
 
-        metrics = summarize(state)
+        _, held = load_parts(cfg.data)
+        rescored, per_record = {}, {}
+        for phase in PHASES:
+            pred_file = out / "eval" / phase.removeprefix("eval_") / "predictions.jsonl"
+            if phase.startswith("eval") and phase in state and pred_file.is_file():
+                rescored[phase], per_record[phase.removeprefix("eval_")] = score_heldout(pred_file, held)
+        metrics = summarize(state, rescored)
+        metrics["paired_exact_f1"] = paired_gains(per_record)
         metrics["plots"] = write_plots(state, out)
         _write_json(out / "metrics.json", metrics)
     return metrics
 
 
-def summarize(state: dict) -> dict:
-    """The numbers a reader wants from the run state: held-out scores by phase, time and tokens per step."""
-    keys = ("n", "exact", "fuzzy", "completion_tokens_mean", "at_token_cap")
-    m: dict = {"heldout": {p.removeprefix("eval_"): {k: state[p][k] for k in keys}
-                           for p in PHASES if p.startswith("eval") and p in state}}
+def summarize(state: dict, rescored: dict | None = None) -> dict:
+    """The numbers a reader wants from the run state: held-out scores by phase, time and tokens per step.
+
+    ``rescored`` (phase -> :func:`score_heldout` summary) replaces the scores kept in the state, so the
+    metrics follow the current scorer (e.g. consistency flags added after a phase ran).
+    """
+    keys = ("n", "exact", "fuzzy", "consistency", "completion_tokens_mean", "at_token_cap", "seconds")
+    m: dict = {"heldout": {}}
+    for p in PHASES:
+        if p.startswith("eval") and p in state:
+            row = {**state[p], **(rescored or {}).get(p, {})}
+            m["heldout"][p.removeprefix("eval_")] = {k: row[k] for k in keys if k in row}
     if "sft" in state:
         s = state["sft"]
         m["sft"] = {k: s.get(k) for k in ("global_step", "train_loss", "n_train", "trimmed", "reply_trimmed",

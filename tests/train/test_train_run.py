@@ -13,6 +13,9 @@ def test_train_run_tiny_end_to_end_and_resume(tmp_path):
     assert set(metrics["heldout"]) == {"base", "sft", "stage1", "stage2"}
     for phase in metrics["heldout"].values():
         assert phase["n"] == 2 and 0.0 <= phase["exact"]["f1"] <= 1.0
+        assert set(phase["consistency"]["records_by_group"]) >= {"sex", "age", "laterality"}
+    assert set(metrics["paired_exact_f1"]) == {"sft - base", "stage1 - sft", "stage2 - sft", "stage2 - base"}
+    assert all(g["n"] == 2 and -1.0 <= g["diff"] <= 1.0 for g in metrics["paired_exact_f1"].values())
     assert metrics["sft"]["kind"] == "lora" and metrics["stage1"]["steps"] == 1
     assert metrics["stage1"]["tokens_in_loss_per_step"] == 32
     assert sorted(metrics["plots"]) == ["entropy.png", "heldout_f1.png", "rl_reward.png", "rl_tokens.png",
@@ -32,3 +35,15 @@ def test_train_run_tiny_end_to_end_and_resume(tmp_path):
 def test_train_run_bad_skip_is_one_line(tmp_path):
     r = run_cli("train", "run", "--config", "run_tiny", f"output_dir={tmp_path}", "skip=sft,bogus")
     assert r.returncode == 2 and "unknown phase(s) bogus" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_summarize_takes_rescored_phases_and_paired_gains_align_ids():
+    from rjua.train.run import paired_gains, summarize
+
+    state = {"eval_base": {"n": 2, "exact": {"f1": 0.1}, "fuzzy": {"f1": 0.2}, "seconds": 3.0}}
+    rescored = {"eval_base": {"exact": {"f1": 0.5}, "consistency": {"records_flagged": 1}}}
+    row = summarize(state, rescored)["heldout"]["base"]
+    assert row["exact"] == {"f1": 0.5} and row["consistency"]["records_flagged"] == 1 and row["fuzzy"]["f1"] == 0.2
+    # only ids both phases scored are paired
+    g = paired_gains({"base": {"a": 0.0, "b": 1.0, "c": 0.0}, "sft": {"a": 1.0, "b": 1.0}})
+    assert g["sft - base"]["n"] == 2 and g["sft - base"]["diff"] == 0.5 and "stage2 - base" not in g
