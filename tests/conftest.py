@@ -53,3 +53,9 @@ def run_cli(*args, env=None, cwd=None):
     e.update(env or {})
     return subprocess.run([sys.executable, "-m", "rjua.cli", *map(str, args)], capture_output=True, text=True,
                           env=e, cwd=cwd or ROOT, timeout=300)
+
+
+def on_device(inputs: dict, model) -> dict:
+    """A hand-built trainer batch moved to the model's device (TRL's own batches already live there), so the
+    trainer tests also run on a GPU machine."""
+    return {k: v.to(model.device) if hasattr(v, "to") else v for k, v in inputs.items()}

@@ -24,7 +24,7 @@ def test_prefix_cached_scores_equal_full_forward(tiny):
     for it, g in zip(items, got):
         ids = tok(pre, add_special_tokens=False)["input_ids"] + tok(it + post, add_special_tokens=False)["input_ids"]
         with torch.no_grad():
-            lp = lm(input_ids=torch.tensor([ids])).logits[0, -1].float().log_softmax(-1)
+            lp = lm(input_ids=torch.tensor([ids], device=lm.device)).logits[0, -1].float().log_softmax(-1)
         assert g == pytest.approx(float(lp[yes] - lp[no]), abs=1e-4)
 
 

@@ -8,6 +8,7 @@ import math
 import pytest
 import torch
 import torch.nn.functional as F
+from conftest import on_device
 from torch import nn
 
 from rjua.train.config import RLConfig, load_config
@@ -161,7 +162,7 @@ def test_bailing_moe_c3po_both_moe_losses_reach_the_router(tmp_path, pack):
     model = trainer.model.train()
     trainer.current_gradient_accumulation_steps = 1
     model.zero_grad()
-    loss = trainer._compute_loss(model, _inputs(model.config.vocab_size))
+    loss = trainer._compute_loss(model, on_device(_inputs(model.config.vocab_size), model))
     loss.backward()  # advantages 0 and β = 0: the policy term has no gradient, only the MoE losses do
     for key in ("aux_loss", "router_z_loss"):
         val = trainer._metrics["train"][key][-1]

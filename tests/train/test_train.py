@@ -4,7 +4,7 @@ import os
 
 import pytest
 import torch
-from conftest import run_cli
+from conftest import on_device, run_cli
 from hypothesis import given, settings, strategies as st
 
 from rjua.errors import RJUAError
@@ -100,7 +100,7 @@ def test_c3po_loss_is_selected_sum_over_constant_budget(tmp_path):
     inputs = {"prompt_ids": torch.randint(3, 50, (b, p)), "prompt_mask": torch.ones(b, p, dtype=torch.long),
               "completion_ids": torch.randint(3, 50, (b, t)), "completion_mask": cmask, "advantages": adv,
               "num_items_in_batch": torch.tensor(float(cmask.sum()))}
-    loss = trainer._compute_loss(model, inputs)
+    loss = trainer._compute_loss(model, on_device(inputs, model))
     kept = budget_mask(cmask, 10, "generation").sum(1).float()  # 6 + 3 + 1 + 0
     assert kept.tolist() == [6.0, 3.0, 1.0, 0.0]
     expected = -(adv * kept).sum() / 10  # on-policy ratio 1: per-token loss = -A
@@ -243,9 +243,13 @@ def test_c3po_packed_loss_and_gradients_equal_padded(tmp_path):
                   "old_per_token_logps": torch.full((4, 6), -3.0), "ref_per_token_logps": torch.full((4, 6), -3.1),
                   "num_items_in_batch": torch.tensor(16.0)}
         model.zero_grad()
-        loss = trainer._compute_loss(model, inputs)
+        loss = trainer._compute_loss(model, on_device(inputs, model))
         loss.backward()
         losses.append(float(loss.detach()))
         grads.append(torch.cat([p.grad.flatten() for p in model.parameters() if p.grad is not None]))
     assert losses[0] == pytest.approx(losses[1], rel=1e-4, abs=1e-6)
-    assert grads[0].shape == grads[1].shape and torch.allclose(grads[0], grads[1], rtol=1e-3, atol=1e-6)
+    # relative to the gradient's norm: a real packing error (mask, positions) differs by O(1). On a GPU the
+    # packed (block mask) and padded forwards take different float32 kernels: 1.3e-3 measured on an H200
+    assert grads[0].shape == grads[1].shape
+    tol = 1e-3 if grads[0].device.type == "cpu" else 5e-3
+    assert float((grads[0] - grads[1]).norm() / grads[0].norm()) < tol

@@ -4,6 +4,7 @@ import logging
 
 import pytest
 import torch
+from conftest import on_device
 
 from rjua.train.c3po import budget_mask, suggest_token_budget
 from rjua.train.config import RewardConfig, RLConfig, StagesConfig, load_config
@@ -37,11 +38,11 @@ def test_step_level_selection_is_used_per_micro_batch_even_when_empty(tmp_path):
     # the step's greedy fill gives this micro-batch 8 tokens (more than Φ / 2 = 5) and the next one 2
     sel = budget_mask(torch.cat([cmask, torch.ones(2, 6, dtype=torch.long)]), 10, "generation")
     assert sel[:2].sum() == 8 and sel[2:].sum() == 2
-    loss = trainer._compute_loss(model, _micro(cmask, torch.tensor([1.0, 1.0]), sel[:2]))
+    loss = trainer._compute_loss(model, on_device(_micro(cmask, torch.tensor([1.0, 1.0]), sel[:2]), model))
     assert trainer._micro_tokens[-1] == 8  # budget_scope=micro would have cut at 5
     assert float(loss) == pytest.approx(-8 / 10, abs=1e-5)  # on-policy: -Σ A / Φ
-    loss = trainer._compute_loss(model, _micro(torch.ones(2, 6, dtype=torch.long), torch.tensor([1.0, 1.0]),
-                                               torch.zeros(2, 6, dtype=torch.long)))
+    loss = trainer._compute_loss(model, on_device(_micro(torch.ones(2, 6, dtype=torch.long), torch.tensor([1.0, 1.0]),
+                                                         torch.zeros(2, 6, dtype=torch.long)), model))
     assert trainer._micro_tokens[-1] == 0 and float(loss) == 0.0  # a micro-batch with nothing selected
 
 

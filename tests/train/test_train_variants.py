@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from conftest import on_device
 
 from rjua.errors import RJUAError
 from rjua.train.c3po import budget_mask
@@ -120,7 +121,7 @@ def test_selection_is_the_trainers_own_field_and_attention_sees_every_token(tmp_
     inputs = {"prompt_ids": torch.randint(3, 50, (4, 5)), "prompt_mask": torch.ones(4, 5, dtype=torch.long),
               "completion_ids": torch.randint(3, 50, (4, 6)), "completion_mask": cmask,
               "advantages": torch.tensor([1.0, -2.0, 0.5, 3.0]), "num_items_in_batch": torch.tensor(16.0)}
-    trainer._compute_loss(model, inputs)
+    trainer._compute_loss(model, on_device(inputs, model))
     got = seen["inputs"]
     assert "tool_mask" not in got and "c3po_sel" not in got  # TRL's tool_mask is not used for the selection
     assert got["completion_mask"].sum(1).tolist() == [6, 3, 1]  # 6 + 3 + 1 = Φ; the unselected row is dropped
