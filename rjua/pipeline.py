@@ -29,6 +29,9 @@ from .prompts import DEFAULT_CONTEXT_TOKENS, NOT_MEDICAL_ADVICE, build_messages
 from .retrieval.hybrid import HybridRetriever, PassageHit, check_query
 from .spec import RunSpec
 
+__all__ = ["CONTEXT_MODES", "LabelPool", "Pipeline", "Prediction", "answer", "build_pipeline", "pool_retriever",
+           "resolve_pool", "sections_reply"]
+
 CONTEXT_MODES = ("retrieved", "gold", "none")
 _REPLY = re.compile(r"(?:^|\n)\s*[*#【\[]*\s*回答\s*[】\]*]*\s*[:：]\s*")
 
@@ -184,6 +187,31 @@ def resolve_pool(split: str | None, data_dir=None, pool: Sequence[str] | None = 
     return choose_pool(available, split, pool)[0] if split else list(pool or available)
 
 
+def pool_retriever(split: str | None, data_dir=None, pool: Sequence[str] | None = None, index=None,
+                   embedder: str | None = None, config=None) -> tuple[HybridRetriever, list[str]]:
+    """The retriever ``split`` is answered or evaluated with, and its pool (:func:`resolve_pool`).
+
+    With ``index`` the saved index is loaded and restricted to the pool when it holds more splits
+    (a split in the pool is then answered leave-one-out, excluded by ``split:id``); without one, the
+    retriever is built in memory over the pool (``config``: its :class:`HybridConfig`). One rule for
+    every path: ``build_pipeline``, ``rjua eval`` and ``rjua retrieval-eval``.
+
+    >>> r, pool = pool_retriever("test")
+    >>> pool == r.pool == ["valid"]
+    True
+    """
+    from .retrieval.build import build_retriever
+
+    chosen = resolve_pool(split, data_dir, pool, index)
+    if index is not None:
+        retriever = HybridRetriever.load(index, embedder=embedder)
+        if retriever.pool != chosen:
+            retriever = retriever.restrict(chosen)
+    else:
+        retriever, _ = build_retriever(data_dir, chosen, embedder, config=config)
+    return retriever, chosen
+
+
 def build_pipeline(split: str | None = None, data_dir: str | os.PathLike | None = None, backend: str = "case",
                    model: str | None = None, context: str = "retrieved", pool: Sequence[str] | None = None,
                    embedder: str | None = None, index: str | os.PathLike | None = None,
@@ -201,18 +229,12 @@ def build_pipeline(split: str | None = None, data_dir: str | os.PathLike | None 
     >>> build_pipeline("test", spec=RunSpec(context="none", n_cases=3)).n_cases
     3
     """
-    from .retrieval.build import build_retriever
-
     if spec is None:
         spec = RunSpec.from_options(backend, model, context, pool, embedder, index, backend_options, kb_splits, **kw)
-    chosen = resolve_pool(split, data_dir, spec.pool, spec.index)
-    if spec.index is not None:  # a split in the pool is answered leave-one-out (exclusion by split:id)
-        retriever = HybridRetriever.load(spec.index, embedder=spec.embedder)
-        if retriever.pool != chosen:
-            retriever = retriever.restrict(chosen)
+    retriever, chosen = pool_retriever(split, data_dir, spec.pool, spec.index, spec.embedder,
+                                       None if spec.index is not None else spec.hybrid_config())
+    if spec.index is not None:
         spec.apply_retrieval(retriever)
-    else:
-        retriever, _ = build_retriever(data_dir, chosen, spec.embedder, config=spec.hybrid_config())
     retriever.set_kb_policy(spec.kb_splits)
     be = spec.make_backend()
     prepare_backend(be, retriever)

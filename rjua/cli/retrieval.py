@@ -120,14 +120,12 @@ def retrieval_eval(split: str = typer.Option("valid", "--split", "-s", help="Spl
     bad = [m for m in modes or [] if m not in ABLATIONS]
     if bad:  # before the (slower) index load
         raise RJUAError(f"invalid value for '--mode': {', '.join(bad)}; choose from {', '.join(ABLATIONS)}")
-    from ..pipeline import resolve_pool
+    from ..pipeline import pool_retriever
     from .answering import _kb
 
-    r = _load(index, data_dir, pool if index is not None else resolve_pool(split, data_dir, pool), embedder)
+    # the same pool rule as eval: an index over more splits is restricted to the pool
+    r, _ = pool_retriever(split, data_dir, pool, index, embedder if index is None or embedder != "none" else None)
     data = data_dir if index is None else (r.manifest.get("data_dir") if data_dir is None else data_dir)
-    if index is not None:  # an index over more splits is restricted to the pool (same rule as eval)
-        chosen = resolve_pool(split, data, pool, index)
-        r = r.restrict(chosen) if r.pool != chosen else r
     r.set_kb_policy(_kb(kb_splits))
     records = load_split(split, data)
     res = evaluate(r, records, split, modes)
