@@ -22,6 +22,10 @@ from .errors import Problem, RJUAError, RJUAFormatError
 from .items import split_items
 from .jsonio import iter_json  # the one guarded reader, shared with scoring and runs
 
+__all__ = ["ENV_DATA_DIR", "FIELDS", "Record", "bundled_data_dir", "check_object", "data_file", "find_split_files",
+           "iter_problems_and_records", "load_all", "load_dataset_dict", "load_split", "read_records",
+           "resolve_data_dir", "split_passages", "validate_file"]
+
 FIELDS = ("id", "question", "context", "answer", "disease", "advice")
 ENV_DATA_DIR = "RJUA_DATA_DIR"
 _PASSAGE_PREFIX = re.compile(r"Context[：:]\s*")

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+__all__ = ["Problem", "RJUAError", "RJUAFormatError"]
+
 
 class RJUAError(Exception):
     """Base class for user-facing errors (bad input, bad configuration)."""

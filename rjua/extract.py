@@ -22,6 +22,8 @@ from typing import Iterable
 
 from .items import normalize_item, split_items
 
+__all__ = ["ADVICE_LABELS", "DISEASE_LABELS", "Extraction", "OTHER_LABELS", "Vocabulary", "extract", "sections"]
+
 DISEASE_LABELS = ("初步诊断", "临床诊断", "考虑诊断", "可能的诊断", "诊断结果", "诊断", "疾病", "病名",
                   "diagnosis", "diagnoses")
 ADVICE_LABELS = ("治疗建议", "处理建议", "诊疗建议", "治疗方案", "处理意见", "进一步检查", "建议检查",

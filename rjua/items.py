@@ -22,6 +22,8 @@ import re
 
 from .text import nfkc, no_space
 
+__all__ = ["normalize_item", "split_items"]
+
 # After NFKC, full-width ，；：（） become , ; : ( ).
 _HARD_SEPS = set("、,;\n")
 _SOFT_SEPS = set("+/")

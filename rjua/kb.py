@@ -28,6 +28,9 @@ from .data import Record
 from .errors import RJUAError
 from .text import squeeze
 
+__all__ = ["Case", "CaseBase", "KnowledgeBase", "Passage", "check_pool", "choose_pool", "clean_passage",
+           "normalize_passage", "passage_id"]
+
 _WS = re.compile(r"\s+")
 
 

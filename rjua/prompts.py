@@ -21,6 +21,9 @@ from __future__ import annotations
 import re
 from typing import Callable, Sequence
 
+__all__ = ["DEFAULT_CONTEXT_TOKENS", "NOT_MEDICAL_ADVICE", "PROMPT_VERSION", "SYSTEM_PROMPT", "USER_TEMPLATE",
+           "USER_TEMPLATE_NO_CONTEXT", "approx_tokens", "build_messages", "format_answer", "pack_context"]
+
 NOT_MEDICAL_ADVICE = "本回答由研究系统自动生成，仅供研究参考，不构成医疗建议；如有不适请及时就医。"
 
 PROMPT_VERSION = 2

@@ -20,6 +20,9 @@ from .errors import Problem, RJUAError, RJUAFormatError
 from .extract import Extraction, Vocabulary, extract
 from .metrics import MATCH_MODES, PRF, RougeL, Sample, aggregate, combined_f1, evaluate, f1_from_counts, metric_names
 
+__all__ = ["KEYS", "PredRow", "RecordScore", "ScoreResult", "as_pred_rows", "gold_as_predictions", "id_problems",
+           "load_predictions", "per_disease_f1", "score_predictions", "score_records", "subset_note"]
+
 KEYS = ("disease_f1", "advice_f1", "f1", "rouge_l")  # the built-in metrics; every registered one is scored
 
 

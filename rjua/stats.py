@@ -11,6 +11,8 @@ from typing import Any, Sequence
 
 from .data import Record
 
+__all__ = ["split_stats"]
+
 
 def split_stats(records: Sequence[Record], top: int = 10) -> dict[str, Any]:
     """Counts, average lengths, passages per record, label vocabulary, top diseases."""

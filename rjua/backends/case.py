@@ -43,6 +43,9 @@ from ..ontology import Ontology
 from ..patient import PatientFacts, clean_sides, patient_facts
 from . import GenRequest, GenResult
 
+__all__ = ["CaseBackend", "N_FEATURES", "adapt_reply", "choose_expected_f1", "conflicts", "fit_logistic", "fix_side",
+           "side_of"]
+
 N_FEATURES = 11
 _SWAP = str.maketrans("左右", "右左")
 

@@ -24,6 +24,8 @@ from collections.abc import Sequence
 from ..errors import RJUAError
 from . import GenRequest, GenResult
 
+__all__ = ["HFBackend", "RepetitionStop", "cpu_supports_bf16", "cut_repetition"]
+
 
 def cpu_supports_bf16() -> bool:
     """True when the CPU has native bf16 instructions (AVX512-BF16 or AMX)."""

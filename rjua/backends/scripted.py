@@ -11,6 +11,8 @@ from typing import Callable, Sequence
 from ..prompts import approx_tokens
 from . import GenRequest, GenResult
 
+__all__ = ["ScriptedBackend"]
+
 
 class ScriptedBackend:
     """Replies with ``fn(request)``; every request is kept in ``calls`` (tests inspect what was asked).

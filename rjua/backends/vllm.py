@@ -10,6 +10,8 @@ from typing import Sequence
 from ..errors import RJUAError
 from . import GenRequest, GenResult
 
+__all__ = ["VLLMBackend"]
+
 
 class VLLMBackend:
     name = "vllm"

@@ -21,6 +21,8 @@ from .score import score
 from .synth import synth_cmd
 from .train import train_app
 
+__all__ = ["app", "main", "run"]
+
 app = typer.Typer(help="RJUA-QA toolkit: data, scoring, retrieval, answering, training, demo.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
 

@@ -6,6 +6,8 @@ import re
 
 import typer
 
+__all__ = ["DataDir", "MAX_RESAMPLES", "echo_json", "safe_text"]
+
 MAX_RESAMPLES = 100_000  # memory grows with resamples x records (1e14 asked for petabytes)
 
 DataDir = typer.Option(None, "--data-dir", "-d",

@@ -9,6 +9,8 @@ import typer
 from ..backends import BACKENDS
 from ._common import MAX_RESAMPLES, DataDir, echo_json, safe_text
 
+__all__ = ["answer_cmd", "eval_cmd", "predict_cmd"]
+
 BackendOpt = typer.Option("case", "--backend", "-b", help=" | ".join(BACKENDS) + " (rjua.backends.REGISTRY).")
 ModelOpt = typer.Option(None, "--model", "-m", help="Model id or path (hf, vllm, openai).")
 ContextOpt = typer.Option("retrieved", "--context", "-c", help="retrieved | gold | none.")

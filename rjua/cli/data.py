@@ -9,6 +9,8 @@ import typer
 from ..errors import RJUAError
 from ._common import DataDir, echo_json, safe_text
 
+__all__ = ["data_app", "data_show", "data_stats", "data_validate"]
+
 data_app = typer.Typer(help="Inspect and validate RJUA-QA files.", no_args_is_help=True)
 
 

@@ -11,6 +11,8 @@ import typer
 from ..errors import RJUAError
 from ._common import DataDir, echo_json
 
+__all__ = ["compare_cmd", "judge_cmd", "run_judge"]
+
 JudgeBackendOpt = typer.Option("hf", "--judge-backend", help="openai | hf | vllm.")
 JudgeModelOpt = typer.Option(None, "--judge-model", help="Judge model id or local path.")
 

@@ -9,6 +9,8 @@ import typer
 from ..errors import RJUAError
 from ._common import DataDir, echo_json, safe_text
 
+__all__ = ["index_app", "index_build", "index_info", "retrieval_eval", "retrieve"]
+
 INDEX_KINDS = ("auto", "flat", "ivf", "hnsw")
 index_app = typer.Typer(help="Build a persisted retrieval index.", no_args_is_help=True)
 

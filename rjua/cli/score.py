@@ -10,6 +10,8 @@ import typer
 from ..errors import RJUAError
 from ._common import MAX_RESAMPLES, DataDir
 
+__all__ = ["score"]
+
 
 def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: JSON Lines (or a JSON array)."),
           split: str = typer.Option("test", "--split", "-s", help="Gold split to score against."),

@@ -8,6 +8,8 @@ import typer
 
 from ._common import DataDir, echo_json
 
+__all__ = ["synth_cmd"]
+
 
 def synth_cmd(out: Path = typer.Option(..., "--out", "-o", dir_okay=False,
                                        help="Kept cases (RJUA JSON Lines); "

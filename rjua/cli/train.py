@@ -9,6 +9,8 @@ import typer
 
 from ._common import echo_json
 
+__all__ = ["configs", "rl", "run", "select", "sft", "stages", "train_app"]
+
 train_app = typer.Typer(help="Domain adaptation recipes (SFT, entropy-based selection, C3PO RL, two stages).",
                         no_args_is_help=True)
 ConfigOpt = typer.Option(..., "--config", "-c", help="A YAML file or a named config (e.g. sft_tiny, rl_c3po_tiny).")

@@ -17,6 +17,8 @@ from scipy import sparse
 
 from ..text import content_chars, ngrams
 
+__all__ = ["BM25", "TOKENIZERS", "tokenize"]
+
 TOKENIZERS = ("char2", "char1", "char12", "jieba")
 
 

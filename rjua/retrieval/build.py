@@ -16,6 +16,8 @@ from .dense import load_encoder
 from .hybrid import HybridConfig, HybridRetriever
 from .index import file_sha256
 
+__all__ = ["build_retriever"]
+
 
 def build_retriever(data_dir: str | os.PathLike | None = None, pool: Sequence[str] | None = None,
                     embedder: str | None = None, config: HybridConfig | None = None,

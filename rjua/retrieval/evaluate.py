@@ -18,6 +18,8 @@ from ..errors import RJUAError
 from ..kb import passage_id
 from .hybrid import COMPONENTS, HybridRetriever
 
+__all__ = ["ABLATIONS", "evaluate", "ranking_metrics"]
+
 ABLATIONS = {
     "bm25": ("bm25",),
     "dense": ("dense",),

@@ -18,6 +18,8 @@ import numpy as np
 
 from .bm25 import tokenize
 
+__all__ = ["CrossEncoderReranker", "OverlapReranker", "load_reranker"]
+
 
 class OverlapReranker:
     name = "overlap"

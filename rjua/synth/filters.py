@@ -17,6 +17,8 @@ from collections import Counter
 
 from ..text import content_chars, ngrams
 
+__all__ = ["N", "NgramIndex", "THRESHOLD", "grams"]
+
 N = 5
 THRESHOLD = 0.5
 

@@ -31,6 +31,9 @@ from ..metrics import items_match
 from .filters import THRESHOLD, NgramIndex
 from .taxonomy import Seed, build_taxonomy, make_seeds
 
+__all__ = ["REASONS", "SYSTEM", "Synthesizer", "Verdict", "generator_messages", "make_report", "parse_case",
+           "run_synth"]
+
 REASONS = ("unparseable", "format", "ungrounded", "not_in_vocabulary", "wrong_diagnosis", "ambiguous",
            "inconsistent", "diagnosis_in_question", "contaminated", "duplicate", "unsolvable", "trivial")
 

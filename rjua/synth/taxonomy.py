@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from ..kb import KnowledgeBase, passage_id
 
+__all__ = ["CONSTRAINTS", "SPECIALTIES", "Seed", "Taxonomy", "build_taxonomy", "make_seeds", "specialty_of"]
+
 SPECIALTIES = {  # first rule that matches the disease name wins
     "男科": ("睾丸", "附睾", "精索", "勃起", "不育", "精囊", "包茎", "阴茎", "精液", "早泄"),
     "肿瘤": ("癌", "肿瘤", "占位", "错构瘤", "肉瘤", "转移"),

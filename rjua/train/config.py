@@ -17,6 +17,10 @@ from ..errors import RJUAError
 from ..yamlio import load_yaml, load_yaml_file
 from .variants import MODES, ORDERS
 
+__all__ = ["CONFIG_DIR", "DataConfig", "NON_NEGATIVE", "POSITIVE", "RLConfig", "RewardConfig", "SFTConfig",
+           "SelectConfig", "StagesConfig", "TOP_LEVEL_TRL_KEYS", "TRL_DEFAULTS", "UNIT", "build", "check_ranges",
+           "load_config", "resolve_config_path", "validate"]
+
 CONFIG_DIR = Path(__file__).resolve().parent / "configs"
 
 

@@ -19,6 +19,9 @@ from ..data import Record, load_split
 from ..prompts import build_messages, format_answer
 from .config import DataConfig
 
+__all__ = ["SUBSETS", "fit_sft_rows", "internal_split", "load_parts", "prompt_messages", "rl_rows", "sft_rows",
+           "subset_records"]
+
 
 def internal_split(records: Sequence[Record], train_fraction: float = 0.8, salt: str = "rjua-internal-v1"):
     """(train, held_out) by a stable hash of each id."""

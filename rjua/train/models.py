@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+__all__ = ["DTYPES", "TINY", "bf16_default", "cpu_bf16_fast", "on_gpu", "resolve_dtype", "resolve_model"]
+
 TINY = {"tiny-dense": False, "tiny-moe": True}
 
 

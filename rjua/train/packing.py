@@ -32,6 +32,8 @@ from dataclasses import dataclass
 
 import torch
 
+__all__ = ["Packed", "pack_selected", "unpack"]
+
 
 @dataclass
 class Packed:

@@ -10,6 +10,8 @@ import dataclasses
 from .config import StagesConfig
 from .rl import run_rl
 
+__all__ = ["run_stages"]
+
 
 def run_stages(cfg: StagesConfig, generation_kwargs: dict | None = None) -> dict:
     first = run_rl(cfg.stage1, generation_kwargs)

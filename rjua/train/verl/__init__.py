@@ -9,3 +9,5 @@
 
 Everything here imports without verl; only :func:`.launch.main` needs it.
 """
+
+__all__: list[str] = []  # nothing re-exported: import the submodules by name (they stay optional-dependency free)
