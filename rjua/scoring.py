@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from .consistency import check, summarise
-from .data import Record, iter_json, load_split  # noqa: F401  (load_split: used by the doctest)
+from .data import Record, load_split  # noqa: F401  (load_split: used by the doctest)
 from .errors import Problem, RJUAError, RJUAFormatError
 from .extract import Extraction, Vocabulary, extract
+from .jsonio import iter_json
 from .metrics import MATCH_MODES, PRF, RougeL, Sample, aggregate, combined_f1, evaluate, f1_from_counts, metric_names
 
 __all__ = ["KEYS", "PredRow", "RecordScore", "ScoreResult", "as_pred_rows", "gold_as_predictions", "id_problems",

@@ -191,7 +191,8 @@ class ChooserBackend:
 
     # ------------------------------------------------------------------ generate
     def _generate_mode(self, req: GenRequest, base: GenResult) -> GenResult:
-        from ..extract import sections, split_items
+        from ..extract import sections
+        from ..items import split_items
 
         hits = [h for h in req.cases if h.key not in req.exclude]
         cands = {k: self.case._candidates(req.question, hits, k, req.exclude).items for k in ("disease", "advice")}
