@@ -20,7 +20,8 @@ from dataclasses import asdict, dataclass
 
 from .patient import RELATIVES, PatientFacts, clean_sides, patient_facts
 
-__all__ = ["ADDRESS_RE", "RULES", "Flag", "Rule", "check", "check_facts", "person_addressed", "summarise", "violates"]
+__all__ = ["ADDRESS_RE", "RULES", "Flag", "Rule", "check", "check_facts", "drop_flagged_sentences", "guard",
+           "person_addressed", "summarise", "violates"]
 
 _MALE = (r"前列腺|睾丸|附睾|精索|阴茎|阴囊|精液|精囊|包皮|包茎|龟头|血精|勃起|早泄|射精|遗精|隐睾|鞘膜积液|"
          r"PSA|TURP|去势|雄激素剥夺|非那雄胺|度他雄胺|5α-?还原酶|男性不育|输精管")
@@ -152,6 +153,45 @@ def check(question: str, diseases: Sequence[str] = (), advices: Sequence[str] = 
           rules: Iterable[Rule] = RULES) -> list[Flag]:
     """Every flag of an answer to ``question`` (see :func:`check_facts`)."""
     return check_facts(patient_facts(question), diseases, advices, answer, rules)
+
+
+_SENT = re.compile(r"[^。！？!?；;\n]*[。！？!?；;\n]?")
+
+
+def drop_flagged_sentences(text: str, facts: PatientFacts) -> str:
+    """``text`` without the sentences that break a rule for a patient with ``facts``.
+
+    >>> drop_flagged_sentences("考虑肾结石。建议复查前列腺。", patient_facts("我是50岁女性"))
+    '考虑肾结石。'
+    """
+    return "".join(s for s in _SENT.findall(text or "") if s and not check_facts(facts, (), (), s)).strip()
+
+
+def guard(question: str, diseases: Sequence[str], advices: Sequence[str], reply: str
+          ) -> tuple[list[str], list[str], str, list[Flag]]:
+    """An answer with whatever contradicts the patient removed, and the flags that were removed.
+
+    Diagnoses and advice items that break a rule are dropped, and so is every sentence of the reply that
+    does (an organ of the other sex, an adult-only or paediatric condition, something contraindicated in
+    pregnancy, the other side, another person addressed). Nothing is rewritten: a model that wrote the
+    wrong side or person is not second-guessed, its statement is removed. The pipeline applies this to
+    every backend's answer (``RunSpec.guard``, on by default).
+
+    >>> q = "我是32岁女性，尿频"
+    >>> d, a, r, flags = guard(q, ["前列腺增生", "膀胱炎"], ["查PSA", "多饮水"], "考虑膀胱炎。可查PSA。")
+    >>> d, a, r, sorted({f.rule for f in flags})
+    (['膀胱炎'], ['多饮水'], '考虑膀胱炎。', ['age_bph_under_40', 'sex_male_organ_in_female'])
+    """
+    facts = patient_facts(question)
+    flags = check_facts(facts, diseases, advices, reply)
+    if not flags:
+        return list(diseases), list(advices), reply, []
+    bad = {(f.field, f.item) for f in flags}
+    kept_d = [x for x in diseases if ("disease", x) not in bad]
+    kept_a = [x for x in advices if ("advice", x) not in bad]
+    if any(f.field == "answer" for f in flags):
+        reply = drop_flagged_sentences(reply, facts)
+    return kept_d, kept_a, reply, flags
 
 
 def summarise(flags_per_record: Sequence[Sequence[Flag]]) -> dict:

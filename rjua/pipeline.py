@@ -17,10 +17,11 @@ import os
 import re
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable, Sequence
 
 from .backends import GenRequest, needs_retriever, prepare_backend
+from .consistency import guard
 from .data import Record
 from .errors import RJUAError
 from .extract import Vocabulary, extract
@@ -55,6 +56,7 @@ class Prediction:
     error: str | None = None
     completion_tokens: int = 0
     disclaimer: str = NOT_MEDICAL_ADVICE
+    guard_removed: list[dict[str, str]] = field(default_factory=list)  # what contradicted the patient, removed
 
     def to_json(self) -> dict[str, Any]:
         """The JSON line: ``rjua score`` reads ``id``, ``answer``, ``disease``, ``advice``."""
@@ -67,13 +69,15 @@ class Pipeline:
     """Answer questions with a backend and a retriever (see module docstring)."""
 
     def __init__(self, backend, retriever: HybridRetriever | None, context: str = "retrieved", k: int = 5,
-                 n_cases: int = 10, context_tokens: int = DEFAULT_CONTEXT_TOKENS, split: str | None = None):
+                 n_cases: int = 10, context_tokens: int = DEFAULT_CONTEXT_TOKENS, split: str | None = None,
+                 guard: bool = True):
         if context not in CONTEXT_MODES:
             raise RJUAError(f"unknown context mode {context!r}; choose one of: {', '.join(CONTEXT_MODES)}")
         if retriever is None and (context == "retrieved" or needs_retriever(backend)):
             raise RJUAError("this configuration needs a retriever (knowledge base and case base)")
         self.backend, self.retriever, self.context = backend, retriever, context
         self.k, self.n_cases, self.context_tokens, self.split = k, n_cases, context_tokens, split
+        self.guard = guard
         self._labels = LabelPool(retriever) if retriever is not None else None
 
     def _evidence(self, question: str, record: Record | None, exclude: frozenset[str]):
@@ -113,16 +117,19 @@ class Pipeline:
             vocab = self._labels.vocabulary(req.exclude) if self._labels is not None else None
             ex = extract(res.text, res.diseases, res.advices, vocab)
             reply = sections_reply(res.text)
+            diseases, advices, removed = ex.diseases, ex.advices, []
+            if self.guard:  # nothing that contradicts the patient reaches the answer, whatever the backend wrote
+                diseases, advices, reply, removed = guard(q, diseases, advices, reply)
             pid = ids[n] if ids else (rec.id if rec is not None else f"q{n}")
             preds.append(Prediction(
-                id=pid, answer=reply, diseases=ex.diseases, advices=ex.advices,
+                id=pid, answer=reply, diseases=diseases, advices=advices,
                 evidence={"context": self.context, "passage_ids": [p.id for p in req.passages],
                           "passages": [{"id": p.id, "text": p.text, "score": p.score} for p in req.passages],
                           "similar_cases": [{"key": c.key, "similarity": c.similarity, "diseases": list(c.diseases)}
                                             for c in req.cases]},
                 backend=self.backend.name, model=self.backend.model, latency_s=round(each, 4), question=q,
                 raw=res.text, disease_rule=ex.disease_rule, advice_rule=ex.advice_rule, error=res.error,
-                completion_tokens=res.completion_tokens))
+                completion_tokens=res.completion_tokens, guard_removed=[f.to_dict() for f in removed]))
         return preds
 
     def answer(self, question: str, record: Record | None = None, exclude: Iterable[str] = ()) -> Prediction:
@@ -239,7 +246,8 @@ def build_pipeline(split: str | None = None, data_dir: str | os.PathLike | None 
     be = spec.make_backend()
     prepare_backend(be, retriever)
     extra = {"context_tokens": spec.context_tokens} if spec.context_tokens else {}
-    pipe = Pipeline(be, retriever, context=spec.context, split=split, k=spec.k, n_cases=spec.n_cases, **extra)
+    pipe = Pipeline(be, retriever, context=spec.context, split=split, k=spec.k, n_cases=spec.n_cases,
+                    guard=spec.guard, **extra)
     pipe.pool, pipe.kb_splits, pipe.spec = chosen, retriever.kb_splits, spec
     return pipe
 

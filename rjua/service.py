@@ -6,8 +6,8 @@ failures become friendly messages (:func:`friendly_error`); the detail goes to t
 
 >>> svc = DemoService.from_data()
 >>> out = svc.answer("我右侧腰部绞痛，尿里有血")
->>> sorted(out) == ["advice", "answer", "backend", "consistency", "disclaimer", "diseases", "evidence", "model",
-...                 "patient"]
+>>> sorted(out) == ["advice", "answer", "backend", "consistency", "disclaimer", "diseases", "evidence",
+...                 "guard_removed", "model", "patient"]
 True
 >>> highlight("右侧输尿管结石", "输尿管结石怎么办")
 [('右侧', None), ('输尿管结石', '匹配')]
@@ -99,12 +99,19 @@ def consistency_note(payload: dict[str, Any]) -> str:
 
     >>> consistency_note({"patient": {"sex": "female", "age": 50.0, "person": "self"}, "consistency": []})
     '患者 patient: sex female · age 50 · person self — 一致性检查 consistency: 无冲突 no conflicts'
+    >>> consistency_note({"patient": {}, "consistency": [],
+    ...                   "guard_removed": [{"item": "前列腺增生", "rule": "sex_male_organ_in_female"}]}).split(" — ")[-1]
+    '已删除与患者矛盾的内容 removed: 前列腺增生 (sex_male_organ_in_female)'
     """
     facts = payload.get("patient") or {}
     shown = " · ".join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in facts.items()
                        if k in ("sex", "age", "laterality", "pregnant", "stage", "person") and v is not None)
     flags = payload.get("consistency") or []
     said = "; ".join(f"⚠ {f['rule']}: {f['item']}" for f in flags) or "无冲突 no conflicts"
+    removed = payload.get("guard_removed") or []
+    if removed:  # what the backend wrote that contradicted the patient, taken out by the pipeline's guard
+        said += " — 已删除与患者矛盾的内容 removed: " + "; ".join(
+            dict.fromkeys(f"{f['item']} ({f['rule']})" for f in removed))
     return f"患者 patient: {shown or 'unknown'} — 一致性检查 consistency: {said}"
 
 
@@ -248,7 +255,7 @@ class DemoService:
                                                      if c["key"] in self.records else "")}
                                   for c in p.evidence["similar_cases"][:5]],
             },
-            "backend": p.backend, "model": p.model, "disclaimer": p.disclaimer,
+            "backend": p.backend, "model": p.model, "disclaimer": p.disclaimer, "guard_removed": p.guard_removed,
             **patient_check(q, p.diseases, p.advices, p.answer),
         }
 

@@ -44,7 +44,8 @@ class RunSpec:
     handed over under each backend's own name by :func:`rjua.backends.get_backend`
     (``max_new_tokens`` and ``seed`` become None for a backend that does not take them). ``retrieval``
     overrides fields of :class:`rjua.retrieval.hybrid.HybridConfig` (fusion weights, depth, ...);
-    ``k`` is the number of passages given as evidence.
+    ``k`` is the number of passages given as evidence. ``guard`` removes from every answer what
+    contradicts the patient (:func:`rjua.consistency.guard`; on by default).
     """
 
     backend: str = "case"
@@ -61,6 +62,7 @@ class RunSpec:
     k: int = 5
     context_tokens: int | None = None
     seed: int | None = None
+    guard: bool = True
 
     def __post_init__(self):
         from .backends import COMMON_SETTINGS, REGISTRY

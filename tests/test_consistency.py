@@ -120,3 +120,27 @@ def test_real_valid_gold_rarely_flagged_and_case_cv_is_consistent(real_dir):
     assert c["groups"]["person"]["records"] == 0
     assert c["groups"]["laterality"]["records"] <= sum(any(f.group == "laterality" for f in fl) for fl in gold_flags)
     assert res.summary["f1"] >= 0.33 and res.summary["rouge_l"] >= 0.38  # honest 5-fold CV, lexical
+
+
+def test_pipeline_guard_removes_what_contradicts_the_patient_for_any_backend():
+    from rjua.backends.scripted import ScriptedBackend
+    from rjua.pipeline import Pipeline
+
+    raw = ("诊断：前列腺增生、膀胱炎\n建议：前列腺特异抗原(PSA)、多饮水\n"
+           "回答：您好，您母亲可能是膀胱炎。也要排除前列腺增生。请多饮水。")
+    question = "我是一名28岁的女性，尿频尿急尿痛两天，请问是什么病？"
+    on = Pipeline(ScriptedBackend(lambda req: raw), None, context="none").answer(question)
+    assert on.diseases == ["膀胱炎"] and on.advices == ["多饮水"]
+    assert "前列腺" not in on.answer and "母亲" not in on.answer and "请多饮水" in on.answer
+    assert on.answer == "请多饮水。"  # the sentences naming the prostate or another person are removed, not rewritten
+    assert sorted({(f["rule"], f["field"]) for f in on.guard_removed}) == [
+        ("age_bph_under_40", "disease"), ("person_wrong_relative", "answer"), ("sex_male_organ_in_female", "advice"),
+        ("sex_male_organ_in_female", "answer"), ("sex_male_organ_in_female", "disease")]
+    assert check(question, on.diseases, on.advices, on.answer) == []  # the scorer finds nothing left
+    off = Pipeline(ScriptedBackend(lambda req: raw), None, context="none", guard=False).answer(question)
+    assert "前列腺增生" in off.diseases and off.guard_removed == [] and check(question, off.diseases, off.advices,
+                                                                               off.answer)
+    # a consistent answer passes untouched
+    ok = Pipeline(ScriptedBackend(lambda req: "诊断：膀胱炎\n建议：多饮水\n回答：您好，考虑膀胱炎。"), None,
+                  context="none").answer(question)
+    assert ok.diseases == ["膀胱炎"] and ok.answer == "您好，考虑膀胱炎。" and ok.guard_removed == []

@@ -49,7 +49,7 @@ BASE = RunSpec(backend="echo", max_new_tokens=32, seed=0)
 CHANGES = {
     "backend": "case", "model": "other-model", "backend_options": {"temperature": 0.5}, "max_new_tokens": 64,
     "context": "none", "pool": ("test",), "kb_splits": "pool", "embedder": "hashing-64", "index": "INDEX",
-    "retrieval": {"case_weight": 1.0}, "n_cases": 5, "k": 3, "context_tokens": 256, "seed": 1,
+    "retrieval": {"case_weight": 1.0}, "n_cases": 5, "k": 3, "context_tokens": 256, "seed": 1, "guard": False,
 }
 
 

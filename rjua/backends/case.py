@@ -35,7 +35,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..consistency import ADDRESS_RE, RULES, check_facts, person_addressed, violates
+from ..consistency import ADDRESS_RE, RULES, drop_flagged_sentences, person_addressed, violates
 from ..extract import Vocabulary
 from ..items import normalize_item
 from ..metrics import rouge_l
@@ -74,7 +74,6 @@ def conflicts(facts: PatientFacts, item: str, kind: str) -> bool:
 _ADDRESS_OF = {"self": "您", "mother": "您母亲", "father": "您父亲", "child": "您的孩子", "spouse": "您爱人",
                "grandparent": "您家老人", "sibling": "您的家人", "other": "您的朋友"}
 _HE, _SHE = re.compile(r"(?<![其吉])他(?![们人])"), re.compile(r"她(?![们])")
-_SENT = re.compile(r"[^。！？!?；;\n]*[。！？!?；;\n]?")
 
 
 def adapt_reply(text: str, facts: PatientFacts, side: str | None) -> str:
@@ -91,8 +90,7 @@ def adapt_reply(text: str, facts: PatientFacts, side: str | None) -> str:
     if facts.person not in (None, "self") and facts.sex is not None:
         wrong = _SHE if facts.sex == "male" else _HE
         text = wrong.sub("他" if facts.sex == "male" else "她", text)
-    keep = [s for s in _SENT.findall(text) if s and not check_facts(facts, (), (), s)]
-    return "".join(keep).strip()
+    return drop_flagged_sentences(text, facts)
 
 
 def fix_side(text: str, side: str | None) -> str:

@@ -38,6 +38,9 @@ ProgressOpt = typer.Option(None, "--progress/--no-progress",
                            help="Progress bar (default: a bar on a terminal, a line every 10 s otherwise).")
 NCasesOpt = typer.Option(10, "--n-cases", min=1, help="Similar cases retrieved, voted over by the case backend and "
                          "voting for passages (one number for all three).")
+GuardOpt = typer.Option(True, "--guard/--no-guard",
+                        help="Remove from every answer what contradicts the patient (sex, age, pregnancy, side, "
+                             "person; on by default). --no-guard shows the backend's raw answer.")
 RetrievalOpt = typer.Option(None, "--retrieval", help="Retrieval setting KEY=VALUE (repeatable), e.g. "
                             "case_weight=1.5, rrf_k=60, depth=100 (rjua.retrieval.hybrid.HybridConfig fields).")
 TimeoutOpt = typer.Option(60.0, "--timeout", min=0.1,
@@ -86,14 +89,14 @@ def _retrieval(values) -> dict:
 
 
 def _spec(backend: str, model, context: str, pool, embedder, index, base_url, max_new_tokens: int, timeout,
-          kb_splits=None, context_tokens=None, n_cases: int = 10, retrieval=None):
+          kb_splits=None, context_tokens=None, n_cases: int = 10, retrieval=None, guard: bool = True):
     """The :class:`~rjua.spec.RunSpec` of the answering commands' flags."""
     from ..spec import RunSpec
 
     return RunSpec(backend=backend, model=model, context=context, pool=pool, embedder=_embedder(embedder),
                    index=index, kb_splits=_kb(kb_splits), context_tokens=context_tokens, n_cases=n_cases,
                    backend_options=_backend_options(backend, base_url, timeout=timeout),
-                   max_new_tokens=max_new_tokens, retrieval=_retrieval(retrieval))
+                   max_new_tokens=max_new_tokens, retrieval=_retrieval(retrieval), guard=guard)
 
 
 def answer_cmd(question: str = typer.Argument(..., help="The patient's question (Chinese)."),
@@ -101,12 +104,12 @@ def answer_cmd(question: str = typer.Argument(..., help="The patient's question 
                embedder: Optional[str] = EmbedderOpt, index: Optional[Path] = IndexOpt,
                base_url: Optional[str] = BaseUrlOpt, max_new_tokens: int = MaxTokOpt, timeout: float = TimeoutOpt,
                n_cases: int = NCasesOpt, retrieval: Optional[List[str]] = RetrievalOpt,
-               as_json: bool = typer.Option(False, "--json")):
+               guard: bool = GuardOpt, as_json: bool = typer.Option(False, "--json")):
     """Answer one patient question, with its evidence."""
     from ..pipeline import build_pipeline
 
     spec = _spec(backend, model, "retrieved", None, embedder, index, base_url, max_new_tokens, timeout,
-                 n_cases=n_cases, retrieval=retrieval)
+                 n_cases=n_cases, retrieval=retrieval, guard=guard)
     pipe = build_pipeline(None, data_dir, spec=spec)
     p = pipe.answer(question)
     if as_json:
@@ -138,12 +141,13 @@ def predict_cmd(split: str = typer.Option("test", "--split", "-s"),
                 overwrite: bool = typer.Option(False, "--overwrite", help="Start over even if --out exists."),
                 retry_errors: bool = RetryOpt, progress: Optional[bool] = ProgressOpt,
                 kb_splits: Optional[List[str]] = KbOpt, n_cases: int = NCasesOpt,
-                retrieval: Optional[List[str]] = RetrievalOpt, subset: Optional[str] = SubsetOpt):
+                retrieval: Optional[List[str]] = RetrievalOpt, subset: Optional[str] = SubsetOpt,
+                guard: bool = GuardOpt):
     """Predict a whole split into JSON Lines (resumable; what 'rjua score' reads)."""
     from ..runs import predict_split
 
     spec = _spec(backend, model, context, pool, embedder, index, base_url, max_new_tokens, timeout, kb_splits,
-                 context_tokens, n_cases, retrieval)
+                 context_tokens, n_cases, retrieval, guard)
     rows = predict_split(split, out, data_dir, overwrite=overwrite, batch_size=batch_size, limit=limit,
                          progress=progress, retry_errors=retry_errors, spec=spec, subset=subset)
     errors = sum(1 for r in rows if r.get("error"))
@@ -163,12 +167,13 @@ def eval_cmd(split: str = typer.Option("test", "--split", "-s"),
                                             help="Bootstrap resamples for the 95% CIs."),
              retry_errors: bool = RetryOpt, progress: Optional[bool] = ProgressOpt,
              kb_splits: Optional[List[str]] = KbOpt, n_cases: int = NCasesOpt,
-             retrieval: Optional[List[str]] = RetrievalOpt, subset: Optional[str] = SubsetOpt):
+             retrieval: Optional[List[str]] = RetrievalOpt, subset: Optional[str] = SubsetOpt,
+             guard: bool = GuardOpt):
     """Predict then score a split; prints the score JSON and writes a run directory."""
     from ..runs import eval_split
 
     spec = _spec(backend, model, context, pool, embedder, index, base_url, max_new_tokens, timeout, kb_splits,
-                 n_cases=n_cases, retrieval=retrieval)
+                 n_cases=n_cases, retrieval=retrieval, guard=guard)
     summary = eval_split(split, run_dir, data_dir, match, resamples, overwrite=overwrite, batch_size=batch_size,
                          limit=limit, retry_errors=retry_errors, progress=progress, spec=spec, subset=subset)
     echo_json(summary)
