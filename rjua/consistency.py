@@ -158,13 +158,18 @@ def check(question: str, diseases: Sequence[str] = (), advices: Sequence[str] = 
 _SENT = re.compile(r"[^。！？!?；;\n]*[。！？!?；;\n]?")
 
 
-def drop_flagged_sentences(text: str, facts: PatientFacts) -> str:
-    """``text`` without the sentences that break a rule for a patient with ``facts``.
+def drop_flagged_sentences(text: str, facts: PatientFacts, terms: Iterable[str] = ()) -> str:
+    """``text`` without the sentences (or lines) that break a rule for a patient with ``facts``, or that
+    name any of ``terms`` (items already removed from the answer's lists).
 
     >>> drop_flagged_sentences("考虑肾结石。建议复查前列腺。", patient_facts("我是50岁女性"))
     '考虑肾结石。'
+    >>> drop_flagged_sentences("诊断：前列腺增生\\n建议：多饮水", patient_facts("我26岁"), ["前列腺增生"])
+    '建议：多饮水'
     """
-    return "".join(s for s in _SENT.findall(text or "") if s and not check_facts(facts, (), (), s)).strip()
+    terms = [t for t in terms if t]
+    return "".join(s for s in _SENT.findall(text or "")
+                   if s and not any(t in s for t in terms) and not check_facts(facts, (), (), s)).strip()
 
 
 def guard(question: str, diseases: Sequence[str], advices: Sequence[str], reply: str
@@ -189,8 +194,9 @@ def guard(question: str, diseases: Sequence[str], advices: Sequence[str], reply:
     bad = {(f.field, f.item) for f in flags}
     kept_d = [x for x in diseases if ("disease", x) not in bad]
     kept_a = [x for x in advices if ("advice", x) not in bad]
-    if any(f.field == "answer" for f in flags):
-        reply = drop_flagged_sentences(reply, facts)
+    # the reply loses its flagged sentences and any line naming a removed item (a reply without a 回答
+    # section still holds the 诊断/建议 lines, from which a scorer would read the removed items back)
+    reply = drop_flagged_sentences(reply, facts, {f.item for f in flags if f.field != "answer"})
     return kept_d, kept_a, reply, flags
 
 

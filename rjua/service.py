@@ -99,8 +99,8 @@ def consistency_note(payload: dict[str, Any]) -> str:
 
     >>> consistency_note({"patient": {"sex": "female", "age": 50.0, "person": "self"}, "consistency": []})
     '患者 patient: sex female · age 50 · person self — 一致性检查 consistency: 无冲突 no conflicts'
-    >>> consistency_note({"patient": {}, "consistency": [],
-    ...                   "guard_removed": [{"item": "前列腺增生", "rule": "sex_male_organ_in_female"}]}).split(" — ")[-1]
+    >>> removed = [{"item": "前列腺增生", "rule": "sex_male_organ_in_female"}]
+    >>> consistency_note({"patient": {}, "consistency": [], "guard_removed": removed}).split(" — ")[-1]
     '已删除与患者矛盾的内容 removed: 前列腺增生 (sex_male_organ_in_female)'
     """
     facts = payload.get("patient") or {}

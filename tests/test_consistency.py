@@ -144,3 +144,17 @@ def test_pipeline_guard_removes_what_contradicts_the_patient_for_any_backend():
     ok = Pipeline(ScriptedBackend(lambda req: "诊断：膀胱炎\n建议：多饮水\n回答：您好，考虑膀胱炎。"), None,
                   context="none").answer(question)
     assert ok.diseases == ["膀胱炎"] and ok.answer == "您好，考虑膀胱炎。" and ok.guard_removed == []
+
+
+def test_guard_leaves_nothing_for_the_scorer_to_read_back():
+    """Found on the real run: a reply without a 回答 section keeps its 诊断 line, from which extraction reads
+    the removed diagnosis back unless the guard removes that line too."""
+    from rjua.consistency import guard
+    from rjua.extract import extract
+
+    q = "医生你好，我今年26岁，我们夫妻一直没有避孕，但是没有怀孕，请问我是什么病呢？"
+    raw = "诊断：前列腺增生\n建议：泌尿系统B超检查、经尿道前列腺电切术、精液常规"
+    d, a, reply, flags = guard(q, ["前列腺增生"], ["泌尿系统B超检查", "经尿道前列腺电切术", "精液常规"], raw)
+    assert d == [] and a == ["泌尿系统B超检查", "精液常规"] and {f.rule for f in flags} == {"age_bph_under_40"}
+    ex = extract(reply, d, a)
+    assert "前列腺增生" not in ex.diseases and check(q, ex.diseases, ex.advices, reply) == []
