@@ -140,6 +140,38 @@ def paired_gains(per_record: dict[str, dict[str, float]]) -> dict[str, dict]:
     return out
 
 
+def _flat(d, prefix: str = "") -> dict:
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, dict):
+            out.update(_flat(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
+
+
+def check_same_settings(path: Path, cfg: RunConfig) -> None:
+    """Refuse to resume a run folder started with other settings (``skip`` may change), naming them.
+
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "run_config.json"
+    >>> _write_json(f, dataclasses.asdict(load_config(RunConfig, "run_tiny")))
+    >>> check_same_settings(f, load_config(RunConfig, "run_tiny", ["sft.max_steps=3"]))
+    Traceback (most recent call last):
+    rjua.errors.RJUAError: ...started with other settings: sft.max_steps 2 -> 3 (use another output_dir...)
+    """
+    if not path.is_file():
+        return
+    before = _flat(read_json_file(path))
+    now = _flat(json.loads(json.dumps(dataclasses.asdict(cfg), default=str)))
+    changed = [f"{k} {before.get(k)!r} -> {now.get(k)!r}" for k in sorted(set(before) | set(now))
+               if k != "skip" and before.get(k) != now.get(k)]
+    if changed:
+        more = f" (+{len(changed) - 5} more)" if len(changed) > 5 else ""
+        raise RJUAError(f"{path.parent}: this run folder was started with other settings: {'; '.join(changed[:5])}"
+                        f"{more} (use another output_dir, or delete the folder to start over)")
+
+
 def _phase_configs(cfg: RunConfig, out: Path, base: str):
     sft = dataclasses.replace(cfg.sft, model=base, output_dir=str(out / "sft"), data=cfg.data)
     select = dataclasses.replace(cfg.select, checkpoints_dir=str(out / "sft"), data=cfg.data, link="selected")
@@ -174,6 +206,7 @@ def run_recipe(cfg: RunConfig, log=print) -> dict:
         state = read_json_file(state_file) if state_file.is_file() else {}
         if not isinstance(state, dict):
             raise RJUAError(f"{state_file}: not a JSON object (delete it to start the run over)")
+        check_same_settings(out / "run_config.json", cfg)
         _write_json(out / "run_config.json", dataclasses.asdict(cfg))
         from .models import resolve_model
 

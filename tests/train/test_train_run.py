@@ -47,3 +47,16 @@ def test_summarize_takes_rescored_phases_and_paired_gains_align_ids():
     # only ids both phases scored are paired
     g = paired_gains({"base": {"a": 0.0, "b": 1.0, "c": 0.0}, "sft": {"a": 1.0, "b": 1.0}})
     assert g["sft - base"]["n"] == 2 and g["sft - base"]["diff"] == 0.5 and "stage2 - base" not in g
+
+
+def test_train_run_refuses_to_resume_with_other_settings(tmp_path):
+    every = "skip=" + ",".join(["eval_base", "sft", "select", "eval_sft", "stage1", "eval_stage1", "stage2",
+                                "eval_stage2"])
+    first = run_cli("train", "run", "--config", "run_tiny", f"output_dir={tmp_path}", every)
+    assert first.returncode == 0, first.stderr[-2000:]
+    again = run_cli("train", "run", "--config", "run_tiny", f"output_dir={tmp_path}", every, "sft.max_steps=3")
+    assert again.returncode == 2 and "sft.max_steps 2 -> 3" in again.stderr and "Traceback" not in again.stderr
+    # changing only which phases are skipped is allowed
+    ok = run_cli("train", "run", "--config", "run_tiny", f"output_dir={tmp_path}",
+                 "skip=" + ",".join(reversed(every.removeprefix("skip=").split(","))))
+    assert ok.returncode == 0, ok.stderr[-2000:]
