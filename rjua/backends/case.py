@@ -13,16 +13,16 @@ itself) and:
    it (5 folds), records outside the pool by a model fitted on the whole pool.
 3. **Selection**: the set maximising expected F1 given the probabilities and the
    expected number of gold items (the similarity-weighted mean of the neighbours').
-4. **Answer**: the minimum-Bayes-risk reply — the neighbour answer with the highest
-   mean ROUGE-L against the other neighbours' answers — with 左/右 made consistent.
+4. **Answer**: a reply written for this patient from the chosen diagnoses and advice, the question's own
+   facts and the retrieved guideline passages (:mod:`rjua.compose`); never another patient's narrative.
 
 Deterministic; the evidence (case keys and similarities) travels with the result.
 
 >>> from rjua.retrieval.hybrid import CaseHit
 >>> hits = [CaseHit("v:1", "1", "q", ("左肾结石",), ("多饮水",), (), 1.0, "考虑左肾结石", 1.0)]
 >>> r = CaseBackend().generate([GenRequest("我右边腰痛，B超提示右肾结石", [], hits)])[0]
->>> r.diseases, r.text
-(['右肾结石'], '考虑右肾结石')
+>>> r.diseases, "考虑为右肾结石" in r.text, "多饮水" in r.text
+(['右肾结石'], True, True)
 """
 from __future__ import annotations
 
@@ -35,10 +35,10 @@ from typing import Sequence
 
 import numpy as np
 
+from ..compose import compose_reply
 from ..consistency import ADDRESS_RE, RULES, drop_flagged_sentences, person_addressed, violates
 from ..extract import Vocabulary
 from ..items import normalize_item
-from ..metrics import rouge_l
 from ..ontology import Ontology
 from ..patient import PatientFacts, clean_sides, patient_facts
 from . import GenRequest, GenResult
@@ -278,27 +278,25 @@ class CaseBackend:
         probs = _predict_proba(w, cand.x) if w is not None else np.minimum(cand.x[:, 0] + 0.5 * cand.x[:, 4], 1.0)
         return choose_expected_f1(dict(zip(cand.items, probs.tolist())), cand.expected_n)
 
-    def _reply(self, question: str, hits) -> str:
-        facts, side = patient_facts(question), side_of(question)
-        answers = [a for a in (adapt_reply(h.answer, facts, side) for h in hits[: self.mbr_cases] if h.answer) if a]
-        if not answers:
-            return ""
-        if len(answers) > 2:
-            scores = [sum(rouge_l(a, b) for j, b in enumerate(answers) if j != i) for i, a in enumerate(answers)]
-            return answers[int(np.argmax(scores))]
-        return answers[0]
+    def compose(self, req: GenRequest, diseases: Sequence[str], advices: Sequence[str]) -> str:
+        """The reply for this patient from the chosen items (:func:`rjua.compose.compose_reply`): the question's
+        own facts, the diagnoses and advice, the guideline passages cited; neighbours lend general sentences only."""
+        hits = [h for h in req.cases if h.key not in req.exclude][: self.mbr_cases]
+        return compose_reply(req.question, diseases, advices, req.passages, [h.answer for h in hits if h.answer])
 
     def generate(self, requests: Sequence[GenRequest]) -> list[GenResult]:
         out = []
         for req in requests:
             hits = [h for h in req.cases if h.key not in req.exclude]
-            res = GenResult(text=self._reply(req.question, hits))
+            res = GenResult()
             passages = [p.text for p in req.passages]
             res.diseases = self._select(self._candidates(req.question, hits, "disease", req.exclude, passages),
                                         "disease", req.exclude)
             res.advices = self._select(self._candidates(req.question, hits, "advice", req.exclude),
                                        "advice", req.exclude)
-            if not hits:
+            if hits:
+                res.text = self.compose(req, res.diseases, res.advices)
+            else:
                 res.error = "no similar labelled case available"
             out.append(res)
         return out

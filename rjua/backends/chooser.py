@@ -203,7 +203,7 @@ class ChooserBackend:
         secs = sections(res.text)
         res.diseases = map_to_candidates(split_items(secs.get("disease", "")), cands["disease"], self.match_threshold)
         res.advices = map_to_candidates(split_items(secs.get("advice", "")), cands["advice"], self.match_threshold)
-        return res
+        return res  # the LM wrote its own reply here
 
     def generate(self, requests: Sequence[GenRequest]) -> list[GenResult]:
         base = self.case.generate(requests)
@@ -214,5 +214,6 @@ class ChooserBackend:
                 continue
             d, _ = self._choose(req, "disease")
             a, _ = self._choose(req, "advice")
-            out.append(GenResult(text=b.text, diseases=d, advices=a, error=b.error))
+            text = self.case.compose(req, d, a) if not b.error else ""
+            out.append(GenResult(text=text, diseases=d, advices=a, error=b.error))
         return out

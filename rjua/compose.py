@@ -1,0 +1,234 @@
+"""A doctor-style reply written for *this* patient from the answer's own items.
+
+Backends that choose diagnoses and advice without writing text (``case``, ``chooser``) reply with
+:func:`compose_reply`: a greeting, the patient's own facts as the question states them (first person
+turned into 您), an assessment naming the chosen diagnoses, what to do next (the chosen advice, by kind:
+examinations, treatment, medicines, daily life), when to seek care urgently, and the guideline passages
+behind it (their ids). Nothing comes from another patient: a neighbour's reply may lend a sentence only
+when it is about a chosen item and carries no patient-specific fact (:func:`general_sentences`).
+
+The person addressed follows the question (您 / 您的孩子 / 您父亲…), and no side (左/右) is written when
+the question names none. Every phrase lives in :data:`TEMPLATES`, :data:`ADVICE_KINDS` and
+:data:`URGENT`, so a wording can be read and changed in one place.
+
+>>> print(compose_reply("我今年45岁，右侧腰痛两天，B超提示右肾结石，怎么办？", ["右肾结石"], ["多饮水", "泌尿系CT"]))
+您好，您提到右侧腰痛两天，B超提示右肾结石。根据您的病情描述和检查结果，初步考虑诊断为右肾结石。\
+针对您的情况，建议进一步完善泌尿系CT，以明确病情。日常生活中，建议多饮水。\
+如出现腰腹部剧烈疼痛、发热寒战、尿量明显减少或无尿，请立即到医院急诊就诊。如果您还有其他问题，请随时向我提问。
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from .patient import PatientFacts, clean_sides, patient_facts
+from .text import nfkc
+
+__all__ = ["ADDRESS_OF", "ADVICE_KINDS", "TEMPLATES", "URGENT", "address", "advice_sentences", "compose_reply",
+           "general_sentences", "join_zh", "stated_facts", "strip_sides"]
+
+# whom the reply speaks about, by rjua.patient's ``person``
+ADDRESS_OF = {"self": "您", "mother": "您母亲", "father": "您父亲", "child": "您的孩子", "spouse": "您爱人",
+              "grandparent": "您家老人", "sibling": "您的家人", "other": "您的朋友"}
+
+TEMPLATES = {
+    "greeting": "您好，",
+    "basis_self": "根据您的{what}",
+    "basis_other": "根据您对{person}{what}",
+    "what_findings": "病情描述和检查结果",
+    "what_symptoms": "症状描述",
+    "facts": "您提到{facts}。",
+    "assess_one": "{basis}，{who}初步考虑诊断为{main}{cite}。",
+    "assess_many": "{basis}，{who}初步考虑诊断为{main}，同时可能存在{rest}{cite}。",
+    "assess_none": "{basis}，目前还难以明确诊断，需要到泌尿外科面诊进一步评估。",
+    "exam": "针对{who}的情况，建议进一步完善{items}，以明确病情。",
+    "treat": "治疗方面，可考虑{items}，具体的治疗方案需要根据{who}的具体情况来确定。",
+    "drug": "药物方面，可在医生指导下考虑{items}。",
+    "daily": "日常生活中，建议{items}。",
+    "other": "此外，建议{items}。",
+    "advice_none": "建议{who}到泌尿外科门诊面诊，结合检查结果制定治疗方案。",
+    "urgent": "如出现{signs}，请{go}。",
+    "cite": "（参考指南资料：{ids}）",
+    "go_self": "立即到医院急诊就诊",
+    "go_child": "立即带孩子到医院急诊就诊",
+    "go_other": "尽快陪同{person}到医院急诊就诊",
+    "closing": "如果您还有其他问题，请随时向我提问。",
+}
+
+# advice kind -> the pattern that puts an item in it (first match wins; the rest are "other")
+ADVICE_KINDS: tuple[tuple[str, re.Pattern], ...] = (
+    ("daily", re.compile(r"饮水|饮食|戒烟|戒酒|运动|锻炼|休息|避免|注意|随访|复查|观察|禁欲|减重|控制体重|憋尿")),
+    ("exam", re.compile(r"检查|检测|化验|CT|MRI|B超|超声|彩超|造影|常规|培养|尿流率|PSA|活检|穿刺|肾图|ECT|"
+                        r"细胞学|评估|测定|镜检|核磁|血检|指诊|尿动力")),
+    ("treat", re.compile(r"术|切除|碎石|取石|置管|支架|引流|成形|吻合|结扎|电切|剜除|根治|造瘘|消融|放疗|化疗|"
+                         r"灌注|导尿|复位|手术")),
+    ("drug", re.compile(r"药|素|片|胶囊|抗生|抗感染|受体|抑制剂|阻滞剂|激素|补液|镇痛|止痛|解痉|中成药|罗辛|雄胺|那新|"
+                        r"贝隆|沙星|头孢|枸橼酸|碳酸氢钠|他达拉非|西地那非|口服|输液")),
+)
+
+# when to seek care urgently: a pattern over the diagnoses, advice and question -> the warning signs
+URGENT: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"睾丸|阴囊|附睾|精索"), "阴囊突然剧烈疼痛或明显肿胀（需尽早排除睾丸扭转）"),
+    (re.compile(r"结石|积水|绞痛"), "腰腹部剧烈疼痛、发热寒战、尿量明显减少或无尿"),
+    (re.compile(r"尿潴留|排尿困难|前列腺增生|尿道狭窄|排不出"), "完全排不出尿、下腹部胀痛"),
+    (re.compile(r"癌|肿瘤|占位|恶性"), "肉眼血尿加重、血块堵塞排尿或明显消瘦"),
+    (re.compile(r"感染|炎|发热|发烧"), "高热寒战、腰痛加重或精神状态变差"),
+)
+URGENT_DEFAULT = "发热、肉眼血尿、剧烈疼痛或排尿困难"
+
+_SENT = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
+_ASKING = re.compile(r"请问|吗|呢|怎么|如何|是否|能否|可否|能不能|要不要|需不需要|该不该|哪些|什么|多久|？|\?")
+_GREETING = re.compile(r"^(?:患者|病人)?[:：]?\s*(?:医生|大夫)?(?:您好|你好)?[，,！!]*")
+_FINDING = re.compile(r"显示|提示|发现|检查|诊断|B超|CT|彩超|MRI|化验|查出|病史|症状|疼|痛|尿|肿|血|结石|积水|"
+                      r"囊肿|增大|包块|硬结|发热|发烧")
+_WHO_AM_I = re.compile(r"我是一[名位个]|我今年\d+岁$|^\d+岁")
+_EXAMINED = re.compile(r"检查|B超|CT|彩超|MRI|核磁|化验|显示|提示|造影|报告|指标|结果")
+_SIDE = re.compile(r"(?<![左右])[左右]侧?(?![左右氧旋美甲卡西炔乙氨])")
+# what makes a neighbour's sentence about a patient rather than about the item itself
+_PATIENT_SPECIFIC = re.compile(r"\d|您|你|患者|病人|孩子|他|她|我们|医院|病史|既往|曾|术后|合并|提示|显示|发现|"
+                               r"结果|诊断为|考虑为|检查后|复查时|[左右]|厘米|毫米|年前|月前|天前|岁")
+
+
+def address(facts: PatientFacts) -> str:
+    """How the reply names the patient: 您 for the writer, else the relative (您父亲, 您的孩子…).
+
+    >>> [address(patient_facts(q)) for q in ("我爸爸70岁，尿不出来", "尿频", "儿子3岁")]
+    ['您父亲', '您', '您的孩子']
+    """
+    return ADDRESS_OF.get(facts.person or "self", "您")
+
+
+def join_zh(items: Sequence[str]) -> str:
+    """Items as a Chinese phrase: 甲、乙和丙.
+
+    >>> join_zh(["甲"]), join_zh(["甲", "乙", "丙"])
+    ('甲', '甲、乙和丙')
+    """
+    items = list(items)
+    return items[0] if len(items) == 1 else "、".join(items[:-1]) + "和" + items[-1] if items else ""
+
+
+def strip_sides(text: str) -> str:
+    """``text`` without 左/右 (左侧/右侧) naming a side; drug names such as 左氧氟沙星 kept.
+
+    >>> strip_sides("右肾结石、左侧输尿管结石、左氧氟沙星")
+    '肾结石、输尿管结石、左氧氟沙星'
+    """
+    return _SIDE.sub("", text)
+
+
+def stated_facts(question: str, limit: int = 2, max_chars: int = 80) -> list[str]:
+    """Up to ``limit`` statements of the question about the patient's complaint or findings, first person
+    turned into 您 (questions, greetings and self-introductions left out).
+
+    >>> stated_facts("医生您好，我是一名30岁男性。我左侧阴囊疼痛3天，B超提示附睾炎。请问怎么治疗？")
+    ['您左侧阴囊疼痛3天，B超提示附睾炎']
+    """
+    out: list[str] = []
+    for m in _SENT.finditer(question or ""):
+        s = _GREETING.sub("", m.group().strip()).rstrip("。！？!?；;，, ")
+        clauses = [c for c in re.split(r"[，,]", s) if c and not _ASKING.search(c) and not _WHO_AM_I.search(c)]
+        s = "，".join(clauses)
+        if not s or not _FINDING.search(s):
+            continue
+        while len(s) > max_chars and "，" in s:
+            s = s.rsplit("，", 1)[0]
+        if len(s) <= max_chars:
+            out.append(re.sub(r"我(?:的)?", lambda x: "您" + x.group()[1:], s).replace("本人", "您"))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def general_sentences(replies: Iterable[str], items: Sequence[str], limit: int = 1) -> list[str]:
+    """Sentences of other replies that are about a chosen item and carry no patient-specific fact
+    (no numbers, sides, persons, history, results or findings).
+
+    >>> general_sentences(["您好，您被诊断为左肾结石。肾结石是泌尿系统的常见病，多饮水有助于排石。"], ["肾结石"])
+    ['肾结石是泌尿系统的常见病，多饮水有助于排石。']
+    """
+    cores = [strip_sides(i) for i in items if len(strip_sides(i)) >= 2]
+    out: list[str] = []
+    for reply in replies:
+        for m in _SENT.finditer(reply or ""):
+            s = m.group().strip()
+            if (8 <= len(s) <= 80 and any(c in s for c in cores) and not _PATIENT_SPECIFIC.search(s)
+                    and s not in out):
+                out.append(s if s[-1] in "。！？!?" else s.rstrip("；;") + "。")
+                if len(out) >= limit:
+                    return out
+    return out
+
+
+def advice_sentences(advices: Sequence[str], who: str) -> list[str]:
+    """The advice items grouped by kind (:data:`ADVICE_KINDS`), one sentence per kind.
+
+    >>> for s in advice_sentences(["多饮水", "尿常规", "输尿管镜碎石术"], "您"): print(s)
+    针对您的情况，建议进一步完善尿常规，以明确病情。
+    治疗方面，可考虑输尿管镜碎石术，具体的治疗方案需要根据您的具体情况来确定。
+    日常生活中，建议多饮水。
+    """
+    groups: dict[str, list[str]] = {}
+    for a in advices:
+        kind = next((k for k, pat in ADVICE_KINDS if pat.search(a)), "other")
+        groups.setdefault(kind, []).append(a)
+    order = ("exam", "treat", "drug", "daily", "other")
+    out = [TEMPLATES[k].format(who=who, items=join_zh(groups[k])) for k in order if k in groups]
+    return out or [TEMPLATES["advice_none"].format(who=who)]
+
+
+def _urgent(facts: PatientFacts, text: str, who: str) -> str:
+    signs = next((s for pat, s in URGENT if pat.search(text)), URGENT_DEFAULT)
+    kind = "self" if facts.person in (None, "self") else "child" if facts.person == "child" else "other"
+    go = TEMPLATES["go_" + kind].format(person=who)
+    return TEMPLATES["urgent"].format(signs=signs, go=go)
+
+
+def compose_reply(question: str, diseases: Sequence[str], advices: Sequence[str], passages: Sequence = (),
+                  neighbour_replies: Iterable[str] = (), facts: PatientFacts | None = None,
+                  max_diseases: int = 4, facts_limit: int = 1) -> str:
+    """The reply for this patient (see module docstring).
+
+    ``passages``: the guideline evidence (objects with ``id`` and ``text``, or strings); the ids of those
+    that mention a chosen diagnosis are cited. ``neighbour_replies``: may lend one general sentence.
+
+    >>> r = compose_reply("孩子5岁，阴囊肿大", ["鞘膜积液"], [])
+    >>> "您的孩子初步考虑诊断为鞘膜积液" in r, "立即带孩子到医院急诊就诊" in r
+    (True, True)
+    >>> "左" in compose_reply("尿频尿急一周", ["左肾结石"], ["左氧氟沙星"])
+    True
+    >>> "左肾" in compose_reply("尿频尿急一周", ["左肾结石"], [])
+    False
+    """
+    facts = facts if facts is not None else patient_facts(question)
+    sided = bool(facts.sides or facts.bilateral or re.search(r"[左右]", clean_sides(nfkc(question or ""))))
+    fix = (lambda s: s) if sided else strip_sides
+    ds = list(dict.fromkeys(fix(d) for d in diseases if d))
+    adv = list(dict.fromkeys(fix(a) for a in advices if a))
+    who = address(facts)
+    parts = [TEMPLATES["greeting"]]
+    said = stated_facts(question, facts_limit) if facts_limit > 0 else []
+    if said:
+        parts.append(TEMPLATES["facts"].format(facts="；".join(said)))
+    what = TEMPLATES["what_findings" if _EXAMINED.search(question or "") else "what_symptoms"]
+    if who == "您":
+        basis, subject = TEMPLATES["basis_self"].format(what=what), ""
+    else:
+        person = who.removeprefix("您的").removeprefix("您")
+        basis, subject = TEMPLATES["basis_other"].format(person=person, what=what), who
+    cores = [c for c in (strip_sides(d) for d in ds) if len(c) >= 2]
+    ids = [getattr(p, "id", None) for p in passages
+           if getattr(p, "id", None) and any(c in getattr(p, "text", "") for c in cores)][:3]
+    cite = TEMPLATES["cite"].format(ids="、".join(ids)) if ids else ""
+    if ds:
+        main, rest = ds[:min(2, len(ds))], ds[2:max_diseases]
+        key = "assess_many" if rest else "assess_one"
+        parts.append(TEMPLATES[key].format(basis=basis, who=subject, main=join_zh(main), rest=join_zh(rest),
+                                           cite=cite))
+    else:
+        parts.append(TEMPLATES["assess_none"].format(basis=basis))
+    parts += general_sentences(neighbour_replies, ds + adv)
+    parts += advice_sentences(adv, who)
+    parts.append(_urgent(facts, "".join(ds + adv) + (question or ""), who))
+    parts.append(TEMPLATES["closing"])
+    return "".join(parts)

@@ -1,0 +1,76 @@
+"""Replies written for this patient: its own items, its own facts, the right person, no borrowed narrative."""
+import pytest
+
+from rjua.backends import GenRequest
+from rjua.backends.case import CaseBackend
+from rjua.compose import TEMPLATES, advice_sentences, compose_reply, general_sentences, stated_facts, strip_sides
+from rjua.retrieval.hybrid import CaseHit, PassageHit
+
+
+def _hit(key, diseases, advices, answer, sim=1.0):
+    return CaseHit(key, key, "q", tuple(diseases), tuple(advices), (), sim, answer, sim)
+
+
+# a neighbour whose reply is full of another patient's narrative: history, sizes, results, an operation
+NARRATIVE = ("您好，您被诊断为右肾结石，合并糖尿病和重症肌无力病史。CT显示结石约2.3cm，肌酐升高。"
+             "您三年前做过腰椎手术。建议行右经皮肾镜取石术。肾结石是泌尿系统的常见病，多饮水有助于预防复发。")
+HITS = [_hit("v:1", ["右肾结石"], ["经皮肾镜取石术", "多饮水"], NARRATIVE, 1.0),
+        _hit("v:2", ["肾结石"], ["多饮水", "泌尿系CT"], "您好，考虑肾结石，建议多饮水。", 0.9)]
+
+
+def test_case_reply_names_its_own_items_and_borrows_no_narrative():
+    q = "医生您好，我今年40岁，男，左侧腰痛一周，B超提示左肾结石，请问怎么办？"
+    r = CaseBackend().generate([GenRequest(q, [], HITS)])[0]
+    assert r.diseases and any(strip_sides(d) in r.text for d in r.diseases)
+    for borrowed in ("糖尿病", "重症肌无力", "2.3", "肌酐", "腰椎", "三年前", "右"):
+        assert borrowed not in r.text
+    assert "左肾结石" in r.text  # the patient's side, from the patient's own question
+
+
+def test_general_sentence_of_a_neighbour_may_be_lent_but_not_a_patient_specific_one():
+    got = general_sentences([NARRATIVE], ["肾结石"], limit=5)
+    assert got == ["肾结石是泌尿系统的常见病，多饮水有助于预防复发。"]
+    assert general_sentences([NARRATIVE], ["膀胱癌"]) == []
+
+
+@pytest.mark.parametrize("question, who, absent", [
+    ("我爸爸72岁，夜尿多，排尿费力", "您父亲", "您的孩子"),
+    ("我儿子6岁，阴囊疼痛半天", "您的孩子", "您父亲"),
+    ("我妈妈60岁，尿频尿急", "您母亲", "您父亲"),
+])
+def test_reply_speaks_of_the_person_the_question_is_about(question, who, absent):
+    r = compose_reply(question, ["某病"], ["尿常规"])
+    assert who in r and absent not in r
+
+
+def test_a_child_is_brought_to_care_and_urgent_signs_follow_the_condition():
+    r = compose_reply("我儿子6岁，阴囊疼痛半天", ["睾丸扭转"], [])
+    assert "带孩子" in r and "睾丸扭转" in r and "剧烈疼痛" in r
+
+
+def test_no_side_when_the_question_names_none_and_the_side_kept_when_it_does():
+    assert "左" not in compose_reply("尿频尿急一周，腰酸", ["左肾结石"], ["左侧输尿管镜碎石术"])
+    assert "右肾结石" in compose_reply("右侧腰痛三天", ["右肾结石"], [])
+
+
+def test_facts_come_from_the_question_in_the_second_person():
+    said = stated_facts("我是一名55岁男性。我尿中带血一周，CT提示膀胱占位。请问严重吗？")
+    assert said == ["您尿中带血一周，CT提示膀胱占位"]
+    assert stated_facts("请问包皮过长需要手术吗？") == []
+
+
+def test_guideline_passages_are_cited_by_id_when_they_concern_a_diagnosis():
+    ps = [PassageHit("p1", "肾结石的治疗包括体外冲击波碎石。", 1.0), PassageHit("p2", "膀胱炎的诊断。", 0.5)]
+    r = compose_reply("腰痛", ["肾结石"], [], ps)
+    assert "p1" in r and "p2" not in r
+
+
+def test_every_advice_kind_has_a_sentence_and_no_advice_still_says_what_to_do():
+    out = advice_sentences(["泌尿系CT", "输尿管镜碎石术", "坦索罗辛", "多饮水", "会诊"], "您")
+    assert len(out) == 5 and all(s.endswith("。") for s in out)
+    assert advice_sentences([], "您") == [TEMPLATES["advice_none"].format(who="您")]
+
+
+def test_no_diagnosis_says_so_instead_of_inventing_one():
+    r = compose_reply("最近总觉得不舒服", [], [])
+    assert "难以明确诊断" in r
