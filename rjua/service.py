@@ -11,10 +11,13 @@ failures become friendly messages (:func:`friendly_error`); the detail goes to t
 True
 >>> highlight("右侧输尿管结石", "输尿管结石怎么办")
 [('右侧', None), ('输尿管结石', '匹配')]
+>>> highlight("需要处理", "是否需要处理")
+[('需要处理', None)]
 """
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -26,7 +29,8 @@ from .metrics import items_match, prf
 from .retrieval.bm25 import tokenize
 from .spec import RunSpec
 
-__all__ = ["DEMO_NOTE", "LOADING", "MAX_QUESTION_CHARS", "DemoService", "friendly_error", "highlight"]
+__all__ = ["DEMO_NOTE", "LOADING", "MAX_QUESTION_CHARS", "STOP_BIGRAMS", "DemoService", "friendly_error", "highlight",
+           "record_order"]
 
 log = logging.getLogger("rjua.demo")
 
@@ -44,6 +48,14 @@ _FRIENDLY = (  # (substrings of the lower-cased detail, message shown to the use
     (("429", "rate limit", "too many requests"), "模型后端繁忙，请稍后再试 (the model backend is busy; try again)"),
     (("out of memory", "memoryerror", "cuda error"), "模型资源不足 (the model ran out of memory)"),
 )
+# character bigrams too common to count as words a passage shares with the question (the highlight skips them)
+STOP_BIGRAMS = frozenset("""
+需要 处理 是一 一个 一种 一下 怎么 什么 可以 医生 您好 你好 请问 没有 我的 我们 这个 那个 这种 情况 问题 时候 已经
+现在 最近 如何 是否 还是 或者 因为 所以 但是 如果 就是 不是 还有 以及 进行 应该 能否 有没 没事 大概 左右 之后 之前
+以后 以前 的话 了吗 的是 是什 么办 怎样 有什 么样 一些 比较 非常 特别 主要 目前 出现 感觉 发现 建议 需不 要不 严重
+""".split())
+_STOP_RE = re.compile("|".join(sorted(STOP_BIGRAMS)))
+
 _GENERIC = ("模型后端返回了无法处理的结果，请稍后再试；详情见服务器日志 "
             "(the backend failed; details are in the server log)")
 
@@ -65,7 +77,8 @@ def friendly_error(detail: BaseException | str) -> str:
 
 def highlight(passage: str, question: str, label: str = "匹配") -> list[tuple[str, str | None]]:
     """Passage segments, with the runs covered by a character bigram of the question labelled."""
-    grams = set(tokenize(question, "char2"))
+    parts = _STOP_RE.split(question or "")  # stop-words cut the question, so no bigram straddles one
+    grams = {g for part in parts for g in tokenize(part, "char2")}
     mark = [False] * len(passage)
     for i in range(len(passage) - 1):
         if passage[i:i + 2] in grams:
@@ -78,6 +91,16 @@ def highlight(passage: str, question: str, label: str = "匹配") -> list[tuple[
         else:
             out.append((ch, tag))
     return out
+
+
+def record_order(key: str) -> tuple:
+    """Sort key of a record key ``split:id``: by split, then ids numerically (``valid:9`` before ``valid:10``).
+
+    >>> sorted(["valid:10", "test:3", "valid:9", "valid:a"], key=record_order)
+    ['test:3', 'valid:9', 'valid:10', 'valid:a']
+    """
+    split, _, rid = key.partition(":")
+    return (split, 0, int(rid), "") if rid.isdigit() else (split, 1, 0, rid)
 
 
 def patient_check(question: str, diseases, advices, answer: str) -> dict[str, Any]:
@@ -253,11 +276,28 @@ class DemoService:
                 "passages": [{**x, "highlight": highlight(x["text"], q)} for x in p.evidence["passages"]],
                 "similar_cases": [{**c, "question": (self.records[c["key"]][1].question
                                                      if c["key"] in self.records else "")}
-                                  for c in p.evidence["similar_cases"][:5]],
+                                  for c in sorted(p.evidence["similar_cases"], key=lambda c: -c["similarity"])[:5]],
             },
             "backend": p.backend, "model": p.model, "disclaimer": p.disclaimer, "guard_removed": p.guard_removed,
             **patient_check(q, p.diseases, p.advices, p.answer),
         }
+
+    def answer_or_wait(self, question: str) -> dict[str, Any]:
+        """:meth:`answer`, or ``{"waiting": LOADING}`` while the pipeline still loads (a message, not an error);
+        a question that could never be answered (empty, too long, not text) is still refused at once."""
+        if self.pipeline is None and not self.error:
+            try:
+                self.check(question)
+            except RJUAError as e:
+                log.warning("refused: %s", e)
+                raise
+            return {"waiting": LOADING}
+        return self.answer(question)
+
+    @property
+    def record_keys(self) -> list[str]:
+        """The records' keys in the picker's order (:func:`record_order`)."""
+        return sorted(self.records, key=record_order)
 
     def score(self, payload: dict[str, Any], key: str, match: str = "fuzzy") -> dict[str, Any]:
         """Per-item matches of an answer against a gold record (``split:id``)."""

@@ -243,3 +243,76 @@ def test_demo_app_is_importable_from_the_package_and_takes_arguments(tmp_path):
     assert isinstance(app, gr.Blocks)
     src = (ROOT / "rjua" / "cli" / "demo.py").read_text(encoding="utf-8")
     assert "os.environ" not in src and "spec_from_file_location" not in src
+
+
+def test_a_submit_while_loading_gets_a_waiting_message_not_an_error(monkeypatch):
+    import threading
+
+    import rjua.pipeline
+    from rjua.errors import RJUAError
+    from rjua.service import LOADING, DemoService
+
+    real, gate = rjua.pipeline.build_pipeline, threading.Event()
+    monkeypatch.setattr(rjua.pipeline, "build_pipeline", lambda *a, **k: (gate.wait(30), real(*a, **k))[1])
+    svc = DemoService.from_data(background=True)
+    assert svc.answer_or_wait("尿频尿急尿痛") == {"waiting": LOADING}
+    with pytest.raises(RJUAError, match="empty"):  # a question that can never be answered is still refused
+        svc.answer_or_wait("  ")
+    gate.set()
+    assert svc.wait(60) and svc.answer_or_wait("尿频尿急尿痛")["diseases"]
+
+
+def _event(app, name):
+    return next(f for f in app.fns.values() if f.name == name)
+
+
+def test_each_request_first_clears_the_previous_answer_and_renders_only_on_success():
+    from demo import build_demo
+
+    from rjua.service import DemoService
+
+    app = build_demo(DemoService.from_data())
+    ids = {b.elem_id: b._id for b in app.blocks.values() if getattr(b, "elem_id", None)}
+    for fid, f in app.fns.items():
+        if f.name.startswith("answer"):
+            clear = app.fns[f.trigger_after]  # the answer runs after a step that empties the screen
+            assert clear.name.startswith("clear") and f.trigger_after is not None
+            out = {o._id for o in clear.outputs}
+            assert {ids["answer"], ids["items"], ids["passages"], ids["cases"]} <= out
+            assert all(not v for v in clear.fn())
+            render = next(g for g in app.fns.values() if g.trigger_after == fid)
+            assert render.name.startswith("render") and render.trigger_only_on_success
+
+
+def test_similar_cases_sorted_by_score_and_records_numerically():
+    from rjua.service import DemoService
+
+    svc = DemoService.from_data()
+    sims = [c["similarity"] for c in svc.answer("我右侧腰部绞痛，尿里有血")["evidence"]["similar_cases"]]
+    assert sims == sorted(sims, reverse=True) and len(sims) > 1
+    from rjua.data import Record
+
+    rec = Record.from_dict({"id": "1", "question": "尿频", "context": "", "answer": "", "disease": "", "advice": ""})
+    picker = DemoService(None, {k: ("valid", rec) for k in ("valid:10", "test:2", "valid:9", "valid:100")})
+    assert picker.record_keys == ["test:2", "valid:9", "valid:10", "valid:100"]
+
+
+def test_record_picker_filters_as_you_type():
+    import gradio as gr
+    from demo import build_demo
+
+    from rjua.service import DemoService
+
+    svc = DemoService.from_data()
+    app = build_demo(svc)
+    picker = next(b for b in app.blocks.values() if getattr(b, "elem_id", None) == "record")
+    assert isinstance(picker, gr.Dropdown) and picker.filterable
+    assert [c[1] if isinstance(c, tuple) else c for c in picker.choices] == svc.record_keys
+
+
+def test_shared_words_highlight_skips_stop_words():
+    from rjua.service import highlight
+
+    marked = [s for s, tag in highlight("是否需要处理取决于结石大小", "我的结石需要处理吗？是一个大问题") if tag]
+    assert marked == ["结石"]
+    assert highlight("需要处理", "需要处理") == [("需要处理", None)]

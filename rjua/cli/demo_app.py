@@ -51,11 +51,19 @@ def build_demo(service: DemoService, concurrency: int | None = None) -> gr.Block
 
     def answer(question: str, progress=gr.Progress()):  # noqa: B008 (gradio injects it)
         progress(0.1, desc="检索证据并生成回答 (retrieving evidence, generating)…")
-        return _guard(service.answer, question)
+        out = _guard(service.answer_or_wait, question)
+        if "waiting" in out:  # still loading: a message, not an error toast
+            gr.Info(out["waiting"])
+        return out
+
+    def clear():  # before each request: a failed one never leaves the previous patient's answer on screen
+        return None, [], "", [], [], []
 
     def render(payload):
         if not payload:
             return [], "", [], []
+        if "waiting" in payload:
+            return [], payload["waiting"], [], []
         items = [(d, "诊断") for d in payload["diseases"]] + [(a, "建议") for a in payload["advice"]]
         passages = []
         for i, p in enumerate(payload["evidence"]["passages"], 1):
@@ -65,7 +73,7 @@ def build_demo(service: DemoService, concurrency: int | None = None) -> gr.Block
         return items, payload["answer"] + "\n\n" + consistency_note(payload), passages, cases
 
     def score(payload, key):
-        if not payload or not key:
+        if not payload or not key or "waiting" in payload:
             return []
         res = _guard(service.score, payload, key)
         return res["rows"] + [["F1", f"disease {res['disease_f1']:.2f} · advice {res['advice_f1']:.2f}", res["match"]]]
@@ -89,8 +97,8 @@ def build_demo(service: DemoService, concurrency: int | None = None) -> gr.Block
                                       max_lines=12, elem_id="question")
                 with gr.Row():
                     submit = gr.Button("提交 Submit", variant="primary", elem_id="submit")
-                    record = gr.Dropdown(choices=sorted(service.records), label="数据中的病例 Case from the data",
-                                         value=None, elem_id="record")
+                    record = gr.Dropdown(choices=service.record_keys, label="数据中的病例 Case from the data",
+                                         value=None, filterable=True, elem_id="record")
                 gr.Examples(examples=[[q] for q in service.examples()], inputs=[question], label="示例 Examples")
             with gr.Column(scale=4):
                 items = gr.HighlightedText(label="诊断与建议 Diagnoses and advice", elem_id="items",
@@ -107,10 +115,13 @@ def build_demo(service: DemoService, concurrency: int | None = None) -> gr.Block
         timer.tick(poll, None, [status, label, timer], api_visibility="private")
         demo.load(poll, None, [status, label, timer], api_visibility="private")
         record.change(pick, record, question, api_visibility="private")
-        submit.click(answer, question, payload, api_name="answer", concurrency_limit=concurrency).then(
-            render, payload, [items, reply, passages, cases], api_visibility="private").then(
+        shown = [payload, items, reply, passages, cases, scored]
+        submit.click(clear, None, shown, api_visibility="private", queue=False).then(
+            answer, question, payload, api_name="answer", concurrency_limit=concurrency).success(
+            render, payload, [items, reply, passages, cases], api_visibility="private").success(
             score, [payload, record], scored, api_visibility="private")
-        question.submit(answer, question, payload, api_visibility="private", concurrency_limit=concurrency).then(
+        question.submit(clear, None, shown, api_visibility="private", queue=False).then(
+            answer, question, payload, api_visibility="private", concurrency_limit=concurrency).success(
             render, payload, [items, reply, passages, cases], api_visibility="private")
     demo.queue(default_concurrency_limit=concurrency, max_size=256)
     return demo
