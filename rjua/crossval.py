@@ -86,12 +86,14 @@ class CachedEncoder:
 
 
 def cross_validate(records: Sequence[Record], split: str, k: int = 5, data_dir=None, encoder=None,
-                   backend_options: dict | None = None, seed: int = 0, kb=None, progress=None):
+                   backend_options: dict | None = None, seed: int = 0, kb=None, progress=None,
+                   context: str = "retrieved"):
     """Predictions for every record, each made by a pipeline fitted on the other ``k - 1`` folds
     (``k`` <= 1: leave-one-out, one pipeline over the whole split that never sees the record answered).
 
     Returns ``(predictions in record order, fold of each id)``. ``encoder``: an
-    encoder object (e.g. :class:`CachedEncoder`) or None for lexical retrieval.
+    encoder object (e.g. :class:`CachedEncoder`) or None for lexical retrieval; ``context``: the
+    pipeline's evidence mode (``retrieved``, ``gold``: each record's own context, ``none``).
 
     >>> from rjua.data import load_split
     >>> recs = load_split("valid")
@@ -118,7 +120,7 @@ def cross_validate(records: Sequence[Record], split: str, k: int = 5, data_dir=N
         retriever = HybridRetriever(kb, cases, encoder, passage_vectors=pvec, case_vectors=cvec)
         be = get_backend("case", **(backend_options or {}))
         be.fit(retriever)
-        pipe = Pipeline(be, retriever, split=split)
+        pipe = Pipeline(be, retriever, context=context, split=split)
         for p in pipe.answer_many([(r.question, r) for r in test]):
             out[p.id] = p
         if progress is not None:

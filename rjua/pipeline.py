@@ -1,8 +1,9 @@
 """question → evidence → prompt → backend → extraction → :class:`Prediction`.
 
 Context modes: ``retrieved`` (hybrid retrieval over the knowledge base and similar
-cases), ``gold`` (the record's own context, as in the dataset's task; similar cases
-are still retrieved for the evidence), ``none`` (no passages). The record being
+cases), ``gold`` (the record's own context, as in the dataset's task: its passages are the
+evidence, and similar cases are those whose question is similar **or** whose own context shares
+those passages, :func:`gold_neighbours`), ``none`` (no passages). The record being
 answered is always excluded from its own case base, and nothing of its labels
 reaches the prompt.
 
@@ -30,10 +31,11 @@ from .prompts import DEFAULT_CONTEXT_TOKENS, NOT_MEDICAL_ADVICE, build_messages
 from .retrieval.hybrid import HybridRetriever, PassageHit, check_query
 from .spec import RunSpec
 
-__all__ = ["CONTEXT_MODES", "LabelPool", "Pipeline", "Prediction", "answer", "build_pipeline", "pool_retriever",
-           "resolve_pool", "sections_reply"]
+__all__ = ["CONTEXT_MODES", "GOLD_OVERLAP_WEIGHT", "LabelPool", "Pipeline", "Prediction", "answer", "build_pipeline",
+           "gold_neighbours", "pool_retriever", "resolve_pool", "sections_reply"]
 
 CONTEXT_MODES = ("retrieved", "gold", "none")
+GOLD_OVERLAP_WEIGHT = 3.0  # weight of the shared-context overlap against question similarity (gold context)
 _REPLY = re.compile(r"(?:^|\n)\s*[*#【\[]*\s*回答\s*[】\]*]*\s*[:：]\s*")
 
 
@@ -89,6 +91,8 @@ class Pipeline:
             if record is None:
                 raise RJUAError("context 'gold' needs a dataset record")
             passages = [PassageHit(passage_id(t), t, 0.0, {"gold": i}) for i, t in enumerate(record.passages, 1)]
+            if self.retriever is not None:
+                cases = gold_neighbours(self.retriever, question, [p.id for p in passages], self.n_cases, exclude)
         elif self.context == "none":
             passages = []
         return passages, cases
@@ -135,6 +139,36 @@ class Pipeline:
     def answer(self, question: str, record: Record | None = None, exclude: Iterable[str] = ()) -> Prediction:
         """Answer one question (``record`` for gold context and the leakage guard)."""
         return self.answer_many([(question, record)], exclude=exclude)[0]
+
+
+def gold_neighbours(retriever: HybridRetriever, question: str, passage_ids: Sequence[str], n: int,
+                    exclude: Iterable[str] = (), weight: float = GOLD_OVERLAP_WEIGHT) -> list:
+    """The ``n`` cases most similar to a question **with its own context**: similarity
+    ``(question similarity + weight · Jaccard(shared passage ids)) / (1 + weight)``, over the cases
+    retrieved for the question and every case whose context shares one of ``passage_ids``.
+
+    >>> r, _ = pool_retriever("test")
+    >>> c = r.cases.cases[0]
+    >>> [h.key for h in gold_neighbours(r, "随便问问", c.passage_ids, 1)] == [c.key]
+    True
+    """
+    from dataclasses import replace
+
+    from .retrieval.hybrid import CaseHit
+
+    ids, ex = set(passage_ids), set(exclude)
+    hits = {h.key: h for h in retriever.search(question, k=0, n_cases=max(3 * n, 30), exclude_cases=ex).cases}
+    for c in retriever.cases.cases:
+        if c.key not in hits and c.key not in ex and ids & set(c.passage_ids):
+            hits[c.key] = CaseHit(c.key, c.id, c.question, c.diseases, c.advices, c.passage_ids, 0.0, c.answer, 0.0)
+
+    def score(h) -> float:
+        shared = ids | set(h.passage_ids)
+        jac = len(ids & set(h.passage_ids)) / len(shared) if shared else 0.0
+        return (h.similarity + weight * jac) / (1 + weight)
+
+    ranked = sorted(hits.values(), key=lambda h: (-score(h), h.key))[:n]
+    return [replace(h, similarity=round(score(h), 6)) for h in ranked]
 
 
 class LabelPool:

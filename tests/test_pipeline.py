@@ -79,3 +79,20 @@ def test_answer_api():
 
     pred = rjua.answer("我右侧腰部绞痛，尿里有血")
     assert pred.diseases and pred.evidence["passage_ids"] and pred.to_json()["disease"] == pred.diseases
+
+
+def test_gold_context_feeds_the_case_neighbours_through_shared_passages():
+    from rjua.kb import passage_id
+
+    gold = build_pipeline("test", context="gold")
+    retrieved = build_pipeline("test", context="retrieved")
+    shared_first, differs = 0, 0
+    for r in load_split("test")[:10]:
+        ids = {passage_id(t) for t in r.passages}
+        g, q = gold._request(r.question, r), retrieved._request(r.question, r)
+        sharing = [c.key for c in gold.retriever.cases.cases if ids & set(c.passage_ids) and c.key not in g.exclude]
+        if sharing:
+            shared_first += bool(ids & set(g.cases[0].passage_ids))
+        differs += [c.key for c in g.cases] != [c.key for c in q.cases]
+        assert {p.id for p in g.passages} == ids and f"test:{r.id}" not in {c.key for c in g.cases}
+    assert shared_first and differs
