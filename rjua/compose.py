@@ -1,18 +1,21 @@
 """A doctor-style reply written for *this* patient from the answer's own items.
 
 Backends that choose diagnoses and advice without writing text (``case``, ``chooser``) reply with
-:func:`compose_reply`: a greeting, the patient's own facts as the question states them (first person
-turned into 您), an assessment naming the chosen diagnoses, what to do next (the chosen advice, by kind:
+:func:`compose_reply`: a greeting, an assessment naming the chosen diagnoses, the patient's own facts
+as the question states them (first person turned into 您), what to do next (the chosen advice, by kind:
 examinations, treatment, medicines, daily life), when to seek care urgently, and the guideline passages
 behind it (their ids). Nothing comes from another patient: a neighbour's reply may lend a sentence only
-when it is about a chosen item and carries no patient-specific fact (:func:`general_sentences`).
+when it is about a chosen item and carries no patient-specific fact (:func:`general_sentences`). Items
+about an organ or a malignancy the question gives no reason for (:func:`supported`) stay in the answer's
+lists but out of the reply.
 
 The person addressed follows the question (您 / 您的孩子 / 您父亲…), and no side (左/右) is written when
-the question names none. Every phrase lives in :data:`TEMPLATES`, :data:`ADVICE_KINDS` and
-:data:`URGENT`, so a wording can be read and changed in one place.
+the question names none. Every phrase lives in :data:`TEMPLATES`, :data:`ADVICE_KINDS`, :data:`URGENT`
+and :data:`SITES`, so a wording can be read and changed in one place (the order and the stock phrases
+were compared on 5-fold cross-validated ROUGE-L of the validation split).
 
 >>> print(compose_reply("我今年45岁，右侧腰痛两天，B超提示右肾结石，怎么办？", ["右肾结石"], ["多饮水", "泌尿系CT"]))
-您好，您提到右侧腰痛两天，B超提示右肾结石。根据您的病情描述和检查结果，初步考虑诊断为右肾结石。\
+您好！根据您的病情描述和检查结果，初步考虑诊断为右肾结石。您提到右侧腰痛两天，B超提示右肾结石。\
 针对您的情况，建议进一步完善泌尿系CT，以明确病情。日常生活中，建议多饮水。\
 如出现腰腹部剧烈疼痛、发热寒战、尿量明显减少或无尿，请立即到医院急诊就诊。如果您还有其他问题，请随时向我提问。
 """
@@ -24,15 +27,15 @@ from collections.abc import Iterable, Sequence
 from .patient import PatientFacts, clean_sides, patient_facts
 from .text import nfkc
 
-__all__ = ["ADDRESS_OF", "ADVICE_KINDS", "TEMPLATES", "URGENT", "address", "advice_sentences", "compose_reply",
-           "general_sentences", "join_zh", "stated_facts", "strip_sides"]
+__all__ = ["ADDRESS_OF", "ADVICE_KINDS", "SITES", "TEMPLATES", "URGENT", "address", "advice_sentences",
+           "compose_reply", "general_sentences", "join_zh", "stated_facts", "strip_sides", "supported"]
 
 # whom the reply speaks about, by rjua.patient's ``person``
 ADDRESS_OF = {"self": "您", "mother": "您母亲", "father": "您父亲", "child": "您的孩子", "spouse": "您爱人",
               "grandparent": "您家老人", "sibling": "您的家人", "other": "您的朋友"}
 
 TEMPLATES = {
-    "greeting": "您好，",
+    "greeting": "您好！",
     "basis_self": "根据您的{what}",
     "basis_other": "根据您对{person}{what}",
     "what_findings": "病情描述和检查结果",
@@ -76,17 +79,50 @@ URGENT: tuple[tuple[re.Pattern, str], ...] = (
 )
 URGENT_DEFAULT = "发热、肉眼血尿、剧烈疼痛或排尿困难"
 
+# what the reply may talk about: site -> (the words naming it in an item, what in the question points to it);
+# an item naming a site the question gives no reason for stays in the answer's list but out of the reply
+SITES: dict[str, tuple[re.Pattern, re.Pattern]] = {
+    "adrenal": (re.compile(r"肾上腺"), re.compile(r"肾上腺|高血压|低血钾|皮质醇|嗜铬")),
+    "kidney": (re.compile(r"肾(?!上腺)|PNL|PCNL"), re.compile(r"肾(?!上腺)|腰|血尿|结石|积水|肌酐|蛋白尿")),
+    "ureter": (re.compile(r"输尿管"), re.compile(r"输尿管|腰|血尿|结石|积水|绞痛")),
+    "bladder": (re.compile(r"膀胱"), re.compile(r"膀胱|血尿|尿频|尿急|尿痛|排尿|尿失禁|漏尿|下腹")),
+    "prostate": (re.compile(r"前列腺|PSA"), re.compile(r"前列腺|PSA|排尿|尿频|尿急|夜尿|尿线|尿不尽|尿等待|血尿|会阴|"
+                                                      r"尿流|尿分叉|血精")),
+    "urethra": (re.compile(r"(?<!经)尿道"), re.compile(r"尿道|排尿|尿痛|尿线|尿流|尿分叉|尿道口")),
+    "penis": (re.compile(r"阴茎|包皮|包茎|龟头|勃起"), re.compile(r"阴茎|包皮|包茎|龟头|勃起|阳痿|性功能")),
+    "scrotum": (re.compile(r"睾丸|附睾|精索|鞘膜|阴囊|隐睾"),
+                re.compile(r"睾丸|附睾|精索|鞘膜|阴囊|隐睾|蛋蛋|不育|精子")),
+    "semen": (re.compile(r"精子|不育|精液|弱精|少精"), re.compile(r"精子|不育|精液|弱精|少精|备孕|怀孕|要孩子|生育")),
+}
+_MALIGNANT = re.compile(r"癌|恶性|肿瘤|根治")
+_MALIGNANT_HINT = re.compile(r"癌|恶性|肿瘤|瘤|占位|肿物|新生物|肿块|结节|包块|PSA|转移")
+
 _SENT = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 _ASKING = re.compile(r"请问|吗|呢|怎么|如何|是否|能否|可否|能不能|要不要|需不需要|该不该|哪些|什么|多久|？|\?")
 _GREETING = re.compile(r"^(?:患者|病人)?[:：]?\s*(?:医生|大夫)?(?:您好|你好)?[，,！!]*")
 _FINDING = re.compile(r"显示|提示|发现|检查|诊断|B超|CT|彩超|MRI|化验|查出|病史|症状|疼|痛|尿|肿|血|结石|积水|"
                       r"囊肿|增大|包块|硬结|发热|发烧")
-_WHO_AM_I = re.compile(r"我是一[名位个]|我今年\d+岁$|^\d+岁")
+_WHO_AM_I = re.compile(r"我是|我今年\d+岁$|^\d+岁|您好|你好|请教|想问|咨询|打扰|一个问题")
 _EXAMINED = re.compile(r"检查|B超|CT|彩超|MRI|核磁|化验|显示|提示|造影|报告|指标|结果")
 _SIDE = re.compile(r"(?<![左右])[左右]侧?(?![左右氧旋美甲卡西炔乙氨])")
 # what makes a neighbour's sentence about a patient rather than about the item itself
 _PATIENT_SPECIFIC = re.compile(r"\d|您|你|患者|病人|孩子|他|她|我们|医院|病史|既往|曾|术后|合并|提示|显示|发现|"
                                r"结果|诊断为|考虑为|检查后|复查时|[左右]|厘米|毫米|年前|月前|天前|岁")
+
+
+def supported(item: str, question: str) -> bool:
+    """Whether the question gives a reason for ``item``: every site the item names (:data:`SITES`) is pointed
+    to by the question, and a malignancy (癌, 根治…) only where the question hints at a tumour.
+
+    >>> supported("腹腔镜下左输尿管癌根治术", "左肾结石伴积水"), supported("左输尿管结石", "左侧腰痛")
+    (False, True)
+    >>> supported("包皮环切术", "包皮过长，想做手术"), supported("前列腺增生", "包皮过长，想做手术")
+    (True, False)
+    """
+    q = question or ""
+    if _MALIGNANT.search(item) and not _MALIGNANT_HINT.search(q):
+        return False
+    return all(hint.search(q) for names, hint in SITES.values() if names.search(item))
 
 
 def address(facts: PatientFacts) -> str:
@@ -141,8 +177,8 @@ def stated_facts(question: str, limit: int = 2, max_chars: int = 80) -> list[str
 
 
 def general_sentences(replies: Iterable[str], items: Sequence[str], limit: int = 1) -> list[str]:
-    """Sentences of other replies that are about a chosen item and carry no patient-specific fact
-    (no numbers, sides, persons, history, results or findings).
+    """Sentences of other replies that are about a chosen item (it is their subject: they begin with it) and
+    carry no patient-specific fact (no numbers, sides, persons, history, results or findings).
 
     >>> general_sentences(["您好，您被诊断为左肾结石。肾结石是泌尿系统的常见病，多饮水有助于排石。"], ["肾结石"])
     ['肾结石是泌尿系统的常见病，多饮水有助于排石。']
@@ -152,8 +188,8 @@ def general_sentences(replies: Iterable[str], items: Sequence[str], limit: int =
     for reply in replies:
         for m in _SENT.finditer(reply or ""):
             s = m.group().strip()
-            if (8 <= len(s) <= 80 and any(c in s for c in cores) and not _PATIENT_SPECIFIC.search(s)
-                    and s not in out):
+            if (8 <= len(s) <= 80 and any(s.startswith(c) for c in cores) and not _PATIENT_SPECIFIC.search(s)
+                    and "：" not in s and ":" not in s and s not in out):
                 out.append(s if s[-1] in "。！？!?" else s.rstrip("；;") + "。")
                 if len(out) >= limit:
                     return out
@@ -204,12 +240,10 @@ def compose_reply(question: str, diseases: Sequence[str], advices: Sequence[str]
     sided = bool(facts.sides or facts.bilateral or re.search(r"[左右]", clean_sides(nfkc(question or ""))))
     fix = (lambda s: s) if sided else strip_sides
     ds = list(dict.fromkeys(fix(d) for d in diseases if d))
-    adv = list(dict.fromkeys(fix(a) for a in advices if a))
+    ds = [d for d in ds if supported(d, question)] or ds
+    adv = list(dict.fromkeys(fix(a) for a in advices if a and supported(a, question)))
     who = address(facts)
     parts = [TEMPLATES["greeting"]]
-    said = stated_facts(question, facts_limit) if facts_limit > 0 else []
-    if said:
-        parts.append(TEMPLATES["facts"].format(facts="；".join(said)))
     what = TEMPLATES["what_findings" if _EXAMINED.search(question or "") else "what_symptoms"]
     if who == "您":
         basis, subject = TEMPLATES["basis_self"].format(what=what), ""
@@ -227,6 +261,9 @@ def compose_reply(question: str, diseases: Sequence[str], advices: Sequence[str]
                                            cite=cite))
     else:
         parts.append(TEMPLATES["assess_none"].format(basis=basis))
+    said = stated_facts(question, facts_limit) if facts_limit > 0 else []
+    if said:
+        parts.append(TEMPLATES["facts"].format(facts="；".join(said)))
     parts += general_sentences(neighbour_replies, ds + adv)
     parts += advice_sentences(adv, who)
     parts.append(_urgent(facts, "".join(ds + adv) + (question or ""), who))
