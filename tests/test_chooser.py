@@ -52,3 +52,17 @@ def test_chooser_picks_from_case_candidates_and_mix_zero_is_case(tiny):
 def test_map_to_candidates():
     assert map_to_candidates(["右肾结石伴积水", "多喝水"], ["右肾结石", "多饮水"], 0.5) == ["右肾结石", "多饮水"]
     assert map_to_candidates(["感冒"], ["右肾结石"]) == []
+
+
+def test_chooser_reply_is_composed_from_its_own_choices(tiny):
+    from rjua.compose import strip_sides
+    from rjua.data import load_split
+    from rjua.pipeline import build_pipeline
+
+    recs = load_split("test")[:3]
+    pipe = build_pipeline("test", backend="chooser", model=tiny, context="gold",
+                          backend_options={"mix": 1.0, "dtype": "float32"})
+    for r, p in zip(recs, pipe.answer_many([(r.question, r) for r in recs])):
+        assert p.answer.startswith("您好")
+        if p.diseases:
+            assert any(strip_sides(d) in p.answer for d in p.diseases)

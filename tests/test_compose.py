@@ -74,3 +74,13 @@ def test_every_advice_kind_has_a_sentence_and_no_advice_still_says_what_to_do():
 def test_no_diagnosis_says_so_instead_of_inventing_one():
     r = compose_reply("最近总觉得不舒服", [], [])
     assert "难以明确诊断" in r
+
+
+def test_items_the_question_gives_no_reason_for_stay_out_of_the_reply():
+    q = "我32岁，男，包皮过长，想问是否需要做包皮环切手术"
+    r = compose_reply(q, ["包皮过长", "左肾结石"], ["包皮环切术", "腹腔镜下左输尿管癌根治术", "前列腺特异抗原(PSA)"])
+    assert "包皮过长" in r and "包皮环切术" in r
+    for absent in ("肾结石", "癌根治", "PSA"):
+        assert absent not in r
+    # with nothing supported, the reply still names the answer's own diagnoses instead of none
+    assert "膀胱结石" in compose_reply("最近总觉得不舒服", ["膀胱结石"], [])
