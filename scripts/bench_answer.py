@@ -21,11 +21,20 @@ Part ``hf``: a transformers model (default Qwen2.5-Coder-0.5B-Instruct from
 context: F1 exact and fuzzy, ROUGE-L, tokens/s. Predictions are written incrementally
 under runs/ and resume after a crash.
 
-Run: python scripts/bench_answer.py [--part case|hf] [--embedder PATH|none] [--folds 5] [--model PATH] [--n 50]
+Part ``reply``: the ``case`` backend's reply, 5-fold CV, in the same run: the reply written for the patient
+(:mod:`rjua.compose`, today's) against the minimum-Bayes-risk neighbour reply adapted to the patient (the
+earlier reply, rebuilt from the same predictions' similar cases and passed through the same guard) and the
+doctors' reference replies: exact F1, ROUGE-L, the share of replies naming one of the answer's own
+diagnoses, and the share asserting patient history or findings the question does not contain (the
+faithfulness rules, :mod:`rjua.faithfulness`); then the same for ``--context gold``. ``--read N --seed S``
+prints N seeded random answers for a reading by hand.
+
+Run: python scripts/bench_answer.py [--part case|hf|reply] [--embedder PATH|none] [--folds 5] [--model PATH] [--n 50]
 """
 import argparse
 import math
 import os
+import re
 import time
 from collections import Counter
 from pathlib import Path
@@ -134,11 +143,32 @@ def consistency_line(gold, rows):
     return f"records flagged {s['any']['records']}/{s['n']} ({s['any']['record_rate']:.1%}): {groups}"
 
 
+def dense_encoder(args, kb, gold):
+    """The ``--embedder`` encoder with every passage and question encoded once (cached under runs/), or None."""
+    from rjua.crossval import CachedEncoder
+    from rjua.retrieval.dense import load_encoder
+
+    emb_path = None if args.embedder in (None, "", "none") else args.embedder
+    found = emb_path and Path(emb_path.split(":", 1)[-1] if emb_path.startswith("onnx") else emb_path).exists()
+    if not found:
+        return None
+    t = time.perf_counter()
+    enc = CachedEncoder(load_encoder(emb_path))
+    cache = ROOT / "runs" / f"bench_answer_emb_{Path(emb_path).name}.npz"
+    loaded = enc.load(cache)
+    enc.encode_docs(kb.texts)
+    enc.encode_queries([r.question for r in gold])
+    cache.parent.mkdir(exist_ok=True)
+    enc.save(cache)
+    print(f"(dense {Path(emb_path).name}: {len(kb)} passages + {len(gold)} questions encoded once in "
+          f"{time.perf_counter() - t:.1f} s ({loaded} vectors from {cache.name}), cached for every run below)")
+    return enc
+
+
 def part_case(args, gold):
-    from rjua.crossval import CachedEncoder, cross_validate, fold_assignment
+    from rjua.crossval import cross_validate, fold_assignment
     from rjua.data import load_all
     from rjua.kb import KnowledgeBase
-    from rjua.retrieval.dense import load_encoder
 
     print("gold labels      consistency: " + consistency_line(gold, [PredRow(r.id, r.answer, list(r.diseases),
                                                                                    list(r.advices)) for r in gold]))
@@ -150,21 +180,10 @@ def part_case(args, gold):
     kb = KnowledgeBase.from_splits(load_all(args.data_dir))
     print(f"open vocabulary, CV{args.folds} folds ({sum(len(r.diseases) for r in gold)} gold disease items):")
     reachability(gold, folds, kb)
-    emb_path = None if args.embedder in (None, "", "none") else args.embedder
-    found = emb_path and Path(emb_path.split(":", 1)[-1] if emb_path.startswith("onnx") else emb_path).exists()
     encoders = [("lexical", None)]
-    if found:
-        t = time.perf_counter()
-        enc = CachedEncoder(load_encoder(emb_path))
-        cache = ROOT / "runs" / f"bench_answer_emb_{Path(emb_path).name}.npz"
-        loaded = enc.load(cache)
-        enc.encode_docs(kb.texts)
-        enc.encode_queries([r.question for r in gold])
-        cache.parent.mkdir(exist_ok=True)
-        enc.save(cache)
-        print(f"(dense {Path(emb_path).name}: {len(kb)} passages + {len(gold)} questions encoded once in "
-              f"{time.perf_counter() - t:.1f} s ({loaded} vectors from {cache.name}), cached for every run below)")
-        encoders.append((f"dense {Path(emb_path).name}", enc))
+    enc = dense_encoder(args, kb, gold)
+    if enc is not None:
+        encoders.append((f"dense {Path(enc.name).name}", enc))
     for name, enc in encoders:
         for k, label in ((1, "LOO"), (args.folds, f"CV{args.folds}")):
             t = time.perf_counter()
@@ -174,6 +193,100 @@ def part_case(args, gold):
             res = score_predictions(gold, rows, match=args.match)
             show(f"case, {name}, {label}", res, secs, anchor_cv if k > 1 else anchor)
             print("    consistency: " + consistency_line(gold, rows))
+
+
+def neighbour_reply(pred, answers):
+    """The earlier case reply: the neighbours' replies adapted to the patient, the one with the highest mean
+    ROUGE-L to the others (minimum Bayes risk), through the pipeline's guard."""
+    from rjua.backends.case import adapt_reply, side_of
+    from rjua.consistency import guard
+    from rjua.metrics import rouge_l
+    from rjua.patient import patient_facts
+
+    facts, side = patient_facts(pred.question), side_of(pred.question)
+    cands = [a for a in (adapt_reply(answers.get(c["key"], ""), facts, side)
+                         for c in pred.evidence["similar_cases"][:10]) if a]
+    if not cands:
+        return ""
+    scores = [sum(rouge_l(a, b) for j, b in enumerate(cands) if j != i) for i, a in enumerate(cands)]
+    best = cands[max(range(len(cands)), key=lambda i: (scores[i], -i))] if len(cands) > 2 else cands[0]
+    return guard(pred.question, pred.diseases, pred.advices, best)[2]
+
+
+def names_own(reply, diseases):
+    """Whether the reply names one of the answer's own diagnoses (side-insensitive)."""
+    from rjua.compose import strip_sides
+
+    return any(strip_sides(d) in strip_sides(reply) for d in diseases if strip_sides(d))
+
+
+_MEASURE = re.compile(r"\d+(?:\.\d+)?(?:\s*[*×xX]\s*\d+(?:\.\d+)?)*\s*(?:mm|cm|ml|ng|mg|kg|g/l|mmol|μmol|umol|"
+                      r"u/l|%|毫米|厘米|毫升|公斤)", re.I)
+_HISTORY = re.compile(r"糖尿病|高血压|冠心病|心脏病|脑梗|中风|重症肌无力|肝炎|哮喘|房颤|痛风|甲亢|腰椎|病史|既往|"
+                      r"手术史|曾行|做过|年前|个月前|过敏")
+
+
+def invented_proxy(question, reply):
+    """The bench's own reading of invented patient facts, used only when rjua.faithfulness is absent: a
+    measurement with a unit, or a history / comorbidity / earlier-operation word, in the reply but not in
+    the question."""
+    from rjua.text import no_space
+
+    q = no_space(question).lower()
+    r = no_space(reply).lower()
+    return ([m.group() for m in _MEASURE.finditer(r) if m.group() not in q]
+            + [m.group() for m in _HISTORY.finditer(r) if m.group() not in q])
+
+
+def invented(question, row):
+    try:
+        from rjua.faithfulness import check_reply
+    except ImportError:
+        return invented_proxy(question, row.answer)
+    return check_reply(question, row.disease or [], row.advice or [], row.answer, rules=("invented_fact",))
+
+
+def reply_line(name, gold, rows):
+    g = {r.id: r for r in gold}
+    res = score_predictions(gold, rows, match="exact")
+    s, n = res.summary, len(rows)
+    named = sum(names_own(r.answer, r.disease or []) for r in rows)
+    flagged = [r.id for r in rows if invented(g[r.id].question, r)]
+    print(f"{name:<44} F1 {s['f1']:.3f}  ROUGE-L {s['rouge_l']:.3f}  names own diagnosis {named / n:.1%}"
+          f"  invented history/findings {len(flagged) / n:.1%} ({len(flagged)}/{n})")
+    return flagged
+
+
+def part_reply(args, gold):
+    import random
+
+    from rjua.crossval import cross_validate
+    from rjua.data import load_all
+    from rjua.kb import KnowledgeBase
+
+    kb = KnowledgeBase.from_splits(load_all(args.data_dir))
+    answers = {f"{args.split}:{r.id}": r.answer for r in gold}
+    reply_line("reference replies (doctors)", gold, [PredRow(r.id, r.answer, list(r.diseases), list(r.advices))
+                                                     for r in gold])
+    runs = {}
+    settings = [("lexical", "retrieved", None), ("lexical", "gold", None)]
+    enc = dense_encoder(args, kb, gold)
+    if enc is not None:
+        settings.append((enc.name.rsplit("/", 1)[-1], "retrieved", enc))
+    for emb, ctx, encoder in settings:
+        t = time.perf_counter()
+        preds, _ = cross_validate(gold, args.split, args.folds, args.data_dir, encoder=encoder, kb=kb, context=ctx)
+        secs = time.perf_counter() - t
+        runs[emb, ctx] = preds
+        reply_line(f"case CV{args.folds} {emb} {ctx}: neighbour reply (earlier)", gold,
+                   [PredRow(p.id, neighbour_reply(p, answers), p.diseases, p.advices) for p in preds])
+        reply_line(f"case CV{args.folds} {emb} {ctx}: composed reply ({secs:.0f} s)", gold,
+                   [PredRow(p.id, p.answer, p.diseases, p.advices) for p in preds])
+    if args.read:
+        g = {r.id: r for r in gold}
+        for p in random.Random(args.seed).sample(runs["lexical", "retrieved"], args.read):
+            print(f"\n## record {p.id}\nQ: {g[p.id].question}\nD: {'、'.join(p.diseases)}\nA: "
+                  f"{'、'.join(p.advices)}\nR: {p.answer}\nGOLD D: {'、'.join(g[p.id].diseases)}")
 
 
 def part_hf(args, gold):
@@ -200,7 +313,9 @@ def part_hf(args, gold):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--part", choices=["case", "hf"], default="case")
+    ap.add_argument("--part", choices=["case", "hf", "reply"], default="case")
+    ap.add_argument("--read", type=int, default=0, help="reply part: print this many seeded random answers")
+    ap.add_argument("--seed", type=int, default=2112, help="seed of the answers printed by --read")
     ap.add_argument("--data-dir", default=str(REAL) if REAL.is_dir() else None)
     ap.add_argument("--split", default="valid")
     ap.add_argument("--match", default="exact")
@@ -216,7 +331,7 @@ def main():
     gold = load_split(args.split, args.data_dir)
     print(f"data: {args.data_dir or 'bundled sample'} split={args.split} n={len(gold)}, pool = same split "
           f"(LOO: all other records; CV{args.folds}: the other folds only)")
-    (part_case if args.part == "case" else part_hf)(args, gold)
+    {"case": part_case, "hf": part_hf, "reply": part_reply}[args.part](args, gold)
 
 
 if __name__ == "__main__":
