@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from .patient import PatientFacts, clean_sides, patient_facts
 from .text import nfkc
 
-__all__ = ["ADDRESS_OF", "ADVICE_KINDS", "SITES", "TEMPLATES", "URGENT", "address", "advice_sentences",
+__all__ = ["ADDRESS_OF", "ADVICE_KINDS", "SITES", "TEMPLATES", "URGENT", "address", "advice_sentences", "affirmed",
            "compose_reply", "general_sentences", "join_zh", "stated_facts", "strip_sides", "supported"]
 
 # whom the reply speaks about, by rjua.patient's ``person``
@@ -43,6 +43,8 @@ TEMPLATES = {
     "facts": "您提到{facts}。",
     "assess_one": "{basis}，{who}初步考虑诊断为{main}{cite}。",
     "assess_many": "{basis}，{who}初步考虑诊断为{main}，同时可能存在{rest}{cite}。",
+    "assess_unsure": "{basis}，{who}目前还难以明确诊断，需考虑{main}等可能，但与描述的情况不完全相符，"
+                     "建议到泌尿外科面诊进一步明确{cite}。",
     "assess_none": "{basis}，目前还难以明确诊断，需要到泌尿外科面诊进一步评估。",
     "exam": "针对{who}的情况，建议进一步完善{items}，以明确病情。",
     "treat": "治疗方面，可考虑{items}，具体的治疗方案需要根据{who}的具体情况来确定。",
@@ -86,15 +88,19 @@ SITES: dict[str, tuple[re.Pattern, re.Pattern]] = {
     "kidney": (re.compile(r"肾(?!上腺)|PNL|PCNL"), re.compile(r"肾(?!上腺)|腰|血尿|结石|积水|肌酐|蛋白尿")),
     "ureter": (re.compile(r"输尿管"), re.compile(r"输尿管|腰|血尿|结石|积水|绞痛")),
     "bladder": (re.compile(r"膀胱"), re.compile(r"膀胱|血尿|尿频|尿急|尿痛|排尿|尿失禁|漏尿|下腹")),
-    "prostate": (re.compile(r"前列腺|PSA"), re.compile(r"前列腺|PSA|排尿|尿频|尿急|夜尿|尿线|尿不尽|尿等待|血尿|会阴|"
-                                                      r"尿流|尿分叉|血精")),
+    "prostate": (re.compile(r"前列腺|PSA|汽化术|TURP|HoLEP"),
+                 re.compile(r"前列腺|PSA|排尿|尿频|尿急|夜尿|尿线|尿不尽|尿等待|血尿|会阴|尿流|尿分叉|血精")),
     "urethra": (re.compile(r"(?<!经)尿道"), re.compile(r"尿道|排尿|尿痛|尿线|尿流|尿分叉|尿道口")),
     "penis": (re.compile(r"阴茎|包皮|包茎|龟头|勃起"), re.compile(r"阴茎|包皮|包茎|龟头|勃起|阳痿|性功能")),
     "scrotum": (re.compile(r"睾丸|附睾|精索|鞘膜|阴囊|隐睾"),
                 re.compile(r"睾丸|附睾|精索|鞘膜|阴囊|隐睾|蛋蛋|不育|精子")),
-    "semen": (re.compile(r"精子|不育|精液|弱精|少精"), re.compile(r"精子|不育|精液|弱精|少精|备孕|怀孕|要孩子|生育")),
+    "semen": (re.compile(r"精子|不育|精液|弱精|少精"),
+              re.compile(r"精子|不育|精液|弱精|少精|备孕|怀孕|避孕|要孩子|生育")),
 }
+_SAID_BY_DENIAL = {"semen"}  # infertility is told by what does not happen (没有怀孕): read the whole question
 _MALIGNANT = re.compile(r"癌|恶性|肿瘤|根治")
+_CLAUSE = re.compile(r"[，,。；;！？!?\n]")
+_NEGATED = re.compile(r"没有|没|无(?!痛)|未|否认|正常|不明显")
 _MALIGNANT_HINT = re.compile(r"癌|恶性|肿瘤|瘤|占位|肿物|新生物|肿块|结节|包块|PSA|转移")
 
 _SENT = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
@@ -106,23 +112,39 @@ _WHO_AM_I = re.compile(r"我是|我今年\d+岁$|^\d+岁|您好|你好|请教|�
 _EXAMINED = re.compile(r"检查|B超|CT|彩超|MRI|核磁|化验|显示|提示|造影|报告|指标|结果")
 _SIDE = re.compile(r"(?<![左右])[左右]侧?(?![左右氧旋美甲卡西炔乙氨])")
 # what makes a neighbour's sentence about a patient rather than about the item itself
-_PATIENT_SPECIFIC = re.compile(r"\d|您|你|患者|病人|孩子|他|她|我们|医院|病史|既往|曾|术后|合并|提示|显示|发现|"
+_PATIENT_SPECIFIC = re.compile(r"\d|PSA|您|你|患者|病人|孩子|他|她|我们|医院|病史|既往|曾|术后|合并|提示|显示|发现|"
                                r"结果|诊断为|考虑为|检查后|复查时|[左右]|厘米|毫米|年前|月前|天前|岁")
+
+
+def affirmed(question: str) -> str:
+    """The question without its negated clauses (没有发热, 无血尿, B超正常…): what it says is there.
+
+    >>> affirmed("左侧腰痛，没有发热，B超说睾丸正常")
+    '左侧腰痛'
+    """
+    return "，".join(c for c in _CLAUSE.split(question or "") if c and not _NEGATED.search(c))
 
 
 def supported(item: str, question: str) -> bool:
     """Whether the question gives a reason for ``item``: every site the item names (:data:`SITES`) is pointed
-    to by the question, and a malignancy (癌, 根治…) only where the question hints at a tumour.
+    to by what the question affirms (:func:`affirmed`), a malignancy (癌, 根治…) only where it hints at a
+    tumour, and nothing the question denies.
 
     >>> supported("腹腔镜下左输尿管癌根治术", "左肾结石伴积水"), supported("左输尿管结石", "左侧腰痛")
     (False, True)
     >>> supported("包皮环切术", "包皮过长，想做手术"), supported("前列腺增生", "包皮过长，想做手术")
     (True, False)
+    >>> supported("血尿", "尿常规异常，也没有血尿"), supported("汽化术", "阴囊肿痛，排尿正常")
+    (False, False)
     """
-    q = question or ""
+    q = affirmed(question)
+    core = strip_sides(item)
+    if len(core) >= 2 and core not in q and core in (question or ""):
+        return False  # named only where the question denies it
     if _MALIGNANT.search(item) and not _MALIGNANT_HINT.search(q):
         return False
-    return all(hint.search(q) for names, hint in SITES.values() if names.search(item))
+    return all(hint.search(question if site in _SAID_BY_DENIAL else q)
+               for site, (names, hint) in SITES.items() if names.search(item))
 
 
 def address(facts: PatientFacts) -> str:
@@ -240,7 +262,7 @@ def compose_reply(question: str, diseases: Sequence[str], advices: Sequence[str]
     sided = bool(facts.sides or facts.bilateral or re.search(r"[左右]", clean_sides(nfkc(question or ""))))
     fix = (lambda s: s) if sided else strip_sides
     ds = list(dict.fromkeys(fix(d) for d in diseases if d))
-    ds = [d for d in ds if supported(d, question)] or ds
+    sure = [d for d in ds if supported(d, question)]
     adv = list(dict.fromkeys(fix(a) for a in advices if a and supported(a, question)))
     who = address(facts)
     parts = [TEMPLATES["greeting"]]
@@ -254,17 +276,20 @@ def compose_reply(question: str, diseases: Sequence[str], advices: Sequence[str]
     ids = [getattr(p, "id", None) for p in passages
            if getattr(p, "id", None) and any(c in getattr(p, "text", "") for c in cores)][:3]
     cite = TEMPLATES["cite"].format(ids="、".join(ids)) if ids else ""
-    if ds:
-        main, rest = ds[:min(2, len(ds))], ds[2:max_diseases]
+    if sure:
+        main, rest = sure[:min(2, len(sure))], sure[2:max_diseases]
         key = "assess_many" if rest else "assess_one"
         parts.append(TEMPLATES[key].format(basis=basis, who=subject, main=join_zh(main), rest=join_zh(rest),
                                            cite=cite))
+    elif ds:  # the answer's own diagnoses, none of which the question gives a reason for: said with doubt
+        parts.append(TEMPLATES["assess_unsure"].format(basis=basis, who=subject, main=join_zh(ds[:max_diseases]),
+                                                       cite=cite))
     else:
         parts.append(TEMPLATES["assess_none"].format(basis=basis))
     said = stated_facts(question, facts_limit) if facts_limit > 0 else []
     if said:
         parts.append(TEMPLATES["facts"].format(facts="；".join(said)))
-    parts += general_sentences(neighbour_replies, ds + adv)
+    parts += general_sentences(neighbour_replies, sure + adv)
     parts += advice_sentences(adv, who)
     parts.append(_urgent(facts, "".join(ds + adv) + (question or ""), who))
     parts.append(TEMPLATES["closing"])

@@ -84,3 +84,16 @@ def test_items_the_question_gives_no_reason_for_stay_out_of_the_reply():
         assert absent not in r
     # with nothing supported, the reply still names the answer's own diagnoses instead of none
     assert "膀胱结石" in compose_reply("最近总觉得不舒服", ["膀胱结石"], [])
+
+
+def test_what_the_question_denies_is_not_asserted_and_an_unsupported_diagnosis_is_said_with_doubt():
+    q = "我47岁，女，最近尿常规异常，但没有尿频尿急，也没有血尿"
+    r = compose_reply(q, ["血尿"], [])
+    assert "初步考虑诊断为血尿" not in r and "难以明确诊断" in r and "血尿" in r
+    r = compose_reply("我30岁，右侧阴囊肿痛，排尿正常，没有发热", ["附睾炎"], ["汽化术", "阴囊B超"])
+    assert "初步考虑诊断为附睾炎" in r and "汽化术" not in r and "阴囊B超" in r
+
+
+def test_infertility_is_supported_by_what_does_not_happen():
+    r = compose_reply("我26岁，结婚两年一直没有避孕，但是没有怀孕", ["男性不育症"], ["精液常规"])
+    assert "初步考虑诊断为男性不育症" in r and "精液常规" in r
