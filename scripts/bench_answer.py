@@ -145,8 +145,8 @@ def consistency_line(gold, rows):
 
 def dense_encoder(args, kb, gold):
     """The ``--embedder`` encoder with every passage and question encoded once (cached under runs/), or None."""
-    from rjua.crossval import CachedEncoder
     from rjua.retrieval.dense import load_encoder
+    from rjua.retrieval.encoder import CachedEncoder
 
     emb_path = None if args.embedder in (None, "", "none") else args.embedder
     found = emb_path and Path(emb_path.split(":", 1)[-1] if emb_path.startswith("onnx") else emb_path).exists()

@@ -21,7 +21,7 @@ Deterministic; the evidence (case keys and similarities) travels with the result
 >>> from rjua.retrieval.hybrid import CaseHit
 >>> hits = [CaseHit("v:1", "1", "q", ("左肾结石",), ("多饮水",), (), 1.0, "考虑左肾结石", 1.0)]
 >>> r = CaseBackend().generate([GenRequest("我右边腰痛，B超提示右肾结石", [], hits)])[0]
->>> r.diseases, "考虑为右肾结石" in r.text, "多饮水" in r.text
+>>> r.diseases, "诊断为右肾结石" in r.text, "多饮水" in r.text
 (['右肾结石'], True, True)
 """
 from __future__ import annotations
@@ -41,6 +41,7 @@ from ..extract import Vocabulary
 from ..items import normalize_item
 from ..ontology import Ontology
 from ..patient import PatientFacts, clean_sides, patient_facts
+from ..retrieval.encoder import CachedEncoder
 from . import GenRequest, GenResult
 
 __all__ = ["CaseBackend", "N_FEATURES", "adapt_reply", "choose_expected_f1", "conflicts", "fit_logistic", "fix_side",
@@ -189,7 +190,6 @@ class CaseBackend:
 
     def fit(self, retriever, components=("bm25", "dense")) -> "CaseBackend":
         """Cross-fit the candidate selector on the retriever's case base (leave-one-out neighbours)."""
-        from ..crossval import CachedEncoder
 
         cases = retriever.cases.cases
         self.set_pool(cases)
