@@ -5,7 +5,8 @@ Backends that choose diagnoses and advice without writing text (``case``, ``choo
 as the question states them (first person turned into 您), what to do next (the chosen advice, by kind:
 examinations, treatment, medicines, daily life), when to seek care urgently, and the guideline passages
 behind it (their ids). Nothing comes from another patient: a neighbour's reply may lend a sentence only
-when it is about a chosen item and carries no patient-specific fact (:func:`general_sentences`). Items
+when a chosen, supported diagnosis is its subject and it carries no patient-specific fact
+(:func:`general_sentences`). Items
 about an organ or a malignancy the question gives no reason for (:func:`supported`) stay in the answer's
 lists but out of the reply.
 
@@ -94,8 +95,8 @@ SITES: dict[str, tuple[re.Pattern, re.Pattern]] = {
     "penis": (re.compile(r"阴茎|包皮|包茎|龟头|勃起"), re.compile(r"阴茎|包皮|包茎|龟头|勃起|阳痿|性功能")),
     "scrotum": (re.compile(r"睾丸|附睾|精索|鞘膜|阴囊|隐睾"),
                 re.compile(r"睾丸|附睾|精索|鞘膜|阴囊|隐睾|蛋蛋|不育|精子")),
-    "semen": (re.compile(r"精子|不育|精液|弱精|少精"),
-              re.compile(r"精子|不育|精液|弱精|少精|备孕|怀孕|避孕|要孩子|生育")),
+    "semen": (re.compile(r"精子|不育|精液|弱精|少精|血精"),
+              re.compile(r"精子|不育|精液|弱精|少精|血精|备孕|怀孕|避孕|要孩子|生育")),
 }
 _SAID_BY_DENIAL = {"semen"}  # infertility is told by what does not happen (没有怀孕): read the whole question
 _MALIGNANT = re.compile(r"癌|恶性|肿瘤|根治")
@@ -289,8 +290,8 @@ def compose_reply(question: str, diseases: Sequence[str], advices: Sequence[str]
     said = stated_facts(question, facts_limit) if facts_limit > 0 else []
     if said:
         parts.append(TEMPLATES["facts"].format(facts="；".join(said)))
-    parts += general_sentences(neighbour_replies, sure + adv)
+    parts += general_sentences(neighbour_replies, sure)
     parts += advice_sentences(adv, who)
-    parts.append(_urgent(facts, "".join(ds + adv) + (question or ""), who))
+    parts.append(_urgent(facts, "".join((sure or ds) + adv) + affirmed(question), who))
     parts.append(TEMPLATES["closing"])
     return "".join(parts)
