@@ -11,9 +11,9 @@ about an organ or a malignancy the question gives no reason for (:func:`supporte
 lists but out of the reply.
 
 The person addressed follows the question (您 / 您的孩子 / 您父亲…), and no side (左/右) is written when
-the question names none. Every phrase lives in :data:`TEMPLATES`, :data:`ADVICE_KINDS`, :data:`URGENT`
-and :data:`SITES`, so a wording can be read and changed in one place (the order and the stock phrases
-were compared on 5-fold cross-validated ROUGE-L of the validation split).
+the question names none. Every phrase lives in :data:`TEMPLATES`, :data:`ADVICE_KINDS`, :data:`URGENT`,
+:data:`SITES` and :data:`CONDITIONS`, so a wording or a rule can be read and changed in one place (the
+order and the stock phrases were compared on 5-fold cross-validated ROUGE-L of the validation split).
 
 >>> print(compose_reply("我今年45岁，右侧腰痛两天，B超提示右肾结石，怎么办？", ["右肾结石"], ["多饮水", "泌尿系CT"]))
 您好！根据您的病情描述和检查结果，初步考虑诊断为右肾结石。您提到右侧腰痛两天，B超提示右肾结石。\
@@ -28,8 +28,8 @@ from collections.abc import Iterable, Sequence
 from .patient import PatientFacts, clean_sides, patient_facts
 from .text import nfkc
 
-__all__ = ["ADDRESS_OF", "ADVICE_KINDS", "SITES", "TEMPLATES", "URGENT", "address", "advice_sentences", "affirmed",
-           "compose_reply", "general_sentences", "join_zh", "stated_facts", "strip_sides", "supported"]
+__all__ = ["ADDRESS_OF", "ADVICE_KINDS", "CONDITIONS", "SITES", "TEMPLATES", "URGENT", "address", "advice_sentences",
+           "affirmed", "compose_reply", "general_sentences", "join_zh", "stated_facts", "strip_sides", "supported"]
 
 # whom the reply speaks about, by rjua.patient's ``person``
 ADDRESS_OF = {"self": "您", "mother": "您母亲", "father": "您父亲", "child": "您的孩子", "spouse": "您爱人",
@@ -85,9 +85,9 @@ URGENT_DEFAULT = "发热、肉眼血尿、剧烈疼痛或排尿困难"
 # what the reply may talk about: site -> (the words naming it in an item, what in the question points to it);
 # an item naming a site the question gives no reason for stays in the answer's list but out of the reply
 SITES: dict[str, tuple[re.Pattern, re.Pattern]] = {
-    "adrenal": (re.compile(r"肾上腺"), re.compile(r"肾上腺|高血压|低血钾|皮质醇|嗜铬")),
-    "kidney": (re.compile(r"肾(?!上腺)|PNL|PCNL"), re.compile(r"肾(?!上腺)|腰|血尿|结石|积水|肌酐|蛋白尿")),
-    "ureter": (re.compile(r"输尿管"), re.compile(r"输尿管|腰|血尿|结石|积水|绞痛")),
+    "adrenal": (re.compile(r"肾上腺"), re.compile(r"肾上腺|低血钾|皮质醇|嗜铬|醛固酮|库欣")),
+    "kidney": (re.compile(r"肾(?!上腺)|PNL|PCNL"), re.compile(r"肾(?!上腺)|腰(?!椎)|血尿|结石|积水|肌酐|蛋白尿")),
+    "ureter": (re.compile(r"输尿管"), re.compile(r"输尿管|腰(?!椎)|血尿|结石|积水|绞痛")),
     "bladder": (re.compile(r"膀胱"), re.compile(r"膀胱|血尿|尿频|尿急|尿痛|排尿|尿失禁|漏尿|下腹")),
     "prostate": (re.compile(r"前列腺|PSA|汽化术|TURP|HoLEP"),
                  re.compile(r"前列腺|PSA|排尿|尿频|尿急|夜尿|尿线|尿不尽|尿等待|血尿|会阴|尿流|尿分叉|血精")),
@@ -98,10 +98,18 @@ SITES: dict[str, tuple[re.Pattern, re.Pattern]] = {
     "semen": (re.compile(r"精子|不育|精液|弱精|少精|血精"),
               re.compile(r"精子|不育|精液|弱精|少精|血精|备孕|怀孕|避孕|要孩子|生育")),
 }
+# what a diagnosis says is there: condition -> (the words naming it in an item, what in the question points to it)
+CONDITIONS: dict[str, tuple[re.Pattern, re.Pattern]] = {
+    "stone": (re.compile(r"结石|取石|碎石"), re.compile(r"结石|石|绞痛|致密影|腰痛|腰部.{0,4}痛")),
+    "cyst": (re.compile(r"囊肿|去顶"), re.compile(r"囊肿|囊性|囊")),
+    "hydronephrosis": (re.compile(r"积水"), re.compile(r"积水|扩张|梗阻")),
+    "angiomyolipoma": (re.compile(r"错构瘤"), re.compile(r"错构瘤|血管平滑肌脂肪瘤|脂肪|占位|肿物|肿块")),
+}
 _SAID_BY_DENIAL = {"semen"}  # infertility is told by what does not happen (没有怀孕): read the whole question
 _MALIGNANT = re.compile(r"癌|恶性|肿瘤|根治")
 _CLAUSE = re.compile(r"[，,。；;！？!?\n]")
 _NEGATED = re.compile(r"没有|没|无(?!痛)|未|否认|正常|不明显")
+_PAST_OPERATION = re.compile(r"做过|进行过|接受了?[^，。；]{0,15}术|手术史|术后")
 _MALIGNANT_HINT = re.compile(r"癌|恶性|肿瘤|瘤|占位|肿物|新生物|肿块|结节|包块|PSA|转移")
 
 _SENT = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
@@ -118,18 +126,20 @@ _PATIENT_SPECIFIC = re.compile(r"\d|PSA|您|你|患者|病人|孩子|他|她|我
 
 
 def affirmed(question: str) -> str:
-    """The question without its negated clauses (没有发热, 无血尿, B超正常…): what it says is there.
+    """The question without its negated clauses (没有发热, 无血尿, B超正常…) and past operations (4年前做过
+    结石手术): what it says is there now.
 
-    >>> affirmed("左侧腰痛，没有发热，B超说睾丸正常")
+    >>> affirmed("左侧腰痛，没有发热，B超说睾丸正常，4年前做过输尿管结石手术")
     '左侧腰痛'
     """
-    return "，".join(c for c in _CLAUSE.split(question or "") if c and not _NEGATED.search(c))
+    return "，".join(c for c in _CLAUSE.split(question or "")
+                    if c and not _NEGATED.search(c) and not _PAST_OPERATION.search(c))
 
 
 def supported(item: str, question: str) -> bool:
-    """Whether the question gives a reason for ``item``: every site the item names (:data:`SITES`) is pointed
-    to by what the question affirms (:func:`affirmed`), a malignancy (癌, 根治…) only where it hints at a
-    tumour, and nothing the question denies.
+    """Whether the question gives a reason for ``item``: every site and condition the item names
+    (:data:`SITES`, :data:`CONDITIONS`) is pointed to by what the question affirms (:func:`affirmed`), a
+    malignancy (癌, 根治…) only where it hints at a tumour, and nothing the question denies.
 
     >>> supported("腹腔镜下左输尿管癌根治术", "左肾结石伴积水"), supported("左输尿管结石", "左侧腰痛")
     (False, True)
@@ -137,12 +147,16 @@ def supported(item: str, question: str) -> bool:
     (True, False)
     >>> supported("血尿", "尿常规异常，也没有血尿"), supported("汽化术", "阴囊肿痛，排尿正常")
     (False, False)
+    >>> supported("左肾结石", "体检发现左肾占位"), supported("左肾囊肿", "B超提示左肾囊性占位")
+    (False, True)
     """
     q = affirmed(question)
     core = strip_sides(item)
     if len(core) >= 2 and core not in q and core in (question or ""):
         return False  # named only where the question denies it
     if _MALIGNANT.search(item) and not _MALIGNANT_HINT.search(q):
+        return False
+    if any(names.search(item) and not hint.search(q) for names, hint in CONDITIONS.values()):
         return False
     return all(hint.search(question if site in _SAID_BY_DENIAL else q)
                for site, (names, hint) in SITES.items() if names.search(item))

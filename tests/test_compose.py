@@ -97,3 +97,9 @@ def test_what_the_question_denies_is_not_asserted_and_an_unsupported_diagnosis_i
 def test_infertility_is_supported_by_what_does_not_happen():
     r = compose_reply("我26岁，结婚两年一直没有避孕，但是没有怀孕", ["男性不育症"], ["精液常规"])
     assert "初步考虑诊断为男性不育症" in r and "精液常规" in r
+
+
+def test_a_condition_needs_a_reason_in_the_question_and_a_past_operation_is_not_one():
+    q = "我67岁，体检发现左肾占位一个多月，4年前做过左输尿管结石手术"
+    r = compose_reply(q, ["左输尿管结石", "左肾占位"], ["左肾囊肿去顶术"])
+    assert "初步考虑诊断为左肾占位" in r and "结石" not in r and "去顶" not in r
