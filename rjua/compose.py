@@ -117,7 +117,7 @@ _ASKING = re.compile(r"请问|吗|呢|怎么|如何|是否|能否|可否|能不�
 _GREETING = re.compile(r"^(?:患者|病人)?[:：]?\s*(?:医生|大夫)?(?:您好|你好)?[，,！!]*")
 _FINDING = re.compile(r"显示|提示|发现|检查|诊断|B超|CT|彩超|MRI|化验|查出|病史|症状|疼|痛|尿|肿|血|结石|积水|"
                       r"囊肿|增大|包块|硬结|发热|发烧")
-_WHO_AM_I = re.compile(r"我是|我今年\d+岁$|^\d+岁|您好|你好|请教|想问|咨询|打扰|一个问题")
+_WHO_AM_I = re.compile(r"我是|^(?:我|本人)?(?:今年)?\d+岁$|^\d+岁|您好|你好|请教|想问|咨询|打扰|一个问题")
 _EXAMINED = re.compile(r"检查|B超|CT|彩超|MRI|核磁|化验|显示|提示|造影|报告|指标|结果")
 _SIDE = re.compile(r"(?<![左右])[左右]侧?(?![左右氧旋美甲卡西炔乙氨])")
 # what makes a neighbour's sentence about a patient rather than about the item itself

@@ -102,4 +102,4 @@ def test_infertility_is_supported_by_what_does_not_happen():
 def test_a_condition_needs_a_reason_in_the_question_and_a_past_operation_is_not_one():
     q = "我67岁，体检发现左肾占位一个多月，4年前做过左输尿管结石手术"
     r = compose_reply(q, ["左输尿管结石", "左肾占位"], ["左肾囊肿去顶术"])
-    assert "初步考虑诊断为左肾占位" in r and "结石" not in r and "去顶" not in r
+    assert "初步考虑诊断为左肾占位。" in r and "去顶" not in r and "您67岁" not in r
