@@ -104,6 +104,8 @@ CONDITIONS: dict[str, tuple[re.Pattern, re.Pattern]] = {
     "cyst": (re.compile(r"囊肿|去顶"), re.compile(r"囊肿|囊性|囊")),
     "hydronephrosis": (re.compile(r"积水"), re.compile(r"积水|扩张|梗阻")),
     "angiomyolipoma": (re.compile(r"错构瘤"), re.compile(r"错构瘤|血管平滑肌脂肪瘤|脂肪|占位|肿物|肿块")),
+    "nephrectomy": (re.compile(r"(?<!输尿管)肾切除"),
+                    re.compile(r"萎缩|无功能|失功能|功能丧失|癌|恶性|肿瘤|占位|肿物|肿块")),
 }
 _SAID_BY_DENIAL = {"semen"}  # infertility is told by what does not happen (没有怀孕): read the whole question
 _MALIGNANT = re.compile(r"癌|恶性|肿瘤|根治")
@@ -233,6 +235,10 @@ def general_sentences(replies: Iterable[str], items: Sequence[str], limit: int =
     return out
 
 
+def _advice_kind(item: str) -> str:
+    return next((k for k, pat in ADVICE_KINDS if pat.search(item)), "other")
+
+
 def advice_sentences(advices: Sequence[str], who: str) -> list[str]:
     """The advice items grouped by kind (:data:`ADVICE_KINDS`), one sentence per kind.
 
@@ -243,8 +249,7 @@ def advice_sentences(advices: Sequence[str], who: str) -> list[str]:
     """
     groups: dict[str, list[str]] = {}
     for a in advices:
-        kind = next((k for k, pat in ADVICE_KINDS if pat.search(a)), "other")
-        groups.setdefault(kind, []).append(a)
+        groups.setdefault(_advice_kind(a), []).append(a)
     order = ("exam", "treat", "drug", "daily", "other")
     out = [TEMPLATES[k].format(who=who, items=join_zh(groups[k])) for k in order if k in groups]
     return out or [TEMPLATES["advice_none"].format(who=who)]
@@ -268,7 +273,7 @@ def compose_reply(question: str, diseases: Sequence[str], advices: Sequence[str]
     >>> r = compose_reply("孩子5岁，阴囊肿大", ["鞘膜积液"], [])
     >>> "您的孩子初步考虑诊断为鞘膜积液" in r, "立即带孩子到医院急诊就诊" in r
     (True, True)
-    >>> "左" in compose_reply("尿频尿急一周", ["左肾结石"], ["左氧氟沙星"])
+    >>> "左" in compose_reply("尿频尿急一周，腰痛", ["左肾结石"], ["左氧氟沙星"])
     True
     >>> "左肾" in compose_reply("尿频尿急一周", ["左肾结石"], [])
     False
@@ -305,6 +310,8 @@ def compose_reply(question: str, diseases: Sequence[str], advices: Sequence[str]
     if said:
         parts.append(TEMPLATES["facts"].format(facts="；".join(said)))
     parts += general_sentences(neighbour_replies, sure)
+    if not sure:  # no treatment without a diagnosis the question supports: examinations and a visit only
+        adv = [a for a in adv if _advice_kind(a) not in ("treat", "drug")]
     parts += advice_sentences(adv, who)
     parts.append(_urgent(facts, "".join((sure or ds) + adv) + affirmed(question), who))
     parts.append(TEMPLATES["closing"])

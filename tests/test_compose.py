@@ -103,3 +103,10 @@ def test_a_condition_needs_a_reason_in_the_question_and_a_past_operation_is_not_
     q = "我67岁，体检发现左肾占位一个多月，4年前做过左输尿管结石手术"
     r = compose_reply(q, ["左输尿管结石", "左肾占位"], ["左肾囊肿去顶术"])
     assert "初步考虑诊断为左肾占位。" in r and "去顶" not in r and "您67岁" not in r
+
+
+def test_no_treatment_without_a_supported_diagnosis_and_no_nephrectomy_for_a_stone():
+    r = compose_reply("我48岁，最近尿常规异常，没有别的不适", ["前列腺增生"], ["手术治疗", "尿常规检查", "坦索罗辛"])
+    assert "难以明确诊断" in r and "尿常规检查" in r and "手术治疗" not in r and "坦索罗辛" not in r
+    r = compose_reply("左侧腰痛一周，CT提示左肾结石", ["左肾结石"], ["腹腔镜下左肾切除术", "左经皮肾镜取石术"])
+    assert "左经皮肾镜取石术" in r and "肾切除" not in r
