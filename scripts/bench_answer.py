@@ -135,10 +135,11 @@ def consistency_line(gold, rows):
 
 
 def part_case(args, gold):
-    from rjua.crossval import CachedEncoder, cross_validate, fold_assignment
+    from rjua.crossval import cross_validate, fold_assignment
     from rjua.data import load_all
     from rjua.kb import KnowledgeBase
     from rjua.retrieval.dense import load_encoder
+    from rjua.retrieval.encoder import CachedEncoder
 
     print("gold labels      consistency: " + consistency_line(gold, [PredRow(r.id, r.answer, list(r.diseases),
                                                                                    list(r.advices)) for r in gold]))

@@ -46,10 +46,9 @@ def main(argv=None):
     import numpy as np
 
     from rjua.backends.chooser import ChooserBackend
-    from rjua.data import load_split
+    from rjua.data import load_split, subset_records
     from rjua.pipeline import build_pipeline
     from rjua.scoring import PredRow, score_predictions
-    from rjua.train.data import subset_records
 
     recs = load_split("valid", a.data_dir)
     parts = {"heldout": subset_records(recs, "heldout")[: a.limit]}

@@ -20,11 +20,13 @@ import logging
 from dataclasses import dataclass, fields
 from typing import Any
 
-__all__ = ["BUILD_SETTINGS", "HybridConfig", "loaded_config"]
+__all__ = ["BUILD_SETTINGS", "FIXED_ON_LOAD", "HybridConfig", "loaded_config"]
 
 log = logging.getLogger(__name__)
 
 BUILD_SETTINGS = ("tokenizer", "index_kind", "reranker")
+# what a run cannot change on a loaded index: the build settings, plus the query-token cap the encoder is made with
+FIXED_ON_LOAD = (*BUILD_SETTINGS, "query_max_tokens")
 
 
 @dataclass
