@@ -200,8 +200,9 @@ def guard(question: str, diseases: Sequence[str], advices: Sequence[str], reply:
     return kept_d, kept_a, reply, flags
 
 
-def summarise(flags_per_record: Sequence[Sequence[Flag]]) -> dict:
-    """Per rule and per group: records and items flagged, as counts and rates.
+def summarise(flags_per_record: Sequence[Sequence[Flag]], rules: Sequence = RULES) -> dict:
+    """Per rule and per group (of ``rules``, any table whose rows have ``name`` and ``group``): records and items
+    flagged, as counts and rates.
 
     >>> s = summarise([[Flag("r", "g", "disease", "x", "x")], []])
     >>> s["rules"]["r"]["records"], s["rules"]["r"]["record_rate"], s["any"]["record_rate"]
@@ -215,8 +216,8 @@ def summarise(flags_per_record: Sequence[Sequence[Flag]]) -> dict:
     out: dict = {"n": n, "rules": {}, "groups": {}}
     seen_rules = [f.rule for fl in flags_per_record for f in fl]
     seen_groups = [f.group for fl in flags_per_record for f in fl]
-    for key, names in (("rules", [r.name for r in RULES] + seen_rules),
-                       ("groups", sorted({r.group for r in RULES}) + seen_groups)):
+    for key, names in (("rules", [r.name for r in rules] + seen_rules),
+                       ("groups", sorted({r.group for r in rules}) + seen_groups)):
         attr = "rule" if key == "rules" else "group"
         for name in dict.fromkeys(names):
             recs = sum(any(getattr(f, attr) == name for f in fl) for fl in flags_per_record)
