@@ -25,11 +25,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from .faithfulness import negated_terms
 from .patient import PatientFacts, clean_sides, patient_facts
 from .text import nfkc
 
 __all__ = ["ADDRESS_OF", "ADVICE_KINDS", "CONDITIONS", "SITES", "TEMPLATES", "URGENT", "address", "advice_sentences",
-           "affirmed", "compose_reply", "general_sentences", "join_zh", "stated_facts", "strip_sides", "supported"]
+           "affirmed", "coherent", "compose_reply", "general_sentences", "join_zh", "stated_facts", "strip_sides",
+           "supported"]
 
 # whom the reply speaks about, by rjua.patient's ``person``
 ADDRESS_OF = {"self": "您", "mother": "您母亲", "father": "您父亲", "child": "您的孩子", "spouse": "您爱人",
@@ -109,6 +111,7 @@ CONDITIONS: dict[str, tuple[re.Pattern, re.Pattern]] = {
 }
 _SAID_BY_DENIAL = {"semen"}  # infertility is told by what does not happen (没有怀孕): read the whole question
 _MALIGNANT = re.compile(r"癌|恶性|肿瘤|根治")
+_TUMOUR = re.compile(r"癌|恶性|肿瘤|占位|新生物|肿物|肿块")
 _CLAUSE = re.compile(r"[，,。；;！？!?\n]")
 _NEGATED = re.compile(r"没有|没|无(?!痛)|未|否认|正常|不明显")
 _PAST_OPERATION = re.compile(r"做过|进行过|接受了?[^，。；]{0,15}术|手术史|术后")
@@ -125,6 +128,26 @@ _SIDE = re.compile(r"(?<![左右])[左右]侧?(?![左右氧旋美甲卡西炔乙
 # what makes a neighbour's sentence about a patient rather than about the item itself
 _PATIENT_SPECIFIC = re.compile(r"\d|PSA|您|你|患者|病人|孩子|他|她|我们|医院|病史|既往|曾|术后|合并|提示|显示|发现|"
                                r"结果|诊断为|考虑为|检查后|复查时|[左右]|厘米|毫米|年前|月前|天前|岁")
+
+
+def coherent(advice: str, diagnoses: Sequence[str], question: str) -> bool:
+    """Whether a treatment's implied condition (a cancer operation, a stone or cyst procedure…) is one the
+    reply's diagnoses or the question itself name: 前列腺癌根治术 needs a prostate tumour among them.
+
+    >>> coherent("机器人前列腺癌根治术", ["前列腺增生"], "PSA升高"), coherent("输尿管镜取石术", ["输尿管结石"], "")
+    (False, True)
+    >>> op = "腹腔镜下右肾癌根治术"
+    >>> coherent(op, [], "CT提示右肾占位"), coherent(op, [], "膀胱占位，右肾积水")
+    (True, False)
+    """
+    said = "".join(diagnoses) + affirmed(question)
+    if _MALIGNANT.search(advice):  # a tumour of the same site, in a diagnosis or in one clause of the question
+        sites = [names for names, _ in SITES.values() if names.search(advice)]
+        clauses = list(diagnoses) + _CLAUSE.split(affirmed(question))
+        if not any(_TUMOUR.search(c) and all(n.search(c) for n in sites) for c in clauses):
+            return False
+    return all(names.search(said) for cond, (names, _) in CONDITIONS.items()
+               if cond != "nephrectomy" and names.search(advice))
 
 
 def affirmed(question: str) -> str:
@@ -200,12 +223,13 @@ def stated_facts(question: str, limit: int = 2, max_chars: int = 80) -> list[str
     ['您左侧阴囊疼痛3天，B超提示附睾炎']
     """
     out: list[str] = []
+    denied = negated_terms(question)
     for m in _SENT.finditer(question or ""):
         s = _GREETING.sub("", m.group().strip()).rstrip("。！？!?；;，, ")
         clauses = [c for c in re.split(r"[，,]", s) if c and not _ASKING.search(c) and not _WHO_AM_I.search(c)]
         s = "，".join(clauses)
-        if not s or not _FINDING.search(s):
-            continue
+        if not s or not _FINDING.search(s) or any(t in s for t in denied) and not _NEGATED.search(s):
+            continue  # nothing found, or a term the question denies elsewhere (白天没有尿频 … 夜间尿频)
         while len(s) > max_chars and "，" in s:
             s = s.rsplit("，", 1)[0]
         if len(s) <= max_chars:
@@ -312,6 +336,7 @@ def compose_reply(question: str, diseases: Sequence[str], advices: Sequence[str]
     parts += general_sentences(neighbour_replies, sure)
     if not sure:  # no treatment without a diagnosis the question supports: examinations and a visit only
         adv = [a for a in adv if _advice_kind(a) not in ("treat", "drug")]
+    adv = [a for a in adv if _advice_kind(a) != "treat" or coherent(a, sure, question)]
     parts += advice_sentences(adv, who)
     parts.append(_urgent(facts, "".join((sure or ds) + adv) + affirmed(question), who))
     parts.append(TEMPLATES["closing"])

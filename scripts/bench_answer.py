@@ -34,7 +34,6 @@ Run: python scripts/bench_answer.py [--part case|hf|reply] [--embedder PATH|none
 import argparse
 import math
 import os
-import re
 import time
 from collections import Counter
 from pathlib import Path
@@ -213,48 +212,24 @@ def neighbour_reply(pred, answers):
     return guard(pred.question, pred.diseases, pred.advices, best)[2]
 
 
-def names_own(reply, diseases):
-    """Whether the reply names one of the answer's own diagnoses (side-insensitive)."""
-    from rjua.compose import strip_sides
+def reply_line(name, gold, rows, context=False):
+    """One line per system: exact F1, ROUGE-L, the share of replies naming one of the answer's own diagnoses,
+    the share asserting a patient fact the question lacks (any ``fact_*`` rule), then every faithfulness
+    rule's record rate (:mod:`rjua.faithfulness`; ``context``: the record's expert context adds its sites)."""
+    from rjua.faithfulness import check, summarise
 
-    return any(strip_sides(d) in strip_sides(reply) for d in diseases if strip_sides(d))
-
-
-_MEASURE = re.compile(r"\d+(?:\.\d+)?(?:\s*[*×xX]\s*\d+(?:\.\d+)?)*\s*(?:mm|cm|ml|ng|mg|kg|g/l|mmol|μmol|umol|"
-                      r"u/l|%|毫米|厘米|毫升|公斤)", re.I)
-_HISTORY = re.compile(r"糖尿病|高血压|冠心病|心脏病|脑梗|中风|重症肌无力|肝炎|哮喘|房颤|痛风|甲亢|腰椎|病史|既往|"
-                      r"手术史|曾行|做过|年前|个月前|过敏")
-
-
-def invented_proxy(question, reply):
-    """The bench's own reading of invented patient facts, used only when rjua.faithfulness is absent: a
-    measurement with a unit, or a history / comorbidity / earlier-operation word, in the reply but not in
-    the question."""
-    from rjua.text import no_space
-
-    q = no_space(question).lower()
-    r = no_space(reply).lower()
-    return ([m.group() for m in _MEASURE.finditer(r) if m.group() not in q]
-            + [m.group() for m in _HISTORY.finditer(r) if m.group() not in q])
-
-
-def invented(question, row):
-    try:
-        from rjua.faithfulness import check_reply
-    except ImportError:
-        return invented_proxy(question, row.answer)
-    return check_reply(question, row.disease or [], row.advice or [], row.answer, rules=("invented_fact",))
-
-
-def reply_line(name, gold, rows):
     g = {r.id: r for r in gold}
     res = score_predictions(gold, rows, match="exact")
     s, n = res.summary, len(rows)
-    named = sum(names_own(r.answer, r.disease or []) for r in rows)
-    flagged = [r.id for r in rows if invented(g[r.id].question, r)]
-    print(f"{name:<44} F1 {s['f1']:.3f}  ROUGE-L {s['rouge_l']:.3f}  names own diagnosis {named / n:.1%}"
-          f"  invented history/findings {len(flagged) / n:.1%} ({len(flagged)}/{n})")
-    return flagged
+    flags = [check(g[r.id].question, r.disease or [], r.advice or [], r.answer,
+                   g[r.id].passages if context else None) for r in rows]
+    rules = summarise(flags)["rules"]
+    absent = sum(any(f.rule == "diagnoses_not_in_reply" for f in fl) for fl in flags)
+    facts = [r.id for r, fl in zip(rows, flags) if any(f.rule.startswith("fact_") for f in fl)]
+    print(f"{name:<46} F1 {s['f1']:.3f}  ROUGE-L {s['rouge_l']:.3f}  names own diagnosis {1 - absent / n:.1%}"
+          f"  invented history/findings {len(facts) / n:.1%} ({len(facts)}/{n})")
+    print("      rules (records): " + "  ".join(f"{k} {v['records']}" for k, v in rules.items() if v["records"]))
+    return facts
 
 
 def part_reply(args, gold):
@@ -266,8 +241,9 @@ def part_reply(args, gold):
 
     kb = KnowledgeBase.from_splits(load_all(args.data_dir))
     answers = {f"{args.split}:{r.id}": r.answer for r in gold}
-    reply_line("reference replies (doctors)", gold, [PredRow(r.id, r.answer, list(r.diseases), list(r.advices))
-                                                     for r in gold])
+    refs = [PredRow(r.id, r.answer, list(r.diseases), list(r.advices)) for r in gold]
+    reply_line("reference replies (doctors)", gold, refs)
+    reply_line("reference replies (doctors), with their context", gold, refs, context=True)
     runs = {}
     settings = [("lexical", "retrieved", None), ("lexical", "gold", None)]
     enc = dense_encoder(args, kb, gold)
@@ -279,9 +255,9 @@ def part_reply(args, gold):
         secs = time.perf_counter() - t
         runs[emb, ctx] = preds
         reply_line(f"case CV{args.folds} {emb} {ctx}: neighbour reply (earlier)", gold,
-                   [PredRow(p.id, neighbour_reply(p, answers), p.diseases, p.advices) for p in preds])
+                   [PredRow(p.id, neighbour_reply(p, answers), p.diseases, p.advices) for p in preds], ctx == "gold")
         reply_line(f"case CV{args.folds} {emb} {ctx}: composed reply ({secs:.0f} s)", gold,
-                   [PredRow(p.id, p.answer, p.diseases, p.advices) for p in preds])
+                   [PredRow(p.id, p.answer, p.diseases, p.advices) for p in preds], ctx == "gold")
     if args.read:
         g = {r.id: r for r in gold}
         for p in random.Random(args.seed).sample(runs["lexical", "retrieved"], args.read):

@@ -110,3 +110,14 @@ def test_no_treatment_without_a_supported_diagnosis_and_no_nephrectomy_for_a_sto
     assert "难以明确诊断" in r and "尿常规检查" in r and "手术治疗" not in r and "坦索罗辛" not in r
     r = compose_reply("左侧腰痛一周，CT提示左肾结石", ["左肾结石"], ["腹腔镜下左肾切除术", "左经皮肾镜取石术"])
     assert "左经皮肾镜取石术" in r and "肾切除" not in r
+
+
+def test_a_treatment_is_offered_only_for_a_condition_the_reply_or_question_names():
+    q = "我70岁，男，排尿困难、夜尿多，PSA 5"
+    r = compose_reply(q, ["前列腺增生"], ["机器人前列腺癌根治术", "经尿道前列腺电切术"])
+    assert "经尿道前列腺电切术" in r and "癌根治" not in r and "前列腺癌" not in r
+
+
+def test_a_fact_the_question_denies_elsewhere_is_not_restated():
+    said = stated_facts("我76岁。白天没有尿频。夜间尿频增多，每晚3次。B超提示前列腺增大。", limit=3)
+    assert not any("夜间尿频增多" in s for s in said) and any("前列腺增大" in s for s in said)
