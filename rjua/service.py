@@ -7,7 +7,7 @@ failures become friendly messages (:func:`friendly_error`); the detail goes to t
 >>> svc = DemoService.from_data()
 >>> out = svc.answer("我右侧腰部绞痛，尿里有血")
 >>> sorted(out) == ["advice", "answer", "backend", "consistency", "disclaimer", "diseases", "evidence",
-...                 "guard_removed", "model", "patient"]
+...                 "faithfulness", "guard_removed", "model", "patient"]
 True
 >>> highlight("右侧输尿管结石", "输尿管结石怎么办")
 [('右侧', None), ('输尿管结石', '匹配')]
@@ -104,27 +104,37 @@ def record_order(key: str) -> tuple:
 
 
 def patient_check(question: str, diseases, advices, answer: str) -> dict[str, Any]:
-    """The patient's facts and the answer's clinical-consistency flags (:mod:`rjua.consistency`).
+    """The patient's facts, the answer's clinical-consistency flags (:mod:`rjua.consistency`) and its
+    faithfulness flags (:mod:`rjua.faithfulness`: own diagnoses named, nothing invented, supported sites, negations).
 
-    >>> patient_check("我是50岁女性", ["前列腺增生"], [], "")["consistency"][0]["rule"]
-    'sex_male_organ_in_female'
+    >>> out = patient_check("我是50岁女性，没有糖尿病", ["前列腺增生"], [], "考虑膀胱炎。您合并糖尿病。")
+    >>> out["consistency"][0]["rule"], sorted({f["rule"] for f in out["faithfulness"]})[:2]
+    ('sex_male_organ_in_female', ['diagnoses_not_in_reply', 'fact_history'])
     """
     from .consistency import check_facts
+    from .faithfulness import check as faithfulness_check
     from .patient import patient_facts
 
     facts = patient_facts(question)
     return {"patient": facts.to_dict(),
-            "consistency": [f.to_dict() for f in check_facts(facts, diseases, advices, answer)]}
+            "consistency": [f.to_dict() for f in check_facts(facts, diseases, advices, answer)],
+            "faithfulness": [f.to_dict() for f in faithfulness_check(question, diseases, advices, answer)]}
 
 
 def consistency_note(payload: dict[str, Any]) -> str:
-    """One line for a UI: the patient facts read from the question and the consistency flags.
+    """One line for a UI: the patient facts read from the question, the consistency flags, what the guard removed,
+    and the faithfulness flags.
 
-    >>> consistency_note({"patient": {"sex": "female", "age": 50.0, "person": "self"}, "consistency": []})
-    '患者 patient: sex female · age 50 · person self — 一致性检查 consistency: 无冲突 no conflicts'
+    >>> for part in consistency_note({"patient": {"sex": "female", "age": 50.0}, "consistency": []}).split(" — "):
+    ...     print(part)
+    患者 patient: sex female · age 50
+    一致性检查 consistency: 无冲突 no conflicts
+    忠实性 faithfulness: 无问题 none
     >>> removed = [{"item": "前列腺增生", "rule": "sex_male_organ_in_female"}]
-    >>> consistency_note({"patient": {}, "consistency": [], "guard_removed": removed}).split(" — ")[-1]
+    >>> consistency_note({"patient": {}, "consistency": [], "guard_removed": removed}).split(" — ")[-2]
     '已删除与患者矛盾的内容 removed: 前列腺增生 (sex_male_organ_in_female)'
+    >>> consistency_note({"faithfulness": [{"rule": "fact_history", "term": "糖尿病"}]}).split(" — ")[-1]
+    '忠实性 faithfulness: ⚠ fact_history: 糖尿病'
     """
     facts = payload.get("patient") or {}
     shown = " · ".join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in facts.items()
@@ -135,7 +145,9 @@ def consistency_note(payload: dict[str, Any]) -> str:
     if removed:  # what the backend wrote that contradicted the patient, taken out by the pipeline's guard
         said += " — 已删除与患者矛盾的内容 removed: " + "; ".join(
             dict.fromkeys(f"{f['item']} ({f['rule']})" for f in removed))
-    return f"患者 patient: {shown or 'unknown'} — 一致性检查 consistency: {said}"
+    faith = payload.get("faithfulness") or []
+    told = "; ".join(dict.fromkeys(f"⚠ {f['rule']}: {f['term']}" for f in faith)) or "无问题 none"
+    return f"患者 patient: {shown or 'unknown'} — 一致性检查 consistency: {said} — 忠实性 faithfulness: {told}"
 
 
 @dataclass

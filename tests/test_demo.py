@@ -316,3 +316,14 @@ def test_shared_words_highlight_skips_stop_words():
     marked = [s for s, tag in highlight("是否需要处理取决于结石大小", "我的结石需要处理吗？是一个大问题") if tag]
     assert marked == ["结石"]
     assert highlight("需要处理", "需要处理") == [("需要处理", None)]
+
+
+def test_the_answer_line_shows_faithfulness_beside_consistency():
+    from rjua.service import DemoService, consistency_note
+
+    out = DemoService.from_data().answer("我右侧腰部绞痛，尿里有血，B超提示右输尿管结石")
+    assert isinstance(out["faithfulness"], list)
+    note = consistency_note(out)
+    assert "一致性检查 consistency" in note and "忠实性 faithfulness" in note
+    planted = dict(out, faithfulness=[{"rule": "fact_history", "term": "糖尿病"}])
+    assert "⚠ fact_history: 糖尿病" in consistency_note(planted)
