@@ -286,6 +286,43 @@ def _urgent(facts: PatientFacts, text: str, who: str) -> str:
     return TEMPLATES["urgent"].format(signs=signs, go=go)
 
 
+def _reply_items(question: str, diseases: Sequence[str], advices: Sequence[str], facts: PatientFacts
+                 ) -> tuple[list[str], list[str], list[str]]:
+    """(the answer's diagnoses, those the question supports, the advice the reply may give), sides dropped
+    when the question names none."""
+    sided = bool(facts.sides or facts.bilateral or re.search(r"[左右]", clean_sides(nfkc(question or ""))))
+    fix = (lambda x: x) if sided else strip_sides
+    ds = list(dict.fromkeys(fix(d) for d in diseases if d))
+    sure = [d for d in ds if supported(d, question)]
+    adv = list(dict.fromkeys(fix(a) for a in advices if a and supported(a, question)))
+    if not sure:  # no treatment without a diagnosis the question supports: examinations and a visit only
+        adv = [a for a in adv if _advice_kind(a) not in ("treat", "drug")]
+    return ds, sure, [a for a in adv if _advice_kind(a) != "treat" or coherent(a, sure, question)]
+
+
+def _cite(passages: Sequence, diseases: Sequence[str]) -> str:
+    cores = [c for c in (strip_sides(d) for d in diseases) if len(c) >= 2]
+    ids = [getattr(p, "id", None) for p in passages
+           if getattr(p, "id", None) and any(c in getattr(p, "text", "") for c in cores)][:3]
+    return TEMPLATES["cite"].format(ids="、".join(ids)) if ids else ""
+
+
+def _assessment(question: str, ds: list[str], sure: list[str], who: str, cite: str, max_diseases: int) -> str:
+    what = TEMPLATES["what_findings" if _EXAMINED.search(question or "") else "what_symptoms"]
+    if who == "您":
+        basis, subject = TEMPLATES["basis_self"].format(what=what), ""
+    else:
+        person = who.removeprefix("您的").removeprefix("您")
+        basis, subject = TEMPLATES["basis_other"].format(person=person, what=what), who
+    if sure:
+        main, rest = sure[:2], sure[2:max_diseases]
+        return TEMPLATES["assess_many" if rest else "assess_one"].format(
+            basis=basis, who=subject, main=join_zh(main), rest=join_zh(rest), cite=cite)
+    if ds:  # the answer's own diagnoses, none of which the question gives a reason for: said with doubt
+        return TEMPLATES["assess_unsure"].format(basis=basis, who=subject, main=join_zh(ds[:max_diseases]), cite=cite)
+    return TEMPLATES["assess_none"].format(basis=basis)
+
+
 def compose_reply(question: str, diseases: Sequence[str], advices: Sequence[str], passages: Sequence = (),
                   neighbour_replies: Iterable[str] = (), facts: PatientFacts | None = None,
                   max_diseases: int = 4, facts_limit: int = 1) -> str:
@@ -303,40 +340,12 @@ def compose_reply(question: str, diseases: Sequence[str], advices: Sequence[str]
     False
     """
     facts = facts if facts is not None else patient_facts(question)
-    sided = bool(facts.sides or facts.bilateral or re.search(r"[左右]", clean_sides(nfkc(question or ""))))
-    fix = (lambda s: s) if sided else strip_sides
-    ds = list(dict.fromkeys(fix(d) for d in diseases if d))
-    sure = [d for d in ds if supported(d, question)]
-    adv = list(dict.fromkeys(fix(a) for a in advices if a and supported(a, question)))
+    ds, sure, adv = _reply_items(question, diseases, advices, facts)
     who = address(facts)
-    parts = [TEMPLATES["greeting"]]
-    what = TEMPLATES["what_findings" if _EXAMINED.search(question or "") else "what_symptoms"]
-    if who == "您":
-        basis, subject = TEMPLATES["basis_self"].format(what=what), ""
-    else:
-        person = who.removeprefix("您的").removeprefix("您")
-        basis, subject = TEMPLATES["basis_other"].format(person=person, what=what), who
-    cores = [c for c in (strip_sides(d) for d in ds) if len(c) >= 2]
-    ids = [getattr(p, "id", None) for p in passages
-           if getattr(p, "id", None) and any(c in getattr(p, "text", "") for c in cores)][:3]
-    cite = TEMPLATES["cite"].format(ids="、".join(ids)) if ids else ""
-    if sure:
-        main, rest = sure[:min(2, len(sure))], sure[2:max_diseases]
-        key = "assess_many" if rest else "assess_one"
-        parts.append(TEMPLATES[key].format(basis=basis, who=subject, main=join_zh(main), rest=join_zh(rest),
-                                           cite=cite))
-    elif ds:  # the answer's own diagnoses, none of which the question gives a reason for: said with doubt
-        parts.append(TEMPLATES["assess_unsure"].format(basis=basis, who=subject, main=join_zh(ds[:max_diseases]),
-                                                       cite=cite))
-    else:
-        parts.append(TEMPLATES["assess_none"].format(basis=basis))
     said = stated_facts(question, facts_limit) if facts_limit > 0 else []
-    if said:
-        parts.append(TEMPLATES["facts"].format(facts="；".join(said)))
+    parts = [TEMPLATES["greeting"], _assessment(question, ds, sure, who, _cite(passages, ds), max_diseases)]
+    parts += [TEMPLATES["facts"].format(facts="；".join(said))] if said else []
     parts += general_sentences(neighbour_replies, sure)
-    if not sure:  # no treatment without a diagnosis the question supports: examinations and a visit only
-        adv = [a for a in adv if _advice_kind(a) not in ("treat", "drug")]
-    adv = [a for a in adv if _advice_kind(a) != "treat" or coherent(a, sure, question)]
     parts += advice_sentences(adv, who)
     parts.append(_urgent(facts, "".join((sure or ds) + adv) + affirmed(question), who))
     parts.append(TEMPLATES["closing"])
