@@ -42,6 +42,7 @@ from ..metrics import rouge_l
 from ..ontology import Ontology
 from ..patient import PatientFacts, clean_sides, patient_facts
 from ..retrieval.encoder import CachedEncoder
+from ..sites import question_sites, unsupported_sites
 from . import GenRequest, GenResult
 
 __all__ = ["CaseBackend", "N_FEATURES", "adapt_reply", "choose_expected_f1", "conflicts", "fit_logistic", "fix_side",
@@ -169,10 +170,10 @@ class CaseBackend:
     name = "case"
 
     def __init__(self, top_cases: int = 10, mbr_cases: int = 10, folds: int = 5, l2: float = 1.0,
-                 open_vocabulary: bool = True, passages_k: int = 5):
+                 open_vocabulary: bool = True, passages_k: int = 5, site_filter: bool = True):
         self.model = f"case-knn{top_cases}"
         self.top_cases, self.mbr_cases, self.folds, self.l2 = top_cases, mbr_cases, folds, l2
-        self.open_vocabulary, self.passages_k = open_vocabulary, passages_k
+        self.open_vocabulary, self.passages_k, self.site_filter = open_vocabulary, passages_k, site_filter
         self.ontology: Ontology | None = None
         self.labels: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self.freq = {"disease": Counter(), "advice": Counter()}
@@ -227,7 +228,9 @@ class CaseBackend:
 
     # ---------------------------------------------------------- inference
     def _candidates(self, question: str, hits, kind: str, exclude: frozenset[str],
-                    passages: Sequence[str] = ()) -> _Candidates:
+                    passages: Sequence[str] = (), context: Sequence[str] | None = None) -> _Candidates:
+        """Candidate items and their features; with ``site_filter``, only items whose organ site the question
+        (or the expert ``context``) gives a reason for (:mod:`rjua.sites`)."""
         hits = [h for h in hits if h.key not in exclude][: self.top_cases]
         if not hits:
             return _Candidates([], np.zeros((0, N_FEATURES)), 0.0)
@@ -237,9 +240,14 @@ class CaseBackend:
         total, top3 = sum(ws), sum(ws[:3])
         feats: dict[str, list[float]] = {}
         n_items = 0.0
+        sites = question_sites(question, context) if self.site_filter else None
+
+        def ok(it: str) -> bool:  # an item about an organ the question gives no reason for is not a candidate
+            return sites is None or not unsupported_sites(it, sites)
+
         for rank, (h, w) in enumerate(zip(hits, ws), 1):
             items = {fix_side(x, side) for x in (h.diseases if kind == "disease" else h.advices)}
-            n_items += w * len(items)
+            n_items += w * sum(map(ok, items))  # the expected count: of the items this patient could have
             for it in items:
                 f = feats.setdefault(it, [0.0, 0.0, 0.0, 0.0])
                 f[0] += w / total
@@ -261,7 +269,7 @@ class CaseBackend:
             for it in src:
                 feats.setdefault(it, [0.0, 0.0, 0.0, 0.0])
         facts = patient_facts(question)
-        items = sorted(it for it in feats if not conflicts(facts, it, kind))
+        items = sorted(it for it in feats if not conflicts(facts, it, kind) and ok(it))
         x = np.array([feats[i] + [float(i in qn), math.log1p(max(freq[i], 0)), len(i) / 10.0,
                                   float("左" in i or "右" in i), float("question" in src.get(i, ())),
                                   float("passage" in src.get(i, ())),
@@ -294,9 +302,10 @@ class CaseBackend:
             hits = [h for h in req.cases if h.key not in req.exclude]
             res = GenResult(text=self._reply(req.question, hits))
             passages = [p.text for p in req.passages]
-            res.diseases = self._select(self._candidates(req.question, hits, "disease", req.exclude, passages),
+            gold = [p.text for p in req.passages if "gold" in (getattr(p, "components", None) or {})] or None
+            res.diseases = self._select(self._candidates(req.question, hits, "disease", req.exclude, passages, gold),
                                         "disease", req.exclude)
-            res.advices = self._select(self._candidates(req.question, hits, "advice", req.exclude),
+            res.advices = self._select(self._candidates(req.question, hits, "advice", req.exclude, context=gold),
                                        "advice", req.exclude)
             if not hits:
                 res.error = "no similar labelled case available"
