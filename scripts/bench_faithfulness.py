@@ -67,8 +67,8 @@ def main(argv=None) -> None:
         for name, v in s["rules"].items():
             print(f"  {name:28s} records {v['records']:3d} ({v['record_rate']:5.1%})  items {v['items']}")
     if args.show:
-        for r, fl in zip(recs, faith + cons):
-            for f in fl:
+        for r, fl, fl2 in zip(recs, faith, cons):
+            for f in fl + fl2:
                 if f.rule == args.show:
                     print(r.id, f.field, f.term, "|", f.item[:80])
     if args.case:
