@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections import Counter
 
 from rjua import consistency, faithfulness
 from rjua.data import load_split
@@ -46,6 +47,9 @@ def case_runs(recs, args):
               f"advice F1 {res.summary['advice_f1']:.3f}  ROUGE-L {res.summary['rouge_l']:.3f}  "
               f"({time.time() - t:.0f} s)")
         rates(title, recs, rows)
+        removed = Counter(r for p in preds for r in {g["rule"] for g in p.guard_removed})
+        print(f"{title} guard removed (records per rule, before scoring): "
+              + (", ".join(f"{k} {v}" for k, v in sorted(removed.items())) or "nothing"))
 
 
 def main(argv=None) -> None:
