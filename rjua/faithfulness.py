@@ -103,14 +103,15 @@ RULES: tuple[FRule, ...] = (
           rf"(?<![<>≤≥~\-大小于过超低高到达])(?P<t>\d+(?:\.\d+)?)\s*(?:[x×*]\s*\d+(?:\.\d+)?\s*)?{_UNIT}"
           r"(?!以上|以下|以内|左右|之间|的结石|\s*[~\-])",
           why="a size or lab value (with its unit) the question does not give"),
-    FRule("fact_result", "facts", "fact", rf"(?P<t>{_TEST})(?:检查)?(?:结果)?(?:示|提示|显示|发现|报告)",
+    FRule("fact_result", "facts", "fact", rf"(?P<t>{_TEST})(?:检查)?(?:结果)?(?:示|提示|显示|发现|报告)"
+          rf"|您的(?P<t2>{_TEST}|肌酐|血糖|尿酸)值?(?:在正常范围|正常|升高|偏高|偏低|增高|降低)",
           why="an imaging or lab result for a test the question does not mention"),
     FRule("fact_operation", "facts", "fact",
           r"(?:曾|既往|之前|以前|做过|接受过|已行)[^,，。；;]{0,3}?(?P<t>[^,，。；;]{2,10}?(?:术|手术))"
           r"|(?:您|患者|孩子|母亲|父亲)(?:是|为|属于)?(?P<t2>(?:(?!需|注意|应|要|可以|会|进行|行)[^,，。；;\s]){2,10}?)术后",
           why="a previous operation the question does not mention"),
     FRule("fact_drug", "facts", "fact",
-          r"(?:一直|长期|正在|目前在|已经|曾经?)(?:在)?(?:服用|口服|使用|吃)(?:了|过|着)?(?P<t>[^,，。；;]{2,8})",
+          r"(?:一直|长期|正在|目前在?|现在|已经|曾经?)(?:在)?(?:服用|口服|使用|吃)(?:了|过|着|的)?(?P<t>[^,，。；;]{2,8})",
           why="a drug being taken that the question does not mention"),
     FRule("site_unsupported", "site", "site",
           why="a diagnosis or procedure about an organ the question gives no reason for"),
@@ -210,7 +211,9 @@ def _in_question(term: str, question: str) -> bool:
     if any(a and a in question for a in alts):
         return True
     core = re.sub(r"[了过着的\s]|手术|术后?$|治疗|药物?", "", term)
-    return len(core) >= 2 and any(core[i:i + 2] in question for i in range(len(core) - 1)) and \
+    if len(core) < 3 or core.isascii():  # short or Latin terms (MRI, PSA): verbatim or a synonym only
+        return False
+    return any(core[i:i + 2] in question for i in range(len(core) - 1)) and \
         sum(ch in question for ch in core) >= 0.6 * len(core)
 
 
@@ -332,14 +335,19 @@ def drop_fact_sentences(question: str, reply: str) -> tuple[str, list[Flag]]:
 def guard(question: str, diseases: Sequence[str], advices: Sequence[str], reply: str
           ) -> tuple[list[str], list[str], str, list[Flag]]:
     """:func:`rjua.consistency.guard`, then the reply's sentences asserting unsupported patient facts removed;
-    every removal is returned as a flag.
+    every removal is returned as a flag. A reply left with nothing says the answer's own lists instead.
 
     >>> d, a, r, fl = guard("我是32岁女性，尿频", ["膀胱炎"], ["多饮水"], "考虑膀胱炎。您既往糖尿病史。")
     >>> r, [f.rule for f in fl]
     ('考虑膀胱炎。', ['fact_history'])
+    >>> guard("我是32岁女性，尿频", ["膀胱炎"], ["多饮水"], "您既往糖尿病史。")[2]
+    '初步考虑：膀胱炎。建议：多饮水。'
     """
     diseases, advices, reply, flags = consistency_guard(question, diseases, advices, reply)
     reply, more = drop_fact_sentences(question, reply)
+    if (flags or more) and not reply.strip() and (diseases or advices):
+        reply = "".join(f"{head}：{'、'.join(items)}。" for head, items in (("初步考虑", diseases), ("建议", advices))
+                        if items)
     return diseases, advices, reply, flags + more
 
 

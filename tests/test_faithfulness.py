@@ -100,3 +100,45 @@ def test_summary_counts_records_and_items():
 
 def test_missing_input_gives_no_flags():
     assert check(None, None, None, None) == [] and check("", [], [], "") == []
+
+
+def _rec(i, q, d, a, ans):
+    from rjua.data import Record
+    return Record(i, q, "", ans, "、".join(d), "、".join(a), (), tuple(d), tuple(a))
+
+
+def test_scorer_flags_a_planted_invented_history_and_reports_it():
+    import json
+
+    from rjua.report import to_html, to_markdown
+    from rjua.scoring import PredRow, score_predictions
+
+    gold = [_rec("1", Q_FORESKIN, ["包皮过长"], ["包皮环切术"], "您好，您是包皮过长，建议包皮环切术。"),
+            _rec("2", Q_STONE, ["左输尿管结石"], ["输尿管镜碎石术"], "您好，考虑左输尿管结石，建议输尿管镜碎石术。")]
+    honest = [PredRow(r.id, r.answer, list(r.diseases), list(r.advices)) for r in gold]
+    clean = score_predictions(gold, honest, n_resamples=20)
+    assert clean.summary["faithfulness"]["any"]["records"] == 0
+    planted = score_predictions(gold, [PredRow("1", "您好，您是包皮过长。结合您重症肌无力病史，需谨慎麻醉。",
+                                               ["包皮过长"], ["包皮环切术"]), honest[1]], n_resamples=20)
+    f = planted.summary["faithfulness"]
+    assert f["rules"]["fact_history"]["records"] == 1 and f["rules"]["fact_history"]["record_rate"] == 0.5
+    assert f["rules"]["fact_history"]["reference_rate"] == 0.0 and f["reference"]["records"] == 0
+    row = planted.records[0].to_dict()
+    assert [x["term"] for x in row["faithfulness_flags"]] == ["重症肌无力"]
+    assert planted.records[1].to_dict()["faithfulness_flags"] == []
+    json.dumps(planted.summary)
+    md = to_markdown(planted)
+    assert "## Faithfulness" in md and "| fact_history | 1 | 50.0% | 1 | 0.0% |" in md
+    assert "<h2>Faithfulness</h2>" in to_html(planted) and "⚠ fact_history" in to_html(planted)
+
+
+def test_pipeline_guard_removes_planted_history():
+    from rjua.backends.scripted import ScriptedBackend
+    from rjua.pipeline import Pipeline
+
+    text = "您好，您是包皮过长。结合您重症肌无力病史，需谨慎麻醉。建议包皮环切术。"
+    pred = Pipeline(ScriptedBackend(lambda req: text), None, context="none").answer(Q_FORESKIN)
+    assert "重症肌无力" not in pred.answer and "包皮过长" in pred.answer
+    assert [g["rule"] for g in pred.guard_removed] == ["fact_history"]
+    unguarded = Pipeline(ScriptedBackend(lambda req: text), None, context="none", guard=False).answer(Q_FORESKIN)
+    assert "重症肌无力" in unguarded.answer and unguarded.guard_removed == []
