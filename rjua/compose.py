@@ -94,7 +94,7 @@ SITES: dict[str, tuple[re.Pattern, re.Pattern]] = {
     "prostate": (re.compile(r"前列腺|PSA|汽化术|TURP|HoLEP"),
                  re.compile(r"前列腺|PSA|排尿|尿频|尿急|夜尿|尿线|尿不尽|尿等待|血尿|会阴|尿流|尿分叉|血精")),
     "urethra": (re.compile(r"(?<!经)尿道"), re.compile(r"尿道|排尿|尿痛|尿线|尿流|尿分叉|尿道口")),
-    "penis": (re.compile(r"阴茎|包皮|包茎|龟头|勃起"), re.compile(r"阴茎|包皮|包茎|龟头|勃起|阳痿|性功能")),
+    "penis": (re.compile(r"阴茎|包皮|包茎|龟头|勃起|白膜"), re.compile(r"阴茎|包皮|包茎|龟头|勃起|阳痿|性功能")),
     "scrotum": (re.compile(r"睾丸|附睾|精索|鞘膜|阴囊|隐睾"),
                 re.compile(r"睾丸|附睾|精索|鞘膜|阴囊|隐睾|蛋蛋|不育|精子")),
     "semen": (re.compile(r"精子|不育|精液|弱精|少精|血精"),
