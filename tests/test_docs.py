@@ -26,7 +26,13 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGES = sorted([ROOT / "README.md", ROOT / "CONTRIBUTING.md", ROOT / "CHANGELOG.md", *(ROOT / "docs").glob("*.md")])
 IDS = [str(p.relative_to(ROOT)) for p in PAGES]
 RUNNABLE = "<!-- runnable -->"
-FENCE = re.compile(r"^(```|~~~)")
+FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+
+
+def _closes(line: str, fence: str) -> bool:
+    """Whether ``line`` closes a block opened by ``fence`` (same character, at least as long, no info)."""
+    m = FENCE.match(line)
+    return bool(m) and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line[m.end():].strip()
 
 
 def _blocks(text: str):
@@ -36,9 +42,10 @@ def _blocks(text: str):
     while i < len(lines):
         m = FENCE.match(lines[i])
         if m:
-            start, info, body = i, lines[i][3:].strip(), []
+            fence = m.group(1)
+            start, info, body = i, lines[i][m.end():].strip(), []
             i += 1
-            while i < len(lines) and not lines[i].startswith(m.group(1)):
+            while i < len(lines) and not _closes(lines[i], fence):
                 body.append(lines[i])
                 i += 1
             yield info, "\n".join(body), start + 1, prev
@@ -59,12 +66,18 @@ def runnable_blocks(text: str) -> list[tuple[int, str]]:
 
 
 def outside_fences(text: str) -> list[str]:
-    """The lines outside fenced blocks."""
-    out, inside = [], False
+    """The lines outside fenced blocks.
+
+    >>> outside_fences("a\\n````md\\n```bash\\nx\\n```\\n````\\nb")
+    ['a', 'b']
+    """
+    out, fence = [], None
     for line in text.splitlines():
-        if FENCE.match(line):
-            inside = not inside
-        elif not inside:
+        if fence is None and FENCE.match(line):
+            fence = FENCE.match(line).group(1)
+        elif fence is not None:
+            fence = None if _closes(line, fence) else fence
+        else:
             out.append(line)
     return out
 
