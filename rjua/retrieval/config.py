@@ -31,7 +31,7 @@ FIXED_ON_LOAD = (*BUILD_SETTINGS, "query_max_tokens")
 
 @dataclass
 class HybridConfig:
-    """Fusion settings (defaults measured on the real valid split; see README)."""
+    """Fusion settings (defaults measured on the real valid split; see docs/retrieval.md)."""
 
     tokenizer: str = "char2"   # BM25 tokenizer: char2 | char1 | char12 | jieba
     rrf_k: int = 60            # reciprocal-rank fusion constant
@@ -44,7 +44,7 @@ class HybridConfig:
     case_bm25_weight: float = 1.0   # case similarity: weight of BM25 over the case questions
     case_dense_weight: float = 1.0  # case similarity: weight of dense search over the case questions
     index_kind: str = "auto"   # faiss index: auto | flat | ivf | hnsw
-    # cap on encoded query tokens: 128 cut p50 latency 59.5 -> 39 ms but lowered case-backend F1 (README)
+    # cap on encoded query tokens: 128 cut p50 latency 59.5 -> 39 ms but lowered case-backend F1 (docs/retrieval.md)
     query_max_tokens: int | None = None
     reranker: str | None = None  # optional second-stage model (CrossEncoder id/path, or "overlap"); None = off
     rerank_depth: int = 20     # fused candidates the reranker reorders
