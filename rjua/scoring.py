@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
+from . import faithfulness
 from .consistency import check, summarise
 from .data import Record, load_split  # noqa: F401  (load_split: used by the doctest)
 from .errors import Problem, RJUAError, RJUAFormatError
@@ -21,8 +22,9 @@ from .extract import Extraction, Vocabulary, extract
 from .jsonio import iter_json
 from .metrics import MATCH_MODES, PRF, RougeL, Sample, aggregate, combined_f1, evaluate, f1_from_counts, metric_names
 
-__all__ = ["KEYS", "PredRow", "RecordScore", "ScoreResult", "as_pred_rows", "gold_as_predictions", "id_problems",
-           "load_predictions", "per_disease_f1", "score_predictions", "score_records", "subset_note"]
+__all__ = ["KEYS", "PredRow", "RecordScore", "ScoreResult", "as_pred_rows", "faithfulness_summary",
+           "gold_as_predictions", "id_problems", "load_predictions", "per_disease_f1", "score_predictions",
+           "score_records", "subset_note"]
 
 KEYS = ("disease_f1", "advice_f1", "f1", "rouge_l")  # the built-in metrics; every registered one is scored
 
@@ -131,6 +133,7 @@ class RecordScore:
     answer: str
     missing: bool = False
     flags: list = field(default_factory=list)  # rjua.consistency.Flag: answer vs the patient's facts
+    faith_flags: list = field(default_factory=list)  # rjua.faithfulness flags: reply vs its lists and the question
     values: dict = field(default_factory=dict)  # every registered metric's result (rjua.metrics.evaluate)
 
     def __post_init__(self):
@@ -151,6 +154,7 @@ class RecordScore:
             "pred_advices": self.extraction.advices, "gold_advices": list(self.gold.advices),
             "disease_rule": self.extraction.disease_rule, "advice_rule": self.extraction.advice_rule,
             "consistency_flags": [f.to_dict() for f in self.flags],
+            "faithfulness_flags": [f.to_dict() for f in self.faith_flags],
             **{k: getattr(v, "score", v) for k, v in self.values.items() if k not in KEYS},
             **getattr(self, "extra", {}),  # per-record values added later (text metrics)
         }
@@ -313,16 +317,37 @@ def score_predictions(gold: Sequence[Record], preds: Any, match: str = "exact",
         ex = extract(p.answer, p.disease, p.advice, vocabulary) if p else Extraction()
         ans = p.answer if p else ""
         v = evaluate(Sample(ex.diseases, r.diseases, ex.advices, r.advices, ans, r.answer, match))
+        faith = faithfulness.check(r.question, ex.diseases, ex.advices, ans) if p else []
         scores.append(RecordScore(r.id, v["disease_f1"], v["advice_f1"], v["rouge_l"], ex, r, ans, missing=p is None,
-                                  flags=check(r.question, ex.diseases, ex.advices, ans) if p else [], values=v))
+                                  flags=check(r.question, ex.diseases, ex.advices, ans) if p else [], values=v,
+                                  faith_flags=faith))
     summary = score_records(scores, match, n_resamples, seed)
     summary["consistency"] = summarise([s.flags for s in scores])
+    summary["faithfulness"] = faithfulness_summary(scores)
     summary.update(missing_ids=missing, extra_ids=extra, n_missing=len(missing))
     if only_predicted:
         summary.update(only_predicted=True, n_gold=n_gold, note=subset_note({"only_predicted": True,
                                                                               "n": len(scores), "n_gold": n_gold}))
         summary["subset"] = f"{len(gold)} of {n_gold}"
     return ScoreResult(summary, scores)
+
+
+def faithfulness_summary(scores: Sequence[RecordScore]) -> dict[str, Any]:
+    """Faithfulness flags per rule (:func:`rjua.faithfulness.summarise`), each rule with ``reference_rate``: the
+    share of the doctors' own reference answers of the same records that the rule flags (its false-alarm floor).
+
+    >>> g = load_split("test")
+    >>> f = faithfulness_summary(score_predictions(g, gold_as_predictions(g), n_resamples=10).records)
+    >>> f["any"]["records"] == f["reference"]["records"], sorted(f["rules"]["fact_history"])
+    (True, ['items', 'record_rate', 'records', 'reference_rate'])
+    """
+    out = faithfulness.summarise([s.faith_flags for s in scores])
+    ref = faithfulness.summarise([faithfulness.check(s.gold.question, s.gold.diseases, s.gold.advices, s.gold.answer)
+                                  for s in scores])
+    for name, v in out["rules"].items():
+        v["reference_rate"] = ref["rules"].get(name, {}).get("record_rate", 0.0)
+    out["reference"] = ref["any"]
+    return out
 
 
 def _show(ids: list[str], k: int = 10) -> str:

@@ -127,6 +127,12 @@ def _format_score(res, fmt: str) -> str:
         per_rule = ", ".join(f"{k} {v['records']}" for k, v in c["rules"].items() if v["records"])
         rows.append(f"consistency: {c['any']['records']} record(s) flagged ({c['any']['record_rate']:.1%})"
                     + (f"; {per_rule}" if per_rule else ""))
+    if s.get("faithfulness"):
+        f = s["faithfulness"]
+        per_rule = ", ".join(f"{k} {v['records']} (reference {v['reference_rate']:.1%})"
+                             for k, v in f["rules"].items() if v["records"])
+        rows.append(f"faithfulness: {f['any']['records']} record(s) flagged ({f['any']['record_rate']:.1%}; "
+                    f"reference answers {f['reference']['record_rate']:.1%})" + (f"; {per_rule}" if per_rule else ""))
     if s.get("text_metrics"):
         t = s["text_metrics"]
         lo, hi = t["char_bleu_ci95"]
