@@ -37,13 +37,15 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
           judge_base_url: Optional[str] = typer.Option(None, "--judge-base-url", help="Judge endpoint (openai)."),
           gold_as_prediction: bool = typer.Option(False, "--gold-as-prediction",
                                                   help="Score the gold answers against themselves (sanity check)."),
-          vocab: bool = typer.Option(False, "--vocab", help="Fall back to label-vocabulary matching in free text."),
+          vocab: Optional[list[str]] = typer.Option(
+              None, "--vocab", help="Match prose answers against a label vocabulary: 'pool' (labels of the other "
+                                    "labelled splits), or a label list FILE (one per line, JSON list or disease.txt / "
+                                    "advice.txt format; disease=FILE / advice=FILE). Repeatable."),
           resamples: int = typer.Option(1000, "--resamples", min=1, max=MAX_RESAMPLES,
                                             help="Bootstrap resamples for the 95% CIs."),
           seed: int = typer.Option(0, "--seed", min=0, help="Bootstrap random seed.")):
     """Score predictions with the official RJUA-QA metrics (disease/advice F1, combined F1, ROUGE-L)."""
     from ..data import load_split
-    from ..extract import Vocabulary
     from ..scoring import gold_as_predictions, load_predictions, score_predictions
 
     if fmt not in ("text", "md", "html"):
@@ -56,9 +58,18 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
         raise RJUAError("give a PREDICTIONS file (or --gold-as-prediction)")
     else:
         preds = load_predictions(predictions, check_ids=False)
-    vocabulary = Vocabulary.from_other_splits(split, data_dir) if vocab else None
+    vocabulary = None
+    if vocab:
+        from ..vocab import vocabulary_from_specs
+
+        vocabulary, notes = vocabulary_from_specs(vocab, split, data_dir)
+        for note in notes:
+            typer.echo(f"vocabulary: {note}", err=True)
     res = score_predictions(gold, preds, match=match, allow_missing=allow_missing, allow_extra=allow_extra,
                             vocabulary=vocabulary, n_resamples=resamples, seed=seed, only_predicted=only_predicted)
+    if vocabulary is not None:
+        res.summary["vocabulary"] = {"source": vocabulary.source, "diseases": len(vocabulary.diseases),
+                                     "advices": len(vocabulary.advices), "notes": notes}
     if text_metrics or bertscore:
         from ..textsim import text_metrics as tm
 
