@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .extract_formats import read_json, read_prose, read_table, strip_think
+from .extract_formats import is_cue_sentence, read_json, read_prose, read_table, strip_think
 from .items import split_items
 from .vocab import Vocabulary
 
@@ -130,7 +130,7 @@ def _list_item(line: str) -> str:
 
 def _paragraph(line: str) -> str:
     """A heading's own-line content: the prose span when it is a sentence with a cue, else up to its sentence end."""
-    prose = read_prose(line)
+    prose = read_prose(line) if is_cue_sentence(line) else {}
     if prose.get("disease") or prose.get("advice"):
         return "、".join(prose.get("disease", []) + prose.get("advice", []))
     return re.split(r"[。！？!?](?!\s*(?:\d{1,2}[.、)]|[①-⑳]))", line, maxsplit=1)[0]

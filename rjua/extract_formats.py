@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 from .items import split_items
 
-__all__ = ["PROSE_CUES", "read_json", "read_prose", "read_table", "strip_think"]
+__all__ = ["PROSE_CUES", "is_cue_sentence", "read_json", "read_prose", "read_table", "strip_think"]
 
 _THINK = re.compile(r"<(think|thinking|reasoning)>.*?</\1>", re.S | re.I)
 _THINK_OPEN = re.compile(r"^\s*<(?:think|thinking|reasoning)>.*?(?=\n\s*\n)", re.S | re.I)
@@ -150,6 +150,17 @@ _LEAD = {"disease": re.compile(r"^(?:[:：是为有]|考虑|可能|初步|一个
 _TAIL = re.compile(r"(?:等|等等|的可能性?(?:较|很)?大?|可能性(?:较|很)?大|的情况|即可|为宜|为主)$")
 _NOT_ITEM = re.compile(r"^(?:如下|以下|这样|这些|这种|下面|一下|一些|仅供参考)"
                        r"|^(?:及时|尽快)?(?:到医院|去医院)?(?:就医|就诊)$")
+
+
+def is_cue_sentence(line: str) -> bool:
+    """Whether a line is a sentence carrying a cue (``根据描述，考虑为…。``) rather than a list of items that
+    happens to contain one (``考虑留置导尿、复查B超``).
+
+    >>> is_cue_sentence("根据您的描述，考虑为肾结石。"), is_cue_sentence("考虑留置导尿、复查B超")
+    (True, False)
+    """
+    m = _CUE.search(line or "")
+    return bool(m) and (bool(re.search(r"[。！？!?]", line)) or bool(re.search(r"[，,]", line[:m.start()])))
 
 
 def _clean(item: str, kind: str) -> str:

@@ -110,3 +110,22 @@ def test_synonyms_and_every_advice_section_counts():
     assert {label_kind(x) for x in ("处理建议", "治疗建议", "进一步检查", "处理意见")} == {"advice"}
     e = extract("诊断结果：肾结石\n进一步检查：泌尿系CT\n治疗建议：多饮水\n诊断依据：腰痛")
     assert e.diseases == ["肾结石"] and e.advices == ["泌尿系CT", "多饮水"]
+
+
+@pytest.mark.real_data
+def test_markdown_heading_and_prose_answers_score_their_true_value_on_real_valid(real_dir):
+    """Answers carrying exactly the gold items as Markdown headings with lists (or as cue-phrase prose) score what
+    they carry: 1.0 exact F1 for headings, every record read."""
+    from rjua.data import load_split
+    from rjua.scoring import score_predictions
+
+    gold = load_split("valid", real_dir)
+    md = [{"id": r.id, "answer": "### 诊断\n" + "".join(f"{i}. {x}\n" for i, x in enumerate(r.diseases, 1))
+           + "\n### 建议\n" + "".join(f"- {x}\n" for x in r.advices)} for r in gold]
+    s = score_predictions(gold, md, n_resamples=10).summary
+    assert s["f1"] == 1.0 and s["extraction_rules"]["disease"] == {"section": len(gold)}
+    prose = [{"id": r.id, "answer": f"您好，结合症状，诊断为{'、'.join(r.diseases)}。建议您{'，'.join(r.advices)}。"}
+             for r in gold]
+    s = score_predictions(gold, prose, n_resamples=10).summary
+    assert s["disease_f1"] >= 0.95 and s["advice_f1"] >= 0.9, (s["disease_f1"], s["advice_f1"])
+    assert s["extraction_rules"]["disease"].get("none", 0) == 0
