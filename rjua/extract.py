@@ -54,7 +54,7 @@ _ZH = "|".join(map(re.escape, sorted((x for x in _KIND if not x.isascii()), key=
 _EN = "|".join(map(re.escape, sorted((x for x in _KIND if x.isascii()), key=len, reverse=True)))
 _ANY = f"{_ZH}|{_EN}"
 _BOL = r"(?:^|(?<=\n))[ \t>]*"  # beginning of a line (a Markdown quote allowed)
-_MID = r"(?:^|(?<=[\n。；;，,]))[ \t>]*"  # beginning of a line or of a clause
+_MID = r"(?:^|(?<=[\s。；;，,!！?？]))[ \t>]*"  # beginning of a line, of a clause or after a space
 _BUL = r"(?:[-*•·+][ \t]+)?"  # a bullet before the label
 _NUM = r"(?:(?:\d{1,2}[.、)]|[(（]\d{1,2}[)）]|[(（]?[一二三四五六七八九十]{1,2}[)）、.])[ \t]*)?"
 _SEP = r"[ \t]*(?:[:：]|[—–]{1,2}|-{1,2}(?=[ \t]))"  # what may follow a label: a colon or a dash

@@ -12,7 +12,7 @@ import json
 import os
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from .consistency import check, summarise
 from .data import Record, load_split  # noqa: F401  (load_split: used by the doctest)
@@ -275,7 +275,8 @@ def subset_note(summary: dict[str, Any]) -> str:
 def score_predictions(gold: Sequence[Record], preds: Any, match: str = "exact",
                       allow_missing: bool = False, allow_extra: bool = False,
                       vocabulary: Vocabulary | None = None, n_resamples: int = 1000,
-                      seed: int = 0, only_predicted: bool = False) -> ScoreResult:
+                      seed: int = 0, only_predicted: bool = False,
+                      extractor: Callable[[PredRow], Extraction | None] | None = None) -> ScoreResult:
     """Score predictions against gold records.
 
     ``preds``: :class:`PredRow` objects, dicts with ``id`` / ``answer`` / ``disease`` / ``advice``,
@@ -283,7 +284,8 @@ def score_predictions(gold: Sequence[Record], preds: Any, match: str = "exact",
     duplicates are errors unless allowed, all reported in one message; allowed missing ids
     score 0, allowed extra ids are ignored (both are listed). ``only_predicted`` scores only
     the gold records that have a prediction and says so in the summary (``only_predicted``,
-    ``n_gold``, ``note``, ``subset``: ``"n of N"``).
+    ``n_gold``, ``note``, ``subset``: ``"n of N"``). ``extractor(pred)`` (e.g. an LLM's rows,
+    :mod:`rjua.judge.llm_extract`) gives a record's items; where it returns None the rule extractor reads them.
 
     >>> g = load_split("test")
     >>> res = score_predictions(g, [{"id": g[0].id, "answer": g[0].answer, "disease": list(g[0].diseases),
@@ -310,7 +312,8 @@ def score_predictions(gold: Sequence[Record], preds: Any, match: str = "exact",
     scores = []
     for r in gold:
         p = by_id.get(r.id)
-        ex = extract(p.answer, p.disease, p.advice, vocabulary) if p else Extraction()
+        ex = (extractor and p and extractor(p)) or (extract(p.answer, p.disease, p.advice, vocabulary) if p
+                                                     else Extraction())
         ans = p.answer if p else ""
         v = evaluate(Sample(ex.diseases, r.diseases, ex.advices, r.advices, ans, r.answer, match))
         scores.append(RecordScore(r.id, v["disease_f1"], v["advice_f1"], v["rouge_l"], ex, r, ans, missing=p is None,
