@@ -103,6 +103,9 @@ def test_json_table_think_and_prose_readers():
     assert read_prose("可能的诊断包括：肾结石、肾积水。建议您尽快就医，完善泌尿系CT检查。") == {
         "disease": ["肾结石", "肾积水"], "advice": ["完善泌尿系CT检查"]}
     assert read_prose("考虑到您的年龄，可以观察。") == {}
+    assert read_prose("根据描述，您是左输尿管结石。应尽早行输尿管支架置入，即刻抗感染治疗。") == {
+        "disease": ["左输尿管结石"], "advice": ["输尿管支架置入", "抗感染治疗"]}
+    assert read_prose("您好，您是男性，可以观察。") == {}
 
 
 def test_synonyms_and_every_advice_section_counts():
