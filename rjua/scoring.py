@@ -150,6 +150,7 @@ class RecordScore:
             "pred_diseases": self.extraction.diseases, "gold_diseases": list(self.gold.diseases),
             "pred_advices": self.extraction.advices, "gold_advices": list(self.gold.advices),
             "disease_rule": self.extraction.disease_rule, "advice_rule": self.extraction.advice_rule,
+            "disease_pattern": self.extraction.disease_pattern, "advice_pattern": self.extraction.advice_pattern,
             "consistency_flags": [f.to_dict() for f in self.flags],
             **{k: getattr(v, "score", v) for k, v in self.values.items() if k not in KEYS},
             **getattr(self, "extra", {}),  # per-record values added later (text metrics)
