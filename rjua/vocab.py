@@ -160,14 +160,22 @@ class Vocabulary:
         src = ",".join(str(p) for p in (disease_file, advice_file) if p)
         return cls.from_items(lists[0].labels, lists[1].labels, src), [x for x in lists if x.source]
 
-    def find(self, text: str, kind: str) -> list[str]:
-        """Labels of ``kind`` ('disease' or 'advice') occurring in ``text`` (or an ontology variant of one),
-        longest first, no overlaps, in text order."""
+    def find(self, text: str, kind: str, loose: bool = True) -> list[str]:
+        """Labels of ``kind`` ('disease' or 'advice') occurring in ``text``, longest first, no overlaps, in text
+        order. ``loose`` (reading answers): also an ontology variant of a label, ASCII case folded; ``False``:
+        the normalised label verbatim (what the ``case`` backend uses on questions).
+
+        >>> v = Vocabulary.from_items(["左输尿管结石"], [])
+        >>> v.find("左侧输尿管结石", "disease"), v.find("左侧输尿管结石", "disease", loose=False)
+        (['左输尿管结石'], [])
+        """
         labels = self.diseases if kind == "disease" else self.advices
-        norm = match_key(text) if text else ""
+        key = match_key if loose else normalize_item
+        norm = key(text) if text else ""
         taken = [False] * len(norm)
         hits = []
-        forms = sorted(((f, lab) for lab in labels for f in _forms(lab)), key=lambda x: (-len(x[0]), x))
+        pairs = ((f, lab) for lab in labels for f in (_forms(lab) if loose else (lab,)))
+        forms = sorted(pairs, key=lambda x: (-len(x[0]), x))
         for form, lab in forms:
             start = norm.find(form)
             while start >= 0:
