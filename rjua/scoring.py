@@ -313,8 +313,7 @@ def score_predictions(gold: Sequence[Record], preds: Any, match: str = "exact",
     scores = []
     for r in gold:
         p = by_id.get(r.id)
-        ex = (extractor and p and extractor(p)) or (extract(p.answer, p.disease, p.advice, vocabulary) if p
-                                                     else Extraction())
+        ex = _read(p, vocabulary, extractor)
         ans = p.answer if p else ""
         v = evaluate(Sample(ex.diseases, r.diseases, ex.advices, r.advices, ans, r.answer, match))
         scores.append(RecordScore(r.id, v["disease_f1"], v["advice_f1"], v["rouge_l"], ex, r, ans, missing=p is None,
@@ -327,6 +326,13 @@ def score_predictions(gold: Sequence[Record], preds: Any, match: str = "exact",
                                                                               "n": len(scores), "n_gold": n_gold}))
         summary["subset"] = f"{len(gold)} of {n_gold}"
     return ScoreResult(summary, scores)
+
+
+def _read(p: PredRow | None, vocabulary: Vocabulary | None, extractor) -> Extraction:
+    """The items of one prediction: the given extractor's, else the rule extractor's (nothing without one)."""
+    if p is None:
+        return Extraction()
+    return (extractor(p) if extractor else None) or extract(p.answer, p.disease, p.advice, vocabulary)
 
 
 def _show(ids: list[str], k: int = 10) -> str:
