@@ -13,10 +13,12 @@ Conventions (documented and tested):
 * ``exact`` matching compares keys; ``fuzzy`` matching counts a pair of items of at least
   ``FUZZY_MIN_CHARS`` (2) characters each when their shared part — the shorter item when one
   contains the other, else their longest common substring, which must also cover ``FUZZY_RATIO``
-  (0.6) of the shorter item — covers at least ``FUZZY_COVER`` (0.5) of the longer one, or when
-  both have the same key in the label ontology (:func:`rjua.ontology.canonical`: 右肾占位 = 右肾肿瘤);
-  pairs are matched one-to-one (maximum bipartite matching). A fragment (``肾``, ``结石`` against
-  ``左输尿管下段结石``) is not a match, so constant fragments cannot collect fuzzy credit.
+  (0.6) of the shorter item — covers at least ``FUZZY_COVER`` (0.5) of the longer one, or the
+  longer item is the shorter one followed by an example clause (``药物治疗`` / ``药物治疗如α1受体阻滞剂``,
+  ``左卡尼汀`` / ``左卡尼汀等药物治疗``), or both have the same key in the label ontology
+  (:func:`rjua.ontology.canonical`: 右肾占位 = 右肾肿瘤); pairs are matched one-to-one (maximum
+  bipartite matching). A fragment (``肾``, ``结石`` against ``左输尿管下段结石``) is not a match, so
+  constant fragments cannot collect fuzzy credit.
 
 >>> prf(["睾丸炎", "睾丸扭转"], ["睾丸炎", "睾丸扭转", "脓毒血症"]).f1
 0.8
@@ -45,6 +47,7 @@ MATCH_MODES = ("exact", "fuzzy")
 FUZZY_RATIO = 0.6
 FUZZY_MIN_CHARS = 2
 FUZZY_COVER = 0.5
+_EXAMPLE = ("如", "等", "(如", "(例如", "例如", "比如", "包括", "(包括")  # an example clause after an item
 
 
 class _Overlap:
@@ -119,6 +122,8 @@ def items_match(a: str, b: str, mode: str = "exact") -> bool:
     (True, True)
     >>> items_match("肾", "肾结石", "fuzzy"), items_match("结石", "左输尿管下段结石", "fuzzy")
     (False, False)
+    >>> items_match("手术治疗", "手术治疗如经尿道前列腺激光剜除术", "fuzzy")
+    True
     """
     if mode not in MATCH_MODES:
         raise ValueError(f"unknown match mode {mode!r}; choose one of {MATCH_MODES}")
@@ -130,6 +135,8 @@ def items_match(a: str, b: str, mode: str = "exact") -> bool:
     short, long = sorted((a, b), key=len)
     if len(short) < FUZZY_MIN_CHARS:
         return False
+    if long.startswith(short) and long[len(short):].startswith(_EXAMPLE):  # 手术治疗 / 手术治疗如经尿道…
+        return True
     shared = len(short) if short in long else _longest_common_substring(a, b)
     if shared >= max(FUZZY_MIN_CHARS, math.ceil(FUZZY_RATIO * len(short))) and shared >= FUZZY_COVER * len(long):
         return True

@@ -83,6 +83,8 @@ def test_fuzzy_needs_two_characters_and_coverage_of_the_longer_item():
     assert not items_match("前列", "前列腺增生", "fuzzy")
     assert items_match("PSA检查", "psa检查") and items_match("血PSA", "psa", "fuzzy")
     assert prf(["腺", "肾"], ["前列腺增生", "肾结石"], "fuzzy").tp == 0
+    assert items_match("药物治疗", "药物治疗如α1受体阻滞剂", "fuzzy")
+    assert items_match("左卡尼汀", "左卡尼汀等药物治疗", "fuzzy") and not items_match("治疗", "治疗方案如下", "fuzzy")
 
 
 @pytest.mark.real_data
