@@ -46,7 +46,9 @@ _INNER_WS = re.compile(r"(?<=[A-Za-z0-9]) (?=[A-Za-z0-9])")
 # or an inline list number ("1.肾结石 2.肾积水", "①肾结石②肾积水") after a space or a Chinese character
 _CIRCLED = re.compile("[\u2460-\u2473\u2776-\u277f]")
 _CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f\s])[ \t\u3000]+(?=[^\x00-\x7f\s])")
-_INLINE_NUM = re.compile(r"(?:(?<=\s)|(?<=[^\x00-\x7f\s(\[【]))(?=(?:\d{1,2}[.、)]|[(\[]\d{1,2}[)\]])\s*[^\d\s.])")
+_INLINE_NUM = re.compile(r"(?:(?<=\s)(?=[(\[]?(\d{1,2})[.、)\]]\s*[^\d\s.])"
+                         r"|(?<=[^\x00-\x7f\s(\[【])(?=[(\[]?(\d{1,2})[.)\]]\s*[^\d\s.]))")
+_LEAD_NUM = re.compile(r"^\s*[(\[]?(\d{1,2})[.、)\]]")
 
 
 def normalize_item(item: str) -> str:
@@ -72,6 +74,26 @@ def match_key(item: str) -> str:
     """
     s = normalize_item(item)
     return "".join(ch.lower() if ch.isascii() else ch for ch in s if ch != " ")
+
+
+def _split_numbering(text: str) -> str:
+    """A newline before each inline list number, when the numbers count 1, 2, 3… (``1.肾结石 2.肾积水``,
+    ``1.肾结石2.肾积水``, ``1、肾结石 2、肾积水``); ``、`` right after a character is the item separator, so
+    ``1、列2、A`` stays three items.
+
+    >>> _split_numbering("1.肾结石 2.肾积水"), _split_numbering("1、列2、A")
+    ('肾结石 \\n肾积水', '1、列2、A')
+    """
+    marks = list(_INLINE_NUM.finditer(text))
+    if not marks:
+        return text
+    lead = _LEAD_NUM.match(text)
+    nums = ([int(lead.group(1))] if lead else []) + [int(m.group(1) or m.group(2)) for m in marks]
+    if nums != list(range(1, len(nums) + 1)) or len(nums) < 2:
+        return text
+    cuts = [m.start() for m in marks]
+    parts = [text[a:b] for a, b in zip([0] + cuts, cuts + [len(text)])]
+    return "\n".join(_LEAD_NUM.sub("", p) for p in parts)
 
 
 def _is_ascii_word(ch: str) -> bool:
@@ -118,7 +140,7 @@ def split_items(text: str | list[str] | tuple[str, ...] | None) -> list[str]:
     seen: set[str] = set()
     for chunk in chunks:
         text = nfkc(_CIRCLED.sub("\n", chunk)).translate(_DROP)  # NFKC would turn ① into 1
-        text = _INLINE_NUM.sub("\n", _CJK_SPACE.sub("\n", text))
+        text = _split_numbering(_CJK_SPACE.sub("\n", text))
         for part in _cut(text, True):
             item = normalize_item(part)
             if item and item not in seen:

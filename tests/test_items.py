@@ -36,7 +36,10 @@ def test_split_of_joined_items_is_idempotent(items):
 
 def test_model_answer_joiners_split():
     assert split_items("1.肾结石 2.肾积水") == ["肾结石", "肾积水"]
-    assert split_items("①肾结石②肾积水(3)尿路感染") == ["肾结石", "肾积水", "尿路感染"]
+    assert split_items("①肾结石②肾积水③尿路感染") == split_items("(1)肾结石(2)肾积水(3)尿路感染") == [
+        "肾结石", "肾积水", "尿路感染"]
+    assert split_items("1、肾结石 2、肾积水") == split_items("1.肾结石2.肾积水") == ["肾结石", "肾积水"]
+    assert split_items("肾结石 2.肾积水") == ["肾结石2.肾积水"]  # numbers that do not count 1, 2… are not a list
     assert split_items("肾结石 肾积水｜膀胱炎") == ["肾结石", "肾积水", "膀胱炎"]
     assert split_items("直径1.5cm结石、第2、3腰椎") == ["直径1.5cm结石", "第2", "3腰椎"]
     assert split_items("前列腺癌(T2c N0 M0)") == ["前列腺癌(T2c N0 M0)"]
