@@ -15,6 +15,9 @@ backend votes over (and is fitted with) that many, and the retriever's passage v
 >>> RunSpec(retrieval={"case_top": 3})
 Traceback (most recent call last):
 rjua.errors.RJUAError: retrieval.case_top: set the number of cases with n_cases (--n-cases), not case_top
+>>> RunSpec(retrieval={"rrf_k": float("inf")})
+Traceback (most recent call last):
+rjua.errors.RJUAError: retrieval.rrf_k: must be a number from 0 to 1e+06, got inf
 """
 from __future__ import annotations
 
@@ -66,6 +69,7 @@ class RunSpec:
 
     def __post_init__(self):
         from .backends import COMMON_SETTINGS, REGISTRY
+        from .retrieval.config import check_setting
         from .retrieval.hybrid import HybridConfig
 
         fix = object.__setattr__
@@ -101,6 +105,7 @@ class RunSpec:
             if key not in known:
                 raise RJUAError(f"retrieval.{key}: unknown retrieval setting; known: "
                                 f"{', '.join(sorted(known - {'case_top'}))}")
+        fix(self, "retrieval", {k: check_setting(k, v) for k, v in self.retrieval.items()})  # finite, bounded
 
     def make_backend(self):
         """The backend this spec names, with its options and the common settings."""
