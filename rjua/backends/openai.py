@@ -8,8 +8,11 @@ anything is written. ``timeout`` is a total deadline per attempt (connect, send 
 read together), so a reply that drips or stalls ends on time. 429, 5xx, timeouts and
 broken connections are retried with exponential backoff (tenacity; ``Retry-After``
 honoured up to ``max_retry_after`` seconds). Every malformed reply (non-JSON, wrong
-content type, oversize body, wrong ``choices``/``usage`` shapes) and every request that
-finally fails becomes that record's error; the run goes on.
+content type, oversize body, a compressed body it did not ask for, wrong ``choices``/``usage`` shapes)
+and every request that finally fails becomes that record's error; the run goes on. Requests ask for
+``Accept-Encoding: identity``; a reply with another ``Content-Encoding`` (a gzip bomb) is refused before
+any byte is decoded, and the body is read raw, its size capped (``max_body_bytes``, 8 MiB) as each
+network chunk arrives.
 
 Serving a local model: ``vllm serve Qwen/Qwen2.5-7B-Instruct`` then
 ``rjua predict --backend openai --base-url http://127.0.0.1:8000/v1 --model Qwen/Qwen2.5-7B-Instruct ...``.
@@ -357,8 +360,12 @@ class OpenAIBackend:
             if declared.isdigit() and int(declared) > self.max_body_bytes:
                 raise EndpointError(f"malformed reply: body of {int(declared):,} bytes exceeds the "
                                     f"{self.max_body_bytes:,}-byte limit")
+            coding = resp.headers.get("content-encoding", "").strip().lower()
+            if coding not in ("", "identity"):  # we asked for identity: a gzip bomb is never decoded
+                raise EndpointError(f"malformed reply: compressed body (Content-Encoding: {_clip(coding, 40)}) "
+                                    "refused; the request asked for identity")
             body = bytearray()
-            async for chunk in resp.aiter_bytes():
+            async for chunk in resp.aiter_raw():  # raw bytes as they arrive: the cap holds per network chunk
                 body += chunk
                 if len(body) > self.max_body_bytes:
                     raise EndpointError(f"malformed reply: body exceeds the {self.max_body_bytes:,}-byte limit")

@@ -1,0 +1,81 @@
+"""The openai backend's transport: compressed bodies it did not ask for, concurrency, no endpoint.
+
+Servers are real HTTP servers on 127.0.0.1 in a thread (the Stub of test_openai_backend).
+"""
+import json
+import struct
+import subprocess
+import sys
+import textwrap
+import zlib
+
+import pytest
+from conftest import ROOT
+from test_openai_backend import GOOD, KEY, _be, _req, stubs  # noqa: F401 (stubs is a fixture)
+
+BOMB_MB = 1024
+
+
+def _gzip_bomb(mb=BOMB_MB) -> bytes:
+    """A valid gzip stream of ``mb`` MiB of zeros (about 1 MB on the wire): one fully flushed deflate block
+    of 1 MiB of zeros repeated, so it is built in about a second instead of compressing a gigabyte."""
+    zeros = bytes(2**20)
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    first, again = (c.compress(zeros) + c.flush(zlib.Z_FULL_FLUSH) for _ in range(2))
+    crc = 0
+    for _ in range(mb):
+        crc = zlib.crc32(zeros, crc)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
+    return header + first + again * (mb - 1) + c.flush() + struct.pack("<II", crc, (mb << 20) & 0xFFFFFFFF)
+
+
+@pytest.fixture(scope="module")
+def bomb():
+    return _gzip_bomb()
+
+
+def _send_bomb(body, declare_length=True):
+    def send(h):
+        h.send_response(200)
+        h.send_header("Content-Type", "application/json")
+        h.send_header("Content-Encoding", "gzip")
+        if declare_length:
+            h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+    return send
+
+
+def test_the_request_asks_for_identity_and_a_gzip_reply_is_refused_undecoded(stubs, bomb):  # noqa: F811
+    assert len(bomb) < 2 * 2**20 < BOMB_MB * 2**20
+    srv = stubs(lambda body: _send_bomb(bomb))
+    r = _be(srv.url).generate([_req()])[0]
+    assert r.error and "Content-Encoding: gzip" in r.error and "identity" in r.error and not r.text, r.error
+    small = stubs(lambda body: _send_bomb(zlib.compress(json.dumps(GOOD).encode())))  # even a tiny honest one
+    assert "compressed body" in (_be(small.url).generate([_req()])[0].error or "")
+
+
+PROBE = textwrap.dedent("""
+    import resource, sys
+    from rjua.backends import GenRequest
+    from rjua.backends.openai import OpenAIBackend
+    be = OpenAIBackend("m", base_url=sys.argv[1], timeout=20, max_retries=0)
+    be.generate([])  # imports done
+    import httpx  # noqa: F401
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    res = be.generate([GenRequest("q", [{"role": "user", "content": "q"}])])[0]
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(before, after, res.error)
+""")
+
+
+@pytest.mark.parametrize("declare_length", [True, False])
+def test_a_gzip_bomb_does_not_grow_memory(stubs, bomb, declare_length):  # noqa: F811
+    srv = stubs(lambda body: _send_bomb(bomb, declare_length))
+    out = subprocess.run([sys.executable, "-c", PROBE, srv.url], capture_output=True, text=True, cwd=ROOT,
+                         timeout=120, env={"PYTHONPATH": str(ROOT), "OPENAI_API_KEY": KEY, "PATH": ""})
+    assert out.returncode == 0, out.stderr
+    before, after, error = out.stdout.split(" ", 2)
+    grew_mb = (int(after) - int(before)) / 1024
+    assert grew_mb < 16, f"peak RSS grew by {grew_mb:.0f} MB on a {len(bomb)}-byte gzip reply ({error.strip()})"
+    assert "compressed body" in error
