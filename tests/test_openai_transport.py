@@ -10,8 +10,11 @@ import textwrap
 import zlib
 
 import pytest
-from conftest import ROOT
-from test_openai_backend import GOOD, KEY, _be, _req, stubs  # noqa: F401 (stubs is a fixture)
+from conftest import ROOT, run_cli
+from test_openai_backend import GOOD, KEY, _be, _json, _req, stubs  # noqa: F401 (stubs is a fixture)
+
+from rjua.backends.openai import OpenAIBackend
+from rjua.errors import RJUAError
 
 BOMB_MB = 1024
 
@@ -79,3 +82,32 @@ def test_a_gzip_bomb_does_not_grow_memory(stubs, bomb, declare_length):  # noqa:
     grew_mb = (int(after) - int(before)) / 1024
     assert grew_mb < 16, f"peak RSS grew by {grew_mb:.0f} MB on a {len(bomb)}-byte gzip reply ({error.strip()})"
     assert "compressed body" in error
+
+
+# --- no endpoint, failed answers ---------------------------------------------------------------------------------
+
+def test_no_base_url_is_refused_at_once(monkeypatch):
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    with pytest.raises(RJUAError, match="needs an endpoint"):
+        OpenAIBackend("m")
+    for args in (["answer", "右侧腰痛伴血尿怎么办"], ["predict", "--split", "test", "--out", "unused.jsonl"]):
+        r = run_cli(*args, "--backend", "openai", env={"OPENAI_BASE_URL": ""})
+        assert r.returncode == 2 and r.stdout == "" and "Traceback" not in r.stderr, r.stderr
+        assert r.stderr.strip().splitlines() == [r.stderr.strip()] and "--base-url" in r.stderr
+    assert not (ROOT / "unused.jsonl").exists()
+
+
+def test_answer_with_a_failing_endpoint_exits_non_zero_with_one_line(stubs):  # noqa: F811
+    srv = stubs(lambda body: lambda h: _json(h, {"error": {"message": "bad key"}}, code=401))
+    for extra in ([], ["--json"]):
+        r = run_cli("answer", "右侧腰痛伴血尿怎么办", "--backend", "openai", "--model", "m", "--base-url", srv.url,
+                    *extra, env={"OPENAI_API_KEY": KEY})
+        assert r.returncode == 1, r.stderr
+        if extra:
+            assert "HTTP 401" in json.loads(r.stdout)["error"]
+        else:
+            assert r.stdout == "" and r.stderr.strip() == "error: openai request failed: HTTP 401"
+    assert len(srv.seen) == 2  # a client error is not retried
+    r = run_cli("answer", "右侧腰痛伴血尿怎么办", "--backend", "openai", "--model", "m",
+                env={"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": stubs().url})
+    assert r.returncode == 0 and "肾结石" in r.stdout, r.stderr

@@ -1,6 +1,7 @@
 """The ``openai`` backend: any OpenAI-compatible chat-completions endpoint, over httpx.
 
-``base_url`` (or ``$OPENAI_BASE_URL``), key from ``$OPENAI_API_KEY`` only. The key is sent
+``base_url`` (or ``$OPENAI_BASE_URL``; with neither it is refused at once, there is no silent default
+host), key from ``$OPENAI_API_KEY`` only. The key is sent
 only to the configured host: redirects are never followed (a 3xx is a per-record error
 naming the status and the target host), proxy variables from the environment are not
 used, and a base URL carrying credentials (``http://user:KEY@host/v1``) is refused before
@@ -46,10 +47,10 @@ __all__ = [
     "parse_retry_after",
     "public_options",
     "redact_url",
+    "resolve_base_url",
     "retryable_status",
 ]
 
-DEFAULT_BASE_URL = "https://api.openai.com/v1"
 MAX_BODY_BYTES = 8 * 2**20      # a chat completion is a few kB; more is refused, not buffered
 MAX_TOKENS_FIELD = 10**9        # a usage count above this is not a count
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -117,6 +118,20 @@ remove them and put the key in $OPENAI_API_KEY
                         "which may hold a key and would be written to the run manifest; give the bare endpoint "
                         "(like http://127.0.0.1:8000/v1) and put the key in $OPENAI_API_KEY")
     return url.rstrip("/")
+
+
+def resolve_base_url(base_url: str | None) -> str:
+    """The endpoint to call: ``base_url``, else ``$OPENAI_BASE_URL``, checked (:func:`check_base_url`); with
+    neither, a one-line :class:`~rjua.errors.RJUAError` before any request (no retries against a guessed host).
+
+    >>> resolve_base_url("http://127.0.0.1:8000/v1/")
+    'http://127.0.0.1:8000/v1'
+    """
+    url = base_url or os.environ.get("OPENAI_BASE_URL")
+    if not url or not str(url).strip():
+        raise RJUAError("the openai backend needs an endpoint: give --base-url (like http://127.0.0.1:8000/v1 "
+                        "for 'vllm serve', or https://api.openai.com/v1) or set $OPENAI_BASE_URL")
+    return check_base_url(url)
 
 
 def _strip_query(url: str) -> str:
@@ -260,7 +275,7 @@ class OpenAIBackend:
                  concurrency: int = 4, timeout: float = 60.0, max_retries: int = 4, backoff: float = 0.5,
                  max_retry_after: float = 30.0, max_body_bytes: int = MAX_BODY_BYTES):
         self.model = model
-        self.base_url = check_base_url(base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL)
+        self.base_url = resolve_base_url(base_url)
         self.max_tokens, self.temperature, self.concurrency = max_tokens, temperature, max(1, int(concurrency))
         if not (timeout > 0 and max_retries >= 0 and backoff >= 0 and max_body_bytes > 0):
             raise RJUAError("openai backend: timeout and max_body_bytes must be > 0, max_retries and backoff >= 0")

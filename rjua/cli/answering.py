@@ -66,6 +66,9 @@ def _backend_options(backend: str, base_url: Optional[str], concurrency: int = 4
                      timeout: float | None = None) -> dict:
     """The backend's own options from the CLI flags (the token limit travels as ``RunSpec.max_new_tokens``)."""
     if backend == "openai":
+        from ..backends.openai import resolve_base_url
+
+        resolve_base_url(base_url)  # no endpoint: one line now, not retries after the index is built
         return {"base_url": base_url, "concurrency": concurrency, **({"timeout": timeout} if timeout else {})}
     return {}
 
@@ -114,9 +117,12 @@ def answer_cmd(question: str = typer.Argument(..., help="The patient's question 
     p = pipe.answer(question)
     if as_json:
         echo_json(p.to_json())
+        if p.error:
+            raise typer.Exit(1)
         return
-    if p.error:
-        typer.echo(safe_text(f"warning: {p.error}"), err=True)
+    if p.error:  # the backend failed: say so on one line and exit 1, never an empty answer with exit 0
+        typer.echo(safe_text(f"error: {p.error}"), err=True)
+        raise typer.Exit(1)
     typer.echo(safe_text(f"诊断 diagnosis: {'、'.join(p.diseases) or '—'}"))
     typer.echo(safe_text(f"建议 advice:    {'、'.join(p.advices) or '—'}"))
     typer.echo(safe_text(f"\n回答 answer:\n{p.answer}\n\n证据 evidence:"))
