@@ -8,7 +8,9 @@ used, and a base URL carrying credentials (``http://user:KEY@host/v1``) is refus
 anything is written. ``timeout`` is a total deadline per attempt (connect, send and every
 read together), so a reply that drips or stalls ends on time. 429, 5xx, timeouts and
 broken connections are retried with exponential backoff (tenacity; ``Retry-After``
-honoured up to ``max_retry_after`` seconds). Every malformed reply (non-JSON, wrong
+honoured up to ``max_retry_after`` seconds). Up to ``concurrency`` requests (default 8) are in flight
+at once (asyncio over one httpx client, a semaphore per attempt, so a request waiting to retry holds no
+slot); results come back in request order. Every malformed reply (non-JSON, wrong
 content type, oversize body, a compressed body it did not ask for, wrong ``choices``/``usage`` shapes)
 and every request that finally fails becomes that record's error; the run goes on. Requests ask for
 ``Accept-Encoding: identity``; a reply with another ``Content-Encoding`` (a gzip bomb) is refused before
@@ -54,7 +56,9 @@ __all__ = [
 MAX_BODY_BYTES = 8 * 2**20      # a chat completion is a few kB; more is refused, not buffered
 MAX_TOKENS_FIELD = 10**9        # a usage count above this is not a count
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-TRANSPORT_ONLY = ("timeout", "max_retries", "backoff", "max_retry_after", "max_body_bytes")
+TRANSPORT_ONLY = ("timeout", "max_retries", "backoff", "max_retry_after", "max_body_bytes", "concurrency")
+DEFAULT_CONCURRENCY = 8
+MAX_CONCURRENCY = 256
 
 
 class EndpointError(Exception):
@@ -272,11 +276,15 @@ class OpenAIBackend:
     name = "openai"
 
     def __init__(self, model: str, base_url: str | None = None, max_tokens: int = 512, temperature: float = 0.0,
-                 concurrency: int = 4, timeout: float = 60.0, max_retries: int = 4, backoff: float = 0.5,
-                 max_retry_after: float = 30.0, max_body_bytes: int = MAX_BODY_BYTES):
+                 concurrency: int = DEFAULT_CONCURRENCY, timeout: float = 60.0, max_retries: int = 4,
+                 backoff: float = 0.5, max_retry_after: float = 30.0, max_body_bytes: int = MAX_BODY_BYTES):
         self.model = model
         self.base_url = resolve_base_url(base_url)
-        self.max_tokens, self.temperature, self.concurrency = max_tokens, temperature, max(1, int(concurrency))
+        if isinstance(concurrency, bool) or not isinstance(concurrency, int) \
+                or not 1 <= concurrency <= MAX_CONCURRENCY:
+            raise RJUAError(f"openai backend: --concurrency must be a whole number from 1 to {MAX_CONCURRENCY}, "
+                            f"got {concurrency!r}")
+        self.max_tokens, self.temperature, self.concurrency = max_tokens, temperature, concurrency
         if not (timeout > 0 and max_retries >= 0 and backoff >= 0 and max_body_bytes > 0):
             raise RJUAError("openai backend: timeout and max_body_bytes must be > 0, max_retries and backoff >= 0")
         self.timeout, self.max_retries, self.backoff = float(timeout), int(max_retries), float(backoff)
@@ -310,7 +318,8 @@ class OpenAIBackend:
         sem = asyncio.Semaphore(self.concurrency)
         async with httpx.AsyncClient(follow_redirects=False, trust_env=False, headers=headers,
                                      timeout=httpx.Timeout(self.timeout),
-                                     limits=httpx.Limits(max_connections=self.concurrency)) as client:
+                                     limits=httpx.Limits(max_connections=self.concurrency,
+                                                         max_keepalive_connections=self.concurrency)) as client:
             res = await asyncio.gather(*(self._one(client, sem, r) for r in requests))
         if len(key) >= 8:  # an endpoint echoing the key must not get it written
             for r in res:
