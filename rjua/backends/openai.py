@@ -8,9 +8,10 @@ used, and a base URL carrying credentials (``http://user:KEY@host/v1``) is refus
 anything is written. ``timeout`` is a total deadline per attempt (connect, send and every
 read together), so a reply that drips or stalls ends on time. 429, 5xx, timeouts and
 broken connections are retried with exponential backoff (tenacity; ``Retry-After``
-honoured up to ``max_retry_after`` seconds). Up to ``concurrency`` requests (default 8) are in flight
-at once (asyncio over one httpx client, a semaphore per attempt, so a request waiting to retry holds no
-slot); results come back in request order. Every malformed reply (non-JSON, wrong
+honoured up to ``max_retry_after`` seconds). ``concurrency`` workers (default 8) take the requests in
+turn, so at most that many are in flight (retries included); results come back in request order. Each
+group of 8 workers shares one httpx client (its pool's bookkeeping grows with the square of its size).
+Every malformed reply (non-JSON, wrong
 content type, oversize body, a compressed body it did not ask for, wrong ``choices``/``usage`` shapes)
 and every request that finally fails becomes that record's error; the run goes on. Requests ask for
 ``Accept-Encoding: identity``; a reply with another ``Content-Encoding`` (a gzip bomb) is refused before
@@ -27,10 +28,13 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import functools
+import importlib.util
 import json
 import math
 import os
 import re
+import sys
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -59,6 +63,7 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 TRANSPORT_ONLY = ("timeout", "max_retries", "backoff", "max_retry_after", "max_body_bytes", "concurrency")
 DEFAULT_CONCURRENCY = 8
 MAX_CONCURRENCY = 256
+CLIENT_CONNECTIONS = 8  # workers per httpx client: its pool does O(connections²) work per request
 
 
 class EndpointError(Exception):
@@ -252,6 +257,21 @@ def parse_reply(body: bytes, content_type: str | None = "application/json") -> G
                      prompt_tokens=_count(usage, "prompt_tokens"))
 
 
+@functools.lru_cache(maxsize=1)
+def _tls_context():
+    """httpx's default certificate checks, built once (loading the CA bundle costs ~70 ms per client)."""
+    import httpx
+
+    return httpx.create_ssl_context(trust_env=False)
+
+
+def _skip_absent_module(name: str) -> None:
+    """Mark an optional module that is not installed as absent, so that code importing it on every call
+    (httpcore asks for ``sniffio`` per request) fails at once instead of searching ``sys.path`` each time."""
+    if name not in sys.modules and importlib.util.find_spec(name) is None:
+        sys.modules[name] = None  # "import name" now raises ImportError without a search
+
+
 def _host(url: str) -> str:
     p = urlsplit(url)
     try:
@@ -315,12 +335,25 @@ class OpenAIBackend:
         headers = {"Accept": "application/json", "Accept-Encoding": "identity"}
         if key:
             headers["Authorization"] = f"Bearer {key}"
-        sem = asyncio.Semaphore(self.concurrency)
-        async with httpx.AsyncClient(follow_redirects=False, trust_env=False, headers=headers,
-                                     timeout=httpx.Timeout(self.timeout),
-                                     limits=httpx.Limits(max_connections=self.concurrency,
-                                                         max_keepalive_connections=self.concurrency)) as client:
-            res = await asyncio.gather(*(self._one(client, sem, r) for r in requests))
+        _skip_absent_module("sniffio")
+        n = min(self.concurrency, len(requests))
+        opts = {"follow_redirects": False, "trust_env": False, "headers": headers, "verify": _tls_context(),
+                "timeout": httpx.Timeout(self.timeout),
+                "limits": httpx.Limits(max_connections=CLIENT_CONNECTIONS,
+                                       max_keepalive_connections=CLIENT_CONNECTIONS)}
+        clients = [httpx.AsyncClient(**opts) for _ in range(math.ceil(n / CLIENT_CONNECTIONS))]
+        res: list[GenResult | None] = [None] * len(requests)
+        todo = iter(range(len(requests)))  # shared by the workers: each request is taken exactly once
+
+        async def worker(client) -> None:
+            for i in todo:
+                res[i] = await self._one(client, requests[i])
+
+        try:
+            await asyncio.gather(*(worker(clients[w // CLIENT_CONNECTIONS]) for w in range(n)))
+        finally:
+            for c in clients:
+                await c.aclose()
         if len(key) >= 8:  # an endpoint echoing the key must not get it written
             for r in res:
                 r.text = r.text.replace(key, "***")
@@ -334,7 +367,7 @@ class OpenAIBackend:
             return min(ra, self.max_retry_after)
         return min(self.backoff * 2 ** (state.attempt_number - 1), 60.0)
 
-    async def _one(self, client, sem: asyncio.Semaphore, r: GenRequest) -> GenResult:
+    async def _one(self, client, r: GenRequest) -> GenResult:
         from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
         payload = {"model": self.model, "messages": r.messages, "max_tokens": self.max_tokens,
@@ -344,8 +377,7 @@ class OpenAIBackend:
         try:
             async for attempt in retrying:
                 with attempt:
-                    async with sem:
-                        return await self._attempt(client, payload)
+                    return await self._attempt(client, payload)
         except EndpointError as e:
             n = retrying.statistics.get("attempt_number", 1)
             return GenResult(error=f"openai request failed: {e}" + (f" (after {n} attempts)" if n > 1 else ""))
