@@ -42,12 +42,12 @@ def paired_bootstrap(a: Sequence[float], b: Sequence[float], n_resamples: int = 
     if a.shape != b.shape or not len(a):
         raise RJUAError("paired bootstrap needs two equally long, non-empty score lists")
     d = b - a
-    rng = np.random.default_rng(seed)
-    means = d[rng.integers(0, len(d), size=(n_resamples, len(d)))].mean(axis=1)
-    alpha = (1 - level) / 2
+    lo, hi = bootstrap_stat(d[:, None], lambda m: m[..., 0], n_resamples, seed, level)
+    # scipy's bootstrap gives the interval only: the two-sided p-value is the share of resampled mean
+    # differences on either side of 0 (its own resamples, same seed)
+    means = d[np.random.default_rng(seed).integers(0, len(d), size=(n_resamples, len(d)))].mean(axis=1)
     p = min(1.0, 2 * min(float((means <= 0).mean()), float((means >= 0).mean())))
-    return {"diff": float(d.mean()), "ci95": [float(np.quantile(means, alpha)), float(np.quantile(means, 1 - alpha))],
-            "p_value": round(p, 4), "resamples": n_resamples}
+    return {"diff": float(d.mean()), "ci95": [lo, hi], "p_value": round(p, 4), "resamples": n_resamples}
 
 
 def load_run(run_dir: str | os.PathLike) -> dict[str, Any]:
@@ -72,16 +72,15 @@ def load_run(run_dir: str | os.PathLike) -> dict[str, Any]:
     return {"dir": str(d), "rows": rows, "config": cfg.get("config", cfg)}
 
 
-def compare_runs(run_dirs: Sequence[str | os.PathLike], metrics: Sequence[str] | None = None,
-                 labels: Sequence[str] | None = None, n_resamples: int = 2000, seed: int = 0) -> dict[str, Any]:
-    """Table rows (mean and 95% CI per metric per run) and paired tests of every run against the first."""
+def _check_args(run_dirs, labels) -> None:
     if len(run_dirs) < 2:
         raise RJUAError("give at least two run directories to compare")
     if labels and len(labels) != len(run_dirs):
         raise RJUAError(f"{len(labels)} --label value(s) for {len(run_dirs)} runs")
-    metrics = list(metrics or DEFAULT_METRICS)
-    runs = [load_run(d) for d in run_dirs]
-    labels = list(labels or [Path(d).name for d in run_dirs])
+
+
+def _shared_ids(runs: list[dict], labels: list[str], metrics: list[str]) -> tuple[list[str], set]:
+    """The record ids every run scored (shortest first) and the runs' split(s); refuses what cannot be compared."""
     splits = {r["config"].get("split") for r in runs if r["config"].get("split")}
     if len(splits) > 1:
         raise RJUAError(f"runs are on different splits ({', '.join(sorted(splits))}); compare runs of one split")
@@ -92,20 +91,33 @@ def compare_runs(run_dirs: Sequence[str | os.PathLike], metrics: Sequence[str] |
         bad = [lab for lab, r in zip(labels, runs) if m not in r["rows"][ids[0]]]
         if bad:
             raise RJUAError(f"metric {m!r} is not in the per-record scores of {', '.join(bad)}")
-    table, tests = [], []
-    for lab, r in zip(labels, runs):
-        row = {"run": lab, "dir": r["dir"], "n": len(ids), "backend": r["config"].get("backend"),
-               "model": r["config"].get("model")}
-        for m in metrics:
-            v = np.array([float(r["rows"][i][m]) for i in ids])
-            row[m] = float(v.mean())
-            row[f"{m}_ci95"] = list(bootstrap_stat(v[:, None], lambda x: x[..., 0], n_resamples, seed))
-        table.append(row)
+    return ids, splits
+
+
+def _table_row(lab: str, r: dict, ids: list[str], metrics: list[str], n_resamples: int, seed: int) -> dict:
+    row = {"run": lab, "dir": r["dir"], "n": len(ids), "backend": r["config"].get("backend"),
+           "model": r["config"].get("model")}
+    for m in metrics:
+        v = np.array([float(r["rows"][i][m]) for i in ids])
+        row[m] = float(v.mean())
+        row[f"{m}_ci95"] = list(bootstrap_stat(v[:, None], lambda x: x[..., 0], n_resamples, seed))
+    return row
+
+
+def compare_runs(run_dirs: Sequence[str | os.PathLike], metrics: Sequence[str] | None = None,
+                 labels: Sequence[str] | None = None, n_resamples: int = 2000, seed: int = 0) -> dict[str, Any]:
+    """Table rows (mean and 95% CI per metric per run) and paired tests of every run against the first."""
+    _check_args(run_dirs, labels)
+    metrics = list(metrics or DEFAULT_METRICS)
+    runs = [load_run(d) for d in run_dirs]
+    labels = list(labels or [Path(d).name for d in run_dirs])
+    ids, splits = _shared_ids(runs, labels, metrics)
+    table = [_table_row(lab, r, ids, metrics, n_resamples, seed) for lab, r in zip(labels, runs)]
     base = runs[0]
-    for lab, r in zip(labels[1:], runs[1:]):
-        for m in metrics:
-            t = paired_bootstrap([base["rows"][i][m] for i in ids], [r["rows"][i][m] for i in ids], n_resamples, seed)
-            tests.append({"baseline": labels[0], "run": lab, "metric": m, **t})
+    tests = [{"baseline": labels[0], "run": lab, "metric": m,
+              **paired_bootstrap([base["rows"][i][m] for i in ids], [r["rows"][i][m] for i in ids], n_resamples,
+                                 seed)}
+             for lab, r in zip(labels[1:], runs[1:]) for m in metrics]
     only = {lab: len(r["rows"]) - len(ids) for lab, r in zip(labels, runs) if len(r["rows"]) > len(ids)}
     return {"metrics": metrics, "n_common": len(ids), "not_shared": only, "table": table, "tests": tests,
             "split": next(iter(splits), None), "seed": seed, "resamples": n_resamples}

@@ -19,11 +19,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-import numpy as np
-
 from .data import Record
 
-__all__ = ["CachedEncoder", "cross_validate", "fold_assignment"]
+__all__ = ["cross_validate", "fold_assignment"]
 
 
 def fold_assignment(ids: Sequence[str], k: int, seed: int = 0) -> dict[str, int]:
@@ -36,62 +34,13 @@ def fold_assignment(ids: Sequence[str], k: int, seed: int = 0) -> dict[str, int]
     return {i: n % k for n, i in enumerate(order)}
 
 
-class CachedEncoder:
-    """Wraps an encoder and remembers every vector it computed (folds share the encodings)."""
-
-    def __init__(self, encoder):
-        self.inner, self.name = encoder, encoder.name
-        self._q: dict[str, np.ndarray] = {}
-        self._d: dict[str, np.ndarray] = {}
-
-    def fingerprint(self) -> str:
-        return self.inner.fingerprint()
-
-    def _enc(self, texts, cache, fn) -> np.ndarray:
-        todo = [t for t in dict.fromkeys(texts) if t not in cache]
-        if todo:
-            for t, v in zip(todo, fn(todo)):
-                cache[t] = v
-        return np.stack([cache[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
-
-    def save(self, path) -> None:
-        """Write the cached vectors (npz + the texts as JSON), keyed by the encoder's fingerprint."""
-        import json
-
-        data = {"fingerprint": self.fingerprint(), "q": list(self._q), "d": list(self._d)}
-        arrays = {"q": np.stack(list(self._q.values())) if self._q else np.zeros((0, 1)),
-                  "d": np.stack(list(self._d.values())) if self._d else np.zeros((0, 1))}
-        np.savez(path, meta=np.array(json.dumps(data, ensure_ascii=False)), **arrays)
-
-    def load(self, path) -> int:
-        """Read vectors written by :meth:`save` for the same encoder; returns how many were loaded (0 if stale)."""
-        import json
-        import os
-
-        if not os.path.exists(path):
-            return 0
-        with np.load(path, allow_pickle=False) as z:
-            meta = json.loads(str(z["meta"]))
-            if meta["fingerprint"] != self.fingerprint():
-                return 0
-            self._q.update(zip(meta["q"], z["q"]))
-            self._d.update(zip(meta["d"], z["d"]))
-        return len(meta["q"]) + len(meta["d"])
-
-    def encode_queries(self, texts):
-        return self._enc(list(texts), self._q, self.inner.encode_queries)
-
-    def encode_docs(self, texts):
-        return self._enc(list(texts), self._d, self.inner.encode_docs)
-
-
 def cross_validate(records: Sequence[Record], split: str, k: int = 5, data_dir=None, encoder=None,
                    backend_options: dict | None = None, seed: int = 0, kb=None, progress=None):
     """Predictions for every record, each made by a pipeline fitted on the other ``k - 1`` folds
     (``k`` <= 1: leave-one-out, one pipeline over the whole split that never sees the record answered).
 
     Returns ``(predictions in record order, fold of each id)``. ``encoder``: an
-    encoder object (e.g. :class:`CachedEncoder`) or None for lexical retrieval.
+    encoder object (e.g. :class:`rjua.retrieval.encoder.CachedEncoder`) or None for lexical retrieval.
 
     >>> from rjua.data import load_split
     >>> recs = load_split("valid")

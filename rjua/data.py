@@ -12,19 +12,20 @@ and accepted.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from .errors import Problem, RJUAError, RJUAFormatError
 from .items import split_items
 from .jsonio import iter_json  # the one guarded reader, shared with scoring and runs
 
-__all__ = ["ENV_DATA_DIR", "FIELDS", "Record", "bundled_data_dir", "check_object", "data_file", "find_split_files",
-           "iter_problems_and_records", "load_all", "load_dataset_dict", "load_split", "read_records",
-           "resolve_data_dir", "split_passages", "validate_file"]
+__all__ = ["ENV_DATA_DIR", "FIELDS", "Record", "SUBSETS", "bundled_data_dir", "check_object", "data_file",
+           "find_split_files", "internal_split", "iter_problems_and_records", "load_all", "load_dataset_dict",
+           "load_split", "read_records", "resolve_data_dir", "split_passages", "subset_records", "validate_file"]
 
 FIELDS = ("id", "question", "context", "answer", "disease", "advice")
 ENV_DATA_DIR = "RJUA_DATA_DIR"
@@ -252,3 +253,32 @@ def load_dataset_dict(data_dir: str | os.PathLike | None = None):
         split: datasets.Dataset.from_list([r.to_row() for r in recs], features=feats)
         for split, recs in load_all(data_dir).items()
     })
+
+
+def internal_split(records: Sequence[Record], train_fraction: float = 0.8, salt: str = "rjua-internal-v1"):
+    """(train, held_out) by a stable hash of each id: the training recipes' fixed internal split."""
+    def u(rid: str) -> float:
+        return int(hashlib.sha1((salt + rid).encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+    train = [r for r in records if u(r.id) < train_fraction]
+    held = [r for r in records if u(r.id) >= train_fraction]
+    return train, held
+
+
+SUBSETS = ("all", "train", "heldout")
+
+
+def subset_records(records: Sequence[Record], subset: str = "all", train_fraction: float = 0.8,
+                   salt: str = "rjua-internal-v1") -> list[Record]:
+    """The recipes' fixed internal part of ``records``: ``train``, ``heldout`` or ``all``.
+
+    >>> from rjua.data import load_split
+    >>> recs = load_split("valid")
+    >>> len(subset_records(recs, "train")) + len(subset_records(recs, "heldout")) == len(recs)
+    True
+    """
+    if subset not in SUBSETS:
+        raise RJUAError(f"--subset must be one of {', '.join(SUBSETS)}, got {subset!r}")
+    if subset == "all":
+        return list(records)
+    train, held = internal_split(records, train_fraction, salt)
+    return train if subset == "train" else held

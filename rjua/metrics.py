@@ -30,6 +30,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 from rapidfuzz.distance import LCSseq
+from scipy import stats
 
 from .items import normalize_item
 from .text import no_space
@@ -255,24 +256,38 @@ def bootstrap_ci(per_record: np.ndarray, n_resamples: int = 1000, seed: int = 0,
 
 def bootstrap_stat(columns: np.ndarray, stat, n_resamples: int = 1000, seed: int = 0,
                    level: float = 0.95) -> tuple[float, float]:
-    """Percentile bootstrap of ``stat(column_sums / n)`` over resampled records.
+    """Percentile bootstrap of ``stat(column_sums / n)`` over resampled records (:func:`scipy.stats.bootstrap`,
+    the columns resampled together as paired samples).
 
     ``columns`` is an (n_records, k) array; ``stat`` maps an (..., k) array of
-    column means to a value, so ratios of sums (micro scores) work too.
+    column means to a value, so ratios of sums (micro scores) work too. Fewer than two records: the point value.
+
+    >>> bootstrap_stat(np.array([[1.0, 2.0]] * 4), lambda m: m[..., 0] / m[..., 1])
+    (0.5, 0.5)
     """
+    columns = np.asarray(columns, dtype=float)
     n = len(columns)
     if n == 0:
         return (0.0, 0.0)
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, n, size=(n_resamples, n))
-    means = np.stack([columns[:, j][idx].mean(axis=1) for j in range(columns.shape[1])], axis=-1)
-    vals = stat(means)
-    alpha = (1.0 - level) / 2.0
-    return (float(np.quantile(vals, alpha)), float(np.quantile(vals, 1.0 - alpha)))
+    if n < 2:
+        v = float(stat(columns.mean(axis=0)))
+        return (v, v)
+
+    def of_means(*cols, axis):
+        return stat(np.stack([c.mean(axis=axis) for c in cols], axis=-1))
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        res = stats.bootstrap(tuple(columns.T), of_means, paired=True, vectorized=True, n_resamples=n_resamples,
+                              method="percentile", confidence_level=level, random_state=seed)
+    lo, hi = res.confidence_interval
+    return (float(lo), float(hi))
 
 
 def cohen_kappa(a: Sequence[bool], b: Sequence[bool]) -> float:
     """Cohen's kappa of two binary ratings of the same items (1.0 when both are constant and equal).
+
+    Written here because scipy has none and scikit-learn is not a core dependency; a test checks it against
+    ``sklearn.metrics.cohen_kappa_score`` where scikit-learn is installed.
 
     >>> cohen_kappa([1, 1, 0, 0], [1, 1, 0, 0]), cohen_kappa([1, 0, 1, 0], [1, 1, 0, 0])
     (1.0, 0.0)

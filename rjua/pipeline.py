@@ -26,12 +26,13 @@ from .data import Record
 from .errors import RJUAError
 from .extract import Vocabulary, extract
 from .kb import passage_id
+from .plan import RunPlan, make_backend, resolve, resolve_pool
 from .prompts import DEFAULT_CONTEXT_TOKENS, NOT_MEDICAL_ADVICE, build_messages
 from .retrieval.hybrid import HybridRetriever, PassageHit, check_query
 from .spec import RunSpec
 
 __all__ = ["CONTEXT_MODES", "LabelPool", "Pipeline", "Prediction", "answer", "build_pipeline", "pool_retriever",
-           "resolve_pool", "sections_reply"]
+           "sections_reply"]
 
 CONTEXT_MODES = ("retrieved", "gold", "none")
 _REPLY = re.compile(r"(?:^|\n)\s*[*#【\[]*\s*回答\s*[】\]*]*\s*[:：]\s*")
@@ -163,45 +164,16 @@ def sections_reply(text: str) -> str:
     return text[m.end():].strip() if m else (text or "").strip()
 
 
-def resolve_pool(split: str | None, data_dir=None, pool: Sequence[str] | None = None,
-                 index: str | os.PathLike | None = None) -> list[str]:
-    """The case-base splits a run really uses (what run configs record).
-
-    Without an index: :func:`rjua.kb.choose_pool` over the splits found. With an index: the
-    same rule over the splits the index holds; a ``pool`` outside them is refused, naming both.
-
-    >>> resolve_pool("test"), resolve_pool("valid", pool=["valid"])
-    (['valid'], ['valid'])
-    """
-    from .data import find_split_files
-    from .kb import check_pool, choose_pool
-
-    if index is not None:
-        from .retrieval.index import read_manifest
-
-        info = read_manifest(index)
-        available = list(info.get("pool") or [])
-        if not available:  # older index without a recorded pool: read its case base
-            import json
-            from pathlib import Path
-
-            with open(Path(index) / "cases.jsonl", encoding="utf-8") as f:
-                available = list(dict.fromkeys(json.loads(line)["key"].split(":", 1)[0] for line in f if line.strip()))
-        if pool:
-            return check_pool(pool, available, index)
-        return choose_pool(available, split, None)[0] if split else available
-    available = sorted(find_split_files(data_dir))
-    return choose_pool(available, split, pool)[0] if split else list(pool or available)
-
-
 def pool_retriever(split: str | None, data_dir=None, pool: Sequence[str] | None = None, index=None,
-                   embedder: str | None = None, config=None) -> tuple[HybridRetriever, list[str]]:
+                   embedder: str | None = None, config=None,
+                   chosen: list[str] | None = None) -> tuple[HybridRetriever, list[str]]:
     """The retriever ``split`` is answered or evaluated with, and its pool (:func:`resolve_pool`).
 
     With ``index`` the saved index is loaded and restricted to the pool when it holds more splits
     (a split in the pool is then answered leave-one-out, excluded by ``split:id``); without one, the
     retriever is built in memory over the pool (``config``: its :class:`HybridConfig`). One rule for
-    every path: ``build_pipeline``, ``rjua eval`` and ``rjua retrieval-eval``.
+    every path: ``build_pipeline``, ``rjua eval`` and ``rjua retrieval-eval``. ``chosen``: the pool when
+    already resolved (a :class:`~rjua.plan.RunPlan`'s).
 
     >>> r, pool = pool_retriever("test")
     >>> pool == r.pool == ["valid"]
@@ -209,7 +181,7 @@ def pool_retriever(split: str | None, data_dir=None, pool: Sequence[str] | None 
     """
     from .retrieval.build import build_retriever
 
-    chosen = resolve_pool(split, data_dir, pool, index)
+    chosen = resolve_pool(split, data_dir, pool, index) if chosen is None else chosen
     if index is not None:
         retriever = HybridRetriever.load(index, embedder=embedder)
         if retriever.pool != chosen:
@@ -223,10 +195,11 @@ def build_pipeline(split: str | None = None, data_dir: str | os.PathLike | None 
                    model: str | None = None, context: str = "retrieved", pool: Sequence[str] | None = None,
                    embedder: str | None = None, index: str | os.PathLike | None = None,
                    backend_options: dict | None = None, kb_splits: Sequence[str] | str | None = None,
-                   spec: RunSpec | None = None, **kw) -> Pipeline:
+                   spec: RunSpec | None = None, plan: RunPlan | None = None, **kw) -> Pipeline:
     """A pipeline for answering ``split`` (or free questions when ``split`` is None).
 
-    The settings come from ``spec`` (:class:`~rjua.spec.RunSpec`); without one, from the keyword
+    The settings come from ``plan`` (:func:`rjua.plan.resolve`; ``split`` and ``data_dir`` are then the
+    plan's), else from ``spec`` (:class:`~rjua.spec.RunSpec`); without either, from the keyword
     arguments (``kw``: further RunSpec fields such as ``context_tokens``, ``n_cases``, ``k``).
     The pool defaults to every labelled split other than ``split`` (the same split,
     leave-one-out, when there is no other), with or without a prebuilt index; an index
@@ -236,14 +209,18 @@ def build_pipeline(split: str | None = None, data_dir: str | os.PathLike | None 
     >>> build_pipeline("test", spec=RunSpec(context="none", n_cases=3)).n_cases
     3
     """
-    if spec is None:
-        spec = RunSpec.from_options(backend, model, context, pool, embedder, index, backend_options, kb_splits, **kw)
+    if plan is None:
+        if spec is None:
+            spec = RunSpec.from_options(backend, model, context, pool, embedder, index, backend_options, kb_splits,
+                                        **kw)
+        plan = resolve(spec, split, data_dir)
+    spec, split, data_dir = plan.spec, plan.split, plan.data_dir
     retriever, chosen = pool_retriever(split, data_dir, spec.pool, spec.index, spec.embedder,
-                                       None if spec.index is not None else spec.hybrid_config())
+                                       None if spec.index is not None else spec.hybrid_config(), plan.pool)
     if spec.index is not None:
         spec.apply_retrieval(retriever)
     retriever.set_kb_policy(spec.kb_splits)
-    be = spec.make_backend()
+    be = make_backend(spec)
     prepare_backend(be, retriever)
     extra = {"context_tokens": spec.context_tokens} if spec.context_tokens else {}
     pipe = Pipeline(be, retriever, context=spec.context, split=split, k=spec.k, n_cases=spec.n_cases,

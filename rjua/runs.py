@@ -22,10 +22,11 @@ from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
-from .data import load_split
+from .data import load_split, subset_records
 from .errors import RJUAError, RJUAFormatError
 from .jsonio import atomic_write_text, iter_json_lines, read_json_file
 from .locks import output_lock
+from .plan import manifest, resolve
 from .progress import Progress
 from .spec import RunSpec
 
@@ -124,13 +125,14 @@ def check_run_manifest(out: Path, config: dict[str, Any], overwrite: bool) -> No
 
 def run_config(split: str, data_dir, backend: str, model: str | None, context: str, pool, embedder, index,
                extra: dict | None = None) -> dict[str, Any]:
-    """What identifies a run (model names, data hashes); never holds secrets (:meth:`RunSpec.manifest`).
+    """What identifies a run (model names, data hashes); never holds secrets (:func:`rjua.plan.manifest`).
 
     >>> c = run_config("test", None, "case", None, "none", None, None, None, {"limit": 2})
     >>> c["context"], c["pool"], c["limit"], c["backend_options"]
     ('none', ['valid'], 2, {})
     """
-    return RunSpec.from_options(backend, model, context, pool, embedder, index).manifest(split, data_dir, extra)
+    return manifest(resolve(RunSpec.from_options(backend, model, context, pool, embedder, index), split, data_dir),
+                    extra)
 
 
 def make_dirs(d: Path, what: str = "--out") -> None:
@@ -175,7 +177,7 @@ def predict_split(split: str, out: str | os.PathLike, data_dir=None, backend: st
     whole run (a second writer gets :class:`~rjua.locks.OutputLockedError`); rows written with an
     ``error`` are redone on resume unless ``retry_errors=False``. ``subset`` (``train`` / ``heldout``)
     keeps only that part of the training recipes' fixed internal split
-    (:func:`rjua.train.data.subset_records`), before ``limit``.
+    (:func:`rjua.data.subset_records`), before ``limit``.
 
     >>> import tempfile
     >>> out = os.path.join(tempfile.mkdtemp(), "p.jsonl")
@@ -196,12 +198,11 @@ def predict_split(split: str, out: str | os.PathLike, data_dir=None, backend: st
     make_dirs(out.parent)
     records = load_split(split, data_dir)
     if subset not in (None, "all"):
-        from .train.data import subset_records
-
         records = subset_records(records, subset)
     records = records[:limit] if limit else records
     extra = {"limit": limit, **({"subset": subset} if subset not in (None, "all") else {})}
-    config = spec.manifest(split, data_dir, extra)
+    plan = resolve(spec, split, data_dir)
+    config = manifest(plan, extra)
     with output_lock(out):
         check_run_manifest(out, config, overwrite)
         done = read_done(out, {r.id for r in records}, retry_errors)
@@ -209,7 +210,7 @@ def predict_split(split: str, out: str | os.PathLike, data_dir=None, backend: st
         bar = Progress(len(records), len(done), desc="predict", unit="records", enabled=progress)
         if todo:
             bar.note(f"loading the {spec.backend} pipeline ({spec.context} context)")
-            pipe = build_pipeline(split, data_dir, spec=spec)
+            pipe = build_pipeline(plan=plan)
             step = max(batch_size, getattr(pipe.backend, "concurrency", 1))  # keep every request slot busy
             with open(out, "a", encoding="utf-8") as f:
                 for s in range(0, len(todo), step):

@@ -2,9 +2,10 @@
 from collections import Counter
 
 from rjua.backends.case import CaseBackend
-from rjua.crossval import CachedEncoder, cross_validate, fold_assignment
+from rjua.crossval import cross_validate, fold_assignment
 from rjua.data import load_split
 from rjua.retrieval.dense import HashingEncoder
+from rjua.retrieval.encoder import CachedEncoder
 
 
 def test_folds_are_balanced_and_deterministic():

@@ -6,7 +6,8 @@ from conftest import run_cli
 
 from rjua.data import load_all, load_split
 from rjua.errors import RJUAError
-from rjua.pipeline import build_pipeline, resolve_pool
+from rjua.pipeline import build_pipeline
+from rjua.plan import resolve_pool
 from rjua.retrieval.build import build_retriever
 from rjua.runs import eval_split
 from rjua.service import DemoService

@@ -7,7 +7,9 @@ from hypothesis import given, settings, strategies as st
 from rjua.metrics import (
     PRF,
     bootstrap_ci,
+    bootstrap_stat,
     chars,
+    cohen_kappa,
     combined_f1,
     items_match,
     lcs_length,
@@ -118,3 +120,25 @@ def test_rouge_properties(a, b):
     assert lcs_length(chars(a), chars(b)) == ref_lcs(chars(a), chars(b))
     if chars(a):
         assert rouge_l(a, a) == 1.0
+
+
+def test_cohen_kappa_agrees_with_scikit_learn():
+    skm = pytest.importorskip("sklearn.metrics")
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        a, b = rng.integers(0, 2, 30), rng.integers(0, 2, 30)
+        b[:10] = a[:10]
+        assert cohen_kappa(a, b) == pytest.approx(skm.cohen_kappa_score(a, b))
+
+
+def test_bootstrap_stat_is_scipys_paired_percentile_interval():
+    from scipy import stats
+
+    rng = np.random.default_rng(1)
+    cols = rng.random((50, 2))
+    ratio = lambda m: m[..., 0] / m[..., 1]  # noqa: E731
+    lo, hi = bootstrap_stat(cols, ratio, 500, seed=4)
+    ref = stats.bootstrap(tuple(cols.T), lambda x, y, axis: x.mean(axis) / y.mean(axis), paired=True,
+                          vectorized=True, n_resamples=500, method="percentile", random_state=4).confidence_interval
+    assert (lo, hi) == pytest.approx((ref.low, ref.high))
+    assert lo < ratio(cols.mean(axis=0)) < hi

@@ -1,4 +1,4 @@
-"""The openai backend against hostile local endpoints (issue #14 items 1 and 5).
+"""The openai backend against hostile local endpoints.
 
 Every server here is a real HTTP server on 127.0.0.1 in a thread; deadlines are ~1 s.
 """

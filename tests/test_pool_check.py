@@ -1,9 +1,9 @@
-"""One pool check (rjua.kb.check_pool) behind choose_pool, build_retriever and resolve_pool."""
+"""One pool check (rjua.kb.check_pool) behind choose_pool, build_retriever and rjua.plan.resolve_pool."""
 import pytest
 
 from rjua.errors import RJUAError
 from rjua.kb import check_pool, choose_pool
-from rjua.pipeline import resolve_pool
+from rjua.plan import resolve_pool
 from rjua.retrieval.build import build_retriever
 
 

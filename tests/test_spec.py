@@ -10,6 +10,7 @@ from conftest import run_cli
 from rjua.backends import REGISTRY, GenResult, get_backend, register_backend
 from rjua.errors import RJUAError
 from rjua.pipeline import Pipeline, build_pipeline
+from rjua.plan import resolve_spec
 from rjua.retrieval.build import build_retriever
 from rjua.runs import MANIFEST_SUFFIX, predict_split, read_done
 from rjua.spec import RunSpec
@@ -91,7 +92,7 @@ def test_one_number_of_cases_reaches_pipeline_backend_and_retriever():
     assert pipe.n_cases == pipe.backend.top_cases == pipe.retriever.config.case_top == 4
     assert pipe.backend.model == "case-knn4"
     # a case count given the backend's own way is the same single number
-    assert RunSpec(backend_options={"top_cases": 6}).n_cases == 6
+    assert resolve_spec(RunSpec(backend_options={"top_cases": 6})).n_cases == 6
     with pytest.raises(RJUAError, match="retrieval.case_top"):
         RunSpec(retrieval={"case_top": 3})
     with pytest.raises(RJUAError, match="retrieval.magic: unknown"):
@@ -101,8 +102,8 @@ def test_one_number_of_cases_reaches_pipeline_backend_and_retriever():
 def test_common_max_new_tokens_under_each_backends_own_name():
     assert get_backend("openai", "m", max_new_tokens=7, base_url="http://127.0.0.1:9/v1").max_tokens == 7
     assert get_backend("vllm", "x", max_new_tokens=7).max_new_tokens == 7
-    assert RunSpec(backend="openai", backend_options={"max_tokens": 9}).max_new_tokens == 9
-    assert RunSpec(backend="case", max_new_tokens=99).max_new_tokens is None  # the case backend takes none
+    assert resolve_spec(RunSpec(backend="openai", backend_options={"max_tokens": 9})).max_new_tokens == 9
+    assert resolve_spec(RunSpec(backend="case", max_new_tokens=99)).max_new_tokens is None  # case takes none
 
 
 def test_retrieval_override_applies_and_build_time_fields_need_a_rebuild(index_dir):

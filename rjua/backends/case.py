@@ -41,6 +41,7 @@ from ..items import normalize_item
 from ..metrics import rouge_l
 from ..ontology import Ontology
 from ..patient import PatientFacts, clean_sides, patient_facts
+from ..retrieval.encoder import CachedEncoder
 from . import GenRequest, GenResult
 
 __all__ = ["CaseBackend", "N_FEATURES", "adapt_reply", "choose_expected_f1", "conflicts", "fit_logistic", "fix_side",
@@ -189,7 +190,6 @@ class CaseBackend:
 
     def fit(self, retriever, components=("bm25", "dense")) -> "CaseBackend":
         """Cross-fit the candidate selector on the retriever's case base (leave-one-out neighbours)."""
-        from ..crossval import CachedEncoder
 
         cases = retriever.cases.cases
         self.set_pool(cases)

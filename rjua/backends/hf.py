@@ -3,8 +3,8 @@
 Batched generation with left padding, the tokenizer's chat template, greedy by
 default (``do_sample=True`` + ``seed`` for sampling). ``dtype="auto"``: bf16 on a GPU, on CPU
 bf16 only when the CPU has native bf16 *and* it is measurably faster here, else float32
-(:func:`rjua.train.models.resolve_dtype`). Any rjua checkpoint loads by its folder, LoRA
-adapters included (:mod:`rjua.train.handover`). Remote code is not trusted unless asked.
+(:func:`rjua.modeling.resolve_dtype`). Any rjua checkpoint loads by its folder, LoRA
+adapters included (:mod:`rjua.handover`). Remote code is not trusted unless asked.
 
 Generation stops at any end token of the model (``<|im_end|>``, ``<|endoftext|>``, the
 generation config's), at a ``stop`` string, and when the last ``repeat_ngram`` tokens have
@@ -22,19 +22,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..errors import RJUAError
+from ..handover import loadable_model
+from ..modeling import resolve_dtype
 from . import GenRequest, GenResult
 
-__all__ = ["HFBackend", "RepetitionStop", "cpu_supports_bf16", "cut_repetition"]
-
-
-def cpu_supports_bf16() -> bool:
-    """True when the CPU has native bf16 instructions (AVX512-BF16 or AMX)."""
-    try:
-        with open("/proc/cpuinfo") as f:
-            flags = f.read()
-    except OSError:
-        return False
-    return "avx512_bf16" in flags or "amx_bf16" in flags
+__all__ = ["HFBackend", "RepetitionStop", "cut_repetition"]
 
 
 class RepetitionStop:
@@ -88,8 +80,6 @@ class HFBackend:
             from transformers import AutoModelForCausalLM, AutoTokenizer
         except ImportError:
             raise RJUAError("the hf backend needs transformers and torch: pip install 'rjua[hf]'") from None
-        from ..train.handover import loadable_model
-        from ..train.models import resolve_dtype
 
         device = self.device or ("cuda" if torch.cuda.is_available() else "cpu")
         dtype = resolve_dtype(self.dtype_name, device)

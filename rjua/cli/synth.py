@@ -36,6 +36,7 @@ def synth_cmd(out: Path = typer.Option(..., "--out", "-o", dir_okay=False,
                                                 help="On resume, redo seeds whose generation failed with an error."),
               progress: Optional[bool] = typer.Option(None, "--progress/--no-progress")):
     """Generate new verifiable cases, verify them, keep the solvable, non-trivial, uncontaminated ones."""
+    from ..plan import make_backend, public, resolve_spec
     from ..spec import RunSpec
     from ..synth import run_synth
     from .answering import _backend_options
@@ -45,11 +46,11 @@ def synth_cmd(out: Path = typer.Option(..., "--out", "-o", dir_okay=False,
              "solver": RunSpec(solver, solver_model, _backend_options(solver, base_url, timeout=timeout),
                                max_new_tokens=384),
              "weak": None if weak == "none" else RunSpec(weak)}
-    gen, sol = specs["generator"].make_backend(), specs["solver"].make_backend()
-    wk = None if specs["weak"] is None else specs["weak"].make_backend()
+    gen, sol = make_backend(specs["generator"]), make_backend(specs["solver"])
+    wk = None if specs["weak"] is None else make_backend(specs["weak"])
     config = {"generator": generator, "generator_model": generator_model, "solver": solver,
               "solver_model": solver_model, "weak": weak,  # + every backend setting: resume refuses a change
-              "specs": {k: s.public() if s is not None else None for k, s in specs.items()}}
+              "specs": {k: public(resolve_spec(s)) if s is not None else None for k, s in specs.items()}}
     report = run_synth(out, gen, sol, wk, n, data_dir, eval_splits, pool, seed, batch_size, config, overwrite,
                        retry_errors=retry_errors, progress=progress)
     echo_json(report)

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from .rank import rrf, top
+
 __all__ = ["case_votes", "similar_cases"]
 
 
@@ -50,7 +52,6 @@ def similar_cases(r, query: str, k: int = 5, exclude: Iterable[str] = (), qv=Non
     >>> "valid:101" in [r.cases.cases[i].key for i, _, _ in similar_cases(r, s["valid"][0].question, 5, {"valid:101"})]
     False
     """
-    from .fusion import rrf, top
 
     if not len(r.cases):
         return []

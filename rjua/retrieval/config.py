@@ -30,11 +30,13 @@ from typing import Any
 
 from ..errors import RJUAError
 
-__all__ = ["BUILD_SETTINGS", "CHOICES", "RANGES", "HybridConfig", "check_setting", "loaded_config"]
+__all__ = ["BUILD_SETTINGS", "CHOICES", "FIXED_ON_LOAD", "RANGES", "HybridConfig", "check_setting", "loaded_config"]
 
 log = logging.getLogger(__name__)
 
 BUILD_SETTINGS = ("tokenizer", "index_kind", "reranker")
+# what a run cannot change on a loaded index: the build settings, plus the query-token cap the encoder is made with
+FIXED_ON_LOAD = (*BUILD_SETTINGS, "query_max_tokens")
 
 # setting -> (kind, low, high): "whole" numbers or any finite "number"; every ``*_weight`` is ("number", 0, 1000)
 RANGES: dict[str, tuple[str, float, float]] = {
@@ -85,7 +87,7 @@ def check_setting(key: str, value: Any) -> Any:
 
 @dataclass
 class HybridConfig:
-    """Fusion settings (defaults measured on the real valid split; see README)."""
+    """Fusion settings (defaults measured on the real valid split; see docs/retrieval.md)."""
 
     tokenizer: str = "char2"   # BM25 tokenizer: char2 | char1 | char12 | jieba
     rrf_k: int = 60            # reciprocal-rank fusion constant
@@ -98,7 +100,7 @@ class HybridConfig:
     case_bm25_weight: float = 1.0   # case similarity: weight of BM25 over the case questions
     case_dense_weight: float = 1.0  # case similarity: weight of dense search over the case questions
     index_kind: str = "auto"   # faiss index: auto | flat | ivf | hnsw
-    # cap on encoded query tokens: 128 cut p50 latency 59.5 -> 39 ms but lowered case-backend F1 (README)
+    # cap on encoded query tokens: 128 cut p50 latency 59.5 -> 39 ms but lowered case-backend F1 (docs/retrieval.md)
     query_max_tokens: int | None = None
     reranker: str | None = None  # optional second-stage model (CrossEncoder id/path, or "overlap"); None = off
     rerank_depth: int = 20     # fused candidates the reranker reorders

@@ -12,6 +12,8 @@ model and its query / document prompts).
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -20,7 +22,8 @@ import numpy as np
 from .. import progress
 from ..errors import RJUAError
 
-__all__ = ["Encoder", "QueryCache", "SentenceTransformerModel", "load_st_model", "normalise", "prompt_text"]
+__all__ = ["CachedEncoder", "Encoder", "QueryCache", "SentenceTransformerModel", "load_st_model", "normalise",
+           "prompt_text"]
 
 
 class Encoder(Protocol):
@@ -137,3 +140,47 @@ class SentenceTransformerModel:
         folder = src.get("path") or src.get("snapshot")
         key = f"files:{folder_fingerprint(folder)}" if folder else f"hub:{self.name}"
         return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+class CachedEncoder:
+    """Wraps an encoder and remembers every vector it computed (folds share the encodings)."""
+
+    def __init__(self, encoder):
+        self.inner, self.name = encoder, encoder.name
+        self._q: dict[str, np.ndarray] = {}
+        self._d: dict[str, np.ndarray] = {}
+
+    def fingerprint(self) -> str:
+        return self.inner.fingerprint()
+
+    def _enc(self, texts, cache, fn) -> np.ndarray:
+        todo = [t for t in dict.fromkeys(texts) if t not in cache]
+        if todo:
+            for t, v in zip(todo, fn(todo)):
+                cache[t] = v
+        return np.stack([cache[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
+
+    def save(self, path) -> None:
+        """Write the cached vectors (npz + the texts as JSON), keyed by the encoder's fingerprint."""
+        data = {"fingerprint": self.fingerprint(), "q": list(self._q), "d": list(self._d)}
+        arrays = {"q": np.stack(list(self._q.values())) if self._q else np.zeros((0, 1)),
+                  "d": np.stack(list(self._d.values())) if self._d else np.zeros((0, 1))}
+        np.savez(path, meta=np.array(json.dumps(data, ensure_ascii=False)), **arrays)
+
+    def load(self, path) -> int:
+        """Read vectors written by :meth:`save` for the same encoder; returns how many were loaded (0 if stale)."""
+        if not os.path.exists(path):
+            return 0
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(str(z["meta"]))
+            if meta["fingerprint"] != self.fingerprint():
+                return 0
+            self._q.update(zip(meta["q"], z["q"]))
+            self._d.update(zip(meta["d"], z["d"]))
+        return len(meta["q"]) + len(meta["d"])
+
+    def encode_queries(self, texts):
+        return self._enc(list(texts), self._q, self.inner.encode_queries)
+
+    def encode_docs(self, texts):
+        return self._enc(list(texts), self._d, self.inner.encode_docs)

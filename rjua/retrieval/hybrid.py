@@ -193,6 +193,30 @@ class HybridRetriever:
         (:func:`.cases.similar_cases`; dense similarity only when ``"dense"`` is among ``components``)."""
         return similar_cases(self, query, k, exclude, qv, components is None or "dense" in components)
 
+    def _components(self, components: Sequence[str] | None) -> list[str]:
+        """The fused lists a search uses: ``components`` checked against the registry, dense dropped when the
+        index has no embedder (refused when nothing else is left)."""
+        known = tuple(PASSAGE_LISTS)
+        components = list(known if components is None else components)
+        bad = [c for c in components if c not in known]
+        if bad or not components:
+            raise RJUAError(f"unknown retrieval component(s) {bad}; choose from {known}")
+        if "dense" in components and not self.has_dense:
+            components = [c for c in components if c != "dense"]
+            if not components:
+                raise RJUAError("dense retrieval needs an embedder (this index has none)")
+        return components
+
+    def _rerank(self, query: str, order: list, names: list, ranks: list) -> list:
+        """``order`` with its head re-scored by the cross-encoder (its ranks appended as ``rerank``)."""
+        depth = self.config.rerank_depth
+        head = order[:depth]
+        sc = self.reranker.scores(query, [self.kb.passages[i].text for i, _ in head])
+        rer = sorted(range(len(head)), key=lambda j: (-sc[j], j))
+        ranks.append({head[j][0]: r for r, j in enumerate(rer, 1)})
+        names.append("rerank")
+        return [(head[j][0], float(sc[j])) for j in rer] + order[depth:]
+
     def search(self, query: str, k: int = 5, n_cases: int = 5, exclude_cases: Iterable[str] = (),
                components: Sequence[str] | None = None) -> RetrievalResult:
         """Ranked passages and similar cases for a query; ``components``: the fused lists to use
@@ -201,30 +225,15 @@ class HybridRetriever:
         for name, v in (("k", k), ("n_cases", n_cases)):  # a negative count sliced from the end ([:-3])
             if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0:
                 raise RJUAError(f"{name} must be a whole number >= 0, got {v!r}")
-        known = tuple(PASSAGE_LISTS)
-        components = known if components is None else components
-        bad = [c for c in components if c not in known]
-        if bad or not components:
-            raise RJUAError(f"unknown retrieval component(s) {bad}; choose from {known}")
-        if "dense" in components and not self.has_dense:
-            components = [c for c in components if c != "dense"]
-            if not components:
-                raise RJUAError("dense retrieval needs an embedder (this index has none)")
-        cfg = self.config
+        components = self._components(components)
         qv = self.encoder.encode_queries([query]) if self.encoder is not None and "dense" in components else None
         mask = self.passage_mask(exclude_cases)
-        sims = self.similar_cases(query, max(cfg.case_top, n_cases), exclude_cases, qv, components)
+        sims = self.similar_cases(query, max(self.config.case_top, n_cases), exclude_cases, qv, components)
         order, names, ranks = fuse(self, Query(query, qv, mask, sims), components)
         if self.reranker is not None and order:
-            head = order[:cfg.rerank_depth]
-            sc = self.reranker.scores(query, [self.kb.passages[i].text for i, _ in head])
-            rer = sorted(range(len(head)), key=lambda j: (-sc[j], j))
-            ranks.append({head[j][0]: r for r, j in enumerate(rer, 1)})
-            names.append("rerank")
-            order = [(head[j][0], float(sc[j])) for j in rer] + order[cfg.rerank_depth:]
-        order = order[:k]
+            order = self._rerank(query, order, names, ranks)
         hits = [PassageHit(self.kb.passages[i].id, self.kb.passages[i].text, round(s, 6),
-                           {n: rk[i] for n, rk in zip(names, ranks) if i in rk}) for i, s in order]
+                           {n: rk[i] for n, rk in zip(names, ranks) if i in rk}) for i, s in order[:k]]
         case_hits = [CaseHit(c.key, c.id, c.question, c.diseases, c.advices, c.passage_ids, round(s, 6), c.answer,
                              round(sim, 6))
                      for c, s, sim in ((self.cases.cases[i], s, sim) for i, s, sim in sims[:n_cases])]

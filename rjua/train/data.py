@@ -12,24 +12,13 @@ True
 """
 from __future__ import annotations
 
-import hashlib
 from typing import Sequence
 
-from ..data import Record, load_split
+from ..data import Record, internal_split, load_split
 from ..prompts import build_messages, format_answer
 from .config import DataConfig
 
-__all__ = ["SUBSETS", "fit_sft_rows", "internal_split", "load_parts", "prompt_messages", "rl_rows", "sft_rows",
-           "subset_records"]
-
-
-def internal_split(records: Sequence[Record], train_fraction: float = 0.8, salt: str = "rjua-internal-v1"):
-    """(train, held_out) by a stable hash of each id."""
-    def u(rid: str) -> float:
-        return int(hashlib.sha1((salt + rid).encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
-    train = [r for r in records if u(r.id) < train_fraction]
-    held = [r for r in records if u(r.id) >= train_fraction]
-    return train, held
+__all__ = ["fit_sft_rows", "load_parts", "prompt_messages", "rl_rows", "sft_rows"]
 
 
 def load_parts(cfg: DataConfig):
@@ -107,25 +96,3 @@ def fit_sft_rows(records: Sequence[Record], cfg: DataConfig, render, count,
         rows.append(row)
     return rows, {"n": len(records), "trimmed": trimmed, "reply_trimmed": reply_cut, "dropped": len(dropped),
                   "dropped_ids": dropped}
-
-
-SUBSETS = ("all", "train", "heldout")
-
-
-def subset_records(records: Sequence[Record], subset: str = "all", train_fraction: float = 0.8,
-                   salt: str = "rjua-internal-v1") -> list[Record]:
-    """The recipes' fixed internal part of ``records``: ``train``, ``heldout`` or ``all``.
-
-    >>> from rjua.data import load_split
-    >>> recs = load_split("valid")
-    >>> len(subset_records(recs, "train")) + len(subset_records(recs, "heldout")) == len(recs)
-    True
-    """
-    from ..errors import RJUAError
-
-    if subset not in SUBSETS:
-        raise RJUAError(f"--subset must be one of {', '.join(SUBSETS)}, got {subset!r}")
-    if subset == "all":
-        return list(records)
-    train, held = internal_split(records, train_fraction, salt)
-    return train if subset == "train" else held

@@ -45,12 +45,12 @@ def checkpoint_entropy(path: str, prompts: list[list[dict]], golds: list, max_ne
                        seed: int, dtype: str = "auto") -> dict:
     """Mean token entropy of a checkpoint's own samples and the samples' mean combined F1.
 
-    Any checkpoint kind (full or LoRA, :mod:`rjua.train.handover`); on the GPU when there is one.
+    Any checkpoint kind (full or LoRA, :mod:`rjua.handover`); on the GPU when there is one.
     """
     import torch
 
-    from .handover import load_causal_lm
-    from .models import resolve_dtype
+    from ..handover import load_causal_lm
+    from ..modeling import resolve_dtype
 
     device = "cuda" if torch.cuda.is_available() else "cpu"
     model, tok = load_causal_lm(path, resolve_dtype(dtype, device))
@@ -115,13 +115,13 @@ def sft_data_settings(checkpoints_dir, fallback: DataConfig) -> DataConfig:
     """The data settings the SFT run recorded in its checkpoints (``rjua_checkpoint.json``), else ``fallback``.
 
     >>> import tempfile
-    >>> from .handover import write_checkpoint_info
+    >>> from rjua.handover import write_checkpoint_info
     >>> d = Path(tempfile.mkdtemp())
     >>> _ = write_checkpoint_info(d / "checkpoint-1", "full", "m", data={"context_tokens": 77})
     >>> sft_data_settings(d, DataConfig()).context_tokens
     77
     """
-    from .handover import INFO_FILE, checkpoint_info
+    from ..handover import INFO_FILE, checkpoint_info
 
     for cp in list_checkpoints(checkpoints_dir):  # step order, numbered checkpoints only
         if not (cp / INFO_FILE).is_file():

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..modeling import bf16_default, on_gpu, resolve_dtype
 from .c3po import suggest_token_budget
 from .checkpoints import last_checkpoint
 from .config import RLConfig, _coerce
 from .data import load_parts, rl_rows
-from .models import bf16_default, on_gpu, resolve_dtype, resolve_model
+from .models import resolve_model
 from .moe import moe_shape
 from .rewards import make_reward_fn
 
@@ -102,7 +103,7 @@ def run_rl(cfg: RLConfig, generation_kwargs: dict | None = None) -> dict:
     else:
         trainer.save_model(str(final))
     trainer.processing_class.save_pretrained(str(final))
-    from .handover import write_checkpoint_info
+    from ..handover import write_checkpoint_info
     write_checkpoint_info(final, "full", getattr(trainer, "rjua_base_model", cfg.model), recipe=f"rl-{cfg.mode}")
     rewards = [row["reward"] for row in trainer.state.log_history if "reward" in row]
     log = trainer.state.log_history

@@ -15,7 +15,7 @@ from its last checkpoint; the run folder is locked against a second writer):
 
 Held-out evaluation = ``rjua predict --backend hf --subset heldout`` on the recipe's own fixed
 internal split (greedy, stopping generation), scored exact and fuzzy. Every phase hands over by
-folder (:mod:`rjua.train.handover`), so LoRA and full checkpoints both work.
+folder (:mod:`rjua.handover`), so LoRA and full checkpoints both work.
 
 The run folder ends with ``metrics.json`` (every phase's numbers), ``chosen_checkpoint.txt`` and
 PNG plots (:mod:`rjua.train.plots`): SFT loss, RL reward mean ± spread, tokens per step, entropy

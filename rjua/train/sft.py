@@ -4,7 +4,7 @@ The evidence of each example is cut so prompt + answer fit ``max_length``, then 
 the free-text reply (the question and the 诊断 / 建议 lines are never cut; an example whose question +
 labels alone do not fit is dropped), and the result says how many were trimmed and dropped. Every
 checkpoint gets its tokenizer and an ``rjua_checkpoint.json`` (kind, base model, data settings;
-:mod:`rjua.train.handover`).
+:mod:`rjua.handover`).
 
 >>> default_learning_rate(SFTConfig(lora=True)), default_learning_rate(SFTConfig())
 (0.0002, 1e-05)
@@ -14,11 +14,12 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from ..handover import write_checkpoint_info
+from ..modeling import bf16_default, on_gpu, resolve_dtype
 from .checkpoints import last_checkpoint, list_checkpoints
 from .config import SFTConfig
 from .data import fit_sft_rows, load_parts, sft_rows
-from .handover import write_checkpoint_info
-from .models import bf16_default, on_gpu, resolve_dtype, resolve_model
+from .models import resolve_model
 
 __all__ = ["default_learning_rate", "last_checkpoint", "run_sft"]
 

@@ -10,8 +10,8 @@ from rjua.train.config import RLConfig, SelectConfig, SFTConfig, load_config
 @pytest.mark.slow
 def test_lora_sft_select_c3po_predict_end_to_end(tmp_path):
     """SFT (LoRA) -> select-checkpoint -> C3PO from the selected LoRA checkpoint -> rjua predict --backend hf."""
+    from rjua.handover import checkpoint_info
     from rjua.train.entropy import select_checkpoint
-    from rjua.train.handover import checkpoint_info
     from rjua.train.rl import run_rl
     from rjua.train.sft import run_sft
 

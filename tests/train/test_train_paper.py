@@ -120,9 +120,9 @@ def test_gpu_config_has_the_paper_values():
 def test_verl_prepare_binary_reward_and_suggested_budget(tmp_path):
     from datasets import Dataset
 
+    from rjua.data import internal_split
     from rjua.prompts import format_answer
     from rjua.testing import tiny_tokenizer
-    from rjua.train.data import internal_split
     from rjua.train.verl.prepare import prepare
 
     tok = tiny_tokenizer()

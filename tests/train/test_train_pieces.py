@@ -4,9 +4,9 @@ import pytest
 import torch
 from conftest import run_cli
 
-from rjua.data import load_split
+from rjua.data import load_split, subset_records
 from rjua.train.config import DataConfig, SFTConfig, load_config
-from rjua.train.data import fit_sft_rows, sft_rows, subset_records
+from rjua.train.data import fit_sft_rows, sft_rows
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +39,8 @@ def test_sft_trims_evidence_instead_of_dropping(tiny_tok):
 
 
 def test_lora_learning_rate_default_and_dtype_option(monkeypatch):
+    from rjua import modeling as models
     from rjua.errors import RJUAError
-    from rjua.train import models
     from rjua.train.sft import default_learning_rate
 
     assert default_learning_rate(load_config(SFTConfig, None, ["lora=true"])) == 2e-4
@@ -90,7 +90,7 @@ def test_chooser_generate_mode_answers_from_candidates(tmp_path):
 def test_broken_checkpoint_records_are_one_line_errors_naming_the_file(tmp_path):
     # a torn adapter_config.json / rjua_checkpoint.json used to surface as a raw JSONDecodeError
     from rjua.errors import RJUAError
-    from rjua.train.handover import INFO_FILE, checkpoint_info
+    from rjua.handover import INFO_FILE, checkpoint_info
 
     for name in ("adapter_config.json", INFO_FILE):
         d = tmp_path / name.replace(".", "_")

@@ -14,8 +14,9 @@ import json
 from dataclasses import asdict, replace
 from pathlib import Path
 
+from ...data import internal_split
 from ..config import DataConfig, RewardConfig
-from ..data import internal_split, prompt_messages
+from ..data import prompt_messages
 
 __all__ = ["STAGE_REWARDS", "main", "prepare", "rows"]
 

@@ -30,8 +30,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..errors import RJUAError
-from ..jsonio import atomic_write_text, read_json_file
+from .errors import RJUAError
+from .jsonio import atomic_write_text, read_json_file
 
 __all__ = ["INFO_FILE", "checkpoint_info", "is_adapter", "load_causal_lm", "loadable_model", "write_checkpoint_info"]
 
