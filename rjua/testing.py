@@ -6,9 +6,11 @@ Qwen2 (dense) or Qwen2-MoE (routed + shared experts) model with it to a folder
 that ``from_pretrained`` loads like any hub model. :class:`StubEndpoint` serves OpenAI-style
 chat completions on 127.0.0.1 with a fixed latency and a chosen share of failed requests.
 
+>>> from rjua.backends import GenRequest
+>>> from rjua.backends.openai import OpenAIBackend
+>>> ask = GenRequest("问题7", [{"role": "user", "content": "问题7"}])
 >>> with StubEndpoint(latency=0.01) as stub:
-...     from rjua.backends.openai import OpenAIBackend
-...     r = OpenAIBackend("m", base_url=stub.url).generate([stub.request("问题7")])[0]
+...     r = OpenAIBackend("m", base_url=stub.url).generate([ask])[0]
 >>> r.text, stub.served
 ('诊断：肾结石\\n回答：echo 问题7', 1)
 """
@@ -182,13 +184,6 @@ class StubEndpoint:
             code, body = "200 OK", json.dumps(msg, ensure_ascii=False).encode()
         return (f"HTTP/1.1 {code}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
                 "\r\n").encode() + body
-
-    @staticmethod
-    def request(text: str):
-        """A one-message :class:`~rjua.backends.GenRequest` whose reply will echo ``text``."""
-        from .backends import GenRequest
-
-        return GenRequest(text, [{"role": "user", "content": text}])
 
     def close(self) -> None:
         async def stop():

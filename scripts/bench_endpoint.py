@@ -20,10 +20,16 @@ import sys
 import time
 from pathlib import Path
 
+from rjua.backends import GenRequest
 from rjua.backends.openai import OpenAIBackend
 from rjua.testing import StubEndpoint
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _ask(text: str) -> GenRequest:
+    """A one-message request whose stub reply echoes ``text``."""
+    return GenRequest(text, [{"role": "user", "content": text}])
 
 
 def serve(latency: float) -> None:
@@ -35,7 +41,7 @@ def serve(latency: float) -> None:
 
 def throughput(url: str, n: int, requests: int, latency: float) -> dict:
     be = OpenAIBackend("stub", base_url=url, concurrency=n, max_retries=0, timeout=30)
-    reqs = [StubEndpoint.request(f"问题{i}") for i in range(requests)]
+    reqs = [_ask(f"问题{i}") for i in range(requests)]
     be.generate(reqs[:n])  # warm: connections opened, imports done
     t0, c0 = time.perf_counter(), time.process_time()
     res = be.generate(reqs)
@@ -52,7 +58,7 @@ def throughput(url: str, n: int, requests: int, latency: float) -> dict:
 def failures(n: int, requests: int, retries: int, fail_rate: float = 0.1) -> dict:
     with StubEndpoint(latency=0.02, fail_rate=fail_rate, seed=7) as stub:
         be = OpenAIBackend("stub", base_url=stub.url, concurrency=n, max_retries=retries, backoff=0.001)
-        res = be.generate([StubEndpoint.request(f"问题{i}") for i in range(requests)])
+        res = be.generate([_ask(f"问题{i}") for i in range(requests)])
     ok = [i for i, r in enumerate(res) if r.error is None]
     return {"retries": retries, "requests": requests, "rows": len(res), "answered": len(ok),
             "error_rows": len(res) - len(ok), "stub_failed": stub.failed, "stub_served": stub.served,

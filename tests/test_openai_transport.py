@@ -14,11 +14,17 @@ import pytest
 from conftest import ROOT, run_cli
 from test_openai_backend import GOOD, KEY, _be, _json, _req, stubs  # noqa: F401 (stubs is a fixture)
 
+from rjua.backends import GenRequest
 from rjua.backends.openai import OpenAIBackend
 from rjua.errors import RJUAError
 from rjua.testing import StubEndpoint
 
 BOMB_MB = 1024
+
+
+def _ask(text):
+    """A one-message request whose stub reply echoes ``text``."""
+    return GenRequest(text, [{"role": "user", "content": text}])
 
 
 def _gzip_bomb(mb=BOMB_MB) -> bytes:
@@ -63,7 +69,8 @@ def test_the_request_asks_for_identity_and_a_gzip_reply_is_refused_undecoded(stu
 PROBE = textwrap.dedent("""
     import resource, sys
     from rjua.backends import GenRequest
-    from rjua.backends.openai import OpenAIBackend
+    from rjua.backends import GenRequest
+from rjua.backends.openai import OpenAIBackend
     be = OpenAIBackend("m", base_url=sys.argv[1], timeout=20, max_retries=0)
     be.generate([])  # imports done
     import httpx  # noqa: F401
@@ -121,7 +128,7 @@ def test_requests_run_concurrently_bounded_and_in_order():
     with StubEndpoint(latency=0.1) as stub:
         be = OpenAIBackend("m", base_url=stub.url, concurrency=8)
         t0 = time.monotonic()
-        res = be.generate([stub.request(f"问题{i}") for i in range(40)])
+        res = be.generate([_ask(f"问题{i}") for i in range(40)])
         took = time.monotonic() - t0
     assert [r.text.rsplit("echo ", 1)[-1] for r in res] == [f"问题{i}" for i in range(40)]
     assert stub.peak == 8 and stub.served == 40
@@ -132,7 +139,7 @@ def test_requests_run_concurrently_bounded_and_in_order():
 def test_no_lost_or_duplicated_rows_when_a_tenth_of_requests_fail(retries):
     with StubEndpoint(latency=0.01, fail_rate=0.1, seed=3) as stub:
         be = OpenAIBackend("m", base_url=stub.url, concurrency=16, max_retries=retries, backoff=0.001)
-        res = be.generate([stub.request(f"问题{i}") for i in range(300)])
+        res = be.generate([_ask(f"问题{i}") for i in range(300)])
     assert len(res) == 300 and stub.failed > 10
     ok = [i for i, r in enumerate(res) if r.error is None]
     assert all(res[i].text.endswith(f"echo 问题{i}") for i in ok)
