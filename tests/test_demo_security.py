@@ -139,3 +139,21 @@ def test_http_answer_refuses_non_text(base, q):
 def test_http_answer_of_a_real_question_still_works(base):
     event, data = _call(base, "answer", [Q])
     assert event == "complete" and data[0]["diseases"] and data[0]["seal"]
+
+
+def test_http_answer_then_render_and_score_as_the_page_does(base):
+    from rjua.data import load_split
+
+    gold = load_split("test")[0]
+    event, data = _call(base, "answer", [gold.question])
+    payload = data[0]
+    assert event == "complete"
+    event, shown = _call(base, "render", [payload])
+    assert event == "complete" and shown[1].startswith(payload["answer"][:20])
+    event, rows = _call(base, "score", [payload, f"test:{gold.id}"])
+    assert event == "complete", rows
+    table = rows[0]["data"]
+    assert table[-1][0] == "F1" and {r[1] for r in table[:-1] if r[2] != "missed"} == \
+        set(payload["diseases"]) | set(payload["advice"])
+    hidden = (set(gold.diseases) | set(gold.advices)) - set(payload["diseases"]) - set(payload["advice"])
+    assert not any(g in json.dumps(rows, ensure_ascii=False) for g in hidden)
