@@ -132,7 +132,7 @@ def test_requests_run_concurrently_bounded_and_in_order():
         took = time.monotonic() - t0
     assert [r.text.rsplit("echo ", 1)[-1] for r in res] == [f"问题{i}" for i in range(40)]
     assert stub.peak == 8 and stub.served == 40
-    assert took < 2.0, f"40 requests of 0.1 s at concurrency 8 took {took:.2f} s (serial: 4 s, ideal 0.5 s)"
+    assert took < 3.0, f"40 requests of 0.1 s at concurrency 8 took {took:.2f} s (serial: 4 s, ideal 0.5 s)"
 
 
 @pytest.mark.parametrize("retries", [0, 6])
