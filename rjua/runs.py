@@ -211,9 +211,10 @@ def predict_split(split: str, out: str | os.PathLike, data_dir=None, backend: st
         if todo:
             bar.note(f"loading the {spec.backend} pipeline ({spec.context} context)")
             pipe = build_pipeline(plan=plan)
+            step = max(batch_size, getattr(pipe.backend, "concurrency", 1))  # keep every request slot busy
             with open(out, "a", encoding="utf-8") as f:
-                for s in range(0, len(todo), batch_size):
-                    batch = todo[s:s + batch_size]
+                for s in range(0, len(todo), step):
+                    batch = todo[s:s + step]
                     for pred in pipe.answer_many([(r.question, r) for r in batch]):
                         row = pred.to_json()
                         f.write(json.dumps(row, ensure_ascii=False) + "\n")

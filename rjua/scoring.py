@@ -12,7 +12,7 @@ import json
 import os
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from . import faithfulness
 from .consistency import check, summarise
@@ -153,6 +153,7 @@ class RecordScore:
             "pred_diseases": self.extraction.diseases, "gold_diseases": list(self.gold.diseases),
             "pred_advices": self.extraction.advices, "gold_advices": list(self.gold.advices),
             "disease_rule": self.extraction.disease_rule, "advice_rule": self.extraction.advice_rule,
+            "disease_pattern": self.extraction.disease_pattern, "advice_pattern": self.extraction.advice_pattern,
             "consistency_flags": [f.to_dict() for f in self.flags],
             "faithfulness_flags": [f.to_dict() for f in self.faith_flags],
             **{k: getattr(v, "score", v) for k, v in self.values.items() if k not in KEYS},
@@ -279,7 +280,8 @@ def subset_note(summary: dict[str, Any]) -> str:
 def score_predictions(gold: Sequence[Record], preds: Any, match: str = "exact",
                       allow_missing: bool = False, allow_extra: bool = False,
                       vocabulary: Vocabulary | None = None, n_resamples: int = 1000,
-                      seed: int = 0, only_predicted: bool = False) -> ScoreResult:
+                      seed: int = 0, only_predicted: bool = False,
+                      extractor: Callable[[PredRow], Extraction | None] | None = None) -> ScoreResult:
     """Score predictions against gold records.
 
     ``preds``: :class:`PredRow` objects, dicts with ``id`` / ``answer`` / ``disease`` / ``advice``,
@@ -287,7 +289,8 @@ def score_predictions(gold: Sequence[Record], preds: Any, match: str = "exact",
     duplicates are errors unless allowed, all reported in one message; allowed missing ids
     score 0, allowed extra ids are ignored (both are listed). ``only_predicted`` scores only
     the gold records that have a prediction and says so in the summary (``only_predicted``,
-    ``n_gold``, ``note``, ``subset``: ``"n of N"``).
+    ``n_gold``, ``note``, ``subset``: ``"n of N"``). ``extractor(pred)`` (e.g. an LLM's rows,
+    :mod:`rjua.judge.llm_extract`) gives a record's items; where it returns None the rule extractor reads them.
 
     >>> g = load_split("test")
     >>> res = score_predictions(g, [{"id": g[0].id, "answer": g[0].answer, "disease": list(g[0].diseases),
@@ -314,7 +317,7 @@ def score_predictions(gold: Sequence[Record], preds: Any, match: str = "exact",
     scores = []
     for r in gold:
         p = by_id.get(r.id)
-        ex = extract(p.answer, p.disease, p.advice, vocabulary) if p else Extraction()
+        ex = _read(p, vocabulary, extractor)
         ans = p.answer if p else ""
         v = evaluate(Sample(ex.diseases, r.diseases, ex.advices, r.advices, ans, r.answer, match))
         faith = faithfulness.check(r.question, ex.diseases, ex.advices, ans) if p else []
@@ -348,6 +351,13 @@ def faithfulness_summary(scores: Sequence[RecordScore]) -> dict[str, Any]:
         v["reference_rate"] = ref["rules"].get(name, {}).get("record_rate", 0.0)
     out["reference"] = ref["any"]
     return out
+
+
+def _read(p: PredRow | None, vocabulary: Vocabulary | None, extractor) -> Extraction:
+    """The items of one prediction: the given extractor's, else the rule extractor's (nothing without one)."""
+    if p is None:
+        return Extraction()
+    return (extractor(p) if extractor else None) or extract(p.answer, p.disease, p.advice, vocabulary)
 
 
 def _show(ids: list[str], k: int = 10) -> str:

@@ -4,10 +4,16 @@ The slow part (index, embedder, model) can load in a background thread so the de
 until it is ready :meth:`DemoService.answer` refuses with a "loading" message. Unexpected backend
 failures become friendly messages (:func:`friendly_error`); the detail goes to the ``rjua.demo`` log.
 
+What the page hands back is not trusted: an answer carries a ``seal`` (a keyed hash of its question and
+items, the key made per process) and :meth:`DemoService.score` / :func:`check_payload` refuse anything
+else or anything too large; scoring never shows the gold items (only how many were missed). Non-text,
+word-less and over-long questions are refused with a message; control and bidi-override characters in
+what is shown are escaped (:func:`escape_controls`).
+
 >>> svc = DemoService.from_data()
 >>> out = svc.answer("我右侧腰部绞痛，尿里有血")
 >>> sorted(out) == ["advice", "answer", "backend", "consistency", "disclaimer", "diseases", "evidence",
-...                 "faithfulness", "guard_removed", "model", "patient"]
+...                 "faithfulness", "guard_removed", "model", "patient", "question", "seal"]
 True
 >>> highlight("右侧输尿管结石", "输尿管结石怎么办")
 [('右侧', None), ('输尿管结石', '匹配')]
@@ -16,8 +22,12 @@ True
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
+import math
 import re
+import secrets
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -29,12 +39,15 @@ from .metrics import items_match, prf
 from .retrieval.bm25 import tokenize
 from .spec import RunSpec
 
-__all__ = ["DEMO_NOTE", "LOADING", "MAX_QUESTION_CHARS", "STOP_BIGRAMS", "DemoService", "friendly_error", "highlight",
-           "record_order"]
+__all__ = ["DEMO_NOTE", "LOADING", "MAX_ITEM_CHARS", "MAX_ITEMS", "MAX_QUESTION_CHARS", "STOP_BIGRAMS", "DemoService",
+           "check_payload", "escape_controls", "friendly_error", "highlight", "record_order"]
 
 log = logging.getLogger("rjua.demo")
 
 MAX_QUESTION_CHARS = 2000
+MAX_ITEMS, MAX_ITEM_CHARS = 50, 200  # what an answer handed back to the page may hold (score, render)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_WORD = re.compile(r"[^\W_]")  # a letter, a digit or a CJK character
 DEMO_NOTE = ("**研究演示 Research demo.** 本系统由 rjua 自动生成答案，仅用于研究，**不构成医疗建议**；"
              "如有不适请及时就医。 Not medical advice.")
 LOADING = "正在加载索引与模型，请稍候… (loading the index and model; try again in a moment)"
@@ -47,6 +60,8 @@ _FRIENDLY = (  # (substrings of the lower-cased detail, message shown to the use
      "模型后端拒绝了请求，请检查凭据 (the model backend refused the credentials)"),
     (("429", "rate limit", "too many requests"), "模型后端繁忙，请稍后再试 (the model backend is busy; try again)"),
     (("out of memory", "memoryerror", "cuda error"), "模型资源不足 (the model ran out of memory)"),
+    (("no similar labelled case",), "没有找到相似的病例，请补充症状描述 (no similar case found; describe the symptoms "
+                                    "in more detail)"),
 )
 # character bigrams too common to count as words a passage shares with the question (the highlight skips them)
 STOP_BIGRAMS = frozenset("""
@@ -73,6 +88,52 @@ def friendly_error(detail: BaseException | str) -> str:
         if any(k in text for k in keys):
             return msg
     return _GENERIC
+
+
+def escape_controls(value: Any) -> Any:
+    r"""``value`` with control and bidi-override characters shown escaped in every string it holds (dicts,
+    lists and tuples walked), as the CLI does: model text cannot reorder or hide parts of the page.
+
+    >>> print(escape_controls("肾结石\u202e石结"))
+    肾结石\u202e石结
+    >>> escape_controls({"items": [("a\x1b[2J", None)]})["items"][0] == ("a\\x1b[2J", None)
+    True
+    """
+    if isinstance(value, str):
+        return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), value)
+    if isinstance(value, dict):
+        return {k: escape_controls(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(escape_controls(v) for v in value)
+    return value
+
+
+def _strings(value: Any, what: str, limit: int, chars: int) -> list[str]:
+    if not isinstance(value, list) or len(value) > limit or not all(isinstance(x, str) for x in value) \
+            or any(len(x) > chars for x in value):
+        raise RJUAError(f"不是本演示生成的回答 (not an answer from this demo: {what} must be a list of at most "
+                        f"{limit} texts of at most {chars} characters)")
+    return value
+
+
+def check_payload(payload: Any) -> dict[str, Any]:
+    """An answer handed back by the page, checked for shape and size before it is rendered or scored; anything
+    else (``["x"]``, 10,000-character items, missing fields) is one :class:`~rjua.errors.RJUAError`.
+
+    >>> check_payload(["x"])
+    Traceback (most recent call last):
+    rjua.errors.RJUAError: 不是本演示生成的回答 (not an answer from this demo: expected an object, got list)
+    """
+    if not isinstance(payload, dict):
+        raise RJUAError(f"不是本演示生成的回答 (not an answer from this demo: expected an object, got "
+                        f"{type(payload).__name__})")
+    _strings(payload.get("diseases"), "diseases", MAX_ITEMS, MAX_ITEM_CHARS)
+    _strings(payload.get("advice"), "advice", MAX_ITEMS, MAX_ITEM_CHARS)
+    ev = payload.get("evidence")
+    if not (isinstance(payload.get("answer"), str) and isinstance(ev, dict) and isinstance(ev.get("passages"), list)
+            and isinstance(ev.get("similar_cases"), list) and isinstance(payload.get("seal"), str)):
+        raise RJUAError("不是本演示生成的回答 (not an answer from this demo: answer, evidence or seal missing)")
+    return payload
 
 
 def highlight(passage: str, question: str, label: str = "匹配") -> list[tuple[str, str | None]]:
@@ -163,6 +224,7 @@ class DemoService:
     error: str | None = None  # why loading failed (one line)
     _thread: threading.Thread | None = field(default=None, repr=False)
     _by_question: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _key: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)  # seals this process's answers
 
     def __post_init__(self) -> None:
         for k, (_, r) in self.records.items():  # a question from the data -> its records (never their own evidence)
@@ -251,14 +313,32 @@ class DemoService:
         return out
 
     def check(self, question: str) -> str:
+        """The question stripped; non-text (numbers, booleans, lists, objects, NaN), empty, over-long and
+        word-less (emoji or punctuation only) questions are refused with a message saying which."""
         if question is not None and not isinstance(question, str):
-            raise RJUAError(f"问题必须是文本 (the question must be text, got {type(question).__name__})")
+            kind = "NaN" if isinstance(question, float) and math.isnan(question) else type(question).__name__
+            raise RJUAError(f"问题必须是文本 (the question must be text, got {kind})")
         q = (question or "").strip()
         if not q:
             raise RJUAError("请输入问题 (the question is empty)")
         if len(q) > MAX_QUESTION_CHARS:
             raise RJUAError(f"问题过长：{len(q)} 字，上限 {MAX_QUESTION_CHARS} 字 (question too long)")
+        if not _WORD.search(q):
+            raise RJUAError("问题中没有文字，请用文字描述症状 (the question has no words: emoji or punctuation only)")
         return q
+
+    def _seal(self, payload: dict[str, Any]) -> str:
+        """What proves an answer came from this process: a keyed hash of its question and items."""
+        msg = "\x1f".join([payload.get("question", ""), *payload["diseases"], "\x1e", *payload["advice"]])
+        return hmac.new(self._key, msg.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+
+    def verified(self, payload: Any) -> dict[str, Any]:
+        """``payload`` when it is an answer this service produced (:func:`check_payload`, then its seal)."""
+        payload = check_payload(payload)
+        if not isinstance(payload.get("question"), str) or len(payload["question"]) > MAX_QUESTION_CHARS \
+                or not hmac.compare_digest(payload["seal"], self._seal(payload)):
+            raise RJUAError("不是本演示生成的回答 (not an answer from this demo: its seal does not match)")
+        return payload
 
     def answer(self, question: str) -> dict[str, Any]:
         """JSON-able answer with evidence; a question taken from the data never sees its own record."""
@@ -282,7 +362,7 @@ class DemoService:
         if p.error and not (p.answer or p.diseases):
             log.error("backend error on a %d-char question: %s", len(q), p.error)
             raise RJUAError(friendly_error(p.error))
-        return {
+        out = escape_controls({
             "diseases": p.diseases, "advice": p.advices, "answer": p.answer,
             "evidence": {
                 "passages": [{**x, "highlight": highlight(x["text"], q)} for x in p.evidence["passages"]],
@@ -292,7 +372,10 @@ class DemoService:
             },
             "backend": p.backend, "model": p.model, "disclaimer": p.disclaimer, "guard_removed": p.guard_removed,
             **patient_check(q, p.diseases, p.advices, p.answer),
-        }
+        })
+        out["question"] = q
+        out["seal"] = self._seal(out)
+        return out
 
     def answer_or_wait(self, question: str) -> dict[str, Any]:
         """:meth:`answer`, or ``{"waiting": LOADING}`` while the pipeline still loads (a message, not an error);
@@ -312,17 +395,22 @@ class DemoService:
         return sorted(self.records, key=record_order)
 
     def score(self, payload: dict[str, Any], key: str, match: str = "fuzzy") -> dict[str, Any]:
-        """Per-item matches of an answer against a gold record (``split:id``)."""
-        if key not in self.records:
-            raise RJUAError(f"unknown record {key!r}")
+        """Per-item matches of an answer this service produced against a record (``split:id``).
+
+        Only the answer's own items are listed (✓ / ✗); the gold items it missed are counted, never shown,
+        so the endpoint serves no labels. A payload not sealed by this service, or too large, is refused.
+        """
+        payload = self.verified(payload)
+        if not isinstance(key, str) or key not in self.records:
+            raise RJUAError(f"unknown record {key!r}"[:120])
         gold = self.records[key][1]
         rows = []
         for kind, pred, ref in (("诊断", payload["diseases"], gold.diseases),
                                 ("建议", payload["advice"], gold.advices)):
             for it in pred:
                 rows.append([kind, it, "✓" if any(items_match(it, g, match) for g in ref) else "✗"])
-            for g in ref:
-                if not any(items_match(it, g, match) for it in pred):
-                    rows.append([kind, f"(漏) {g}", "missed"])
+            missed = sum(1 for g in ref if not any(items_match(it, g, match) for it in pred))
+            if missed:
+                rows.append([kind, f"(漏 missed) {missed} 项 items", "missed"])
         d, a = prf(payload["diseases"], gold.diseases, match), prf(payload["advice"], gold.advices, match)
         return {"rows": rows, "disease_f1": d.f1, "advice_f1": a.f1, "match": match}

@@ -16,6 +16,9 @@ backend votes over (and is fitted with) that many, and the retriever's passage v
 >>> RunSpec(retrieval={"case_top": 3})
 Traceback (most recent call last):
 rjua.errors.RJUAError: retrieval.case_top: set the number of cases with n_cases (--n-cases), not case_top
+>>> RunSpec(retrieval={"rrf_k": float("inf")})
+Traceback (most recent call last):
+rjua.errors.RJUAError: retrieval.rrf_k: must be a number from 0 to 1e+06, got inf
 """
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from .errors import RJUAError
-from .retrieval.config import FIXED_ON_LOAD, HybridConfig
+from .retrieval.config import FIXED_ON_LOAD, HybridConfig, check_setting
 
 __all__ = ["RunSpec"]
 
@@ -82,6 +85,7 @@ class RunSpec:
             if key not in known:
                 raise RJUAError(f"retrieval.{key}: unknown retrieval setting; known: "
                                 f"{', '.join(sorted(known - {'case_top'}))}")
+        fix(self, "retrieval", {k: check_setting(k, v) for k, v in self.retrieval.items()})  # finite, bounded
 
     def hybrid_config(self, base=None):
         """``base`` (default: the current :class:`HybridConfig` defaults) with ``n_cases`` and ``retrieval``."""

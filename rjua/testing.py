@@ -1,15 +1,29 @@
-"""Tiny random language models for tests and smoke runs (no hub, no download).
+"""Tiny random language models and a stub endpoint for tests, benchmarks and smoke runs (no hub, no network).
 
 :func:`tiny_tokenizer` trains a small byte-level BPE tokenizer on a few Chinese clinical
 sentences and gives it a chat template; :func:`tiny_causal_lm` saves a random
 Qwen2 (dense) or Qwen2-MoE (routed + shared experts) model with it to a folder
-that ``from_pretrained`` loads like any hub model.
+that ``from_pretrained`` loads like any hub model. :class:`StubEndpoint` serves OpenAI-style
+chat completions on 127.0.0.1 with a fixed latency and a chosen share of failed requests.
+
+>>> from rjua.backends import GenRequest
+>>> from rjua.backends.openai import OpenAIBackend
+>>> ask = GenRequest("问题7", [{"role": "user", "content": "问题7"}])
+>>> with StubEndpoint(latency=0.01) as stub:
+...     r = OpenAIBackend("m", base_url=stub.url).generate([ask])[0]
+>>> r.text, stub.served
+('诊断：肾结石\\n回答：echo 问题7', 1)
 """
 from __future__ import annotations
 
+import asyncio
+import json
+import random
+import threading
 from pathlib import Path
 
-__all__ = ["CHAT_TEMPLATE", "tiny_bert_tokenizer", "tiny_causal_lm", "tiny_sentence_encoder", "tiny_tokenizer"]
+__all__ = ["CHAT_TEMPLATE", "StubEndpoint", "tiny_bert_tokenizer", "tiny_causal_lm", "tiny_sentence_encoder",
+           "tiny_tokenizer"]
 
 CHAT_TEMPLATE = (
     "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
@@ -108,3 +122,84 @@ def tiny_sentence_encoder(out: str | Path, seed: int = 0, dense_head: bool = Fal
         mods.append(models.Dense(32, 16))
     SentenceTransformer(modules=mods, device="cpu").save(str(out))
     return out
+
+
+class StubEndpoint:
+    """An OpenAI-compatible ``/v1/chat/completions`` on 127.0.0.1 (asyncio, HTTP/1.1 keep-alive, own thread).
+
+    Every reply waits ``latency`` seconds and echoes the last message (``回答：echo <text>``), so a caller can
+    check each answer came back to its own request. A share ``fail_rate`` of requests (seeded) gets HTTP 503.
+    ``served`` and ``failed`` count requests; ``peak`` is the most requests in flight at once.
+    """
+
+    def __init__(self, latency: float = 0.2, fail_rate: float = 0.0, seed: int = 0):
+        self.latency, self.fail_rate, self._rng = latency, fail_rate, random.Random(seed)
+        self.served = self.failed = self.peak = self._open = 0
+        self._writers: set = set()
+        self._ready = threading.Event()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._run, name="rjua-stub-endpoint", daemon=True)
+        self._thread.start()
+        self._ready.wait(10)
+        self.url = f"http://127.0.0.1:{self.port}/v1"
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._server = self._loop.run_until_complete(
+            asyncio.start_server(self._conn, "127.0.0.1", 0, backlog=1024))
+        self.port = self._server.sockets[0].getsockname()[1]
+        self._ready.set()
+        self._loop.run_forever()
+
+    async def _conn(self, reader, writer) -> None:
+        self._writers.add(writer)
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                n = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
+                          if line.lower().startswith(b"content-length:")), 0)
+                writer.write(await self._reply(await reader.readexactly(n)))
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError, asyncio.CancelledError):
+            pass
+        finally:
+            self._writers.discard(writer)
+            writer.close()
+
+    async def _reply(self, raw: bytes) -> bytes:
+        self.served += 1
+        self._open += 1
+        self.peak = max(self.peak, self._open)
+        try:
+            await asyncio.sleep(self.latency)
+        finally:
+            self._open -= 1
+        if self._rng.random() < self.fail_rate:
+            self.failed += 1
+            code, body = "503 Service Unavailable", b'{"error": {"message": "stub: failed on purpose"}}'
+        else:
+            last = json.loads(raw)["messages"][-1]["content"]
+            msg = {"choices": [{"message": {"content": f"诊断：肾结石\n回答：echo {last}"}}],
+                   "usage": {"completion_tokens": 5, "prompt_tokens": len(last)}}
+            code, body = "200 OK", json.dumps(msg, ensure_ascii=False).encode()
+        return (f"HTTP/1.1 {code}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+                "\r\n").encode() + body
+
+    def close(self) -> None:
+        async def stop():
+            self._server.close()
+            for w in list(self._writers):
+                w.close()
+            await self._server.wait_closed()
+            await asyncio.sleep(0)
+            self._loop.stop()
+
+        asyncio.run_coroutine_threadsafe(stop(), self._loop)
+        self._thread.join(5)
+        self._loop.close()
+
+    def __enter__(self) -> StubEndpoint:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -16,8 +16,8 @@ flagged per rule group) next to those of the gold labels. Targets on real valid 
 2 CPU cores): F1 >= 0.35 / ROUGE-L >= 0.39 with m3e-small, >= 0.33 / 0.38 lexical; 0 sex and
 age conflicts, 0 wrong-person replies; whole split <= 60 s lexical.
 
-Part ``hf``: a transformers model (default Qwen2.5-Coder-0.5B-Instruct from
-../shared/tools/offline-models) on the first N records with gold and with retrieved
+Part ``hf``: a transformers model (default a local copy of Qwen2.5-Coder-0.5B-Instruct
+under models/, ``--model`` to change) on the first N records with gold and with retrieved
 context: F1 exact and fuzzy, ROUGE-L, tokens/s. Predictions are written incrementally
 under runs/ and resume after a crash.
 
@@ -119,7 +119,8 @@ def reachability(gold, folds, kb):
             side, res = side_of(r.question), retriever.search(r.question, k=5, n_cases=10)
             passages = [p.text for p in res.passages]
             closed = {fix_side(d, side) for d in pool}
-            near = {fix_side(d, side) for c in res.cases for d in c.diseases} | set(vocab.find(r.question, "disease"))
+            near = {fix_side(d, side) for c in res.cases for d in c.diseases}
+            near |= set(vocab.find(r.question, "disease", loose=False))
             sets = {"pool": closed, "pool+generator": closed | set(onto.generate(r.question, passages, side, closed)),
                     "case": near, "case+generator": near | set(onto.generate(r.question, passages, side, near))}
             for name, cands in sets.items():
@@ -295,8 +296,8 @@ def main():
     ap.add_argument("--data-dir", default=str(REAL) if REAL.is_dir() else None)
     ap.add_argument("--split", default="valid")
     ap.add_argument("--match", default="exact")
-    ap.add_argument("--embedder", default=os.environ.get("RJUA_EMBEDDER", "/work/models/m3e-small"))
-    ap.add_argument("--model", default="/work/models/qwen2.5-coder-0.5b-instruct")
+    ap.add_argument("--embedder", default=os.environ.get("RJUA_EMBEDDER", "models/m3e-small"))
+    ap.add_argument("--model", default="models/qwen2.5-coder-0.5b-instruct")
     ap.add_argument("--contexts", nargs="*", default=["gold", "retrieved"])
     ap.add_argument("--n", type=int, default=50)
     ap.add_argument("--folds", type=int, default=5, help="k of the honest k-fold cross-validation")

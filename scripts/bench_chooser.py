@@ -10,7 +10,7 @@ leave-one-out case base. The LM's yes/no scores are computed once per record and
 for every ``--mix`` (``mix=0`` must reproduce ``case``: checked). Prints exact and fuzzy F1 with
 bootstrap 95% CIs, and writes everything as JSON.
 
-    PYTHONPATH=$PWD python scripts/bench_chooser.py --model /work/models/qwen2.5-coder-0.5b-instruct \\
+    PYTHONPATH=$PWD python scripts/bench_chooser.py --model models/qwen2.5-coder-0.5b-instruct \\
         --data-dir ../shared/data/rjua-qa --out runs/bench_chooser_05b.json
 """
 from __future__ import annotations

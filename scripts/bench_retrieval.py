@@ -131,7 +131,7 @@ def scale(args):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--embedder", default=os.environ.get("RJUA_EMBEDDER", "/work/models/m3e-small"))
+    ap.add_argument("--embedder", default=os.environ.get("RJUA_EMBEDDER", "models/m3e-small"))
     ap.add_argument("--runtimes", nargs="*", default=["torch", "onnx", "onnx-int8"],
                     help="embedder runtimes to compare (torch, onnx, onnx-int8)")
     ap.add_argument("--passes", type=int, default=2, help="passes over the questions in the latency part")

@@ -2,7 +2,7 @@
 # A one-minute check of a GPU machine: the whole recipe (run_gpu: bf16, full SFT, selection, C3PO x2,
 # held-out evaluation) on the tiny random model and the bundled sample, with short steps, then the
 # trainer tests. Run from a checkout with rjua[train] installed on a CUDA torch:  bash scripts/gpu_check.sh
-# (Measured on one H200: the recipe in 41 s; see README, GPU.)
+# (Measured on one H200: the recipe in 41 s; see docs/results.md, "GPU check".)
 set -euo pipefail
 out=${1:-runs/gpu_check}
 python3 -c "import torch; assert torch.cuda.is_available(), 'no CUDA device'; print(torch.cuda.get_device_name(0))"

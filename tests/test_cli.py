@@ -83,7 +83,7 @@ def test_gold_as_prediction_cli_real(real_dir):
 
 
 def test_bad_option_values_are_one_line_naming_the_option(tmp_path):
-    """Issue #14 item 10: each was an IndexError, a raw Python message or a silent exit 0."""
+    """Each of these was once an IndexError, a raw Python message or a silent exit 0."""
     out = tmp_path / "x.jsonl"
     cases = [
         (["score", "--gold-as-prediction", "--resamples", "0"], "'--resamples'"),

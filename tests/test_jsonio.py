@@ -1,4 +1,4 @@
-"""Hostile JSON (issue #14 item 7): one guarded reader for data, predictions and resume."""
+"""Hostile JSON: one guarded reader for data, predictions and resume."""
 import json
 
 import pytest

@@ -1,4 +1,4 @@
-"""One writer per output (issue #14 item 2): real concurrent `rjua predict` / `rjua eval` processes."""
+"""One writer per output: real concurrent `rjua predict` / `rjua eval` processes."""
 import json
 import os
 import signal

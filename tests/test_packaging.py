@@ -24,10 +24,10 @@ def _extra(name: str) -> set[str]:
     return {_req_name(r) for r in PYPROJECT["project"]["optional-dependencies"][name]}
 
 
-# module-level imports allowed outside the core, with the extra (or README install step) that brings them
+# module-level imports allowed outside the core, with the extra (or docs/install.md step) that brings them
 OPTIONAL_AT_MODULE_LEVEL = {
     ("rjua/cli/demo_app.py", "gradio"): _extra("demo"),
-    ("rjua/train/c3po.py", "torch"): {"torch"},  # training modules: CPU/CUDA torch installed first (README)
+    ("rjua/train/c3po.py", "torch"): {"torch"},  # training modules: CPU/CUDA torch installed first (docs/install.md)
     ("rjua/train/packing.py", "torch"): {"torch"},
     ("rjua/train/moe.py", "torch"): {"torch"},
     ("rjua/train/trainer.py", "torch"): {"torch"},  # the C3PO trainer subclasses TRL's GRPOTrainer at module level

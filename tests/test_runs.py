@@ -64,7 +64,7 @@ def test_cli_predict_score_eval(tmp_path):
     assert r.returncode == 2 and r.stderr.strip() == "error: empty query"
 
 
-# ------------------------------------------------------------ issue #14 items 3, 6, 9, 14
+# ------------------------------------------------------------ resume, errors, progress
 def _lines(p):
     return [json.loads(line) for line in p.read_text(encoding="utf-8").splitlines()]
 

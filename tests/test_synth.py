@@ -141,7 +141,7 @@ def _simple_generator():
 
 
 def test_failed_generations_are_retried_on_resume_and_progress_logged(tmp_path, capsys):
-    """Issue #14 items 3 and 14: generator errors are redone on resume; progress lines without a TTY."""
+    """Generator errors are redone on resume; progress lines without a TTY."""
     from rjua.backends import GenResult
 
     class Flaky(ScriptedBackend):

@@ -291,7 +291,7 @@ class CaseBackend:
                 freq.subtract(self.labels[key][0 if kind == "disease" else 1])
         if kind == "disease":
             vocab = Vocabulary.from_items([d for d, n in freq.items() if n > 0], [])
-            for it in vocab.find(question, "disease"):
+            for it in vocab.find(question, "disease", loose=False):
                 if len(it) >= 3:
                     feats.setdefault(it, [0.0, 0.0, 0.0, 0.0])
         src: dict[str, set[str]] = {}

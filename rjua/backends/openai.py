@@ -1,15 +1,22 @@
 """The ``openai`` backend: any OpenAI-compatible chat-completions endpoint, over httpx.
 
-``base_url`` (or ``$OPENAI_BASE_URL``), key from ``$OPENAI_API_KEY`` only. The key is sent
+``base_url`` (or ``$OPENAI_BASE_URL``; with neither it is refused at once, there is no silent default
+host), key from ``$OPENAI_API_KEY`` only. The key is sent
 only to the configured host: redirects are never followed (a 3xx is a per-record error
 naming the status and the target host), proxy variables from the environment are not
 used, and a base URL carrying credentials (``http://user:KEY@host/v1``) is refused before
 anything is written. ``timeout`` is a total deadline per attempt (connect, send and every
 read together), so a reply that drips or stalls ends on time. 429, 5xx, timeouts and
 broken connections are retried with exponential backoff (tenacity; ``Retry-After``
-honoured up to ``max_retry_after`` seconds). Every malformed reply (non-JSON, wrong
-content type, oversize body, wrong ``choices``/``usage`` shapes) and every request that
-finally fails becomes that record's error; the run goes on.
+honoured up to ``max_retry_after`` seconds). ``concurrency`` workers (default 8) take the requests in
+turn, so at most that many are in flight (retries included); results come back in request order. Each
+group of 8 workers shares one httpx client (its pool's bookkeeping grows with the square of its size).
+Every malformed reply (non-JSON, wrong
+content type, oversize body, a compressed body it did not ask for, wrong ``choices``/``usage`` shapes)
+and every request that finally fails becomes that record's error; the run goes on. Requests ask for
+``Accept-Encoding: identity``; a reply with another ``Content-Encoding`` (a gzip bomb) is refused before
+any byte is decoded, and the body is read raw, its size capped (``max_body_bytes``, 8 MiB) as each
+network chunk arrives.
 
 Serving a local model: ``vllm serve Qwen/Qwen2.5-7B-Instruct`` then
 ``rjua predict --backend openai --base-url http://127.0.0.1:8000/v1 --model Qwen/Qwen2.5-7B-Instruct ...``.
@@ -21,10 +28,13 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import functools
+import importlib.util
 import json
 import math
 import os
 import re
+import sys
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -43,14 +53,17 @@ __all__ = [
     "parse_retry_after",
     "public_options",
     "redact_url",
+    "resolve_base_url",
     "retryable_status",
 ]
 
-DEFAULT_BASE_URL = "https://api.openai.com/v1"
 MAX_BODY_BYTES = 8 * 2**20      # a chat completion is a few kB; more is refused, not buffered
 MAX_TOKENS_FIELD = 10**9        # a usage count above this is not a count
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-TRANSPORT_ONLY = ("timeout", "max_retries", "backoff", "max_retry_after", "max_body_bytes")
+TRANSPORT_ONLY = ("timeout", "max_retries", "backoff", "max_retry_after", "max_body_bytes", "concurrency")
+DEFAULT_CONCURRENCY = 8
+MAX_CONCURRENCY = 256
+CLIENT_CONNECTIONS = 8  # workers per httpx client: its pool does O(connections²) work per request
 
 
 class EndpointError(Exception):
@@ -114,6 +127,20 @@ remove them and put the key in $OPENAI_API_KEY
                         "which may hold a key and would be written to the run manifest; give the bare endpoint "
                         "(like http://127.0.0.1:8000/v1) and put the key in $OPENAI_API_KEY")
     return url.rstrip("/")
+
+
+def resolve_base_url(base_url: str | None) -> str:
+    """The endpoint to call: ``base_url``, else ``$OPENAI_BASE_URL``, checked (:func:`check_base_url`); with
+    neither, a one-line :class:`~rjua.errors.RJUAError` before any request (no retries against a guessed host).
+
+    >>> resolve_base_url("http://127.0.0.1:8000/v1/")
+    'http://127.0.0.1:8000/v1'
+    """
+    url = base_url or os.environ.get("OPENAI_BASE_URL")
+    if not url or not str(url).strip():
+        raise RJUAError("the openai backend needs an endpoint: give --base-url (like http://127.0.0.1:8000/v1 "
+                        "for 'vllm serve', or https://api.openai.com/v1) or set $OPENAI_BASE_URL")
+    return check_base_url(url)
 
 
 def _strip_query(url: str) -> str:
@@ -230,6 +257,21 @@ def parse_reply(body: bytes, content_type: str | None = "application/json") -> G
                      prompt_tokens=_count(usage, "prompt_tokens"))
 
 
+@functools.lru_cache(maxsize=1)
+def _tls_context():
+    """httpx's default certificate checks, built once (loading the CA bundle costs ~70 ms per client)."""
+    import httpx
+
+    return httpx.create_ssl_context(trust_env=False)
+
+
+def _skip_absent_module(name: str) -> None:
+    """Mark an optional module that is not installed as absent, so that code importing it on every call
+    (httpcore asks for ``sniffio`` per request) fails at once instead of searching ``sys.path`` each time."""
+    if name not in sys.modules and importlib.util.find_spec(name) is None:
+        sys.modules[name] = None  # "import name" now raises ImportError without a search
+
+
 def _host(url: str) -> str:
     p = urlsplit(url)
     try:
@@ -254,11 +296,15 @@ class OpenAIBackend:
     name = "openai"
 
     def __init__(self, model: str, base_url: str | None = None, max_tokens: int = 512, temperature: float = 0.0,
-                 concurrency: int = 4, timeout: float = 60.0, max_retries: int = 4, backoff: float = 0.5,
-                 max_retry_after: float = 30.0, max_body_bytes: int = MAX_BODY_BYTES):
+                 concurrency: int = DEFAULT_CONCURRENCY, timeout: float = 60.0, max_retries: int = 4,
+                 backoff: float = 0.5, max_retry_after: float = 30.0, max_body_bytes: int = MAX_BODY_BYTES):
         self.model = model
-        self.base_url = check_base_url(base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL)
-        self.max_tokens, self.temperature, self.concurrency = max_tokens, temperature, max(1, int(concurrency))
+        self.base_url = resolve_base_url(base_url)
+        if isinstance(concurrency, bool) or not isinstance(concurrency, int) \
+                or not 1 <= concurrency <= MAX_CONCURRENCY:
+            raise RJUAError(f"openai backend: --concurrency must be a whole number from 1 to {MAX_CONCURRENCY}, "
+                            f"got {concurrency!r}")
+        self.max_tokens, self.temperature, self.concurrency = max_tokens, temperature, concurrency
         if not (timeout > 0 and max_retries >= 0 and backoff >= 0 and max_body_bytes > 0):
             raise RJUAError("openai backend: timeout and max_body_bytes must be > 0, max_retries and backoff >= 0")
         self.timeout, self.max_retries, self.backoff = float(timeout), int(max_retries), float(backoff)
@@ -289,11 +335,25 @@ class OpenAIBackend:
         headers = {"Accept": "application/json", "Accept-Encoding": "identity"}
         if key:
             headers["Authorization"] = f"Bearer {key}"
-        sem = asyncio.Semaphore(self.concurrency)
-        async with httpx.AsyncClient(follow_redirects=False, trust_env=False, headers=headers,
-                                     timeout=httpx.Timeout(self.timeout),
-                                     limits=httpx.Limits(max_connections=self.concurrency)) as client:
-            res = await asyncio.gather(*(self._one(client, sem, r) for r in requests))
+        _skip_absent_module("sniffio")
+        n = min(self.concurrency, len(requests))
+        opts = {"follow_redirects": False, "trust_env": False, "headers": headers, "verify": _tls_context(),
+                "timeout": httpx.Timeout(self.timeout),
+                "limits": httpx.Limits(max_connections=CLIENT_CONNECTIONS,
+                                       max_keepalive_connections=CLIENT_CONNECTIONS)}
+        clients = [httpx.AsyncClient(**opts) for _ in range(math.ceil(n / CLIENT_CONNECTIONS))]
+        res: list[GenResult | None] = [None] * len(requests)
+        todo = iter(range(len(requests)))  # shared by the workers: each request is taken exactly once
+
+        async def worker(client) -> None:
+            for i in todo:
+                res[i] = await self._one(client, requests[i])
+
+        try:
+            await asyncio.gather(*(worker(clients[w // CLIENT_CONNECTIONS]) for w in range(n)))
+        finally:
+            for c in clients:
+                await c.aclose()
         if len(key) >= 8:  # an endpoint echoing the key must not get it written
             for r in res:
                 r.text = r.text.replace(key, "***")
@@ -307,7 +367,7 @@ class OpenAIBackend:
             return min(ra, self.max_retry_after)
         return min(self.backoff * 2 ** (state.attempt_number - 1), 60.0)
 
-    async def _one(self, client, sem: asyncio.Semaphore, r: GenRequest) -> GenResult:
+    async def _one(self, client, r: GenRequest) -> GenResult:
         from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
         payload = {"model": self.model, "messages": r.messages, "max_tokens": self.max_tokens,
@@ -317,8 +377,7 @@ class OpenAIBackend:
         try:
             async for attempt in retrying:
                 with attempt:
-                    async with sem:
-                        return await self._attempt(client, payload)
+                    return await self._attempt(client, payload)
         except EndpointError as e:
             n = retrying.statistics.get("attempt_number", 1)
             return GenResult(error=f"openai request failed: {e}" + (f" (after {n} attempts)" if n > 1 else ""))
@@ -357,8 +416,12 @@ class OpenAIBackend:
             if declared.isdigit() and int(declared) > self.max_body_bytes:
                 raise EndpointError(f"malformed reply: body of {int(declared):,} bytes exceeds the "
                                     f"{self.max_body_bytes:,}-byte limit")
+            coding = resp.headers.get("content-encoding", "").strip().lower()
+            if coding not in ("", "identity"):  # we asked for identity: a gzip bomb is never decoded
+                raise EndpointError(f"malformed reply: compressed body (Content-Encoding: {_clip(coding, 40)}) "
+                                    "refused; the request asked for identity")
             body = bytearray()
-            async for chunk in resp.aiter_bytes():
+            async for chunk in resp.aiter_raw():  # raw bytes as they arrive: the cap holds per network chunk
                 body += chunk
                 if len(body) > self.max_body_bytes:
                     raise EndpointError(f"malformed reply: body exceeds the {self.max_body_bytes:,}-byte limit")

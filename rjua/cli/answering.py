@@ -43,6 +43,9 @@ GuardOpt = typer.Option(True, "--guard/--no-guard",
                              "person; on by default). --no-guard shows the backend's raw answer.")
 RetrievalOpt = typer.Option(None, "--retrieval", help="Retrieval setting KEY=VALUE (repeatable), e.g. "
                             "case_weight=1.5, rrf_k=60, depth=100 (rjua.retrieval.hybrid.HybridConfig fields).")
+ConcurrencyOpt = typer.Option(8, "--concurrency", min=1, max=256,
+                              help="openai backend: requests in flight at once (a batch is never narrower); "
+                              "not part of the run's configuration, so a resumed run may change it.")
 TimeoutOpt = typer.Option(60.0, "--timeout", min=0.1,
                           help="openai backend: total seconds per request attempt (connect + whole reply); "
                           "then retried.")
@@ -62,10 +65,13 @@ def _kb(kb_splits):
     return "pool" if list(kb_splits) == ["pool"] else list(kb_splits)
 
 
-def _backend_options(backend: str, base_url: Optional[str], concurrency: int = 4,
+def _backend_options(backend: str, base_url: Optional[str], concurrency: int = 8,
                      timeout: float | None = None) -> dict:
     """The backend's own options from the CLI flags (the token limit travels as ``RunSpec.max_new_tokens``)."""
     if backend == "openai":
+        from ..backends.openai import resolve_base_url
+
+        resolve_base_url(base_url)  # no endpoint: one line now, not retries after the index is built
         return {"base_url": base_url, "concurrency": concurrency, **({"timeout": timeout} if timeout else {})}
     return {}
 
@@ -89,13 +95,14 @@ def _retrieval(values) -> dict:
 
 
 def _spec(backend: str, model, context: str, pool, embedder, index, base_url, max_new_tokens: int, timeout,
-          kb_splits=None, context_tokens=None, n_cases: int = 10, retrieval=None, guard: bool = True):
+          kb_splits=None, context_tokens=None, n_cases: int = 10, retrieval=None, guard: bool = True,
+          concurrency: int = 8):
     """The :class:`~rjua.spec.RunSpec` of the answering commands' flags."""
     from ..spec import RunSpec
 
     return RunSpec(backend=backend, model=model, context=context, pool=pool, embedder=_embedder(embedder),
                    index=index, kb_splits=_kb(kb_splits), context_tokens=context_tokens, n_cases=n_cases,
-                   backend_options=_backend_options(backend, base_url, timeout=timeout),
+                   backend_options=_backend_options(backend, base_url, concurrency, timeout),
                    max_new_tokens=max_new_tokens, retrieval=_retrieval(retrieval), guard=guard)
 
 
@@ -103,20 +110,24 @@ def answer_cmd(question: str = typer.Argument(..., help="The patient's question 
                backend: str = BackendOpt, model: Optional[str] = ModelOpt, data_dir: Optional[Path] = DataDir,
                embedder: Optional[str] = EmbedderOpt, index: Optional[Path] = IndexOpt,
                base_url: Optional[str] = BaseUrlOpt, max_new_tokens: int = MaxTokOpt, timeout: float = TimeoutOpt,
-               n_cases: int = NCasesOpt, retrieval: Optional[List[str]] = RetrievalOpt,
-               guard: bool = GuardOpt, as_json: bool = typer.Option(False, "--json")):
+               concurrency: int = ConcurrencyOpt, n_cases: int = NCasesOpt,
+               retrieval: Optional[List[str]] = RetrievalOpt, guard: bool = GuardOpt,
+               as_json: bool = typer.Option(False, "--json")):
     """Answer one patient question, with its evidence."""
     from ..pipeline import build_pipeline
 
     spec = _spec(backend, model, "retrieved", None, embedder, index, base_url, max_new_tokens, timeout,
-                 n_cases=n_cases, retrieval=retrieval, guard=guard)
+                 n_cases=n_cases, retrieval=retrieval, guard=guard, concurrency=concurrency)
     pipe = build_pipeline(None, data_dir, spec=spec)
     p = pipe.answer(question)
     if as_json:
         echo_json(p.to_json())
+        if p.error:
+            raise typer.Exit(1)
         return
-    if p.error:
-        typer.echo(safe_text(f"warning: {p.error}"), err=True)
+    if p.error:  # the backend failed: say so on one line and exit 1, never an empty answer with exit 0
+        typer.echo(safe_text(f"error: {p.error}"), err=True)
+        raise typer.Exit(1)
     typer.echo(safe_text(f"诊断 diagnosis: {'、'.join(p.diseases) or '—'}"))
     typer.echo(safe_text(f"建议 advice:    {'、'.join(p.advices) or '—'}"))
     typer.echo(safe_text(f"\n回答 answer:\n{p.answer}\n\n证据 evidence:"))
@@ -134,7 +145,7 @@ def predict_cmd(split: str = typer.Option("test", "--split", "-s"),
                 context: str = ContextOpt, pool: Optional[List[str]] = PoolOpt,
                 embedder: Optional[str] = EmbedderOpt, index: Optional[Path] = IndexOpt,
                 base_url: Optional[str] = BaseUrlOpt, max_new_tokens: int = MaxTokOpt, timeout: float = TimeoutOpt,
-                batch_size: int = BatchOpt, limit: Optional[int] = LimitOpt,
+                concurrency: int = ConcurrencyOpt, batch_size: int = BatchOpt, limit: Optional[int] = LimitOpt,
                 context_tokens: Optional[int] = typer.Option(
                     None, "--context-tokens", min=1,
                     help="Token budget of the evidence in the prompt (default 1024)."),
@@ -147,7 +158,7 @@ def predict_cmd(split: str = typer.Option("test", "--split", "-s"),
     from ..runs import predict_split
 
     spec = _spec(backend, model, context, pool, embedder, index, base_url, max_new_tokens, timeout, kb_splits,
-                 context_tokens, n_cases, retrieval, guard)
+                 context_tokens, n_cases, retrieval, guard, concurrency)
     rows = predict_split(split, out, data_dir, overwrite=overwrite, batch_size=batch_size, limit=limit,
                          progress=progress, retry_errors=retry_errors, spec=spec, subset=subset)
     errors = sum(1 for r in rows if r.get("error"))
@@ -161,7 +172,8 @@ def eval_cmd(split: str = typer.Option("test", "--split", "-s"),
              context: str = ContextOpt, pool: Optional[List[str]] = PoolOpt,
              embedder: Optional[str] = EmbedderOpt, index: Optional[Path] = IndexOpt,
              base_url: Optional[str] = BaseUrlOpt, max_new_tokens: int = MaxTokOpt, timeout: float = TimeoutOpt,
-             match: str = typer.Option("exact", "--match"), batch_size: int = BatchOpt,
+             concurrency: int = ConcurrencyOpt, match: str = typer.Option("exact", "--match"),
+             batch_size: int = BatchOpt,
              limit: Optional[int] = LimitOpt, overwrite: bool = typer.Option(False, "--overwrite"),
              resamples: int = typer.Option(1000, "--resamples", min=1, max=MAX_RESAMPLES,
                                             help="Bootstrap resamples for the 95% CIs."),
@@ -173,7 +185,7 @@ def eval_cmd(split: str = typer.Option("test", "--split", "-s"),
     from ..runs import eval_split
 
     spec = _spec(backend, model, context, pool, embedder, index, base_url, max_new_tokens, timeout, kb_splits,
-                 n_cases=n_cases, retrieval=retrieval, guard=guard)
+                 n_cases=n_cases, retrieval=retrieval, guard=guard, concurrency=concurrency)
     summary = eval_split(split, run_dir, data_dir, match, resamples, overwrite=overwrite, batch_size=batch_size,
                          limit=limit, retry_errors=retry_errors, progress=progress, spec=spec, subset=subset)
     echo_json(summary)

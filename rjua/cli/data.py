@@ -62,13 +62,14 @@ def data_show(record_id: str = typer.Argument(..., metavar="ID"),
 
 @data_app.command("validate")
 def data_validate(file: Path = typer.Argument(..., help="A JSON Lines or JSON array file.")):
-    """Exit 0 when FILE is valid RJUA-QA; else print FILE:LINE: reason lines and exit 2."""
+    """Exit 0 when FILE is valid RJUA-QA; else print the first FILE:LINE: reason lines (and how many more
+    there are) and exit 2."""
     from ..data import validate_file
+    from ..errors import format_problems
 
     problems = validate_file(file)
-    for p in problems:
-        typer.echo(str(p), err=False)
     if problems:
+        typer.echo(format_problems(problems))
         raise typer.Exit(2)
     typer.echo(f"{file}: ok")
 

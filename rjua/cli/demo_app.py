@@ -62,8 +62,9 @@ def build_demo(service: DemoService, concurrency: int | None = None) -> gr.Block
     def render(payload):
         if not payload:
             return [], "", [], []
-        if "waiting" in payload:
+        if "waiting" in payload:  # still loading: nothing to verify, only the message
             return [], payload["waiting"], [], []
+        payload = _guard(service.verified, payload)  # only an answer this service made: no traceback on ["x"]
         items = [(d, "诊断") for d in payload["diseases"]] + [(a, "建议") for a in payload["advice"]]
         passages = []
         for i, p in enumerate(payload["evidence"]["passages"], 1):
@@ -72,14 +73,14 @@ def build_demo(service: DemoService, concurrency: int | None = None) -> gr.Block
                  for c in payload["evidence"]["similar_cases"]]
         return items, payload["answer"] + "\n\n" + consistency_note(payload), passages, cases
 
-    def score(payload, key):
+    def score(payload, key):  # checked, capped and sealed in the service; never shows gold items
         if not payload or not key or "waiting" in payload:
             return []
         res = _guard(service.score, payload, key)
         return res["rows"] + [["F1", f"disease {res['disease_f1']:.2f} · advice {res['advice_f1']:.2f}", res["match"]]]
 
     def pick(key):
-        return service.records[key][1].question if key in service.records else gr.update()
+        return service.records[key][1].question if isinstance(key, str) and key in service.records else gr.update()
 
     def poll():
         done = service.status != "loading…"
@@ -114,15 +115,18 @@ def build_demo(service: DemoService, concurrency: int | None = None) -> gr.Block
         timer = gr.Timer(2.0, active=service.status == "loading…")
         timer.tick(poll, None, [status, label, timer], api_visibility="private")
         demo.load(poll, None, [status, label, timer], api_visibility="private")
-        record.change(pick, record, question, api_visibility="private")
+        # preprocess=False: the raw values reach the service's checks (a Textbox would turn 123 or NaN into text,
+        # a Dropdown would log a traceback listing every record for an unknown key)
+        record.change(pick, record, question, api_visibility="private", preprocess=False)
         shown = [payload, items, reply, passages, cases, scored]
         submit.click(clear, None, shown, api_visibility="private", queue=False).then(
-            answer, question, payload, api_name="answer", concurrency_limit=concurrency).success(
-            render, payload, [items, reply, passages, cases], api_visibility="private").success(
-            score, [payload, record], scored, api_visibility="private")
+            answer, question, payload, api_name="answer", concurrency_limit=concurrency, preprocess=False).success(
+            render, payload, [items, reply, passages, cases], api_visibility="private", preprocess=False).success(
+            score, [payload, record], scored, api_visibility="private", preprocess=False)
         question.submit(clear, None, shown, api_visibility="private", queue=False).then(
-            answer, question, payload, api_visibility="private", concurrency_limit=concurrency).success(
-            render, payload, [items, reply, passages, cases], api_visibility="private")
+            answer, question, payload, api_visibility="private", concurrency_limit=concurrency,
+            preprocess=False).success(
+            render, payload, [items, reply, passages, cases], api_visibility="private", preprocess=False)
     demo.queue(default_concurrency_limit=concurrency, max_size=256)
     return demo
 

@@ -1,7 +1,7 @@
 """Okapi BM25 over Chinese tokens, vectorised with a sparse matrix.
 
 Tokenisers: ``char2`` (character bigrams, the default: measured best on RJUA-QA,
-see README), ``char1`` (characters), ``char12`` (both), ``jieba`` (word segmentation).
+see docs/retrieval.md), ``char1`` (characters), ``char12`` (both), ``jieba`` (word segmentation).
 
 >>> bm = BM25("char2").fit(["左输尿管结石伴肾积水", "前列腺增生导致尿潴留"])
 >>> int(bm.scores("输尿管结石").argmax())

@@ -72,7 +72,7 @@ def test_case_similarity_weights_are_applied(hashed):
 
 
 def test_a_new_list_is_one_registered_function_and_one_weight_field(hashed, monkeypatch):
-    # what README's "adding a fusion weight" paragraph does in rjua/retrieval/fusion.py + config.py
+    # what docs/design.md's "adding a fusion weight" paragraph does in rjua/retrieval/fusion.py + config.py
     monkeypatch.setattr(fusion, "PASSAGE_LISTS", dict(PASSAGE_LISTS))
     from rjua.retrieval import hybrid
     monkeypatch.setattr(hybrid, "PASSAGE_LISTS", fusion.PASSAGE_LISTS)

@@ -1,4 +1,4 @@
-"""Index integrity (#14 item 4) and retrieval progress / atomic builds (#14 item 14).
+"""Index integrity, and retrieval progress / atomic builds.
 
 A tiny random sentence-transformers model and the bundled sample data keep this fast. Every tampering
 is refused through the CLI's ``main()`` with exit 2 and one stderr line naming the index and the file.

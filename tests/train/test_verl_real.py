@@ -1,7 +1,7 @@
 """rjua's verl integration against the REAL verl 0.9 (own venv: it pins transformers < 5.11).
 
 Skipped where verl is not importable (the main venv); CI runs them with ``pytest -m verl`` in
-/work/venv-verl (see .ci/run). Each test reproduces one failure of issue #17 on the old code.
+its own venv (see .ci/run). Each test reproduces one failure of the old integration.
 """
 import json
 import os
@@ -19,7 +19,7 @@ import torch  # noqa: E402 (only once verl is known to be importable: the module
 from rjua.train.verl.launch import CONFIG_DIR  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
-QWEN = Path("/work/models/qwen2.5-coder-0.5b-instruct")
+QWEN = Path(os.environ.get("RJUA_QWEN05B", "models/qwen2.5-coder-0.5b-instruct"))  # a real tokenizer, if present
 
 
 def compose(name="c3po_multi_gpu", overrides=()):

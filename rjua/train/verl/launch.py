@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         from verl.trainer import main_ppo
     except ImportError:
-        sys.exit("verl is needed: pip install 'verl==0.9.*' in its own environment (see README)")
+        sys.exit("verl is needed: pip install 'verl==0.9.*' in its own environment (see docs/install.md)")
     sys.argv = [sys.argv[0]] + hydra_argv(sys.argv[1:] if argv is None else argv)
     main_ppo.main()
 
