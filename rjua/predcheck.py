@@ -35,15 +35,13 @@ from .counts import count_summary
 from .data import Record
 from .extract import extract
 from .jsonio import iter_json
-from .scoring import ANSWER_FIELDS, _check_pred, _row, id_problems
+from .scoring import ANSWER_FIELDS, PredRow, _check_pred, _row, id_problems
 
 __all__ = ["check_predictions", "predictions_report_lines"]
 
 
-def check_predictions(path: str | os.PathLike, gold: Sequence[Record], field: str = "answer") -> dict[str, Any]:
-    """Everything :mod:`rjua.predcheck` reports about one predictions file (see the module docstring)."""
-    problems, rows, fields = [], [], Counter()
-    n = 0
+def _read_rows(path, field: str) -> tuple[list[str], list[PredRow], Counter, int]:
+    problems, rows, fields, n = [], [], Counter(), 0
     for line, obj, prob in iter_json(path):
         n += 1
         if prob is not None:
@@ -56,11 +54,17 @@ def check_predictions(path: str | os.PathLike, gold: Sequence[Record], field: st
         problems += [str(p) for p in probs]
         if not probs:
             rows.append(_row(obj, line, field))
+    return problems, rows, fields, n
+
+
+def check_predictions(path: str | os.PathLike, gold: Sequence[Record], field: str = "answer") -> dict[str, Any]:
+    """Everything :mod:`rjua.predcheck` reports about one predictions file (see the module docstring)."""
+    problems, rows, fields, n = _read_rows(path, field)
     ids_msg = id_problems([r.id for r in gold], [p.id for p in rows], lines=[p.line for p in rows])
     if ids_msg:
         problems.append(f"{path}: {ids_msg}")
+    first: dict[str, PredRow] = {}
     gold_ids = {r.id for r in gold}
-    first = {}
     for p in rows:  # what would be scored: the first row of each gold id
         if p.id in gold_ids:
             first.setdefault(p.id, p)

@@ -317,6 +317,28 @@ def _no_score(match: str, n_resamples: int, seed: int) -> dict[str, Any]:
             "extraction_rules": {"disease": {}, "advice": {}}}
 
 
+def _predicted(gold: Sequence[Record], by_id: dict[str, PredRow]) -> list[Record]:
+    kept = [r for r in gold if r.id in by_id]
+    if not kept:
+        raise RJUAError("no prediction id is in the gold split: nothing to score")
+    return kept
+
+
+def _errored(gold: list[Record], by_id: dict[str, PredRow],
+             errors_as_zero: bool) -> tuple[dict[str, str], list[Record]]:
+    """Errored rows (id -> message) and the records left to score."""
+    errors = {r.id: by_id[r.id].error for r in gold if r.id in by_id and by_id[r.id].error}
+    return errors, (gold if errors_as_zero else [r for r in gold if r.id not in errors])
+
+
+def _add_counts(summary: dict[str, Any], scores: list[RecordScore], errors: dict[str, str],
+                errors_as_zero: bool) -> None:
+    """Errored rows and unread answers (:mod:`rjua.counts`) into the summary."""
+    read = [(s.id, s.extraction.disease_rule, s.extraction.advice_rule) for s in scores
+            if not s.missing and s.id not in errors]
+    summary.update(count_summary(read, errors, excluded=not errors_as_zero), n_errors=len(errors))
+
+
 def score_predictions(gold: Sequence[Record], preds: Any, match: str = "exact",
                       allow_missing: bool = False, allow_extra: bool = False,
                       vocabulary: Vocabulary | None = None, n_resamples: int = 1000,
@@ -351,23 +373,16 @@ def score_predictions(gold: Sequence[Record], preds: Any, match: str = "exact",
     if msg:
         raise RJUAError(msg)
     by_id = {p.id: p for p in preds}
-    gold_ids = {r.id for r in gold}
-    n_gold = len(gold)
-    if only_predicted:
-        gold = [r for r in gold if r.id in by_id]
-        if not gold:
-            raise RJUAError("no prediction id is in the gold split: nothing to score")
-    errors = {r.id: by_id[r.id].error for r in gold if r.id in by_id and by_id[r.id].error}
-    missing = [r.id for r in gold if r.id not in by_id]
-    extra = [p.id for p in preds if p.id not in gold_ids]
-    kept = gold if errors_as_zero else [r for r in gold if r.id not in errors]
+    n_gold, gold_ids = len(gold), {r.id for r in gold}
+    gold = _predicted(gold, by_id) if only_predicted else list(gold)
+    errors, kept = _errored(gold, by_id, errors_as_zero)
     scores = [_score_one(r, by_id.get(r.id), match, vocabulary, errors_as_zero) for r in kept]
     summary = score_records(scores, match, n_resamples, seed) if scores else _no_score(match, n_resamples, seed)
     summary["consistency"] = summarise([s.flags for s in scores])
-    summary.update(missing_ids=missing, extra_ids=extra, n_missing=len(missing))
-    read = [(s.id, s.extraction.disease_rule, s.extraction.advice_rule) for s in scores
-            if not s.missing and s.id not in errors]
-    summary.update(count_summary(read, errors, excluded=not errors_as_zero), n_errors=len(errors))
+    missing = [r.id for r in gold if r.id not in by_id]
+    summary.update(missing_ids=missing, extra_ids=[p.id for p in preds if p.id not in gold_ids],
+                   n_missing=len(missing))
+    _add_counts(summary, scores, errors, errors_as_zero)
     if only_predicted:
         summary.update(only_predicted=True, n_gold=n_gold, note=subset_note({"only_predicted": True,
                                                                               "n": len(scores), "n_gold": n_gold}))
