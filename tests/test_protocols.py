@@ -189,4 +189,4 @@ def test_open_protocol_excludes_failed_judge_calls_and_counts_them(tmp_path, jud
     assert failed >= 1 and op["n"] == 14 - failed and n["calls"] >= 14
     assert op["diagnosis"] == 1.0 and op["advice"] == 0.0 and op["combined"] == 0.0
     r2 = run_cli("score", p, "--split", "test", "--protocol", "all")
-    assert r2.returncode == 2 and "--protocol open needs" in r2.stderr
+    assert r2.returncode == 2 and "--protocol open need a PREDICTIONS file and a judge" in r2.stderr

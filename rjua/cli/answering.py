@@ -139,7 +139,7 @@ def answer_cmd(question: str = typer.Argument(..., help="The patient's question 
     typer.echo(safe_text(f"\n({p.backend}/{p.model}, {p.latency_s:.2f} s) {p.disclaimer}"))
 
 
-def predict_cmd(split: str = typer.Option("test", "--split", "-s"),
+def predict_cmd(split: Optional[str] = SplitOpt,
                 out: Path = typer.Option(..., "--out", "-o", dir_okay=False, help="Predictions file (JSON Lines)."),
                 data_dir: Optional[Path] = DataDir, backend: str = BackendOpt, model: Optional[str] = ModelOpt,
                 context: str = ContextOpt, pool: Optional[List[str]] = PoolOpt,
@@ -157,6 +157,7 @@ def predict_cmd(split: str = typer.Option("test", "--split", "-s"),
     """Predict a whole split into JSON Lines (resumable; what 'rjua score' reads)."""
     from ..runs import predict_split
 
+    split = default_split(split, data_dir)
     spec = _spec(backend, model, context, pool, embedder, index, base_url, max_new_tokens, timeout, kb_splits,
                  context_tokens, n_cases, retrieval, guard)
     rows = predict_split(split, out, data_dir, overwrite=overwrite, batch_size=batch_size, limit=limit,

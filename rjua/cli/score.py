@@ -92,9 +92,10 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
                             vocabulary=vocabulary, n_resamples=resamples, seed=seed, only_predicted=only_predicted,
                             errors_as_zero=errors_as_zero)
     _extras(res, text_metrics, bertscore, resamples, seed)
-    if judge and "open" not in protocols:
-        if predictions is None:
-            raise RJUAError("--judge needs a PREDICTIONS file")
+    if judge or "open" in protocols:
+        if predictions is None or not judge:
+            raise RJUAError("--judge and --protocol open need a PREDICTIONS file and a judge: --judge openai|hf|vllm "
+                            "--judge-model M")
         from .judge import run_judge
 
         res.summary["judge"] = run_judge(predictions, split, data_dir, judge_backend=judge, judge_model=judge_model,
@@ -103,10 +104,9 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
     if protocols != ["official"]:
         from ..protocols import run_protocols
 
-        res.summary["protocols"] = run_protocols(
-            protocols, res, gold, preds, split=split, data_dir=data_dir, predictions=predictions,
-            disease_list=disease_list, advice_list=advice_list, judge=judge, judge_model=judge_model,
-            judge_base_url=judge_base_url)
+        res.summary["protocols"] = run_protocols(protocols, res, split=split, data_dir=data_dir,
+                                                 disease_list=disease_list, advice_list=advice_list,
+                                                 judge_summary=res.summary.get("judge"))
     if per_sample:
         Path(per_sample).write_text(res.per_sample_jsonl(), encoding="utf-8")
     if res.summary["n_missing"]:

@@ -2,8 +2,8 @@
 
 - ``official``: the RJUA-QA metrics of :mod:`rjua.scoring` (disease / advice / combined F1, ROUGE-L);
 - ``doctorrag``: DoctorRAG's closed-vocabulary verdicts and jieba text metrics (:mod:`.doctorrag`);
-- ``open``: an LLM judge of each reply against the reference labels (:mod:`rjua.judge`); a failed or
-  unreadable judge call is excluded from the accuracy and counted.
+- ``open``: an LLM judge of each reply against the reference labels (:mod:`rjua.judge`, run by the caller);
+  a failed or unreadable judge call is excluded from the accuracy and counted.
 
 Each gives one row of :func:`protocols_text` / :func:`protocols_markdown`: records scored, what was
 excluded and why, the diagnosis, advice and combined numbers, and the text metrics.
@@ -88,11 +88,14 @@ def _vocabulary(split: str, data_dir, disease_list: Path | None, advice_list: Pa
     return vocab, {"source": source, "junk_dropped": {k: len(v) for k, v in junk.items()}}
 
 
-def run_protocols(protocols: Sequence[str], res, gold, preds, *, split: str, data_dir=None,
-                  predictions: Path | None = None, disease_list: Path | None = None,
-                  advice_list: Path | None = None, judge: str | None = None, judge_model: str | None = None,
-                  judge_base_url: str | None = None) -> list[dict[str, Any]]:
-    """One row per protocol on the same predictions (``res``: the official :class:`~rjua.scoring.ScoreResult`)."""
+def run_protocols(protocols: Sequence[str], res, *, split: str, data_dir=None, disease_list: Path | None = None,
+                  advice_list: Path | None = None,
+                  judge_summary: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """One row per protocol on the same predictions (``res``: the official :class:`~rjua.scoring.ScoreResult`).
+
+    ``judge_summary``: the judge run's summary for ``open`` (:func:`rjua.judge.job.run_judge`, which the caller
+    runs: the judge sits above this module).
+    """
     s = res.summary
     n_err = s.get("errors", {}).get("n", 0) if s.get("errors", {}).get("excluded") else 0
     rows = [official_row(s)]
@@ -104,14 +107,9 @@ def run_protocols(protocols: Sequence[str], res, gold, preds, *, split: str, dat
         row["detail"]["vocabulary"].update(meta)
         rows.append(row)
     if "open" in protocols:
-        if not judge or predictions is None:
-            raise RJUAError("--protocol open needs a PREDICTIONS file and a judge: --judge openai|hf|vllm "
-                            "--judge-model M")
-        from ..judge.job import run_judge
-
-        rows.append(open_row(run_judge(predictions, split, data_dir, judge_backend=judge, judge_model=judge_model,
-                                       base_url=judge_base_url, only_ids={r.id for r in res.records}, gold=gold,
-                                       preds=preds), n_err))
+        if judge_summary is None:
+            raise RJUAError("--protocol open needs a judge run (--judge openai|hf|vllm --judge-model M)")
+        rows.append(open_row(judge_summary, n_err))
     return rows
 
 
