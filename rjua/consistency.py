@@ -23,11 +23,16 @@ from .patient import RELATIVES, PatientFacts, clean_sides, patient_facts
 __all__ = ["ADDRESS_RE", "RULES", "Flag", "Rule", "check", "check_facts", "drop_flagged_sentences", "guard",
            "person_addressed", "summarise", "violates"]
 
+# drugs of the prostate: 5α / 5a / 5-α reductase inhibitors and their brand names
+_5ARI = r"5\s*-?\s*[αaA]\s*-?\s*还原酶|非那雄胺|度他雄胺|爱普列特|保列治|安福达"
+# a label fragment of prostate surgery (汽化术, 剜除术) unless a kidney, bladder or tumour is named just before it
+_PROSTATE_FRAGMENT = ("".join(f"(?<![肾胱瘤囊]{'.' * i})" for i in range(8)) + r"(?<!微波辅助)(?:汽化|剜除)术"
+                      r"(?![^。；;]{0,8}(?:肿瘤|瘤|肾|膀胱|囊肿))")
 _MALE = (r"前列腺|睾丸|附睾|精索|阴茎|阴囊|精液|精囊|包皮|包茎|龟头|血精|勃起|早泄|射精|遗精|隐睾|鞘膜积液|"
-         r"PSA|TURP|去势|雄激素剥夺|非那雄胺|度他雄胺|5α-?还原酶|男性不育|输精管")
+         r"PSA|TURP|去势|雄激素剥夺|男性不育|输精管|" + _5ARI + "|" + _PROSTATE_FRAGMENT)
 _FEMALE = r"子宫|卵巢|阴道|宫颈|输卵管|妊娠|怀孕|孕妇|产后|产褥|月经|绝经|盆腔器官脱垂|外阴|妇科|前庭大腺"
 _BPH = (r"前列腺增生|前列腺肥大|良性前列腺|BPH|经尿道前列腺|前列腺电切|前列腺剜除|TURP|HoLEP|"
-        r"非那雄胺|度他雄胺|5α-?还原酶")
+        + _5ARI + "|" + _PROSTATE_FRAGMENT)
 _PAED = r"小儿|儿童|新生儿|婴儿|婴幼儿|患儿|肾母细胞瘤|Wilms|后尿道瓣膜|先天性巨输尿管|儿科"
 _ADULT = (r"前列腺增生|前列腺癌|前列腺恶性肿瘤|绝经|更年期|老年|勃起功能障碍|性功能障碍|男性不育|"
           r"膀胱癌|尿路上皮癌|肾癌|肾细胞癌")
@@ -40,8 +45,9 @@ class Rule:
 
     name: str
     group: str                 # sex | age | pregnancy | laterality | person
-    when: tuple                # (fact, op, value): op in ==, <, >=, is (fact must equal value)
-    look: str                  # a regex of terms, or "opposite_side", or "other_person"
+    when: tuple                # (fact, op, value): op in ==, <, >=, is (fact must equal value), one/none (sides),
+    #                            known (person)
+    look: str                  # a regex of terms, or "opposite_side", "any_side", or "other_person"
     fields: tuple = ("disease", "advice", "answer")
     why: str = ""
 
@@ -52,16 +58,18 @@ RULES: tuple[Rule, ...] = (
          why="male-only organ, test, drug or condition for a female patient"),
     Rule("sex_female_organ_in_male", "sex", ("sex", "==", "male"), _FEMALE,
          why="female-only organ or condition (pregnancy, menses) for a male patient"),
-    Rule("age_bph_under_40", "age", ("age", "<", 40), _BPH, ("disease", "advice"),
+    Rule("age_bph_under_40", "age", ("age", "<", 40), _BPH,
          why="benign prostatic hyperplasia and its drugs/surgery under 40"),
-    Rule("age_paediatric_in_adult", "age", ("age", ">=", 18), _PAED, ("disease", "advice"),
+    Rule("age_paediatric_in_adult", "age", ("age", ">=", 18), _PAED,
          why="paediatric-only condition or service for an adult"),
-    Rule("age_adult_in_child", "age", ("age", "<", 14), _ADULT, ("disease", "advice"),
+    Rule("age_adult_in_child", "age", ("age", "<", 14), _ADULT,
          why="condition of older adults (prostate, menopause, urothelial cancer…) for a child"),
     Rule("pregnancy_contraindicated", "pregnancy", ("pregnant", "is", True), _PREG_CONTRA, ("advice",),
          why="ionising imaging, ESWL or a drug contraindicated in pregnancy"),
     Rule("laterality_opposite_side", "laterality", ("sides", "one", None), "opposite_side",
          why="names only the side opposite to the one the question names"),
+    Rule("laterality_side_unstated", "laterality", ("sides", "none", None), "any_side",
+         why="names a side (左/右) although the question names none"),
     Rule("person_wrong_relative", "person", ("person", "known", None), "other_person", ("answer",),
          why="reply addresses a relative other than the person asked about"),
 )
@@ -82,7 +90,7 @@ class Flag:
 
 
 _COMPILED = {r.name: re.compile(r.look, re.IGNORECASE) for r in RULES
-             if r.look not in ("opposite_side", "other_person")}
+             if r.look not in ("opposite_side", "other_person", "any_side")}
 ADDRESS_RE = re.compile(r"(?:您|你)(?:的|家)?(" + "|".join(sorted(map(re.escape, RELATIVES), key=len, reverse=True))
                       + r")|令尊|令堂|令郎|令爱|千金")
 _HONORIFIC = {"令尊": "father", "令堂": "mother", "令郎": "child", "令爱": "child", "千金": "child"}
@@ -93,6 +101,8 @@ def _applies(rule: Rule, f: PatientFacts) -> bool:
     v = getattr(f, fact)
     if op == "one":  # exactly one side named and no bilateral mention
         return len(v) == 1 and not f.bilateral
+    if op == "none":  # no side named and no bilateral mention
+        return not v and not f.bilateral
     if op == "known":
         return v is not None
     if v is None:
@@ -125,6 +135,9 @@ def violates(rule: Rule, facts: PatientFacts, item: str) -> str | None:
         other = "右" if "左" in facts.sides else "左"
         s = clean_sides(item)
         return other if other in s and not (set(facts.sides) & set(s)) and not re.search("双|两侧", s) else None
+    if rule.look == "any_side":
+        m = re.search("[左右]", clean_sides(item).replace("左右", ""))
+        return m.group() if m else None
     if rule.look == "other_person":
         wrong = person_addressed(item) - {facts.person}
         return min(wrong) if wrong else None
@@ -200,8 +213,9 @@ def guard(question: str, diseases: Sequence[str], advices: Sequence[str], reply:
     return kept_d, kept_a, reply, flags
 
 
-def summarise(flags_per_record: Sequence[Sequence[Flag]]) -> dict:
-    """Per rule and per group: records and items flagged, as counts and rates.
+def summarise(flags_per_record: Sequence[Sequence[Flag]], rules: Sequence = RULES) -> dict:
+    """Per rule and per group (of ``rules``, any table whose rows have ``name`` and ``group``): records and items
+    flagged, as counts and rates.
 
     >>> s = summarise([[Flag("r", "g", "disease", "x", "x")], []])
     >>> s["rules"]["r"]["records"], s["rules"]["r"]["record_rate"], s["any"]["record_rate"]
@@ -215,8 +229,8 @@ def summarise(flags_per_record: Sequence[Sequence[Flag]]) -> dict:
     out: dict = {"n": n, "rules": {}, "groups": {}}
     seen_rules = [f.rule for fl in flags_per_record for f in fl]
     seen_groups = [f.group for fl in flags_per_record for f in fl]
-    for key, names in (("rules", [r.name for r in RULES] + seen_rules),
-                       ("groups", sorted({r.group for r in RULES}) + seen_groups)):
+    for key, names in (("rules", [r.name for r in rules] + seen_rules),
+                       ("groups", sorted({r.group for r in rules}) + seen_groups)):
         attr = "rule" if key == "rules" else "group"
         for name in dict.fromkeys(names):
             recs = sum(any(getattr(f, attr) == name for f in fl) for fl in flags_per_record)

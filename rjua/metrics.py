@@ -8,14 +8,17 @@ Conventions (documented and tested):
 
 * an empty prediction scores 0 (also when the gold set is empty);
 * F1 is 0 when nothing overlaps;
-* items are compared after :func:`rjua.items.normalize_item` (NFKC, whitespace,
-  list markers, edge punctuation) — callers pass already-split items;
-* ``exact`` matching compares normalised strings; ``fuzzy`` matching counts a pair
-  when one item contains the other or their longest common substring covers at
-  least ``FUZZY_RATIO`` (0.6) of the shorter item and at least ``FUZZY_MIN_CHARS`` (2)
-  characters, or both have the same key in the label ontology
-  (:func:`rjua.ontology.canonical`: 右肾占位 = 右肾肿瘤); pairs are matched one-to-one
-  (maximum bipartite matching).
+* items are compared by :func:`rjua.items.match_key` (NFKC, whitespace, list markers, edge
+  punctuation, quote marks, ASCII case: ``psa检查`` = ``PSA检查``) — callers pass already-split items;
+* ``exact`` matching compares keys; ``fuzzy`` matching counts a pair of items of at least
+  ``FUZZY_MIN_CHARS`` (2) characters each when their shared part — the shorter item when one
+  contains the other, else their longest common substring, which must also cover ``FUZZY_RATIO``
+  (0.6) of the shorter item — covers at least ``FUZZY_COVER`` (0.5) of the longer one, or the
+  longer item is the shorter one followed by an example clause (``药物治疗`` / ``药物治疗如α1受体阻滞剂``,
+  ``左卡尼汀`` / ``左卡尼汀等药物治疗``), or both have the same key in the label ontology
+  (:func:`rjua.ontology.canonical`: 右肾占位 = 右肾肿瘤); pairs are matched one-to-one (maximum
+  bipartite matching). A fragment (``肾``, ``结石`` against ``左输尿管下段结石``) is not a match, so
+  constant fragments cannot collect fuzzy credit.
 
 >>> prf(["睾丸炎", "睾丸扭转"], ["睾丸炎", "睾丸扭转", "脓毒血症"]).f1
 0.8
@@ -32,10 +35,11 @@ import numpy as np
 from rapidfuzz.distance import LCSseq
 from scipy import stats
 
-from .items import normalize_item
+from .items import match_key
 from .text import no_space
 
-__all__ = ["FUZZY_MIN_CHARS", "FUZZY_RATIO", "MATCH_MODES", "METRICS", "PRF", "Metric", "RougeL", "Sample",
+__all__ = ["FUZZY_COVER", "FUZZY_MIN_CHARS", "FUZZY_RATIO", "MATCH_MODES", "METRICS", "PRF", "Metric", "RougeL",
+           "Sample",
            "aggregate", "bootstrap_ci", "bootstrap_stat", "chars", "cohen_kappa", "combined_f1", "evaluate",
            "f1_from_counts", "items_match", "lcs_length", "macro_mean", "metric_names", "micro_f1", "prf",
            "register", "rouge_l", "rouge_l_counts"]
@@ -43,6 +47,8 @@ __all__ = ["FUZZY_MIN_CHARS", "FUZZY_RATIO", "MATCH_MODES", "METRICS", "PRF", "M
 MATCH_MODES = ("exact", "fuzzy")
 FUZZY_RATIO = 0.6
 FUZZY_MIN_CHARS = 2
+FUZZY_COVER = 0.5
+_EXAMPLE = ("如", "等", "(如", "(例如", "例如", "比如", "包括", "(包括")  # an example clause after an item
 
 
 class _Overlap:
@@ -109,23 +115,31 @@ def _longest_common_substring(a: str, b: str) -> int:
 
 
 def items_match(a: str, b: str, mode: str = "exact") -> bool:
-    """Whether two normalised items count as the same.
+    """Whether two items count as the same (compared by :func:`rjua.items.match_key`).
 
     >>> items_match("左输尿管结石", "左侧输尿管结石", "fuzzy"), items_match("左输尿管结石", "左侧输尿管结石")
     (True, False)
-    >>> items_match("右肾占位", "右肾肿瘤", "fuzzy")
+    >>> items_match("右肾占位", "右肾肿瘤", "fuzzy"), items_match("psa检查", "PSA检查")
+    (True, True)
+    >>> items_match("肾", "肾结石", "fuzzy"), items_match("结石", "左输尿管下段结石", "fuzzy")
+    (False, False)
+    >>> items_match("手术治疗", "手术治疗如经尿道前列腺激光剜除术", "fuzzy")
     True
     """
-    if mode == "exact":
-        return a == b
-    if mode != "fuzzy":
+    if mode not in MATCH_MODES:
         raise ValueError(f"unknown match mode {mode!r}; choose one of {MATCH_MODES}")
+    a, b = match_key(a), match_key(b)
     if not a or not b:
         return False
-    if a in b or b in a:
+    if a == b or mode == "exact":
+        return a == b
+    short, long = sorted((a, b), key=len)
+    if len(short) < FUZZY_MIN_CHARS:
+        return False
+    if long.startswith(short) and long[len(short):].startswith(_EXAMPLE):  # 手术治疗 / 手术治疗如经尿道…
         return True
-    need = max(FUZZY_MIN_CHARS, math.ceil(FUZZY_RATIO * min(len(a), len(b))))
-    if _longest_common_substring(a, b) >= need:
+    shared = len(short) if short in long else _longest_common_substring(a, b)
+    if shared >= max(FUZZY_MIN_CHARS, math.ceil(FUZZY_RATIO * len(short))) and shared >= FUZZY_COVER * len(long):
         return True
     from .ontology import canonical  # same meaning, other wording (占位 / 肿瘤, 腹腔镜下X术 / X术, 左侧 / 左)
 
@@ -151,14 +165,14 @@ def _max_matching(pred: Sequence[str], gold: Sequence[str], mode: str) -> int:
 def prf(pred: Iterable[str], gold: Iterable[str], mode: str = "exact") -> PRF:
     """Precision, recall and F1 of predicted items against gold items.
 
-    Items are de-duplicated after normalisation; matching is one-to-one.
+    Items are de-duplicated by :func:`rjua.items.match_key`; matching is one-to-one.
 
     >>> r = prf(["左输尿管结石", "肾积水"], ["左侧输尿管结石"], mode="fuzzy")
     >>> (r.tp, r.precision, r.recall)
     (1, 0.5, 1.0)
     """
-    p = list(dict.fromkeys(x for x in (normalize_item(i) for i in pred) if x))
-    g = list(dict.fromkeys(x for x in (normalize_item(i) for i in gold) if x))
+    p = list(dict.fromkeys(x for x in (match_key(i) for i in pred) if x))
+    g = list(dict.fromkeys(x for x in (match_key(i) for i in gold) if x))
     if mode == "exact":
         tp = len(set(p) & set(g))
     else:

@@ -57,6 +57,15 @@ _REL_RE = re.compile("|".join(sorted(map(re.escape, RELATIVES), key=len, reverse
 _MOD = r"(?:今年|家)?(?:[\d一二两三四五六七八九十半]+(?:周岁|岁半|岁|个多月|个月)大?)?"
 _SELF_RE = re.compile(r"本人|(?:我|俺)(?!" + _MOD + r"(?:的|家|们家|们的|家的)?(?:妈|爸|" + _REL_RE.pattern + "))")
 _NOT_REL = re.compile(r"女友|女朋友|男友|男朋友|子女|儿女|孩子们|生孩子|要孩子|要个孩子|怀孩子|备孕")
+# the writer naming their own role towards the patient (我是宝妈, 作为孩子的父亲): the writer, not the patient
+_WRITER = re.compile(r"(?:我是|我作为|作为|本人是)(?:孩子|宝宝|患儿|他|她)?的?"
+                     r"(?:妈妈|母亲|爸爸|父亲|家长|宝妈|宝爸|女儿|儿子|妻子|老婆|丈夫|老公|家属)"
+                     r"|宝妈|宝爸|孩子(?:他|她)?(?:妈妈|爸爸|妈|爸)")
+# a relative with an age right after it (我儿子3岁, 宝宝8个月大): that relative is the patient
+_REL_AGED = re.compile("(?:" + _REL_RE.pattern + r")(?:今年|现在|才|刚)?[\d一二两三四五六七八九十半]+"
+                       r"(?:周岁|岁|个月|天|周)")
+# the writer's own pregnancy (我怀孕了…) says nothing about the patient when the patient is someone else
+_WRITER_PREG = re.compile(r"我(?:现在|目前|已经|刚)?(?:怀孕|怀了|妊娠|孕)")
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
               "八": 8, "九": 9}
@@ -125,7 +134,7 @@ _ABOUT = re.compile(r"左右(?!两侧|双侧|侧|肾|输尿管|睾丸|腰)")
 _DRUG_SIDE = re.compile(r"左氧氟沙星|左旋|右旋|左甲状腺素|左卡尼汀|左西替利嗪|左炔诺孕酮|左乙拉西坦|"
                         r"右美沙芬|左氨氯地平")
 _NON_URO_SIDE = re.compile(r"[左右](?:侧)?[上中下]?(?:股骨|坐骨|髂骨|骶|肋|肩胛|肺|乳|眼|耳|手|脚|足|腿|下肢|上肢|"
-                           r"膝|髋|肩|臂|锁骨|胸|颈|额|颞|顶|枕|心)"
+                           r"膝|髋|肩|臂|锁骨|胸|颈|额|颞|顶|枕|心|束支|冠状)"
                            r"|(?:肝|肺|甲状腺)[左右](?:内|外|前|后)?叶|[左右]心|[左右]肝")
 _BILATERAL = re.compile(r"双侧|两侧|双肾|双输尿管|双睾|双侧睾丸|左右两侧|左右双侧|两个肾|双下肢?")
 
@@ -160,10 +169,19 @@ def clean_sides(text: str) -> str:
 
 
 def _person(text: str) -> tuple[str | None, str | None, int]:
-    """(person, sex of that person, position) of the earliest mention."""
-    masked = _NOT_REL.sub(lambda m: "□" * len(m.group()), text)
+    """(person, sex of that person, position) of the earliest mention; a relative whose age is given
+    is the patient, and the writer's own role (我是宝妈) is not a mention.
+
+    >>> _person("我是宝妈，我儿子8个月大，阴囊肿大")[:2], _person("我怀孕5个月了，想问我儿子3岁包茎")[:2]
+    (('child', 'male'), ('child', 'male'))
+    """
+    masked = _WRITER.sub(lambda m: "□" * len(m.group()), _NOT_REL.sub(lambda m: "□" * len(m.group()), text))
     rel = _REL_RE.search(masked)
     me = _SELF_RE.search(masked)
+    aged = _REL_AGED.search(masked)
+    if aged and (rel := _REL_RE.match(masked, aged.start())):
+        person, sex = RELATIVES[rel.group()]
+        return person, sex, rel.start()
     if rel and (me is None or rel.start() < me.start()):
         person, sex = RELATIVES[rel.group()]
         return person, sex, rel.start()
@@ -198,11 +216,61 @@ def _explicit_sex(text: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+def _sex(text: str, person: str | None, sex: str | None) -> str | None:
+    """The patient's sex: the relative's, an explicit statement, a pronoun for a relative, else anatomy."""
+    if sex is None:
+        sex = _explicit_sex(text)
+    if sex is None and person not in (None, "self"):
+        he, she = "他" in text, "她" in text
+        sex = "male" if he and not she else "female" if she and not he else None
+    if sex is None:
+        male, female = bool(_MALE_BODY.search(text)), bool(_FEMALE_BODY.search(text))
+        female = female or bool(_PREG_POS.search(_PREG_NEG.sub("", text)))
+        sex = "male" if male and not female else "female" if female and not male else None
+    return sex
+
+
+def _pregnant(text: str, sex: str | None, person: str | None, age: float | None) -> bool | None:
+    """True when the patient's pregnancy is stated, False when denied or the patient is male; the writer's
+    own pregnancy or a child patient says nothing."""
+    if sex == "male":
+        return False
+    if (age is not None and age < 12) or (person not in (None, "self") and _WRITER_PREG.search(text)):
+        return None
+    affirmed = _PREG_POS.search(_PREG_NEG.sub("", text))
+    if _PREG_NEG.search(text) and not affirmed:
+        return False if re.search(r"(?:没有|没|未|并未|不是|排除|无)(?:有)?(?:怀孕|妊娠)", text) else None
+    return True if affirmed else None
+
+
+def _stage(text: str, age: float | None, person: str | None, pregnant: bool | None) -> str | None:
+    if age is not None:
+        return "child" if age < 18 else "adult"
+    if person == "child" and _CHILD_WORDS.search(text):
+        return "child"
+    if person in ("mother", "father", "grandparent", "spouse") or pregnant or _ADULT_WORDS.search(text):
+        return "adult"
+    return None
+
+
+def _sides(text: str) -> tuple[frozenset, bool, str | None]:
+    """(sides named, bilateral mention, laterality)."""
+    sides_text = clean_sides(text)
+    sides = frozenset(s for s in "左右" if s in sides_text)
+    bilateral = bool(_BILATERAL.search(sides_text))
+    laterality = ("bilateral" if len(sides) == 2 or (bilateral and not sides) else
+                  "left" if sides == {"左"} else "right" if sides == {"右"} else None)
+    return sides, bilateral, laterality
+
+
 def patient_facts(question) -> PatientFacts:
     """Facts about the patient of ``question`` (see module docstring); never raises.
 
     >>> patient_facts("我今年17岁，男，右侧睾丸疼").to_dict()["sides"], patient_facts("我今年17岁，男").stage
     (['右'], 'child')
+    >>> f = patient_facts("我是宝妈，我儿子8个月大，阴囊肿大")  # the mother writes; her son is the patient
+    >>> f.person, f.sex, f.pregnant, f.stage
+    ('child', 'male', False, 'child')
     >>> patient_facts(None), patient_facts("hello doctor").person  # doctest: +NORMALIZE_WHITESPACE
     (PatientFacts(sex=None, age=None, laterality=None, pregnant=None, stage=None, person=None,
      sides=frozenset(), bilateral=False), None)
@@ -211,33 +279,8 @@ def patient_facts(question) -> PatientFacts:
         return PatientFacts()
     text = nfkc(question[:MAX_CHARS])
     person, sex, _ = _person(text)
-    if sex is None:
-        sex = _explicit_sex(text)
-    if sex is None and person not in (None, "self"):
-        he, she = "他" in text, "她" in text
-        sex = "male" if he and not she else "female" if she and not he else None
-    if sex is None:
-        male, female = bool(_MALE_BODY.search(text)), bool(_FEMALE_BODY.search(text))
-        pos_preg = bool(_PREG_POS.search(_PREG_NEG.sub("", text)))
-        female = female or pos_preg
-        sex = "male" if male and not female else "female" if female and not male else None
+    sex = _sex(text, person, sex)
     age = _age(text)
-    if sex == "male" or _PREG_NEG.search(text) and not _PREG_POS.search(_PREG_NEG.sub("", text)):
-        denied = re.search(r"(?:没有|没|未|并未|不是|排除|无)(?:有)?(?:怀孕|妊娠)", text)
-        pregnant = False if (sex == "male" or denied) else None
-    else:
-        pregnant = True if _PREG_POS.search(_PREG_NEG.sub("", text)) else None
-    if age is not None:
-        stage = "child" if age < 18 else "adult"
-    elif person == "child" and _CHILD_WORDS.search(text):
-        stage = "child"
-    elif person in ("mother", "father", "grandparent", "spouse") or pregnant or _ADULT_WORDS.search(text):
-        stage = "adult"
-    else:
-        stage = None
-    sides_text = clean_sides(text)
-    sides = frozenset(s for s in "左右" if s in sides_text)
-    bilateral = bool(_BILATERAL.search(sides_text))
-    laterality = ("bilateral" if len(sides) == 2 or (bilateral and not sides) else
-                  "left" if sides == {"左"} else "right" if sides == {"右"} else None)
-    return PatientFacts(sex, age, laterality, pregnant, stage, person, sides, bilateral)
+    pregnant = _pregnant(text, sex, person, age)
+    sides, bilateral, laterality = _sides(text)
+    return PatientFacts(sex, age, laterality, pregnant, _stage(text, age, person, pregnant), person, sides, bilateral)

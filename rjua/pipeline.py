@@ -21,10 +21,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable, Sequence
 
 from .backends import GenRequest, needs_retriever, prepare_backend
-from .consistency import guard
 from .data import Record
 from .errors import RJUAError
 from .extract import Vocabulary, extract
+from .faithfulness import guard
 from .kb import passage_id
 from .plan import RunPlan, make_backend, resolve, resolve_pool
 from .prompts import DEFAULT_CONTEXT_TOKENS, NOT_MEDICAL_ADVICE, build_messages
@@ -57,7 +57,8 @@ class Prediction:
     error: str | None = None
     completion_tokens: int = 0
     disclaimer: str = NOT_MEDICAL_ADVICE
-    guard_removed: list[dict[str, str]] = field(default_factory=list)  # what contradicted the patient, removed
+    guard_removed: list[dict[str, str]] = field(default_factory=list)  # what contradicted the patient or asserted
+    # unsupported patient facts (rjua.faithfulness.guard), removed
 
     def to_json(self) -> dict[str, Any]:
         """The JSON line: ``rjua score`` reads ``id``, ``answer``, ``disease``, ``advice``."""

@@ -94,6 +94,12 @@ def _extra_text(s: dict) -> list[str]:
         per_rule = ", ".join(f"{k} {v['records']}" for k, v in c["rules"].items() if v["records"])
         rows.append(f"consistency: {c['any']['records']} record(s) flagged ({c['any']['record_rate']:.1%})"
                     + (f"; {per_rule}" if per_rule else ""))
+    if s.get("faithfulness") and s["faithfulness"].get("n"):
+        f = s["faithfulness"]
+        per_rule = ", ".join(f"{k} {v['records']} (reference {v['reference_rate']:.1%})"
+                             for k, v in f["rules"].items() if v["records"])
+        rows.append(f"faithfulness: {f['any']['records']} record(s) flagged ({f['any']['record_rate']:.1%}; "
+                    f"reference answers {f['reference']['record_rate']:.1%})" + (f"; {per_rule}" if per_rule else ""))
     if s.get("text_metrics"):
         t = s["text_metrics"]
         lo, hi = t["char_bleu_ci95"]
@@ -102,6 +108,12 @@ def _extra_text(s: dict) -> list[str]:
         if "bertscore_f" in t:
             rows.append(f"bertscore_f {t['bertscore_f']:.4f}  95% CI [{t['bertscore_f_ci95'][0]:.4f}, "
                         f"{t['bertscore_f_ci95'][1]:.4f}]  ({t['bertscore_model']})")
+    if s.get("llm_extraction"):
+        x = s["llm_extraction"]
+        agree = x["agreement"]
+        rows.append(f"llm extraction ({x['backend']}:{x['model']}, {x['prompt_version']}): {x['n']} records, "
+                    f"{x['n_errors']} errors; same items as the rules: disease {agree['disease']['identical']:.3f}"
+                    f", advice {agree['advice']['identical']:.3f}")
     if s.get("judge"):
         j = s["judge"]["judge"]
         rows.append(f"judge ({s['judge']['judge_model']}): diagnosis {j['diagnosis_acc']:.4f}  "
@@ -143,6 +155,7 @@ def to_markdown(res: ScoreResult, worst: int = 5) -> str:
     if subset_note(s):
         lines += ["", f"**Note: {subset_note(s)}.**"]
     lines += consistency_markdown(s.get("consistency"))
+    lines += faithfulness_markdown(s.get("faithfulness"))
     lines += ["", "## Worst records", "", "| id | F1 | gold diseases | predicted diseases |",
               "| --- | --- | --- | --- |"]
     esc = md_escape
@@ -152,31 +165,44 @@ def to_markdown(res: ScoreResult, worst: int = 5) -> str:
     return "\n".join(lines) + "\n"
 
 
-def consistency_markdown(c: dict | None) -> list[str]:
-    """Markdown lines of the clinical-consistency summary (rules of :mod:`rjua.consistency`)."""
+def consistency_markdown(c: dict | None, title: str = "Clinical consistency") -> list[str]:
+    """Markdown lines of a flag summary (rules of :mod:`rjua.consistency`, or of :mod:`rjua.faithfulness` with
+    a ``reference rate`` column: the rule's rate on the doctors' own answers)."""
     if not c:
         return []
-    head = (f"## Clinical consistency (records flagged: {c['any']['records']}/{c['n']}"
-            f" = {c['any']['record_rate']:.1%}, items {c['any']['items']})")
-    lines = ["", head, "",
-             "| rule | records flagged | rate | items flagged |", "| --- | --- | --- | --- |"]
+    ref = "reference" in c
+    head = (f"## {title} (records flagged: {c['any']['records']}/{c['n']}"
+            f" = {c['any']['record_rate']:.1%}, items {c['any']['items']}"
+            + (f"; reference answers {c['reference']['record_rate']:.1%}" if ref else "") + ")")
+    lines = ["", head, "", "| rule | records flagged | rate | items flagged |" + (" reference rate |" if ref else ""),
+             "| --- | --- | --- | --- |" + (" --- |" if ref else "")]
     for name, v in c["rules"].items():
-        lines.append(f"| {name} | {v['records']} | {v['record_rate']:.1%} | {v['items']} |")
+        lines.append(f"| {name} | {v['records']} | {v['record_rate']:.1%} | {v['items']} |"
+                     + (f" {v.get('reference_rate', 0.0):.1%} |" if ref else ""))
     return lines
 
 
-def _consistency_html(c: dict | None) -> str:
+def faithfulness_markdown(c: dict | None) -> list[str]:
+    """Markdown lines of the faithfulness summary (rules of :mod:`rjua.faithfulness`)."""
+    return consistency_markdown(c, "Faithfulness")
+
+
+def _consistency_html(c: dict | None, title: str = "Clinical consistency") -> str:
     if not c:
         return ""
+    ref = "reference" in c
     rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{v['records']}</td><td>{v['record_rate']:.1%}</td>"
-                   f"<td>{v['items']}</td></tr>" for k, v in c["rules"].items())
-    return (f"<h2>Clinical consistency</h2><p>records flagged: {c['any']['records']}/{c['n']} "
-            f"({c['any']['record_rate']:.1%}), items flagged: {c['any']['items']}</p>"
-            f"<table><tr><th>rule</th><th>records flagged</th><th>rate</th><th>items flagged</th></tr>{rows}</table>")
+                   f"<td>{v['items']}</td>" + (f"<td>{v.get('reference_rate', 0.0):.1%}</td>" if ref else "")
+                   + "</tr>" for k, v in c["rules"].items())
+    note = f"; reference answers flagged: {c['reference']['record_rate']:.1%}" if ref else ""
+    return (f"<h2>{html.escape(title)}</h2><p>records flagged: {c['any']['records']}/{c['n']} "
+            f"({c['any']['record_rate']:.1%}), items flagged: {c['any']['items']}{note}</p>"
+            f"<table><tr><th>rule</th><th>records flagged</th><th>rate</th><th>items flagged</th>"
+            + ("<th>reference rate</th>" if ref else "") + f"</tr>{rows}</table>")
 
 
 def _flags_html(r) -> str:
-    fl = getattr(r, "flags", None) or []
+    fl = (getattr(r, "flags", None) or []) + (getattr(r, "faith_flags", None) or [])
     return "".join(f"<br><b>⚠ {html.escape(f.rule)}</b> {html.escape(f.field)}: {html.escape(f.item)}" for f in fl)
 
 
@@ -222,6 +248,7 @@ td,th{{border:1px solid #ccc;padding:4px 8px;vertical-align:top}} pre{{white-spa
 {f"<p><b>{e(no_score_line(s))}.</b></p>" if no_score_line(s) else ""}
 <table><tr><th>metric</th><th>macro</th><th>95% CI</th><th>micro</th></tr>{rows}</table>
 {_consistency_html(s.get('consistency'))}
+{_consistency_html(s.get('faithfulness'), 'Faithfulness')}
 <h2>F1 per disease (most frequent gold labels)</h2>{_bar_chart(per_disease_f1(res.records))}
 <h2>Worst records</h2><table><tr><th>id</th><th>F1</th><th>gold</th><th>predicted</th></tr>{''.join(cases)}</table>
 </body></html>

@@ -12,8 +12,9 @@ import json
 import os
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
+from . import faithfulness
 from .consistency import check, summarise
 from .counts import count_lines, count_summary
 from .data import Record, load_split  # noqa: F401  (load_split: used by the doctest)
@@ -22,8 +23,9 @@ from .extract import Extraction, Vocabulary, extract
 from .jsonio import iter_json
 from .metrics import MATCH_MODES, PRF, RougeL, Sample, aggregate, combined_f1, evaluate, f1_from_counts, metric_names
 
-__all__ = ["ANSWER_FIELDS", "KEYS", "PredRow", "RecordScore", "ScoreResult", "as_pred_rows", "gold_as_predictions",
-           "id_problems", "load_predictions", "per_disease_f1", "score_predictions", "score_records", "subset_note"]
+__all__ = ["ANSWER_FIELDS", "KEYS", "PredRow", "RecordScore", "ScoreResult", "as_pred_rows", "faithfulness_summary",
+           "gold_as_predictions", "id_problems", "load_predictions", "per_disease_f1", "score_predictions",
+           "score_records", "subset_note"]
 
 KEYS = ("disease_f1", "advice_f1", "f1", "rouge_l")  # the built-in metrics; every registered one is scored
 # fields other tools put a model's reply in; a row lacking the chosen one but having another is reported
@@ -158,6 +160,7 @@ class RecordScore:
     answer: str
     missing: bool = False
     flags: list = field(default_factory=list)  # rjua.consistency.Flag: answer vs the patient's facts
+    faith_flags: list = field(default_factory=list)  # rjua.faithfulness flags: reply vs its lists and the question
     values: dict = field(default_factory=dict)  # every registered metric's result (rjua.metrics.evaluate)
 
     def __post_init__(self):
@@ -177,7 +180,9 @@ class RecordScore:
             "pred_diseases": self.extraction.diseases, "gold_diseases": list(self.gold.diseases),
             "pred_advices": self.extraction.advices, "gold_advices": list(self.gold.advices),
             "disease_rule": self.extraction.disease_rule, "advice_rule": self.extraction.advice_rule,
+            "disease_pattern": self.extraction.disease_pattern, "advice_pattern": self.extraction.advice_pattern,
             "consistency_flags": [f.to_dict() for f in self.flags],
+            "faithfulness_flags": [f.to_dict() for f in self.faith_flags],
             **{k: getattr(v, "score", v) for k, v in self.values.items() if k not in KEYS},
             **getattr(self, "extra", {}),  # per-record values added later (text metrics)
         }
@@ -299,15 +304,15 @@ def subset_note(summary: dict[str, Any]) -> str:
             "(--only-predicted); not comparable to full-split scores")
 
 
-def _score_one(r: Record, p: PredRow | None, match: str, vocabulary: Vocabulary | None,
-               errors_as_zero: bool) -> RecordScore:
-    if p is not None and p.error and errors_as_zero:
-        p = PredRow(p.id, "", None, None, p.line, p.error)  # an errored row scores 0, whatever it holds
-    ex = extract(p.answer, p.disease, p.advice, vocabulary) if p else Extraction()
-    ans = p.answer if p else ""
+def _score_one(r: Record, p: PredRow | None, match: str, vocabulary: Vocabulary | None, errors_as_zero: bool,
+               extractor=None) -> RecordScore:
+    zero = p is not None and bool(p.error) and errors_as_zero  # an errored row scores 0, whatever it holds
+    ex = Extraction() if zero else _read(p, vocabulary, extractor)
+    ans = p.answer if p and not zero else ""
     v = evaluate(Sample(ex.diseases, r.diseases, ex.advices, r.advices, ans, r.answer, match))
     return RecordScore(r.id, v["disease_f1"], v["advice_f1"], v["rouge_l"], ex, r, ans, missing=p is None,
-                       flags=check(r.question, ex.diseases, ex.advices, ans) if p else [], values=v)
+                       flags=check(r.question, ex.diseases, ex.advices, ans) if p else [], values=v,
+                       faith_flags=faithfulness.check(r.question, ex.diseases, ex.advices, ans) if p else [])
 
 
 def _no_score(match: str, n_resamples: int, seed: int) -> dict[str, Any]:
@@ -343,7 +348,8 @@ def score_predictions(gold: Sequence[Record], preds: Any, match: str = "exact",
                       allow_missing: bool = False, allow_extra: bool = False,
                       vocabulary: Vocabulary | None = None, n_resamples: int = 1000,
                       seed: int = 0, only_predicted: bool = False, errors_as_zero: bool = False,
-                      field: str = "answer") -> ScoreResult:
+                      field: str = "answer",
+                      extractor: Callable[[PredRow], Extraction | None] | None = None) -> ScoreResult:
     """Score predictions against gold records.
 
     ``preds``: :class:`PredRow` objects, dicts with ``id`` / ``answer`` (or ``field``) / ``disease`` /
@@ -351,10 +357,11 @@ def score_predictions(gold: Sequence[Record], preds: Any, match: str = "exact",
     ids and duplicates are errors unless allowed, all reported in one message; allowed missing ids
     score 0, allowed extra ids are ignored (both are listed). ``only_predicted`` scores only
     the gold records that have a prediction and says so in the summary (``only_predicted``,
-    ``n_gold``, ``note``, ``subset``: ``"n of N"``). Rows carrying an ``error`` are excluded from the
-    score and counted (``errors``), or scored as 0 with ``errors_as_zero``; answers with nothing
-    extracted are counted per field (``unread``) — see :mod:`rjua.counts`. When nothing is left to
-    score, every metric is ``None`` (never 0.0) and ``n`` is 0.
+    ``n_gold``, ``note``, ``subset``: ``"n of N"``). ``extractor(pred)`` (e.g. an LLM's rows,
+    :mod:`rjua.judge.llm_extract`) gives a record's items; where it returns None the rule extractor reads them.
+    Rows carrying an ``error`` are excluded from the score and counted (``errors``), or scored as 0 with
+    ``errors_as_zero``; answers with nothing extracted are counted per field (``unread``) — see
+    :mod:`rjua.counts`. When nothing is left to score, every metric is ``None`` (never 0.0) and ``n`` is 0.
 
     >>> g = load_split("test")
     >>> res = score_predictions(g, [{"id": g[0].id, "answer": g[0].answer, "disease": list(g[0].diseases),
@@ -376,9 +383,10 @@ def score_predictions(gold: Sequence[Record], preds: Any, match: str = "exact",
     n_gold, gold_ids = len(gold), {r.id for r in gold}
     gold = _predicted(gold, by_id) if only_predicted else list(gold)
     errors, kept = _errored(gold, by_id, errors_as_zero)
-    scores = [_score_one(r, by_id.get(r.id), match, vocabulary, errors_as_zero) for r in kept]
+    scores = [_score_one(r, by_id.get(r.id), match, vocabulary, errors_as_zero, extractor) for r in kept]
     summary = score_records(scores, match, n_resamples, seed) if scores else _no_score(match, n_resamples, seed)
     summary["consistency"] = summarise([s.flags for s in scores])
+    summary["faithfulness"] = faithfulness_summary(scores)
     missing = [r.id for r in gold if r.id not in by_id]
     summary.update(missing_ids=missing, extra_ids=[p.id for p in preds if p.id not in gold_ids],
                    n_missing=len(missing))
@@ -389,6 +397,31 @@ def score_predictions(gold: Sequence[Record], preds: Any, match: str = "exact",
         summary["subset"] = f"{len(gold)} of {n_gold}"
     summary["counts_note"] = count_lines(summary)
     return ScoreResult(summary, scores)
+
+
+def faithfulness_summary(scores: Sequence[RecordScore]) -> dict[str, Any]:
+    """Faithfulness flags per rule (:func:`rjua.faithfulness.summarise`), each rule with ``reference_rate``: the
+    share of the doctors' own reference answers of the same records that the rule flags (its false-alarm floor).
+
+    >>> g = load_split("test")
+    >>> f = faithfulness_summary(score_predictions(g, gold_as_predictions(g), n_resamples=10).records)
+    >>> f["any"]["records"] == f["reference"]["records"], sorted(f["rules"]["fact_history"])
+    (True, ['items', 'record_rate', 'records', 'reference_rate'])
+    """
+    out = faithfulness.summarise([s.faith_flags for s in scores])
+    ref = faithfulness.summarise([faithfulness.check(s.gold.question, s.gold.diseases, s.gold.advices, s.gold.answer)
+                                  for s in scores])
+    for name, v in out["rules"].items():
+        v["reference_rate"] = ref["rules"].get(name, {}).get("record_rate", 0.0)
+    out["reference"] = ref["any"]
+    return out
+
+
+def _read(p: PredRow | None, vocabulary: Vocabulary | None, extractor) -> Extraction:
+    """The items of one prediction: the given extractor's, else the rule extractor's (nothing without one)."""
+    if p is None:
+        return Extraction()
+    return (extractor(p) if extractor else None) or extract(p.answer, p.disease, p.advice, vocabulary)
 
 
 def _show(ids: list[str], k: int = 10) -> str:

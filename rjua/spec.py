@@ -41,7 +41,8 @@ class RunSpec:
     take them). ``retrieval``
     overrides fields of :class:`rjua.retrieval.hybrid.HybridConfig` (fusion weights, depth, ...);
     ``k`` is the number of passages given as evidence. ``guard`` removes from every answer what
-    contradicts the patient (:func:`rjua.consistency.guard`; on by default).
+    contradicts the patient or asserts a patient fact the question does not contain
+    (:func:`rjua.faithfulness.guard`; on by default).
     """
 
     backend: str = "case"

@@ -111,7 +111,8 @@ def reachability(gold, folds, kb):
             side, res = side_of(r.question), retriever.search(r.question, k=5, n_cases=10)
             passages = [p.text for p in res.passages]
             closed = {fix_side(d, side) for d in pool}
-            near = {fix_side(d, side) for c in res.cases for d in c.diseases} | set(vocab.find(r.question, "disease"))
+            near = {fix_side(d, side) for c in res.cases for d in c.diseases}
+            near |= set(vocab.find(r.question, "disease", loose=False))
             sets = {"pool": closed, "pool+generator": closed | set(onto.generate(r.question, passages, side, closed)),
                     "case": near, "case+generator": near | set(onto.generate(r.question, passages, side, near))}
             for name, cands in sets.items():

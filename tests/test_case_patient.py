@@ -65,3 +65,19 @@ def test_bad_questions_never_raise():
     for q in ["", "x" * 5000, "Hello doctor, I have flank pain."]:
         r = CaseBackend().generate([GenRequest(q, [], MALE_NEIGHBOURS)])[0]
         assert isinstance(r.diseases, list)
+
+
+def test_candidates_about_an_organ_the_question_gives_no_reason_for_are_dropped():
+    neighbours = [_hit("v:1", ["包皮过长", "肾错构瘤"], ["包皮环切术", "机器人肾肿瘤剜除术"], "您好。", 1.0),
+                  _hit("v:2", ["包皮过长", "阴茎肿瘤"], ["包皮环切术"], "您好。", 0.9),
+                  _hit("v:3", ["包皮过长", "肾小结石"], ["包皮环切术", "多饮水"], "您好。", 0.8)]
+    q = "我32岁，男，包皮过长，想问要不要做环切"
+    kept = CaseBackend()._candidates(q, neighbours, "disease", frozenset())
+    assert set(kept.items) == {"包皮过长", "阴茎肿瘤"}  # the penis is the question's organ; kidneys are not
+    adv = CaseBackend()._candidates(q, neighbours, "advice", frozenset())
+    assert "机器人肾肿瘤剜除术" not in adv.items and "多饮水" in adv.items
+    off = CaseBackend(site_filter=False)._candidates(q, neighbours, "disease", frozenset())
+    assert {"肾错构瘤", "肾小结石"} <= set(off.items) and off.expected_n > kept.expected_n
+    # the expert context (--context gold) can supply the reason
+    ctx = CaseBackend()._candidates(q, neighbours, "disease", frozenset(), context=["肾错构瘤即血管平滑肌脂肪瘤…"])
+    assert "肾错构瘤" in ctx.items

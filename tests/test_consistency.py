@@ -27,6 +27,8 @@ CASES = {
                                   ("我今年28岁，怀孕20周，右腰痛", ["右输尿管结石"], ["B超复查"], "")),
     "laterality_opposite_side": (("我是50岁男性，右侧腰痛，CT示右输尿管结石", ["左输尿管结石"], ["左侧输尿管镜"], ""),
                                  ("我是50岁男性，右侧腰痛，CT示右输尿管结石", ["右输尿管结石"], ["右侧输尿管镜"], "")),
+    "laterality_side_unstated": (("我是50岁男性，体检B超发现肾结石", ["左肾结石"], ["多饮水"], ""),
+                                 ("我是50岁男性，体检B超发现肾结石", ["肾结石"], ["多饮水"], "")),
     "person_wrong_relative": (("我是一名56岁男性，左腰痛", ["左肾结石"], ["多饮水"], "您好，您母亲的情况考虑肾结石"),
                               ("我母亲56岁，左腰痛", ["左肾结石"], ["多饮水"], "您好，您母亲的情况考虑肾结石")),
 }
@@ -51,7 +53,31 @@ def test_rule_negative(rule):
 
 
 def test_unknown_facts_never_flag():
-    assert check("请问尿频怎么办？", ["前列腺增生", "卵巢囊肿", "左肾结石"], ["PSA"], "您母亲需要复查") == []
+    assert check("请问尿频怎么办？", ["前列腺增生", "卵巢囊肿", "肾结石"], ["PSA"], "您母亲需要复查") == []
+    # an unknown side is the one exception: a side the question never names is not stated
+    assert {f.rule for f in check("请问尿频怎么办？", ["左肾结石"])} == {"laterality_side_unstated"}
+
+
+def test_age_rules_read_the_reply_too():
+    flags = check("我是一名28岁的男性，尿频", ["慢性前列腺炎"], ["多饮水"], "您好，考虑前列腺增生，可口服非那雄胺。")
+    assert [(f.rule, f.field) for f in flags] == [("age_bph_under_40", "answer")]
+    flags = check("我儿子6个月大，男孩，脐部有包块", ["脐尿管囊肿"], [], "您的孩子考虑膀胱癌可能。")
+    assert [(f.rule, f.field) for f in flags] == [("age_adult_in_child", "answer")]
+
+
+@pytest.mark.parametrize("drug", ["5a还原酶抑制剂", "5α-还原酶抑制剂", "5-α还原酶抑制剂", "5 A 还原酶抑制剂", "保列治",
+                                  "安福达", "爱普列特"])
+def test_prostate_drug_variants_and_brand_names(drug):
+    rules = {f.rule for f in check("我是一名32岁的女性，尿频", [], [drug])}
+    assert {"sex_male_organ_in_female", "age_bph_under_40"} <= rules
+
+
+def test_prostate_surgery_fragments_but_not_kidney_or_bladder_ones():
+    woman = "我是一名52岁的女性，排尿困难"
+    assert {f.rule for f in check(woman, [], ["等离子汽化术"])} == {"sex_male_organ_in_female"}
+    assert {f.rule for f in check(woman, [], ["钬激光剜除术"])} == {"sex_male_organ_in_female"}
+    assert check(woman, [], ["经尿道膀胱肿瘤汽化术", "腹腔镜下肾肿瘤剜除术", "微波辅助剜除术"]) == []
+    assert check(woman, [], ["剜除术切除肾囊肿"]) == []
     assert check("", ["前列腺增生"]) == [] and check("x" * 50_000, ["子宫肌瘤"]) == []
 
 
@@ -134,7 +160,8 @@ def test_pipeline_guard_removes_what_contradicts_the_patient_for_any_backend():
     assert "前列腺" not in on.answer and "母亲" not in on.answer and "请多饮水" in on.answer
     assert on.answer == "请多饮水。"  # the sentences naming the prostate or another person are removed, not rewritten
     assert sorted({(f["rule"], f["field"]) for f in on.guard_removed}) == [
-        ("age_bph_under_40", "disease"), ("person_wrong_relative", "answer"), ("sex_male_organ_in_female", "advice"),
+        ("age_bph_under_40", "answer"), ("age_bph_under_40", "disease"), ("person_wrong_relative", "answer"),
+        ("sex_male_organ_in_female", "advice"),
         ("sex_male_organ_in_female", "answer"), ("sex_male_organ_in_female", "disease")]
     assert check(question, on.diseases, on.advices, on.answer) == []  # the scorer finds nothing left
     off = Pipeline(ScriptedBackend(lambda req: raw), None, context="none", guard=False).answer(question)

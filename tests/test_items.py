@@ -32,3 +32,29 @@ def test_split_of_joined_items_is_idempotent(items):
     once = split_items(joined)
     assert split_items("、".join(once)) == once
     assert all(x and x == normalize_item(x) for x in once)
+
+
+def test_model_answer_joiners_split():
+    assert split_items("1.肾结石 2.肾积水") == ["肾结石", "肾积水"]
+    assert split_items("①肾结石②肾积水③尿路感染") == split_items("(1)肾结石(2)肾积水(3)尿路感染") == [
+        "肾结石", "肾积水", "尿路感染"]
+    assert split_items("1、肾结石 2、肾积水") == split_items("1.肾结石2.肾积水") == ["肾结石", "肾积水"]
+    assert split_items("肾结石 2.肾积水") == ["肾结石2.肾积水"]  # numbers that do not count 1, 2… are not a list
+    assert split_items("肾结石 肾积水｜膀胱炎") == ["肾结石", "肾积水", "膀胱炎"]
+    assert split_items("直径1.5cm结石、第2、3腰椎") == ["直径1.5cm结石", "第2", "3腰椎"]
+    assert split_items("前列腺癌(T2c N0 M0)") == ["前列腺癌(T2c N0 M0)"]
+
+
+def test_english_spaces_quotes_and_zero_width():
+    assert split_items("penile tumor, kidney  stone") == ["penile tumor", "kidney stone"]
+    assert split_items("「肾结石」、《膀胱炎》、『尿道炎』") == ["肾结石", "膀胱炎", "尿道炎"]
+    assert normalize_item("肾\u200b结石\ufeff") == "肾结石"
+    assert normalize_item("PSA 检查") == "PSA检查"
+
+
+def test_match_key_folds_ascii_case_only():
+    from rjua.items import match_key
+
+    assert match_key("psa检查") == match_key("PSA检查") == "psa检查"
+    assert match_key("Penile Tumor") == match_key("penile tumor")
+    assert match_key("Ⅰ期") == normalize_item("Ⅰ期").lower()

@@ -78,6 +78,41 @@ def test_fuzzy_matching():
         items_match("a", "b", "loose")
 
 
+def test_fuzzy_needs_two_characters_and_coverage_of_the_longer_item():
+    assert not items_match("肾", "肾结石", "fuzzy")  # one character never matches by containment
+    assert not items_match("结石", "左输尿管下段结石", "fuzzy")  # 2 of 8 characters: a fragment
+    assert items_match("输尿管结石", "左输尿管结石", "fuzzy")  # 5 of 6
+    assert not items_match("前列", "前列腺增生", "fuzzy")
+    assert items_match("PSA检查", "psa检查") and items_match("血PSA", "psa", "fuzzy")
+    assert prf(["腺", "肾"], ["前列腺增生", "肾结石"], "fuzzy").tp == 0
+    assert items_match("药物治疗", "药物治疗如α1受体阻滞剂", "fuzzy")
+    assert items_match("左卡尼汀", "左卡尼汀等药物治疗", "fuzzy") and not items_match("治疗", "治疗方案如下", "fuzzy")
+
+
+@pytest.mark.real_data
+def test_constant_fragments_score_nothing_on_real_valid(real_dir):
+    """No constant fragment prediction (any single character, the most frequent characters or character
+    pairs of the gold items) earns more than 0.05 fuzzy F1 on the real valid split."""
+    from collections import Counter
+
+    from rjua.data import load_split
+    from rjua.scoring import score_predictions
+
+    gold = load_split("valid", real_dir)
+    items = [x for r in gold for x in (*r.diseases, *r.advices)]
+    chars = [c for c, _ in Counter(c for x in items for c in x).most_common(40)]
+    pairs = [p for p, _ in Counter(x[i:i + 2] for x in items for i in range(len(x) - 1)).most_common(10)]
+
+    def fuzzy_f1(d, a):
+        preds = [{"id": r.id, "answer": "", "disease": d, "advice": a} for r in gold]
+        return score_predictions(gold, preds, match="fuzzy", n_resamples=1).summary["f1"]
+
+    constants = [(["腺", "肾"], ["术", "治"]), (chars[:10], chars[:10]), (pairs, pairs)]
+    constants += [([c], [c]) for c in chars]
+    scores = {str(c): fuzzy_f1(*c) for c in constants}
+    assert max(scores.values()) <= 0.05, {k: v for k, v in scores.items() if v > 0.05}
+
+
 def test_combined_and_micro():
     assert combined_f1(1.0, 0.0) == pytest.approx(2 / 3)
     assert micro_f1([PRF(1, 1, 2), PRF(1, 3, 1)]) == pytest.approx(2 * 2 / (4 + 3))

@@ -69,3 +69,20 @@ def test_durations_are_not_ages():
 def test_partner_is_not_the_patient():
     f = patient_facts("我今年17岁，和女友发生性接触后尿道流脓")
     assert f.person == "self" and f.sex != "female"
+
+
+def test_the_writer_is_not_the_patient():
+    # a mother (pregnant, even) writing about her baby son: the son is the patient, and he is not pregnant
+    f = patient_facts("我是宝妈，现在又怀孕了，我儿子8个月大，阴囊肿大")
+    assert (f.person, f.sex, f.pregnant, f.stage) == ("child", "male", False, "child")
+    f = patient_facts("我怀孕30周，我女儿2岁，小便哭闹")
+    assert (f.person, f.sex, f.pregnant) == ("child", "female", None)
+    # the writer asking about herself stays the patient
+    assert patient_facts("我怀孕24周，右侧腰痛").pregnant is True
+    assert patient_facts("我怀孕24周，右侧腰痛").person == "self"
+
+
+def test_a_mothers_question_about_her_son_gets_no_pregnancy_conflict():
+    from rjua.consistency import check
+    q = "我是宝妈，我儿子8个月大，右侧阴囊肿大"
+    assert [f.rule for f in check(q, ["右侧睾丸鞘膜积液"], ["阴囊B超"], "")] == []

@@ -16,7 +16,6 @@ from rjua.protocols.doctorrag import (
     balanced_advice,
     bleu4,
     closed_picks,
-    read_label_list,
     strict_diagnosis,
     token_rouge_l,
 )
@@ -29,22 +28,6 @@ def test_parse_protocols():
     assert parse_protocols(["open", "doctorrag"]) == ["official", "doctorrag", "open"]
     with pytest.raises(RJUAError, match="unknown --protocol 'bleu'"):
         parse_protocols(["bleu"])
-
-
-@pytest.mark.parametrize("text", ["肾结石\n\nnan\n膀胱炎\n肾结石\n", '["肾结石", "nan", "膀胱炎", "肾结石"]',
-                                  "['肾结石', nan_placeholder, '膀胱炎', '肾结石']"])
-def test_label_lists_in_every_format_drop_junk(tmp_path, text):
-    p = tmp_path / "labels.txt"
-    p.write_text(text.replace("nan_placeholder", "'nan'"), encoding="utf-8")
-    labels, junk = read_label_list(p)
-    assert labels == ["肾结石", "膀胱炎"] and "nan" in junk and "肾结石" in junk
-
-
-def test_a_broken_list_is_an_error(tmp_path):
-    p = tmp_path / "labels.txt"
-    p.write_text("['肾结石', '膀胱炎'", encoding="utf-8")
-    with pytest.raises(RJUAError, match="not a JSON or Python list"):
-        read_label_list(p)
 
 
 def test_strict_diagnosis_and_balanced_advice_rules():
@@ -117,7 +100,9 @@ def test_score_protocols_side_by_side_on_gold(tmp_path):
     j = json.loads(run_cli("score", "--gold-as-prediction", "--split", "test", "--protocol", "doctorrag",
                            "--disease-list", d, "--advice-list", a, "--resamples", "20", "--json").stdout)
     dr = j["protocols"][1]["detail"]
-    assert dr["vocabulary"]["junk_dropped"] == {"disease": 0, "advice": 1} and dr["max_picks"] == 5
+    skipped = dr["vocabulary"]["skipped"]
+    assert sum(skipped["disease"].values()) == 0 and sum(skipped["advice"].values()) == 1  # the 'nan' line
+    assert dr["max_picks"] == 5
     md = run_cli("score", "--gold-as-prediction", "--split", "test", "--protocol", "doctorrag", "--format", "md",
                  "--disease-list", d, "--advice-list", a, "--resamples", "20").stdout
     assert "## Protocols on the same predictions" in md and "| doctorrag | 14 |" in md

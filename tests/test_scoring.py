@@ -1,13 +1,16 @@
 import json
+from pathlib import Path
 
 import pytest
 
+import rjua
 from rjua.data import load_split
 from rjua.errors import RJUAError, RJUAFormatError
 from rjua.report import to_html, to_markdown
 from rjua.scoring import PredRow, gold_as_predictions, load_predictions, score_predictions
 
 GOLD = load_split("test")
+VALID = load_split("valid")
 
 
 def test_gold_as_prediction_all_ones():
@@ -86,10 +89,38 @@ def test_vocab_fallback_uses_other_splits_only(tmp_path):
     from conftest import run_cli
 
     preds = tmp_path / "p.jsonl"
-    preds.write_text("\n".join(json.dumps({"id": r.id, "answer": "您好，考虑" + "、".join(r.diseases)},
+    preds.write_text("\n".join(json.dumps({"id": r.id, "answer": "从描述看" + "、".join(r.diseases) + "比较常见。"},
                                           ensure_ascii=False)
                                for r in GOLD) + "\n", encoding="utf-8")
     plain = json.loads(run_cli("score", preds, "--split", "test", "--json", "--resamples", "20").stdout)
-    vocab = json.loads(run_cli("score", preds, "--split", "test", "--json", "--resamples", "20", "--vocab").stdout)
+    res = run_cli("score", preds, "--split", "test", "--json", "--resamples", "20", "--vocab", "pool")
+    vocab = json.loads(res.stdout)
     assert plain["disease_f1"] == 0.0 and vocab["extraction_rules"]["disease"].get("vocabulary", 0) > 0
     assert 0 < vocab["disease_f1"] < 1  # test-only labels are unknown to the valid vocabulary
+    assert vocab["vocabulary"]["source"] == "pool:valid" and "vocabulary: pool:valid" in res.stderr
+
+
+def test_vocab_from_label_lists_and_nothing_to_build_from(tmp_path):
+    import shutil
+
+    from conftest import run_cli
+
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(Path(rjua.__file__).parent / "_sample" / "RJUA_valid.json", data)
+    preds = tmp_path / "p.jsonl"
+    preds.write_text("\n".join(json.dumps({"id": r.id, "answer": "从描述看" + "、".join(r.diseases) + "比较常见"},
+                                          ensure_ascii=False) for r in VALID) + "\n", encoding="utf-8")
+    res = run_cli("score", preds, "--split", "valid", "--data-dir", data, "--vocab", "pool")
+    assert res.returncode != 0 and "no labelled split other than 'valid'" in res.stderr
+    labels = sorted({d for r in VALID for d in r.diseases})
+    lst = tmp_path / "disease.txt"  # the official list format: a Python-list-like text with junk entries
+    lst.write_text("[" + ", ".join(f"'{x}'" for x in labels) + ", nan, '', nan]", encoding="utf-8")
+    res = run_cli("score", preds, "--split", "valid", "--data-dir", data, "--vocab", lst, "--json")
+    out = json.loads(res.stdout)
+    assert out["disease_f1"] == 1.0 and out["extraction_rules"]["disease"] == {"vocabulary": len(VALID)}
+    assert f"{len(labels)} labels (skipped: blank 1, junk 2)" in res.stderr
+    empty = tmp_path / "empty.txt"
+    empty.write_text("nan\n\n", encoding="utf-8")
+    res = run_cli("score", preds, "--split", "valid", "--data-dir", data, "--vocab", empty)
+    assert res.returncode != 0 and "no labels in the list" in res.stderr and "Traceback" not in res.stderr

@@ -42,10 +42,11 @@ from ..metrics import rouge_l
 from ..ontology import Ontology
 from ..patient import PatientFacts, clean_sides, patient_facts
 from ..retrieval.encoder import CachedEncoder
+from ..sites import question_sites, unsupported_sites
 from . import GenRequest, GenResult
 
-__all__ = ["CaseBackend", "N_FEATURES", "adapt_reply", "choose_expected_f1", "conflicts", "fit_logistic", "fix_side",
-           "side_of"]
+__all__ = ["CaseBackend", "N_FEATURES", "adapt_reply", "choose_expected_f1", "conflicts", "drop_side", "fit_logistic",
+           "fix_side", "gold_context", "side_of"]
 
 N_FEATURES = 11
 _SWAP = str.maketrans("左右", "右左")
@@ -60,6 +61,16 @@ def side_of(question: str) -> str | None:
     q = clean_sides(question)
     left, right = "左" in q, "右" in q
     return "左" if left and not right else "右" if right and not left else None
+
+
+def gold_context(req: GenRequest) -> list[str] | None:
+    """The expert passages of the record (``--context gold``), or None: they add the organ sites they name.
+
+    >>> from rjua.retrieval.hybrid import PassageHit
+    >>> gold_context(GenRequest("q", [], passages=[PassageHit("p1", "肾上腺…", 0.0, {"gold": 1})]))
+    ['肾上腺…']
+    """
+    return [p.text for p in req.passages if "gold" in (getattr(p, "components", None) or {})] or None
 
 
 def conflicts(facts: PatientFacts, item: str, kind: str) -> bool:
@@ -92,6 +103,15 @@ def adapt_reply(text: str, facts: PatientFacts, side: str | None) -> str:
         wrong = _SHE if facts.sex == "male" else _HE
         text = wrong.sub("他" if facts.sex == "male" else "她", text)
     return drop_flagged_sentences(text, facts)
+
+
+def drop_side(item: str) -> str:
+    """An item without its side (for a question that names none), unless 左/右 there is not a side.
+
+    >>> drop_side("左肾结石"), drop_side("右侧输尿管镜碎石术"), drop_side("口服左氧氟沙星"), drop_side("双肾结石")
+    ('肾结石', '输尿管镜碎石术', '口服左氧氟沙星', '双肾结石')
+    """
+    return re.sub(r"[左右]侧?", "", item) if clean_sides(item) == item else item
 
 
 def fix_side(text: str, side: str | None) -> str:
@@ -154,6 +174,30 @@ class _Candidates:
     expected_n: float
 
 
+def _votes(hits, kind: str, facts: PatientFacts, side: str | None, ok) -> tuple[dict[str, list[float]], float, float]:
+    """Similarity-weighted votes of the neighbours' items (share, share among the top 3, best weight, reciprocal
+    rank), the weighted count of the items ``ok`` keeps, and the total weight.
+
+    A side is made the question's (or dropped when the question names none)."""
+    best = max(h.similarity for h in hits) or 1.0
+    ws = [max(h.similarity, 1e-6) / best for h in hits]
+    total, top3 = sum(ws), sum(ws[:3])
+    unsided = not facts.sides and not facts.bilateral  # a side is never stated when the question names none
+    feats: dict[str, list[float]] = {}
+    n_items = 0.0
+    for rank, (h, w) in enumerate(zip(hits, ws), 1):
+        labels = h.diseases if kind == "disease" else h.advices
+        items = {drop_side(x) if unsided else fix_side(x, side) for x in labels}
+        n_items += w * sum(map(ok, items))  # the expected count: of the items this patient could have
+        for it in items:
+            f = feats.setdefault(it, [0.0, 0.0, 0.0, 0.0])
+            f[0] += w / total
+            f[1] += w / top3 if rank <= 3 else 0.0
+            f[2] = max(f[2], w)
+            f[3] = max(f[3], 1.0 / rank)
+    return feats, n_items, total
+
+
 class CaseBackend:
     """Case-based reasoning backend (see module docstring).
 
@@ -169,10 +213,10 @@ class CaseBackend:
     name = "case"
 
     def __init__(self, top_cases: int = 10, mbr_cases: int = 10, folds: int = 5, l2: float = 1.0,
-                 open_vocabulary: bool = True, passages_k: int = 5):
+                 open_vocabulary: bool = True, passages_k: int = 5, site_filter: bool = True):
         self.model = f"case-knn{top_cases}"
         self.top_cases, self.mbr_cases, self.folds, self.l2 = top_cases, mbr_cases, folds, l2
-        self.open_vocabulary, self.passages_k = open_vocabulary, passages_k
+        self.open_vocabulary, self.passages_k, self.site_filter = open_vocabulary, passages_k, site_filter
         self.ontology: Ontology | None = None
         self.labels: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self.freq = {"disease": Counter(), "advice": Counter()}
@@ -227,32 +271,27 @@ class CaseBackend:
 
     # ---------------------------------------------------------- inference
     def _candidates(self, question: str, hits, kind: str, exclude: frozenset[str],
-                    passages: Sequence[str] = ()) -> _Candidates:
+                    passages: Sequence[str] = (), context: Sequence[str] | None = None) -> _Candidates:
+        """Candidate items and their features; with ``site_filter``, only items whose organ site the question
+        (or the expert ``context``) gives a reason for (:mod:`rjua.sites`)."""
         hits = [h for h in hits if h.key not in exclude][: self.top_cases]
         if not hits:
             return _Candidates([], np.zeros((0, N_FEATURES)), 0.0)
         side, qn = side_of(question), normalize_item(question)
-        best = max(h.similarity for h in hits) or 1.0
-        ws = [max(h.similarity, 1e-6) / best for h in hits]
-        total, top3 = sum(ws), sum(ws[:3])
-        feats: dict[str, list[float]] = {}
-        n_items = 0.0
-        for rank, (h, w) in enumerate(zip(hits, ws), 1):
-            items = {fix_side(x, side) for x in (h.diseases if kind == "disease" else h.advices)}
-            n_items += w * len(items)
-            for it in items:
-                f = feats.setdefault(it, [0.0, 0.0, 0.0, 0.0])
-                f[0] += w / total
-                f[1] += w / top3 if rank <= 3 else 0.0
-                f[2] = max(f[2], w)
-                f[3] = max(f[3], 1.0 / rank)
+        facts = patient_facts(question)
+        sites = question_sites(question, context) if self.site_filter else None
+
+        def ok(it: str) -> bool:  # an item about an organ the question gives no reason for is not a candidate
+            return sites is None or not unsupported_sites(it, sites)
+
+        feats, n_items, total = _votes(hits, kind, facts, side, ok)
         freq = self.freq[kind].copy()
         for key in exclude:  # labels of an excluded record never count as known
             if key in self.labels:
                 freq.subtract(self.labels[key][0 if kind == "disease" else 1])
         if kind == "disease":
             vocab = Vocabulary.from_items([d for d, n in freq.items() if n > 0], [])
-            for it in vocab.find(question, "disease"):
+            for it in vocab.find(question, "disease", loose=False):
                 if len(it) >= 3:
                     feats.setdefault(it, [0.0, 0.0, 0.0, 0.0])
         src: dict[str, set[str]] = {}
@@ -260,8 +299,7 @@ class CaseBackend:
             src = self.ontology.generate(question, passages, side, list(feats))
             for it in src:
                 feats.setdefault(it, [0.0, 0.0, 0.0, 0.0])
-        facts = patient_facts(question)
-        items = sorted(it for it in feats if not conflicts(facts, it, kind))
+        items = sorted(it for it in feats if not conflicts(facts, it, kind) and ok(it))
         x = np.array([feats[i] + [float(i in qn), math.log1p(max(freq[i], 0)), len(i) / 10.0,
                                   float("左" in i or "右" in i), float("question" in src.get(i, ())),
                                   float("passage" in src.get(i, ())),
@@ -294,9 +332,10 @@ class CaseBackend:
             hits = [h for h in req.cases if h.key not in req.exclude]
             res = GenResult(text=self._reply(req.question, hits))
             passages = [p.text for p in req.passages]
-            res.diseases = self._select(self._candidates(req.question, hits, "disease", req.exclude, passages),
+            gold = gold_context(req)
+            res.diseases = self._select(self._candidates(req.question, hits, "disease", req.exclude, passages, gold),
                                         "disease", req.exclude)
-            res.advices = self._select(self._candidates(req.question, hits, "advice", req.exclude),
+            res.advices = self._select(self._candidates(req.question, hits, "advice", req.exclude, context=gold),
                                        "advice", req.exclude)
             if not hits:
                 res.error = "no similar labelled case available"

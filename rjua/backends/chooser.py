@@ -31,6 +31,7 @@ import math
 from collections.abc import Sequence
 
 from . import GenRequest, GenResult
+from .case import gold_context
 
 __all__ = ["ChooserBackend", "map_to_candidates"]
 
@@ -145,7 +146,7 @@ class ChooserBackend:
         from .case import _predict_proba
 
         hits = [h for h in req.cases if h.key not in req.exclude]
-        cand = self.case._candidates(req.question, hits, kind, req.exclude)
+        cand = self.case._candidates(req.question, hits, kind, req.exclude, context=gold_context(req))
         if not cand.items:
             return {"candidates": [], "case_p": [], "lm": [], "expected_n": 0.0}
         models = self.case.weights.get(kind, {})
@@ -195,7 +196,8 @@ class ChooserBackend:
         from ..items import split_items
 
         hits = [h for h in req.cases if h.key not in req.exclude]
-        cands = {k: self.case._candidates(req.question, hits, k, req.exclude).items for k in ("disease", "advice")}
+        cands = {k: self.case._candidates(req.question, hits, k, req.exclude, context=gold_context(req)).items
+                 for k in ("disease", "advice")}
         user = (req.messages[-1]["content"] + "\n\n【候选诊断】" + "、".join(cands["disease"]) +
                 "\n【候选建议】" + "、".join(cands["advice"]))
         msgs = [{"role": "system", "content": GEN_SYSTEM}, {"role": "user", "content": user}]

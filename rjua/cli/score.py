@@ -57,9 +57,19 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
                                               help="Also run the LLM judge with this backend (openai | hf | vllm)."),
           judge_model: Optional[str] = typer.Option(None, "--judge-model", help="Judge model (with --judge)."),
           judge_base_url: Optional[str] = typer.Option(None, "--judge-base-url", help="Judge endpoint (openai)."),
+          extract_with: Optional[str] = typer.Option(None, "--extract-with",
+                                                     help="Extract items with an LLM: openai | hf | vllm (cached, "
+                                                          "resumable; agreement with the rules beside the file)."),
+          extract_model: Optional[str] = typer.Option(None, "--extract-model", help="Extractor model."),
+          extract_base_url: Optional[str] = typer.Option(None, "--extract-base-url", help="Extractor endpoint."),
+          extract_out: Optional[Path] = typer.Option(None, "--extract-out", dir_okay=False,
+                                                     help="Extractor rows (default PREDICTIONS.extract.jsonl)."),
           gold_as_prediction: bool = typer.Option(False, "--gold-as-prediction",
                                                   help="Score the gold answers against themselves (sanity check)."),
-          vocab: bool = typer.Option(False, "--vocab", help="Fall back to label-vocabulary matching in free text."),
+          vocab: Optional[list[str]] = typer.Option(
+              None, "--vocab", help="Match prose answers against a label vocabulary: 'pool' (labels of the other "
+                                    "labelled splits), or a label list FILE (one per line, JSON list or disease.txt / "
+                                    "advice.txt format; disease=FILE / advice=FILE). Repeatable."),
           resamples: int = typer.Option(1000, "--resamples", min=1, max=MAX_RESAMPLES,
                                             help="Bootstrap resamples for the 95% CIs."),
           seed: int = typer.Option(0, "--seed", min=0, help="Bootstrap random seed.")):
@@ -69,7 +79,6 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
     every output shows both. ``--protocol`` adds the DoctorRAG or open (LLM judge) protocol beside the official.
     """
     from ..data import load_split
-    from ..extract import Vocabulary
     from ..protocols import parse_protocols
     from ..report import FORMATS
     from ..scoring import gold_as_predictions, load_predictions, score_predictions
@@ -87,10 +96,23 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
         raise RJUAError("give a PREDICTIONS file (or --gold-as-prediction)")
     else:
         preds = load_predictions(predictions, check_ids=False, field=field)
-    vocabulary = Vocabulary.from_other_splits(split, data_dir) if vocab else None
+    vocabulary = None
+    if vocab:
+        from ..vocab import vocabulary_from_specs
+
+        vocabulary, notes = vocabulary_from_specs(vocab, split, data_dir)
+        for note in notes:
+            typer.echo(f"vocabulary: {note}", err=True)
+    extractor, llm = _llm_extractor(extract_with, extract_model, extract_base_url, extract_out, predictions, preds,
+                                    vocabulary)
     res = score_predictions(gold, preds, match=match, allow_missing=allow_missing, allow_extra=allow_extra,
                             vocabulary=vocabulary, n_resamples=resamples, seed=seed, only_predicted=only_predicted,
-                            errors_as_zero=errors_as_zero)
+                            errors_as_zero=errors_as_zero, extractor=extractor)
+    if llm:
+        res.summary["llm_extraction"] = llm
+    if vocabulary is not None:
+        res.summary["vocabulary"] = {"source": vocabulary.source, "diseases": len(vocabulary.diseases),
+                                     "advices": len(vocabulary.advices), "notes": notes}
     _extras(res, text_metrics, bertscore, resamples, seed)
     if judge or "open" in protocols:
         if predictions is None or not judge:
@@ -134,6 +156,26 @@ def _emit(text: str, out: Path | None) -> None:
         typer.echo(f"wrote {out}", err=True)
     else:
         typer.echo(safe_text(text.rstrip("\n")))
+
+
+def _llm_extractor(backend: str | None, model: str | None, base_url: str | None, out: Path | None,
+                   predictions: Path | None, preds, vocabulary):
+    """(extractor for score_predictions, summary) of ``--extract-with``; (None, None) without it."""
+    if not backend:
+        return None, None
+    if predictions is None:
+        raise RJUAError("--extract-with needs a PREDICTIONS file")
+    from ..judge.llm_extract import extraction_of, run_llm_extract
+
+    def progress(n, total):
+        typer.echo(f"extracted {n}/{total}", err=True)
+
+    rows, summary = run_llm_extract(predictions, preds, backend, model, base_url=base_url, out=out,
+                                    vocabulary=vocabulary, on_batch=progress)
+    if summary["n_errors"]:
+        typer.echo(f"note: the LLM extractor failed on {summary['n_errors']} record(s) (read by the rules instead): "
+                   + ", ".join(summary["error_ids"][:10]), err=True)
+    return (lambda p: extraction_of(rows.get(p.id), f"{backend}:{model}")), summary
 
 
 def _check_outputs(predictions: Path | None, out: Path | None, per_sample: Path | None) -> None:

@@ -69,15 +69,15 @@ def open_row(judge_summary: dict[str, Any], n_errors: int) -> dict[str, Any]:
 
 
 def _vocabulary(split: str, data_dir, disease_list: Path | None, advice_list: Path | None):
-    from ..extract import Vocabulary
-    from .doctorrag import read_label_list
+    from ..vocab import Vocabulary, load_label_list
 
     pool = Vocabulary.from_other_splits(split, data_dir)
     junk = {}
     lists = {}
     for kind, path in (("disease", disease_list), ("advice", advice_list)):
         if path is not None:
-            lists[kind], junk[kind] = read_label_list(path)
+            ll = load_label_list(path)  # one per line, JSON list or the official Python-list text
+            lists[kind], junk[kind] = ll.labels, ll.skipped
     vocab = Vocabulary.from_items(lists.get("disease", pool.diseases), lists.get("advice", pool.advices))
     for kind, labels in (("disease", vocab.diseases), ("advice", vocab.advices)):
         if not labels:
@@ -85,7 +85,7 @@ def _vocabulary(split: str, data_dir, disease_list: Path | None, advice_list: Pa
                             f"official {kind}.txt); the data directory has no other split to take it from")
     source = {k: str(p) if p else "labels of the other splits" for k, p in
               (("disease", disease_list), ("advice", advice_list))}
-    return vocab, {"source": source, "junk_dropped": {k: len(v) for k, v in junk.items()}}
+    return vocab, {"source": source, "skipped": junk}
 
 
 def run_protocols(protocols: Sequence[str], res, *, split: str, data_dir=None, disease_list: Path | None = None,

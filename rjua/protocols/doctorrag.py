@@ -25,61 +25,21 @@ False
 """
 from __future__ import annotations
 
-import ast
-import json
 import math
 from collections import Counter
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from rapidfuzz.distance import LCSseq
 
-from ..errors import RJUAError
 from ..extract import Vocabulary
 from ..items import normalize_item
 
-__all__ = ["JUNK_LABELS", "MAX_PICKS", "balanced_advice", "bleu4", "closed_picks", "doctorrag_protocol",
-           "read_label_list", "strict_diagnosis", "token_rouge_l", "tokens"]
+__all__ = ["MAX_PICKS", "balanced_advice", "bleu4", "closed_picks", "doctorrag_protocol", "strict_diagnosis",
+           "token_rouge_l", "tokens"]
 
 MAX_PICKS = 5
-JUNK_LABELS = frozenset({"", "nan", "none", "null", "无", "-", "—"})
 EPSILON = 0.1  # add-ε smoothing of an n-gram order with no match (NLTK's SmoothingFunction.method1)
-
-
-def read_label_list(path: str | Path) -> tuple[list[str], list[str]]:
-    """``(labels, junk)`` of a label list: one per line, a JSON list, or a Python-list-like text.
-
-    Blank and junk entries (``nan``…) and duplicates are dropped and returned as ``junk``.
-
-    >>> import tempfile
-    >>> p = Path(tempfile.mkdtemp()) / "disease.txt"
-    >>> _ = p.write_text("['肾结石', 'nan', '膀胱炎', '肾结石', '']", encoding="utf-8")
-    >>> read_label_list(p)
-    (['肾结石', '膀胱炎'], ['nan', '肾结石', ''])
-    """
-    text = Path(path).read_text(encoding="utf-8-sig")
-    raw: Any = None
-    if text.lstrip().startswith("["):
-        for parse in (json.loads, ast.literal_eval):
-            try:
-                raw = parse(text)
-                break
-            except (ValueError, SyntaxError, MemoryError, RecursionError):
-                continue
-        if not isinstance(raw, list):
-            raise RJUAError(f"{path}: starts like a list but is not a JSON or Python list of labels")
-    else:
-        raw = text.splitlines()
-    labels, junk, seen = [], [], set()
-    for x in raw:
-        s = str(x).strip() if isinstance(x, (str, int, float)) else ""
-        if s.lower() in JUNK_LABELS or s in seen:
-            junk.append(s if isinstance(x, str) else str(x))
-            continue
-        seen.add(s)
-        labels.append(s)
-    return labels, junk
 
 
 def closed_picks(items: Sequence[str], answer: str, vocab: Vocabulary, kind: str, k: int = MAX_PICKS) -> list[str]:
