@@ -128,6 +128,10 @@ def test_doctorrag_without_any_label_list_says_what_to_pass(tmp_path):
     r = run_cli("score", "--gold-as-prediction", "--data-dir", data, "--protocol", "doctorrag")
     assert r.returncode == 2 and "--disease-list FILE" in r.stderr
     assert "--split defaults to 'test'" in r.stderr
+    d, a = _label_lists(tmp_path)
+    ok = run_cli("score", "--gold-as-prediction", "--data-dir", data, "--protocol", "doctorrag",
+                 "--disease-list", d, "--advice-list", a, "--resamples", "10")
+    assert ok.returncode == 0 and "doctorrag  14" in ok.stdout, ok.stderr
 
 
 @pytest.fixture

@@ -71,13 +71,17 @@ def open_row(judge_summary: dict[str, Any], n_errors: int) -> dict[str, Any]:
 def _vocabulary(split: str, data_dir, disease_list: Path | None, advice_list: Path | None):
     from ..vocab import Vocabulary, load_label_list
 
-    pool = Vocabulary.from_other_splits(split, data_dir)
-    junk = {}
-    lists = {}
+    junk, lists = {}, {}
     for kind, path in (("disease", disease_list), ("advice", advice_list)):
         if path is not None:
             ll = load_label_list(path)  # one per line, JSON list or the official Python-list text
             lists[kind], junk[kind] = ll.labels, ll.skipped
+    pool = Vocabulary.from_items([], [])
+    if len(lists) < 2:
+        try:
+            pool = Vocabulary.from_other_splits(split, data_dir)
+        except RJUAError:
+            pass  # said below, per list
     vocab = Vocabulary.from_items(lists.get("disease", pool.diseases), lists.get("advice", pool.advices))
     for kind, labels in (("disease", vocab.diseases), ("advice", vocab.advices)):
         if not labels:
