@@ -42,7 +42,7 @@ echo "ci-wheel: light install (no torch) loads and scores"
 # 2. CPU torch first, then the extras the README's main command and the demo need
 pip_q "$V/pip" install torch --index-url https://download.pytorch.org/whl/cpu
 pip_q "$V/pip" install "${WHEEL}[demo]"
-"$V/rjua" eval --split test > eval.json
+"$V/rjua" eval --split test --json > eval.json
 "$V/python" -c "import json; s = json.load(open('eval.json')); assert s['n'] > 0, s"
 test -s runs/latest/report.html
 echo "ci-wheel: rjua eval --split test ok"

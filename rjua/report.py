@@ -13,11 +13,16 @@ True
 from __future__ import annotations
 
 import html
+import json
 import re
 
+from .counts import count_lines, no_score_line
 from .scoring import ScoreResult, per_disease_f1, subset_note
 
-__all__ = ["MAX_ANSWER_CHARS", "MAX_ITEMS_CHARS", "NOT_ADVICE", "cut", "md_escape", "to_html", "to_markdown"]
+__all__ = ["FORMATS", "MAX_ANSWER_CHARS", "MAX_ITEMS_CHARS", "NOT_ADVICE", "cut", "md_escape", "render", "to_html",
+           "to_markdown", "to_text"]
+
+FORMATS = ("text", "json", "md", "html")
 
 NOT_ADVICE = "研究用途，不构成医疗建议 (research use only; not medical advice)."
 MAX_ANSWER_CHARS = 3000  # an answer shown in a report
@@ -55,12 +60,96 @@ def _metric_rows(s: dict) -> list[tuple[str, str, str, str]]:
             for k, (lo, hi) in s["ci95"].items()]
 
 
+def to_text(summary: dict) -> str:
+    """The compact text table ``rjua score`` and ``rjua eval`` print: headline, counts, one line per metric.
+
+    >>> from rjua.data import load_split
+    >>> from rjua.scoring import gold_as_predictions, score_predictions
+    >>> g = load_split("test")
+    >>> print(to_text(score_predictions(g, gold_as_predictions(g), n_resamples=10).summary))  # doctest: +ELLIPSIS
+    n=14 match=exact
+    errored rows: 0
+    unread answers (nothing extracted): disease 0 of 14; advice 0 of 14
+    disease_f1  1.0000  95% CI [1.0000, 1.0000]  micro 1.0000
+    ...
+    """
+    s = summary
+    rows = [f"n={s['n']} match={s['match']}"]
+    if s.get("only_predicted"):
+        rows.append(f"note: {s['note']}")
+    rows += count_lines(s)
+    if no_score_line(s):
+        rows.append(no_score_line(s))
+    for k, (lo, hi) in s["ci95"].items():  # every registered metric (rjua.metrics.METRICS)
+        micro = f"{s['micro'][k]:.4f}" if k in s["micro"] else "—"
+        rows.append(f"{k:<11} {s[k]:.4f}  95% CI [{lo:.4f}, {hi:.4f}]  micro {micro}")
+    rows += _extra_text(s)
+    return "\n".join(rows)
+
+
+def _extra_text(s: dict) -> list[str]:
+    rows = []
+    if s.get("consistency") and s["consistency"].get("n"):
+        c = s["consistency"]
+        per_rule = ", ".join(f"{k} {v['records']}" for k, v in c["rules"].items() if v["records"])
+        rows.append(f"consistency: {c['any']['records']} record(s) flagged ({c['any']['record_rate']:.1%})"
+                    + (f"; {per_rule}" if per_rule else ""))
+    if s.get("faithfulness") and s["faithfulness"].get("n"):
+        f = s["faithfulness"]
+        per_rule = ", ".join(f"{k} {v['records']} (reference {v['reference_rate']:.1%})"
+                             for k, v in f["rules"].items() if v["records"])
+        rows.append(f"faithfulness: {f['any']['records']} record(s) flagged ({f['any']['record_rate']:.1%}; "
+                    f"reference answers {f['reference']['record_rate']:.1%})" + (f"; {per_rule}" if per_rule else ""))
+    if s.get("text_metrics"):
+        t = s["text_metrics"]
+        lo, hi = t["char_bleu_ci95"]
+        rows.append(f"char_bleu   {t['char_bleu']:.4f}  95% CI [{lo:.4f}, {hi:.4f}]"
+                    f"  corpus {t['corpus_char_bleu']:.4f}")
+        if "bertscore_f" in t:
+            rows.append(f"bertscore_f {t['bertscore_f']:.4f}  95% CI [{t['bertscore_f_ci95'][0]:.4f}, "
+                        f"{t['bertscore_f_ci95'][1]:.4f}]  ({t['bertscore_model']})")
+    if s.get("llm_extraction"):
+        x = s["llm_extraction"]
+        agree = x["agreement"]
+        rows.append(f"llm extraction ({x['backend']}:{x['model']}, {x['prompt_version']}): {x['n']} records, "
+                    f"{x['n_errors']} errors; same items as the rules: disease {agree['disease']['identical']:.3f}"
+                    f", advice {agree['advice']['identical']:.3f}")
+    if s.get("judge"):
+        j = s["judge"]["judge"]
+        rows.append(f"judge ({s['judge']['judge_model']}): diagnosis {j['diagnosis_acc']:.4f}  "
+                    f"advice {j['advice_acc']:.4f}"
+                    f"  both {j['both_acc']:.4f}  ({j['n_errors']} errors)")
+    return rows
+
+
+def render(res: ScoreResult, fmt: str = "text") -> str:
+    """A score in one of :data:`FORMATS` (``json`` is the summary dict).
+
+    >>> from rjua.data import load_split
+    >>> from rjua.scoring import gold_as_predictions, score_predictions
+    >>> g = load_split("test"); res = score_predictions(g, gold_as_predictions(g), n_resamples=10)
+    >>> [render(res, f).splitlines()[0][:12] for f in FORMATS]
+    ['n=14 match=e', '{', '# RJUA-QA sc', '<!doctype ht']
+    """
+    if fmt not in FORMATS:
+        from .errors import RJUAError
+
+        raise RJUAError(f"unknown --format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    if fmt == "json":
+        return json.dumps(res.summary, ensure_ascii=False, indent=2)
+    return {"text": lambda: to_text(res.summary), "md": lambda: to_markdown(res), "html": lambda: to_html(res)}[fmt]()
+
+
 def to_markdown(res: ScoreResult, worst: int = 5) -> str:
     """A Markdown summary table (macro, micro, 95% CI) plus the worst records."""
     s = res.summary
-    lines = [f"# RJUA-QA scores (n = {s['n']}, match = {s['match']})", "",
-             "| metric | macro | 95% CI | micro |", "| --- | --- | --- | --- |"]
-    lines += [f"| {' | '.join(row)} |" for row in _metric_rows(s)]
+    lines = [f"# RJUA-QA scores (n = {s['n']}, match = {s['match']})", ""]
+    lines += [f"- {md_escape(x, 2000)}" for x in count_lines(s)]
+    if no_score_line(s):
+        lines += ["", f"**{no_score_line(s)}.**"]
+    else:
+        lines += ["", "| metric | macro | 95% CI | micro |", "| --- | --- | --- | --- |"]
+        lines += [f"| {' | '.join(row)} |" for row in _metric_rows(s)]
     if s.get("n_missing"):
         lines += ["", f"{s['n_missing']} record(s) had no prediction and scored 0."]
     if subset_note(s):
@@ -155,6 +244,8 @@ td,th{{border:1px solid #ccc;padding:4px 8px;vertical-align:top}} pre{{white-spa
 </style></head><body>
 <h1>RJUA-QA scores</h1><p>n = {s['n']}, match = {e(s['match'])}, missing = {s.get('n_missing', 0)}.
 {e(NOT_ADVICE)}</p>{f"<p><b>Note: {e(subset_note(s))}.</b></p>" if subset_note(s) else ""}
+<ul class="counts">{''.join(f"<li>{e(x, 2000)}</li>" for x in count_lines(s))}</ul>
+{f"<p><b>{e(no_score_line(s))}.</b></p>" if no_score_line(s) else ""}
 <table><tr><th>metric</th><th>macro</th><th>95% CI</th><th>micro</th></tr>{rows}</table>
 {_consistency_html(s.get('consistency'))}
 {_consistency_html(s.get('faithfulness'), 'Faithfulness')}

@@ -15,6 +15,7 @@ True
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -30,8 +31,8 @@ from .plan import manifest, resolve
 from .progress import Progress
 from .spec import RunSpec
 
-__all__ = ["MANIFEST_SUFFIX", "RunSpec", "check_run_manifest", "eval_split", "make_dirs", "predict_split",
-           "read_done", "run_config"]
+__all__ = ["MANIFEST_SUFFIX", "RunSpec", "check_run_manifest", "default_run_dir", "eval_split", "make_dirs",
+           "point_latest", "predict_split", "read_done", "run_config"]
 
 MANIFEST_SUFFIX = ".manifest.json"
 
@@ -200,9 +201,8 @@ def predict_split(split: str, out: str | os.PathLike, data_dir=None, backend: st
     if subset not in (None, "all"):
         records = subset_records(records, subset)
     records = records[:limit] if limit else records
-    extra = {"limit": limit, **({"subset": subset} if subset not in (None, "all") else {})}
     plan = resolve(spec, split, data_dir)
-    config = manifest(plan, extra)
+    config = manifest(plan, _extra(limit, subset))
     with output_lock(out):
         check_run_manifest(out, config, overwrite)
         done = read_done(out, {r.id for r in records}, retry_errors)
@@ -228,12 +228,59 @@ def predict_split(split: str, out: str | os.PathLike, data_dir=None, backend: st
     return [done[r.id] for r in records if r.id in done]
 
 
+def _extra(limit: int | None, subset: str | None) -> dict[str, Any]:
+    return {"limit": limit, **({"subset": subset} if subset not in (None, "all") else {})}
+
+
+def default_run_dir(split: str, spec: RunSpec | None = None, data_dir=None, limit: int | None = None,
+                    subset: str | None = None, root: str | os.PathLike = "runs") -> Path:
+    """``root/<split>-<backend>-<short hash of the run manifest>``: one folder per configuration.
+
+    >>> a, b = default_run_dir("test"), default_run_dir("test", RunSpec(n_cases=5))
+    >>> a.parent.name, a.name.startswith("test-case-"), a == default_run_dir("test"), a == b
+    ('runs', True, True, False)
+    """
+    spec = spec or RunSpec()
+    config = manifest(resolve(spec, split, data_dir), _extra(limit, subset))
+    config.pop("data_file", None)  # the same data elsewhere is the same configuration
+    digest = hashlib.sha256(json.dumps(config, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:8]
+    return Path(root) / f"{split}-{spec.backend}-{digest}"
+
+
+def point_latest(run_dir: str | os.PathLike, name: str = "latest") -> Path | None:
+    """Point ``<parent>/latest`` at ``run_dir`` (a relative symlink; a ``latest.txt`` pointer file where links
+    cannot be made). A real directory already named ``latest`` (an older layout) is left alone: returns None.
+
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp()); (root / "a").mkdir(); (root / "b").mkdir()
+    >>> _ = point_latest(root / "a"); _ = point_latest(root / "b")
+    >>> (root / "latest").resolve() == (root / "b").resolve()
+    True
+    """
+    run_dir = Path(run_dir)
+    link = run_dir.parent / name
+    if link.exists() and not link.is_symlink():
+        return None
+    tmp = run_dir.parent / f".{name}.{os.getpid()}"
+    try:
+        tmp.unlink(missing_ok=True)
+        os.symlink(run_dir.name, tmp, target_is_directory=True)
+        os.replace(tmp, link)
+        return link
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        ptr = run_dir.parent / f"{name}.txt"
+        atomic_write_text(ptr, run_dir.name + "\n")
+        return ptr
+
+
 def eval_split(split: str, run_dir: str | os.PathLike, data_dir=None, match: str = "exact", resamples: int = 1000,
-               **predict_kw) -> dict[str, Any]:
+               errors_as_zero: bool = False, **predict_kw) -> dict[str, Any]:
     """Predict then score; writes predictions, scores, reports and the configuration into ``run_dir``.
 
     The run directory is locked for the whole run. With ``limit`` only the predicted records are
-    scored and the summary says so (``"subset": "5 of 14"``).
+    scored and the summary says so (``"subset": "5 of 14"``). Rows written with an error (a failed
+    request) are excluded from the score and counted in every output, or scored 0 with ``errors_as_zero``.
     """
     from .metrics import MATCH_MODES
     from .report import to_html, to_markdown
@@ -252,7 +299,7 @@ def eval_split(split: str, run_dir: str | os.PathLike, data_dir=None, match: str
         seconds = time.perf_counter() - t0
         part = bool(predict_kw.get("limit") or predict_kw.get("subset") not in (None, "all"))
         res = score_predictions(load_split(split, data_dir), load_predictions(d / "predictions.jsonl"), match=match,
-                                n_resamples=resamples, only_predicted=part)
+                                n_resamples=resamples, only_predicted=part, errors_as_zero=errors_as_zero)
         res.summary["predict_seconds"] = round(seconds, 2)
         _write(d / "scores.json", json.dumps(res.summary, ensure_ascii=False, indent=2))
         _write(d / "report.md", to_markdown(res))
@@ -260,7 +307,8 @@ def eval_split(split: str, run_dir: str | os.PathLike, data_dir=None, match: str
         _write(d / "per_sample.jsonl", res.per_sample_jsonl())
         man = read_json_file(Path(str(d / "predictions.jsonl") + MANIFEST_SUFFIX))
         _write(d / "config.json",
-               json.dumps({**man, "match": match, "resamples": resamples}, ensure_ascii=False, indent=2))
+               json.dumps({**man, "match": match, "resamples": resamples, "errors_as_zero": errors_as_zero},
+                          ensure_ascii=False, indent=2))
     return res.summary
 
 

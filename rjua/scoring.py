@@ -16,17 +16,21 @@ from typing import Any, Callable, Sequence
 
 from . import faithfulness
 from .consistency import check, summarise
+from .counts import count_lines, count_summary
 from .data import Record, load_split  # noqa: F401  (load_split: used by the doctest)
 from .errors import Problem, RJUAError, RJUAFormatError
 from .extract import Extraction, Vocabulary, extract
 from .jsonio import iter_json
 from .metrics import MATCH_MODES, PRF, RougeL, Sample, aggregate, combined_f1, evaluate, f1_from_counts, metric_names
 
-__all__ = ["KEYS", "PredRow", "RecordScore", "ScoreResult", "as_pred_rows", "faithfulness_summary",
+__all__ = ["ANSWER_FIELDS", "KEYS", "PredRow", "RecordScore", "ScoreResult", "as_pred_rows", "faithfulness_summary",
            "gold_as_predictions", "id_problems", "load_predictions", "per_disease_f1", "score_predictions",
            "score_records", "subset_note"]
 
 KEYS = ("disease_f1", "advice_f1", "f1", "rouge_l")  # the built-in metrics; every registered one is scored
+# fields other tools put a model's reply in; a row lacking the chosen one but having another is reported
+ANSWER_FIELDS = ("answer", "prediction", "output", "response", "generation", "completion", "reply", "text",
+                 "content", "model_output")
 
 
 @dataclass(frozen=True)
@@ -42,9 +46,24 @@ class PredRow:
     disease: Any = None
     advice: Any = None
     line: int | None = None
+    error: str | None = None  # the row carries an error (failed request...): excluded from the score by default
 
 
-def _check_pred(obj: Any, path: str, line: int) -> list[Problem]:
+def _check_answer_field(obj: dict, path: str, line: int, field: str) -> list[Problem]:
+    if field in obj:
+        v = obj[field]
+        return [] if v is None or isinstance(v, str) else [
+            Problem(path, line, field, f"expected a string, got {type(v).__name__}")]
+    others = [k for k in ANSWER_FIELDS if k != field and isinstance(obj.get(k), str)]
+    if others:
+        return [Problem(path, line, field, f'missing field; the row has "{others[0]}" instead '
+                        f"(--field {others[0]} reads it)")]
+    if obj.get("disease") is None and obj.get("advice") is None:
+        return [Problem(path, line, field, f"missing field (give {field}, or disease/advice)")]
+    return []
+
+
+def _check_pred(obj: Any, path: str, line: int, field: str = "answer") -> list[Problem]:
     if not isinstance(obj, dict):
         return [Problem(path, line, None, f"expected a JSON object, got {type(obj).__name__}")]
     probs = []
@@ -52,30 +71,38 @@ def _check_pred(obj: Any, path: str, line: int) -> list[Problem]:
         probs.append(Problem(path, line, "id", "missing field"))
     elif not isinstance(obj["id"], (str, int)) or isinstance(obj["id"], bool) or not str(obj["id"]).strip():
         probs.append(Problem(path, line, "id", f"expected a non-empty string, got {obj['id']!r}"))
-    if "answer" in obj and not isinstance(obj["answer"], str) and obj["answer"] is not None:
-        probs.append(Problem(path, line, "answer", f"expected a string, got {type(obj['answer']).__name__}"))
+    probs += _check_answer_field(obj, path, line, field)
     for key in ("disease", "advice"):
         v = obj.get(key)
         is_strings = isinstance(v, list) and all(isinstance(x, str) for x in v)
         if v is not None and not isinstance(v, str) and not is_strings:
             probs.append(Problem(path, line, key, f"expected a string or a list of strings, got {type(v).__name__}"))
-    if "answer" not in obj and obj.get("disease") is None and obj.get("advice") is None:
-        probs.append(Problem(path, line, "answer", "missing field (give answer, or disease/advice)"))
     return probs
 
 
-def load_predictions(path: str | os.PathLike, check_ids: bool = True) -> list[PredRow]:
+def _error_of(obj: dict) -> str | None:
+    e = obj.get("error")
+    return None if e in (None, "", False) else (e if isinstance(e, str) else json.dumps(e, ensure_ascii=False))
+
+
+def _row(obj: dict, line: int, field: str) -> PredRow:
+    return PredRow(str(obj["id"]), obj.get(field) or "", obj.get("disease"), obj.get("advice"), line, _error_of(obj))
+
+
+def load_predictions(path: str | os.PathLike, check_ids: bool = True, field: str = "answer") -> list[PredRow]:
     """Read predictions (JSON Lines or a JSON array); every problem is reported with its line.
 
     ``check_ids=False`` keeps duplicate ids, so that :func:`score_predictions` reports every
-    id problem (duplicates, unknown, missing) in one message.
+    id problem (duplicates, unknown, missing) in one message. ``field`` names the answer field
+    (``answer``, ``prediction``, ``output``, ``response``…); a row without it that has another
+    answer-like field is reported, not read as empty. A row's ``error`` is kept (:attr:`PredRow.error`).
 
     >>> import json, tempfile
     >>> path = os.path.join(tempfile.mkdtemp(), "preds.jsonl")
     >>> with open(path, "w", encoding="utf-8") as f:
     ...     _ = f.write(json.dumps({"id": 1, "answer": "考虑肾结石"}, ensure_ascii=False) + "\\n")
     >>> load_predictions(path)
-    [PredRow(id='1', answer='考虑肾结石', disease=None, advice=None, line=1)]
+    [PredRow(id='1', answer='考虑肾结石', disease=None, advice=None, line=1, error=None)]
     >>> with open(path, "a", encoding="utf-8") as f:
     ...     _ = f.write('{"id": "1", "answer": "又一行"}\\n')
     >>> load_predictions(path)
@@ -88,14 +115,14 @@ def load_predictions(path: str | os.PathLike, check_ids: bool = True) -> list[Pr
         if prob is not None:
             problems.append(prob)
             continue
-        probs = _check_pred(obj, str(path), line)
+        probs = _check_pred(obj, str(path), line, field)
         if not probs and check_ids and str(obj["id"]) in seen:
             pid = str(obj["id"])
             probs = [Problem(str(path), line, "id", f"duplicate id {pid!r} (first on line {seen[pid]})")]
         problems.extend(probs)
         if not probs:
             seen[str(obj["id"])] = line
-            rows.append(PredRow(str(obj["id"]), obj.get("answer") or "", obj.get("disease"), obj.get("advice"), line))
+            rows.append(_row(obj, line, field))
     if problems:
         raise RJUAFormatError(problems[0].path, problems=problems)
     if not rows:
@@ -202,7 +229,7 @@ def score_records(scores: list[RecordScore], match: str = "exact", n_resamples: 
     return summary
 
 
-def as_pred_rows(preds: Any, where: str = "<predictions>") -> list[PredRow]:
+def as_pred_rows(preds: Any, where: str = "<predictions>", field: str = "answer") -> list[PredRow]:
     """Predictions as :class:`PredRow` objects, from PredRows, dicts (JSON-line shape) or a ``datasets.Dataset``.
 
     Every malformed row is reported at once (``where:N`` is the row's 1-based position).
@@ -218,11 +245,11 @@ def as_pred_rows(preds: Any, where: str = "<predictions>") -> list[PredRow]:
         if isinstance(p, PredRow):
             rows.append(p)
             continue
-        probs = _check_pred(p, where, n)
+        probs = _check_pred(p, where, n, field)
         if probs:
             problems.extend(probs)
         else:
-            rows.append(PredRow(str(p["id"]), p.get("answer") or "", p.get("disease"), p.get("advice"), n))
+            rows.append(_row(p, n, field))
     if problems:
         raise RJUAFormatError(where, problems=problems)
     return rows
@@ -277,61 +304,98 @@ def subset_note(summary: dict[str, Any]) -> str:
             "(--only-predicted); not comparable to full-split scores")
 
 
+def _score_one(r: Record, p: PredRow | None, match: str, vocabulary: Vocabulary | None, errors_as_zero: bool,
+               extractor=None) -> RecordScore:
+    zero = p is not None and bool(p.error) and errors_as_zero  # an errored row scores 0, whatever it holds
+    ex = Extraction() if zero else _read(p, vocabulary, extractor)
+    ans = p.answer if p and not zero else ""
+    v = evaluate(Sample(ex.diseases, r.diseases, ex.advices, r.advices, ans, r.answer, match))
+    return RecordScore(r.id, v["disease_f1"], v["advice_f1"], v["rouge_l"], ex, r, ans, missing=p is None,
+                       flags=check(r.question, ex.diseases, ex.advices, ans) if p else [], values=v,
+                       faith_flags=faithfulness.check(r.question, ex.diseases, ex.advices, ans) if p else [])
+
+
+def _no_score(match: str, n_resamples: int, seed: int) -> dict[str, Any]:
+    """The summary when no record could be scored: every metric is None, never 0.0."""
+    return {"n": 0, "match": match, **{k: None for k in metric_names()}, "micro": {}, "ci95": {},
+            "bootstrap": {"resamples": n_resamples, "seed": seed, "level": 0.95},
+            "extraction_rules": {"disease": {}, "advice": {}}}
+
+
+def _predicted(gold: Sequence[Record], by_id: dict[str, PredRow]) -> list[Record]:
+    kept = [r for r in gold if r.id in by_id]
+    if not kept:
+        raise RJUAError("no prediction id is in the gold split: nothing to score")
+    return kept
+
+
+def _errored(gold: list[Record], by_id: dict[str, PredRow],
+             errors_as_zero: bool) -> tuple[dict[str, str], list[Record]]:
+    """Errored rows (id -> message) and the records left to score."""
+    errors = {r.id: by_id[r.id].error for r in gold if r.id in by_id and by_id[r.id].error}
+    return errors, (gold if errors_as_zero else [r for r in gold if r.id not in errors])
+
+
+def _add_counts(summary: dict[str, Any], scores: list[RecordScore], errors: dict[str, str],
+                errors_as_zero: bool) -> None:
+    """Errored rows and unread answers (:mod:`rjua.counts`) into the summary."""
+    read = [(s.id, s.extraction.disease_rule, s.extraction.advice_rule) for s in scores
+            if not s.missing and s.id not in errors]
+    summary.update(count_summary(read, errors, excluded=not errors_as_zero), n_errors=len(errors))
+
+
 def score_predictions(gold: Sequence[Record], preds: Any, match: str = "exact",
                       allow_missing: bool = False, allow_extra: bool = False,
                       vocabulary: Vocabulary | None = None, n_resamples: int = 1000,
-                      seed: int = 0, only_predicted: bool = False,
+                      seed: int = 0, only_predicted: bool = False, errors_as_zero: bool = False,
+                      field: str = "answer",
                       extractor: Callable[[PredRow], Extraction | None] | None = None) -> ScoreResult:
     """Score predictions against gold records.
 
-    ``preds``: :class:`PredRow` objects, dicts with ``id`` / ``answer`` / ``disease`` / ``advice``,
-    or a ``datasets.Dataset`` of such rows. Missing gold ids, unknown prediction ids and
-    duplicates are errors unless allowed, all reported in one message; allowed missing ids
+    ``preds``: :class:`PredRow` objects, dicts with ``id`` / ``answer`` (or ``field``) / ``disease`` /
+    ``advice`` / ``error``, or a ``datasets.Dataset`` of such rows. Missing gold ids, unknown prediction
+    ids and duplicates are errors unless allowed, all reported in one message; allowed missing ids
     score 0, allowed extra ids are ignored (both are listed). ``only_predicted`` scores only
     the gold records that have a prediction and says so in the summary (``only_predicted``,
     ``n_gold``, ``note``, ``subset``: ``"n of N"``). ``extractor(pred)`` (e.g. an LLM's rows,
     :mod:`rjua.judge.llm_extract`) gives a record's items; where it returns None the rule extractor reads them.
+    Rows carrying an ``error`` are excluded from the score and counted (``errors``), or scored as 0 with
+    ``errors_as_zero``; answers with nothing extracted are counted per field (``unread``) — see
+    :mod:`rjua.counts`. When nothing is left to score, every metric is ``None`` (never 0.0) and ``n`` is 0.
 
     >>> g = load_split("test")
     >>> res = score_predictions(g, [{"id": g[0].id, "answer": g[0].answer, "disease": list(g[0].diseases),
     ...                              "advice": list(g[0].advices)}], only_predicted=True, n_resamples=10)
     >>> res.summary["n"], res.summary["n_gold"], res.summary["f1"]
     (1, 14, 1.0)
+    >>> bad = score_predictions(g, [{"id": r.id, "answer": "", "error": "HTTP 401"} for r in g], n_resamples=10)
+    >>> bad.summary["n"], bad.summary["f1"], bad.summary["errors"]["n"]
+    (0, None, 14)
     """
     if match not in MATCH_MODES:
         raise RJUAError(f"unknown match mode {match!r}; choose one of: {', '.join(MATCH_MODES)}")
-    preds = as_pred_rows(preds)
+    preds = as_pred_rows(preds, field=field)
     msg = id_problems([r.id for r in gold], [p.id for p in preds], allow_missing, allow_extra, only_predicted,
                       [p.line for p in preds])
     if msg:
         raise RJUAError(msg)
     by_id = {p.id: p for p in preds}
-    gold_ids = {r.id for r in gold}
-    n_gold = len(gold)
-    if only_predicted:
-        gold = [r for r in gold if r.id in by_id]
-        if not gold:
-            raise RJUAError("no prediction id is in the gold split: nothing to score")
-    missing = [r.id for r in gold if r.id not in by_id]
-    extra = [p.id for p in preds if p.id not in gold_ids]
-    scores = []
-    for r in gold:
-        p = by_id.get(r.id)
-        ex = _read(p, vocabulary, extractor)
-        ans = p.answer if p else ""
-        v = evaluate(Sample(ex.diseases, r.diseases, ex.advices, r.advices, ans, r.answer, match))
-        faith = faithfulness.check(r.question, ex.diseases, ex.advices, ans) if p else []
-        scores.append(RecordScore(r.id, v["disease_f1"], v["advice_f1"], v["rouge_l"], ex, r, ans, missing=p is None,
-                                  flags=check(r.question, ex.diseases, ex.advices, ans) if p else [], values=v,
-                                  faith_flags=faith))
-    summary = score_records(scores, match, n_resamples, seed)
+    n_gold, gold_ids = len(gold), {r.id for r in gold}
+    gold = _predicted(gold, by_id) if only_predicted else list(gold)
+    errors, kept = _errored(gold, by_id, errors_as_zero)
+    scores = [_score_one(r, by_id.get(r.id), match, vocabulary, errors_as_zero, extractor) for r in kept]
+    summary = score_records(scores, match, n_resamples, seed) if scores else _no_score(match, n_resamples, seed)
     summary["consistency"] = summarise([s.flags for s in scores])
     summary["faithfulness"] = faithfulness_summary(scores)
-    summary.update(missing_ids=missing, extra_ids=extra, n_missing=len(missing))
+    missing = [r.id for r in gold if r.id not in by_id]
+    summary.update(missing_ids=missing, extra_ids=[p.id for p in preds if p.id not in gold_ids],
+                   n_missing=len(missing))
+    _add_counts(summary, scores, errors, errors_as_zero)
     if only_predicted:
         summary.update(only_predicted=True, n_gold=n_gold, note=subset_note({"only_predicted": True,
                                                                               "n": len(scores), "n_gold": n_gold}))
         summary["subset"] = f"{len(gold)} of {n_gold}"
+    summary["counts_note"] = count_lines(summary)
     return ScoreResult(summary, scores)
 
 

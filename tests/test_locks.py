@@ -60,7 +60,7 @@ def test_second_predict_on_same_out_is_refused_naming_the_holder(tmp_path):
 
 def test_second_eval_on_same_run_dir_is_refused(tmp_path):
     d = tmp_path / "run"
-    first = _start("eval", "--split", "test", "--out", d, "--resamples", "20")
+    first = _start("eval", "--split", "test", "--out", d, "--resamples", "20", "--json")
     try:
         r = run_cli("eval", "--split", "test", "--out", d, "--resamples", "20")
         assert r.returncode == 3 and f"error: {d} is being written by another run (pid {first.pid}" in r.stderr

@@ -50,7 +50,7 @@ def test_cli_predict_score_eval(tmp_path):
     assert r.returncode == 0, r.stderr
     s = json.loads(run_cli("score", out, "--split", "test", "--json").stdout)
     assert s["n"] == 14 and 0 < s["f1"] < 1
-    r = run_cli("eval", "--split", "test", "--out", tmp_path / "run", "--resamples", "50")
+    r = run_cli("eval", "--split", "test", "--out", tmp_path / "run", "--resamples", "50", "--json")
     e = json.loads(r.stdout)
     assert e["f1"] == pytest.approx(s["f1"])
     for f in ("predictions.jsonl", "scores.json", "report.md", "report.html", "config.json", "per_sample.jsonl"):
@@ -143,7 +143,7 @@ def test_resume_refuses_truncated_or_missing_manifest(tmp_path):
 
 
 def test_eval_limit_scores_the_predicted_subset(tmp_path):
-    r = run_cli("eval", "--split", "test", "--out", tmp_path / "run", "--limit", "3", "--resamples", "20")
+    r = run_cli("eval", "--split", "test", "--out", tmp_path / "run", "--limit", "3", "--resamples", "20", "--json")
     assert r.returncode == 0, r.stderr
     s = json.loads(r.stdout)
     assert s["n"] == 3 and s["subset"] == "3 of 14" and s["n_missing"] == 0

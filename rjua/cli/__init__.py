@@ -17,7 +17,7 @@ from .data import data_app
 from .demo import demo_cmd
 from .judge import compare_cmd, judge_cmd
 from .retrieval import index_app, retrieval_eval, retrieve
-from .score import score
+from .score import rescore_cmd, score
 from .synth import synth_cmd
 from .train import train_app
 
@@ -42,6 +42,7 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 # the sub-command functions (defined in the sibling modules) are registered here
 app.add_typer(data_app, name="data")
 app.command("score")(score)
+app.command("rescore")(rescore_cmd)
 app.add_typer(index_app, name="index")
 app.command("retrieve")(retrieve)
 app.command("retrieval-eval")(retrieval_eval)

@@ -6,12 +6,59 @@ import re
 
 import typer
 
-__all__ = ["DataDir", "MAX_RESAMPLES", "echo_json", "safe_text"]
+__all__ = ["DataDir", "ErrorsAsZeroOpt", "FieldOpt", "MAX_RESAMPLES", "SplitOpt", "StrictOpt", "default_split",
+           "echo_json", "exit_on_counts", "safe_text", "warn_counts"]
 
 MAX_RESAMPLES = 100_000  # memory grows with resamples x records (1e14 asked for petabytes)
 
 DataDir = typer.Option(None, "--data-dir", "-d",
                        help="Directory with RJUA files (default: $RJUA_DATA_DIR, else the bundled sample).")
+
+
+SplitOpt = typer.Option(None, "--split", "-s",
+                        help="Gold split (default: the only split of the data directory, else test).")
+FieldOpt = typer.Option("answer", "--field",
+                        help="The answer field of each prediction row (answer, prediction, output, response…).")
+ErrorsAsZeroOpt = typer.Option(False, "--errors-as-zero",
+                               help="Score rows that carry an error as 0 (default: excluded from the score, counted).")
+StrictOpt = typer.Option(False, "--strict", help="Exit 2 when any answer is unread or any row carries an error.")
+
+
+def default_split(split: str | None, data_dir) -> str:
+    """``--split``, else the only split of the data directory (said on stderr), else ``test``."""
+    if split:
+        return split
+    from ..data import find_split_files, resolve_data_dir
+    from ..errors import RJUAError
+
+    found = sorted(find_split_files(data_dir))
+    if len(found) == 1:
+        typer.echo(f"note: --split defaults to {found[0]!r}, the only split in {resolve_data_dir(data_dir)}", err=True)
+        return found[0]
+    if "test" in found or not found:
+        return "test"
+    raise RJUAError(f"{resolve_data_dir(data_dir)} holds the splits {', '.join(found)}; choose one with --split")
+
+
+def warn_counts(summary: dict) -> None:
+    """Errored rows, unread answers and a missing score, said on stderr (the reports say it too)."""
+    from ..counts import count_lines, no_score_line
+
+    for line in count_lines(summary):
+        if ": '" in line:  # a count above 0 always lists its ids
+            typer.echo(safe_text(f"warning: {line}"), err=True)
+    if no_score_line(summary):
+        typer.echo(f"warning: {no_score_line(summary)}", err=True)
+
+
+def exit_on_counts(summary: dict, strict: bool) -> None:
+    """Exit 2 when nothing could be scored, or under ``--strict`` when any answer is unread or any row errored."""
+    from ..counts import no_score_line, strict_problem
+
+    problem = (strict_problem(summary) if strict else None) or no_score_line(summary)
+    if problem:
+        typer.echo(f"error: {problem}", err=True)
+        raise typer.Exit(2)
 
 
 def echo_json(obj) -> None:

@@ -7,7 +7,18 @@ from typing import List, Optional
 import typer
 
 from ..backends import BACKENDS
-from ._common import MAX_RESAMPLES, DataDir, echo_json, safe_text
+from ._common import (
+    MAX_RESAMPLES,
+    DataDir,
+    ErrorsAsZeroOpt,
+    SplitOpt,
+    StrictOpt,
+    default_split,
+    echo_json,
+    exit_on_counts,
+    safe_text,
+    warn_counts,
+)
 
 __all__ = ["answer_cmd", "eval_cmd", "predict_cmd"]
 
@@ -139,7 +150,7 @@ def answer_cmd(question: str = typer.Argument(..., help="The patient's question 
     typer.echo(safe_text(f"\n({p.backend}/{p.model}, {p.latency_s:.2f} s) {p.disclaimer}"))
 
 
-def predict_cmd(split: str = typer.Option("test", "--split", "-s"),
+def predict_cmd(split: Optional[str] = SplitOpt,
                 out: Path = typer.Option(..., "--out", "-o", dir_okay=False, help="Predictions file (JSON Lines)."),
                 data_dir: Optional[Path] = DataDir, backend: str = BackendOpt, model: Optional[str] = ModelOpt,
                 context: str = ContextOpt, pool: Optional[List[str]] = PoolOpt,
@@ -157,6 +168,7 @@ def predict_cmd(split: str = typer.Option("test", "--split", "-s"),
     """Predict a whole split into JSON Lines (resumable; what 'rjua score' reads)."""
     from ..runs import predict_split
 
+    split = default_split(split, data_dir)
     spec = _spec(backend, model, context, pool, embedder, index, base_url, max_new_tokens, timeout, kb_splits,
                  context_tokens, n_cases, retrieval, guard, concurrency)
     rows = predict_split(split, out, data_dir, overwrite=overwrite, batch_size=batch_size, limit=limit,
@@ -165,9 +177,11 @@ def predict_cmd(split: str = typer.Option("test", "--split", "-s"),
     typer.echo(f"wrote {len(rows)} predictions to {out}" + (f" ({errors} with errors)" if errors else ""), err=True)
 
 
-def eval_cmd(split: str = typer.Option("test", "--split", "-s"),
-             run_dir: Path = typer.Option(Path("runs/latest"), "--run-dir", "--out", "-o", file_okay=False,
-                                          help="Run directory."),
+def eval_cmd(split: Optional[str] = SplitOpt,
+             run_dir: Optional[Path] = typer.Option(
+                 None, "--run-dir", "--out", "-o", file_okay=False,
+                 help="Run directory (default: runs/<split>-<backend>-<hash of the configuration>, "
+                      "with runs/latest pointing at it)."),
              data_dir: Optional[Path] = DataDir, backend: str = BackendOpt, model: Optional[str] = ModelOpt,
              context: str = ContextOpt, pool: Optional[List[str]] = PoolOpt,
              embedder: Optional[str] = EmbedderOpt, index: Optional[Path] = IndexOpt,
@@ -180,16 +194,37 @@ def eval_cmd(split: str = typer.Option("test", "--split", "-s"),
              retry_errors: bool = RetryOpt, progress: Optional[bool] = ProgressOpt,
              kb_splits: Optional[List[str]] = KbOpt, n_cases: int = NCasesOpt,
              retrieval: Optional[List[str]] = RetrievalOpt, subset: Optional[str] = SubsetOpt,
-             guard: bool = GuardOpt):
-    """Predict then score a split; prints the score JSON and writes a run directory."""
-    from ..runs import eval_split
+             guard: bool = GuardOpt, errors_as_zero: bool = ErrorsAsZeroOpt, strict: bool = StrictOpt,
+             as_json: bool = typer.Option(False, "--json", help="Print the score summary as JSON (= --format json)."),
+             fmt: str = typer.Option("text", "--format", "-f", help="text | json | md | html.")):
+    """Predict then score a split; prints the score table and writes a run directory."""
+    from ..errors import RJUAError
+    from ..report import FORMATS, to_text
+    from ..runs import default_run_dir, eval_split, point_latest
 
+    fmt = "json" if as_json else fmt
+    if fmt not in FORMATS:
+        raise RJUAError(f"unknown --format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    split = default_split(split, data_dir)
     spec = _spec(backend, model, context, pool, embedder, index, base_url, max_new_tokens, timeout, kb_splits,
                  n_cases=n_cases, retrieval=retrieval, guard=guard, concurrency=concurrency)
-    summary = eval_split(split, run_dir, data_dir, match, resamples, overwrite=overwrite, batch_size=batch_size,
-                         limit=limit, retry_errors=retry_errors, progress=progress, spec=spec, subset=subset)
-    echo_json(summary)
+    default_dir = run_dir is None
+    if default_dir:
+        run_dir = default_run_dir(split, spec, data_dir, limit, subset)
+    summary = eval_split(split, run_dir, data_dir, match, resamples, errors_as_zero=errors_as_zero,
+                         overwrite=overwrite, batch_size=batch_size, limit=limit, retry_errors=retry_errors,
+                         progress=progress, spec=spec, subset=subset)
+    latest = point_latest(run_dir) if default_dir else None
+    if fmt == "json":
+        echo_json(summary)
+    elif fmt == "text":
+        typer.echo(safe_text(to_text(summary)))
+    else:
+        typer.echo(safe_text((Path(run_dir) / f"report.{fmt}").read_text(encoding="utf-8").rstrip("\n")))
     if "subset" in summary:
         typer.echo(f"note: --limit/--subset: scored {summary['subset']} records of split {split!r} "
                    "(only those predicted)", err=True)
-    typer.echo(f"run written to {run_dir} (predictions.jsonl, scores.json, report.md, report.html)", err=True)
+    warn_counts(summary)
+    typer.echo(f"run written to {run_dir} (predictions.jsonl, scores.json, report.md, report.html)"
+               + (f"; {latest} points at it" if latest else ""), err=True)
+    exit_on_counts(summary, strict)

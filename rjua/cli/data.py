@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from ..errors import RJUAError
-from ._common import DataDir, echo_json, safe_text
+from ._common import DataDir, FieldOpt, SplitOpt, default_split, echo_json, safe_text
 
 __all__ = ["data_app", "data_show", "data_stats", "data_validate"]
 
@@ -61,9 +61,18 @@ def data_show(record_id: str = typer.Argument(..., metavar="ID"),
 
 
 @data_app.command("validate")
-def data_validate(file: Path = typer.Argument(..., help="A JSON Lines or JSON array file.")):
-    """Exit 0 when FILE is valid RJUA-QA; else print the first FILE:LINE: reason lines (and how many more
-    there are) and exit 2."""
+def data_validate(file: Optional[Path] = typer.Argument(None, help="A JSON Lines or JSON array file of RJUA records."),
+                  predictions: Optional[Path] = typer.Option(
+                      None, "--predictions", help="Check a predictions file against --split instead: ids, fields, "
+                                                  "duplicates, errors and what can be extracted."),
+                  split: Optional[str] = SplitOpt, data_dir: Optional[Path] = DataDir, field: str = FieldOpt,
+                  as_json: bool = typer.Option(False, "--json", help="Print the predictions report as JSON.")):
+    """Exit 0 when FILE is valid RJUA-QA (or --predictions FILE is scorable); else print FILE:LINE: reasons, exit 2."""
+    if predictions is not None:
+        _validate_predictions(predictions, split, data_dir, field, as_json)
+        return
+    if file is None:
+        raise RJUAError("give a FILE of RJUA records, or --predictions FILE --split S")
     from ..data import validate_file
     from ..errors import format_problems
 
@@ -74,3 +83,17 @@ def data_validate(file: Path = typer.Argument(..., help="A JSON Lines or JSON ar
     typer.echo(f"{file}: ok")
 
 
+def _validate_predictions(path: Path, split: Optional[str], data_dir, field: str, as_json: bool) -> None:
+    from ..data import load_split
+    from ..predcheck import check_predictions, predictions_report_lines
+
+    split = default_split(split, data_dir)
+    rep = check_predictions(path, load_split(split, data_dir), field)
+    rep["split"] = split
+    if as_json:
+        echo_json(rep)
+    else:
+        for line in predictions_report_lines(rep):
+            typer.echo(safe_text(line))
+    if not rep["ok"]:
+        raise typer.Exit(2)

@@ -1,24 +1,43 @@
 """``rjua score``: the official metrics from the command line."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 import typer
 
 from ..errors import RJUAError
-from ._common import MAX_RESAMPLES, DataDir
+from ._common import (
+    MAX_RESAMPLES,
+    DataDir,
+    ErrorsAsZeroOpt,
+    FieldOpt,
+    SplitOpt,
+    StrictOpt,
+    default_split,
+    exit_on_counts,
+    safe_text,
+    warn_counts,
+)
 
-__all__ = ["score"]
+ProtocolOpt = typer.Option(None, "--protocol", "-p",
+                           help="official (default) | doctorrag | open | all; repeatable or comma-separated: "
+                                "one table compares them on the same predictions.")
+DiseaseListOpt = typer.Option(None, "--disease-list", exists=True, dir_okay=False,
+                              help="doctorrag: the closed disease label list (one per line, a JSON list or the "
+                                   "official disease.txt); default: the labels of the other splits.")
+AdviceListOpt = typer.Option(None, "--advice-list", exists=True, dir_okay=False,
+                             help="doctorrag: the closed advice label list (as --disease-list).")
+
+__all__ = ["rescore_cmd", "score"]
 
 
 def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: JSON Lines (or a JSON array)."),
-          split: str = typer.Option("test", "--split", "-s", help="Gold split to score against."),
+          split: Optional[str] = SplitOpt,
           data_dir: Optional[Path] = DataDir,
           match: str = typer.Option("exact", "--match", help="Item matching: exact | fuzzy."),
-          as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
-          fmt: str = typer.Option("text", "--format", "-f", help="text | md | html (ignored with --json)."),
+          as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON (= --format json)."),
+          fmt: str = typer.Option("text", "--format", "-f", help="text | json | md | html."),
           out: Optional[Path] = typer.Option(None, "--out", "-o", dir_okay=False,
                                              help="Write the report here instead of stdout."),
           per_sample: Optional[Path] = typer.Option(None, "--per-sample", dir_okay=False,
@@ -28,6 +47,9 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
           only_predicted: bool = typer.Option(False, "--only-predicted",
                                               help="Score only the gold records that have a prediction "
                                                    "(partial runs); every output says so."),
+          field: str = FieldOpt, errors_as_zero: bool = ErrorsAsZeroOpt, strict: bool = StrictOpt,
+          protocol: Optional[List[str]] = ProtocolOpt,
+          disease_list: Optional[Path] = DiseaseListOpt, advice_list: Optional[Path] = AdviceListOpt,
           text_metrics: bool = typer.Option(False, "--text-metrics", help="Also character BLEU-4 of the answer text."),
           bertscore: Optional[str] = typer.Option(None, "--bertscore",
                                                   help="Also BERTScore F with this local encoder (path or id)."),
@@ -51,20 +73,29 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
           resamples: int = typer.Option(1000, "--resamples", min=1, max=MAX_RESAMPLES,
                                             help="Bootstrap resamples for the 95% CIs."),
           seed: int = typer.Option(0, "--seed", min=0, help="Bootstrap random seed.")):
-    """Score predictions with the official RJUA-QA metrics (disease/advice F1, combined F1, ROUGE-L)."""
+    """Score predictions with the official RJUA-QA metrics (disease/advice F1, combined F1, ROUGE-L).
+
+    Rows carrying an ``error`` are excluded and counted; answers with nothing extracted are counted per field;
+    every output shows both. ``--protocol`` adds the DoctorRAG or open (LLM judge) protocol beside the official.
+    """
     from ..data import load_split
+    from ..protocols import parse_protocols
+    from ..report import FORMATS
     from ..scoring import gold_as_predictions, load_predictions, score_predictions
 
-    if fmt not in ("text", "md", "html"):
-        raise RJUAError(f"unknown --format {fmt!r}; choose text, md or html")
+    fmt = "json" if as_json else fmt
+    if fmt not in FORMATS:
+        raise RJUAError(f"unknown --format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    protocols = parse_protocols(protocol)
     _check_outputs(predictions, out, per_sample)
+    split = default_split(split, data_dir)
     gold = load_split(split, data_dir)
     if gold_as_prediction:
         preds = gold_as_predictions(gold)
     elif predictions is None:
         raise RJUAError("give a PREDICTIONS file (or --gold-as-prediction)")
     else:
-        preds = load_predictions(predictions, check_ids=False)
+        preds = load_predictions(predictions, check_ids=False, field=field)
     vocabulary = None
     if vocab:
         from ..vocab import vocabulary_from_specs
@@ -76,38 +107,55 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
                                     vocabulary)
     res = score_predictions(gold, preds, match=match, allow_missing=allow_missing, allow_extra=allow_extra,
                             vocabulary=vocabulary, n_resamples=resamples, seed=seed, only_predicted=only_predicted,
-                            extractor=extractor)
+                            errors_as_zero=errors_as_zero, extractor=extractor)
     if llm:
         res.summary["llm_extraction"] = llm
     if vocabulary is not None:
         res.summary["vocabulary"] = {"source": vocabulary.source, "diseases": len(vocabulary.diseases),
                                      "advices": len(vocabulary.advices), "notes": notes}
-    if text_metrics or bertscore:
-        from ..textsim import text_metrics as tm
-
-        extra = tm(res, bertscore, resamples, seed)
-        per = extra.pop("per_record")
-        res.summary["text_metrics"] = extra
-        for r in res.records:
-            r.extra = per.get(r.id, {})
-    if judge:
-        if predictions is None:
-            raise RJUAError("--judge needs a PREDICTIONS file")
+    _extras(res, text_metrics, bertscore, resamples, seed)
+    if judge or "open" in protocols:
+        if predictions is None or not judge:
+            raise RJUAError("--judge and --protocol open need a PREDICTIONS file and a judge: --judge openai|hf|vllm "
+                            "--judge-model M")
         from .judge import run_judge
 
         res.summary["judge"] = run_judge(predictions, split, data_dir, judge_backend=judge, judge_model=judge_model,
                                          base_url=judge_base_url, only_ids={r.id for r in res.records},
                                          gold=gold, preds=preds)
+    if protocols != ["official"]:
+        from ..protocols import run_protocols
+
+        res.summary["protocols"] = run_protocols(protocols, res, split=split, data_dir=data_dir,
+                                                 disease_list=disease_list, advice_list=advice_list,
+                                                 judge_summary=res.summary.get("judge"))
     if per_sample:
         Path(per_sample).write_text(res.per_sample_jsonl(), encoding="utf-8")
     if res.summary["n_missing"]:
         typer.echo(f"note: {res.summary['n_missing']} gold record(s) had no prediction and scored 0", err=True)
-    text = _format_score(res, "json" if as_json else fmt)
+    warn_counts(res.summary)
+    _emit(_format_score(res, fmt), out)
+    exit_on_counts(res.summary, strict)
+
+
+def _extras(res, text_metrics: bool, bertscore: str | None, resamples: int, seed: int) -> None:
+    if not (text_metrics or bertscore) or not res.records:
+        return
+    from ..textsim import text_metrics as tm
+
+    extra = tm(res, bertscore, resamples, seed)
+    per = extra.pop("per_record")
+    res.summary["text_metrics"] = extra
+    for r in res.records:
+        r.extra = per.get(r.id, {})
+
+
+def _emit(text: str, out: Path | None) -> None:
     if out:
         Path(out).write_text(text, encoding="utf-8")
         typer.echo(f"wrote {out}", err=True)
     else:
-        typer.echo(text.rstrip("\n"))
+        typer.echo(safe_text(text.rstrip("\n")))
 
 
 def _llm_extractor(backend: str | None, model: str | None, base_url: str | None, out: Path | None,
@@ -150,51 +198,40 @@ def _check_outputs(predictions: Path | None, out: Path | None, per_sample: Path 
 
 
 def _format_score(res, fmt: str) -> str:
-    from ..report import to_html, to_markdown
+    """The report in ``fmt`` (:func:`rjua.report.render`), with the protocol table under the text one."""
+    from ..protocols import protocols_markdown, protocols_text
+    from ..report import render
 
-    s = res.summary
-    if fmt == "json":
-        return json.dumps(s, ensure_ascii=False, indent=2)
-    if fmt == "md":
-        return to_markdown(res)
-    if fmt == "html":
-        return to_html(res)
-    rows = [f"n={s['n']} match={s['match']}"]
-    if s.get("only_predicted"):
-        rows.append(f"note: {s['note']}")
-    for k, (lo, hi) in s["ci95"].items():  # every registered metric (rjua.metrics.METRICS)
-        micro = f"{s['micro'][k]:.4f}" if k in s["micro"] else "—"
-        rows.append(f"{k:<11} {s[k]:.4f}  95% CI [{lo:.4f}, {hi:.4f}]  micro {micro}")
-    if s.get("consistency"):
-        c = s["consistency"]
-        per_rule = ", ".join(f"{k} {v['records']}" for k, v in c["rules"].items() if v["records"])
-        rows.append(f"consistency: {c['any']['records']} record(s) flagged ({c['any']['record_rate']:.1%})"
-                    + (f"; {per_rule}" if per_rule else ""))
-    if s.get("faithfulness"):
-        f = s["faithfulness"]
-        per_rule = ", ".join(f"{k} {v['records']} (reference {v['reference_rate']:.1%})"
-                             for k, v in f["rules"].items() if v["records"])
-        rows.append(f"faithfulness: {f['any']['records']} record(s) flagged ({f['any']['record_rate']:.1%}; "
-                    f"reference answers {f['reference']['record_rate']:.1%})" + (f"; {per_rule}" if per_rule else ""))
-    if s.get("text_metrics"):
-        t = s["text_metrics"]
-        lo, hi = t["char_bleu_ci95"]
-        rows.append(f"char_bleu   {t['char_bleu']:.4f}  95% CI [{lo:.4f}, {hi:.4f}]"
-                    f"  corpus {t['corpus_char_bleu']:.4f}")
-        if "bertscore_f" in t:
-            rows.append(f"bertscore_f {t['bertscore_f']:.4f}  95% CI [{t['bertscore_f_ci95'][0]:.4f}, "
-                        f"{t['bertscore_f_ci95'][1]:.4f}]  ({t['bertscore_model']})")
-    if s.get("llm_extraction"):
-        x = s["llm_extraction"]
-        agree = x["agreement"]
-        rows.append(f"llm extraction ({x['backend']}:{x['model']}, {x['prompt_version']}): {x['n']} records, "
-                    f"{x['n_errors']} errors; same items as the rules: disease {agree['disease']['identical']:.3f}"
-                    f", advice {agree['advice']['identical']:.3f}")
-    if s.get("judge"):
-        j = s["judge"]["judge"]
-        rows.append(f"judge ({s['judge']['judge_model']}): diagnosis {j['diagnosis_acc']:.4f}  "
-                    f"advice {j['advice_acc']:.4f}"
-                    f"  both {j['both_acc']:.4f}  ({j['n_errors']} errors)")
-    return "\n".join(rows)
+    text = render(res, fmt)
+    table = res.summary.get("protocols")
+    if table and fmt == "text":
+        text = text.rstrip("\n") + "\n\n" + protocols_text(table)
+    elif table and fmt == "md":
+        text = text.rstrip("\n") + "\n\n" + protocols_markdown(table) + "\n"
+    return text
 
 
+def rescore_cmd(run_dir: Path = typer.Argument(..., file_okay=False, help="An 'rjua eval' run directory."),
+                out: Optional[Path] = typer.Option(None, "--out", "-o", file_okay=False,
+                                                   help="Where to write the new scores (default: RUN_DIR/rescore)."),
+                in_place: bool = typer.Option(False, "--in-place", help="Replace the run's own scores and reports."),
+                data_dir: Optional[Path] = DataDir,
+                match: Optional[str] = typer.Option(None, "--match", help="exact | fuzzy (default: the run's)."),
+                resamples: Optional[int] = typer.Option(None, "--resamples", min=1, max=MAX_RESAMPLES,
+                                                        help="Bootstrap resamples (default: the run's)."),
+                errors_as_zero: bool = ErrorsAsZeroOpt, strict: bool = StrictOpt,
+                as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON (= --format json)."),
+                fmt: str = typer.Option("text", "--format", "-f", help="text | json | md | html.")):
+    """Re-extract and re-score a run's stored raw outputs without calling any model (written beside the run)."""
+    from ..report import FORMATS
+    from ..rescore import rescore_run
+
+    fmt = "json" if as_json else fmt
+    if fmt not in FORMATS:
+        raise RJUAError(f"unknown --format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    res, dest, info = rescore_run(run_dir, out, data_dir, match, resamples, errors_as_zero, in_place)
+    warn_counts(res.summary)
+    _emit(_format_score(res, fmt), None)
+    typer.echo(f"re-extracted {info['rows']} stored rows ({info['changed']} changed); wrote {dest} "
+               "(scores.json, report.md, report.html, per_sample.jsonl, rescore.json)", err=True)
+    exit_on_counts(res.summary, strict)

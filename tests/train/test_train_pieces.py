@@ -62,7 +62,7 @@ def test_predict_subset_heldout_is_exactly_the_held_out_part(tmp_path):
     assert ids == [x.id for x in subset_records(load_split("valid"), "heldout")] and ids
     run_dir = tmp_path / "ev"
     r = run_cli("eval", "--split", "valid", "--subset", "train", "--out", run_dir, "--no-progress",
-                "--resamples", "10")
+                "--resamples", "10", "--json")
     assert r.returncode == 0, r.stderr[-2000:]
     assert json.loads(r.stdout)["subset"].startswith(f"{len(subset_records(load_split('valid'), 'train'))} of ")
     bad = run_cli("predict", "--split", "valid", "--subset", "test", "--out", tmp_path / "x.jsonl")
