@@ -69,8 +69,7 @@ def test_the_request_asks_for_identity_and_a_gzip_reply_is_refused_undecoded(stu
 PROBE = textwrap.dedent("""
     import resource, sys
     from rjua.backends import GenRequest
-    from rjua.backends import GenRequest
-from rjua.backends.openai import OpenAIBackend
+    from rjua.backends.openai import OpenAIBackend
     be = OpenAIBackend("m", base_url=sys.argv[1], timeout=20, max_retries=0)
     be.generate([])  # imports done
     import httpx  # noqa: F401

@@ -133,9 +133,11 @@ def build_demo(service: DemoService, concurrency: int | None = None) -> gr.Block
 
 def create_app(data_dir=None, backend: str = "case", model: str | None = None, index=None,
                embedder: str | None = None, base_url: str | None = None, background: bool = True,
-               concurrency: int | None = None) -> gr.Blocks:
-    """Build the demo for these settings; the index/model load in the background unless ``background=False``."""
-    spec = RunSpec(backend=backend, model=model, index=index, embedder=embedder,
-                   backend_options={"base_url": base_url} if base_url else {})
+               concurrency: int | None = None, spec: RunSpec | None = None) -> gr.Blocks:
+    """Build the demo for ``spec`` (else for these settings); the index/model load in the background unless
+    ``background=False``."""
+    if spec is None:
+        spec = RunSpec(backend=backend, model=model, index=index, embedder=embedder,
+                       backend_options={"base_url": base_url} if base_url else {})
     service = DemoService.from_data(data_dir, background=background, spec=spec)
     return build_demo(service, concurrency)

@@ -123,12 +123,12 @@ def retrieval_eval(split: str = typer.Option("valid", "--split", "-s", help="Spl
     if bad:  # before the (slower) index load
         raise RJUAError(f"invalid value for '--mode': {', '.join(bad)}; choose from {', '.join(ABLATIONS)}")
     from ..pipeline import pool_retriever
-    from .answering import _kb
+    from ._spec_flags import kb_policy
 
     # the same pool rule as eval: an index over more splits is restricted to the pool
     r, _ = pool_retriever(split, data_dir, pool, index, embedder if index is None or embedder != "none" else None)
     data = data_dir if index is None else (r.manifest.get("data_dir") if data_dir is None else data_dir)
-    r.set_kb_policy(_kb(kb_splits))
+    r.set_kb_policy(kb_policy(kb_splits))
     records = load_split(split, data)
     res = evaluate(r, records, split, modes)
     if as_json:

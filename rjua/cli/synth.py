@@ -39,11 +39,11 @@ def synth_cmd(out: Path = typer.Option(..., "--out", "-o", dir_okay=False,
     from ..plan import make_backend, public, resolve_spec
     from ..spec import RunSpec
     from ..synth import run_synth
-    from .answering import _backend_options
+    from ._spec_flags import backend_options
 
-    specs = {"generator": RunSpec(generator, generator_model, _backend_options(generator, base_url, timeout=timeout),
+    specs = {"generator": RunSpec(generator, generator_model, backend_options(generator, base_url, timeout=timeout),
                                   max_new_tokens=max_new_tokens),
-             "solver": RunSpec(solver, solver_model, _backend_options(solver, base_url, timeout=timeout),
+             "solver": RunSpec(solver, solver_model, backend_options(solver, base_url, timeout=timeout),
                                max_new_tokens=384),
              "weak": None if weak == "none" else RunSpec(weak)}
     gen, sol = make_backend(specs["generator"]), make_backend(specs["solver"])

@@ -6,7 +6,7 @@ import math
 import pytest
 from conftest import run_cli
 
-from rjua.cli.answering import _retrieval
+from rjua.cli._spec_flags import retrieval_overrides as _retrieval
 from rjua.errors import RJUAError
 from rjua.retrieval.config import HybridConfig
 from rjua.spec import RunSpec
