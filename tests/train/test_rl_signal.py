@@ -119,3 +119,19 @@ def test_sample_groups_on_a_tiny_model(tmp_path):
     out = sample_groups(model, tok, msgs, 3, 5, 1.0, seed=0)
     assert [len(g) for g in out] == [3, 3]
     assert all(1 <= s["tokens"] <= 5 and s["entropy_sum"] > 0 for g in out for s in g)
+
+
+def test_verl_filter_normaliser_and_row_compaction():
+    from rjua.train.verl.loss import c3po_policy_loss, compact_rows, select_step_tokens
+
+    mask = torch.ones(4, 3, dtype=torch.long)
+    adv_rows = torch.tensor([0.0, 0.0, 1.0, -1.0])
+    keep = informative_rows(adv_rows, torch.tensor([0, 0, 1, 1]))
+    sel, stats = select_step_tokens(mask, ["a", "a", "b", "b"], 10, mini_batch_size=4, order="generation", keep=keep)
+    assert sel.sum(1).tolist() == [0, 0, 3, 3] and stats["binding"] == [False]
+    lp = torch.zeros(4, 3)
+    cfg = {"clip_ratio": 0.2, "global_batch_info": {"dp_size": 1, "batch_num_tokens": 6, "loss_scale_factor": 10}}
+    loss, metrics = c3po_policy_loss(lp, lp, adv_rows[:, None].expand(4, 3), sel.bool(), "token-mean", cfg)
+    assert float(loss) == pytest.approx(0.0) and metrics["actor/c3po_normaliser"] == 6
+    assert compact_rows(sel, dp_size=1).tolist() == [2, 3]  # the zero-spread group costs no forward / backward
+    assert compact_rows(sel, dp_size=4).tolist() == [2, 3, 0, 1]

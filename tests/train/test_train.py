@@ -159,8 +159,12 @@ def test_verl_reward_and_loss():
     out = c3po_policy_loss(lp.detach(), lp, torch.tensor([[1.0], [2.0], [-1.0]]), sel.bool(), "token-mean", cfg, None)
     assert len(out) == 2 and isinstance(out[1], dict)  # verl 0.9 unpacks (loss, metrics)
     loss, metrics = out
-    assert float(loss) == pytest.approx(-(4 * 1 + 2 * 2) / 12)  # sum over the selected tokens / constant Φ
-    assert metrics["actor/c3po_budget_fill"] == 0.5
+    # 6 selected tokens < Φ = 12: divided by the 6 (verl's batch_num_tokens, which also divides KL and entropy)
+    assert float(loss) == pytest.approx(-(4 * 1 + 2 * 2) / 6)
+    assert metrics["actor/c3po_budget_fill"] == 0.5 and metrics["actor/c3po_normaliser"] == 6
+    full = {"clip_ratio": 0.2, "global_batch_info": {"dp_size": 1, "batch_num_tokens": 12, "loss_scale_factor": 12}}
+    assert float(c3po_policy_loss(lp.detach(), lp, torch.tensor([[1.0], [2.0], [-1.0]]), sel.bool(), "token-mean",
+                                  full, None)[0]) == pytest.approx(-(4 * 1 + 2 * 2) / 12)  # binding: Φ
     loss.backward()
     assert int((lp.grad != 0).sum()) == 6  # exactly the selected tokens carry gradient
 
