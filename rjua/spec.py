@@ -82,6 +82,8 @@ class RunSpec:
         for name in ("max_new_tokens", "seed"):  # a setting the backend does not take does not shape the run
             if entry is not None and name not in entry.settings:
                 fix(self, name, None)
+        if self.context_tokens is None and entry is not None and entry.context_tokens:
+            fix(self, "context_tokens", entry.context_tokens)  # the backend's own default, recorded as such
         fix(self, "backend_options", opts)
         fix(self, "retrieval", dict(self.retrieval or {}))
         if self.pool is not None:

@@ -52,3 +52,35 @@ def test_chooser_picks_from_case_candidates_and_mix_zero_is_case(tiny):
 def test_map_to_candidates():
     assert map_to_candidates(["右肾结石伴积水", "多喝水"], ["右肾结石", "多饮水"], 0.5) == ["右肾结石", "多饮水"]
     assert map_to_candidates(["感冒"], ["右肾结石"]) == []
+
+
+def test_mix_zero_is_case_where_passages_add_disease_candidates(tiny):
+    # the case backend draws disease candidates from the evidence too (open vocabulary); the chooser used to
+    # re-derive them without the passages, so mix 0 differed from case on such records
+    from rjua.data import load_split
+    from rjua.pipeline import build_pipeline
+
+    recs = load_split("valid")
+    case = build_pipeline("valid", backend="case", context="gold")
+    be = case.backend
+    differs = []
+    for r in recs:
+        req = case._request(r.question, r)
+        hits = [h for h in req.cases if h.key not in req.exclude]
+        with_p = be._candidates(r.question, hits, "disease", req.exclude, [p.text for p in req.passages]).items
+        if with_p != be._candidates(r.question, hits, "disease", req.exclude).items:
+            differs.append(r)
+    assert differs, "the sample has no record whose passages add a candidate"
+    base = case.answer_many([(r.question, r) for r in differs])
+    pipe = build_pipeline("valid", backend="chooser", model=tiny, context="gold",
+                          backend_options={"mix": 0.0, "dtype": "float32", "rescore_top": 2})
+    for p, b in zip(pipe.answer_many([(r.question, r) for r in differs]), base):
+        assert (p.diseases, p.advices) == (b.diseases, b.advices)
+
+
+def test_chooser_default_context_is_the_benchmarks():
+    from rjua.spec import RunSpec
+
+    assert RunSpec(backend="chooser").context_tokens == 384
+    assert RunSpec(backend="chooser", context_tokens=1024).context_tokens == 1024
+    assert RunSpec(backend="hf").context_tokens is None

@@ -142,16 +142,14 @@ class ChooserBackend:
 
     def candidate_scores(self, req: GenRequest, kind: str) -> dict:
         """The case candidates with the case probability and, for the ``rescore_top`` most probable, the LM score."""
-        from .case import _predict_proba
-
         hits = [h for h in req.cases if h.key not in req.exclude]
-        cand = self.case._candidates(req.question, hits, kind, req.exclude)
+        # exactly the case backend's candidates and probabilities: the passages feed its disease candidates
+        # (open vocabulary), and without fitted weights it uses its own rule — ``mix=0`` reproduces ``case``
+        passages = [p.text for p in req.passages] if kind == "disease" else []
+        cand = self.case._candidates(req.question, hits, kind, req.exclude, passages)
         if not cand.items:
             return {"candidates": [], "case_p": [], "lm": [], "expected_n": 0.0}
-        models = self.case.weights.get(kind, {})
-        fold = next((self.case.fold_of(k) for k in req.exclude if k in self.case.labels), None)
-        w = models.get(fold, models.get(None))
-        pc = _predict_proba(w, cand.x).tolist() if w is not None else [0.5] * len(cand.items)
+        pc = self.case.candidate_proba(cand, kind, req.exclude)
         top = sorted(range(len(pc)), key=lambda i: -pc[i])[: self.rescore_top]
         scores = self.lm_scores(req, kind, [cand.items[i] for i in top])
         lm: list[float | None] = [None] * len(pc)
@@ -172,6 +170,9 @@ class ChooserBackend:
         mean = sum(scored) / len(scored) if scored else 0.0
         probs = {}
         for it, a, s in zip(info["candidates"], info["case_p"], info["lm"]):
+            if not (self.calibration and kind in self.calibration) and self.mix == 0:
+                probs[it] = a  # the case probability itself (no clamping): mix 0 is the case backend
+                continue
             f = self.features(a, s, mean)
             if self.calibration and kind in self.calibration:
                 w = self.calibration[kind]

@@ -54,10 +54,24 @@ def _entropy_and_length(logits, seqs, eos_ids: set[int], temperature: float):
     return ent.tolist(), n.tolist()
 
 
+def _generate_shared(model, ids, k: int, **kw):
+    """``generate`` of K continuations of one prompt whose keys / values are computed once (not K times)."""
+    import torch
+
+    if ids.size(1) < 2:
+        return model.generate(input_ids=ids.repeat(k, 1), **kw)
+    cache = model(input_ids=ids[:, :-1], use_cache=True).past_key_values
+    cache.batch_repeat_interleave(k)
+    return model.generate(input_ids=ids.repeat(k, 1), attention_mask=torch.ones(k, ids.size(1), dtype=torch.long,
+                                                                                   device=ids.device),
+                          past_key_values=cache, **kw)
+
+
 def sample_groups(model, tok, prompts: Sequence[list[dict]], k: int, max_new_tokens: int, temperature: float,
-                  seed: int = 0) -> list[list[dict]]:
+                  seed: int = 0, do_sample: bool = True) -> list[list[dict]]:
     """K samples per prompt (``text``, ``tokens``, ``entropy_sum``) from a loaded model, plain sampling
-    (no top-k / top-p / repetition penalty) at ``temperature``, one ``generate`` call per prompt."""
+    (no top-k / top-p / repetition penalty) at ``temperature``; the prompt's keys / values are computed once
+    and shared by its K samples (``do_sample=False``: greedy, for tests)."""
     import torch
 
     device = next(model.parameters()).device
@@ -66,15 +80,15 @@ def sample_groups(model, tok, prompts: Sequence[list[dict]], k: int, max_new_tok
            if x is not None}
     torch.manual_seed(seed)
     out = []
+    pad = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
     for msgs in prompts:
         text = tok.apply_chat_template(msgs, tokenize=False, add_generation_prompt=True)
-        enc = tok(text, return_tensors="pt", add_special_tokens=False).to(device)
+        ids = tok(text, return_tensors="pt", add_special_tokens=False)["input_ids"].to(device)
         with torch.inference_mode():
-            res = model.generate(**enc, do_sample=True, temperature=temperature, top_k=0, top_p=1.0,
-                                 repetition_penalty=1.0, max_new_tokens=max_new_tokens, num_return_sequences=k,
-                                 output_logits=True, return_dict_in_generate=True,
-                                 pad_token_id=tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id)
-        seqs = res.sequences[:, enc["input_ids"].shape[1]:].cpu()
+            res = _generate_shared(model, ids, k, do_sample=do_sample, temperature=temperature, top_k=0, top_p=1.0,
+                                   repetition_penalty=1.0, max_new_tokens=max_new_tokens, output_logits=True,
+                                   return_dict_in_generate=True, pad_token_id=pad)
+        seqs = res.sequences[:, ids.shape[1]:].cpu()
         ents, lens = _entropy_and_length(res.logits, seqs, eos, temperature)
         out.append([{"text": tok.decode(seqs[i, :lens[i]], skip_special_tokens=True), "tokens": int(lens[i]),
                      "entropy_sum": float(ents[i])} for i in range(k)])

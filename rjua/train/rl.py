@@ -80,6 +80,12 @@ def build_trainer(cfg: RLConfig, generation_kwargs: dict | None = None):
 
     train, _ = load_parts(cfg.data)
     train = training_prompts(cfg, train)
+    per_step = cfg.per_device_train_batch_size * cfg.gradient_accumulation_steps // cfg.num_generations
+    if len(train) < per_step:
+        from ..errors import RJUAError
+
+        raise RJUAError(f"RL needs at least {per_step} training prompts per step, has {len(train)}"
+                        + (f" (from {cfg.prompt_ids_file})" if cfg.prompt_ids_file else ""))
     ds = Dataset.from_list(rl_rows(train, cfg.data, count))
     mcfg = AutoConfig.from_pretrained(model, **remote)
     is_moe = moe_shape(mcfg) is not None

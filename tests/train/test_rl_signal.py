@@ -135,3 +135,18 @@ def test_verl_filter_normaliser_and_row_compaction():
     assert float(loss) == pytest.approx(0.0) and metrics["actor/c3po_normaliser"] == 6
     assert compact_rows(sel, dp_size=1).tolist() == [2, 3]  # the zero-spread group costs no forward / backward
     assert compact_rows(sel, dp_size=4).tolist() == [2, 3, 0, 1]
+
+
+def test_shared_prefix_generation_equals_plain_generation(tmp_path):
+    from rjua.train.models import resolve_model
+    from rjua.train.probe import _load, sample_groups
+
+    model, tok = _load(resolve_model("tiny-dense", str(tmp_path)), "float32")
+    msgs = [{"role": "user", "content": "医生您好，腰痛三天"}]
+    got = sample_groups(model, tok, [msgs], 2, 6, 1.0, do_sample=False)[0]
+    ids = tok(tok.apply_chat_template(msgs, tokenize=False, add_generation_prompt=True), return_tensors="pt",
+              add_special_tokens=False)["input_ids"]
+    with torch.inference_mode():
+        plain = model.generate(input_ids=ids, do_sample=False, max_new_tokens=6, pad_token_id=tok.eos_token_id)
+    want = tok.decode(plain[0, ids.size(1):], skip_special_tokens=True)
+    assert got[0]["text"] == got[1]["text"] and want.startswith(got[0]["text"])
