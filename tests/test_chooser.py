@@ -84,3 +84,10 @@ def test_chooser_default_context_is_the_benchmarks():
     assert RunSpec(backend="chooser").context_tokens == 384
     assert RunSpec(backend="chooser", context_tokens=1024).context_tokens == 1024
     assert RunSpec(backend="hf").context_tokens is None
+
+
+def test_size_cap_is_fitted_and_applied():
+    from rjua.backends.chooser import fit_size_cap
+
+    assert fit_size_cap([["a", "b", "c"], ["x", "y", "z"]], [["a"], ["x", "y"]]) == 2
+    assert fit_size_cap([["a"], ["x"]], [["a"], ["x"]]) is None  # nothing to cut

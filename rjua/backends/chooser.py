@@ -32,7 +32,7 @@ from collections.abc import Sequence
 
 from . import GenRequest, GenResult
 
-__all__ = ["ChooserBackend", "map_to_candidates"]
+__all__ = ["ChooserBackend", "fit_size_cap", "map_to_candidates"]
 
 SYSTEM = ("你是一名经验丰富的泌尿外科医生。请根据临床指南资料和患者问题，"
           "判断给出的候选{kind}是否适用于这位患者。只回答“是”或“否”。")
@@ -59,6 +59,32 @@ def map_to_candidates(items: Sequence[str], candidates: Sequence[str], threshold
     return out
 
 
+def fit_size_cap(choices: Sequence[Sequence[str]], golds: Sequence[Sequence[str]], max_cap: int = 6) -> int | None:
+    """The cap on the chosen set's size that maximises mean exact F1 over labelled records (None: no cap helps).
+
+    ``choices`` are the chooser's ranked choices (most probable first) on records outside the evaluation,
+    ``golds`` their labels. Expected-F1 choice over over-confident probabilities picks too many items; a cap
+    fitted this way is the set-size calibration (ties go to the larger cap).
+
+    >>> fit_size_cap([["a", "b", "c"], ["x", "y"]], [["a"], ["x"]])
+    1
+    >>> fit_size_cap([["a", "b"]], [["a", "b"]]) is None
+    True
+    """
+    from ..metrics import prf
+
+    def mean_f1(cap):
+        return sum(prf(list(c)[:cap], list(g), "exact").f1 for c, g in zip(choices, golds)) / max(1, len(golds))
+
+    longest = max((len(c) for c in choices), default=0)
+    best_cap, best = None, mean_f1(longest)
+    for cap in range(min(max_cap, longest), 0, -1):
+        f = mean_f1(cap)
+        if f > best + 1e-12:
+            best_cap, best = cap, f
+    return best_cap
+
+
 class ChooserBackend:
     """LM chooser over ``case`` candidates (see module docstring)."""
 
@@ -67,7 +93,7 @@ class ChooserBackend:
     def __init__(self, model: str, mode: str = "score", mix: float = 0.5, temperature: float = 1.0,
                  batch_size: int = 16, dtype: str = "auto", device: str | None = None, max_new_tokens: int = 256,
                  match_threshold: float = 0.5, top_cases: int = 10, rescore_top: int = 8,
-                 calibration: dict | None = None):
+                 calibration: dict | None = None, size_cap: dict | None = None):
         from ..errors import RJUAError
         from .case import CaseBackend
 
@@ -76,6 +102,7 @@ class ChooserBackend:
         self.model, self.mode, self.mix, self.temperature = str(model), mode, mix, temperature
         self.batch_size, self.match_threshold = batch_size, match_threshold
         self.rescore_top, self.calibration = rescore_top, calibration
+        self.size_cap = dict(size_cap or {})  # kind -> most items chosen (fit_size_cap on labelled records)
         self.case = CaseBackend(top_cases=top_cases)
         from .hf import HFBackend
 
@@ -188,7 +215,9 @@ class ChooserBackend:
         info = self.candidate_scores(req, kind)
         if not info["candidates"]:
             return [], info
-        return choose_expected_f1(self.probabilities(info, kind), info["expected_n"]), info
+        chosen = choose_expected_f1(self.probabilities(info, kind), info["expected_n"])
+        cap = self.size_cap.get(kind)
+        return (chosen[:cap] if cap else chosen), info
 
     # ------------------------------------------------------------------ generate
     def _generate_mode(self, req: GenRequest, base: GenResult) -> GenResult:
