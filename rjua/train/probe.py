@@ -60,7 +60,7 @@ def _generate_shared(model, ids, k: int, **kw):
 
     if ids.size(1) < 2:
         return model.generate(input_ids=ids.repeat(k, 1), **kw)
-    cache = model(input_ids=ids[:, :-1], use_cache=True).past_key_values
+    cache = model(input_ids=ids[:, :-1], use_cache=True, logits_to_keep=1).past_key_values
     cache.batch_repeat_interleave(k)
     return model.generate(input_ids=ids.repeat(k, 1), attention_mask=torch.ones(k, ids.size(1), dtype=torch.long,
                                                                                    device=ids.device),
