@@ -55,6 +55,8 @@ def resolve_spec(spec: RunSpec) -> RunSpec:
     for name in ("max_new_tokens", "seed"):  # a setting the backend does not take does not shape the run
         if entry is not None and name not in entry.settings:
             values[name] = None
+    if spec.context_tokens is None and entry is not None and entry.context_tokens:
+        values["context_tokens"] = entry.context_tokens  # the backend's own default, recorded as such
     return replace(spec, backend_options=opts, **values)
 
 

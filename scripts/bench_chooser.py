@@ -108,7 +108,9 @@ def main(argv=None):
                       flush=True)
         secs = time.perf_counter() - t0
         if a.cv and not a.only_generate:
-            preds[f"chooser calibrated CV{a.cv}"], report["cv_calibration"] = cv_calibrated(part, pipe, be, a.cv)
+            cv_preds, cv_capped, report["cv_calibration"] = cv_calibrated(part, pipe, be, a.cv)
+            preds[f"chooser calibrated CV{a.cv}"] = cv_preds
+            preds[f"chooser calibrated + size cap CV{a.cv}"] = cv_capped
         if not a.only_generate:  # mix=0 should reproduce case; where it does not, say so (and keep the results)
             differ = [p.id for p, q in zip(preds["chooser mix=0.0"], preds["case"])
                       if (set(p.disease), set(p.advice)) != (set(q.disease), set(q.advice))]
@@ -126,6 +128,8 @@ def main(argv=None):
                 rows[label][match] = {k: s[k] for k in ("f1", "disease_f1", "advice_f1")}
                 rows[label][match]["ci95_f1"] = s["ci95"]["f1"]
                 per[(label, match)] = np.array([x.f1 for x in res.records])
+            rows[label]["diseases_per_record"] = round(sum(len(x.disease) for x in ps) / max(1, len(ps)), 3)
+            rows[label]["advice_per_record"] = round(sum(len(x.advice) for x in ps) / max(1, len(ps)), 3)
         rng = np.random.default_rng(0)
         idx = rng.integers(0, len(part), (a.resamples, len(part)))
         for label in rows:  # paired bootstrap of the per-record F1 difference against case, same resamples
@@ -173,25 +177,35 @@ def cv_calibrated(part, pipe, be, k: int):
     import numpy as np
 
     from rjua.backends.case import fit_logistic
+    from rjua.backends.chooser import fit_size_cap
     from rjua.crossval import fold_assignment
     from rjua.scoring import PredRow
 
     folds = fold_assignment([r.id for r in part], k)
     out: dict = {}
-    weights = {}
+    capped: dict = {}
+    weights, caps = {}, {}
     for f in range(k):
         train = [r for r in part if folds[r.id] != f]
         xs, ys = calibration_rows(train, pipe, be)
         calib = {kind: fit_logistic(np.array(xs[kind]), np.array(ys[kind])).tolist() for kind in xs}
         weights[f] = calib
-        be.mix, be.calibration = 0.0, calib
+        be.mix, be.calibration, be.size_cap = 0.0, calib, {}
+        reqs = {r.id: pipe._request(r.question, r) for r in train}
+        caps[f] = {kind: fit_size_cap([be._choose(reqs[r.id], kind)[0] for r in train],
+                                      [r.diseases if kind == "disease" else r.advices for r in train])
+                   for kind in ("disease", "advice")}  # the set-size cap, fitted on the same other folds
         for r in part:
             if folds[r.id] == f:
                 req = pipe._request(r.question, r)
                 case = be.case.generate([req])[0]
-                out[r.id] = PredRow(r.id, case.text, be._choose(req, "disease")[0], be._choose(req, "advice")[0])
+                d, ad = be._choose(req, "disease")[0], be._choose(req, "advice")[0]
+                out[r.id] = PredRow(r.id, case.text, d, ad)
+                cd, ca = caps[f]["disease"], caps[f]["advice"]
+                capped[r.id] = PredRow(r.id, case.text, d[:cd] if cd else d, ad[:ca] if ca else ad)
     be.calibration = None
-    return [out[r.id] for r in part], {"k": k, "weights_per_fold": weights}
+    return ([out[r.id] for r in part], [capped[r.id] for r in part],
+            {"k": k, "weights_per_fold": weights, "size_cap_per_fold": caps})
 
 
 if __name__ == "__main__":

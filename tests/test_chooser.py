@@ -66,3 +66,42 @@ def test_chooser_reply_is_composed_from_its_own_choices(tiny):
         assert p.answer.startswith("您好")
         if p.diseases:
             assert any(strip_sides(d) in p.answer for d in p.diseases)
+
+
+def test_mix_zero_is_case_where_passages_add_disease_candidates(tiny):
+    # the case backend draws disease candidates from the evidence too (open vocabulary); the chooser used to
+    # re-derive them without the passages, so mix 0 differed from case on such records
+    from rjua.data import load_split
+    from rjua.pipeline import build_pipeline
+
+    recs = load_split("valid")
+    case = build_pipeline("valid", backend="case", context="gold")
+    be = case.backend
+    differs = []
+    for r in recs:
+        req = case._request(r.question, r)
+        hits = [h for h in req.cases if h.key not in req.exclude]
+        with_p = be._candidates(r.question, hits, "disease", req.exclude, [p.text for p in req.passages]).items
+        if with_p != be._candidates(r.question, hits, "disease", req.exclude).items:
+            differs.append(r)
+    assert differs, "the sample has no record whose passages add a candidate"
+    base = case.answer_many([(r.question, r) for r in differs])
+    pipe = build_pipeline("valid", backend="chooser", model=tiny, context="gold",
+                          backend_options={"mix": 0.0, "dtype": "float32", "rescore_top": 2})
+    for p, b in zip(pipe.answer_many([(r.question, r) for r in differs]), base):
+        assert (p.diseases, p.advices) == (b.diseases, b.advices)
+
+
+def test_chooser_default_context_is_the_benchmarks():
+    from rjua.spec import RunSpec
+
+    assert RunSpec(backend="chooser").context_tokens == 384
+    assert RunSpec(backend="chooser", context_tokens=1024).context_tokens == 1024
+    assert RunSpec(backend="hf").context_tokens is None
+
+
+def test_size_cap_is_fitted_and_applied():
+    from rjua.backends.chooser import fit_size_cap
+
+    assert fit_size_cap([["a", "b", "c"], ["x", "y", "z"]], [["a"], ["x", "y"]]) == 2
+    assert fit_size_cap([["a"], ["x"]], [["a"], ["x"]]) is None  # nothing to cut

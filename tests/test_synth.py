@@ -6,7 +6,7 @@ from rjua.backends.scripted import ScriptedBackend
 from rjua.data import load_all, load_split, read_records
 from rjua.synth import build_taxonomy, make_seeds, run_synth
 from rjua.synth.filters import NgramIndex
-from rjua.synth.pipeline import parse_case
+from rjua.synth.pipeline import parse_case, pool_records
 
 
 def seed_fields(req):
@@ -18,11 +18,14 @@ def seed_fields(req):
     return target, distractor, pids
 
 
+POOL_ADVICE = build_taxonomy(pool_records(load_all(), ["valid"])).advices  # advice seen with each diagnosis
+
+
 def good_case(target, pids, k):
     return {"question": f"医生您好，我是{40 + k}岁患者，第{k}次就诊，最近出现相关不适，检查结果异常，"
                         f"编号{k}{k}{k}，请问怎么办？",
             "answer": f"您好，考虑{target}，建议进一步检查并规范治疗。", "disease": target,
-            "advice": "复查B超、规范治疗",
+            "advice": "、".join(list(POOL_ADVICE.get(target, {"多饮水": 1}))[:2]),
             "passage_ids": pids[:1]}
 
 
@@ -43,7 +46,8 @@ def test_taxonomy_and_seeds_cover_specialties():
 def test_every_phase_and_every_rejection_reason(tmp_path):
     evalq = load_split("test")[0].question
     plan = ["good", "unparseable", "format", "ungrounded", "not_in_vocabulary", "wrong_diagnosis", "ambiguous",
-            "inconsistent", "diagnosis_in_question", "contaminated", "duplicate", "unsolvable", "trivial"]
+            "inconsistent", "diagnosis_in_question", "advice_unverified", "patient_inconsistent", "contaminated",
+            "duplicate", "unsolvable", "trivial"]
     counter = {"i": 0}
 
     def generate(req):
@@ -68,6 +72,11 @@ def test_every_phase_and_every_rejection_reason(tmp_path):
             c["answer"] = "您好，建议多喝水。"
         elif kind == "diagnosis_in_question":
             c["question"] = f"我被诊断为{target}，第{k}次来问，怎么办？"
+        elif kind == "advice_unverified":
+            c["advice"] += "、服用祖传秘方"
+        elif kind == "patient_inconsistent":
+            c["question"] = c["question"].replace("岁患者", "岁女性")
+            c["answer"] += "需查前列腺特异性抗原。"
         elif kind == "contaminated":
             c["question"] = evalq[:-2] + "呢？"  # planted near-copy of an evaluation question
         elif kind == "duplicate":

@@ -37,6 +37,7 @@ class BackendEntry:
     default_model: str | None = None
     settings: dict[str, str] = field(default_factory=dict)
     takes_model: bool = True
+    context_tokens: int | None = None  # the backend's own default evidence budget (None: the pipeline's)
 
     @property
     def light(self) -> bool:
@@ -57,8 +58,9 @@ REGISTRY: dict[str, BackendEntry] = {
     "vllm": BackendEntry(".vllm:VLLMBackend", "Qwen/Qwen2.5-0.5B-Instruct", _LM),
     "openai": BackendEntry(".openai:OpenAIBackend", "gpt-4o-mini", {"max_new_tokens": "max_tokens"}),
     # an LM choosing among the case backend's candidates (log-odds of 是/否); fitted on the pool like case
+    # 384 evidence tokens: the setting the chooser was measured with (a 1024-token prompt costs ~3x per record)
     "chooser": BackendEntry(".chooser:ChooserBackend", "Qwen/Qwen2.5-0.5B-Instruct",
-                            {"max_new_tokens": "max_new_tokens", "n_cases": "top_cases"}),
+                            {"max_new_tokens": "max_new_tokens", "n_cases": "top_cases"}, context_tokens=384),
 }
 BACKENDS = tuple(REGISTRY)  # the built-in names (kept for callers that list them)
 

@@ -307,14 +307,20 @@ class CaseBackend:
                       for i in items]).reshape(-1, N_FEATURES)
         return _Candidates(items, x, n_items / total)
 
-    def _select(self, cand: _Candidates, kind: str, exclude: frozenset[str]) -> list[str]:
+    def candidate_proba(self, cand: _Candidates, kind: str, exclude: frozenset[str]) -> list[float]:
+        """The probability of each candidate (the fold's fitted weights, else the unfitted rule)."""
         if not cand.items:
             return []
         models = self.weights.get(kind, {})
         fold = next((self.fold_of(k) for k in exclude if k in self.labels), None)
         w = models.get(fold, models.get(None))
         probs = _predict_proba(w, cand.x) if w is not None else np.minimum(cand.x[:, 0] + 0.5 * cand.x[:, 4], 1.0)
-        return choose_expected_f1(dict(zip(cand.items, probs.tolist())), cand.expected_n)
+        return probs.tolist()
+
+    def _select(self, cand: _Candidates, kind: str, exclude: frozenset[str]) -> list[str]:
+        if not cand.items:
+            return []
+        return choose_expected_f1(dict(zip(cand.items, self.candidate_proba(cand, kind, exclude))), cand.expected_n)
 
     def compose(self, req: GenRequest, diseases: Sequence[str], advices: Sequence[str]) -> str:
         """The reply for this patient from the chosen items (:func:`rjua.compose.compose_reply`): the question's

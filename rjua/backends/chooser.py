@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from . import GenRequest, GenResult
 from .case import gold_context
 
-__all__ = ["ChooserBackend", "map_to_candidates"]
+__all__ = ["ChooserBackend", "fit_size_cap", "map_to_candidates"]
 
 SYSTEM = ("你是一名经验丰富的泌尿外科医生。请根据临床指南资料和患者问题，"
           "判断给出的候选{kind}是否适用于这位患者。只回答“是”或“否”。")
@@ -60,6 +60,32 @@ def map_to_candidates(items: Sequence[str], candidates: Sequence[str], threshold
     return out
 
 
+def fit_size_cap(choices: Sequence[Sequence[str]], golds: Sequence[Sequence[str]], max_cap: int = 6) -> int | None:
+    """The cap on the chosen set's size that maximises mean exact F1 over labelled records (None: no cap helps).
+
+    ``choices`` are the chooser's ranked choices (most probable first) on records outside the evaluation,
+    ``golds`` their labels. Expected-F1 choice over over-confident probabilities picks too many items; a cap
+    fitted this way is the set-size calibration (ties go to the larger cap).
+
+    >>> fit_size_cap([["a", "b", "c"], ["x", "y"]], [["a"], ["x"]])
+    1
+    >>> fit_size_cap([["a", "b"]], [["a", "b"]]) is None
+    True
+    """
+    from ..metrics import prf
+
+    def mean_f1(cap):
+        return sum(prf(list(c)[:cap], list(g), "exact").f1 for c, g in zip(choices, golds)) / max(1, len(golds))
+
+    longest = max((len(c) for c in choices), default=0)
+    best_cap, best = None, mean_f1(longest)
+    for cap in range(min(max_cap, longest), 0, -1):
+        f = mean_f1(cap)
+        if f > best + 1e-12:
+            best_cap, best = cap, f
+    return best_cap
+
+
 class ChooserBackend:
     """LM chooser over ``case`` candidates (see module docstring)."""
 
@@ -68,7 +94,7 @@ class ChooserBackend:
     def __init__(self, model: str, mode: str = "score", mix: float = 0.5, temperature: float = 1.0,
                  batch_size: int = 16, dtype: str = "auto", device: str | None = None, max_new_tokens: int = 256,
                  match_threshold: float = 0.5, top_cases: int = 10, rescore_top: int = 8,
-                 calibration: dict | None = None):
+                 calibration: dict | None = None, size_cap: dict | None = None):
         from ..errors import RJUAError
         from .case import CaseBackend
 
@@ -77,6 +103,7 @@ class ChooserBackend:
         self.model, self.mode, self.mix, self.temperature = str(model), mode, mix, temperature
         self.batch_size, self.match_threshold = batch_size, match_threshold
         self.rescore_top, self.calibration = rescore_top, calibration
+        self.size_cap = dict(size_cap or {})  # kind -> most items chosen (fit_size_cap on labelled records)
         self.case = CaseBackend(top_cases=top_cases)
         from .hf import HFBackend
 
@@ -143,16 +170,14 @@ class ChooserBackend:
 
     def candidate_scores(self, req: GenRequest, kind: str) -> dict:
         """The case candidates with the case probability and, for the ``rescore_top`` most probable, the LM score."""
-        from .case import _predict_proba
-
         hits = [h for h in req.cases if h.key not in req.exclude]
-        cand = self.case._candidates(req.question, hits, kind, req.exclude, context=gold_context(req))
+        # exactly the case backend's candidates and probabilities: the passages feed its disease candidates
+        # (open vocabulary), and without fitted weights it uses its own rule — ``mix=0`` reproduces ``case``
+        passages = [p.text for p in req.passages] if kind == "disease" else []
+        cand = self.case._candidates(req.question, hits, kind, req.exclude, passages, context=gold_context(req))
         if not cand.items:
             return {"candidates": [], "case_p": [], "lm": [], "expected_n": 0.0}
-        models = self.case.weights.get(kind, {})
-        fold = next((self.case.fold_of(k) for k in req.exclude if k in self.case.labels), None)
-        w = models.get(fold, models.get(None))
-        pc = _predict_proba(w, cand.x).tolist() if w is not None else [0.5] * len(cand.items)
+        pc = self.case.candidate_proba(cand, kind, req.exclude)
         top = sorted(range(len(pc)), key=lambda i: -pc[i])[: self.rescore_top]
         scores = self.lm_scores(req, kind, [cand.items[i] for i in top])
         lm: list[float | None] = [None] * len(pc)
@@ -173,6 +198,9 @@ class ChooserBackend:
         mean = sum(scored) / len(scored) if scored else 0.0
         probs = {}
         for it, a, s in zip(info["candidates"], info["case_p"], info["lm"]):
+            if not (self.calibration and kind in self.calibration) and self.mix == 0:
+                probs[it] = a  # the case probability itself (no clamping): mix 0 is the case backend
+                continue
             f = self.features(a, s, mean)
             if self.calibration and kind in self.calibration:
                 w = self.calibration[kind]
@@ -188,7 +216,9 @@ class ChooserBackend:
         info = self.candidate_scores(req, kind)
         if not info["candidates"]:
             return [], info
-        return choose_expected_f1(self.probabilities(info, kind), info["expected_n"]), info
+        chosen = choose_expected_f1(self.probabilities(info, kind), info["expected_n"])
+        cap = self.size_cap.get(kind)
+        return (chosen[:cap] if cap else chosen), info
 
     # ------------------------------------------------------------------ generate
     def _generate_mode(self, req: GenRequest, base: GenResult) -> GenResult:

@@ -25,7 +25,12 @@ def synth_cmd(out: Path = typer.Option(..., "--out", "-o", dir_okay=False,
               eval_splits: Optional[List[str]] = typer.Option(None, "--eval-split",
                                                               help="Splits checked for contamination (default: all)."),
               pool: Optional[List[str]] = typer.Option(None, "--pool",
-                                                       help="Labelled splits for the taxonomy (default: all)."),
+                                                       help="Labelled splits for the taxonomy (default: valid)."),
+              pool_part: str = typer.Option("train", "--pool-part",
+                                            help="Part of each pool split: train (the recipes' training part, "
+                                                 "default: nothing evaluated reaches a seed) | heldout | all."),
+              solver_samples: int = typer.Option(3, "--solver-samples", min=1,
+                                                 help="Strong-solver samples per case; a majority must solve it."),
               base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint."),
               max_new_tokens: int = typer.Option(768, "--max-new-tokens", min=1),
               timeout: float = typer.Option(60.0, "--timeout", min=0.1,
@@ -43,7 +48,8 @@ def synth_cmd(out: Path = typer.Option(..., "--out", "-o", dir_okay=False,
 
     specs = {"generator": RunSpec(generator, generator_model, backend_options(generator, base_url, timeout=timeout),
                                   max_new_tokens=max_new_tokens),
-             "solver": RunSpec(solver, solver_model, backend_options(solver, base_url, timeout=timeout),
+             "solver": RunSpec(solver, solver_model,
+                               backend_options(solver, base_url, timeout=timeout) | _sampling(solver, solver_samples),
                                max_new_tokens=384),
              "weak": None if weak == "none" else RunSpec(weak)}
     gen, sol = make_backend(specs["generator"]), make_backend(specs["solver"])
@@ -52,5 +58,11 @@ def synth_cmd(out: Path = typer.Option(..., "--out", "-o", dir_okay=False,
               "solver_model": solver_model, "weak": weak,  # + every backend setting: resume refuses a change
               "specs": {k: public(resolve_spec(s)) if s is not None else None for k, s in specs.items()}}
     report = run_synth(out, gen, sol, wk, n, data_dir, eval_splits, pool, seed, batch_size, config, overwrite,
-                       retry_errors=retry_errors, progress=progress)
+                       retry_errors=retry_errors, progress=progress, pool_part=pool_part,
+                       solver_samples=solver_samples)
     echo_json(report)
+
+
+def _sampling(backend: str, samples: int) -> dict:
+    """hf solver with several samples: sample (T = 0.7) so the samples differ (each gets its own seed)."""
+    return {"do_sample": True} if backend == "hf" and samples > 1 else {}

@@ -76,6 +76,10 @@ def select(config: str = ConfigOpt, overrides: Optional[List[str]] = Overrides,
         mark = "  <- chosen" if r is res["chosen"] or r["checkpoint"] == res["chosen"]["checkpoint"] else ""
         band = "yes" if r["in_band"] else "no"
         typer.echo(f"{r['checkpoint']:<40} {r['entropy']:>8.3f} {r['val_f1']:>7.3f}  {band}{mark}")
+    if res.get("reference"):
+        typer.echo(f"reference {res['reference']['model']}: entropy {res['reference']['entropy']:.3f}")
+    if not res.get("qualified", True):
+        typer.echo(f"no checkpoint qualified: {res['reason']}; using the last one")
 
 
 @train_app.command("stages")

@@ -4,10 +4,17 @@
    vocabulary, grounding passages, a same-specialty distractor) + explicit constraints.
 2. **Instantiation**: a generator backend writes the case as JSON (question, answer,
    disease, advice, passage_ids).
-3. **Inference / verification**: cheap checks, then contamination and duplicate filters,
-   then a strong solver (must recover the diagnosis: solvable) and a weak baseline
-   (the ``case`` backend; must not recover it: not trivial). Every rejected case keeps
-   the reason it failed.
+3. **Inference / verification**: cheap checks, advice verification (every advice item was
+   seen with the target diagnosis in the pool or is supported by the seed's passages), the
+   clinical-consistency rules (:mod:`rjua.consistency`: the case's own diagnoses, advice and
+   answer against its own patient), then contamination and duplicate filters, then a strong
+   solver sampled ``solver_samples`` times (≥ 3 by default; a **majority** must recover the
+   diagnosis: solvable) and a weak baseline (the ``case`` backend; must not recover it: not
+   trivial). Every rejected case keeps the reason it failed.
+
+The taxonomy pool is, by default, the recipes' **training part** of the labelled split (``valid``):
+no diagnosis or passage that only the held-out part or another split holds can reach a seed, so
+nothing trained on synthetic cases has seen the evaluated records through them.
 
 Kept cases are RJUA-format JSON Lines (``rjua.load_split`` reads them; the RL recipe
 trains on them); rejected ones go to ``<out>.rejected.jsonl``; ``<out>.report.json``
@@ -31,11 +38,13 @@ from ..metrics import items_match
 from .filters import THRESHOLD, NgramIndex
 from .taxonomy import Seed, build_taxonomy, make_seeds
 
-__all__ = ["REASONS", "SYSTEM", "Synthesizer", "Verdict", "generator_messages", "make_report", "parse_case",
-           "run_synth"]
+__all__ = ["ADVICE_SUPPORT", "REASONS", "SYSTEM", "Synthesizer", "Verdict", "generator_messages", "make_report",
+           "parse_case", "pool_records", "run_synth", "unverified_advice"]
 
 REASONS = ("unparseable", "format", "ungrounded", "not_in_vocabulary", "wrong_diagnosis", "ambiguous",
-           "inconsistent", "diagnosis_in_question", "contaminated", "duplicate", "unsolvable", "trivial")
+           "inconsistent", "diagnosis_in_question", "advice_unverified", "patient_inconsistent", "contaminated",
+           "duplicate", "unsolvable", "trivial")
+ADVICE_SUPPORT = 0.6  # share of an advice item's character bigrams found in the seed's passages to count as supported
 
 SYSTEM = "你是泌尿外科专家和医学教育者，负责编写用于训练和考核的临床病例题。只输出 JSON。"
 
@@ -83,15 +92,19 @@ class Synthesizer:
     """Runs the phases with given backends (any rjua backend object)."""
 
     def __init__(self, generator, solver, weak=None, data_dir=None, eval_splits: Sequence[str] | None = None,
-                 pool: Sequence[str] | None = None, threshold: float = THRESHOLD):
+                 pool: Sequence[str] | None = None, threshold: float = THRESHOLD, pool_part: str = "train",
+                 solver_samples: int = 3):
         splits = load_all(data_dir)
-        pool = list(pool or splits)
+        pool = list(pool or (["valid"] if "valid" in splits else splits))
         eval_splits = list(eval_splits if eval_splits is not None else splits)
         missing = [s for s in [*pool, *eval_splits] if s not in splits]
         if missing:
             raise RJUAError(f"split(s) not found: {', '.join(missing)} (found: {', '.join(splits)})")
+        if solver_samples < 1:
+            raise RJUAError(f"solver samples must be >= 1, got {solver_samples}")
         self.generator, self.solver, self.weak = generator, solver, weak
-        self.taxonomy = build_taxonomy({s: splits[s] for s in pool})
+        self.solver_samples = solver_samples
+        self.taxonomy = build_taxonomy(pool_records(splits, pool, pool_part))
         self.vocab = {normalize_item(d) for d in self.taxonomy.diseases}
         self.eval_index = NgramIndex(r.question for s in eval_splits for r in splits[s])
         self.kept_index = NgramIndex()
@@ -120,6 +133,19 @@ class Synthesizer:
             return "inconsistent", "the answer does not state the diagnosis"
         if main in normalize_item(_as_text(case["question"])):
             return "diagnosis_in_question", "the question gives the diagnosis away"
+        return self._clinical(seed, case, dis)
+
+    def _clinical(self, seed: Seed, case: dict, dis: list[str]) -> tuple[str | None, str]:
+        """Advice verification and the clinical-consistency rules on the case's own patient."""
+        from ..consistency import check
+
+        advs = split_items(_as_text(case["advice"]))
+        bad = unverified_advice(advs, self.taxonomy.advices.get(seed.disease, {}), seed.passages)
+        if bad:
+            return "advice_unverified", f"advice not seen with {seed.disease!r} in the pool nor in its passages: {bad}"
+        flags = check(_as_text(case["question"]), dis, advs, _as_text(case["answer"]))
+        if flags:
+            return "patient_inconsistent", "; ".join(f"{f.rule}: {f.item}" for f in flags[:3])
         return None, ""
 
     def _record(self, seed: Seed, case: dict) -> Record:
@@ -130,10 +156,25 @@ class Synthesizer:
             "answer": _as_text(case["answer"]).strip(), "disease": _as_text(case["disease"]).strip(),
             "advice": _as_text(case["advice"]).strip()})
 
-    def _solves(self, pipe, rec: Record) -> tuple[bool, list[str]]:
-        pred = pipe.answer(rec.question, rec)
+    def _solves(self, pipe, rec: Record, samples: int = 1) -> tuple[bool, list]:
+        """Whether a majority of ``samples`` answers recover the main diagnosis; the answers' diseases.
+
+        Each sample uses another seed (backends with a ``seed`` attribute, e.g. ``hf`` with sampling on)."""
         main = rec.diseases[0]
-        return any(items_match(d, main, "fuzzy") for d in pred.diseases), pred.diseases
+        backend = getattr(pipe, "backend", None)
+        base = getattr(backend, "seed", None)
+        answers, hits = [], 0
+        try:
+            for i in range(samples):
+                if base is not None:
+                    backend.seed = base + i
+                pred = pipe.answer(rec.question, rec)
+                answers.append(pred.diseases)
+                hits += any(items_match(d, main, "fuzzy") for d in pred.diseases)
+        finally:
+            if base is not None:
+                backend.seed = base
+        return hits * 2 > samples, answers[0] if samples == 1 else answers
 
     # ------------------------------------------------------------------ run
     def verify(self, seed: Seed, text: str) -> Verdict:
@@ -150,10 +191,11 @@ class Synthesizer:
         if share >= self.threshold:
             return Verdict(seed.seed_id, False, "duplicate", f"{share:.2f} overlap with kept case #{i}", case)
         rec = self._record(seed, case)
-        ok, strong = self._solves(self.solver, rec)
+        ok, strong = self._solves(self.solver, rec, self.solver_samples)
         case["_solver_diseases"] = strong
         if not ok:
-            return Verdict(seed.seed_id, False, "unsolvable", f"strong solver said {strong}", case)
+            return Verdict(seed.seed_id, False, "unsolvable",
+                           f"no majority of {self.solver_samples} strong-solver samples found it: {strong}", case)
         if self.weak is not None:
             trivial, weak = self._solves(self.weak, rec)
             case["_weak_diseases"] = weak
@@ -166,6 +208,43 @@ class Synthesizer:
         """``(text, error)`` per seed; a failed generation has ``text == ""`` and its error."""
         reqs = [GenRequest(s.disease, generator_messages(s)) for s in seeds]
         return [("", r.error) if r.error else (r.text, None) for r in self.generator.generate(reqs)]
+
+
+def pool_records(splits: dict, pool: Sequence[str], part: str = "train") -> dict:
+    """The taxonomy's records: the recipes' internal ``part`` (train | heldout | all) of each pool split.
+
+    >>> from rjua.data import load_all
+    >>> got = pool_records(load_all(), ["valid"])
+    >>> from rjua.train.data import internal_split
+    >>> [r.id for r in got["valid"]] == [r.id for r in internal_split(load_all()["valid"])[0]]
+    True
+    """
+    from ..train.data import subset_records
+
+    return {s: subset_records(splits[s], part) for s in pool}
+
+
+def unverified_advice(items: Sequence[str], seen, passages: Sequence[str]) -> list[str]:
+    """Advice items neither seen with the diagnosis in the pool (fuzzy match) nor supported by the passages
+    (≥ :data:`ADVICE_SUPPORT` of the item's character bigrams occur in them).
+
+    >>> unverified_advice(["多饮水", "服用神药"], {"多饮水": 3}, ["建议多饮水并复查"])
+    ['服用神药']
+    >>> unverified_advice(["复查B超"], {}, ["术后3个月复查B超"])
+    []
+    """
+    from ..text import content_chars, ngrams
+
+    text = "".join(content_chars(p) for p in passages)
+    out = []
+    for it in items:
+        if any(items_match(it, s, "fuzzy") for s in seen):
+            continue
+        grams = set(ngrams(content_chars(it), 2))
+        if grams and sum(g in text for g in grams) / len(grams) >= ADVICE_SUPPORT:
+            continue
+        out.append(it)
+    return out
 
 
 def _pipe(backend, context: str, data_dir):
@@ -183,7 +262,7 @@ def _pipe(backend, context: str, data_dir):
 def run_synth(out: str | os.PathLike, generator, solver, weak=None, n: int = 10, data_dir=None,
               eval_splits: Sequence[str] | None = None, pool: Sequence[str] | None = None, seed: int = 0,
               batch_size: int = 4, config: dict | None = None, overwrite: bool = False, retry_errors: bool = True,
-              progress: bool | None = None) -> dict:
+              progress: bool | None = None, pool_part: str = "train", solver_samples: int = 3) -> dict:
     """Generate and verify ``n`` seeds into ``out``; resumable; returns the report.
 
     Every verdict is appended (and flushed) as soon as it is known, so an interrupted run keeps its
@@ -202,14 +281,15 @@ def run_synth(out: str | os.PathLike, generator, solver, weak=None, n: int = 10,
         raise RJUAError(f"{out}: is a directory; --out must name a file")
     make_dirs(out.parent)
     rej = Path(str(out) + ".rejected.jsonl")
-    cfg = {"n": n, "seed": seed, "eval_splits": eval_splits, "pool": pool, **(config or {})}
+    cfg = {"n": n, "seed": seed, "eval_splits": eval_splits, "pool": pool, "pool_part": pool_part,
+           "solver_samples": solver_samples, **(config or {})}
     with output_lock(out):
         if overwrite:
             rej.unlink(missing_ok=True)
         check_run_manifest(out, cfg, overwrite)
         syn = Synthesizer(generator, _pipe(solver, "gold", data_dir),
                           _pipe(weak, "retrieved", data_dir) if weak is not None else None,
-                          data_dir, eval_splits, pool)
+                          data_dir, eval_splits, pool, pool_part=pool_part, solver_samples=solver_samples)
         seeds = make_seeds(syn.taxonomy, n, seed)
         done_kept = read_done(out, {f"synth-{s.seed_id}" for s in seeds})
         done_rej = read_done(rej, {s.seed_id for s in seeds}, retry_errors)

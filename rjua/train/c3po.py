@@ -20,8 +20,8 @@ import torch
 from .moe import router_z_loss
 from .variants import ORDERS, balanced_order, check_order
 
-__all__ = ["ORDERS", "balanced_order", "budget_mask", "router_z_loss", "shrink_to_selection",
-           "suggest_token_budget"]
+__all__ = ["ORDERS", "balanced_order", "budget_mask", "informative_rows", "router_z_loss", "shrink_to_selection",
+           "step_normaliser", "suggest_token_budget"]
 
 
 def budget_mask(mask: torch.Tensor, budget: int, order: str = "random",
@@ -48,6 +48,35 @@ def budget_mask(mask: torch.Tensor, budget: int, order: str = "random",
             out[i, pos] = 1
             left -= take
     return out
+
+
+def informative_rows(advantages: torch.Tensor, groups: torch.Tensor) -> torch.Tensor:
+    """Rows whose prompt group has any non-zero advantage (a reward spread), as a bool vector.
+
+    A group whose K rewards are all equal has zero advantage everywhere: its tokens move nothing but
+    the KL / entropy terms, so C3PO's budget is filled from the informative groups only (Ring-lite
+    drops always- and never-solved prompts for the same reason).
+
+    >>> adv = torch.tensor([0.0, 0.0, 0.7, -0.7, 0.0, 0.0])
+    >>> informative_rows(adv, torch.tensor([0, 0, 1, 1, 2, 2])).tolist()
+    [False, False, True, True, False, False]
+    """
+    nz = advantages.detach().abs().reshape(advantages.size(0), -1).amax(dim=1).cpu() > 1e-8
+    groups = groups.cpu()
+    hit = torch.zeros(int(groups.max()) + 1 if groups.numel() else 0, dtype=torch.bool)
+    hit[groups[nz]] = True
+    return hit[groups]
+
+
+def step_normaliser(budget: int, available: int) -> int:
+    """The divisor of a step's loss: Φ when the step holds at least Φ (informative) tokens, else the tokens
+    it holds — every term (policy, KL, entropy) is divided by it, so a token weighs the same in a short step
+    as in a full one; never 0.
+
+    >>> step_normaliser(384, 1000), step_normaliser(384, 120), step_normaliser(384, 0)
+    (384, 120, 384)
+    """
+    return int(budget) if available <= 0 else int(min(int(budget), int(available)))
 
 
 _PER_TOKEN = ("completion_ids", "completion_mask", "old_per_token_logps", "ref_per_token_logps",

@@ -100,6 +100,11 @@ class RLConfig:
                                         # | generation | shortest | longest
     pack: bool = True                   # c3po: one packed row of the selected tokens, each prompt once (same
                                         # log-probs)
+    filter_groups: bool = False         # c3po: fill Φ from informative groups only (K rewards not all equal: a
+                                        # zero-spread group has zero advantage); the share is logged either way
+    prompt_ids_file: str | None = None  # JSON list (or {"keep_ids": [...]}) of training ids to use, e.g. the
+                                        # solve-rate filter's output (rjua.train.probe); null: every training record
+    data_order: str = ""                # a tag mixed into the prompt shuffle (with seed): stages get their own order
     num_generations: int = 8            # K samples per prompt (advantages normalised within the group)
     per_device_train_batch_size: int = 8  # completions per micro-batch (a multiple of num_generations' divisor)
     gradient_accumulation_steps: int = 1
@@ -145,11 +150,18 @@ class SelectConfig:
 
     checkpoints_dir: str = "runs/sft"   # folder holding checkpoint-N sub-folders
     data: DataConfig = field(default_factory=DataConfig)
-    band_low: float = 0.3               # target band of mean token entropy (nats) of the checkpoint's own samples
+    band_mode: str = "relative"         # relative: band = relative_low/high x the reference model's entropy
+                                        # | absolute: band_low/high in nats (Ring-lite's 0.3-0.5, for long CoT)
+    relative_low: float = 0.5           # a checkpoint qualifies when relative_low <= H / H_ref <= relative_high
+    relative_high: float = 0.9
+    reference: str | None = None        # the reference model (null: base_model recorded in the checkpoints)
+    band_low: float = 0.3               # absolute band of mean token entropy (nats) of the checkpoint's own samples
     band_high: float = 0.5
-    n_prompts: int = 16                 # held-out prompts sampled per checkpoint
-    max_new_tokens: int = 256
-    temperature: float = 1.0            # sampling temperature for the entropy samples
+    if_none: str = "last"               # no checkpoint in band: last (use the last one, reported as not qualified)
+                                        # | error
+    n_prompts: int = 32                 # held-out prompts sampled per checkpoint (one full response each)
+    max_new_tokens: int = 256           # a full response: generation stops at EOS or here
+    temperature: float = 1.0            # sampling temperature: the RL temperature (train run sets it from stage 1)
     link: str | None = "selected"       # write/refresh output: checkpoints_dir/<link> -> chosen checkpoint
     seed: int = 0
     inherit_data: bool = True           # use the data settings the SFT run recorded (rjua_checkpoint.json) if any
@@ -391,6 +403,10 @@ def validate(cfg, where: str = "config") -> None:
              f"dtype must be auto, float32, bfloat16 or float16, got {cfg.dtype!r}")
     if isinstance(cfg, SelectConfig):
         need(0 <= cfg.band_low < cfg.band_high, "band_low must be < band_high")
+        need(cfg.band_mode in ("relative", "absolute"),
+             f"band_mode must be relative or absolute, got {cfg.band_mode!r}")
+        need(0 <= cfg.relative_low < cfg.relative_high, "relative_low must be < relative_high")
+        need(cfg.if_none in ("last", "error"), f"if_none must be last or error, got {cfg.if_none!r}")
     if isinstance(cfg, StagesConfig):
         validate(cfg.stage1, where + ".stage1")
         validate(cfg.stage2, where + ".stage2")

@@ -1,85 +1,104 @@
-"""Entropy-based checkpoint selection (Ring-lite).
+"""Entropy-based checkpoint selection (Ring-lite), with a band relative to the model.
 
-For each SFT checkpoint: sample its own answers to held-out prompts and take the
-mean per-token entropy (nats) of its next-token distribution at temperature 1 along
-those samples. Choose a checkpoint whose entropy lies in the target band (Ring-lite
-found 0.3–0.5 best for the following RL) rather than the one with the best
-validation score. Among several in band, the latest (most trained) one wins; when
-none is in band, the one closest to the band (ties: the latest).
+For each SFT checkpoint: sample one full response (until EOS or ``max_new_tokens``) to each of
+``n_prompts`` held-out-part prompts at the **RL temperature** and take the mean per-token entropy (nats)
+of the sampling distribution along those samples, with a 95% bootstrap CI over prompts.
+
+Ring-lite's 0.3–0.5 nats is for its own long chain-of-thought rollouts; short Chinese answers of a
+small model sit far above it, so an absolute band only ever "chooses" the most collapsed checkpoint. The
+default band is therefore **relative to the reference model** (the model SFT started from, measured the
+same way on the same prompts): a checkpoint qualifies when ``relative_low ≤ H / H_ref ≤ relative_high``
+(default 0.5–0.9: SFT has moved the policy by at least 10% of its entropy but kept at least half of it to
+explore with — a documented choice, not a tuned one). ``band_mode: absolute`` keeps the paper's nats.
+
+Among qualifying checkpoints the latest (most trained) wins. When **none qualifies** the result says so
+(``qualified: false`` and the reason): with ``if_none: last`` the last checkpoint is used — what RL would
+start from without any selection — and with ``if_none: error`` the selection stops; it never silently
+falls back to the checkpoint closest to the band.
 
 >>> rows = [{"step": 50, "entropy": 0.9}, {"step": 100, "entropy": 0.45}, {"step": 150, "entropy": 0.35},
 ...         {"step": 200, "entropy": 0.2}]
 >>> choose_checkpoint(rows, 0.3, 0.5)["step"]
 150
->>> choose_checkpoint([{"step": 1, "entropy": 0.7}, {"step": 2, "entropy": 0.1}], 0.3, 0.5)["step"]
-2
+>>> choose_checkpoint([{"step": 1, "entropy": 0.7}, {"step": 2, "entropy": 0.1}], 0.3, 0.5) is None
+True
 """
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 from pathlib import Path
 
+import numpy as np
+
+from ..errors import RJUAError
+from ..metrics import bootstrap_stat
 from .checkpoints import checkpoint_step, list_checkpoints
 from .config import DataConfig, RewardConfig, SelectConfig, build
 from .data import load_parts, prompt_messages
 from .rewards import score_completion
 
-__all__ = ["checkpoint_entropy", "choose_checkpoint", "select_checkpoint", "sft_data_settings"]
+__all__ = ["band_limits", "checkpoint_entropy", "choose_checkpoint", "select_checkpoint", "sft_data_settings"]
+
+log = logging.getLogger(__name__)
 
 
-def choose_checkpoint(rows: list[dict], low: float, high: float) -> dict:
-    """The chosen row (see module docstring); marks ``in_band`` on every row."""
+def choose_checkpoint(rows: list[dict], low: float, high: float) -> dict | None:
+    """The latest row whose entropy is in ``[low, high]`` (None when none is); marks ``in_band`` on every row."""
     for r in rows:
         r["in_band"] = low <= r["entropy"] <= high
     inside = [r for r in rows if r["in_band"]]
-    if inside:
-        return max(inside, key=lambda r: r["step"])
-    def dist(r):
-        return low - r["entropy"] if r["entropy"] < low else r["entropy"] - high
+    return max(inside, key=lambda r: r["step"]) if inside else None
 
-    return min(rows, key=lambda r: (round(dist(r), 12), -r["step"]))
+
+def band_limits(cfg: SelectConfig, reference_entropy: float | None) -> tuple[float, float]:
+    """The band in nats: ``relative_low/high × H_ref`` (relative mode) or ``band_low/high``.
+
+    >>> band_limits(SelectConfig(), 2.0)
+    (1.0, 1.8)
+    >>> band_limits(SelectConfig(band_mode="absolute"), None)
+    (0.3, 0.5)
+    """
+    if cfg.band_mode == "absolute":
+        return cfg.band_low, cfg.band_high
+    if reference_entropy is None:
+        raise RJUAError("select: band_mode relative needs the reference model's entropy (reference: null and no "
+                        "base_model recorded in the checkpoints)")
+    return round(cfg.relative_low * reference_entropy, 4), round(cfg.relative_high * reference_entropy, 4)
 
 
 def checkpoint_entropy(path: str, prompts: list[list[dict]], golds: list, max_new_tokens: int, temperature: float,
                        seed: int, dtype: str = "auto") -> dict:
-    """Mean token entropy of a checkpoint's own samples and the samples' mean combined F1.
+    """Mean token entropy (at ``temperature``) of a checkpoint's own full samples, its 95% CI over prompts,
+    and the samples' mean combined F1. Any checkpoint kind (full or LoRA); on the GPU when there is one."""
+    from .probe import _load, sample_groups
 
-    Any checkpoint kind (full or LoRA, :mod:`rjua.handover`); on the GPU when there is one.
-    """
-    import torch
+    model, tok = _load(path, dtype)
+    samples = [g[0] for g in sample_groups(model, tok, prompts, 1, max_new_tokens, temperature, seed)]
+    cols = np.array([[s["entropy_sum"], s["tokens"]] for s in samples], dtype=float)
+    ci = bootstrap_stat(cols, lambda m: m[..., 0] / np.maximum(m[..., 1], 1e-9), n_resamples=1000, seed=seed)
+    f1s = [score_completion(s["text"], dis, adv, RewardConfig(format_gate=False))["reward"]
+           for s, (dis, adv) in zip(samples, golds)]
+    n_tok = int(cols[:, 1].sum())
+    return {"entropy": float(cols[:, 0].sum() / max(1, n_tok)), "ci95": [round(ci[0], 4), round(ci[1], 4)],
+            "val_f1": sum(f1s) / max(1, len(f1s)), "tokens": n_tok, "prompts": len(samples),
+            "at_cap": sum(1 for s in samples if s["tokens"] >= max_new_tokens)}
 
-    from ..handover import load_causal_lm
-    from ..modeling import resolve_dtype
 
-    device = "cuda" if torch.cuda.is_available() else "cpu"
-    model, tok = load_causal_lm(path, resolve_dtype(dtype, device))
-    model = model.to(device).eval()
-    torch.manual_seed(seed)
-    ent_sum, n_tok, f1s = 0.0, 0, []
-    for msgs, (dis, adv) in zip(prompts, golds):
-        text = tok.apply_chat_template(msgs, tokenize=False, add_generation_prompt=True)
-        enc = tok(text, return_tensors="pt", add_special_tokens=False).to(device)
-        with torch.inference_mode():
-            out = model.generate(**enc, do_sample=True, temperature=temperature, top_k=0, top_p=1.0,
-                                 repetition_penalty=1.0, max_new_tokens=max_new_tokens, output_logits=True,
-                                 return_dict_in_generate=True, pad_token_id=tok.pad_token_id or tok.eos_token_id)
-        new = out.sequences[0, enc["input_ids"].shape[1]:]
-        for t, logits in enumerate(out.logits):
-            logp = torch.log_softmax(logits[0].float(), dim=-1)
-            ent_sum += float(-(logp.exp() * logp).sum())
-            n_tok += 1
-            if t < len(new) and int(new[t]) == tok.eos_token_id:
-                break
-        sample = tok.decode(new, skip_special_tokens=True)
-        f1s.append(score_completion(sample, dis, adv, RewardConfig(format_gate=False))["reward"])
-    return {"entropy": ent_sum / max(1, n_tok), "val_f1": sum(f1s) / max(1, len(f1s)), "tokens": n_tok}
+def _reference(cfg: SelectConfig, cps: list[Path]) -> str | None:
+    if cfg.reference:
+        return cfg.reference
+    from ..handover import INFO_FILE, checkpoint_info
+
+    for cp in cps:
+        if (cp / INFO_FILE).is_file() and checkpoint_info(cp).get("base_model"):
+            return str(checkpoint_info(cp)["base_model"])
+    return None
 
 
 def select_checkpoint(cfg: SelectConfig) -> dict:
-    """Score every checkpoint-N in ``checkpoints_dir``; choose by entropy band; optionally link the choice."""
-    from ..errors import RJUAError
-
+    """Score every checkpoint-N in ``checkpoints_dir`` (and the reference); choose by band; link the choice."""
     d = Path(cfg.checkpoints_dir)
     cps = list_checkpoints(d)
     if not cps:
@@ -89,25 +108,41 @@ def select_checkpoint(cfg: SelectConfig) -> dict:
     held = held[: cfg.n_prompts]
     if not held:
         raise RJUAError("no held-out records for selection (check data.train_fraction)")
-    rows = []
-    for cp in cps:
-        from transformers import AutoTokenizer
-        tok = AutoTokenizer.from_pretrained(cp)
+    from transformers import AutoTokenizer
 
-        def count(t, tok=tok):
-            return len(tok(t, add_special_tokens=False)["input_ids"])
+    tok = AutoTokenizer.from_pretrained(cps[0])  # one tokenizer: the same prompts for every model
 
-        prompts = [prompt_messages(r, data, count) for r in held]
-        res = checkpoint_entropy(str(cp), prompts, [(r.diseases, r.advices) for r in held], cfg.max_new_tokens,
-                                 cfg.temperature, cfg.seed, cfg.dtype)
-        rows.append({"checkpoint": str(cp), "step": checkpoint_step(cp), **res})
-    chosen = choose_checkpoint(rows, cfg.band_low, cfg.band_high)
+    def count(t):
+        return len(tok(t, add_special_tokens=False)["input_ids"])
+
+    prompts = [prompt_messages(r, data, count) for r in held]
+    golds = [(r.diseases, r.advices) for r in held]
+
+    def measure(path):
+        return checkpoint_entropy(str(path), prompts, golds, cfg.max_new_tokens, cfg.temperature, cfg.seed,
+                                  cfg.dtype)
+
+    ref_path = _reference(cfg, cps) if cfg.band_mode == "relative" else None
+    reference = {"model": ref_path, **measure(ref_path)} if ref_path else None
+    rows = [{"checkpoint": str(cp), "step": checkpoint_step(cp), **measure(cp)} for cp in cps]
+    low, high = band_limits(cfg, reference["entropy"] if reference else None)
+    chosen = choose_checkpoint(rows, low, high)
+    qualified = chosen is not None
+    seen = ", ".join("%s: %.3f" % (r["step"], r["entropy"]) for r in rows)
+    reason = "" if qualified else f"no checkpoint's entropy is in [{low}, {high}] nats (step: entropy {seen})"
+    if not qualified:
+        if cfg.if_none == "error":
+            raise RJUAError(f"select: {reason}")
+        chosen = max(rows, key=lambda r: r["step"])
+        log.warning("entropy selection: %s; using the last checkpoint (%s), as without selection", reason,
+                    chosen["checkpoint"])
     if cfg.link:
         link = d / cfg.link
         if link.is_symlink() or link.exists():
             link.unlink()
         os.symlink(Path(chosen["checkpoint"]).name, link)
-    return {"rows": rows, "chosen": chosen, "band": [cfg.band_low, cfg.band_high],
+    return {"rows": rows, "chosen": chosen, "qualified": qualified, "reason": reason, "band": [low, high],
+            "band_mode": cfg.band_mode, "reference": reference, "temperature": cfg.temperature,
             "data": dataclasses.asdict(data)}
 
 

@@ -12,7 +12,7 @@ from .models import resolve_model
 from .moe import moe_shape
 from .rewards import make_reward_fn
 
-__all__ = ["build_trainer", "derived_token_budget", "grpo_config", "run_rl"]
+__all__ = ["build_trainer", "derived_token_budget", "grpo_config", "run_rl", "training_prompts"]
 
 # RLConfig fields that are GRPOConfig settings of the same name (rjua reads them too: Φ, validation)
 PASSED = ("num_generations", "per_device_train_batch_size", "gradient_accumulation_steps", "max_completion_length",
@@ -26,6 +26,41 @@ def derived_token_budget(cfg: RLConfig, records, count) -> int:
     lengths = [min(count(format_answer(r.diseases, r.advices, reply=r.answer)), cfg.max_completion_length)
                for r in records]
     return suggest_token_budget(lengths, cfg.per_device_train_batch_size * cfg.gradient_accumulation_steps)
+
+
+def training_prompts(cfg: RLConfig, train: list) -> list:
+    """The training records RL uses, in the order it is given them: those named by ``prompt_ids_file`` (the
+    solve-rate filter's output) when set, shuffled by ``(seed, data_order)`` when ``data_order`` is set, so
+    two stages with the same seed do not replay the same prompts in the same order.
+
+    >>> from rjua.data import load_split
+    >>> recs = load_split("valid")[:6]
+    >>> a = training_prompts(RLConfig(data_order="stage1"), recs)
+    >>> b = training_prompts(RLConfig(data_order="stage2"), recs)
+    >>> sorted(r.id for r in a) == sorted(r.id for r in b) and [r.id for r in a] != [r.id for r in b]
+    True
+    """
+    import json
+    import random
+
+    from ..errors import RJUAError
+
+    if cfg.prompt_ids_file:
+        try:
+            ids = json.loads(Path(cfg.prompt_ids_file).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise RJUAError(f"{cfg.prompt_ids_file}: cannot read the prompt ids ({e})") from None
+        ids = ids.get("keep_ids") if isinstance(ids, dict) else ids
+        if not isinstance(ids, list):
+            raise RJUAError(f"{cfg.prompt_ids_file}: expected a JSON list of ids or {{\"keep_ids\": [...]}}")
+        keep = {str(x) for x in ids}
+        train = [r for r in train if r.id in keep]
+        if not train:
+            raise RJUAError(f"{cfg.prompt_ids_file}: none of its ids is a training record")
+    if cfg.data_order:
+        train = list(train)
+        random.Random(f"{cfg.seed}:{cfg.data_order}").shuffle(train)
+    return train
 
 
 def build_trainer(cfg: RLConfig, generation_kwargs: dict | None = None):
@@ -45,6 +80,13 @@ def build_trainer(cfg: RLConfig, generation_kwargs: dict | None = None):
         return len(tok(t, add_special_tokens=False)["input_ids"])
 
     train, _ = load_parts(cfg.data)
+    train = training_prompts(cfg, train)
+    per_step = cfg.per_device_train_batch_size * cfg.gradient_accumulation_steps // cfg.num_generations
+    if len(train) < per_step:
+        from ..errors import RJUAError
+
+        raise RJUAError(f"RL needs at least {per_step} training prompts per step, has {len(train)}"
+                        + (f" (from {cfg.prompt_ids_file})" if cfg.prompt_ids_file else ""))
     ds = Dataset.from_list(rl_rows(train, cfg.data, count))
     mcfg = AutoConfig.from_pretrained(model, **remote)
     is_moe = moe_shape(mcfg) is not None
@@ -61,6 +103,7 @@ def build_trainer(cfg: RLConfig, generation_kwargs: dict | None = None):
                           selection_order=cfg.selection_order, pack=cfg.pack,
                           router_z_coef=cfg.router_z_coef if is_moe else 0.0,
                           load_balance_coef=cfg.load_balance_coef if is_moe else 0.0, budget_scope=cfg.budget_scope,
+                          filter_groups=cfg.filter_groups,
                           **peft)
     trainer.rjua_base_model = model
     return trainer

@@ -8,6 +8,9 @@ from its last checkpoint; the run folder is locked against a second writer):
 2. ``sft`` — supervised fine-tuning (full or LoRA) into ``sft/``;
 3. ``select`` — entropy-based checkpoint selection over ``sft/checkpoint-N`` (``sft/selected``);
 4. ``eval_sft`` — held-out evaluation of the chosen checkpoint;
+   ``probe`` — (when ``probe.k`` > 0) the chosen checkpoint sampled K times on training prompts at the RL
+   temperature: the solve-rate filter (stage 1 trains on the prompts with a reward spread) and, with
+   ``stage1.token_budget: null``, Φ from the policy's own sampled lengths (:mod:`rjua.train.probe`);
 5. ``stage1`` — C3PO rewarding the diagnosis, from the chosen checkpoint, into ``stage1/``;
 6. ``eval_stage1``;
 7. ``stage2`` — C3PO rewarding diagnosis + advice, from ``stage1/final``, into ``stage2/``;
@@ -37,10 +40,10 @@ from ..errors import RJUAError
 from ..jsonio import atomic_write_text, read_json_file
 from .config import DataConfig, RewardConfig, RLConfig, SelectConfig, SFTConfig, load_config
 
-__all__ = ["PHASES", "EvalConfig", "RunConfig", "load_config", "paired_gains", "run_recipe", "score_heldout",
-           "summarize"]
+__all__ = ["PHASES", "EvalConfig", "ProbeConfig", "RunConfig", "load_config", "paired_gains", "run_recipe",
+           "score_heldout", "summarize"]
 
-PHASES = ("eval_base", "sft", "select", "eval_sft", "stage1", "eval_stage1", "stage2", "eval_stage2")
+PHASES = ("eval_base", "sft", "select", "eval_sft", "probe", "stage1", "eval_stage1", "stage2", "eval_stage2")
 
 
 @dataclass
@@ -51,6 +54,22 @@ class EvalConfig:
     max_new_tokens: int = 192
     batch_size: int = 4
     dtype: str = "auto"
+    sampled_k: int = 0                  # > 0: also the sampled held-out reward, mean over K samples per record at
+                                        # sampled_temperature (stage 1's reward), with a 95% CI
+    sampled_max_new_tokens: int = 32
+    sampled_temperature: float = 1.0
+
+
+@dataclass
+class ProbeConfig:
+    """The solve-rate filter and Φ before stage 1 (:mod:`rjua.train.probe`); ``k: 0`` leaves it out."""
+
+    k: int = 0                          # samples per training prompt (the RL group size is the natural choice)
+    n_prompts: int | None = None        # first N training prompts (None: all); unprobed ones are not trained on
+    max_new_tokens: int = 32            # as stage 1's max_completion_length
+    temperature: float = 1.0            # as stage 1's temperature
+    min_keep: int = 4                   # fewer informative prompts than this: train on every probed prompt
+    seed: int = 0
 
 
 @dataclass
@@ -66,6 +85,7 @@ class RunConfig:
         reward=RewardConfig(disease_weight=1.0, advice_weight=0.0)))
     stage2: RLConfig = field(default_factory=RLConfig)
     eval: EvalConfig = field(default_factory=EvalConfig)
+    probe: ProbeConfig = field(default_factory=ProbeConfig)
     skip: str = ""                      # comma-separated phases to skip (e.g. eval_base,stage2)
 
 
@@ -93,7 +113,35 @@ def evaluate_heldout(model: str, out_dir: Path, cfg: RunConfig) -> dict:
            "completion_tokens_mean": sum(r.get("completion_tokens", 0) for r in rows) / max(1, len(rows)),
            "at_token_cap": sum(1 for r in rows if r.get("completion_tokens", 0) >= cfg.eval.max_new_tokens)}
     res.update(score_heldout(pred_file, held)[0])
+    if cfg.eval.sampled_k > 0:
+        from .probe import sampled_reward
+
+        t1 = time.perf_counter()
+        recs = held[:cfg.eval.n_records] if cfg.eval.n_records else held
+        res["sampled"] = sampled_reward(model, recs, cfg.data, cfg.stage1.reward, cfg.eval.sampled_k,
+                                        cfg.eval.sampled_max_new_tokens, cfg.eval.sampled_temperature,
+                                        dtype=cfg.eval.dtype)
+        res["sampled"]["seconds"] = round(time.perf_counter() - t1, 1)
     _write_json(out_dir / "scores.json", res)
+    return res
+
+
+def run_probe(model: str, out: Path, cfg: RunConfig) -> dict:
+    """The ``probe`` phase: sample the start policy on training prompts, write ``probe.json`` (keep_ids, Φ)."""
+    from .data import load_parts
+    from .probe import probe_training_part
+
+    train, _ = load_parts(cfg.data)
+    train = train[:cfg.probe.n_prompts] if cfg.probe.n_prompts else train
+    s1 = cfg.stage1
+    res = probe_training_part(model, train, cfg.data, s1.reward, cfg.probe.k, cfg.probe.max_new_tokens,
+                              cfg.probe.temperature, s1.per_device_train_batch_size * s1.gradient_accumulation_steps,
+                              cfg.probe.seed, cfg.sft.dtype)
+    if len(res["keep_ids"]) < cfg.probe.min_keep:  # too few to train on: keep them all, say so
+        res["filter_applied"], res["keep_ids"] = False, res["probed_ids"]
+    else:
+        res["filter_applied"] = True
+    _write_json(out / "probe.json", {k: v for k, v in res.items() if k != "per_record"})
     return res
 
 
@@ -174,11 +222,12 @@ def check_same_settings(path: Path, cfg: RunConfig) -> None:
 
 def _phase_configs(cfg: RunConfig, out: Path, base: str):
     sft = dataclasses.replace(cfg.sft, model=base, output_dir=str(out / "sft"), data=cfg.data)
-    select = dataclasses.replace(cfg.select, checkpoints_dir=str(out / "sft"), data=cfg.data, link="selected")
+    select = dataclasses.replace(cfg.select, checkpoints_dir=str(out / "sft"), data=cfg.data, link="selected",
+                                 temperature=float(cfg.stage1.trl_args.get("temperature", cfg.select.temperature)))
     s1 = dataclasses.replace(cfg.stage1, model=str(out / "sft" / "selected"), output_dir=str(out / "stage1"),
-                             data=cfg.data)
+                             data=cfg.data, data_order=cfg.stage1.data_order or "stage1")
     s2 = dataclasses.replace(cfg.stage2, model=str(out / "stage1" / "final"), output_dir=str(out / "stage2"),
-                             data=cfg.data)
+                             data=cfg.data, data_order=cfg.stage2.data_order or "stage2")
     return sft, select, s1, s2
 
 
@@ -215,6 +264,8 @@ def run_recipe(cfg: RunConfig, log=print) -> dict:
         models = {"eval_base": base, "eval_sft": str(out / "sft" / "selected"),
                   "eval_stage1": str(out / "stage1" / "final"), "eval_stage2": str(out / "stage2" / "final")}
         for phase in PHASES:
+            if phase == "probe" and cfg.probe.k <= 0:
+                continue
             if phase in state or phase in skip:
                 log(f"[train run] {phase}: {'done' if phase in state else 'skipped'}")
                 continue
@@ -225,9 +276,15 @@ def run_recipe(cfg: RunConfig, log=print) -> dict:
             elif phase == "select":
                 res = select_checkpoint(sel_cfg)
                 (out / "chosen_checkpoint.txt").write_text(res["chosen"]["checkpoint"] + "\n", encoding="utf-8")
+            elif phase == "probe":
+                res = run_probe(models["eval_sft"] if "select" not in skip else str(out / "sft" / "final"), out, cfg)
             elif phase in ("stage1", "stage2"):
                 if phase == "stage1" and "select" in skip:
                     s1_cfg = dataclasses.replace(s1_cfg, model=str(out / "sft" / "final"))
+                if phase == "stage1" and "probe" in state:
+                    s1_cfg = dataclasses.replace(
+                        s1_cfg, prompt_ids_file=s1_cfg.prompt_ids_file or str(out / "probe.json"),
+                        token_budget=s1_cfg.token_budget or state["probe"].get("token_budget"))
                 res = run_rl(s1_cfg if phase == "stage1" else s2_cfg)
             else:
                 model = models[phase]
@@ -249,6 +306,10 @@ def run_recipe(cfg: RunConfig, log=print) -> dict:
                 rescored[phase], per_record[phase.removeprefix("eval_")] = score_heldout(pred_file, held)
         metrics = summarize(state, rescored)
         metrics["paired_exact_f1"] = paired_gains(per_record)
+        sampled = {p.removeprefix("eval_"): state[p]["sampled"]["per_record"] for p in PHASES
+                   if p.startswith("eval") and "sampled" in state.get(p, {})}
+        if sampled:
+            metrics["paired_sampled_reward"] = paired_gains(sampled)
         metrics["plots"] = write_plots(state, out)
         _write_json(out / "metrics.json", metrics)
     return metrics
@@ -260,25 +321,42 @@ def summarize(state: dict, rescored: dict | None = None) -> dict:
     ``rescored`` (phase -> :func:`score_heldout` summary) replaces the scores kept in the state, so the
     metrics follow the current scorer (e.g. consistency flags added after a phase ran).
     """
-    keys = ("n", "exact", "fuzzy", "consistency", "completion_tokens_mean", "at_token_cap", "seconds")
+    keys = ("n", "exact", "fuzzy", "consistency", "completion_tokens_mean", "at_token_cap", "seconds", "sampled")
     m: dict = {"heldout": {}}
     for p in PHASES:
         if p.startswith("eval") and p in state:
             row = {**state[p], **(rescored or {}).get(p, {})}
             m["heldout"][p.removeprefix("eval_")] = {k: row[k] for k in keys if k in row}
+            if "sampled" in row:
+                m["heldout"][p.removeprefix("eval_")]["sampled"] = {k: v for k, v in row["sampled"].items()
+                                                                     if k != "per_record"}
+    if "probe" in state:
+        m["probe"] = {k: v for k, v in state["probe"].items() if k not in ("per_record", "keep_ids", "probed_ids")}
+        m["probe"]["kept"] = len(state["probe"].get("keep_ids", []))
     if "sft" in state:
         s = state["sft"]
         m["sft"] = {k: s.get(k) for k in ("global_step", "train_loss", "n_train", "trimmed", "reply_trimmed",
                                           "dropped", "learning_rate", "dtype", "kind", "phase_seconds")}
         m["sft"]["seconds_per_step"] = s["phase_seconds"] / max(1, s.get("global_step") or 1)
     if "select" in state:
-        m["select"] = {"chosen": state["select"]["chosen"]["checkpoint"],
-                       "entropy": {r["checkpoint"]: r["entropy"] for r in state["select"]["rows"]}}
+        sel = state["select"]
+        m["select"] = {"chosen": sel["chosen"]["checkpoint"], "qualified": sel.get("qualified"),
+                       "reason": sel.get("reason"), "band": sel.get("band"), "temperature": sel.get("temperature"),
+                       "reference_entropy": (sel.get("reference") or {}).get("entropy"),
+                       "entropy": {r["checkpoint"]: r["entropy"] for r in sel["rows"]},
+                       "ci95": {r["checkpoint"]: r.get("ci95") for r in sel["rows"]}}
     for st in ("stage1", "stage2"):
         if st in state:
             steps = state[st].get("steps", [])
             m[st] = {"steps": len(steps), "phase_seconds": state[st]["phase_seconds"],
                      "rewards": state[st].get("rewards", []),
                      "seconds_per_step": sum(x["step_seconds"] for x in steps) / max(1, len(steps)),
-                     "tokens_in_loss_per_step": sum(x["tokens_in_loss"] for x in steps) / max(1, len(steps))}
+                     "tokens_in_loss_per_step": sum(x["tokens_in_loss"] for x in steps) / max(1, len(steps)),
+                     "token_budget": state[st].get("token_budget")}
+            info = [x["informative_groups"] for x in steps if "informative_groups" in x]
+            if info:
+                m[st]["informative_groups_per_step"] = info
+                m[st]["steps_with_informative_groups"] = sum(1 for x in info if x > 0)
+                m[st]["entropy_selected_per_step"] = [x.get("entropy_selected") for x in steps]
+                m[st]["shortfall_per_step"] = [x.get("shortfall") for x in steps]
     return m

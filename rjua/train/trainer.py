@@ -28,8 +28,14 @@ What C3PO adds (this module):
   router z-loss (1e-7) computed by :mod:`rjua.train.moe` from the router logits captured with
   forward hooks, over real tokens only, in the padded and the packed forward alike.
 
-Choices the paper leaves open, documented here: Φ is per optimizer step per process;
-when the step holds fewer than Φ tokens all are used and the normaliser stays Φ.
+Choices the paper leaves open, documented here: Φ is per optimizer step per process. With
+``filter_groups=True`` the budget is filled from **informative groups only** (prompts whose K rewards are
+not all equal; a zero-spread group has zero advantage and would only spend budget). When a step holds
+fewer than Φ (informative) tokens, all of them are used and the **normaliser is the number used**
+(:func:`rjua.train.c3po.step_normaliser`), the shortfall Φ − used is logged; the policy, KL and entropy
+terms are all divided by that one normaliser (TRL's own entropy bonus, a per-micro-batch mean, is replaced
+by one normalised the same way), so a token weighs 1 / Φ in every full step and no term is scaled
+differently from the others.
 
 The selection is the trainer's own field ``c3po_sel`` (per micro-batch row and completion token); TRL's
 ``tool_mask`` keeps its meaning (tool-result tokens). TRL takes its loss mask from ``completion_mask``
@@ -48,7 +54,7 @@ from typing import Any
 import torch
 from trl import GRPOTrainer
 
-from .c3po import budget_mask, shrink_to_selection
+from .c3po import budget_mask, informative_rows, shrink_to_selection, step_normaliser
 from .moe import find_routers, load_balance_loss, moe_shape, router_logits, router_z_loss
 from .variants import check_mode, check_order
 
@@ -65,7 +71,7 @@ class C3POTrainer(GRPOTrainer):
 
     def __init__(self, *args, c3po_mode: str = "c3po", token_budget: int = 4096, selection_order: str = "balanced",
                  router_z_coef: float = 0.0, pack: bool = True, load_balance_coef: float = 0.0,
-                 budget_scope: str = "step", **kwargs):
+                 budget_scope: str = "step", filter_groups: bool = False, **kwargs):
         self.rl_mode = check_mode(c3po_mode)  # the registered mode (rjua.train.variants.MODES)
         check_order(selection_order)
         if budget_scope not in ("step", "micro"):
@@ -73,8 +79,16 @@ class C3POTrainer(GRPOTrainer):
         super().__init__(*args, **kwargs)
         self.pack = pack and self.rl_mode.budget
         self._plan: dict[str, Any] | None = None  # the current update's selection, while TRL computes its loss
+        self._plan_sel: torch.Tensor | None = None
+        self._last_entropies: torch.Tensor | None = None  # the update forward's per-token entropies
         self.c3po_mode, self.token_budget, self.selection_order = c3po_mode, token_budget, selection_order
-        self.budget_scope = budget_scope
+        self.budget_scope, self.filter_groups = budget_scope, filter_groups
+        self._step_norm: int | None = None  # the step's normaliser (step scope), set right after generation
+        self._gen_info: dict[str, float] = {}  # the generation batch's statistics, copied into step_stats
+        self._ent = [0.0, 0.0]  # Σ entropy and tokens over the step's selected tokens
+        self._own_entropy = bool(self.rl_mode.budget and self._entropy_bonus_enabled and not self.use_adaptive_entropy)
+        if self._own_entropy:  # the entropy bonus is divided by the step's normaliser, like the policy and KL terms
+            self._entropy_bonus_enabled = False
         self._gen = torch.Generator().manual_seed(self.args.seed)
         self._micro_tokens: list[int] = []
         self._micro_forward: list[int] = []  # token positions the update's forward computes (padding included)
@@ -120,39 +134,71 @@ class C3POTrainer(GRPOTrainer):
         t = time.perf_counter()
         out = super()._generate_and_score_completions(inputs)
         self._gen_seconds += time.perf_counter() - t
-        if self.rl_mode.budget and self.model.training:
-            mask = out["completion_mask"]
-            if out.get("tool_mask") is not None:
-                mask = mask * out["tool_mask"]
-            total = int(mask.sum())
-            # the generation batch spans steps_per_generation micro-batches = that many / accumulation steps
-            budget = int(self.token_budget * self.args.steps_per_generation / self.args.gradient_accumulation_steps)
-            self._batch_tokens.append(total)
-            binds = total >= budget
-            self._metrics["train"]["budget_fill"].append(min(total, budget) / budget)
-            self._metrics["train"]["budget_binds"].append(float(binds))
-            if not binds and not self._warned_unbound:
-                log.warning("C3PO token budget Φ=%d does not bind: the step holds only %d completion tokens "
-                            "(all are used, the normaliser stays Φ). Lower token_budget, e.g. token_budget=null "
-                            "derives it from the data.", budget, total)
-                self._warned_unbound = True
-            if self.budget_scope == "step":
-                out["c3po_sel"] = budget_mask(mask, budget, self.selection_order, self._gen,
-                                              _groups(out["prompt_ids"]))
+        if not self.model.training:
+            return out
+        mask = out["completion_mask"]
+        if out.get("tool_mask") is not None:
+            mask = mask * out["tool_mask"]
+        groups = _groups(out["prompt_ids"])
+        keep = informative_rows(out["advantages"], groups)
+        n_groups = int(groups.max()) + 1 if groups.numel() else 0
+        self._gen_info = {"informative_groups": float(len(set(groups[keep].tolist()))) / max(1, n_groups),
+                          "groups": float(n_groups), "batch_tokens_all": float(mask.sum()),
+                          "reward_mean": _last(self._metrics["train"].get("reward")),
+                          "reward_std": _last(self._metrics["train"].get("reward_std"))}
+        if not self.filter_groups:
+            keep = torch.ones_like(keep)
+        out["c3po_keep"] = keep.to(mask.device, mask.dtype)
+        if self.rl_mode.budget:
+            self._select_step(out, mask * out["c3po_keep"][:, None], groups)
         return out
+
+    def _select_step(self, out: dict, mask: torch.Tensor, groups: torch.Tensor) -> None:
+        """The step's budget over its (informative) tokens: selection, normaliser, statistics."""
+        total = int(mask.sum())
+        # the generation batch spans steps_per_generation micro-batches = that many / accumulation steps
+        ratio = self.args.steps_per_generation / self.args.gradient_accumulation_steps
+        budget = int(self.token_budget * ratio)
+        self._batch_tokens.append(total)
+        binds = total >= budget
+        self._metrics["train"]["budget_fill"].append(min(total, budget) / budget)
+        self._metrics["train"]["budget_binds"].append(float(binds))
+        self._metrics["train"]["informative_groups"].append(self._gen_info["informative_groups"])
+        if not binds and not self._warned_unbound:
+            log.warning("C3PO token budget Φ=%d does not bind: the step holds only %d completion tokens%s "
+                        "(all are used and the loss is divided by that number; the shortfall is logged every "
+                        "step). Lower token_budget, e.g. token_budget=null derives it from the data.", budget, total,
+                        " in informative groups" if self.filter_groups else "")
+            self._warned_unbound = True
+        self._step_norm = max(1, round(step_normaliser(budget, total) / ratio))
+        if self.budget_scope == "step":
+            out["c3po_sel"] = budget_mask(mask, budget, self.selection_order, self._gen, groups)
+
+    def _normaliser(self, sel: torch.Tensor, stepwise: bool) -> float:
+        """Divisor of this micro-batch's summed loss: the step's normaliser (step scope, spread over the
+        accumulation window by TRL's own sum) or, with ``budget_scope=micro``, the micro-batch's share."""
+        if stepwise:
+            return float(self._step_norm or self.token_budget)
+        acc = self.args.gradient_accumulation_steps
+        return float(step_normaliser(self.micro_budget, int(sel.sum())) * acc)
 
     def _compute_loss(self, model, inputs: dict[str, Any]):
         mask = inputs["completion_mask"]
         if "tool_mask" in inputs:
             mask = mask * inputs["tool_mask"]
         pre = inputs.get("c3po_sel")
-        inputs = {k: v for k, v in inputs.items() if k != "c3po_sel"}
+        keep = inputs.get("c3po_keep")
+        inputs = {k: v for k, v in inputs.items() if k not in ("c3po_sel", "c3po_keep")}
+        if keep is not None and model.training:
+            mask = mask * keep.to(mask.device, mask.dtype)[:, None]
+        divisor = None
         if self.rl_mode.budget and model.training:
             if pre is not None:  # chosen over the step's whole batch after generation
                 sel = pre.to(mask.device, mask.dtype) * mask
             else:
                 sel = budget_mask(mask, self.micro_budget, self.selection_order, self._gen,
                                   _groups(inputs["prompt_ids"]))
+            divisor = self._normaliser(sel, pre is not None)
             inputs = shrink_to_selection({**inputs, "c3po_sel": sel}, sel)
             sel = inputs.pop("c3po_sel")
             # TRL's loss mask is completion_mask (x tool_mask): hand it completion_mask x selection; the forward
@@ -160,15 +206,18 @@ class C3POTrainer(GRPOTrainer):
             self._plan = {"sel": sel, "completion_mask": inputs["completion_mask"],
                           "fill": inputs.get("old_per_token_logps"), "pack": False}
             inputs["completion_mask"] = inputs["completion_mask"] * sel
-            # TRL's token-sum loss divides by num_items/processes * accumulation / steps_per_generation: make that Φ
-            n_items = self.token_budget * self.accelerator.num_processes * self.args.steps_per_generation \
+            # TRL's token-sum loss divides by num_items/processes * accumulation / steps_per_generation: make that
+            # the step's normaliser (Φ when the budget binds)
+            n_items = divisor * self.accelerator.num_processes * self.args.steps_per_generation \
                 / self.args.gradient_accumulation_steps
             inputs["num_items_in_batch"] = torch.tensor(float(n_items), device=mask.device)
             used = int(sel.sum())
+            self._plan_sel = sel
             self._plan["pack"] = self.pack and used > 0 and all(inputs.get(k) is None for k in _MULTIMODAL)
         else:
-            used = int(mask.sum())
+            used = int(mask.sum())  # grpo: zero-spread groups carry zero advantage; TRL's loss as it is
         self._router_logits = []
+        self._last_entropies = None
         if model.training and not (self._plan and self._plan["pack"]):
             self._micro_forward.append(inputs["completion_ids"].size(0) *
                                        (inputs["prompt_ids"].size(1) + inputs["completion_ids"].size(1)))
@@ -176,6 +225,14 @@ class C3POTrainer(GRPOTrainer):
             loss = super()._compute_loss(model, inputs)
         finally:
             self._plan = None
+        ent = self._last_entropies
+        if ent is not None and self._plan_sel is not None and model.training:
+            sel_f = self._plan_sel.to(ent.dtype)
+            self._ent[0] += float((ent.detach() * sel_f).sum())
+            self._ent[1] += float(sel_f.sum())
+            if self._own_entropy and divisor:
+                loss = loss - self.entropy_coef * (ent * sel_f).sum() / divisor
+        self._plan_sel = None
         if self._router_logits:
             loss = loss + self._moe_losses("train" if model.training else "eval")
         self._router_logits = []
@@ -192,9 +249,12 @@ class C3POTrainer(GRPOTrainer):
             attention_mask = torch.cat([attention_mask[:, :attention_mask.size(1) - width],
                                         plan["completion_mask"].to(attention_mask.dtype)], dim=1)
         if plan is None or not plan["pack"] or any(v is not None for v in kw.values()):
-            return super()._get_per_token_logps_and_entropies(
+            res = super()._get_per_token_logps_and_entropies(
                 model, input_ids, attention_mask, logits_to_keep, batch_size=batch_size,
                 compute_entropy=compute_entropy, compute_aux_loss=compute_aux_loss, **kw)
+            if plan is not None:
+                self._last_entropies = res[1]
+            return res
         from .packing import pack_selected, unpack
 
         sel = plan["sel"]
@@ -208,6 +268,7 @@ class C3POTrainer(GRPOTrainer):
                         output_router_logits=False)  # MoE losses: from the router hooks, padding-free
         logps = unpack(out.log_probs, packed, sel.shape, plan["fill"])
         entropies = unpack(out.entropy, packed, sel.shape) if compute_entropy and out.entropy is not None else None
+        self._last_entropies = entropies
         return logps, entropies, None  # MoE losses: _moe_losses, from the hooks
 
     def _moe_losses(self, mode: str) -> torch.Tensor:
@@ -235,16 +296,26 @@ class C3POTrainer(GRPOTrainer):
         out = super().training_step(model, inputs, num_items_in_batch)
         if self._step % self.args.gradient_accumulation_steps == 0:
             total = time.perf_counter() - self._step_started
+            used = float(sum(self._micro_tokens))
+            norm = float(self._step_norm or self.token_budget) if self.rl_mode.budget else float("nan")
             self.step_stats.append({
-                "tokens_in_loss": float(sum(self._micro_tokens)),
+                "tokens_in_loss": used,
                 "forward_tokens": float(sum(self._micro_forward)),
-                "normaliser": float(self.token_budget) if self.rl_mode.budget else float("nan"),
+                "normaliser": norm,
+                "shortfall": max(0.0, float(self.token_budget) - used) if self.rl_mode.budget else float("nan"),
                 "batch_tokens": float(self._batch_tokens[-1]) if self._batch_tokens else float("nan"),
                 "budget_binds": float(bool(self._batch_tokens) and self._batch_tokens[-1] >= self.token_budget),
+                **self._gen_info,
+                "entropy_selected": self._ent[0] / self._ent[1] if self._ent[1] else float("nan"),
                 "step_seconds": total, "generation_seconds": self._gen_seconds,
                 "update_seconds": total - self._gen_seconds})
             self._micro_tokens, self._micro_forward, self._step_started, self._gen_seconds = [], [], None, 0.0
+            self._ent = [0.0, 0.0]
         return out
+
+
+def _last(values) -> float:
+    return float(values[-1]) if values else float("nan")
 
 
 def _groups(prompt_ids: torch.Tensor) -> torch.Tensor:

@@ -69,6 +69,7 @@ def test_checkpoint_choice_on_constructed_example():
     chosen = choose_checkpoint(rows, 0.3, 0.5)
     assert chosen["step"] == 300  # in band, although step 400 has the best validation F1
     assert [r["in_band"] for r in rows] == [False, False, True, False]
+    assert choose_checkpoint(rows, 0.6, 0.7) is None  # none in band: no "closest" fallback
 
 
 def test_c3po_two_steps_exact_budget_on_tiny_moe(tmp_path):
@@ -124,6 +125,18 @@ def test_sft_three_steps_then_resume(tmp_path):
     sel = select_checkpoint(load_config(SelectConfig, "select_tiny", [f"checkpoints_dir={out}"]))
     assert len(sel["rows"]) == 3 and all(r["entropy"] > 0 for r in sel["rows"])
     assert os.path.realpath(out / "selected") == os.path.realpath(sel["chosen"]["checkpoint"])
+    # the band is relative to the start model's entropy, measured the same way; every row has a CI
+    h_ref = sel["reference"]["entropy"]
+    assert sel["band"] == [round(0.5 * h_ref, 4), round(0.9 * h_ref, 4)]
+    assert all(r["ci95"][0] <= r["entropy"] <= r["ci95"][1] for r in sel["rows"])
+    wide = select_checkpoint(load_config(SelectConfig, "select_tiny", [f"checkpoints_dir={out}", "relative_low=0",
+                                                                       "relative_high=100"]))
+    assert wide["qualified"] and wide["chosen"]["step"] == 3  # the latest qualifying one
+    none = [f"checkpoints_dir={out}", "relative_low=50", "relative_high=60"]
+    miss = select_checkpoint(load_config(SelectConfig, "select_tiny", none))
+    assert not miss["qualified"] and "no checkpoint's entropy" in miss["reason"] and miss["chosen"]["step"] == 3
+    with pytest.raises(RJUAError, match="no checkpoint's entropy"):
+        select_checkpoint(load_config(SelectConfig, "select_tiny", [*none, "if_none=error"]))
 
 
 def test_sft_lora(tmp_path):
@@ -159,8 +172,12 @@ def test_verl_reward_and_loss():
     out = c3po_policy_loss(lp.detach(), lp, torch.tensor([[1.0], [2.0], [-1.0]]), sel.bool(), "token-mean", cfg, None)
     assert len(out) == 2 and isinstance(out[1], dict)  # verl 0.9 unpacks (loss, metrics)
     loss, metrics = out
-    assert float(loss) == pytest.approx(-(4 * 1 + 2 * 2) / 12)  # sum over the selected tokens / constant Φ
-    assert metrics["actor/c3po_budget_fill"] == 0.5
+    # 6 selected tokens < Φ = 12: divided by the 6 (verl's batch_num_tokens, which also divides KL and entropy)
+    assert float(loss) == pytest.approx(-(4 * 1 + 2 * 2) / 6)
+    assert metrics["actor/c3po_budget_fill"] == 0.5 and metrics["actor/c3po_normaliser"] == 6
+    full = {"clip_ratio": 0.2, "global_batch_info": {"dp_size": 1, "batch_num_tokens": 12, "loss_scale_factor": 12}}
+    assert float(c3po_policy_loss(lp.detach(), lp, torch.tensor([[1.0], [2.0], [-1.0]]), sel.bool(), "token-mean",
+                                  full, None)[0]) == pytest.approx(-(4 * 1 + 2 * 2) / 12)  # binding: Φ
     loss.backward()
     assert int((lp.grad != 0).sum()) == 6  # exactly the selected tokens carry gradient
 

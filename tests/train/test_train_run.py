@@ -18,6 +18,11 @@ def test_train_run_tiny_end_to_end_and_resume(tmp_path):
     assert all(g["n"] == 2 and -1.0 <= g["diff"] <= 1.0 for g in metrics["paired_exact_f1"].values())
     assert metrics["sft"]["kind"] == "lora" and metrics["stage1"]["steps"] == 1
     assert metrics["stage1"]["tokens_in_loss_per_step"] == 32
+    assert metrics["probe"]["n"] == 4 and metrics["probe"]["kept"] == 4 and not metrics["probe"]["filter_applied"]
+    assert all(ph["sampled"]["k"] == 2 and ph["sampled"]["n"] == 2 for ph in metrics["heldout"].values())
+    assert set(metrics["paired_sampled_reward"]) == set(metrics["paired_exact_f1"])
+    assert metrics["stage1"]["informative_groups_per_step"] == [0.0]  # a random model: no reward spread
+    assert metrics["select"]["qualified"] in (True, False) and metrics["select"]["reference_entropy"] > 0
     assert sorted(metrics["plots"]) == ["entropy.png", "heldout_f1.png", "rl_reward.png", "rl_tokens.png",
                                         "sft_loss.png"]
     for name in metrics["plots"]:
@@ -28,7 +33,7 @@ def test_train_run_tiny_end_to_end_and_resume(tmp_path):
     # a second run resumes: every phase is done, nothing is retrained
     again = run_cli("train", "run", "--config", "run_tiny", f"output_dir={out}")
     assert again.returncode == 0, again.stderr[-2000:]
-    assert again.stderr.count(": done\n") == 8 and "starting" not in again.stderr
+    assert again.stderr.count(": done\n") == 9 and "starting" not in again.stderr
     assert json.loads(again.stdout)["heldout"] == metrics["heldout"]
 
 

@@ -15,9 +15,17 @@ So C3PO is done where the whole mini-batch is visible:
   keeps exactly Φ tokens (whole responses first in the configured order, the last one cut) by
   zeroing the rest of ``response_mask`` in place. verl then aggregates the policy loss, the entropy
   bonus and the KL over the selected tokens only, and ``batch_num_tokens`` is Φ;
+  With ``c3po.filter_groups: true`` only **informative groups** (K rewards not all equal) fill Φ, as in
+  the TRL recipe;
 * ``actor.policy_loss.loss_mode=c3po`` (:func:`c3po_policy_loss`, verl's current signature) divides the
-  clipped objective's sum by the **constant** Φ (``actor.loss_scale_factor``) × dp_size, so a
-  mini-batch that holds fewer than Φ tokens keeps the normaliser Φ.
+  clipped objective's sum by Φ (``actor.loss_scale_factor``) × dp_size — or, when the mini-batch holds
+  fewer than Φ selected tokens, by the number it holds (:func:`rjua.train.c3po.step_normaliser`), which is
+  exactly verl's ``batch_num_tokens``, the divisor of its KL and entropy terms: one normaliser for every
+  term, as in the TRL recipe;
+* :func:`compact_rows` / :func:`drop_unselected` drop the rows with no selected token before the update
+  (kept up to a multiple of dp_size), so their forward and backward passes are not paid; wired by
+  ``c3po.drop_unselected: true`` (wraps ``RayPPOTrainer._update_actor``; only when a step is one
+  mini-batch, since compaction would move rows between mini-batches otherwise).
 
 Settings live in our own top-level ``c3po:`` block (verl's dataclass configs reject unknown keys):
 ``token_budget`` (Φ per optimizer step over all GPUs), ``order`` (any order registered in
@@ -42,10 +50,11 @@ from typing import Any
 
 import torch
 
-from ..c3po import budget_mask
+from ..c3po import budget_mask, informative_rows, step_normaliser
 from ..variants import check_order
 
-__all__ = ["c3po_grpo_advantage", "c3po_policy_loss", "read_settings", "register", "select_step_tokens"]
+__all__ = ["c3po_grpo_advantage", "c3po_policy_loss", "compact_rows", "drop_unselected", "read_settings", "register",
+           "select_step_tokens"]
 
 log = logging.getLogger(__name__)
 _GEN = torch.Generator()
@@ -53,12 +62,19 @@ _SEEDED: set[int] = set()
 
 
 def select_step_tokens(response_mask: torch.Tensor, index: Sequence, budget: int, mini_batch_size: int,
-                       dp_size: int = 1, order: str = "balanced", generator: torch.Generator | None = None):
+                       dp_size: int = 1, order: str = "balanced", generator: torch.Generator | None = None,
+                       keep: torch.Tensor | None = None):
     """Keep exactly ``min(Φ, tokens)`` tokens in every **global** mini-batch as verl's actor splits the batch.
 
     Row ``i`` goes to GPU ``i // (B / dp)``; on that GPU to mini-batch ``(i mod B/dp) // (m / dp)``
-    (``m`` = ``mini_batch_size`` = ``ppo_mini_batch_size × n``). Returns the mask and, per mini-batch,
-    the tokens it held and whether Φ bound.
+    (``m`` = ``mini_batch_size`` = ``ppo_mini_batch_size × n``). Rows where ``keep`` is False (groups without
+    a reward spread) are never selected. Returns the mask and, per mini-batch, the tokens it held and whether
+    Φ bound.
+
+    >>> m = torch.ones(4, 3, dtype=torch.long)
+    >>> keep = torch.tensor([False, False, True, True])
+    >>> select_step_tokens(m, ["a", "a", "b", "b"], 4, 4, keep=keep, order="generation")[0].tolist()
+    [[0, 0, 0], [0, 0, 0], [1, 1, 1], [1, 0, 0]]
     """
     b = response_mask.size(0)
     if b % dp_size or mini_batch_size % dp_size or (b // dp_size) % (mini_batch_size // dp_size):
@@ -68,6 +84,8 @@ def select_step_tokens(response_mask: torch.Tensor, index: Sequence, budget: int
     uniq = {u: k for k, u in enumerate(dict.fromkeys(str(x) for x in index))}
     groups = torch.tensor([uniq[str(x)] for x in index])
     mask = response_mask.long().cpu()
+    if keep is not None:
+        mask = mask * keep.long().cpu()[:, None]
     out = torch.zeros_like(mask)
     stats: dict[str, list] = {"tokens": [], "binding": []}
     for j in range(max(which) + 1):
@@ -122,9 +140,14 @@ def c3po_grpo_advantage(token_level_rewards: torch.Tensor, response_mask: torch.
     if seed not in _SEEDED:
         _GEN.manual_seed(seed)
         _SEEDED.add(seed)
-    sel, stats = select_step_tokens(response_mask, index if index is not None else range(response_mask.size(0)),
-                                    int(s["token_budget"]), int(s.get("mini_batch_size", response_mask.size(0))),
-                                    int(s.get("dp_size") or 1), str(s.get("order", "balanced")), _GEN)
+    index = index if index is not None else range(response_mask.size(0))
+    keep = None
+    if s.get("filter_groups", False):
+        uniq = {u: k for k, u in enumerate(dict.fromkeys(str(x) for x in index))}
+        keep = informative_rows(adv, torch.tensor([uniq[str(x)] for x in index]))
+    sel, stats = select_step_tokens(response_mask, index, int(s["token_budget"]),
+                                    int(s.get("mini_batch_size", response_mask.size(0))), int(s.get("dp_size") or 1),
+                                    str(s.get("order", "balanced")), _GEN, keep)
     if not all(stats["binding"]):
         log.warning("c3po: the token budget Φ=%d does not bind: mini-batches hold %s completion tokens; all are used "
                     "and the normaliser stays Φ. Lower c3po.token_budget to make it bind.",
@@ -143,16 +166,18 @@ def _info(config: Any) -> dict:
 def c3po_policy_loss(old_log_prob: torch.Tensor, log_prob: torch.Tensor, advantages: torch.Tensor,
                      response_mask: torch.Tensor, loss_agg_mode: str = "token-mean", config: Any = None,
                      rollout_is_weights: torch.Tensor | None = None) -> tuple[torch.Tensor, dict[str, Any]]:
-    """verl ``PolicyLossFn``: ``Σ clipped objective over the (already selected) tokens / Φ × dp_size``.
+    """verl ``PolicyLossFn``: ``Σ clipped objective over the (already selected) tokens / N × dp_size`` with
+    ``N = min(Φ, batch_num_tokens)`` (:func:`rjua.train.c3po.step_normaliser`): Φ when the budget binds, else
+    the selected tokens, the same divisor verl's token-mean KL and entropy terms use.
 
     Φ is ``config.loss_scale_factor`` (set it to ``${c3po.token_budget}``). ``loss_agg_mode`` is unused by the
     policy term (verl still uses it, ``token-mean``, for KL and entropy over the selected tokens).
 
-    >>> lp = torch.zeros(2, 3); m = torch.ones(2, 3, dtype=torch.bool); adv = torch.tensor([[1.0] * 3, [-1.0] * 3])
+    >>> lp = torch.zeros(2, 3); m = torch.ones(2, 3, dtype=torch.bool); adv = torch.tensor([[1.0] * 3, [2.0] * 3])
     >>> cfg = {"clip_ratio": 0.2, "global_batch_info": {"dp_size": 1, "batch_num_tokens": 6, "loss_scale_factor": 8}}
     >>> loss, metrics = c3po_policy_loss(lp, lp, adv, m, "token-mean", cfg)
-    >>> float(loss), metrics["actor/c3po_budget_fill"]   # (-3 + 3) / 8; 6 of Φ = 8 tokens
-    (0.0, 0.75)
+    >>> float(loss), metrics["actor/c3po_budget_fill"], metrics["actor/c3po_normaliser"]  # -(3 + 6) / 6
+    (-1.5, 0.75, 6.0)
     """
     get = (lambda k, d=None: config.get(k, d)) if config is not None else (lambda k, d=None: d)
     info = _info(config)
@@ -177,15 +202,66 @@ def c3po_policy_loss(old_log_prob: torch.Tensor, log_prob: torch.Tensor, advanta
     per_token = torch.maximum(loss1, loss2)
     if rollout_is_weights is not None:
         per_token = per_token * rollout_is_weights
-    pg_loss = (per_token * mask).sum() / phi * dp
+    norm = float(step_normaliser(int(phi), int(n_tokens))) if n_tokens is not None else phi
+    pg_loss = (per_token * mask).sum() / norm * dp
     n = mask.sum().clamp(min=1.0)
     metrics = {
         "actor/pg_clipfrac": float(((loss2 > loss1).to(mask.dtype) * mask).sum() / n),
         "actor/ppo_kl": float((-log_ratio.detach() * mask).sum() / n),
         "actor/pg_clipfrac_lower": float((((ratio < 1 - lo) & (advantages < 0)).to(mask.dtype) * mask).sum() / n),
         "actor/c3po_budget_fill": float(n_tokens) / phi if n_tokens is not None else float(mask.sum()) / phi,
+        "actor/c3po_normaliser": norm,
     }
     return pg_loss, metrics
+
+
+def compact_rows(response_mask: torch.Tensor, dp_size: int = 1) -> torch.Tensor:
+    """Indices of the rows to update: every row with a selected token, in order, plus the first unselected
+    rows needed to make the count a multiple of ``dp_size`` (at least ``dp_size`` rows).
+
+    >>> compact_rows(torch.tensor([[1, 1], [0, 0], [0, 0], [1, 0], [0, 0]]), dp_size=3).tolist()
+    [0, 3, 1]
+    """
+    has = response_mask.reshape(response_mask.size(0), -1).sum(1) > 0
+    keep = torch.nonzero(has).flatten().tolist()
+    pad = [i for i in range(response_mask.size(0)) if not has[i]]
+    need = max(dp_size, -(-len(keep) // dp_size) * dp_size) - len(keep)
+    return torch.tensor(keep + pad[:need], dtype=torch.long)
+
+
+def drop_unselected(batch, dp_size: int = 1):
+    """The verl ``DataProto`` without the rows that hold no selected token (:func:`compact_rows`)."""
+    idx = compact_rows(batch.batch["response_mask"], dp_size)
+    if idx.numel() == len(batch):
+        return batch
+    return batch.select_idxs(idx) if hasattr(batch, "select_idxs") else batch[idx]
+
+
+def _patch_update_actor() -> bool:
+    """Wrap ``RayPPOTrainer._update_actor`` so ``c3po.drop_unselected: true`` drops unselected rows first."""
+    try:
+        from verl.trainer.ppo.ray_trainer import RayPPOTrainer
+    except ImportError:
+        return False
+    if getattr(RayPPOTrainer._update_actor, "_rjua_c3po", False):
+        return True
+    original = RayPPOTrainer._update_actor
+
+    def _update_actor(self, batch, *args, **kwargs):
+        block = dict(self.config.get("c3po") or {})
+        if block.get("drop_unselected"):
+            rollout_n = int(self.config.actor_rollout_ref.rollout.n)
+            one_step = int(self.config.actor_rollout_ref.actor.ppo_mini_batch_size) * rollout_n >= len(batch)
+            if one_step:
+                dp = int(self.config.trainer.n_gpus_per_node) * int(self.config.trainer.nnodes)
+                batch = drop_unselected(batch, dp)
+            else:
+                log.warning("c3po.drop_unselected: a step has several mini-batches; rows are kept")
+        return original(self, batch, *args, **kwargs)
+
+    _update_actor._rjua_c3po = True
+    RayPPOTrainer._update_actor = _update_actor
+    return True
 
 
 def register() -> bool:
@@ -200,4 +276,5 @@ def register() -> bool:
                                      c3po_grpo_advantage)):
         if name not in registry:
             add(name)(fn)
+    _patch_update_actor()
     return True
