@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from ..errors import RJUAError
+from ..jsonio import atomic_write_text
 from ._common import MAX_RESAMPLES, DataDir
 
 __all__ = ["score"]
@@ -48,7 +49,7 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
 
     if fmt not in ("text", "md", "html"):
         raise RJUAError(f"unknown --format {fmt!r}; choose text, md or html")
-    _check_outputs(predictions, out, per_sample)
+    _check_outputs(predictions, out, per_sample, data_dir)
     gold = load_split(split, data_dir)
     if gold_as_prediction:
         preds = gold_as_predictions(gold)
@@ -76,19 +77,21 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
                                          base_url=judge_base_url, only_ids={r.id for r in res.records},
                                          gold=gold, preds=preds)
     if per_sample:
-        Path(per_sample).write_text(res.per_sample_jsonl(), encoding="utf-8")
+        atomic_write_text(per_sample, res.per_sample_jsonl())  # all or nothing, the file named on failure
     if res.summary["n_missing"]:
         typer.echo(f"note: {res.summary['n_missing']} gold record(s) had no prediction and scored 0", err=True)
     text = _format_score(res, "json" if as_json else fmt)
     if out:
-        Path(out).write_text(text, encoding="utf-8")
+        atomic_write_text(out, text)
         typer.echo(f"wrote {out}", err=True)
     else:
         typer.echo(text.rstrip("\n"))
 
 
-def _check_outputs(predictions: Path | None, out: Path | None, per_sample: Path | None) -> None:
-    """Refuse a report path that would overwrite the predictions, the other report, or a run's output."""
+def _check_outputs(predictions: Path | None, out: Path | None, per_sample: Path | None, data_dir=None) -> None:
+    """Refuse a report path that would overwrite the predictions, the other report, a data file or a run's
+    output (:func:`rjua.outputs.check_output`: same file by inode too, never inside the data directory)."""
+    from ..outputs import check_output
     from ..runs import MANIFEST_SUFFIX
 
     seen = {}
@@ -100,6 +103,7 @@ def _check_outputs(predictions: Path | None, out: Path | None, per_sample: Path 
         rp = p.resolve()
         if rp in seen:
             raise RJUAError(f"'{opt}' {p} is also {seen[rp]}; writing there would destroy it")
+        check_output(p, [("the PREDICTIONS file", predictions)], data_dir, what=opt)
         if Path(str(rp) + MANIFEST_SUFFIX).is_file():
             raise RJUAError(f"'{opt}' {p} is a run output (it has {Path(str(p) + MANIFEST_SUFFIX).name}); "
                             "choose another file")

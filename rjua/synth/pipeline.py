@@ -191,6 +191,7 @@ def run_synth(out: str | os.PathLike, generator, solver, weak=None, n: int = 10,
     resume unless ``retry_errors=False``.
     """
     from ..locks import output_lock
+    from ..outputs import check_output
     from ..progress import Progress
     from ..runs import _check_counts, check_run_manifest, make_dirs, read_done
 
@@ -198,10 +199,12 @@ def run_synth(out: str | os.PathLike, generator, solver, weak=None, n: int = 10,
     if not isinstance(seed, int) or seed < 0:
         raise RJUAError(f"--seed must be a whole number >= 0, got {seed!r}")
     out = Path(out)
+    rej = Path(str(out) + ".rejected.jsonl")
+    for what, o in (("--out", out), ("--out's rejected file", rej), ("--out's report", str(out) + ".report.json")):
+        check_output(o, data_dir=data_dir, what=what)
     if out.is_dir():
         raise RJUAError(f"{out}: is a directory; --out must name a file")
     make_dirs(out.parent)
-    rej = Path(str(out) + ".rejected.jsonl")
     cfg = {"n": n, "seed": seed, "eval_splits": eval_splits, "pool": pool, **(config or {})}
     with output_lock(out):
         if overwrite:
