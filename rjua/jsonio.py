@@ -245,20 +245,20 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
     {'a': 1}
     """
     path = Path(path).resolve()
-    if path.exists() and not path.is_file() and not path.is_dir():  # a device or a pipe: nothing to replace
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text)
-        return path
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    device = path.exists() and not path.is_file() and not path.is_dir()  # a device or a pipe: written directly
+    tmp = path if device else path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
         with open(tmp, "w", encoding="utf-8") as f:
             f.write(text)
             f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+            if not device:
+                os.fsync(f.fileno())
+        if not device:
+            os.replace(tmp, path)
     except (OSError, UnicodeEncodeError) as e:
         try:
-            tmp.unlink(missing_ok=True)
+            if not device:
+                tmp.unlink(missing_ok=True)
         except OSError:
             pass
         why = getattr(e, "strerror", None) or e
