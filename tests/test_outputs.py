@@ -191,3 +191,10 @@ def test_full_disk_while_writing_per_sample_leaves_no_truncated_file(preds, data
     assert rc != 0 and "per.jsonl" in err and "No space left" in err
     assert not per.exists()
     assert [p.name for p in tmp_path.iterdir() if "per" in p.name] == []
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+@pytest.mark.parametrize("opt", ["--out", "--per-sample"])
+def test_a_full_device_is_reported_naming_the_file(preds, data, opt):
+    r = run_cli("score", preds, "--split", "valid", "--data-dir", data, opt, "/dev/full")
+    assert r.returncode != 0 and "/dev/full" in r.stderr and "No space left" in r.stderr, r.stderr
