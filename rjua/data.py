@@ -13,6 +13,7 @@ and accepted.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 from dataclasses import asdict, dataclass, field
@@ -23,9 +24,10 @@ from .errors import Problem, RJUAError, RJUAFormatError
 from .items import split_items
 from .jsonio import iter_json  # the one guarded reader, shared with scoring and runs
 
-__all__ = ["ENV_DATA_DIR", "FIELDS", "Record", "SUBSETS", "bundled_data_dir", "check_object", "data_file",
-           "find_split_files", "internal_split", "iter_problems_and_records", "load_all", "load_dataset_dict",
-           "load_split", "read_records", "resolve_data_dir", "split_passages", "subset_records", "validate_file"]
+__all__ = ["ENV_DATA_DIR", "FIELDS", "GoldSnapshot", "Record", "SUBSETS", "bundled_data_dir", "check_object",
+           "data_file", "find_split_files", "internal_split", "iter_problems_and_records", "load_all",
+           "load_dataset_dict", "load_split", "read_records", "resolve_data_dir", "split_passages", "subset_records",
+           "validate_file"]
 
 FIELDS = ("id", "question", "context", "answer", "disease", "advice")
 ENV_DATA_DIR = "RJUA_DATA_DIR"
@@ -123,10 +125,11 @@ def check_object(obj: Any, where: tuple[str, int]) -> list[Problem]:
     return probs
 
 
-def iter_problems_and_records(path: str | os.PathLike) -> Iterator[tuple[Problem | None, Record | None]]:
-    """Scan a file, yielding ``(problem, None)`` or ``(None, record)`` in file order."""
+def iter_problems_and_records(path: str | os.PathLike, data: bytes | None = None
+                              ) -> Iterator[tuple[Problem | None, Record | None]]:
+    """Scan a file (or its bytes ``data``, already read), yielding ``(problem, None)`` or ``(None, record)``."""
     p = Path(path)
-    rows = iter_json(p)
+    rows = iter_json(p, data)
     seen: dict[str, int] = {}
     for line, obj, prob in rows:
         if prob is not None:
@@ -153,11 +156,11 @@ def validate_file(path: str | os.PathLike) -> list[Problem]:
     return [pr for pr, _ in iter_problems_and_records(path) if pr is not None]
 
 
-def read_records(path: str | os.PathLike, strict: bool = True) -> list[Record]:
-    """Read one file. ``strict`` stops at the first problem; ``strict=False``
+def read_records(path: str | os.PathLike, strict: bool = True, data: bytes | None = None) -> list[Record]:
+    """Read one file (or its bytes ``data``). ``strict`` stops at the first problem; ``strict=False``
     reads on and raises one :class:`RJUAFormatError` holding every problem."""
     records, problems = [], []
-    for prob, rec in iter_problems_and_records(path):
+    for prob, rec in iter_problems_and_records(path, data):
         if prob is None:
             records.append(rec)
         elif strict:
@@ -187,15 +190,26 @@ def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
 
 
 def _looks_like_rjua(path: Path) -> bool:
+    """A bare-named file is a split only when its first object has the record shape (``question`` and
+    ``context``): a run's ``predictions.jsonl`` (``question`` but ``evidence``) is not."""
     with open(path, "rb") as f:
-        return b'"question"' in f.read(65536)
+        head = f.read(1 << 20).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head[:1] == b"[":  # a JSON array: the first element's keys, cheaply
+        return b'"question"' in head[:65536] and b'"context"' in head[:65536]
+    first = head.split(b"\n", 1)[0]
+    try:
+        obj = json.loads(first)
+    except (ValueError, RecursionError):  # malformed or cut: judged by its bytes (the reader names the problem)
+        return b'"question"' in first and b'"context"' in first
+    return isinstance(obj, dict) and "question" in obj and "context" in obj
 
 
 def find_split_files(data_dir: str | os.PathLike | None = None) -> dict[str, Path]:
     """Map split name -> file for every RJUA file in a directory.
 
     Recognised names: ``RJUA_{split}.json``, ``rjua_{split}.json``, ``chat_{split}.json``,
-    ``{split}.jsonl`` and ``{split}.json`` (bare names only when the file holds RJUA records).
+    ``{split}.jsonl`` and ``{split}.json`` (bare names only when the first object has the record shape,
+    so run outputs such as ``predictions.jsonl`` are never taken for a split).
 
     >>> sorted(find_split_files())
     ['test', 'valid']
@@ -229,6 +243,34 @@ def load_split(split: str, data_dir: str | os.PathLike | None = None, strict: bo
     True
     """
     return read_records(data_file(split, data_dir), strict=strict)
+
+
+@dataclass(frozen=True)
+class GoldSnapshot:
+    """One split read once: its file, the sha256 of the bytes read and the records parsed from those bytes.
+
+    A run scores against ``records`` and records ``sha256``, so replacing the file meanwhile changes neither.
+
+    >>> g = GoldSnapshot.read("test")
+    >>> len(g.records) == len(load_split("test")), len(g.sha256)
+    (True, 64)
+    """
+
+    split: str
+    path: Path
+    sha256: str
+    records: tuple[Record, ...]
+
+    @classmethod
+    def read(cls, split: str, data_dir: str | os.PathLike | None = None) -> "GoldSnapshot":
+        from .jsonio import MAX_FILE_BYTES
+
+        p = data_file(split, data_dir)
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise RJUAFormatError(str(p), None, None, f"file is {size} bytes, over the limit of {MAX_FILE_BYTES}")
+        blob = p.read_bytes()
+        return cls(split, p, hashlib.sha256(blob).hexdigest(), tuple(read_records(p, data=blob)))
 
 
 def load_all(data_dir: str | os.PathLike | None = None) -> dict[str, list[Record]]:

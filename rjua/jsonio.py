@@ -201,10 +201,11 @@ def _json_array(path: str, data: bytes) -> Iterator[tuple[int, Any, Problem | No
         pos = end
 
 
-def iter_json(path: str | os.PathLike) -> Iterator[tuple[int, Any, Problem | None]]:
+def iter_json(path: str | os.PathLike, data: bytes | None = None) -> Iterator[tuple[int, Any, Problem | None]]:
     """Parse a JSON Lines file or a JSON array: yields ``(line, object, problem)``.
 
-    Shared by the data loader, the prediction reader and resume.
+    Shared by the data loader, the prediction reader and resume. ``data``: the file's bytes, already read
+    (a run that hashed them parses exactly what it hashed).
 
     >>> import tempfile
     >>> p = Path(tempfile.mkdtemp()) / "x.jsonl"
@@ -213,7 +214,7 @@ def iter_json(path: str | os.PathLike) -> Iterator[tuple[int, Any, Problem | Non
     [(1, None), (2, '...x.jsonl:2: field "id": integer with 201 digits (more than 100)')]
     """
     p = Path(path)
-    data = _read(p)
+    data = _read(p) if data is None else data
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     return _json_array(str(p), data) if head == b"[" else iter_json_lines(str(p), data)
 
@@ -234,7 +235,9 @@ def read_json_file(path: str | os.PathLike) -> Any:
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
     """Replace ``path`` with ``text`` atomically (written and synced beside it, then renamed): a reader, or a
-    crash, never sees half a file. A symlink is followed, so the file behind it is replaced.
+    crash, never sees half a file. A symlink is followed, so the file behind it is replaced. A failed write
+    (a full disk, no permission) removes its temporary file, leaves ``path`` as it was and raises an
+    :class:`~rjua.errors.RJUAError` naming ``path``. A device or pipe (``/dev/stdout``) is written directly.
 
     >>> import tempfile
     >>> p = atomic_write_text(Path(tempfile.mkdtemp()) / "x.json", '{"a": 1}')
@@ -242,10 +245,22 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
     {'a': 1}
     """
     path = Path(path).resolve()
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    device = path.exists() and not path.is_file() and not path.is_dir()  # a device or a pipe: written directly
+    tmp = path if device else path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            if not device:
+                os.fsync(f.fileno())
+        if not device:
+            os.replace(tmp, path)
+    except (OSError, UnicodeEncodeError) as e:
+        try:
+            if not device:
+                tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+        why = getattr(e, "strerror", None) or e
+        raise RJUAError(f"{path}: cannot write ({why}); the file was left as it was") from None
     return path

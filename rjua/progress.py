@@ -2,7 +2,9 @@
 
 On a TTY (or forced: ``enabled=True``, ``--progress``, ``RJUA_PROGRESS=1``) a tqdm bar is drawn; when
 stderr is not a terminal (CI, ``nohup``, a pipe) a line ``predict: 40/211 records (3.1/s, ETA 55s)`` is logged
-every ``RJUA_PROGRESS_SECONDS`` seconds (default 10) plus one at the end, so a long run is never silent.
+every ``RJUA_PROGRESS_SECONDS`` seconds (default 10) plus one at the end, so a long run is never silent. The rate
+and ETA come from a moving window (the last :data:`WINDOW_SECONDS` of updates), so a slow start (loading a model)
+or a change of pace does not distort them.
 ``RJUA_PROGRESS=0``, ``--no-progress`` or ``enabled=False`` turns both off.
 
 Short phases use :func:`phase` (one line, e.g. ``encoding 309 passages with m3e-small…``) and
@@ -22,10 +24,13 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections import deque
 from collections.abc import Iterable
 from typing import TextIO, TypeVar
 
-__all__ = ["MIN_ITEMS", "Progress", "bar", "enabled", "phase", "show_bar"]
+__all__ = ["MIN_ITEMS", "Progress", "WINDOW_SECONDS", "bar", "enabled", "phase", "quiet_library_bars", "show_bar"]
+
+WINDOW_SECONDS = 60.0  # the rate is measured over the updates of the last minute
 
 
 def _mode(stream: TextIO, enabled: bool | None) -> str:
@@ -47,6 +52,7 @@ class Progress:
         self.mode = _mode(self.stream, enabled)
         self.interval = float(os.environ.get("RJUA_PROGRESS_SECONDS", "10")) if interval is None else interval
         self.t0 = self.last = time.monotonic()
+        self.window: deque[tuple[float, int]] = deque()  # (time, n) of recent updates
         self.bar = None
         if self.mode == "bar":
             from tqdm import tqdm
@@ -60,15 +66,32 @@ class Progress:
         self.stream.write(f"{self.desc}: {text}\n" if self.desc else text + "\n")
         self.stream.flush()
 
+    def rate(self) -> float | None:
+        """Items per second over the moving window (None before two updates).
+
+        >>> p = Progress(10, enabled=False)
+        >>> p.window.extend([(100.0, 1), (101.0, 3), (102.0, 5)])  # first batch after 100 s of loading, then 2/s
+        >>> p.rate()
+        2.0
+        """
+        if len(self.window) < 2:
+            return None
+        (t_a, n_a), (t_b, n_b) = self.window[0], self.window[-1]
+        return (n_b - n_a) / (t_b - t_a) if t_b > t_a else None
+
     def update(self, k: int = 1) -> None:
         self.n += k
+        now = time.monotonic()
+        self.window.append((now, self.n))
+        while len(self.window) > 2 and now - self.window[0][0] > WINDOW_SECONDS:
+            self.window.popleft()
         if self.bar is not None:
             self.bar.update(k)
-        elif self.mode == "lines" and time.monotonic() - self.last >= self.interval:
-            self.last = time.monotonic()
-            rate = (self.n - self.start) / max(1e-9, self.last - self.t0)
-            eta = (self.total - self.n) / rate if rate > 0 else float("inf")
-            self._line(f"{self.n}/{self.total} {self.unit} ({rate:.1f}/s, ETA {eta:.0f}s)")
+        elif self.mode == "lines" and now - self.last >= self.interval:
+            self.last = now
+            rate = self.rate()
+            pace = f"{rate:.1f}/s, ETA {(self.total - self.n) / rate:.0f}s" if rate else "measuring the rate"
+            self._line(f"{self.n}/{self.total} {self.unit} ({pace})")
 
     def note(self, text: str) -> None:
         """One line about a slow preparatory step (loading a model, an index), unless progress is off."""
@@ -105,6 +128,18 @@ def show_bar() -> bool:
         return enabled() and sys.stderr.isatty()
     except (AttributeError, ValueError):  # replaced or closed stderr
         return False
+
+
+def quiet_library_bars() -> None:
+    """When no bar would be drawn (stderr not a terminal, or progress off), silence the progress bars of
+    transformers, huggingface_hub and datasets ("Loading weights", "Writing model shards", ``map``), which
+    would otherwise fill logs with carriage-return lines. Called by the CLI before any model library loads."""
+    if show_bar():
+        return
+    for var in ("HF_HUB_DISABLE_PROGRESS_BARS", "HF_DATASETS_DISABLE_PROGRESS_BARS"):
+        os.environ.setdefault(var, "1")
+    if "transformers" in sys.modules:  # already imported: its flag was read at import time
+        sys.modules["transformers"].utils.logging.disable_progress_bar()
 
 
 def phase(message: str) -> None:

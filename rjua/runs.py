@@ -23,10 +23,11 @@ from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
-from .data import load_split, subset_records
+from .data import GoldSnapshot, subset_records
 from .errors import RJUAError, RJUAFormatError
 from .jsonio import atomic_write_text, iter_json_lines, read_json_file
 from .locks import output_lock
+from .outputs import check_output
 from .plan import manifest, resolve
 from .progress import Progress
 from .spec import RunSpec
@@ -170,7 +171,7 @@ def predict_split(split: str, out: str | os.PathLike, data_dir=None, backend: st
                   progress: bool | None = None, backend_options: dict | None = None, context_tokens: int | None = None,
                   on_batch: Callable[[int, int], None] | None = None, retry_errors: bool = True,
                   kb_splits: Sequence[str] | str | None = None, spec: RunSpec | None = None,
-                  subset: str | None = None) -> list[dict]:
+                  subset: str | None = None, gold: GoldSnapshot | None = None) -> list[dict]:
     """Predict every record of ``split`` into ``out`` (JSON Lines), resuming where it stopped.
 
     The settings come from ``spec`` (:class:`~rjua.spec.RunSpec`), or else from the keyword
@@ -178,7 +179,10 @@ def predict_split(split: str, out: str | os.PathLike, data_dir=None, backend: st
     whole run (a second writer gets :class:`~rjua.locks.OutputLockedError`); rows written with an
     ``error`` are redone on resume unless ``retry_errors=False``. ``subset`` (``train`` / ``heldout``)
     keeps only that part of the training recipes' fixed internal split
-    (:func:`rjua.data.subset_records`), before ``limit``.
+    (:func:`rjua.data.subset_records`), before ``limit``. ``gold``: the split already read once
+    (:class:`~rjua.data.GoldSnapshot`; its hash is what the manifest records). ``out`` is refused when it is
+    an input or lies in the data directory (:func:`rjua.outputs.check_output`); a row that cannot be written,
+    or an output deleted or replaced during the run, ends the run with an error naming the file.
 
     >>> import tempfile
     >>> out = os.path.join(tempfile.mkdtemp(), "p.jsonl")
@@ -193,16 +197,18 @@ def predict_split(split: str, out: str | os.PathLike, data_dir=None, backend: st
     if spec is None:
         spec = RunSpec.from_options(backend, model, context, pool, embedder, index, backend_options, kb_splits,
                                     context_tokens=context_tokens)
-    out = Path(out)
+    out = check_output(out, data_dir=data_dir)
+    check_output(Path(str(out) + MANIFEST_SUFFIX), data_dir=data_dir, what="--out's manifest")
     if out.is_dir():
         raise RJUAError(f"{out}: is a directory; --out must name a file")
     make_dirs(out.parent)
-    records = load_split(split, data_dir)
+    gold = gold if gold is not None else GoldSnapshot.read(split, data_dir)
+    records = list(gold.records)
     if subset not in (None, "all"):
         records = subset_records(records, subset)
     records = records[:limit] if limit else records
     plan = resolve(spec, split, data_dir)
-    config = manifest(plan, _extra(limit, subset))
+    config = {**manifest(plan, _extra(limit, subset)), "data_sha256": gold.sha256}
     with output_lock(out):
         check_run_manifest(out, config, overwrite)
         done = read_done(out, {r.id for r in records}, retry_errors)
@@ -212,18 +218,7 @@ def predict_split(split: str, out: str | os.PathLike, data_dir=None, backend: st
             bar.note(f"loading the {spec.backend} pipeline ({spec.context} context)")
             pipe = build_pipeline(plan=plan)
             step = max(batch_size, getattr(pipe.backend, "concurrency", 1))  # keep every request slot busy
-            with open(out, "a", encoding="utf-8") as f:
-                for s in range(0, len(todo), step):
-                    batch = todo[s:s + step]
-                    for pred in pipe.answer_many([(r.question, r) for r in batch]):
-                        row = pred.to_json()
-                        f.write(json.dumps(row, ensure_ascii=False) + "\n")
-                        f.flush()
-                        os.fsync(f.fileno())
-                        done[row["id"]] = row
-                    bar.update(len(batch))
-                    if on_batch:
-                        on_batch(len(done), len(records))
+            _predict_into(out, pipe, todo, step, done, bar, lambda: on_batch and on_batch(len(done), len(records)))
         bar.close()
     return [done[r.id] for r in records if r.id in done]
 
@@ -274,11 +269,44 @@ def point_latest(run_dir: str | os.PathLike, name: str = "latest") -> Path | Non
         return ptr
 
 
+def _still_there(out: Path, f) -> None:
+    """Refuse to go on (or to report success) when ``out`` was deleted or replaced while being written."""
+    try:
+        same = os.path.samestat(os.fstat(f.fileno()), os.stat(out))
+    except OSError:
+        same = False
+    if not same:
+        raise RJUAError(f"{out}: was deleted or replaced during the run, so the rows written are lost;"
+                        " run the command again")
+
+
+def _predict_into(out: Path, pipe, todo, batch_size: int, done: dict, bar, after_batch) -> None:
+    """Append each prediction to ``out`` (flushed and synced), checking after each batch that it is still there."""
+    with open(out, "a", encoding="utf-8") as f:
+        for s in range(0, len(todo), batch_size):
+            batch = todo[s:s + batch_size]
+            for pred in pipe.answer_many([(r.question, r) for r in batch]):
+                row = pred.to_json()
+                try:
+                    f.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    f.flush()
+                    os.fsync(f.fileno())
+                except OSError as e:
+                    raise RJUAError(f"{out}: cannot write ({e.strerror or e}); the rows written before are kept,"
+                                    " run the command again to resume") from None
+                done[row["id"]] = row
+            _still_there(out, f)
+            bar.update(len(batch))
+            after_batch()
+
+
 def eval_split(split: str, run_dir: str | os.PathLike, data_dir=None, match: str = "exact", resamples: int = 1000,
                errors_as_zero: bool = False, **predict_kw) -> dict[str, Any]:
     """Predict then score; writes predictions, scores, reports and the configuration into ``run_dir``.
 
-    The run directory is locked for the whole run. With ``limit`` only the predicted records are
+    The run directory is locked for the whole run. The gold split is read and hashed once
+    (:class:`~rjua.data.GoldSnapshot`): the predictions, the recorded ``data_sha256`` and the scores all come
+    from those bytes, whatever happens to the file meanwhile. With ``limit`` only the predicted records are
     scored and the summary says so (``"subset": "5 of 14"``). Rows written with an error (a failed
     request) are excluded from the score and counted in every output, or scored 0 with ``errors_as_zero``.
     """
@@ -289,16 +317,17 @@ def eval_split(split: str, run_dir: str | os.PathLike, data_dir=None, match: str
     _check_counts(resamples=resamples)
     if match not in MATCH_MODES:  # before predicting, not after the whole split
         raise RJUAError(f"unknown match mode {match!r}; choose one of: {', '.join(MATCH_MODES)}")
-    d = Path(run_dir)
+    d = check_output(run_dir, data_dir=data_dir)
     if d.exists() and not d.is_dir():
         raise RJUAError(f"{d}: is a file; --out of eval must name a run directory")
+    gold = GoldSnapshot.read(split, data_dir)  # read and hashed once: predicted, recorded and scored alike
     make_dirs(d)
     with output_lock(d):
         t0 = time.perf_counter()
-        predict_split(split, d / "predictions.jsonl", data_dir, **predict_kw)
+        predict_split(split, d / "predictions.jsonl", data_dir, gold=gold, **predict_kw)
         seconds = time.perf_counter() - t0
         part = bool(predict_kw.get("limit") or predict_kw.get("subset") not in (None, "all"))
-        res = score_predictions(load_split(split, data_dir), load_predictions(d / "predictions.jsonl"), match=match,
+        res = score_predictions(list(gold.records), load_predictions(d / "predictions.jsonl"), match=match,
                                 n_resamples=resamples, only_predicted=part, errors_as_zero=errors_as_zero)
         res.summary["predict_seconds"] = round(seconds, 2)
         _write(d / "scores.json", json.dumps(res.summary, ensure_ascii=False, indent=2))

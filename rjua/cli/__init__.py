@@ -12,6 +12,7 @@ import typer
 
 from .. import __version__
 from ..errors import RJUAError, RJUAFormatError
+from ..progress import quiet_library_bars
 from .answering import answer_cmd, eval_cmd, predict_cmd
 from .data import data_app
 from .demo import demo_cmd
@@ -59,6 +60,7 @@ app.command("compare")(compare_cmd)
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turning user errors into one line on stderr."""
     debug = os.environ.get("RJUA_DEBUG", "") not in ("", "0")
+    quiet_library_bars()  # no "Loading weights" carriage-return bars in non-terminal logs
     try:
         rc = app(args=argv, standalone_mode=False)  # returns typer.Exit's code when one is raised
         return rc if isinstance(rc, int) else 0

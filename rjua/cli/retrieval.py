@@ -36,6 +36,7 @@ def index_build(out: Path = typer.Option(..., "--out", "-o", help="Index directo
                 reranker: Optional[str] = typer.Option(None, "--reranker",
                                                        help="Optional re-ranking model (CrossEncoder id or path).")):
     """Write passages, case base, faiss index and a manifest (embedder, hashes) to --out."""
+    from ..outputs import check_output
     from ..retrieval.bm25 import TOKENIZERS
     from ..retrieval.build import build_retriever
     from ..retrieval.hybrid import HybridConfig
@@ -43,6 +44,7 @@ def index_build(out: Path = typer.Option(..., "--out", "-o", help="Index directo
     for opt, v, ok in (("--tokenizer", tokenizer, TOKENIZERS), ("--index-kind", index_kind, INDEX_KINDS)):
         if v not in ok:  # before any work; --index-kind was ignored without an embedder, --tokenizer exited 1
             raise RJUAError(f"invalid value for '{opt}': {v!r}; choose one of {', '.join(ok)}")
+    check_output(out, [("a --guidelines file", g) for g in guidelines or []], data_dir)
     r, info = build_retriever(data_dir, pool, embedder,
                               HybridConfig(tokenizer=tokenizer, index_kind=index_kind, reranker=reranker),
                               guidelines or [])

@@ -7,6 +7,7 @@ from typing import List, Optional
 import typer
 
 from ..errors import RJUAError
+from ..jsonio import atomic_write_text
 from ._common import (
     MAX_RESAMPLES,
     DataDir,
@@ -87,7 +88,7 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
     if fmt not in FORMATS:
         raise RJUAError(f"unknown --format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     protocols = parse_protocols(protocol)
-    _check_outputs(predictions, out, per_sample)
+    _check_outputs(predictions, out, per_sample, data_dir)
     split = default_split(split, data_dir)
     gold = load_split(split, data_dir)
     if gold_as_prediction:
@@ -130,7 +131,7 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
                                                  disease_list=disease_list, advice_list=advice_list,
                                                  judge_summary=res.summary.get("judge"))
     if per_sample:
-        Path(per_sample).write_text(res.per_sample_jsonl(), encoding="utf-8")
+        atomic_write_text(per_sample, res.per_sample_jsonl())  # all or nothing, the file named on failure
     if res.summary["n_missing"]:
         typer.echo(f"note: {res.summary['n_missing']} gold record(s) had no prediction and scored 0", err=True)
     warn_counts(res.summary)
@@ -152,7 +153,7 @@ def _extras(res, text_metrics: bool, bertscore: str | None, resamples: int, seed
 
 def _emit(text: str, out: Path | None) -> None:
     if out:
-        Path(out).write_text(text, encoding="utf-8")
+        atomic_write_text(out, text)
         typer.echo(f"wrote {out}", err=True)
     else:
         typer.echo(safe_text(text.rstrip("\n")))
@@ -178,8 +179,10 @@ def _llm_extractor(backend: str | None, model: str | None, base_url: str | None,
     return (lambda p: extraction_of(rows.get(p.id), f"{backend}:{model}")), summary
 
 
-def _check_outputs(predictions: Path | None, out: Path | None, per_sample: Path | None) -> None:
-    """Refuse a report path that would overwrite the predictions, the other report, or a run's output."""
+def _check_outputs(predictions: Path | None, out: Path | None, per_sample: Path | None, data_dir=None) -> None:
+    """Refuse a report path that would overwrite the predictions, the other report, a data file or a run's
+    output (:func:`rjua.outputs.check_output`: same file by inode too, never inside the data directory)."""
+    from ..outputs import check_output
     from ..runs import MANIFEST_SUFFIX
 
     seen = {}
@@ -191,6 +194,7 @@ def _check_outputs(predictions: Path | None, out: Path | None, per_sample: Path 
         rp = p.resolve()
         if rp in seen:
             raise RJUAError(f"'{opt}' {p} is also {seen[rp]}; writing there would destroy it")
+        check_output(p, [("the PREDICTIONS file", predictions)], data_dir, what=opt)
         if Path(str(rp) + MANIFEST_SUFFIX).is_file():
             raise RJUAError(f"'{opt}' {p} is a run output (it has {Path(str(p) + MANIFEST_SUFFIX).name}); "
                             "choose another file")

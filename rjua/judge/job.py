@@ -14,8 +14,11 @@ from typing import Any
 
 from ..data import Record
 from ..jsonio import atomic_write_text
+from ..outputs import check_output
 
-__all__ = ["run_judge"]
+__all__ = ["AGREEMENT_FILES", "run_judge"]
+
+AGREEMENT_FILES = (".agreement.json", ".agreement.md", ".agreement.html")
 
 
 def run_judge(predictions: str | Path, split: str, data_dir=None, *, judge_backend: str = "hf",
@@ -38,6 +41,10 @@ def run_judge(predictions: str | Path, split: str, data_dir=None, *, judge_backe
     gold = [r for r in gold if only_ids is None or r.id in only_ids]
     preds = preds if preds is not None else load_predictions(predictions)
     out = Path(out) if out else Path(predictions).with_suffix(".judge.jsonl")
+    stem = str(out).removesuffix(".jsonl")
+    for what, o in (("--out", out), ("--cache", cache), *(("the report", stem + s) for s in AGREEMENT_FILES)):
+        if o is not None:
+            check_output(o, [("the PREDICTIONS file", predictions)], data_dir, what=what)
     be = make_backend(judge_backend, judge_model, base_url, max_new_tokens, batch_size)
     cfg = {"prompt_version": JUDGE_PROMPT_VERSION, "split": split,
            "data_sha256": file_sha256(data_file(split, data_dir)),
@@ -50,7 +57,6 @@ def run_judge(predictions: str | Path, split: str, data_dir=None, *, judge_backe
     rep["summary"].update(judge_model=judge_model, judge_backend=judge_backend, prompt_version=JUDGE_PROMPT_VERSION,
                           wall_seconds=round(time.perf_counter() - t0, 1), cache_hits=c.hits,
                           cache_misses=c.misses, judgments=str(out))
-    stem = str(out).removesuffix(".jsonl")
     atomic_write_text(stem + ".agreement.json", json.dumps(rep, ensure_ascii=False, indent=2))
     atomic_write_text(stem + ".agreement.md", agreement_markdown(rep))
     atomic_write_text(stem + ".agreement.html", agreement_html(rep))

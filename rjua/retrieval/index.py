@@ -12,6 +12,7 @@ product is cosine similarity.
 """
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import math
@@ -36,6 +37,7 @@ __all__ = [
     "VectorIndex",
     "check_manifest",
     "choose_kind",
+    "clean_stale_temps",
     "file_sha256",
     "load_index",
     "read_manifest",
@@ -187,6 +189,37 @@ def _write_jsonl(path: Path, rows) -> None:
         f.writelines(json.dumps(asdict(row), ensure_ascii=False) + "\n" for row in rows)
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):  # someone else's process, or not a PID: leave it
+        return True
+    return True
+
+
+def clean_stale_temps(out: str | Path) -> list[Path]:
+    """Remove the ``.NAME.tmp-PID-*`` / ``.NAME.old-PID-*`` folders that builds of ``out`` killed mid-way left
+    beside it (their PID no longer runs); returns what was removed. A running build's folder is kept.
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> (d / ".idx.tmp-999999999-ab12").mkdir(); (d / f".idx.tmp-{os.getpid()}-cd34").mkdir()
+    >>> [p.name for p in clean_stale_temps(d / "idx")], sorted(p.name for p in d.iterdir())
+    (['.idx.tmp-999999999-ab12'], ['.idx.tmp-...-cd34'])
+    """
+    out = Path(out)
+    removed = []
+    for kind in ("tmp", "old"):
+        for p in out.parent.glob(f".{glob.escape(out.name)}.{kind}-*-*"):
+            pid = p.name[len(out.name) + len(kind) + 3:].split("-", 1)[0]
+            if p.is_dir() and not p.is_symlink() and pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(p, ignore_errors=True)
+                removed.append(p)
+    return removed
+
+
 def save_index(retriever, out: str | Path, info: dict) -> Path:
     """Write ``retriever``'s passages, cases, faiss indexes and manifest to ``out`` atomically.
 
@@ -199,6 +232,7 @@ def save_index(retriever, out: str | Path, info: dict) -> Path:
     if out.is_dir() and not (out / MANIFEST).is_file() and any(out.iterdir()):
         raise RJUAError(f"{out}: exists, is not empty and is not an rjua index; choose another --out")
     out.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale_temps(out)
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
     tmp.mkdir()
     try:

@@ -34,12 +34,14 @@ from ..backends import GenRequest
 from ..data import Record, load_all
 from ..errors import RJUAError
 from ..items import normalize_item, split_items
+from ..jsonio import _parse, check_value
 from ..metrics import items_match
 from .filters import THRESHOLD, NgramIndex
 from .taxonomy import Seed, build_taxonomy, make_seeds
 
-__all__ = ["ADVICE_SUPPORT", "REASONS", "SYSTEM", "Synthesizer", "Verdict", "generator_messages", "make_report",
-           "parse_case", "pool_records", "run_synth", "unverified_advice"]
+__all__ = ["ADVICE_SUPPORT", "MAX_FIELD_CHARS", "MAX_GENERATION_CHARS", "REASONS", "SYSTEM", "Synthesizer",
+           "Verdict", "generator_messages", "make_report", "parse_case", "pool_records", "read_case", "run_synth",
+           "unverified_advice"]
 
 REASONS = ("unparseable", "format", "ungrounded", "not_in_vocabulary", "wrong_diagnosis", "ambiguous",
            "inconsistent", "diagnosis_in_question", "advice_unverified", "patient_inconsistent", "contaminated",
@@ -60,17 +62,96 @@ def generator_messages(seed: Seed) -> list[dict[str, str]]:
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
 
 
-def parse_case(text: str) -> dict | None:
-    """The first JSON object in a generation (code fences allowed)."""
-    dec = json.JSONDecoder()
-    for m in re.finditer(r"\{", text or ""):
-        try:
-            obj, _ = dec.raw_decode(text, m.start())
-        except json.JSONDecodeError:
+MAX_GENERATION_CHARS = 200_000   # a generation longer than this is refused unread
+MAX_FIELD_CHARS = 20_000         # question / answer / disease / advice
+MAX_PASSAGE_IDS = 64
+MAX_CANDIDATES = 16              # balanced {...} spans tried, in order: bounded work per generation
+_BRACES = re.compile(r'[{}"\\]')
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+
+
+def _spans(text: str, strings: bool) -> list[tuple[int, int]]:
+    """Balanced ``{...}`` spans in order of their start, in one linear pass (``strings``: braces inside
+    JSON strings ignored). At most :data:`MAX_CANDIDATES` spans are kept."""
+    stack, spans, in_str, skip = [], [], False, -1
+    for m in _BRACES.finditer(text):
+        i, c = m.start(), m.group()
+        if i == skip:
             continue
-        if isinstance(obj, dict):
-            return obj
-    return None
+        if strings and in_str:
+            if c == "\\":
+                skip = i + 1
+            elif c == '"':
+                in_str = False
+        elif c == '"':
+            in_str = strings
+        elif c == "{":
+            stack.append(i)
+        elif c == "}" and stack:
+            spans.append((stack.pop(), i + 1))
+    spans.sort()
+    return spans[:MAX_CANDIDATES]
+
+
+def read_case(text: str) -> tuple[dict | None, str]:
+    """The first JSON object in a generation and, when there is none, why.
+
+    A generation is untrusted input: it goes through the shared guarded reader (:func:`rjua.jsonio.loads`:
+    nesting depth, lone surrogates, over-long integers), its size and its fields' sizes are capped, and the
+    work is linear in its length (balanced spans found in one pass, at most :data:`MAX_CANDIDATES` parsed).
+
+    >>> read_case('好的```json\\n{"question": "q"}\\n```')
+    ({'question': 'q'}, '')
+    >>> read_case('{"advice": "\\\\udfff"}')[1]
+    'field "advice": lone surrogate \\\\udfff (not valid Unicode)'
+    >>> read_case("{" * 150_000)  # unbalanced: one linear pass, no candidate
+    (None, 'no JSON object in the generation')
+    """
+    text = text or ""
+    if len(text) > MAX_GENERATION_CHARS:
+        return None, f"generation is {len(text)} characters, over the limit of {MAX_GENERATION_CHARS}"
+    why = "no JSON object in the generation"
+    seen = set()
+    for strings in (True, False):
+        for a, b in _spans(text, strings):
+            if (a, b) in seen:
+                continue
+            seen.add((a, b))
+            obj, prob = _parse(text[a:b], "generation", 1)
+            if prob is None and _SURROGATES.search(text, a, b):  # a decoded surrogate, not only an escaped one
+                prob = check_value(obj, "generation", 1)
+            if prob is not None:
+                why = str(prob).removeprefix("generation:1: ")
+            elif isinstance(obj, dict):
+                return obj, _field_problem(obj)
+    return None, why
+
+
+def _field_problem(case: dict) -> str:
+    for k in ("question", "answer", "disease", "advice"):
+        n = len(_as_text(case.get(k)))
+        if n > MAX_FIELD_CHARS:
+            return f'field "{k}": {n} characters, over the limit of {MAX_FIELD_CHARS}'
+    pids = case.get("passage_ids")
+    if isinstance(pids, list) and len(pids) > MAX_PASSAGE_IDS:
+        return f'field "passage_ids": {len(pids)} ids, over the limit of {MAX_PASSAGE_IDS}'
+    return ""
+
+
+def parse_case(text: str) -> dict | None:
+    """The first JSON object in a generation (code fences allowed); None when there is none or it is
+    refused (:func:`read_case` says why).
+
+    >>> parse_case('{"question": "q"}'), parse_case("没有 JSON")
+    ({'question': 'q'}, None)
+    """
+    case, why = read_case(text)
+    return None if why else case
+
+
+def _printable(text: str) -> str:
+    """``text`` with lone surrogates replaced (U+FFFD), so a rejected row can always be written and read back."""
+    return _SURROGATES.sub("\ufffd", text or "")
 
 
 @dataclass
@@ -122,6 +203,8 @@ class Synthesizer:
         if not isinstance(pids, list) or not pids or not set(map(str, pids)) <= set(seed.passage_ids):
             return "ungrounded", f"passage_ids {pids!r} not within the seed's {seed.passage_ids}"
         dis = split_items(_as_text(case["disease"]))
+        if not dis:
+            return "format", "the disease field names no diagnosis"
         main = dis[0]
         if main not in self.vocab:
             return "not_in_vocabulary", f"main diagnosis {main!r} is not a known label"
@@ -178,7 +261,17 @@ class Synthesizer:
 
     # ------------------------------------------------------------------ run
     def verify(self, seed: Seed, text: str) -> Verdict:
-        case = parse_case(text)
+        """The verdict on one generation; bad input (refused by the reader or a solver) is a rejection, not a
+        crash, so the run goes on with the next seed."""
+        case, why = read_case(text)
+        if why:
+            return Verdict(seed.seed_id, False, "format" if case is not None else "unparseable", why, None)
+        try:
+            return self._verify(seed, case)
+        except RJUAError as e:  # e.g. a question the retriever refuses
+            return Verdict(seed.seed_id, False, "format", str(e).splitlines()[0][:300], None)
+
+    def _verify(self, seed: Seed, case: dict) -> Verdict:
         reason, detail = self._static(seed, case)
         if reason:
             return Verdict(seed.seed_id, False, reason, detail, case)
@@ -270,6 +363,7 @@ def run_synth(out: str | os.PathLike, generator, solver, weak=None, n: int = 10,
     resume unless ``retry_errors=False``.
     """
     from ..locks import output_lock
+    from ..outputs import check_output
     from ..progress import Progress
     from ..runs import _check_counts, check_run_manifest, make_dirs, read_done
 
@@ -277,10 +371,12 @@ def run_synth(out: str | os.PathLike, generator, solver, weak=None, n: int = 10,
     if not isinstance(seed, int) or seed < 0:
         raise RJUAError(f"--seed must be a whole number >= 0, got {seed!r}")
     out = Path(out)
+    rej = Path(str(out) + ".rejected.jsonl")
+    for what, o in (("--out", out), ("--out's rejected file", rej), ("--out's report", str(out) + ".report.json")):
+        check_output(o, data_dir=data_dir, what=what)
     if out.is_dir():
         raise RJUAError(f"{out}: is a directory; --out must name a file")
     make_dirs(out.parent)
-    rej = Path(str(out) + ".rejected.jsonl")
     cfg = {"n": n, "seed": seed, "eval_splits": eval_splits, "pool": pool, "pool_part": pool_part,
            "solver_samples": solver_samples, **(config or {})}
     with output_lock(out):
@@ -312,8 +408,8 @@ def run_synth(out: str | os.PathLike, generator, solver, weak=None, n: int = 10,
                         fk.flush()
                         done_kept[row["id"]] = row
                     else:
-                        row = {"id": s.seed_id, "reason": v.reason, "detail": v.detail, "raw": text[:4000],
-                               "synth": meta}
+                        row = {"id": s.seed_id, "reason": v.reason, "detail": _printable(v.detail),
+                               "raw": _printable(text[:4000]), "synth": meta}
                         if error:
                             row |= {"detail": f"generation failed: {error}", "error": error}
                         fr.write(json.dumps(row, ensure_ascii=False) + "\n")

@@ -322,6 +322,9 @@ def load_config(cls, name: str | None, overrides: Sequence[str] = ()):
         _set_path(values, _override_key(cls, k.strip()), v)
     cfg = build(cls, values, where)
     validate(cfg, where)
+    from .preflight import expand_paths  # (preflight imports this module)
+
+    expand_paths(cfg)
     return cfg
 
 

@@ -137,7 +137,12 @@ def grpo_config(cfg: RLConfig, generation_kwargs: dict | None = None):
 
 
 def run_rl(cfg: RLConfig, generation_kwargs: dict | None = None) -> dict:
-    """Train; the final model goes to ``output_dir/final``. Returns per-step statistics and rewards."""
+    """Train; the final model goes to ``output_dir/final``. Returns per-step statistics and rewards.
+
+    Data, model and output folder are checked first (:func:`rjua.train.preflight.preflight`)."""
+    from .preflight import preflight
+
+    preflight(cfg)
     trainer = build_trainer(cfg, generation_kwargs)
     trainer.train(resume_from_checkpoint=last_checkpoint(cfg.output_dir))
     final = Path(cfg.output_dir) / "final"

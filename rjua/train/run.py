@@ -248,6 +248,9 @@ def run_recipe(cfg: RunConfig, log=print) -> dict:
     if (cfg.data.train_fraction, cfg.data.split_salt) != (DataConfig.train_fraction, DataConfig.split_salt):
         raise RJUAError("data.train_fraction / data.split_salt: train run evaluates on the standard held-out part"
                         " (--subset heldout), so keep the default internal split")
+    from .preflight import preflight
+
+    preflight(cfg)  # data, model and run folder before anything is created
     out = Path(cfg.output_dir)
     out.mkdir(parents=True, exist_ok=True)
     state_file = out / "run_state.json"

@@ -37,7 +37,12 @@ def _info(cfg: SFTConfig, base: str) -> dict:
 
 
 def run_sft(cfg: SFTConfig) -> dict:
-    """Train; returns the output dir, the checkpoints written, the final training loss and the trimming stats."""
+    """Train; returns the output dir, the checkpoints written, the final training loss and the trimming stats.
+
+    Data, model and output folder are checked first (:func:`rjua.train.preflight.preflight`)."""
+    from .preflight import preflight
+
+    preflight(cfg)
     from datasets import Dataset
     from transformers import AutoTokenizer, TrainerCallback
     from trl import SFTConfig as TRLSFTConfig, SFTTrainer

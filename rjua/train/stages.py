@@ -14,6 +14,9 @@ __all__ = ["run_stages"]
 
 
 def run_stages(cfg: StagesConfig, generation_kwargs: dict | None = None) -> dict:
+    from .preflight import preflight
+
+    preflight(cfg)  # both stages' data and folders before stage 1 starts
     first = run_rl(cfg.stage1, generation_kwargs)
     stage2 = dataclasses.replace(cfg.stage2, model=first["final"])
     second = run_rl(stage2, generation_kwargs)
