@@ -200,15 +200,15 @@ def sections_reply(text: str) -> str:
 
 
 def pool_retriever(split: str | None, data_dir=None, pool: Sequence[str] | None = None, index=None,
-                   embedder: str | None = None, config=None,
-                   chosen: list[str] | None = None) -> tuple[HybridRetriever, list[str]]:
+                   embedder: str | None = None, config=None, chosen: list[str] | None = None,
+                   info: dict | None = None) -> tuple[HybridRetriever, list[str]]:
     """The retriever ``split`` is answered or evaluated with, and its pool (:func:`resolve_pool`).
 
     With ``index`` the saved index is loaded and restricted to the pool when it holds more splits
     (a split in the pool is then answered leave-one-out, excluded by ``split:id``); without one, the
     retriever is built in memory over the pool (``config``: its :class:`HybridConfig`). One rule for
     every path: ``build_pipeline``, ``rjua eval`` and ``rjua retrieval-eval``. ``chosen``: the pool when
-    already resolved (a :class:`~rjua.plan.RunPlan`'s).
+    already resolved and ``info`` the index manifest already read (a :class:`~rjua.plan.RunPlan`'s).
 
     >>> r, pool = pool_retriever("test")
     >>> pool == r.pool == ["valid"]
@@ -216,9 +216,9 @@ def pool_retriever(split: str | None, data_dir=None, pool: Sequence[str] | None 
     """
     from .retrieval.build import build_retriever
 
-    chosen = resolve_pool(split, data_dir, pool, index) if chosen is None else chosen
+    chosen = resolve_pool(split, data_dir, pool, index, info) if chosen is None else chosen
     if index is not None:
-        retriever = HybridRetriever.load(index, embedder=embedder)
+        retriever = HybridRetriever.load(index, embedder=embedder, info=info)
         if retriever.pool != chosen:
             retriever = retriever.restrict(chosen)
     else:
@@ -251,7 +251,8 @@ def build_pipeline(split: str | None = None, data_dir: str | os.PathLike | None 
         plan = resolve(spec, split, data_dir)
     spec, split, data_dir = plan.spec, plan.split, plan.data_dir
     retriever, chosen = pool_retriever(split, data_dir, spec.pool, spec.index, spec.embedder,
-                                       None if spec.index is not None else spec.hybrid_config(), plan.pool)
+                                       None if spec.index is not None else spec.hybrid_config(), plan.pool,
+                                       plan.index_info)
     if spec.index is not None:
         spec.apply_retrieval(retriever)
     retriever.set_kb_policy(spec.kb_splits)

@@ -22,11 +22,11 @@ from typing import Any
 
 from .backends import COMMON_SETTINGS, REGISTRY, get_backend
 from .backends.openai import public_options
-from .data import data_file, find_split_files
+from .data import GoldSnapshot, find_split_files
 from .kb import check_pool, choose_pool
 from .prompts import PROMPT_VERSION
 from .retrieval.config import BUILD_SETTINGS, HybridConfig
-from .retrieval.index import file_sha256, read_manifest
+from .retrieval.index import read_manifest
 from .spec import RunSpec
 
 __all__ = ["RunPlan", "make_backend", "manifest", "public", "resolve", "resolve_pool", "resolve_spec",
@@ -121,8 +121,9 @@ def retrieval_config(spec: RunSpec, info: dict | None = None) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class RunPlan:
-    """Everything a run resolved once: the spec (common settings applied), the split and its data file with
-    the file's hash, the index manifest (None without an index), the pool and the retrieval configuration."""
+    """Everything a run resolved once: the spec (common settings applied), the split read once
+    (:class:`~rjua.data.GoldSnapshot`: its file, hash and records), the index manifest (None without an index),
+    the pool and the retrieval configuration."""
 
     spec: RunSpec
     split: str | None
@@ -132,17 +133,21 @@ class RunPlan:
     index_info: dict | None = None
     pool: list[str] = field(default_factory=list)
     retrieval: dict[str, Any] = field(default_factory=dict)
+    gold: GoldSnapshot | None = field(default=None, repr=False, compare=False)
 
 
-def resolve(spec: RunSpec, split: str | None, data_dir: str | os.PathLike | None = None) -> RunPlan:
-    """The :class:`RunPlan` of answering ``split`` (or free questions when ``split`` is None) with ``spec``."""
+def resolve(spec: RunSpec, split: str | None, data_dir: str | os.PathLike | None = None,
+            gold: GoldSnapshot | None = None) -> RunPlan:
+    """The :class:`RunPlan` of answering ``split`` (or free questions when ``split`` is None) with ``spec``;
+    ``gold``: the split when a caller already read it."""
     spec = resolve_spec(spec)
     info = read_manifest(spec.index) if spec.index is not None else None
-    f = data_file(split, data_dir) if split is not None else None
-    hashed = {} if f is None else {"data_file": str(f.resolve()), "data_sha256": file_sha256(f)}
+    if split is not None and gold is None:
+        gold = GoldSnapshot.read(split, data_dir)
+    hashed = {} if gold is None else {"data_file": str(gold.path.resolve()), "data_sha256": gold.sha256}
     return RunPlan(spec=spec, split=split, data_dir=None if data_dir is None else os.fspath(data_dir), **hashed,
                    index_info=info, pool=resolve_pool(split, data_dir, spec.pool, spec.index, info),
-                   retrieval=retrieval_config(spec, info))
+                   retrieval=retrieval_config(spec, info), gold=gold)
 
 
 def manifest(plan: RunPlan, extra: dict | None = None) -> dict[str, Any]:

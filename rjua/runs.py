@@ -202,13 +202,12 @@ def predict_split(split: str, out: str | os.PathLike, data_dir=None, backend: st
     if out.is_dir():
         raise RJUAError(f"{out}: is a directory; --out must name a file")
     make_dirs(out.parent)
-    gold = gold if gold is not None else GoldSnapshot.read(split, data_dir)
-    records = list(gold.records)
+    plan = resolve(spec, split, data_dir, gold)  # the split read and hashed once, the index manifest read once
+    records = list(plan.gold.records)
     if subset not in (None, "all"):
         records = subset_records(records, subset)
     records = records[:limit] if limit else records
-    plan = resolve(spec, split, data_dir)
-    config = {**manifest(plan, _extra(limit, subset)), "data_sha256": gold.sha256}
+    config = manifest(plan, _extra(limit, subset))
     with output_lock(out):
         check_run_manifest(out, config, overwrite)
         done = read_done(out, {r.id for r in records}, retry_errors)

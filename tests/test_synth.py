@@ -22,7 +22,8 @@ POOL_ADVICE = build_taxonomy(pool_records(load_all(), ["valid"])).advices  # adv
 
 
 def good_case(target, pids, k):
-    return {"question": f"医生您好，我是{40 + k}岁患者，第{k}次就诊，最近出现相关不适，检查结果异常，"
+    side = next((f"{s}侧" for s in "左右双" if s in target), "")  # a sided diagnosis needs the side in the question
+    return {"question": f"医生您好，我是{40 + k}岁患者，第{k}次就诊，最近出现{side}相关不适，检查结果异常，"
                         f"编号{k}{k}{k}，请问怎么办？",
             "answer": f"您好，考虑{target}，建议进一步检查并规范治疗。", "disease": target,
             "advice": "、".join(list(POOL_ADVICE.get(target, {"多饮水": 1}))[:2]),

@@ -7,7 +7,7 @@ from rjua.data import load_all
 from rjua.kb import passage_id
 from rjua.synth import make_seeds, run_synth
 from rjua.synth.pipeline import Synthesizer, parse_case, pool_records
-from rjua.train.data import internal_split
+from rjua.data import internal_split
 
 
 def test_no_evaluated_diagnosis_or_passage_reaches_a_seed():
@@ -56,7 +56,8 @@ def _run(tmp_path, right):
         target = u.split("目标诊断：")[1].split("\n")[0]
         pid = u.split("【指南段落】\n")[1].splitlines()[0][1:].split("]")[0]
         k = len(targets)
-        q = f"医生您好，我{k + 30}岁，腰部不适{k}天，检查有异常，编号{k * 7}，怎么办？"
+        side = next((f"{s}侧" for s in "左右双" if s in target), "")  # a sided diagnosis needs the side stated
+        q = f"医生您好，我{k + 30}岁，{side}腰部不适{k}天，检查有异常，编号{k * 7}，怎么办？"
         targets[q] = target
         return json.dumps({"question": q, "answer": f"考虑{target}。", "disease": target,
                            "advice": "、".join(list(advices[target])[:1]), "passage_ids": [pid]}, ensure_ascii=False)

@@ -246,10 +246,10 @@ class HybridRetriever:
 
     @classmethod
     def load(cls, index_dir: str | Path, encoder: Encoder | None = None, embedder: str | None = None,
-             check_data: bool = True, config: HybridConfig | None = None) -> HybridRetriever:
+             check_data: bool = True, config: HybridConfig | None = None, info: dict | None = None) -> HybridRetriever:
         """Load a verified index (:func:`.index.load_index`); refuses a damaged one, another embedder, changed data.
         It runs with its stored build settings and the current query-time settings (:func:`.config.loaded_config`)."""
-        r = load_index(cls, index_dir, encoder, embedder, check_data, config)
+        r = load_index(cls, index_dir, encoder, embedder, check_data, config, info)
         if "pool" not in r.manifest:  # older index: the pool is what its case base holds
             r.manifest["pool"] = r.pool
         return r

@@ -285,20 +285,21 @@ def _read_jsonl(d: Path, name: str, make) -> list:
 
 
 def load_index(cls, index_dir: str | Path, encoder=None, embedder: str | None = None, check_data: bool = True,
-               config=None):
+               config=None, info: dict | None = None):
     """Verify an index folder (manifest, file hashes and counts, embedder fingerprint, data files), then load it.
 
     The embedder's fingerprint is always compared: from ``encoder`` when given, else from the model the
     manifest names (computed from its files; the model itself is loaded only when a query is encoded).
     Settings: the stored build settings with today's query-time settings (:func:`.config.loaded_config`;
-    ``config`` replaces today's defaults there); ``manifest["config"]`` keeps what was stored.
+    ``config`` replaces today's defaults there); ``manifest["config"]`` keeps what was stored. ``info``: the
+    manifest when the caller already read it (:func:`rjua.plan.resolve`); it is verified all the same.
     """
     from ..kb import Case, CaseBase, KnowledgeBase, Passage
     from .config import loaded_config
     from .dense import load_encoder
 
     d = Path(index_dir)
-    info = read_manifest(d)
+    info = read_manifest(d) if info is None else info
     verify_files(d, info)
     emb = info["embedder"]
     check_manifest(info, d, embedder, None, check_data)

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..backends import GenRequest
-from ..data import Record, load_all
+from ..data import Record, load_all, subset_records
 from ..errors import RJUAError
 from ..items import normalize_item, split_items
 from ..jsonio import _parse, check_value
@@ -308,12 +308,10 @@ def pool_records(splits: dict, pool: Sequence[str], part: str = "train") -> dict
 
     >>> from rjua.data import load_all
     >>> got = pool_records(load_all(), ["valid"])
-    >>> from rjua.train.data import internal_split
+    >>> from rjua.data import internal_split
     >>> [r.id for r in got["valid"]] == [r.id for r in internal_split(load_all()["valid"])[0]]
     True
     """
-    from ..train.data import subset_records
-
     return {s: subset_records(splits[s], part) for s in pool}
 
 
