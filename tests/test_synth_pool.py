@@ -3,11 +3,10 @@ solver's samples must recover the diagnosis."""
 import json
 
 from rjua.backends.scripted import ScriptedBackend
-from rjua.data import load_all
+from rjua.data import internal_split, load_all
 from rjua.kb import passage_id
 from rjua.synth import make_seeds, run_synth
 from rjua.synth.pipeline import Synthesizer, parse_case, pool_records
-from rjua.data import internal_split
 
 
 def test_no_evaluated_diagnosis_or_passage_reaches_a_seed():
