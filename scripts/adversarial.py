@@ -271,8 +271,8 @@ def gold_mid_run() -> list[Case]:
             return None
         c.append(Case("gold changed mid-run", f"eval while the split is {act}d",
                       ["eval", "--split", "test", "--data-dir", "{d}", "--out", "{t}/run", "--backend", "mutate",
-                       "--context", "none", "--batch-size", "2", "--resamples", "10"], expect="ok", plugin=True,
-                      env={"ADV_TARGET": "{t}/d/RJUA_test.json", "ADV_ACTION": act}, check=check,
+                       "--context", "none", "--batch-size", "2", "--resamples", "10", "--json"], expect="ok",
+                      plugin=True, env={"ADV_TARGET": "{t}/d/RJUA_test.json", "ADV_ACTION": act}, check=check,
                       protect=("d/RJUA_valid.json", "preds.jsonl")))
     return c
 
@@ -510,7 +510,7 @@ def clean_baseline(base: Path) -> None:
     env.update(PYTHONPATH=str(ROOT), RJUA_PROGRESS="0")
     proc = subprocess.run([sys.executable, "-c", PLUGIN, "eval", "--split", "test", "--data-dir", str(tmp / "d"),
                            "--out", str(tmp / "run"), "--backend", "constant", "--context", "none", "--batch-size",
-                           "2", "--resamples", "10"], capture_output=True, text=True, env=env, cwd=tmp)
+                           "2", "--resamples", "10", "--json"], capture_output=True, text=True, env=env, cwd=tmp)
     s = json.loads(proc.stdout)
     CLEAN_F1.update(test=s["f1"], n=s["n"])
 

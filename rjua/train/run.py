@@ -231,13 +231,9 @@ def _phase_configs(cfg: RunConfig, out: Path, base: str):
     return sft, select, s1, s2
 
 
-def run_recipe(cfg: RunConfig, log=print) -> dict:
-    """Run (or resume) every phase; returns the metrics written to ``metrics.json``."""
-    from ..locks import output_lock
+def _check_recipe(cfg: RunConfig) -> set[str]:
+    """Validate every phase's settings before anything is built; returns the phases to skip."""
     from .config import validate
-    from .entropy import select_checkpoint
-    from .rl import run_rl
-    from .sft import run_sft
 
     for name in ("sft", "select", "stage1", "stage2"):
         validate(getattr(cfg, name), f"config.{name}")
@@ -248,8 +244,100 @@ def run_recipe(cfg: RunConfig, log=print) -> dict:
     if (cfg.data.train_fraction, cfg.data.split_salt) != (DataConfig.train_fraction, DataConfig.split_salt):
         raise RJUAError("data.train_fraction / data.split_salt: train run evaluates on the standard held-out part"
                         " (--subset heldout), so keep the default internal split")
+    return skip
+
+
+@dataclasses.dataclass
+class _Run:
+    """What the phase runners share: the settings, the run folder, the state so far and the phase configs."""
+
+    cfg: RunConfig
+    out: Path
+    state: dict
+    skip: set
+    phases: tuple  # (sft, select, stage1, stage2) configs
+    base: str
+
+    def sft_model(self) -> str:
+        """The SFT checkpoint later phases start from: the selected one, or the last when selection is skipped."""
+        return str(self.out / "sft" / ("final" if "select" in self.skip else "selected"))
+
+
+def _phase_sft(r: _Run) -> dict:
+    from .sft import run_sft
+
+    return run_sft(r.phases[0])
+
+
+def _phase_select(r: _Run) -> dict:
+    from .entropy import select_checkpoint
+
+    res = select_checkpoint(r.phases[1])
+    (r.out / "chosen_checkpoint.txt").write_text(res["chosen"]["checkpoint"] + "\n", encoding="utf-8")
+    return res
+
+
+def _phase_probe(r: _Run) -> dict:
+    return run_probe(r.sft_model(), r.out, r.cfg)
+
+
+def _phase_stage1(r: _Run) -> dict:
+    from .rl import run_rl
+
+    s1 = dataclasses.replace(r.phases[2], model=r.sft_model())
+    if "probe" in r.state:
+        s1 = dataclasses.replace(s1, prompt_ids_file=s1.prompt_ids_file or str(r.out / "probe.json"),
+                                 token_budget=s1.token_budget or r.state["probe"].get("token_budget"))
+    return run_rl(s1)
+
+
+def _phase_stage2(r: _Run) -> dict:
+    from .rl import run_rl
+
+    return run_rl(r.phases[3])
+
+
+def _phase_eval(phase: str):
+    def run(r: _Run) -> dict:
+        model = {"eval_base": r.base, "eval_sft": r.sft_model(), "eval_stage1": str(r.out / "stage1" / "final"),
+                 "eval_stage2": str(r.out / "stage2" / "final")}[phase]
+        return evaluate_heldout(model, r.out / "eval" / phase.removeprefix("eval_"), r.cfg)
+    return run
+
+
+# phase -> its runner (PHASES gives the order)
+RUNNERS = {"sft": _phase_sft, "select": _phase_select, "probe": _phase_probe, "stage1": _phase_stage1,
+           "stage2": _phase_stage2, **{p: _phase_eval(p) for p in PHASES if p.startswith("eval")}}
+
+
+def _final_metrics(r: _Run) -> dict:
+    """Re-score every held-out phase with the current scorer, pair them, plot; what ``metrics.json`` holds."""
+    from .data import load_parts
+    from .plots import write_plots
+
+    _, held = load_parts(r.cfg.data)
+    rescored, per_record = {}, {}
+    for phase in PHASES:
+        pred_file = r.out / "eval" / phase.removeprefix("eval_") / "predictions.jsonl"
+        if phase.startswith("eval") and phase in r.state and pred_file.is_file():
+            rescored[phase], per_record[phase.removeprefix("eval_")] = score_heldout(pred_file, held)
+    metrics = summarize(r.state, rescored)
+    metrics["paired_exact_f1"] = paired_gains(per_record)
+    sampled = {p.removeprefix("eval_"): r.state[p]["sampled"]["per_record"] for p in PHASES
+               if p.startswith("eval") and "sampled" in r.state.get(p, {})}
+    if sampled:
+        metrics["paired_sampled_reward"] = paired_gains(sampled)
+    metrics["plots"] = write_plots(r.state, r.out)
+    return metrics
+
+
+def run_recipe(cfg: RunConfig, log=print) -> dict:
+    """Run (or resume) every phase; returns the metrics written to ``metrics.json``."""
+    from ..locks import output_lock
+    from .models import resolve_model
     from .preflight import preflight
 
+    skip = _check_recipe(cfg)
     preflight(cfg)  # data, model and run folder before anything is created
     out = Path(cfg.output_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -260,12 +348,8 @@ def run_recipe(cfg: RunConfig, log=print) -> dict:
             raise RJUAError(f"{state_file}: not a JSON object (delete it to start the run over)")
         check_same_settings(out / "run_config.json", cfg)
         _write_json(out / "run_config.json", dataclasses.asdict(cfg))
-        from .models import resolve_model
-
         base = resolve_model(cfg.model, str(out))  # tiny-dense / tiny-moe are built once in the run folder
-        sft_cfg, sel_cfg, s1_cfg, s2_cfg = _phase_configs(cfg, out, base)
-        models = {"eval_base": base, "eval_sft": str(out / "sft" / "selected"),
-                  "eval_stage1": str(out / "stage1" / "final"), "eval_stage2": str(out / "stage2" / "final")}
+        r = _Run(cfg, out, state, skip, _phase_configs(cfg, out, base), base)
         for phase in PHASES:
             if phase == "probe" and cfg.probe.k <= 0:
                 continue
@@ -274,48 +358,67 @@ def run_recipe(cfg: RunConfig, log=print) -> dict:
                 continue
             log(f"[train run] {phase}: starting")
             t0 = time.perf_counter()
-            if phase == "sft":
-                res = run_sft(sft_cfg)
-            elif phase == "select":
-                res = select_checkpoint(sel_cfg)
-                (out / "chosen_checkpoint.txt").write_text(res["chosen"]["checkpoint"] + "\n", encoding="utf-8")
-            elif phase == "probe":
-                res = run_probe(models["eval_sft"] if "select" not in skip else str(out / "sft" / "final"), out, cfg)
-            elif phase in ("stage1", "stage2"):
-                if phase == "stage1" and "select" in skip:
-                    s1_cfg = dataclasses.replace(s1_cfg, model=str(out / "sft" / "final"))
-                if phase == "stage1" and "probe" in state:
-                    s1_cfg = dataclasses.replace(
-                        s1_cfg, prompt_ids_file=s1_cfg.prompt_ids_file or str(out / "probe.json"),
-                        token_budget=s1_cfg.token_budget or state["probe"].get("token_budget"))
-                res = run_rl(s1_cfg if phase == "stage1" else s2_cfg)
-            else:
-                model = models[phase]
-                if phase == "eval_sft" and "select" in skip:
-                    model = str(out / "sft" / "final")
-                res = evaluate_heldout(model, out / "eval" / phase.removeprefix("eval_"), cfg)
+            res = RUNNERS[phase](r)
             res["phase_seconds"] = round(time.perf_counter() - t0, 1)
             state[phase] = res
             _write_json(state_file, state)
             log(f"[train run] {phase}: done in {res['phase_seconds']} s")
-        from .data import load_parts
-        from .plots import write_plots
-
-        _, held = load_parts(cfg.data)
-        rescored, per_record = {}, {}
-        for phase in PHASES:
-            pred_file = out / "eval" / phase.removeprefix("eval_") / "predictions.jsonl"
-            if phase.startswith("eval") and phase in state and pred_file.is_file():
-                rescored[phase], per_record[phase.removeprefix("eval_")] = score_heldout(pred_file, held)
-        metrics = summarize(state, rescored)
-        metrics["paired_exact_f1"] = paired_gains(per_record)
-        sampled = {p.removeprefix("eval_"): state[p]["sampled"]["per_record"] for p in PHASES
-                   if p.startswith("eval") and "sampled" in state.get(p, {})}
-        if sampled:
-            metrics["paired_sampled_reward"] = paired_gains(sampled)
-        metrics["plots"] = write_plots(state, out)
+        metrics = _final_metrics(r)
         _write_json(out / "metrics.json", metrics)
     return metrics
+
+
+def _summary_heldout(state: dict, rescored: dict) -> dict:
+    keys = ("n", "exact", "fuzzy", "consistency", "completion_tokens_mean", "at_token_cap", "seconds", "sampled")
+    out = {}
+    for p in PHASES:
+        if p.startswith("eval") and p in state:
+            row = {**state[p], **rescored.get(p, {})}
+            out[p.removeprefix("eval_")] = {k: row[k] for k in keys if k in row}
+            if "sampled" in row:
+                out[p.removeprefix("eval_")]["sampled"] = {k: v for k, v in row["sampled"].items()
+                                                           if k != "per_record"}
+    return out
+
+
+def _summary_probe(p: dict) -> dict:
+    return {**{k: v for k, v in p.items() if k not in ("per_record", "keep_ids", "probed_ids")},
+            "kept": len(p.get("keep_ids", []))}
+
+
+def _summary_sft(s: dict) -> dict:
+    out = {k: s.get(k) for k in ("global_step", "train_loss", "n_train", "trimmed", "reply_trimmed", "dropped",
+                                 "learning_rate", "dtype", "kind", "phase_seconds")}
+    out["seconds_per_step"] = s["phase_seconds"] / max(1, s.get("global_step") or 1)
+    return out
+
+
+def _summary_select(sel: dict) -> dict:
+    return {"chosen": sel["chosen"]["checkpoint"], "qualified": sel.get("qualified"), "reason": sel.get("reason"),
+            "band": sel.get("band"), "temperature": sel.get("temperature"),
+            "reference_entropy": (sel.get("reference") or {}).get("entropy"),
+            "entropy": {r["checkpoint"]: r["entropy"] for r in sel["rows"]},
+            "ci95": {r["checkpoint"]: r.get("ci95") for r in sel["rows"]}}
+
+
+def _summary_stage(st: dict) -> dict:
+    steps = st.get("steps", [])
+    n = max(1, len(steps))
+    out = {"steps": len(steps), "phase_seconds": st["phase_seconds"], "rewards": st.get("rewards", []),
+           "seconds_per_step": sum(x["step_seconds"] for x in steps) / n,
+           "tokens_in_loss_per_step": sum(x["tokens_in_loss"] for x in steps) / n,
+           "token_budget": st.get("token_budget")}
+    info = [x["informative_groups"] for x in steps if "informative_groups" in x]
+    if info:
+        out.update(informative_groups_per_step=info, steps_with_informative_groups=sum(1 for x in info if x > 0),
+                   entropy_selected_per_step=[x.get("entropy_selected") for x in steps],
+                   shortfall_per_step=[x.get("shortfall") for x in steps])
+    return out
+
+
+# state key -> the part of the metrics it gives
+SUMMARIES = {"probe": _summary_probe, "sft": _summary_sft, "select": _summary_select, "stage1": _summary_stage,
+             "stage2": _summary_stage}
 
 
 def summarize(state: dict, rescored: dict | None = None) -> dict:
@@ -324,42 +427,6 @@ def summarize(state: dict, rescored: dict | None = None) -> dict:
     ``rescored`` (phase -> :func:`score_heldout` summary) replaces the scores kept in the state, so the
     metrics follow the current scorer (e.g. consistency flags added after a phase ran).
     """
-    keys = ("n", "exact", "fuzzy", "consistency", "completion_tokens_mean", "at_token_cap", "seconds", "sampled")
-    m: dict = {"heldout": {}}
-    for p in PHASES:
-        if p.startswith("eval") and p in state:
-            row = {**state[p], **(rescored or {}).get(p, {})}
-            m["heldout"][p.removeprefix("eval_")] = {k: row[k] for k in keys if k in row}
-            if "sampled" in row:
-                m["heldout"][p.removeprefix("eval_")]["sampled"] = {k: v for k, v in row["sampled"].items()
-                                                                     if k != "per_record"}
-    if "probe" in state:
-        m["probe"] = {k: v for k, v in state["probe"].items() if k not in ("per_record", "keep_ids", "probed_ids")}
-        m["probe"]["kept"] = len(state["probe"].get("keep_ids", []))
-    if "sft" in state:
-        s = state["sft"]
-        m["sft"] = {k: s.get(k) for k in ("global_step", "train_loss", "n_train", "trimmed", "reply_trimmed",
-                                          "dropped", "learning_rate", "dtype", "kind", "phase_seconds")}
-        m["sft"]["seconds_per_step"] = s["phase_seconds"] / max(1, s.get("global_step") or 1)
-    if "select" in state:
-        sel = state["select"]
-        m["select"] = {"chosen": sel["chosen"]["checkpoint"], "qualified": sel.get("qualified"),
-                       "reason": sel.get("reason"), "band": sel.get("band"), "temperature": sel.get("temperature"),
-                       "reference_entropy": (sel.get("reference") or {}).get("entropy"),
-                       "entropy": {r["checkpoint"]: r["entropy"] for r in sel["rows"]},
-                       "ci95": {r["checkpoint"]: r.get("ci95") for r in sel["rows"]}}
-    for st in ("stage1", "stage2"):
-        if st in state:
-            steps = state[st].get("steps", [])
-            m[st] = {"steps": len(steps), "phase_seconds": state[st]["phase_seconds"],
-                     "rewards": state[st].get("rewards", []),
-                     "seconds_per_step": sum(x["step_seconds"] for x in steps) / max(1, len(steps)),
-                     "tokens_in_loss_per_step": sum(x["tokens_in_loss"] for x in steps) / max(1, len(steps)),
-                     "token_budget": state[st].get("token_budget")}
-            info = [x["informative_groups"] for x in steps if "informative_groups" in x]
-            if info:
-                m[st]["informative_groups_per_step"] = info
-                m[st]["steps_with_informative_groups"] = sum(1 for x in info if x > 0)
-                m[st]["entropy_selected_per_step"] = [x.get("entropy_selected") for x in steps]
-                m[st]["shortfall_per_step"] = [x.get("shortfall") for x in steps]
+    m: dict = {"heldout": _summary_heldout(state, rescored or {})}
+    m.update({k: part(state[k]) for k, part in SUMMARIES.items() if k in state})
     return m
