@@ -55,8 +55,9 @@ def test_summarize_takes_rescored_phases_and_paired_gains_align_ids():
 
 
 def test_train_run_refuses_to_resume_with_other_settings(tmp_path):
-    every = "skip=" + ",".join(["eval_base", "sft", "select", "eval_sft", "stage1", "eval_stage1", "stage2",
-                                "eval_stage2"])
+    from rjua.train.run import PHASES
+
+    every = "skip=" + ",".join(PHASES)  # every phase (the probe included)
     first = run_cli("train", "run", "--config", "run_tiny", f"output_dir={tmp_path}", every)
     assert first.returncode == 0, first.stderr[-2000:]
     again = run_cli("train", "run", "--config", "run_tiny", f"output_dir={tmp_path}", every, "sft.max_steps=3")
