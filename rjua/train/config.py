@@ -184,51 +184,66 @@ def _short(value: Any, limit: int = 60) -> str:
     return r if len(r) <= limit else r[:limit] + f"… ({len(r)} chars)"
 
 
+_TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no")
+
+
+def _to_bool(value: Any):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in _TRUE + _FALSE:
+        return value.lower() in _TRUE
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    raise ValueError
+
+
+def _to_int(value: Any):  # not bool, not 2.5, not "3"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError
+    return int(value)
+
+
+def _to_float(value: Any):  # YAML 1.1 reads 1e-5 as a string: accept numeric strings, refuse nan / inf
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError
+    out = float(value)
+    if not math.isfinite(out):
+        raise ValueError
+    return out
+
+
+def _to_str(value: Any):  # a scalar; mappings / lists (model: {a: 1}) are refused
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueError
+    return str(value)
+
+
+# scalar type -> its reader (raises ValueError on a value of the wrong kind)
+SCALARS = {bool: _to_bool, int: _to_int, float: _to_float, str: _to_str}
+
+
 def _coerce(value: Any, tp, where: str):
-    origin = typing.get_origin(tp)
-    args = [a for a in typing.get_args(tp) if a is not type(None)]
+    args = typing.get_args(tp)
     if value is None:
-        if type(None) in typing.get_args(tp):
+        if type(None) in args:
             return None
         raise RJUAError(f"{where}: null is not allowed")
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)) and args:
-        tp = args[0]
-    if origin is dict and not isinstance(value, dict):
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        tp = next((a for a in args if a is not type(None)), tp)
+    if (origin is dict or dataclasses.is_dataclass(tp)) and not isinstance(value, dict):
         raise RJUAError(f"{where}: expected a mapping, got {_short(value)}")
     if dataclasses.is_dataclass(tp):
-        if not isinstance(value, dict):
-            raise RJUAError(f"{where}: expected a mapping, got {_short(value)}")
         return build(tp, value, where)
-    bad = RJUAError(f"{where}: expected {getattr(tp, '__name__', tp)}, got {_short(value)}")
-    if tp is bool:
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.lower() in ("true", "1", "yes", "false", "0", "no"):
-            return value.lower() in ("true", "1", "yes")
-        if isinstance(value, int) and value in (0, 1):
-            return bool(value)
-        raise bad
-    if tp is int:  # not bool, not 2.5, not "3"
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise bad
-        if isinstance(value, float) and not value.is_integer():
-            raise bad
-        return int(value)
-    if tp is float:  # YAML 1.1 reads 1e-5 as a string: accept numeric strings, refuse nan / inf
-        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            raise bad
-        try:
-            out = float(value)
-        except ValueError:
-            raise bad from None
-        if not math.isfinite(out):
-            raise bad
-        return out
-    if tp is str:  # a scalar; mappings / lists (model: {a: 1}) are refused
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise bad
-        return str(value)
-    return value
+    read = SCALARS.get(tp)
+    if read is None:
+        return value
+    try:
+        return read(value)
+    except ValueError:
+        raise RJUAError(f"{where}: expected {getattr(tp, '__name__', tp)}, got {_short(value)}") from None
 
 
 def _lift_trl_keys(values: dict, where: str) -> dict:
