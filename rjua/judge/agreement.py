@@ -30,33 +30,28 @@ THRESHOLD = 0.5
 _PAIRS = (("diagnosis", "disease_f1"), ("advice", "advice_f1"), ("both", "f1"))
 
 
-def agreement_report(gold: Sequence[Record], preds, rows: Sequence[dict[str, Any]], top: int = 10) -> dict[str, Any]:
-    """Per-record table, summary (accuracy, mean F1, kappa) and the most disagreeing records."""
-    by_pred = {p.id: p for p in preds}
-    by_row = {r["id"]: r for r in rows}
-    per = []
-    for rec in gold:
-        row = by_row.get(rec.id)
-        if row is None:
-            continue
-        p = by_pred.get(rec.id)
-        ex = extract(p.answer, p.disease, p.advice) if p else None
-        d = {m: prf(ex.diseases if ex else [], rec.diseases, m).f1 for m in ("exact", "fuzzy")}
-        a = {m: prf(ex.advices if ex else [], rec.advices, m).f1 for m in ("exact", "fuzzy")}
-        ok = not row.get("error")
-        item = {"id": rec.id, "judged": ok, "error": row.get("error"),
-                "diagnosis": row.get("diagnosis") if ok else None, "advice": row.get("advice") if ok else None,
-                "both": (row.get("diagnosis") and row.get("advice")) if ok else None, "reason": row.get("reason", ""),
-                "disease_f1_exact": d["exact"], "disease_f1_fuzzy": d["fuzzy"],
-                "advice_f1_exact": a["exact"], "advice_f1_fuzzy": a["fuzzy"],
-                "f1_exact": combined_f1(d["exact"], a["exact"]), "f1_fuzzy": combined_f1(d["fuzzy"], a["fuzzy"]),
-                "gold_diseases": list(rec.diseases), "pred_diseases": ex.diseases if ex else [],
-                "gold_advices": list(rec.advices), "pred_advices": ex.advices if ex else []}
-        if ok:
-            item["disagreement"] = round(abs(float(item["diagnosis"]) - item["disease_f1_fuzzy"])
-                                         + abs(float(item["advice"]) - item["advice_f1_fuzzy"]), 4)
-        per.append(item)
-    judged = [x for x in per if x["judged"]]
+def _record(rec: Record, p, row: dict[str, Any]) -> dict[str, Any]:
+    """One record: the judge's verdicts beside the string metrics of the same prediction."""
+    ex = extract(p.answer, p.disease, p.advice) if p else None
+    pd, pa = (ex.diseases, ex.advices) if ex else ([], [])
+    d = {m: prf(pd, rec.diseases, m).f1 for m in ("exact", "fuzzy")}
+    a = {m: prf(pa, rec.advices, m).f1 for m in ("exact", "fuzzy")}
+    ok = not row.get("error")
+    item = {"id": rec.id, "judged": ok, "error": row.get("error"),
+            "diagnosis": row.get("diagnosis") if ok else None, "advice": row.get("advice") if ok else None,
+            "both": (row.get("diagnosis") and row.get("advice")) if ok else None, "reason": row.get("reason", ""),
+            "disease_f1_exact": d["exact"], "disease_f1_fuzzy": d["fuzzy"],
+            "advice_f1_exact": a["exact"], "advice_f1_fuzzy": a["fuzzy"],
+            "f1_exact": combined_f1(d["exact"], a["exact"]), "f1_fuzzy": combined_f1(d["fuzzy"], a["fuzzy"]),
+            "gold_diseases": list(rec.diseases), "pred_diseases": pd,
+            "gold_advices": list(rec.advices), "pred_advices": pa}
+    if ok:
+        item["disagreement"] = round(abs(float(item["diagnosis"]) - item["disease_f1_fuzzy"])
+                                     + abs(float(item["advice"]) - item["advice_f1_fuzzy"]), 4)
+    return item
+
+
+def _kappa_and_means(judged: list[dict]) -> tuple[dict, dict]:
     kappa, mean_f1 = {}, {}
     for verdict, metric in _PAIRS:
         for m in ("exact", "fuzzy"):
@@ -64,6 +59,16 @@ def agreement_report(gold: Sequence[Record], preds, rows: Sequence[dict[str, Any
             kappa[f"{verdict}~{col}"] = round(cohen_kappa([bool(x[verdict]) for x in judged],
                                                           [x[col] >= THRESHOLD for x in judged]), 4)
             mean_f1[col] = round(sum(x[col] for x in judged) / len(judged), 4) if judged else 0.0
+    return kappa, mean_f1
+
+
+def agreement_report(gold: Sequence[Record], preds, rows: Sequence[dict[str, Any]], top: int = 10) -> dict[str, Any]:
+    """Per-record table, summary (accuracy, mean F1, kappa) and the most disagreeing records."""
+    by_pred = {p.id: p for p in preds}
+    by_row = {r["id"]: r for r in rows}
+    per = [_record(rec, by_pred.get(rec.id), by_row[rec.id]) for rec in gold if rec.id in by_row]
+    judged = [x for x in per if x["judged"]]
+    kappa, mean_f1 = _kappa_and_means(judged)
     worst = sorted(judged, key=lambda x: (-x["disagreement"], x["id"]))[:top]
     summary = {"judge": judge_summary(list(rows)), "mean_f1": mean_f1, "kappa": kappa, "threshold": THRESHOLD,
                "n_judged": len(judged)}
