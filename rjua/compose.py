@@ -13,12 +13,13 @@ the one site model) stay in the answer's lists but out of the reply.
 The person addressed follows the question (您 / 您的孩子 / 您父亲…), and no side (左/右) is written when
 the question names none. Every phrase lives in :data:`TEMPLATES`, :data:`ADVICE_KINDS`, :data:`URGENT`,
 :mod:`rjua.sites`, so a wording or a rule can be read and changed in one place (the
-order and the stock phrases were compared on 5-fold cross-validated ROUGE-L of the validation split).
+order and the stock phrases were chosen on 5-fold cross-validated ROUGE-L of the validation split,
+``scripts/tune_reply.py``).
 
 >>> print(compose_reply("我今年45岁，右侧腰痛两天，B超提示右肾结石，怎么办？", ["右肾结石"], ["多饮水", "泌尿系CT"]))
-您好！根据您的病情描述和检查结果，初步考虑诊断为右肾结石。您提到右侧腰痛两天，B超提示右肾结石。\
-针对您的情况，建议进一步完善泌尿系CT，以明确病情。日常生活中，建议多饮水。\
-如出现腰腹部剧烈疼痛、发热寒战、尿量明显减少或无尿，请立即到医院急诊就诊。如果您还有其他问题，请随时向我提问。
+您好！根据您的病情描述和检查结果，初步诊断为右肾结石。您提到右侧腰痛两天，B超提示右肾结石。\
+针对您的情况，我建议您进行泌尿系CT等检查，以明确诊断。同时，建议您多饮水。\
+如果出现腰腹部剧烈疼痛、发热寒战、尿量明显减少或无尿，请立即到医院急诊就诊。如果您还有其他问题，请随时向我提问。
 """
 from __future__ import annotations
 
@@ -44,19 +45,19 @@ TEMPLATES = {
     "what_findings": "病情描述和检查结果",
     "what_symptoms": "症状描述",
     "facts": "您提到{facts}。",
-    "assess_one": "{basis}，{who}初步考虑诊断为{main}{cite}。",
-    "assess_many": "{basis}，{who}初步考虑诊断为{main}，同时可能存在{rest}{cite}。",
+    "assess_one": "{basis}，{who}初步诊断为{main}{cite}。",
+    "assess_many": "{basis}，{who}初步诊断为{main}，同时可能存在{rest}{cite}。",
     "assess_unsure": "{basis}，{who}目前还难以明确诊断，需考虑{main}等可能，但与描述的情况不完全相符，"
                      "建议到泌尿外科面诊进一步明确{cite}。",
     "assess_none": "{basis}，目前还难以明确诊断，需要到泌尿外科面诊进一步评估。",
-    "exam": "针对{who}的情况，建议进一步完善{items}，以明确病情。",
-    "treat": "治疗方面，可考虑{items}，具体的治疗方案需要根据{who}的具体情况来确定。",
-    "drug": "药物方面，可在医生指导下考虑{items}。",
-    "daily": "日常生活中，建议{items}。",
-    "other": "此外，建议{items}。",
+    "exam": "针对{who}的情况，我建议{who}进行{items}等检查，以明确诊断。",
+    "treat": "治疗方面，我们可以考虑{items}，具体的治疗方案需要根据{who}的具体情况来确定。",
+    "drug": "药物治疗方面，可以在医生指导下使用{items}。",
+    "daily": "同时，建议{who}{items}。",
+    "other": "此外，我建议{who}{items}。",
     "advice_none": "建议{who}到泌尿外科门诊面诊，结合检查结果制定治疗方案。",
-    "urgent": "如出现{signs}，请{go}。",
-    "cite": "（参考指南资料：{ids}）",
+    "urgent": "如果出现{signs}，请{go}。",
+    "cite": "（参考：{ids}）",
     "go_self": "立即到医院急诊就诊",
     "go_child": "立即带孩子到医院急诊就诊",
     "go_other": "尽快陪同{person}到医院急诊就诊",
@@ -201,9 +202,9 @@ def advice_sentences(advices: Sequence[str], who: str) -> list[str]:
     """The advice items grouped by kind (:data:`ADVICE_KINDS`), one sentence per kind.
 
     >>> for s in advice_sentences(["多饮水", "尿常规", "输尿管镜碎石术"], "您"): print(s)
-    针对您的情况，建议进一步完善尿常规，以明确病情。
-    治疗方面，可考虑输尿管镜碎石术，具体的治疗方案需要根据您的具体情况来确定。
-    日常生活中，建议多饮水。
+    针对您的情况，我建议您进行尿常规等检查，以明确诊断。
+    治疗方面，我们可以考虑输尿管镜碎石术，具体的治疗方案需要根据您的具体情况来确定。
+    同时，建议您多饮水。
     """
     groups: dict[str, list[str]] = {}
     for a in advices:
@@ -266,7 +267,7 @@ def compose_reply(question: str, diseases: Sequence[str], advices: Sequence[str]
     that mention a chosen diagnosis are cited. ``neighbour_replies``: may lend one general sentence.
 
     >>> r = compose_reply("孩子5岁，阴囊肿大", ["鞘膜积液"], [])
-    >>> "您的孩子初步考虑诊断为鞘膜积液" in r, "立即带孩子到医院急诊就诊" in r
+    >>> "您的孩子初步诊断为鞘膜积液" in r, "立即带孩子到医院急诊就诊" in r
     (True, True)
     >>> "左" in compose_reply("尿频尿急一周，腰痛", ["左肾结石"], ["左氧氟沙星"])
     True

@@ -31,11 +31,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from .text import nfkc
 
-__all__ = ["CONDITIONS", "ORGANS", "POINTERS", "SITES", "affirmed", "item_sites", "malignant", "question_sites",
-           "supported", "unsupported_sites"]
+__all__ = ["CONDITIONS", "ORGANS", "POINTERS", "SITES", "Pointer", "affirmed", "item_sites", "malignant",
+           "named_sites", "outranked", "question_sites", "supported", "unsupported_sites"]
 
 # site -> words that name it (a regex); 肾 is the kidney except in 肾上腺 (adrenal); 经尿道 is an access route
 ORGANS: dict[str, str] = {
@@ -52,29 +53,42 @@ ORGANS: dict[str, str] = {
 }
 SITES: tuple[str, ...] = tuple(ORGANS)
 
-# words of a question -> the sites they point to; the third field: read the whole question (infertility is
-# told by what does not happen: 一直没有怀孕), not only what it affirms
+
+
+class Pointer(NamedTuple):
+    """One row of :data:`POINTERS`: words of a question (a regex) and the sites they point to. ``whole``: read
+    the whole question, not only what it affirms (infertility is told by what does not happen: 一直没有怀孕).
+    ``shared``: a sign of many organs (血尿, 发热, 占位) — when the question names an organ, a site only such a
+    sign points to is outranked by it (:func:`outranked`)."""
+
+    pattern: str
+    sites: tuple[str, ...]
+    whole: bool = False
+    shared: bool = False
+
+
+# words of a question -> the sites they point to
 _LOWER = ("bladder", "prostate", "urethra")
 _TRACT = ("kidney", "ureter", "bladder", "prostate", "urethra")
 _FERTILITY = ("scrotum", "seminal", "prostate", "penis")
-POINTERS: tuple[tuple[str, tuple[str, ...], bool], ...] = (
-    (r"腰痛|腰疼|腰酸|腰部|腰背|肋腹|侧腹|肋脊角|叩击痛|绞痛", ("kidney", "ureter", "retroperitoneum"), False),
-    (r"腹痛|肚子痛|下腹|小腹|结石|积水|梗阻|泌尿系|尿路|致密影", ("kidney", "ureter", "bladder"), False),
-    (r"血尿|尿血|尿中带血|尿色发?红|洗肉水|尿潜血|隐血|红细胞", _TRACT, False),
-    (r"尿频|尿急|尿痛|排尿|小便|夜尿|起夜|尿等待|尿线|尿分叉|尿不尽|尿不出|憋不住|漏尿|尿失禁|尿潴留|尿流|残余尿|白细胞|"
-     r"尿路感染|泌尿道感染", _LOWER, False),
-    (r"溢尿|尿液.{0,10}(?:溢出|漏出|流出)|不受控制地?(?:漏|溢|流)", ("bladder", "urethra"), False),
-    (r"(?:输尿管|肾盂).{0,12}(?:占位|肿瘤|癌|肿物|新生物|团块|软组织)|尿路上皮", ("bladder",), False),
-    (r"会阴|耻骨上|肛门|直肠指检|指诊", ("bladder", "prostate"), False),
-    (r"肌酐|尿素|肾小球滤过|eGFR|少尿|无尿|浮肿|水肿|蛋白尿|泡沫尿|透析", ("kidney", "ureter"), False),
-    (r"低血钾|低钾|血钾|满月脸|向心性肥胖|多毛|阵发性(?:高血压|血压)|肾素|继发性高血压|难治性高血压",
-     ("adrenal",), False),
-    (r"不育|不孕|备孕|怀孕|避孕|要孩子|要小孩|生育|精子|精液|性生活|同房|射精|血精", _FERTILITY, True),
-    (r"勃起|阳痿|早泄|硬度|性功能", ("penis", "prostate"), False),
-    (r"尿道口|分泌物|流脓|滴白|冶游|不洁性", ("urethra", "prostate"), False),
-    (r"阴囊|蛋蛋|睾丸|腹股沟|坠胀", ("scrotum", "seminal"), False),
-    (r"包块|肿块|占位|肿瘤|癌|转移", ("kidney", "adrenal", "retroperitoneum"), False),
-    (r"发热|发烧|寒战", ("kidney", "prostate", "scrotum"), False),
+POINTERS: tuple[Pointer, ...] = (
+    Pointer(r"腰痛|腰疼|腰酸|腰部|腰背|肋腹|侧腹|肋脊角|叩击痛|绞痛", ("kidney", "ureter", "retroperitoneum")),
+    Pointer(r"腹痛|肚子痛|下腹|小腹|结石|积水|梗阻|泌尿系|尿路|致密影", ("kidney", "ureter", "bladder"), shared=True),
+    Pointer(r"血尿|尿血|尿中带血|尿色发?红|洗肉水|尿潜血|隐血|红细胞", _TRACT, shared=True),
+    Pointer(r"尿频|尿急|尿痛|排尿|小便|夜尿|起夜|尿等待|尿线|尿分叉|尿不尽|尿不出|憋不住|漏尿|尿失禁|尿潴留|尿流|残余尿|白细胞|"
+     r"尿路感染|泌尿道感染", _LOWER),
+    Pointer(r"溢尿|尿液.{0,10}(?:溢出|漏出|流出)|不受控制地?(?:漏|溢|流)", ("bladder", "urethra")),
+    Pointer(r"(?:输尿管|肾盂).{0,12}(?:占位|肿瘤|癌|肿物|新生物|团块|软组织)|尿路上皮", ("bladder",)),
+    Pointer(r"会阴|耻骨上|肛门|直肠指检|指诊", ("bladder", "prostate")),
+    Pointer(r"肌酐|尿素|肾小球滤过|eGFR|少尿|无尿|浮肿|水肿|蛋白尿|泡沫尿|透析", ("kidney", "ureter")),
+    Pointer(r"低血钾|低钾|血钾|满月脸|向心性肥胖|多毛|阵发性(?:高血压|血压)|肾素|继发性高血压|难治性高血压",
+     ("adrenal",)),
+    Pointer(r"不育|不孕|备孕|怀孕|避孕|要孩子|要小孩|生育|精子|精液|性生活|同房|射精|血精", _FERTILITY, whole=True),
+    Pointer(r"勃起|阳痿|早泄|硬度|性功能", ("penis", "prostate")),
+    Pointer(r"尿道口|分泌物|流脓|滴白|冶游|不洁性", ("urethra", "prostate")),
+    Pointer(r"阴囊|蛋蛋|睾丸|腹股沟|坠胀", ("scrotum", "seminal")),
+    Pointer(r"包块|肿块|占位|肿瘤|癌|转移", ("kidney", "adrenal", "retroperitoneum"), shared=True),
+    Pointer(r"发热|发烧|寒战", ("kidney", "prostate", "scrotum"), shared=True),
 )
 
 # what a diagnosis says is there: condition -> (the words naming it in an item, what in the question points to it)
@@ -98,7 +112,7 @@ _AFTER_OPERATION = re.compile(r"术后")  # what follows is now: 手术后一个
 _RECENT = re.compile(r"(?:\d+|[一两二三四五六七八九十几]+)(?:天|日|周|星期)(?:前|以前)|近日|这几天")
 
 _ORGAN_RE = {s: re.compile(p, re.IGNORECASE) for s, p in ORGANS.items()}
-_POINTER_RE = tuple((re.compile(p, re.IGNORECASE), sites, whole) for p, sites, whole in POINTERS)
+_POINTER_RE = tuple((re.compile(p.pattern, re.IGNORECASE), p.sites, p.whole, p.shared) for p in POINTERS)
 _COND_RE = {c: (re.compile(n), re.compile(h)) for c, (n, h) in CONDITIONS.items()}
 _SIDE = re.compile(r"(?<![左右])[左右]侧?(?![左右氧旋美甲卡西炔乙氨])")
 
@@ -155,13 +169,46 @@ def question_sites(question: str, context: str | Iterable[str] | None = None) ->
     whole = nfkc(question or "")
     said = affirmed(whole)
     out = item_sites(said)
-    for pat, sites, read_whole in _POINTER_RE:
+    for pat, sites, read_whole, _ in _POINTER_RE:
         if pat.search(whole if read_whole else said):
             out.update(sites)
     if context:
         ctx = context if isinstance(context, str) else "\n".join(context)
         out |= item_sites(ctx)
     return out
+
+
+def named_sites(question: str, context: str | Iterable[str] | None = None) -> set[str]:
+    """The sites the question *names* in what it affirms, or a specific sign of it points to (排尿困难 →
+    prostate, urethra, bladder; not a sign of many organs such as 血尿), with those the ``context`` names.
+
+    >>> sorted(named_sites("右输尿管结石，血尿两天")), named_sites("血尿两天")
+    (['ureter'], set())
+    >>> sorted(named_sites("膀胱结石，排尿困难"))
+    ['bladder', 'prostate', 'urethra']
+    """
+    whole = nfkc(question or "")
+    said = affirmed(whole)
+    out = item_sites(said)
+    if not out:
+        return set()  # a question naming no organ: every site its signs point to stays
+    for pat, sites, read_whole, shared in _POINTER_RE:
+        if not shared and pat.search(whole if read_whole else said):
+            out.update(sites)
+    if context:
+        out |= item_sites(context if isinstance(context, str) else "\n".join(context))
+    return out
+
+
+def outranked(item: str, named: set[str]) -> bool:
+    """Whether ``item`` is about none of the organs a question names or specifically points to (``named``,
+    :func:`named_sites`): only a sign of many organs points to it (前列腺增生 for 右输尿管结石伴血尿).
+
+    >>> outranked("前列腺增生", {"ureter"}), outranked("输尿管镜碎石术", {"ureter"}), outranked("前列腺增生", set())
+    (True, False, False)
+    """
+    mine = item_sites(item)
+    return bool(named and mine and not mine & named)
 
 
 def unsupported_sites(item: str, sites: set[str]) -> set[str]:

@@ -111,5 +111,8 @@ def test_the_gold_overlap_weight_is_a_retrieval_setting_the_manifest_records():
     heavy, none = build_pipeline("test", spec=base), build_pipeline("test", spec=other)
     assert none.retriever.config.case_gold_weight == 0.0
     recs = load_split("test")[:10]
-    assert any([c.key for c in heavy._request(r.question, r).cases] != [c.key for c in none._request(r.question, r).cases]
-               for r in recs)
+
+    def keys(pipe, r):
+        return [c.key for c in pipe._request(r.question, r).cases]
+
+    assert any(keys(heavy, r) != keys(none, r) for r in recs)

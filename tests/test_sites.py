@@ -3,7 +3,7 @@ from rjua.sites import ORGANS, POINTERS, affirmed, item_sites, question_sites, s
 
 
 def test_pointers_name_known_sites():
-    assert {s for _, sites, _ in POINTERS for s in sites} <= set(ORGANS)
+    assert {s for p in POINTERS for s in p.sites} <= set(ORGANS)
 
 
 def test_item_sites():
