@@ -87,6 +87,8 @@ URGENT_DEFAULT = "发热、肉眼血尿、剧烈疼痛或排尿困难"
 
 _TUMOUR = re.compile(r"癌|恶性|肿瘤|占位|新生物|肿物|肿块")
 _CLAUSE = re.compile(r"[，,。；;！？!?\n]")
+_INFECTION_ONLY = re.compile(r"感染|(?<!增生)炎")  # a diagnosis list of infections only: no operation
+_OPERATION = re.compile(r"手术|术$|术等$|切除|电切|剜除|汽化")
 _NEGATED = re.compile(r"没有|没|无(?!痛)|未|否认|正常|不明显")
 
 _SENT = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
@@ -111,8 +113,12 @@ def coherent(advice: str, diagnoses: Sequence[str], question: str) -> bool:
     >>> op = "腹腔镜下右肾癌根治术"
     >>> coherent(op, [], "CT提示右肾占位"), coherent(op, [], "膀胱占位，右肾积水")
     (True, False)
+    >>> coherent("手术治疗", ["泌尿道感染"], "排尿不适"), coherent("手术治疗", ["泌尿道感染", "膀胱结石"], "尿痛")
+    (False, True)
     """
     said = "".join(diagnoses) + affirmed(question)
+    if diagnoses and _OPERATION.search(advice) and all(_INFECTION_ONLY.search(d) for d in diagnoses):
+        return False  # an infection is treated with medicines, not an operation
     if malignant(advice):  # a tumour of the same site(s), in a diagnosis or in one clause of the question
         sites = item_sites(advice)
         clauses = list(diagnoses) + _CLAUSE.split(affirmed(question))

@@ -98,6 +98,11 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     "hydronephrosis": (r"积水", r"积水|扩张|梗阻"),
     "angiomyolipoma": (r"错构瘤", r"错构瘤|血管平滑肌脂肪瘤|脂肪|占位|肿物|肿块"),
     "nephrectomy": (r"(?<!输尿管)肾切除", r"萎缩|无功能|失功能|功能丧失|癌|恶性|肿瘤|占位|肿物|肿块"),
+    "hematuria": (r"血尿", r"血尿|尿血|尿中带血|尿色发?红|洗肉水|红细胞|隐血|潜血"),
+    "urinary_infection": (r"泌尿道感染|尿路感染|泌尿系感染|膀胱炎|尿道炎",
+                          r"感染|炎|发热|发烧|寒战|尿频|尿急|尿痛|白细胞|脓|排尿不适|灼热|刺痛|分泌物"),
+    "inflammation": (r"感染|(?<!增生)炎", r"感染|炎|发热|发烧|寒战|尿频|尿急|尿痛|白细胞|脓|排尿不适|灼热|刺痛|分泌物|"
+                                         r"肿痛|红肿|肿胀|疼痛|压痛|触痛"),
 }
 _MALIGNANT = re.compile(r"癌|恶性|肿瘤|根治")
 _MALIGNANT_HINT = re.compile(r"癌|恶性|肿瘤|瘤|占位|肿物|新生物|肿块|结节|包块|PSA|转移")
@@ -109,6 +114,7 @@ _NEG_STOP = re.compile(r"诱因|出现|后|但|而")  # 无明显诱因出现血
 _DENIED_CLAUSE = re.compile(r"正常|不明显|阴性")
 _PAST_OPERATION = re.compile(r"做过|进行过|接受了?[^，。；]{0,15}术|手术史")
 _AFTER_OPERATION = re.compile(r"术后")  # what follows is now: 手术后一个月以来一直尿潴留
+_FOLLOW_UP = re.compile(r"复发|再发|残留|术区|复查|随访")  # an operated organ under follow-up is a reason
 _RECENT = re.compile(r"(?:\d+|[一两二三四五六七八九十几]+)(?:天|日|周|星期)(?:前|以前)|近日|这几天")
 
 _ORGAN_RE = {s: re.compile(p, re.IGNORECASE) for s, p in ORGANS.items()}
@@ -117,10 +123,11 @@ _COND_RE = {c: (re.compile(n), re.compile(h)) for c, (n, h) in CONDITIONS.items(
 _SIDE = re.compile(r"(?<![左右])[左右]侧?(?![左右氧旋美甲卡西炔乙氨])")
 
 
-def _affirmed_clause(clause: str) -> str:
-    if _DENIED_CLAUSE.search(clause) or _PAST_OPERATION.search(clause) and not _RECENT.search(clause):
-        return ""  # a denied finding, or an operation of long ago (one of days or weeks ago is being followed up)
-    if (after := _AFTER_OPERATION.search(clause)) and not _RECENT.search(clause):
+def _affirmed_clause(clause: str, follow_up: bool = False) -> str:
+    past = not follow_up and not _RECENT.search(clause)  # an operation of days or weeks ago is being followed up
+    if _DENIED_CLAUSE.search(clause) or past and _PAST_OPERATION.search(clause):
+        return ""
+    if past and (after := _AFTER_OPERATION.search(clause)):
         clause = clause[after.end():]
     out = ""
     while (m := _NEG_CUE.search(clause)):
@@ -132,7 +139,8 @@ def _affirmed_clause(clause: str) -> str:
 
 def affirmed(question: str) -> str:
     """What the question says is there now: without its negated spans (没有发热), denied clauses (B超正常)
-    and past operations (4年前做过结石手术).
+    and past operations (4年前做过结石手术), unless the question follows the operated condition up (复发, 复查,
+    术区…).
 
     >>> affirmed("左侧腰痛，没有发热，B超说睾丸正常，4年前做过输尿管结石手术")
     '左侧腰痛'
@@ -141,7 +149,9 @@ def affirmed(question: str) -> str:
     >>> affirmed("髋关节手术后一直尿潴留，一周前接受了输尿管结石手术")
     '一直尿潴留，一周前接受了输尿管结石手术'
     """
-    parts = (_affirmed_clause(c) for c in _CLAUSE.split(nfkc(question or "")))
+    q = nfkc(question or "")
+    follow_up = bool(_FOLLOW_UP.search(q))
+    parts = (_affirmed_clause(c, follow_up) for c in _CLAUSE.split(q))
     return "，".join(p for p in parts if p)
 
 
@@ -163,7 +173,7 @@ def question_sites(question: str, context: str | Iterable[str] | None = None) ->
     ['penis', 'prostate', 'scrotum', 'seminal']
     >>> sorted(question_sites("尿频尿急", context="Context：膀胱过度活动症是…"))
     ['bladder', 'prostate', 'urethra']
-    >>> sorted(question_sites("结婚两年一直没有怀孕")), question_sites("4年前做过输尿管结石手术，现在想复查")
+    >>> sorted(question_sites("结婚两年一直没有怀孕")), question_sites("4年前做过输尿管结石手术，想咨询一下")
     (['penis', 'prostate', 'scrotum', 'seminal'], set())
     """
     whole = nfkc(question or "")
@@ -243,6 +253,8 @@ def supported(item: str, question: str, context: str | Iterable[str] | None = No
     >>> supported("血尿", "尿常规异常，也没有血尿"), supported("汽化术", "阴囊肿痛，排尿正常")
     (False, False)
     >>> supported("左肾结石", "体检发现左肾占位"), supported("左肾囊肿", "B超提示左肾囊性占位")
+    (False, True)
+    >>> supported("泌尿道感染", "腹股沟疼痛，没有尿频尿急尿痛"), supported("泌尿道感染", "排尿不适数日")
     (False, True)
     """
     q = affirmed(question)

@@ -20,19 +20,20 @@ from rjua.crossval import cross_validate
 from rjua.data import load_split
 from rjua.metrics import rouge_l
 
-# candidate wordings: overrides of rjua.compose.TEMPLATES (the doctors' stock structure: 针对您的情况，我建议您进行…)
+# candidate wordings: overrides of rjua.compose.TEMPLATES (today's follows the doctors' stock structure:
+# 针对您的情况，我建议您进行…)
 WORDINGS: dict[str, dict[str, str]] = {
     "current": {},
-    "stock": {
-        "assess_one": "{basis}，{who}初步诊断为{main}{cite}。",
-        "assess_many": "{basis}，{who}初步诊断为{main}，同时可能存在{rest}{cite}。",
-        "exam": "针对{who}的情况，我建议{who}进行{items}等检查，以明确诊断。",
-        "treat": "治疗方面，我们可以考虑{items}，具体的治疗方案需要根据{who}的具体情况来确定。",
-        "drug": "药物治疗方面，可以在医生指导下使用{items}。",
-        "daily": "同时，建议{who}{items}。",
-        "other": "此外，我建议{who}{items}。",
-        "urgent": "如果出现{signs}，请{go}。",
-        "cite": "（参考：{ids}）",
+    "earlier": {  # the wording before the stock phrases were chosen
+        "assess_one": "{basis}，{who}初步考虑诊断为{main}{cite}。",
+        "assess_many": "{basis}，{who}初步考虑诊断为{main}，同时可能存在{rest}{cite}。",
+        "exam": "针对{who}的情况，建议进一步完善{items}，以明确病情。",
+        "treat": "治疗方面，可考虑{items}，具体的治疗方案需要根据{who}的具体情况来确定。",
+        "drug": "药物方面，可在医生指导下考虑{items}。",
+        "daily": "日常生活中，建议{items}。",
+        "other": "此外，建议{items}。",
+        "urgent": "如出现{signs}，请{go}。",
+        "cite": "（参考指南资料：{ids}）",
     },
 }
 FACTS = (0, 1, 2)
@@ -81,8 +82,10 @@ def main(argv=None) -> None:
         chosen.append(best)
         held += [scores[best][i] for i, k in fold_of.items() if k == f]
     print("chosen per fold: " + ", ".join(f"{w}/{n}" for w, n in chosen))
-    print(f"CV{args.folds}-selected ROUGE-L {statistics.mean(held):.4f} vs current/1 "
-          f"{statistics.mean(scores['current', 1].values()):.4f}  (wall {time.time() - t0:.0f} s)")
+    today, earlier = (statistics.mean(scores[w, 1].values()) for w in ("current", "earlier"))
+    print(f"CV{args.folds}-selected ROUGE-L {statistics.mean(held):.4f}; "
+          f"today's (current, facts_limit=1) {today:.4f}; "
+          f"earlier/1 {earlier:.4f}  (wall {time.time() - t0:.0f} s)")
 
 
 if __name__ == "__main__":

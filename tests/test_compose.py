@@ -124,3 +124,13 @@ def test_a_fact_the_question_denies_elsewhere_is_not_restated():
     # a denial limited to the daytime does not deny the night: the night-time complaint is restated
     said = stated_facts("我76岁。白天没有尿频。夜间尿频增多，每晚3次。B超提示前列腺增大。", limit=3)
     assert any("夜间尿频增多" in s for s in said) and any("前列腺增大" in s for s in said)
+
+
+def test_an_infection_or_hematuria_needs_a_sign_and_an_infection_gets_no_operation():
+    r = compose_reply("我38岁，女，排尿不适数日，越来越重", ["泌尿道感染"], ["手术治疗", "尿常规", "药物治疗"])
+    assert "初步诊断为泌尿道感染" in r and "手术治疗" not in r and "尿常规" in r
+    r = compose_reply("我62岁，右侧腹股沟和睾丸疼痛，没有尿频、尿急、尿痛", ["泌尿道感染"], [])
+    assert "初步诊断为泌尿道感染" not in r and "难以明确诊断" in r
+    r = compose_reply("我父亲76岁，阴囊右侧有个疙瘩，越来越大", ["睾丸鞘膜积液", "血尿"], [])
+    assert "初步诊断为睾丸鞘膜积液" in r and "血尿" not in r
+    assert "血尿" in compose_reply("我50岁，无痛性肉眼血尿一周", ["血尿"], [])

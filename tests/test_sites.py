@@ -32,7 +32,9 @@ def test_context_adds_named_sites_only():
 
 def test_supported_and_unsupported():
     q = "我32岁，包皮过长，想咨询环切"
-    assert supported("包皮过长", q) and supported("泌尿道感染", q)  # site-less items are never judged
+    assert supported("包皮过长", q) and supported("药物治疗", q)  # site-less items are never judged by site
+    assert not unsupported_sites("泌尿道感染", question_sites(q))  # ... but a condition needs its sign
+    assert not supported("泌尿道感染", q) and supported("泌尿道感染", q + "，最近尿痛")
     assert not supported("右肾错构瘤", q) and not supported("前列腺癌", q)
     assert unsupported_sites("左输尿管占位", question_sites("无精子症，想要孩子")) == {"ureter"}
     assert unsupported_sites("精索静脉曲张", question_sites("无精子症，想要孩子")) == set()
@@ -62,3 +64,9 @@ def test_what_follows_an_operation_and_a_recent_operation_count():
     assert "ureter" not in question_sites("5年前接受了右输尿管结石的手术，现在想要孩子")
     assert "bladder" in question_sites("咳嗽时尿液不受控制地溢出")
     assert "bladder" in question_sites("CT提示左输尿管中段占位")  # an upper-tract tumour: the bladder is looked at
+
+
+def test_an_operated_organ_under_follow_up_is_a_reason():
+    q = "1年前做过左肾肿瘤切除术，术后4个月发现肿瘤复发了"
+    assert "kidney" in question_sites(q) and supported("左肾肿瘤", q)
+    assert "kidney" not in question_sites("1年前做过左肾肿瘤切除术，最近尿频")
