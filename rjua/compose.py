@@ -7,18 +7,19 @@ examinations, treatment, medicines, daily life), when to seek care urgently, and
 behind it (their ids). Nothing comes from another patient: a neighbour's reply may lend a sentence only
 when a chosen, supported diagnosis is its subject and it carries no patient-specific fact
 (:func:`general_sentences`). Items
-about an organ or a malignancy the question gives no reason for (:func:`supported`) stay in the answer's
-lists but out of the reply.
+about an organ, a condition or a malignancy the question gives no reason for (:func:`rjua.sites.supported`,
+the one site model) stay in the answer's lists but out of the reply.
 
 The person addressed follows the question (您 / 您的孩子 / 您父亲…), and no side (左/右) is written when
 the question names none. Every phrase lives in :data:`TEMPLATES`, :data:`ADVICE_KINDS`, :data:`URGENT`,
-:data:`SITES` and :data:`CONDITIONS`, so a wording or a rule can be read and changed in one place (the
-order and the stock phrases were compared on 5-fold cross-validated ROUGE-L of the validation split).
+:mod:`rjua.sites`, so a wording or a rule can be read and changed in one place (the
+order and the stock phrases were chosen on 5-fold cross-validated ROUGE-L of the validation split,
+``scripts/tune_reply.py``).
 
 >>> print(compose_reply("我今年45岁，右侧腰痛两天，B超提示右肾结石，怎么办？", ["右肾结石"], ["多饮水", "泌尿系CT"]))
-您好！根据您的病情描述和检查结果，初步考虑诊断为右肾结石。您提到右侧腰痛两天，B超提示右肾结石。\
-针对您的情况，建议进一步完善泌尿系CT，以明确病情。日常生活中，建议多饮水。\
-如出现腰腹部剧烈疼痛、发热寒战、尿量明显减少或无尿，请立即到医院急诊就诊。如果您还有其他问题，请随时向我提问。
+您好！根据您的病情描述和检查结果，初步诊断为右肾结石。您提到右侧腰痛两天，B超提示右肾结石。\
+针对您的情况，我建议您进行泌尿系CT等检查，以明确诊断。同时，建议您多饮水。\
+如果出现腰腹部剧烈疼痛、发热寒战、尿量明显减少或无尿，请立即到医院急诊就诊。如果您还有其他问题，请随时向我提问。
 """
 from __future__ import annotations
 
@@ -27,11 +28,11 @@ from collections.abc import Iterable, Sequence
 
 from .faithfulness import negated_terms
 from .patient import PatientFacts, clean_sides, patient_facts
+from .sites import CONDITIONS, affirmed, item_sites, malignant, supported
 from .text import nfkc
 
-__all__ = ["ADDRESS_OF", "ADVICE_KINDS", "CONDITIONS", "SITES", "TEMPLATES", "URGENT", "address", "advice_sentences",
-           "affirmed", "coherent", "compose_reply", "general_sentences", "join_zh", "stated_facts", "strip_sides",
-           "supported"]
+__all__ = ["ADDRESS_OF", "ADVICE_KINDS", "TEMPLATES", "URGENT", "address", "advice_sentences", "coherent",
+           "compose_reply", "general_sentences", "join_zh", "stated_facts", "strip_sides"]
 
 # whom the reply speaks about, by rjua.patient's ``person``
 ADDRESS_OF = {"self": "您", "mother": "您母亲", "father": "您父亲", "child": "您的孩子", "spouse": "您爱人",
@@ -44,19 +45,19 @@ TEMPLATES = {
     "what_findings": "病情描述和检查结果",
     "what_symptoms": "症状描述",
     "facts": "您提到{facts}。",
-    "assess_one": "{basis}，{who}初步考虑诊断为{main}{cite}。",
-    "assess_many": "{basis}，{who}初步考虑诊断为{main}，同时可能存在{rest}{cite}。",
+    "assess_one": "{basis}，{who}初步诊断为{main}{cite}。",
+    "assess_many": "{basis}，{who}初步诊断为{main}，同时可能存在{rest}{cite}。",
     "assess_unsure": "{basis}，{who}目前还难以明确诊断，需考虑{main}等可能，但与描述的情况不完全相符，"
                      "建议到泌尿外科面诊进一步明确{cite}。",
     "assess_none": "{basis}，目前还难以明确诊断，需要到泌尿外科面诊进一步评估。",
-    "exam": "针对{who}的情况，建议进一步完善{items}，以明确病情。",
-    "treat": "治疗方面，可考虑{items}，具体的治疗方案需要根据{who}的具体情况来确定。",
-    "drug": "药物方面，可在医生指导下考虑{items}。",
-    "daily": "日常生活中，建议{items}。",
-    "other": "此外，建议{items}。",
+    "exam": "针对{who}的情况，我建议{who}进行{items}等检查，以明确诊断。",
+    "treat": "治疗方面，我们可以考虑{items}，具体的治疗方案需要根据{who}的具体情况来确定。",
+    "drug": "药物治疗方面，可以在医生指导下使用{items}。",
+    "daily": "同时，建议{who}{items}。",
+    "other": "此外，我建议{who}{items}。",
     "advice_none": "建议{who}到泌尿外科门诊面诊，结合检查结果制定治疗方案。",
-    "urgent": "如出现{signs}，请{go}。",
-    "cite": "（参考指南资料：{ids}）",
+    "urgent": "如果出现{signs}，请{go}。",
+    "cite": "（参考：{ids}）",
     "go_self": "立即到医院急诊就诊",
     "go_child": "立即带孩子到医院急诊就诊",
     "go_other": "尽快陪同{person}到医院急诊就诊",
@@ -84,38 +85,11 @@ URGENT: tuple[tuple[re.Pattern, str], ...] = (
 )
 URGENT_DEFAULT = "发热、肉眼血尿、剧烈疼痛或排尿困难"
 
-# what the reply may talk about: site -> (the words naming it in an item, what in the question points to it);
-# an item naming a site the question gives no reason for stays in the answer's list but out of the reply
-SITES: dict[str, tuple[re.Pattern, re.Pattern]] = {
-    "adrenal": (re.compile(r"肾上腺"), re.compile(r"肾上腺|低血钾|皮质醇|嗜铬|醛固酮|库欣")),
-    "kidney": (re.compile(r"肾(?!上腺)|PNL|PCNL"), re.compile(r"肾(?!上腺)|腰(?!椎)|血尿|结石|积水|肌酐|蛋白尿")),
-    "ureter": (re.compile(r"输尿管"), re.compile(r"输尿管|腰(?!椎)|血尿|结石|积水|绞痛")),
-    "bladder": (re.compile(r"膀胱"), re.compile(r"膀胱|血尿|尿频|尿急|尿痛|排尿|尿失禁|漏尿|下腹")),
-    "prostate": (re.compile(r"前列腺|PSA|汽化术|TURP|HoLEP"),
-                 re.compile(r"前列腺|PSA|排尿|尿频|尿急|夜尿|尿线|尿不尽|尿等待|血尿|会阴|尿流|尿分叉|血精")),
-    "urethra": (re.compile(r"(?<!经)尿道"), re.compile(r"尿道|排尿|尿痛|尿线|尿流|尿分叉|尿道口")),
-    "penis": (re.compile(r"阴茎|包皮|包茎|龟头|勃起|白膜"), re.compile(r"阴茎|包皮|包茎|龟头|勃起|阳痿|性功能")),
-    "scrotum": (re.compile(r"睾丸|附睾|精索|鞘膜|阴囊|隐睾"),
-                re.compile(r"睾丸|附睾|精索|鞘膜|阴囊|隐睾|蛋蛋|不育|精子")),
-    "semen": (re.compile(r"精子|不育|精液|弱精|少精|血精"),
-              re.compile(r"精子|不育|精液|弱精|少精|血精|备孕|怀孕|避孕|要孩子|生育")),
-}
-# what a diagnosis says is there: condition -> (the words naming it in an item, what in the question points to it)
-CONDITIONS: dict[str, tuple[re.Pattern, re.Pattern]] = {
-    "stone": (re.compile(r"结石|取石|碎石"), re.compile(r"结石|石|绞痛|致密影|腰痛|腰部.{0,4}痛")),
-    "cyst": (re.compile(r"囊肿|去顶"), re.compile(r"囊肿|囊性|囊")),
-    "hydronephrosis": (re.compile(r"积水"), re.compile(r"积水|扩张|梗阻")),
-    "angiomyolipoma": (re.compile(r"错构瘤"), re.compile(r"错构瘤|血管平滑肌脂肪瘤|脂肪|占位|肿物|肿块")),
-    "nephrectomy": (re.compile(r"(?<!输尿管)肾切除"),
-                    re.compile(r"萎缩|无功能|失功能|功能丧失|癌|恶性|肿瘤|占位|肿物|肿块")),
-}
-_SAID_BY_DENIAL = {"semen"}  # infertility is told by what does not happen (没有怀孕): read the whole question
-_MALIGNANT = re.compile(r"癌|恶性|肿瘤|根治")
 _TUMOUR = re.compile(r"癌|恶性|肿瘤|占位|新生物|肿物|肿块")
 _CLAUSE = re.compile(r"[，,。；;！？!?\n]")
+_INFECTION_ONLY = re.compile(r"感染|(?<!增生)炎")  # a diagnosis list of infections only: no operation
+_OPERATION = re.compile(r"手术|术$|术等$|切除|电切|剜除|汽化")
 _NEGATED = re.compile(r"没有|没|无(?!痛)|未|否认|正常|不明显")
-_PAST_OPERATION = re.compile(r"做过|进行过|接受了?[^，。；]{0,15}术|手术史|术后")
-_MALIGNANT_HINT = re.compile(r"癌|恶性|肿瘤|瘤|占位|肿物|新生物|肿块|结节|包块|PSA|转移")
 
 _SENT = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 _ASKING = re.compile(r"请问|吗|呢|怎么|如何|是否|能否|可否|能不能|要不要|需不需要|该不该|哪些|什么|多久|？|\?")
@@ -131,60 +105,27 @@ _PATIENT_SPECIFIC = re.compile(r"\d|PSA|您|你|患者|病人|孩子|他|她|我
 
 
 def coherent(advice: str, diagnoses: Sequence[str], question: str) -> bool:
-    """Whether a treatment's implied condition (a cancer operation, a stone or cyst procedure…) is one the
-    reply's diagnoses or the question itself name: 前列腺癌根治术 needs a prostate tumour among them.
+    """Whether a treatment's implied condition (a cancer operation, a stone or cyst procedure…)
+    is one the reply's diagnoses or the question itself name: 前列腺癌根治术 needs a prostate tumour among them.
 
     >>> coherent("机器人前列腺癌根治术", ["前列腺增生"], "PSA升高"), coherent("输尿管镜取石术", ["输尿管结石"], "")
     (False, True)
     >>> op = "腹腔镜下右肾癌根治术"
     >>> coherent(op, [], "CT提示右肾占位"), coherent(op, [], "膀胱占位，右肾积水")
     (True, False)
+    >>> coherent("手术治疗", ["泌尿道感染"], "排尿不适"), coherent("手术治疗", ["泌尿道感染", "膀胱结石"], "尿痛")
+    (False, True)
     """
     said = "".join(diagnoses) + affirmed(question)
-    if _MALIGNANT.search(advice):  # a tumour of the same site, in a diagnosis or in one clause of the question
-        sites = [names for names, _ in SITES.values() if names.search(advice)]
+    if diagnoses and _OPERATION.search(advice) and all(_INFECTION_ONLY.search(d) for d in diagnoses):
+        return False  # an infection is treated with medicines, not an operation
+    if malignant(advice):  # a tumour of the same site(s), in a diagnosis or in one clause of the question
+        sites = item_sites(advice)
         clauses = list(diagnoses) + _CLAUSE.split(affirmed(question))
-        if not any(_TUMOUR.search(c) and all(n.search(c) for n in sites) for c in clauses):
+        if not any(_TUMOUR.search(c) and sites <= item_sites(c) for c in clauses):
             return False
-    return all(names.search(said) for cond, (names, _) in CONDITIONS.items()
-               if cond != "nephrectomy" and names.search(advice))
-
-
-def affirmed(question: str) -> str:
-    """The question without its negated clauses (没有发热, 无血尿, B超正常…) and past operations (4年前做过
-    结石手术): what it says is there now.
-
-    >>> affirmed("左侧腰痛，没有发热，B超说睾丸正常，4年前做过输尿管结石手术")
-    '左侧腰痛'
-    """
-    return "，".join(c for c in _CLAUSE.split(question or "")
-                    if c and not _NEGATED.search(c) and not _PAST_OPERATION.search(c))
-
-
-def supported(item: str, question: str) -> bool:
-    """Whether the question gives a reason for ``item``: every site and condition the item names
-    (:data:`SITES`, :data:`CONDITIONS`) is pointed to by what the question affirms (:func:`affirmed`), a
-    malignancy (癌, 根治…) only where it hints at a tumour, and nothing the question denies.
-
-    >>> supported("腹腔镜下左输尿管癌根治术", "左肾结石伴积水"), supported("左输尿管结石", "左侧腰痛")
-    (False, True)
-    >>> supported("包皮环切术", "包皮过长，想做手术"), supported("前列腺增生", "包皮过长，想做手术")
-    (True, False)
-    >>> supported("血尿", "尿常规异常，也没有血尿"), supported("汽化术", "阴囊肿痛，排尿正常")
-    (False, False)
-    >>> supported("左肾结石", "体检发现左肾占位"), supported("左肾囊肿", "B超提示左肾囊性占位")
-    (False, True)
-    """
-    q = affirmed(question)
-    core = strip_sides(item)
-    if len(core) >= 2 and core not in q and core in (question or ""):
-        return False  # named only where the question denies it
-    if _MALIGNANT.search(item) and not _MALIGNANT_HINT.search(q):
-        return False
-    if any(names.search(item) and not hint.search(q) for names, hint in CONDITIONS.values()):
-        return False
-    return all(hint.search(question if site in _SAID_BY_DENIAL else q)
-               for site, (names, hint) in SITES.items() if names.search(item))
+    return all(re.search(names, said) for cond, (names, _) in CONDITIONS.items()
+               if cond != "nephrectomy" and re.search(names, advice))
 
 
 def address(facts: PatientFacts) -> str:
@@ -223,13 +164,13 @@ def stated_facts(question: str, limit: int = 2, max_chars: int = 80) -> list[str
     ['您左侧阴囊疼痛3天，B超提示附睾炎']
     """
     out: list[str] = []
-    denied = negated_terms(question)
+    denied = negated_terms(question, limited=False)
     for m in _SENT.finditer(question or ""):
         s = _GREETING.sub("", m.group().strip()).rstrip("。！？!?；;，, ")
         clauses = [c for c in re.split(r"[，,]", s) if c and not _ASKING.search(c) and not _WHO_AM_I.search(c)]
         s = "，".join(clauses)
         if not s or not _FINDING.search(s) or any(t in s for t in denied) and not _NEGATED.search(s):
-            continue  # nothing found, or a term the question denies elsewhere (白天没有尿频 … 夜间尿频)
+            continue  # nothing found, or a term the question denies elsewhere (没有血尿 … 血尿)
         while len(s) > max_chars and "，" in s:
             s = s.rsplit("，", 1)[0]
         if len(s) <= max_chars:
@@ -267,9 +208,9 @@ def advice_sentences(advices: Sequence[str], who: str) -> list[str]:
     """The advice items grouped by kind (:data:`ADVICE_KINDS`), one sentence per kind.
 
     >>> for s in advice_sentences(["多饮水", "尿常规", "输尿管镜碎石术"], "您"): print(s)
-    针对您的情况，建议进一步完善尿常规，以明确病情。
-    治疗方面，可考虑输尿管镜碎石术，具体的治疗方案需要根据您的具体情况来确定。
-    日常生活中，建议多饮水。
+    针对您的情况，我建议您进行尿常规等检查，以明确诊断。
+    治疗方面，我们可以考虑输尿管镜碎石术，具体的治疗方案需要根据您的具体情况来确定。
+    同时，建议您多饮水。
     """
     groups: dict[str, list[str]] = {}
     for a in advices:
@@ -332,7 +273,7 @@ def compose_reply(question: str, diseases: Sequence[str], advices: Sequence[str]
     that mention a chosen diagnosis are cited. ``neighbour_replies``: may lend one general sentence.
 
     >>> r = compose_reply("孩子5岁，阴囊肿大", ["鞘膜积液"], [])
-    >>> "您的孩子初步考虑诊断为鞘膜积液" in r, "立即带孩子到医院急诊就诊" in r
+    >>> "您的孩子初步诊断为鞘膜积液" in r, "立即带孩子到医院急诊就诊" in r
     (True, True)
     >>> "左" in compose_reply("尿频尿急一周，腰痛", ["左肾结石"], ["左氧氟沙星"])
     True

@@ -35,10 +35,10 @@ from .sites import ORGANS, item_sites, question_sites
 from .text import nfkc
 
 __all__ = ["FACT_RULES", "RULES", "FRule", "check", "diagnosis_mentions", "drop_fact_sentences", "fact_flags",
-           "affirmed", "guard", "named_in", "negated_terms", "sentences", "summarise"]
+           "affirmed", "denials", "guard", "named_in", "negated_terms", "sentences", "summarise"]
 
 # ------------------------------------------------------------------ vocabulary (data)
-_SITE_WORD = (r"肾上腺|肾盂|肾盏|肾(?!上腺)|输尿管|膀胱|前列腺|尿道|阴茎|包皮|龟头|睾丸|附睾|精索|阴囊|精囊|"
+_SITE_WORD = (r"肾上腺|肾盂|肾盏|肾(?!上腺)|输尿管|膀胱|前列腺|(?<!经)尿道|阴茎|包皮|龟头|睾丸|附睾|精索|阴囊|精囊|"
               r"腹膜后|脐尿管")
 # condition word -> class; a reply's mention and a list item match when their site and class match
 _CONDITIONS: dict[str, str] = {
@@ -126,6 +126,9 @@ _NEG_STOP = re.compile(r"诱因|出现|性|后|但|而|之前|以前|明显改�
 _NEG_TERMS = re.compile(r"发热|发烧|寒战|" + _COMORBID + r"|血尿|尿痛|腰痛|腹痛|疼痛|尿频|尿急|排尿困难|结石|外伤|"
                         r"手术史|家族史|过敏史|恶心|呕吐|肿块|包块|积水")
 _RELIEF = re.compile(r"减轻|缓解|改善|减少|控制|治疗|消除")
+_QUALIFIERS = {"day": re.compile(r"白天|日间|白日|日常"),
+               "night": re.compile(r"夜间|夜里|晚上|夜晚|夜尿|睡觉|睡前|起夜")}
+_CLAUSE_CUT = re.compile(r"[,，。；;!！?？]")
 _SENT = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]?")
 
 
@@ -253,27 +256,53 @@ def fact_flags(question: str, reply: str) -> list[Flag]:
     return out
 
 
-def negated_terms(question: str) -> set[str]:
-    """What the question denies (没有发热, 无糖尿病, 否认高血压、冠心病…).
+def denials(question: str) -> dict[str, set[str | None]]:
+    """What the question denies, each term with the times of day its denials are limited to (``None``: not
+    limited). 白天没有尿频 denies daytime frequency only, not 夜间尿频.
 
-    >>> sorted(negated_terms("否认高血压、糖尿病，无明显诱因出现血尿，没有发热"))
-    ['发热', '糖尿病', '高血压']
+    >>> denials("白天没有尿频，没有发热")
+    {'尿频': {'day'}, '发热': {None}}
     """
-    out = set()
-    for m in _NEG_CUE.finditer(nfkc(question or "")):
+    q = nfkc(question or "")
+    out: dict[str, set[str | None]] = {}
+    for m in _NEG_CUE.finditer(q):
         span = m.group("span")
         stop = _NEG_STOP.search(span)
-        out |= set(_NEG_TERMS.findall(span[: stop.start()] if stop else span))
+        span = span[: stop.start()] if stop else span
+        before = q[max(0, m.start() - 4): m.start()]
+        for t in _NEG_TERMS.finditer(span):
+            out.setdefault(t.group(), set()).add(_qualifier(before[-4:] + span[: t.start()]))
     return out
 
 
+def _qualifier(text: str) -> str | None:
+    """The time of day the end of ``text`` limits what follows to (``day``, ``night``), or None."""
+    text = _CLAUSE_CUT.split(text)[-1]
+    return next((k for k, pat in _QUALIFIERS.items() if pat.search(text)), None)
+
+
+def negated_terms(question: str, limited: bool = True) -> set[str]:
+    """What the question denies (没有发热, 无糖尿病, 否认高血压、冠心病…); ``limited=False`` leaves out what it
+    denies only at some time of day (白天没有尿频).
+
+    >>> sorted(negated_terms("否认高血压、糖尿病，无明显诱因出现血尿，没有发热"))
+    ['发热', '糖尿病', '高血压']
+    >>> negated_terms("白天没有尿频"), negated_terms("白天没有尿频", limited=False)
+    ({'尿频'}, set())
+    """
+    return {t for t, quals in denials(question).items() if limited or None in quals}
+
+
 def _negation_flags(question: str, reply: str) -> list[Flag]:
-    denied = negated_terms(question)
+    denied = denials(question)
     out = []
     for s in sentences(nfkc(reply or "")) if denied else ():
-        for term in denied:
+        for term, quals in denied.items():
             i = s.find(term)
-            if i >= 0 and _asserts(s, i) and not _RELIEF.search(s[:i]):
+            if i < 0 or not _asserts(s, i) or _RELIEF.search(s[:i]):
+                continue
+            # 夜间尿频 after 白天没有尿频 is no contradiction
+            if None in quals or _qualifier(s[max(0, i - 4):i]) in quals:
                 out.append(Flag("negation_contradicted", "negation", "answer", s.strip(), term))
     return out
 

@@ -29,6 +29,7 @@ from .faithfulness import guard
 from .kb import passage_id
 from .plan import RunPlan, make_backend, resolve, resolve_pool
 from .prompts import DEFAULT_CONTEXT_TOKENS, NOT_MEDICAL_ADVICE, build_messages
+from .retrieval.config import HybridConfig
 from .retrieval.hybrid import HybridRetriever, PassageHit, check_query
 from .spec import RunSpec
 
@@ -36,7 +37,7 @@ __all__ = ["CONTEXT_MODES", "GOLD_OVERLAP_WEIGHT", "LabelPool", "Pipeline", "Pre
            "gold_neighbours", "pool_retriever", "sections_reply"]
 
 CONTEXT_MODES = ("retrieved", "gold", "none")
-GOLD_OVERLAP_WEIGHT = 3.0  # weight of the shared-context overlap against question similarity (gold context)
+GOLD_OVERLAP_WEIGHT = HybridConfig.case_gold_weight  # the default of the retrieval setting ``case_gold_weight``
 _REPLY = re.compile(r"(?:^|\n)\s*[*#【\[]*\s*回答\s*[】\]*]*\s*[:：]\s*")
 
 
@@ -94,7 +95,8 @@ class Pipeline:
                 raise RJUAError("context 'gold' needs a dataset record")
             passages = [PassageHit(passage_id(t), t, 0.0, {"gold": i}) for i, t in enumerate(record.passages, 1)]
             if self.retriever is not None:
-                cases = gold_neighbours(self.retriever, question, [p.id for p in passages], self.n_cases, exclude)
+                cases = gold_neighbours(self.retriever, question, [p.id for p in passages], self.n_cases, exclude,
+                                        self.retriever.config.case_gold_weight)
         elif self.context == "none":
             passages = []
         return passages, cases

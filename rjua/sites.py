@@ -1,15 +1,22 @@
 """Organ sites of the urinary and male genital tract: which a question gives a reason for, which an item is about.
 
-Two readable tables, nothing else to edit:
+One site model for the selector (:mod:`rjua.backends.case`), the reply (:mod:`rjua.compose`) and the
+faithfulness checks (:mod:`rjua.faithfulness`). Readable tables, nothing else to edit:
 
 * :data:`ORGANS` — the words that *name* a site (``输尿管`` → ureter). An item (a diagnosis, a procedure)
   is about the sites its words name (:func:`item_sites`); a site-less item (``泌尿道感染``, ``血尿``)
   is about none and is never judged against the question.
-* :data:`POINTERS` — symptoms, tests and findings that *point to* sites (``腰痛`` → kidney, ureter;
-  ``排尿困难`` → prostate, urethra, bladder; ``不育`` → testis, seminal tract, prostate).
+* :data:`POINTERS` — symptoms and findings that *point to* sites (``腰痛`` → kidney, ureter;
+  ``排尿困难`` → prostate, urethra, bladder; ``不育`` → testis, seminal tract, prostate). A test named
+  alone (CT, B超, 尿常规) or a blood pressure alone points nowhere.
+* :data:`CONDITIONS` — what a diagnosis says is there (a stone, a cyst, an angiomyolipoma…) and what in the
+  question points to it.
 
-A question supports every site it names and every site its symptoms point to
-(:func:`question_sites`); the expert context (``--context gold``), when given, adds the sites it names.
+Only what the question *affirms* counts (:func:`affirmed`): a negated clause (没有发热, B超说睾丸正常) or a past
+operation (4年前做过结石手术) gives no reason for anything. A question supports every site it names and every
+site its symptoms point to (:func:`question_sites`); the expert context (``--context gold``), when given, adds
+the sites it names. The selector keeps an item when *some* of its sites is supported (:func:`unsupported_sites`);
+the reply, stricter, only when *all* its sites and conditions are (:func:`supported`).
 
 >>> sorted(question_sites("32岁男性，包皮过长，想做包皮环切"))
 ['penis']
@@ -17,24 +24,28 @@ A question supports every site it names and every site its symptoms point to
 (['kidney'], ['adrenal'], set())
 >>> supported("左输尿管结石", "我右边腰痛3天"), supported("阴茎肿瘤", "我右边腰痛3天")
 (True, False)
+>>> sorted(question_sites("高血压10年，CT检查")), sorted(question_sites("左侧腰痛，没有尿频，B超说睾丸正常"))
+([], ['kidney', 'retroperitoneum', 'ureter'])
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from .text import nfkc
 
-__all__ = ["ORGANS", "POINTERS", "SITES", "item_sites", "question_sites", "supported", "unsupported_sites"]
+__all__ = ["CONDITIONS", "ORGANS", "POINTERS", "SITES", "Pointer", "affirmed", "item_sites", "malignant",
+           "named_sites", "outranked", "question_sites", "supported", "unsupported_sites"]
 
-# site -> words that name it (a regex); 肾 is the kidney except in 肾上腺 (adrenal)
+# site -> words that name it (a regex); 肾 is the kidney except in 肾上腺 (adrenal); 经尿道 is an access route
 ORGANS: dict[str, str] = {
-    "kidney": r"肾(?!上腺)|肾盂|肾盏|肾脏|肾实质|肾小球|肾功能|肾衰|肾积水|肾绞痛|输尿管肾盂|PCNL|肾镜|肾切除",
+    "kidney": r"肾(?!上腺)|肾盂|肾盏|肾脏|肾实质|肾小球|肾功能|肾衰|肾积水|肾绞痛|输尿管肾盂|PN?CL|PNL|肾镜|肾切除",
     "ureter": r"输尿管|肾盂输尿管|UPJ|D-?J管|双J管",
     "bladder": r"膀胱|脐尿管|逼尿肌|尿失禁|尿潴留|TURBT",
-    "prostate": r"前列腺|PSA|TURP|HoLEP|非那雄胺|度他雄胺|5[αa]-?还原酶|坦索罗辛|特拉唑嗪",
+    "prostate": r"前列腺|PSA|TURP|HoLEP|(?<!肿瘤)汽化术|非那雄胺|度他雄胺|5-?[αa]-?还原酶|坦索罗辛|特拉唑嗪",
     "urethra": r"(?<!经)尿道(?!感染|镜)|淋病|淋球菌",
-    "penis": r"阴茎|包皮|包茎|龟头|勃起|阳痿|早泄|西地那非|他达拉非",
+    "penis": r"阴茎|包皮|包茎|龟头|勃起|阳痿|早泄|白膜|西地那非|他达拉非",
     "scrotum": r"阴囊|睾丸|附睾|精索|鞘膜|隐睾",
     "seminal": r"精囊|射精管|血精|精液|精子|不育|输精管",
     "adrenal": r"肾上腺(?!素)|醛固酮|库欣|皮质醇|嗜铬细胞瘤|儿茶酚胺",
@@ -42,29 +53,106 @@ ORGANS: dict[str, str] = {
 }
 SITES: tuple[str, ...] = tuple(ORGANS)
 
-# words of a question -> the sites they point to (symptoms, tests, findings)
+
+
+class Pointer(NamedTuple):
+    """One row of :data:`POINTERS`: words of a question (a regex) and the sites they point to. ``whole``: read
+    the whole question, not only what it affirms (infertility is told by what does not happen: 一直没有怀孕).
+    ``shared``: a sign of many organs (血尿, 发热, 占位) — when the question names an organ, a site only such a
+    sign points to is outranked by it (:func:`outranked`)."""
+
+    pattern: str
+    sites: tuple[str, ...]
+    whole: bool = False
+    shared: bool = False
+
+
+# words of a question -> the sites they point to
 _LOWER = ("bladder", "prostate", "urethra")
 _TRACT = ("kidney", "ureter", "bladder", "prostate", "urethra")
-POINTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (r"腰痛|腰疼|腰酸|腰部|腰背|肋腹|侧腹|肋脊角|叩击痛", ("kidney", "ureter", "retroperitoneum")),
-    (r"腹痛|肚子痛|下腹|小腹|结石|积水|梗阻|泌尿系|尿路|CT|B超|彩超|超声|造影|MRI|核磁",
-     ("kidney", "ureter", "bladder")),
-    (r"血尿|尿血|尿中带血|尿色发?红|洗肉水|尿潜血|隐血|红细胞", _TRACT),
-    (r"尿频|尿急|尿痛|排尿|小便|夜尿|起夜|尿等待|尿线|尿不尽|尿不出|憋不住|漏尿|尿失禁|尿潴留|尿流|残余尿|尿常规|白细胞|尿路感染|泌尿道感染",
-     _LOWER),
-    (r"会阴|耻骨上|肛门|直肠指检|指诊", ("bladder", "prostate")),
-    (r"肌酐|尿素|肾小球滤过|eGFR|少尿|无尿|浮肿|水肿|蛋白尿|泡沫尿|透析", ("kidney", "ureter")),
-    (r"高血压|低血钾|低钾|血钾|乏力|满月脸|向心性肥胖|多毛|心悸|阵发性|肾素", ("adrenal", "kidney")),
-    (r"不育|不孕|备孕|要孩子|要小孩|生育|精子|精液|性生活|同房|射精", ("scrotum", "seminal", "prostate", "penis")),
-    (r"勃起|阳痿|早泄|硬度", ("penis", "prostate")),
-    (r"尿道口|分泌物|流脓|滴白|冶游|不洁性", ("urethra", "prostate")),
-    (r"阴囊|蛋蛋|睾丸|腹股沟|坠胀", ("scrotum", "seminal")),
-    (r"包块|肿块|占位|肿瘤|癌|转移|体检", ("kidney", "adrenal", "retroperitoneum")),
-    (r"发热|发烧|寒战", ("kidney", "prostate", "scrotum")),
+_FERTILITY = ("scrotum", "seminal", "prostate", "penis")
+POINTERS: tuple[Pointer, ...] = (
+    Pointer(r"腰痛|腰疼|腰酸|腰部|腰背|肋腹|侧腹|肋脊角|叩击痛|绞痛", ("kidney", "ureter", "retroperitoneum")),
+    Pointer(r"腹痛|肚子痛|下腹|小腹|结石|积水|梗阻|泌尿系|尿路|致密影", ("kidney", "ureter", "bladder"), shared=True),
+    Pointer(r"血尿|尿血|尿中带血|尿色发?红|洗肉水|尿潜血|隐血|红细胞", _TRACT, shared=True),
+    Pointer(r"尿频|尿急|尿痛|排尿|小便|夜尿|起夜|尿等待|尿线|尿分叉|尿不尽|尿不出|憋不住|漏尿|尿失禁|尿潴留|尿流|残余尿|白细胞|"
+     r"尿路感染|泌尿道感染", _LOWER),
+    Pointer(r"溢尿|尿液.{0,10}(?:溢出|漏出|流出)|不受控制地?(?:漏|溢|流)", ("bladder", "urethra")),
+    Pointer(r"(?:输尿管|肾盂).{0,12}(?:占位|肿瘤|癌|肿物|新生物|团块|软组织)|尿路上皮", ("bladder",)),
+    Pointer(r"会阴|耻骨上|肛门|直肠指检|指诊", ("bladder", "prostate")),
+    Pointer(r"肌酐|尿素|肾小球滤过|eGFR|少尿|无尿|浮肿|水肿|蛋白尿|泡沫尿|透析", ("kidney", "ureter")),
+    Pointer(r"低血钾|低钾|血钾|满月脸|向心性肥胖|多毛|阵发性(?:高血压|血压)|肾素|继发性高血压|难治性高血压",
+     ("adrenal",)),
+    Pointer(r"不育|不孕|备孕|怀孕|避孕|要孩子|要小孩|生育|精子|精液|性生活|同房|射精|血精", _FERTILITY, whole=True),
+    Pointer(r"勃起|阳痿|早泄|硬度|性功能", ("penis", "prostate")),
+    Pointer(r"尿道口|分泌物|流脓|滴白|冶游|不洁性", ("urethra", "prostate")),
+    Pointer(r"阴囊|蛋蛋|睾丸|腹股沟|坠胀", ("scrotum", "seminal")),
+    Pointer(r"包块|肿块|占位|肿瘤|癌|转移", ("kidney", "adrenal", "retroperitoneum"), shared=True),
+    Pointer(r"发热|发烧|寒战", ("kidney", "prostate", "scrotum"), shared=True),
 )
 
+# what a diagnosis says is there: condition -> (the words naming it in an item, what in the question points to it)
+CONDITIONS: dict[str, tuple[str, str]] = {
+    "stone": (r"结石|取石|碎石", r"结石|石|绞痛|致密影|腰痛|腰部.{0,4}痛"),
+    "cyst": (r"囊肿|去顶", r"囊肿|囊性|囊"),
+    "hydronephrosis": (r"积水", r"积水|扩张|梗阻"),
+    "angiomyolipoma": (r"错构瘤", r"错构瘤|血管平滑肌脂肪瘤|脂肪|占位|肿物|肿块"),
+    "nephrectomy": (r"(?<!输尿管)肾切除", r"萎缩|无功能|失功能|功能丧失|癌|恶性|肿瘤|占位|肿物|肿块"),
+    "hematuria": (r"血尿", r"血尿|尿血|尿中带血|尿色发?红|洗肉水|红细胞|隐血|潜血"),
+    "urinary_infection": (r"泌尿道感染|尿路感染|泌尿系感染|膀胱炎|尿道炎",
+                          r"感染|炎|发热|发烧|寒战|尿频|尿急|尿痛|白细胞|脓|排尿不适|灼热|刺痛|分泌物"),
+    "inflammation": (r"感染|(?<!增生)炎", r"感染|炎|发热|发烧|寒战|尿频|尿急|尿痛|白细胞|脓|排尿不适|灼热|刺痛|分泌物|"
+                                         r"肿痛|红肿|肿胀|疼痛|压痛|触痛"),
+}
+_MALIGNANT = re.compile(r"癌|恶性|肿瘤|根治")
+_MALIGNANT_HINT = re.compile(r"癌|恶性|肿瘤|瘤|占位|肿物|新生物|肿块|结节|包块|PSA|转移")
+
+# what the question does not affirm: a negated span, a denied clause, a past operation
+_CLAUSE = re.compile(r"[，,。；;！？!?\n]")
+_NEG_CUE = re.compile(r"没有|没|无(?!痛)|未|否认|不伴|并无")
+_NEG_STOP = re.compile(r"诱因|出现|后|但|而")  # 无明显诱因出现血尿 still affirms 血尿
+_DENIED_CLAUSE = re.compile(r"正常|不明显|阴性")
+_PAST_OPERATION = re.compile(r"做过|进行过|接受了?[^，。；]{0,15}术|手术史")
+_AFTER_OPERATION = re.compile(r"术后")  # what follows is now: 手术后一个月以来一直尿潴留
+_FOLLOW_UP = re.compile(r"复发|再发|残留|术区|复查|随访")  # an operated organ under follow-up is a reason
+_RECENT = re.compile(r"(?:\d+|[一两二三四五六七八九十几]+)(?:天|日|周|星期)(?:前|以前)|近日|这几天")
+
 _ORGAN_RE = {s: re.compile(p, re.IGNORECASE) for s, p in ORGANS.items()}
-_POINTER_RE = tuple((re.compile(p, re.IGNORECASE), sites) for p, sites in POINTERS)
+_POINTER_RE = tuple((re.compile(p.pattern, re.IGNORECASE), p.sites, p.whole, p.shared) for p in POINTERS)
+_COND_RE = {c: (re.compile(n), re.compile(h)) for c, (n, h) in CONDITIONS.items()}
+_SIDE = re.compile(r"(?<![左右])[左右]侧?(?![左右氧旋美甲卡西炔乙氨])")
+
+
+def _affirmed_clause(clause: str, follow_up: bool = False) -> str:
+    past = not follow_up and not _RECENT.search(clause)  # an operation of days or weeks ago is being followed up
+    if _DENIED_CLAUSE.search(clause) or past and _PAST_OPERATION.search(clause):
+        return ""
+    if past and (after := _AFTER_OPERATION.search(clause)):
+        clause = clause[after.end():]
+    out = ""
+    while (m := _NEG_CUE.search(clause)):
+        out += clause[:m.start()]
+        stop = _NEG_STOP.search(clause, m.end())
+        clause = clause[stop.end():] if stop else ""
+    return out + clause
+
+
+def affirmed(question: str) -> str:
+    """What the question says is there now: without its negated spans (没有发热), denied clauses (B超正常)
+    and past operations (4年前做过结石手术), unless the question follows the operated condition up (复发, 复查,
+    术区…).
+
+    >>> affirmed("左侧腰痛，没有发热，B超说睾丸正常，4年前做过输尿管结石手术")
+    '左侧腰痛'
+    >>> affirmed("无明显诱因出现肉眼血尿，尿频尿急无发热")
+    '出现肉眼血尿，尿频尿急'
+    >>> affirmed("髋关节手术后一直尿潴留，一周前接受了输尿管结石手术")
+    '一直尿潴留，一周前接受了输尿管结石手术'
+    """
+    q = nfkc(question or "")
+    follow_up = bool(_FOLLOW_UP.search(q))
+    parts = (_affirmed_clause(c, follow_up) for c in _CLAUSE.split(q))
+    return "，".join(p for p in parts if p)
 
 
 def item_sites(item: str) -> set[str]:
@@ -78,17 +166,21 @@ def item_sites(item: str) -> set[str]:
 
 
 def question_sites(question: str, context: str | Iterable[str] | None = None) -> set[str]:
-    """The sites a question names or points to; ``context`` (expert passages) adds the sites it names.
+    """The sites a question names or points to in what it affirms (:func:`affirmed`); ``context`` (expert
+    passages) adds the sites it names.
 
     >>> sorted(question_sites("我老公不育，精液检查少精"))
     ['penis', 'prostate', 'scrotum', 'seminal']
     >>> sorted(question_sites("尿频尿急", context="Context：膀胱过度活动症是…"))
     ['bladder', 'prostate', 'urethra']
+    >>> sorted(question_sites("结婚两年一直没有怀孕")), question_sites("4年前做过输尿管结石手术，想咨询一下")
+    (['penis', 'prostate', 'scrotum', 'seminal'], set())
     """
-    text = nfkc(question or "")
-    out = item_sites(text)
-    for pat, sites in _POINTER_RE:
-        if pat.search(text):
+    whole = nfkc(question or "")
+    said = affirmed(whole)
+    out = item_sites(said)
+    for pat, sites, read_whole, _ in _POINTER_RE:
+        if pat.search(whole if read_whole else said):
             out.update(sites)
     if context:
         ctx = context if isinstance(context, str) else "\n".join(context)
@@ -96,8 +188,42 @@ def question_sites(question: str, context: str | Iterable[str] | None = None) ->
     return out
 
 
+def named_sites(question: str, context: str | Iterable[str] | None = None) -> set[str]:
+    """The sites the question *names* in what it affirms, or a specific sign of it points to (排尿困难 →
+    prostate, urethra, bladder; not a sign of many organs such as 血尿), with those the ``context`` names.
+
+    >>> sorted(named_sites("右输尿管结石，血尿两天")), named_sites("血尿两天")
+    (['ureter'], set())
+    >>> sorted(named_sites("膀胱结石，排尿困难"))
+    ['bladder', 'prostate', 'urethra']
+    """
+    whole = nfkc(question or "")
+    said = affirmed(whole)
+    out = item_sites(said)
+    if not out:
+        return set()  # a question naming no organ: every site its signs point to stays
+    for pat, sites, read_whole, shared in _POINTER_RE:
+        if not shared and pat.search(whole if read_whole else said):
+            out.update(sites)
+    if context:
+        out |= item_sites(context if isinstance(context, str) else "\n".join(context))
+    return out
+
+
+def outranked(item: str, named: set[str]) -> bool:
+    """Whether ``item`` is about none of the organs a question names or specifically points to (``named``,
+    :func:`named_sites`): only a sign of many organs points to it (前列腺增生 for 右输尿管结石伴血尿).
+
+    >>> outranked("前列腺增生", {"ureter"}), outranked("输尿管镜碎石术", {"ureter"}), outranked("前列腺增生", set())
+    (True, False, False)
+    """
+    mine = item_sites(item)
+    return bool(named and mine and not mine & named)
+
+
 def unsupported_sites(item: str, sites: set[str]) -> set[str]:
-    """The sites ``item`` is about when none of them is among ``sites`` (empty when supported or site-less).
+    """The sites ``item`` is about when none of them is among ``sites`` (empty when supported or site-less):
+    the selector's test.
 
     >>> unsupported_sites("左肾错构瘤", {"penis"}), unsupported_sites("肾盂输尿管连接部狭窄", {"ureter"})
     ({'kidney'}, set())
@@ -106,6 +232,37 @@ def unsupported_sites(item: str, sites: set[str]) -> set[str]:
     return mine if mine and not (mine & sites) else set()
 
 
+def malignant(item: str) -> bool:
+    """Whether an item speaks of a malignancy (癌, 恶性, 肿瘤, a radical operation).
+
+    >>> malignant("腹腔镜下右肾癌根治术"), malignant("右肾囊肿")
+    (True, False)
+    """
+    return bool(_MALIGNANT.search(item or ""))
+
+
 def supported(item: str, question: str, context: str | Iterable[str] | None = None) -> bool:
-    """Whether the question (or context) gives a reason for the item's site (site-less items always are)."""
-    return not unsupported_sites(item, question_sites(question, context))
+    """Whether the question gives a reason for everything ``item`` names: *all* its sites are among
+    :func:`question_sites`, each condition (:data:`CONDITIONS`) is pointed to by what the question affirms, a
+    malignancy only where it hints at a tumour, and nothing the question denies. The reply's test.
+
+    >>> supported("腹腔镜下左输尿管癌根治术", "左肾结石伴积水"), supported("左输尿管结石", "左侧腰痛")
+    (False, True)
+    >>> supported("包皮环切术", "包皮过长，想做手术"), supported("前列腺增生", "包皮过长，想做手术")
+    (True, False)
+    >>> supported("血尿", "尿常规异常，也没有血尿"), supported("汽化术", "阴囊肿痛，排尿正常")
+    (False, False)
+    >>> supported("左肾结石", "体检发现左肾占位"), supported("左肾囊肿", "B超提示左肾囊性占位")
+    (False, True)
+    >>> supported("泌尿道感染", "腹股沟疼痛，没有尿频尿急尿痛"), supported("泌尿道感染", "排尿不适数日")
+    (False, True)
+    """
+    q = affirmed(question)
+    core = _SIDE.sub("", nfkc(item or ""))
+    if len(core) >= 2 and core not in q and core in nfkc(question or ""):
+        return False  # named only where the question denies it
+    if malignant(item) and not _MALIGNANT_HINT.search(q):
+        return False
+    if any(names.search(item) and not hint.search(q) for names, hint in _COND_RE.values()):
+        return False
+    return item_sites(item) <= question_sites(question, context)

@@ -81,3 +81,18 @@ def test_candidates_about_an_organ_the_question_gives_no_reason_for_are_dropped(
     # the expert context (--context gold) can supply the reason
     ctx = CaseBackend()._candidates(q, neighbours, "disease", frozenset(), context=["肾错构瘤即血管平滑肌脂肪瘤…"])
     assert "肾错构瘤" in ctx.items
+
+
+def test_an_organ_the_question_names_outranks_one_only_a_shared_symptom_points_to():
+    neighbours = [_hit("v:1", ["右输尿管结石", "前列腺增生"], ["输尿管镜碎石术", "经尿道前列腺电切术"], "您好。", 1.0),
+                  _hit("v:2", ["右输尿管结石"], ["输尿管镜碎石术"], "您好。", 0.9)]
+    q = "我41岁，男，右侧腰痛伴血尿两天，CT提示右输尿管结石"  # 血尿 points to the prostate too; the ureter is named
+    kept = CaseBackend()._candidates(q, neighbours, "disease", frozenset())
+    assert "右输尿管结石" in kept.items and "前列腺增生" not in kept.items
+    adv = CaseBackend()._candidates(q, neighbours, "advice", frozenset())
+    assert "输尿管镜碎石术" in adv.items and "经尿道前列腺电切术" not in adv.items
+    both = CaseBackend(named_first=False)._candidates(q, neighbours, "disease", frozenset())
+    assert "前列腺增生" in both.items
+    # a question that names no organ keeps every candidate its symptoms point to
+    q = "我70岁，男，血尿两天"
+    assert "前列腺增生" in CaseBackend()._candidates(q, neighbours, "disease", frozenset()).items

@@ -1,7 +1,16 @@
 """Faithfulness rules: one positive and one negative case each (self-written), guard and summary."""
 import pytest
 
-from rjua.faithfulness import RULES, check, drop_fact_sentences, guard, named_in, negated_terms, summarise
+from rjua.faithfulness import (
+    RULES,
+    check,
+    diagnosis_mentions,
+    drop_fact_sentences,
+    guard,
+    named_in,
+    negated_terms,
+    summarise,
+)
 
 Q_STONE = "我是45岁男性，左侧腰痛2天，B超提示左肾积水，没有发热，否认糖尿病、高血压"
 Q_FORESKIN = "我32岁，男，包皮过长，想问要不要做包皮环切"
@@ -45,8 +54,9 @@ def test_site_unsupported_positive_and_negative():
     assert "site_unsupported" not in rules(check(Q_FORESKIN, ["包皮过长"], ["包皮环切术"], "您是包皮过长。"))
     assert "site_unsupported" not in rules(check(Q_STONE, ["左输尿管结石"], ["输尿管镜碎石术"], "考虑左输尿管结石。"))
     # the expert context supplies a site the question alone does not
-    q = "体检发现血压高"
+    q = "体检发现血压高，血钾低"
     assert "site_unsupported" not in rules(check(q, ["左肾上腺腺瘤"], [], "考虑左肾上腺腺瘤。"))
+    assert "site_unsupported" in rules(check("高血压10年", ["左肾上腺腺瘤"], [], "考虑左肾上腺腺瘤。"))
     assert "site_unsupported" in rules(check("尿频", ["左肾上腺腺瘤"], [], "考虑左肾上腺腺瘤。"))
     assert "site_unsupported" not in rules(check("尿频", ["左肾上腺腺瘤"], [], "考虑左肾上腺腺瘤。",
                                                   context=["肾上腺偶发瘤的处理…"]))
@@ -142,3 +152,19 @@ def test_pipeline_guard_removes_planted_history():
     assert [g["rule"] for g in pred.guard_removed] == ["fact_history"]
     unguarded = Pipeline(ScriptedBackend(lambda req: text), None, context="none", guard=False).answer(Q_FORESKIN)
     assert "重症肌无力" in unguarded.answer and unguarded.guard_removed == []
+
+
+def test_a_denial_limited_to_the_daytime_is_not_contradicted_by_the_night():
+    q = "我76岁，白天没有尿频，夜间尿频增多，每晚3次"
+    assert "negation_contradicted" not in rules(check(q, ["前列腺增生"], [], "您提到夜间尿频增多，考虑前列腺增生。"))
+    assert "negation_contradicted" in rules(check(q, ["前列腺增生"], [], "您白天尿频明显，考虑前列腺增生。"))
+    assert "negation_contradicted" in rules(check("没有尿频", ["前列腺增生"], [], "您夜间尿频，考虑前列腺增生。"))
+
+
+def test_a_transurethral_operation_is_no_urethral_diagnosis():
+    q = "体检B超发现膀胱肿物，想问怎么办"
+    reply = "您好，考虑膀胱肿瘤，建议经尿道膀胱肿瘤电切术。"
+    flags = check(q, ["膀胱肿瘤"], ["经尿道膀胱肿瘤电切术"], reply)
+    assert not {"site_unsupported", "reply_unlisted_diagnosis"} & rules(flags)
+    assert "site_unsupported" in rules(check(q, ["膀胱肿瘤"], [], "您好，考虑尿道肿瘤。"))
+    assert diagnosis_mentions("经尿道膀胱肿瘤电切术") == [("膀胱肿瘤", ("bladder", "tumour"))]

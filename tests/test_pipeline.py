@@ -96,3 +96,23 @@ def test_gold_context_feeds_the_case_neighbours_through_shared_passages():
         differs += [c.key for c in g.cases] != [c.key for c in q.cases]
         assert {p.id for p in g.passages} == ids and f"test:{r.id}" not in {c.key for c in g.cases}
     assert shared_first and differs
+
+
+def test_the_gold_overlap_weight_is_a_retrieval_setting_the_manifest_records():
+    from rjua.plan import manifest, resolve
+    from rjua.spec import RunSpec
+
+    base, other = RunSpec(context="gold"), RunSpec(context="gold", retrieval={"case_gold_weight": 0.0})
+    assert manifest(resolve(base, "test"))["retrieval"]["case_gold_weight"] == 3.0
+    assert manifest(resolve(other, "test"))["retrieval"]["case_gold_weight"] == 0.0
+    with pytest.raises(RJUAError, match="retrieval.case_gold_weight"):
+        RunSpec(retrieval={"case_gold_weight": -1})
+    # weight 0: the neighbours are the question's own; the default ranks cases sharing the context first
+    heavy, none = build_pipeline("test", spec=base), build_pipeline("test", spec=other)
+    assert none.retriever.config.case_gold_weight == 0.0
+    recs = load_split("test")[:10]
+
+    def keys(pipe, r):
+        return [c.key for c in pipe._request(r.question, r).cases]
+
+    assert any(keys(heavy, r) != keys(none, r) for r in recs)

@@ -1,9 +1,9 @@
 """Organ-site model: what a question supports, what an item is about (self-written cases)."""
-from rjua.sites import ORGANS, POINTERS, item_sites, question_sites, supported, unsupported_sites
+from rjua.sites import ORGANS, POINTERS, affirmed, item_sites, question_sites, supported, unsupported_sites
 
 
 def test_pointers_name_known_sites():
-    assert {s for _, sites in POINTERS for s in sites} <= set(ORGANS)
+    assert {s for p in POINTERS for s in p.sites} <= set(ORGANS)
 
 
 def test_item_sites():
@@ -20,6 +20,8 @@ def test_question_sites_from_symptoms():
     assert question_sites("小便费力，夜尿多") == {"bladder", "prostate", "urethra"}
     assert "scrotum" in question_sites("孩子说蛋蛋疼")
     assert "adrenal" in question_sites("体检发现血压高，血钾低")
+    assert question_sites("高血压10年，想做个体检") == set()  # a blood pressure alone points nowhere
+    assert question_sites("想做个CT，再做个B超") == set()  # a test named alone points nowhere
     assert question_sites("") == set()
 
 
@@ -30,7 +32,41 @@ def test_context_adds_named_sites_only():
 
 def test_supported_and_unsupported():
     q = "我32岁，包皮过长，想咨询环切"
-    assert supported("包皮过长", q) and supported("泌尿道感染", q)  # site-less items are never judged
+    assert supported("包皮过长", q) and supported("药物治疗", q)  # site-less items are never judged by site
+    assert not unsupported_sites("泌尿道感染", question_sites(q))  # ... but a condition needs its sign
+    assert not supported("泌尿道感染", q) and supported("泌尿道感染", q + "，最近尿痛")
     assert not supported("右肾错构瘤", q) and not supported("前列腺癌", q)
     assert unsupported_sites("左输尿管占位", question_sites("无精子症，想要孩子")) == {"ureter"}
     assert unsupported_sites("精索静脉曲张", question_sites("无精子症，想要孩子")) == set()
+
+
+def test_negated_clauses_and_past_operations_are_no_reason():
+    assert "scrotum" not in question_sites("左侧腰痛，B超说睾丸正常")
+    assert "scrotum" in question_sites("左侧腰痛，B超提示睾丸鞘膜积液")
+    assert not {"bladder", "prostate"} & question_sites("腰痛，没有尿频尿急")
+    assert "bladder" in question_sites("无明显诱因出现尿频尿急")  # the cause is denied, not the symptom
+    assert "ureter" not in question_sites("3年前做过输尿管镜手术")
+    assert "ureter" in question_sites("3年前做过输尿管镜手术，现在输尿管又有结石")
+    assert affirmed("没有发热，腰痛") == "腰痛"
+
+
+def test_the_reply_test_is_stricter_than_the_selector_test():
+    q = "右侧腰痛两天，尿频"
+    assert not unsupported_sites("右输尿管结石伴膀胱炎", question_sites(q)) and supported("右输尿管结石", q)
+    assert not supported("右肾囊肿", q)  # a kidney is pointed to, a cyst is not
+    assert not unsupported_sites("右肾囊肿", question_sites(q))
+    assert not supported("前列腺癌", "排尿困难") and supported("前列腺癌", "排尿困难，PSA升高")
+
+
+def test_what_follows_an_operation_and_a_recent_operation_count():
+    assert "bladder" in question_sites("髋关节手术后一个月以来反复尿潴留")
+    assert "ureter" in question_sites("一周前接受了右输尿管下段结石的手术，想了解接下来的治疗")
+    assert "ureter" not in question_sites("5年前接受了右输尿管结石的手术，现在想要孩子")
+    assert "bladder" in question_sites("咳嗽时尿液不受控制地溢出")
+    assert "bladder" in question_sites("CT提示左输尿管中段占位")  # an upper-tract tumour: the bladder is looked at
+
+
+def test_an_operated_organ_under_follow_up_is_a_reason():
+    q = "1年前做过左肾肿瘤切除术，术后4个月发现肿瘤复发了"
+    assert "kidney" in question_sites(q) and supported("左肾肿瘤", q)
+    assert "kidney" not in question_sites("1年前做过左肾肿瘤切除术，最近尿频")

@@ -42,7 +42,7 @@ from ..items import normalize_item
 from ..ontology import Ontology
 from ..patient import PatientFacts, clean_sides, patient_facts
 from ..retrieval.encoder import CachedEncoder
-from ..sites import question_sites, unsupported_sites
+from ..sites import named_sites, outranked, question_sites, unsupported_sites
 from . import GenRequest, GenResult
 
 __all__ = ["CaseBackend", "N_FEATURES", "adapt_reply", "choose_expected_f1", "conflicts", "drop_side", "fit_logistic",
@@ -213,10 +213,12 @@ class CaseBackend:
     name = "case"
 
     def __init__(self, top_cases: int = 10, mbr_cases: int = 10, folds: int = 5, l2: float = 1.0,
-                 open_vocabulary: bool = True, passages_k: int = 5, site_filter: bool = True):
+                 open_vocabulary: bool = True, passages_k: int = 5, site_filter: bool = True,
+                 named_first: bool = True):
         self.model = f"case-knn{top_cases}"
         self.top_cases, self.mbr_cases, self.folds, self.l2 = top_cases, mbr_cases, folds, l2
         self.open_vocabulary, self.passages_k, self.site_filter = open_vocabulary, passages_k, site_filter
+        self.named_first = named_first
         self.ontology: Ontology | None = None
         self.labels: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self.freq = {"disease": Counter(), "advice": Counter()}
@@ -280,9 +282,10 @@ class CaseBackend:
         side, qn = side_of(question), normalize_item(question)
         facts = patient_facts(question)
         sites = question_sites(question, context) if self.site_filter else None
+        named = named_sites(question, context) if self.site_filter and self.named_first else set()
 
         def ok(it: str) -> bool:  # an item about an organ the question gives no reason for is not a candidate
-            return sites is None or not unsupported_sites(it, sites)
+            return sites is None or not unsupported_sites(it, sites) and not outranked(it, named)
 
         feats, n_items, total = _votes(hits, kind, facts, side, ok)
         freq = self.freq[kind].copy()

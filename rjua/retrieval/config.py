@@ -99,6 +99,9 @@ class HybridConfig:
     case_weight: float = 2.0   # weight of the case-expansion list in the fusion
     case_bm25_weight: float = 1.0   # case similarity: weight of BM25 over the case questions
     case_dense_weight: float = 1.0  # case similarity: weight of dense search over the case questions
+    # case similarity with the gold context (--context gold): weight of the shared-passage overlap against question
+    # similarity (rjua.pipeline.gold_neighbours; 3 chosen on CV5 among 1 / 3 / 10)
+    case_gold_weight: float = 3.0
     index_kind: str = "auto"   # faiss index: auto | flat | ivf | hnsw
     # cap on encoded query tokens: 128 cut p50 latency 59.5 -> 39 ms but lowered case-backend F1 (docs/retrieval.md)
     query_max_tokens: int | None = None
