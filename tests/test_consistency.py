@@ -145,7 +145,9 @@ def test_real_valid_gold_rarely_flagged_and_case_cv_is_consistent(real_dir):
     assert c["groups"]["sex"]["records"] == 0 and c["groups"]["age"]["records"] == 0
     assert c["groups"]["person"]["records"] == 0
     assert c["groups"]["laterality"]["records"] <= sum(any(f.group == "laterality" for f in fl) for fl in gold_flags)
-    assert res.summary["f1"] >= 0.33 and res.summary["rouge_l"] >= 0.38  # honest 5-fold CV, lexical
+    # honest 5-fold CV, lexical. The reply is composed for the patient (no borrowed narrative), which costs
+    # ROUGE-L against the doctors' replies: 0.39 with neighbour replies, 0.287 composed (docs/results.md)
+    assert res.summary["f1"] >= 0.36 and res.summary["rouge_l"] >= 0.27
 
 
 def test_pipeline_guard_removes_what_contradicts_the_patient_for_any_backend():
