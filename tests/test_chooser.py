@@ -93,11 +93,12 @@ def test_mix_zero_is_case_where_passages_add_disease_candidates(tiny):
 
 
 def test_chooser_default_context_is_the_benchmarks():
+    from rjua.plan import resolve_spec
     from rjua.spec import RunSpec
 
-    assert RunSpec(backend="chooser").context_tokens == 384
-    assert RunSpec(backend="chooser", context_tokens=1024).context_tokens == 1024
-    assert RunSpec(backend="hf").context_tokens is None
+    assert resolve_spec(RunSpec(backend="chooser")).context_tokens == 384
+    assert resolve_spec(RunSpec(backend="chooser", context_tokens=1024)).context_tokens == 1024
+    assert resolve_spec(RunSpec(backend="hf")).context_tokens is None
 
 
 def test_size_cap_is_fitted_and_applied():

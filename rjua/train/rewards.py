@@ -60,7 +60,7 @@ def score_completion(text: str, diseases: Sequence[str], advices: Sequence[str],
 
     >>> cfg = RewardConfig(consistency_penalty=0.5)
     >>> score_completion("诊断：前列腺增生\\n建议：多饮水", ["前列腺增生"], ["多饮水"], cfg, "我是32岁女性")["flags"]
-    3
+    4
     """
     secs = sections(text)
     parsed = "disease" in secs and "advice" in secs

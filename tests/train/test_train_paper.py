@@ -78,7 +78,8 @@ def test_token_budget_derived_from_data(tmp_path):
 def test_paper_binary_reward_has_no_format_term():
     gold = (["肾结石"], ["多饮水"])
     paper = RewardConfig(disease_weight=1.0, advice_weight=0.0, binary=True)
-    assert score_completion("考虑肾结石", *gold, paper)["reward"] == 0.0  # not extracted -> not correct
+    assert score_completion("不太确定是什么病", *gold, paper)["reward"] == 0.0  # nothing extracted -> not correct
+    assert score_completion("考虑肾结石", *gold, paper)["reward"] == 1.0  # prose read by the same extractor
     assert score_completion("诊断：肾结石", *gold, paper)["reward"] == 1.0  # no 建议 section: no format penalty
     disease_only = RewardConfig(disease_weight=1.0, advice_weight=0.0)
     assert score_completion("诊断：肾结石", *gold, disease_only)["reward"] == 0.0
