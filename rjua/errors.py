@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 __all__ = ["MAX_REASON_CHARS", "MAX_SHOWN", "Problem", "RJUAError", "RJUAFormatError", "clip", "format_problems"]
 
-MAX_SHOWN = 10           # problem lines printed for one file; the rest are counted
+MAX_SHOWN = 3            # problem lines printed for one file; the rest are counted
 MAX_REASON_CHARS = 240   # a reason quoting a value (a whole column of ids) is cut here
 
 

@@ -493,7 +493,7 @@ def malformed_inputs() -> list[Case]:
 def retrieval_settings() -> list[Case]:
     return [Case("retrieval settings", f"answer --retrieval {v}", ["answer", "尿频尿急怎么办", "--retrieval", v])
             for v in ("rrf_k=1e309", "depth=1e12", "depth=-1", "case_weight=nan", "case_weight=inf",
-                      "case_weight=-5", "rrf_k=0")]
+                      "case_weight=-5", "rrf_k=-1")]
 
 
 CLASSES = (outputs_over_inputs, gold_mid_run, outputs_become_splits, hostile_generations, training_paths,
