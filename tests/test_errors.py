@@ -9,7 +9,8 @@ from rjua.errors import MAX_SHOWN, Problem, RJUAFormatError, format_problems
 def test_format_problems_shows_a_few_and_counts_the_rest():
     probs = [Problem("p.csv", n, None, "invalid JSON") for n in range(1, 1001)]
     text = format_problems(probs)
-    assert len(text.splitlines()) == MAX_SHOWN + 1 and text.endswith(f"… and {1000 - MAX_SHOWN} more problems (not shown)")
+    assert len(text.splitlines()) == MAX_SHOWN + 1
+    assert text.endswith(f"… and {1000 - MAX_SHOWN} more problems (not shown)")
     assert len(RJUAFormatError("p.csv", problems=probs).report().splitlines()) == MAX_SHOWN + 1
     assert format_problems(probs[:3]).count("\n") == 2  # a few problems: all of them, no count line
 
@@ -26,7 +27,8 @@ def test_scoring_a_csv_prints_a_few_lines_and_a_count(tmp_path):
     lines = r.stderr.strip().splitlines()
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert len(lines) <= MAX_SHOWN + 2, len(lines)
-    assert lines[0] == "error: 20001 problems found:" and lines[-1] == f"… and {20001 - MAX_SHOWN} more problems (not shown)"
+    assert lines[0] == "error: 20001 problems found:"
+    assert lines[-1] == f"… and {20001 - MAX_SHOWN} more problems (not shown)"
 
 
 def test_a_columnar_json_error_does_not_print_the_id_list(tmp_path):
