@@ -1,7 +1,10 @@
+import contextlib
 import json
 import os
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -59,3 +62,30 @@ def on_device(inputs: dict, model) -> dict:
     """A hand-built trainer batch moved to the model's device (TRL's own batches already live there), so the
     trainer tests also run on a GPU machine."""
     return {k: v.to(model.device) if hasattr(v, "to") else v for k, v in inputs.items()}
+
+
+@contextlib.contextmanager
+def json_server(respond):
+    """A local HTTP server on 127.0.0.1 answering every POST with ``respond(path, body) -> (status, obj)`` as JSON;
+    yields its ``/v1`` base URL."""
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            code, obj = respond(self.path, json.loads(raw) if raw else {})
+            data = json.dumps(obj, ensure_ascii=False).encode()
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *a):
+            pass
+
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{srv.server_address[1]}/v1"
+    finally:
+        srv.shutdown()
+        srv.server_close()

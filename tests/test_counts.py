@@ -1,10 +1,8 @@
 """Unread answers and errored rows are counted, shown in every report and never scored as answers."""
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from conftest import run_cli
+from conftest import json_server, run_cli
 
 from rjua.counts import count_lines, strict_problem
 from rjua.data import load_split
@@ -25,27 +23,15 @@ def _write(path, rows):
 
 @pytest.fixture
 def endpoint_401():
+    """An OpenAI-compatible endpoint that refuses every request (HTTP 401); yields its URL and the paths asked."""
     seen = []
 
-    class H(BaseHTTPRequestHandler):
-        def do_POST(self):
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            seen.append(self.path)
-            body = json.dumps({"error": {"message": "invalid api key"}}).encode()
-            self.send_response(401)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def refuse(path, body):
+        seen.append(path)
+        return 401, {"error": {"message": "invalid api key"}}
 
-        def log_message(self, *a):
-            pass
-
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), H)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{srv.server_address[1]}/v1", seen
-    srv.shutdown()
-    srv.server_close()
+    with json_server(refuse) as url:
+        yield url, seen
 
 
 def test_eval_against_a_401_endpoint_reports_the_errors_and_no_score(endpoint_401, tmp_path):

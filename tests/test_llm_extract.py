@@ -1,10 +1,8 @@
 """The optional LLM extractor: prompt, parsing, cache, resume, per-record errors, agreement, CLI (stub models only)."""
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from conftest import run_cli
+from conftest import json_server, run_cli
 
 from rjua.backends import GenResult
 from rjua.backends.scripted import ScriptedBackend
@@ -102,29 +100,15 @@ def test_scoring_with_llm_rows_and_agreement():
 
 @pytest.fixture
 def stub_endpoint():
-    class H(BaseHTTPRequestHandler):
-        def do_POST(self):
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+    def respond(path, body):
+        class R:
+            messages = body["messages"]
 
-            class R:
-                messages = body["messages"]
+        text = "服务繁忙" if "BROKEN" in body["messages"][-1]["content"] else _reply(R)
+        return 200, {"choices": [{"message": {"content": text}}], "usage": {"completion_tokens": 5}}
 
-            text = "服务繁忙" if "BROKEN" in body["messages"][-1]["content"] else _reply(R)
-            data = json.dumps({"choices": [{"message": {"content": text}}], "usage": {"completion_tokens": 5}},
-                              ensure_ascii=False).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *a):
-            pass
-
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), H)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{srv.server_address[1]}/v1"
-    srv.shutdown()
+    with json_server(respond) as url:
+        yield url
 
 
 def test_cli_extract_with_openai_stub(tmp_path, stub_endpoint):

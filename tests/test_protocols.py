@@ -2,11 +2,9 @@
 import json
 import random
 import shutil
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from conftest import run_cli
+from conftest import json_server, run_cli
 
 from rjua.data import data_file, load_split
 from rjua.errors import RJUAError
@@ -139,28 +137,14 @@ def judge_endpoint():
     """An OpenAI-compatible judge: every verdict 'correct', except that one request in four fails (HTTP 400)."""
     n = {"calls": 0}
 
-    class H(BaseHTTPRequestHandler):
-        def do_POST(self):
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            n["calls"] += 1
-            code, obj = 200, {"choices": [{"message": {"content": "理由：无\n诊断：正确\n建议：错误"}}]}
-            if n["calls"] % 4 == 0:
-                code, obj = 400, {"error": {"message": "bad request"}}
-            body = json.dumps(obj, ensure_ascii=False).encode()
-            self.send_response(code)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def respond(path, body):
+        n["calls"] += 1
+        if n["calls"] % 4 == 0:
+            return 400, {"error": {"message": "bad request"}}
+        return 200, {"choices": [{"message": {"content": "理由：无\n诊断：正确\n建议：错误"}}]}
 
-        def log_message(self, *a):
-            pass
-
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), H)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{srv.server_address[1]}/v1", n
-    srv.shutdown()
-    srv.server_close()
+    with json_server(respond) as url:
+        yield url, n
 
 
 def test_open_protocol_excludes_failed_judge_calls_and_counts_them(tmp_path, judge_endpoint):
