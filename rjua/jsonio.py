@@ -32,6 +32,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MAX_INT_DIGITS",
     "MAX_LINE_BYTES",
+    "append_json_line",
     "atomic_write_text",
     "check_value",
     "iter_json",
@@ -264,3 +265,16 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
         why = getattr(e, "strerror", None) or e
         raise RJUAError(f"{path}: cannot write ({why}); the file was left as it was") from None
     return path
+
+
+def append_json_line(f, row) -> None:
+    """Append ``row`` to the open JSON Lines file ``f`` and make it durable (flush + fsync): what every
+    resumable writer (predict, judge, LLM extraction, synthesis) does after each item.
+
+    >>> import io, os, tempfile
+    >>> with open(os.path.join(tempfile.mkdtemp(), "r.jsonl"), "a", encoding="utf-8") as f:
+    ...     append_json_line(f, {"id": "1", "诊断": "肾结石"})
+    """
+    f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    f.flush()
+    os.fsync(f.fileno())

@@ -29,6 +29,7 @@ from ..backends import GenRequest
 from ..extract import Extraction, extract, label_kind
 from ..extract_formats import read_json
 from ..items import match_key, split_items
+from ..jsonio import append_json_line
 from ..metrics import f1_from_counts
 from .run import JudgeCache
 
@@ -166,9 +167,7 @@ def extract_split(preds: Sequence, backend, out: str | os.PathLike, cache: Judge
         with open(out, "a", encoding="utf-8") as f:
             for s in range(0, len(todo), batch_size):
                 for row in extract_records(todo[s:s + batch_size], backend, cache, batch_size):
-                    f.write(json.dumps(row, ensure_ascii=False) + "\n")
-                    f.flush()
-                    os.fsync(f.fileno())
+                    append_json_line(f, row)
                     done[row["id"]] = row
                 if on_batch:
                     on_batch(len(done), len(preds))

@@ -32,6 +32,7 @@ from ..backends import GenRequest
 from ..data import Record
 from ..errors import RJUAError
 from ..extract import extract
+from ..jsonio import append_json_line
 from .prompts import JUDGE_PROMPT_VERSION, MalformedVerdict, judge_messages, parse_verdict
 
 __all__ = ["JudgeCache", "default_cache_path", "judge_backend", "judge_records", "judge_split", "judge_summary"]
@@ -188,9 +189,7 @@ def judge_split(gold: Sequence[Record], preds, backend, out: str | os.PathLike, 
         with open(out, "a", encoding="utf-8") as f:
             for s in range(0, len(todo), batch_size):
                 for row in judge_records(todo[s:s + batch_size], preds, backend, cache, batch_size):
-                    f.write(json.dumps(row, ensure_ascii=False) + "\n")
-                    f.flush()
-                    os.fsync(f.fileno())
+                    append_json_line(f, row)
                     done[row["id"]] = row
                 if on_batch:
                     on_batch(len(done), len(gold))
