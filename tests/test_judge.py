@@ -129,7 +129,7 @@ def test_agreement_report_and_html_escaping(tmp_path, stub):
 
 def test_cli_judge_and_show_prompt(tmp_path, stub):
     r = run_cli("judge", "--show-prompt")
-    assert r.returncode == 0 and "judge-zh-1" in r.stdout and "【标准诊断】" in r.stdout
+    assert r.returncode == 0 and "judge-zh-2" in r.stdout and "【标准诊断】" in r.stdout
     gold = load_split("test")
     f = write_jsonl(tmp_path / "p.jsonl", [{"id": p.id, "answer": p.answer, "disease": p.disease, "advice": p.advice}
                                            for p in gold_as_predictions(gold)])

@@ -31,7 +31,7 @@ __all__ = [
     "show_prompt",
 ]
 
-JUDGE_PROMPT_VERSION = "judge-zh-1"
+JUDGE_PROMPT_VERSION = "judge-zh-2"  # 2: the doctor's reference answer is shown too
 MAX_ANSWER_CHARS = 300
 
 JUDGE_SYSTEM = "你是严谨的泌尿外科评审专家，只按要求的格式简短作答。"
@@ -41,6 +41,7 @@ JUDGE_TEMPLATE = (
     "【标准建议】{gold_advices}\n"
     "【模型诊断】{pred_diseases}\n"
     "【模型建议】{pred_advices}\n"
+    "【医生参考回答】{reference}\n"
     "【模型回答】{answer}\n"
     "规则：诊断严格评判，标准诊断中每个疾病都被模型提到（同义词可）才算正确，漏一个即错误；"
     "建议平衡评判，覆盖主要建议且无有害建议即算正确。\n"
@@ -70,18 +71,23 @@ def _join(items: Sequence[str]) -> str:
     return "、".join(items) if items else "（无）"
 
 
-def judge_messages(gold_diseases: Sequence[str], gold_advices: Sequence[str], pred_diseases: Sequence[str],
-                   pred_advices: Sequence[str], answer: str) -> list[dict[str, str]]:
-    """Chat messages asking for both verdicts (the answer is cut to ``MAX_ANSWER_CHARS``).
+def _cut(text: str | None) -> str:
+    t = " ".join((text or "").split())
+    return t[:MAX_ANSWER_CHARS] + ("…" if len(t) > MAX_ANSWER_CHARS else "") or "（空）"
 
-    >>> m = judge_messages(["肾结石"], ["多饮水"], ["肾结石"], [], "考虑肾结石")
-    >>> "【标准诊断】肾结石" in m[1]["content"], "【模型建议】（无）" in m[1]["content"]
-    (True, True)
+
+def judge_messages(gold_diseases: Sequence[str], gold_advices: Sequence[str], pred_diseases: Sequence[str],
+                   pred_advices: Sequence[str], answer: str, reference: str | None = None) -> list[dict[str, str]]:
+    """Chat messages asking for both verdicts: the reference labels, the doctor's reference answer and the model's
+    items and reply (each text cut to ``MAX_ANSWER_CHARS``).
+
+    >>> m = judge_messages(["肾结石"], ["多饮水"], ["肾结石"], [], "考虑肾结石", "您好，考虑肾结石，建议多饮水。")
+    >>> "【标准诊断】肾结石" in m[1]["content"], "【模型建议】（无）" in m[1]["content"], "多饮水。" in m[1]["content"]
+    (True, True, True)
     """
-    ans = " ".join((answer or "").split())
-    ans = ans[:MAX_ANSWER_CHARS] + ("…" if len(ans) > MAX_ANSWER_CHARS else "") or "（空）"
     user = JUDGE_TEMPLATE.format(gold_diseases=_join(gold_diseases), gold_advices=_join(gold_advices),
-                                 pred_diseases=_join(pred_diseases), pred_advices=_join(pred_advices), answer=ans)
+                                 pred_diseases=_join(pred_diseases), pred_advices=_join(pred_advices),
+                                 reference=_cut(reference), answer=_cut(answer))
     return [{"role": "system", "content": JUDGE_SYSTEM}, {"role": "user", "content": user}]
 
 
@@ -117,7 +123,7 @@ def show_prompt() -> str:
     """The prompt with placeholders, for ``rjua judge --show-prompt``.
 
     >>> show_prompt().splitlines()[0]
-    '# judge prompt judge-zh-1'
+    '# judge prompt judge-zh-2'
     """
     return (f"# judge prompt {JUDGE_PROMPT_VERSION}\n## system\n{JUDGE_SYSTEM}\n## user\n{JUDGE_TEMPLATE}\n"
             f"(answer cut to {MAX_ANSWER_CHARS} characters)")

@@ -124,7 +124,7 @@ def judge_records(gold: Sequence[Record], preds, backend, cache: JudgeCache,
             out[rec.id]["error_kind"] = "missing"
             continue
         ex = extract(p.answer, p.disease, p.advice)
-        msgs = judge_messages(rec.diseases, rec.advices, ex.diseases, ex.advices, p.answer)
+        msgs = judge_messages(rec.diseases, rec.advices, ex.diseases, ex.advices, p.answer, rec.answer)
         key = cache.key(model, rec.id, msgs)
         raw = cache.get(key)
         if raw is not None:

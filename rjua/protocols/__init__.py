@@ -2,7 +2,7 @@
 
 - ``official``: the RJUA-QA metrics of :mod:`rjua.scoring` (disease / advice / combined F1, ROUGE-L);
 - ``doctorrag``: DoctorRAG's closed-vocabulary verdicts and jieba text metrics (:mod:`.doctorrag`);
-- ``open``: an LLM judge of each reply against the reference labels (:mod:`rjua.judge`, run by the caller);
+- ``open``: an LLM judge of each reply against the reference answer and labels (:mod:`rjua.judge`, run by the caller);
   a failed or unreadable judge call is excluded from the accuracy and counted.
 
 Each gives one row of :func:`protocols_text` / :func:`protocols_markdown`: records scored, what was
