@@ -62,24 +62,11 @@ def read_done(path: Path, ids: Collection[str] | None = None, retry_errors: bool
         return {}
     if path.is_dir():
         raise RJUAError(f"{path}: is a directory, expected a JSON Lines file")
-    data = path.read_bytes()
-    keep = data.rfind(b"\n") + 1
-    if keep < len(data):  # torn tail from a crash: cut it
-        with open(path, "r+b") as f:
-            f.truncate(keep)
+    data = _cut_torn_tail(path)
     rows: dict[str, dict] = {}
     n_rows = 0
-    for line, obj, prob in iter_json_lines(str(path), data[:keep]):
-        if prob is not None:
-            raise _refuse(prob.path, prob.line, prob.field, prob.reason)
-        if not isinstance(obj, dict):
-            raise _refuse(path, line, None, f"expected one JSON object per line, got {type(obj).__name__}")
-        rid = obj.get("id")
-        if not isinstance(rid, (str, int)) or isinstance(rid, bool) or not str(rid).strip():
-            raise _refuse(path, line, "id", "missing field" if "id" not in obj else f"not an id: {rid!r}")
-        rid = str(rid)
-        if ids is not None and rid not in ids:
-            raise _refuse(path, line, "id", f"id {rid!r} is not in the records of this run")
+    for line, obj, prob in iter_json_lines(str(path), data):
+        rid = _row_id(path, line, obj, prob, ids)
         n_rows += 1
         old = rows.get(rid)
         if old is None or old.get("error") or not obj.get("error"):
@@ -90,6 +77,31 @@ def read_done(path: Path, ids: Collection[str] | None = None, retry_errors: bool
         # the file itself is rewritten, not a symlink to it
         atomic_write_text(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows.values()))
     return rows
+
+
+def _cut_torn_tail(path: Path) -> bytes:
+    """The file's bytes up to its last newline; a torn tail (killed mid-write) is cut from the file too."""
+    data = path.read_bytes()
+    keep = data.rfind(b"\n") + 1
+    if keep < len(data):
+        with open(path, "r+b") as f:
+            f.truncate(keep)
+    return data[:keep]
+
+
+def _row_id(path: Path, line: int, obj, prob, ids: Collection[str] | None) -> str:
+    """The id of one written row; anything but one JSON object with a known id is refused naming the line."""
+    if prob is not None:
+        raise _refuse(prob.path, prob.line, prob.field, prob.reason)
+    if not isinstance(obj, dict):
+        raise _refuse(path, line, None, f"expected one JSON object per line, got {type(obj).__name__}")
+    rid = obj.get("id")
+    if not isinstance(rid, (str, int)) or isinstance(rid, bool) or not str(rid).strip():
+        raise _refuse(path, line, "id", "missing field" if "id" not in obj else f"not an id: {rid!r}")
+    rid = str(rid)
+    if ids is not None and rid not in ids:
+        raise _refuse(path, line, "id", f"id {rid!r} is not in the records of this run")
+    return rid
 
 
 def check_run_manifest(out: Path, config: dict[str, Any], overwrite: bool) -> None:

@@ -273,15 +273,7 @@ def id_problems(gold_ids: Sequence[str], pred_ids: Sequence[str], allow_missing:
     gold_set = set(gold_ids)
     extra = [i for i in dict.fromkeys(pred_ids) if i not in gold_set]
     missing = [i for i in gold_ids if i not in seen]
-    parts = []
-    if dup:
-        at: dict[str, list[int]] = {}
-        for i, ln in zip(pred_ids, lines or []):
-            if ln is not None:
-                at.setdefault(i, []).append(ln)
-        shown = [f"{d!r} (lines {', '.join(map(str, at[d]))})" if d in at else repr(d) for d in dup]
-        more = f" … (+{len(dup) - 10} more)" if len(dup) > 10 else ""
-        parts.append(f"{len(dup)} duplicate id(s): " + ", ".join(shown[:10]) + more)
+    parts = [_duplicates_part(dup, pred_ids, lines)] if dup else []
     if extra and not allow_extra:
         parts.append(f"{len(extra)} id(s) not in the gold split: {_show(extra)}"
                      " (wrong --split? --allow-extra ignores them)")
@@ -289,6 +281,17 @@ def id_problems(gold_ids: Sequence[str], pred_ids: Sequence[str], allow_missing:
         parts.append(f"{len(missing)} gold id(s) have no prediction: {_show(missing)}"
                      " (--allow-missing scores them as 0, --only-predicted scores the predicted subset)")
     return "prediction ids do not match the gold split: " + "; ".join(parts) if parts else None
+
+
+def _duplicates_part(dup: list[str], pred_ids: Sequence[str], lines: Sequence[int | None] | None) -> str:
+    """The duplicate ids (at most 10 shown), each with the lines it is on when known."""
+    at: dict[str, list[int]] = {}
+    for i, ln in zip(pred_ids, lines or []):
+        if ln is not None:
+            at.setdefault(i, []).append(ln)
+    shown = [f"{d!r} (lines {', '.join(map(str, at[d]))})" if d in at else repr(d) for d in dup]
+    more = f" … (+{len(dup) - 10} more)" if len(dup) > 10 else ""
+    return f"{len(dup)} duplicate id(s): " + ", ".join(shown[:10]) + more
 
 
 def subset_note(summary: dict[str, Any]) -> str:

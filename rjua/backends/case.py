@@ -245,18 +245,28 @@ class CaseBackend:
         if dense and not isinstance(encoder, CachedEncoder):  # encode the pool's questions once, in a batch
             retriever.encoder = CachedEncoder(encoder)
             retriever.encoder.encode_queries([c.question for c in cases])
-        rows = []
         try:
-            for c in cases:  # the evidence each pool record would get, itself excluded
-                res = retriever.search(c.question, k=self.passages_k, n_cases=self.top_cases, exclude_cases={c.key},
-                                       components=tuple(components) + ("cases",))
-                passages = [p.text for p in res.passages]
-                for kind, gold in (("disease", set(c.diseases)), ("advice", set(c.advices))):
-                    cand = self._candidates(c.question, res.cases, kind, frozenset({c.key}), passages)
-                    rows.append((kind, self.fold_of(c.key), cand.x,
-                                 np.array([float(i in gold) for i in cand.items])))
+            rows = self._training_rows(retriever, cases, components)
         finally:
             retriever.encoder = encoder
+        self._fit_weights(rows)
+        return self
+
+    def _training_rows(self, retriever, cases, components) -> list[tuple]:
+        """(kind, fold, features, labels) of every pool record's candidates, from the evidence it would get
+        with itself excluded."""
+        rows = []
+        for c in cases:
+            res = retriever.search(c.question, k=self.passages_k, n_cases=self.top_cases, exclude_cases={c.key},
+                                   components=tuple(components) + ("cases",))
+            passages = [p.text for p in res.passages]
+            for kind, gold in (("disease", set(c.diseases)), ("advice", set(c.advices))):
+                cand = self._candidates(c.question, res.cases, kind, frozenset({c.key}), passages)
+                rows.append((kind, self.fold_of(c.key), cand.x, np.array([float(i in gold) for i in cand.items])))
+        return rows
+
+    def _fit_weights(self, rows: list[tuple]) -> None:
+        """One logistic selector per kind and held-out fold (and one on everything, fold None)."""
         for kind in ("disease", "advice"):
             mine = [r for r in rows if r[0] == kind and len(r[2])]
             self.weights[kind] = {}
@@ -265,7 +275,6 @@ class CaseBackend:
                 if part and any(r[3].any() for r in part):
                     self.weights[kind][fold] = fit_logistic(np.vstack([r[2] for r in part]),
                                                             np.concatenate([r[3] for r in part]), self.l2)
-        return self
 
     def prepare(self, retriever) -> "CaseBackend":
         """The registry's capability hook (:func:`rjua.backends.prepare_backend`): :meth:`fit` on the retriever."""
@@ -292,16 +301,7 @@ class CaseBackend:
         for key in exclude:  # labels of an excluded record never count as known
             if key in self.labels:
                 freq.subtract(self.labels[key][0 if kind == "disease" else 1])
-        if kind == "disease":
-            vocab = Vocabulary.from_items([d for d, n in freq.items() if n > 0], [])
-            for it in vocab.find(question, "disease", loose=False):
-                if len(it) >= 3:
-                    feats.setdefault(it, [0.0, 0.0, 0.0, 0.0])
-        src: dict[str, set[str]] = {}
-        if kind == "disease" and self.open_vocabulary and self.ontology is not None:
-            src = self.ontology.generate(question, passages, side, list(feats))
-            for it in src:
-                feats.setdefault(it, [0.0, 0.0, 0.0, 0.0])
+        src = self._disease_extras(question, passages, side, feats, freq) if kind == "disease" else {}
         items = sorted(it for it in feats if not conflicts(facts, it, kind) and ok(it))
         x = np.array([feats[i] + [float(i in qn), math.log1p(max(freq[i], 0)), len(i) / 10.0,
                                   float("左" in i or "右" in i), float("question" in src.get(i, ())),
@@ -309,6 +309,20 @@ class CaseBackend:
                                   float(bool(src.get(i)) and src[i] <= {"variant", "synonym"})]
                       for i in items]).reshape(-1, N_FEATURES)
         return _Candidates(items, x, n_items / total)
+
+    def _disease_extras(self, question: str, passages: Sequence[str], side, feats: dict, freq: Counter) -> dict:
+        """Add to ``feats`` (with no votes) the known labels the question names and, with the open vocabulary,
+        the names the ontology finds in the question and passages; returns where each of the latter came from."""
+        vocab = Vocabulary.from_items([d for d, n in freq.items() if n > 0], [])
+        for it in vocab.find(question, "disease", loose=False):
+            if len(it) >= 3:
+                feats.setdefault(it, [0.0, 0.0, 0.0, 0.0])
+        src: dict[str, set[str]] = {}
+        if self.open_vocabulary and self.ontology is not None:
+            src = self.ontology.generate(question, passages, side, list(feats))
+            for it in src:
+                feats.setdefault(it, [0.0, 0.0, 0.0, 0.0])
+        return src
 
     def candidate_proba(self, cand: _Candidates, kind: str, exclude: frozenset[str]) -> list[float]:
         """The probability of each candidate (the fold's fitted weights, else the unfitted rule)."""

@@ -294,9 +294,7 @@ def load_index(cls, index_dir: str | Path, encoder=None, embedder: str | None = 
     ``config`` replaces today's defaults there); ``manifest["config"]`` keeps what was stored. ``info``: the
     manifest when the caller already read it (:func:`rjua.plan.resolve`); it is verified all the same.
     """
-    from ..kb import Case, CaseBase, KnowledgeBase, Passage
     from .config import loaded_config
-    from .dense import load_encoder
 
     d = Path(index_dir)
     info = read_manifest(d) if info is None else info
@@ -304,18 +302,38 @@ def load_index(cls, index_dir: str | Path, encoder=None, embedder: str | None = 
     emb = info["embedder"]
     check_manifest(info, d, embedder, None, check_data)
     if emb:
-        if encoder is None:
-            try:
-                encoder = load_encoder(emb["name"])
-            except (RJUAError, ValueError, ImportError) as e:  # an unusable name (edited manifest, missing extra)
-                raise RJUAIndexError(d, MANIFEST, f"embedder {emb['name'][:80]!r} cannot be used: {e}") from None
-        try:
-            fp = encoder.fingerprint()
-        except OSError as e:
-            raise RJUAIndexError(d, MANIFEST, f"embedder {emb['name'][:80]!r}: cannot read its files: {e}") from None
-        check_manifest(info, d, None, fp, False)
+        encoder = _checked_encoder(d, info, encoder)
     progress.phase(f"loading index {d} ({info['n_passages']} passages, {info['n_cases']} cases, "
                    f"embedder {emb['name'] if emb else 'none'})…")
+    kb, cb = _read_bases(d, info)
+    indexes = _read_vectors(d, info) if emb else None
+    r = cls(kb, cb, encoder if emb else None, loaded_config(info["config"], config)[0], indexes=indexes)
+    r.manifest = info
+    return r
+
+
+def _checked_encoder(d: Path, info: dict, encoder):
+    """The index's encoder (``encoder``, else the model its manifest names), its fingerprint checked."""
+    from .dense import load_encoder
+
+    emb = info["embedder"]
+    if encoder is None:
+        try:
+            encoder = load_encoder(emb["name"])
+        except (RJUAError, ValueError, ImportError) as e:  # an unusable name (edited manifest, missing extra)
+            raise RJUAIndexError(d, MANIFEST, f"embedder {emb['name'][:80]!r} cannot be used: {e}") from None
+    try:
+        fp = encoder.fingerprint()
+    except OSError as e:
+        raise RJUAIndexError(d, MANIFEST, f"embedder {emb['name'][:80]!r}: cannot read its files: {e}") from None
+    check_manifest(info, d, None, fp, False)
+    return encoder
+
+
+def _read_bases(d: Path, info: dict):
+    """The knowledge base and case base, their counts and the cases' passage citations checked."""
+    from ..kb import Case, CaseBase, KnowledgeBase, Passage
+
     passages = _read_jsonl(d, "passages.jsonl", lambda o: Passage(**o))
     cases = _read_jsonl(d, "cases.jsonl", lambda o: Case(**{k: tuple(v) if isinstance(v, list) else v
                                                             for k, v in o.items()}))
@@ -325,23 +343,24 @@ def load_index(cls, index_dir: str | Path, encoder=None, embedder: str | None = 
             raise RJUAIndexError(d, name, f"{n} distinct records, the manifest records {want}")
     known = {p.id for p in kb.passages}
     for c in cb.cases:
-        for pid in c.passage_ids:
-            if pid not in known:
-                raise RJUAIndexError(d, "cases.jsonl", f"case {c.key[:40]!r} cites passage {pid[:40]!r}, "
-                                                       "which is not in passages.jsonl")
-    indexes = None
-    if emb:
-        loaded = []
-        for name, want in (("passages.faiss", info["n_passages"]), ("cases.faiss", info["n_cases"])):
-            if name == "cases.faiss" and not want:
-                loaded.append(None)
-                continue
-            vi = VectorIndex.load(d / name, emb["index_kind"])
-            if len(vi) != want or vi.dim != emb["dim"]:
-                raise RJUAIndexError(d, name, f"holds {len(vi)} vectors of dimension {vi.dim}, expected {want} of "
-                                     f"dimension {emb['dim']}")
-            loaded.append(vi)
-        indexes = tuple(loaded)
-    r = cls(kb, cb, encoder if emb else None, loaded_config(info["config"], config)[0], indexes=indexes)
-    r.manifest = info
-    return r
+        bad = next((pid for pid in c.passage_ids if pid not in known), None)
+        if bad is not None:
+            raise RJUAIndexError(d, "cases.jsonl", f"case {c.key[:40]!r} cites passage {bad[:40]!r}, "
+                                                   "which is not in passages.jsonl")
+    return kb, cb
+
+
+def _read_vectors(d: Path, info: dict) -> tuple:
+    """The passage and case vector indexes, their sizes and dimension checked (no case index for 0 cases)."""
+    emb = info["embedder"]
+    loaded = []
+    for name, want in (("passages.faiss", info["n_passages"]), ("cases.faiss", info["n_cases"])):
+        if name == "cases.faiss" and not want:
+            loaded.append(None)
+            continue
+        vi = VectorIndex.load(d / name, emb["index_kind"])
+        if len(vi) != want or vi.dim != emb["dim"]:
+            raise RJUAIndexError(d, name, f"holds {len(vi)} vectors of dimension {vi.dim}, expected {want} of "
+                                 f"dimension {emb['dim']}")
+        loaded.append(vi)
+    return tuple(loaded)

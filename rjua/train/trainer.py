@@ -182,6 +182,42 @@ class C3POTrainer(GRPOTrainer):
         acc = self.args.gradient_accumulation_steps
         return float(step_normaliser(self.micro_budget, int(sel.sum())) * acc)
 
+    def _budget_inputs(self, mask, pre, inputs: dict[str, Any]) -> tuple[dict[str, Any], float, int]:
+        """Select this micro-batch's tokens for the budget (``pre``: chosen over the step's whole batch), shrink
+        the batch to them and set TRL's normaliser to the step's; returns (inputs, divisor, tokens used)."""
+        if pre is not None:  # chosen over the step's whole batch after generation
+            sel = pre.to(mask.device, mask.dtype) * mask
+        else:
+            sel = budget_mask(mask, self.micro_budget, self.selection_order, self._gen, _groups(inputs["prompt_ids"]))
+        divisor = self._normaliser(sel, pre is not None)
+        inputs = shrink_to_selection({**inputs, "c3po_sel": sel}, sel)
+        sel = inputs.pop("c3po_sel")
+        # TRL's loss mask is completion_mask (x tool_mask): hand it completion_mask x selection; the forward
+        # gets the unselected mask back (_get_per_token_logps_and_entropies), so attention is unchanged
+        self._plan = {"sel": sel, "completion_mask": inputs["completion_mask"],
+                      "fill": inputs.get("old_per_token_logps"), "pack": False}
+        inputs["completion_mask"] = inputs["completion_mask"] * sel
+        # TRL's token-sum loss divides by num_items/processes * accumulation / steps_per_generation: make that
+        # the step's normaliser (Φ when the budget binds)
+        n_items = divisor * self.accelerator.num_processes * self.args.steps_per_generation \
+            / self.args.gradient_accumulation_steps
+        inputs["num_items_in_batch"] = torch.tensor(float(n_items), device=mask.device)
+        used = int(sel.sum())
+        self._plan_sel = sel
+        self._plan["pack"] = self.pack and used > 0 and all(inputs.get(k) is None for k in _MULTIMODAL)
+        return inputs, divisor, used
+
+    def _entropy_term(self, loss, divisor):
+        """Count the selected tokens' entropy; with rjua's own entropy bonus, subtract it normalised by Φ."""
+        ent = self._last_entropies
+        if ent is not None and self._plan_sel is not None:
+            sel_f = self._plan_sel.to(ent.dtype)
+            self._ent[0] += float((ent.detach() * sel_f).sum())
+            self._ent[1] += float(sel_f.sum())
+            if self._own_entropy and divisor:
+                loss = loss - self.entropy_coef * (ent * sel_f).sum() / divisor
+        return loss
+
     def _compute_loss(self, model, inputs: dict[str, Any]):
         mask = inputs["completion_mask"]
         if "tool_mask" in inputs:
@@ -193,27 +229,7 @@ class C3POTrainer(GRPOTrainer):
             mask = mask * keep.to(mask.device, mask.dtype)[:, None]
         divisor = None
         if self.rl_mode.budget and model.training:
-            if pre is not None:  # chosen over the step's whole batch after generation
-                sel = pre.to(mask.device, mask.dtype) * mask
-            else:
-                sel = budget_mask(mask, self.micro_budget, self.selection_order, self._gen,
-                                  _groups(inputs["prompt_ids"]))
-            divisor = self._normaliser(sel, pre is not None)
-            inputs = shrink_to_selection({**inputs, "c3po_sel": sel}, sel)
-            sel = inputs.pop("c3po_sel")
-            # TRL's loss mask is completion_mask (x tool_mask): hand it completion_mask x selection; the forward
-            # gets the unselected mask back (_get_per_token_logps_and_entropies), so attention is unchanged
-            self._plan = {"sel": sel, "completion_mask": inputs["completion_mask"],
-                          "fill": inputs.get("old_per_token_logps"), "pack": False}
-            inputs["completion_mask"] = inputs["completion_mask"] * sel
-            # TRL's token-sum loss divides by num_items/processes * accumulation / steps_per_generation: make that
-            # the step's normaliser (Φ when the budget binds)
-            n_items = divisor * self.accelerator.num_processes * self.args.steps_per_generation \
-                / self.args.gradient_accumulation_steps
-            inputs["num_items_in_batch"] = torch.tensor(float(n_items), device=mask.device)
-            used = int(sel.sum())
-            self._plan_sel = sel
-            self._plan["pack"] = self.pack and used > 0 and all(inputs.get(k) is None for k in _MULTIMODAL)
+            inputs, divisor, used = self._budget_inputs(mask, pre, inputs)
         else:
             used = int(mask.sum())  # grpo: zero-spread groups carry zero advantage; TRL's loss as it is
         self._router_logits = []
@@ -225,13 +241,8 @@ class C3POTrainer(GRPOTrainer):
             loss = super()._compute_loss(model, inputs)
         finally:
             self._plan = None
-        ent = self._last_entropies
-        if ent is not None and self._plan_sel is not None and model.training:
-            sel_f = self._plan_sel.to(ent.dtype)
-            self._ent[0] += float((ent.detach() * sel_f).sum())
-            self._ent[1] += float(sel_f.sum())
-            if self._own_entropy and divisor:
-                loss = loss - self.entropy_coef * (ent * sel_f).sum() / divisor
+        if model.training:
+            loss = self._entropy_term(loss, divisor)
         self._plan_sel = None
         if self._router_logits:
             loss = loss + self._moe_losses("train" if model.training else "eval")
