@@ -12,4 +12,4 @@ RJUA_DATA_DIR= python3 -m rjua.cli train run --config run_gpu model=tiny-dense o
   stage2.max_completion_length=64 stage1.token_budget=512 stage2.token_budget=512 eval.n_records=8 \
   eval.max_new_tokens=32 > "$out.metrics.json"
 python3 -c "import json,sys; s=json.load(open('$out/run_state.json')); print('sft dtype:', s['sft']['dtype'])"
-RJUA_DATA_DIR= python3 -m pytest -q -m "slow or not slow" tests/train tests/test_chooser.py
+RJUA_DATA_DIR= python3 -m pytest -q -m "slow or not slow" tests/train tests/backends/test_chooser.py
