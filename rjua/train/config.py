@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,9 +18,9 @@ from ..errors import RJUAError
 from ..yamlio import load_yaml, load_yaml_file
 from .variants import MODES, ORDERS
 
-__all__ = ["CONFIG_DIR", "DataConfig", "NON_NEGATIVE", "POSITIVE", "RLConfig", "RewardConfig", "SFTConfig",
-           "SelectConfig", "StagesConfig", "TOP_LEVEL_TRL_KEYS", "TRL_DEFAULTS", "UNIT", "build", "check_ranges",
-           "load_config", "resolve_config_path", "validate"]
+__all__ = ["CONFIG_DIR", "DataConfig", "NON_NEGATIVE", "PATH_FIELDS", "POSITIVE", "RLConfig", "RewardConfig",
+           "SFTConfig", "SelectConfig", "StagesConfig", "TOP_LEVEL_TRL_KEYS", "TRL_DEFAULTS", "UNIT", "build",
+           "check_ranges", "expand_paths", "load_config", "resolve_config_path", "validate"]
 
 CONFIG_DIR = Path(__file__).resolve().parent / "configs"
 
@@ -319,6 +320,24 @@ def _set_path(d: dict, dotted: str, raw: str) -> None:
     d[keys[-1]] = load_yaml(raw, f"override {dotted}") if raw != "" else ""
 
 
+PATH_FIELDS = ("model", "output_dir", "data_dir", "checkpoints_dir")  # "~" expanded in these
+
+
+def expand_paths(cfg) -> None:
+    """Expand ``~`` in every path field of ``cfg`` and its sections, in place.
+
+    >>> c = SFTConfig(model="~/m", output_dir="~/out")
+    >>> expand_paths(c); c.model == os.path.expanduser("~/m"), c.output_dir.startswith("~")
+    (True, False)
+    """
+    for f in dataclasses.fields(cfg):
+        v = getattr(cfg, f.name)
+        if dataclasses.is_dataclass(v):
+            expand_paths(v)
+        elif f.name in PATH_FIELDS and isinstance(v, str) and v.startswith("~"):
+            setattr(cfg, f.name, os.path.expanduser(v))
+
+
 def load_config(cls, name: str | None, overrides: Sequence[str] = ()):
     """Load a named config or YAML file into ``cls`` and apply ``key=value`` overrides (dots for sections)."""
     values: dict = {}
@@ -337,8 +356,6 @@ def load_config(cls, name: str | None, overrides: Sequence[str] = ()):
         _set_path(values, _override_key(cls, k.strip()), v)
     cfg = build(cls, values, where)
     validate(cfg, where)
-    from .preflight import expand_paths  # (preflight imports this module)
-
     expand_paths(cfg)
     return cfg
 

@@ -4,7 +4,7 @@ A recipe that fails on its data after building a model and creating its run fold
 folder that later refuses the corrected command; so the data directory, the split (read and validated), the model
 (a hub id, ``tiny-dense`` / ``tiny-moe``, or a folder that holds a model) and the output folder (not a file, not
 inside the data directory, :func:`rjua.outputs.check_output`) are checked first, each with a one-line error.
-``~`` in paths is expanded (:func:`expand_paths`).
+``~`` in paths is expanded (:func:`rjua.train.config.expand_paths`).
 
 >>> from rjua.train.config import SFTConfig
 >>> preflight(SFTConfig(model="tiny-dense", output_dir="/tmp/x", data=DataConfig(data_dir="/nonexistent")))
@@ -15,33 +15,16 @@ rjua.errors.RJUAError: config: data.data_dir: /nonexistent: data directory not f
 """
 from __future__ import annotations
 
-import dataclasses
 import os
 from pathlib import Path
 
 from ..errors import RJUAError
-from .config import DataConfig, RLConfig, SelectConfig, SFTConfig, StagesConfig
+from .config import DataConfig, RLConfig, SelectConfig, SFTConfig, StagesConfig, expand_paths
 from .models import TINY
 
-__all__ = ["PATH_FIELDS", "check_data", "check_model", "check_output_dir", "expand_paths", "preflight"]
+__all__ = ["check_data", "check_model", "check_output_dir", "preflight"]
 
-PATH_FIELDS = ("model", "output_dir", "data_dir", "checkpoints_dir")
 MODEL_FILES = ("config.json", "adapter_config.json")
-
-
-def expand_paths(cfg) -> None:
-    """Expand ``~`` in every path field of ``cfg`` and its sections, in place.
-
-    >>> c = SFTConfig(model="~/m", output_dir="~/out")
-    >>> expand_paths(c); c.model == os.path.expanduser("~/m"), c.output_dir.startswith("~")
-    (True, False)
-    """
-    for f in dataclasses.fields(cfg):
-        v = getattr(cfg, f.name)
-        if dataclasses.is_dataclass(v):
-            expand_paths(v)
-        elif f.name in PATH_FIELDS and isinstance(v, str) and v.startswith("~"):
-            setattr(cfg, f.name, os.path.expanduser(v))
 
 
 def _looks_like_path(name: str) -> bool:
