@@ -143,7 +143,10 @@ def test_loss_refuses_an_unselected_batch_and_warns_when_budget_does_not_bind(ca
                              "actor_rollout_ref.actor.ppo_mini_batch_size=1", "trainer.n_gpus_per_node=1"])
     mask = torch.ones(2, 5)
     with caplog.at_level("WARNING"):
-        c3po_grpo_advantage(torch.eye(2, 5), mask, index=["a", "a"], config=cfg.algorithm)
+        # rewards 1 and 0: an informative group (a zero-spread group would be filtered before the budget)
+        rewards = torch.zeros(2, 5)
+        rewards[0, 0] = 1.0
+        c3po_grpo_advantage(rewards, mask, index=["a", "a"], config=cfg.algorithm)
     assert "does not bind" in caplog.text and int(mask.sum()) == 10
 
 
