@@ -19,7 +19,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from .data import Record
+from .backends import get_backend
+from .data import Record, load_all
+from .kb import CaseBase, KnowledgeBase
+from .pipeline import Pipeline
+from .retrieval.hybrid import HybridRetriever
 
 __all__ = ["cross_validate", "fold_assignment"]
 
@@ -50,11 +54,6 @@ def cross_validate(records: Sequence[Record], split: str, k: int = 5, data_dir=N
     >>> len(preds) == len(recs), all(p.id == r.id for p, r in zip(preds, recs))
     (True, True)
     """
-    from .backends import get_backend
-    from .data import load_all
-    from .kb import CaseBase, KnowledgeBase
-    from .pipeline import Pipeline
-    from .retrieval.hybrid import HybridRetriever
 
     folds = fold_assignment([r.id for r in records], k, seed) if k > 1 else {r.id: 0 for r in records}
     kb = kb if kb is not None else KnowledgeBase.from_splits(load_all(data_dir))

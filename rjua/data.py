@@ -22,7 +22,10 @@ from typing import Any, Iterator, Sequence
 
 from .errors import Problem, RJUAError, RJUAFormatError
 from .items import split_items
-from .jsonio import iter_json  # the one guarded reader, shared with scoring and runs
+from .jsonio import (
+    MAX_FILE_BYTES,
+    iter_json,  # the one guarded reader, shared with scoring and runs
+)
 
 __all__ = ["ENV_DATA_DIR", "FIELDS", "GoldSnapshot", "Record", "SUBSETS", "bundled_data_dir", "check_object",
            "data_file", "find_split_files", "internal_split", "iter_problems_and_records", "load_all",
@@ -263,8 +266,6 @@ class GoldSnapshot:
 
     @classmethod
     def read(cls, split: str, data_dir: str | os.PathLike | None = None) -> "GoldSnapshot":
-        from .jsonio import MAX_FILE_BYTES
-
         p = data_file(split, data_dir)
         size = p.stat().st_size
         if size > MAX_FILE_BYTES:

@@ -36,6 +36,7 @@ from rapidfuzz.distance import LCSseq
 from scipy import stats
 
 from .items import match_key
+from .ontology import canonical
 from .text import no_space
 
 __all__ = ["FUZZY_COVER", "FUZZY_MIN_CHARS", "FUZZY_RATIO", "MATCH_MODES", "METRICS", "PRF", "Metric", "RougeL",
@@ -141,7 +142,6 @@ def items_match(a: str, b: str, mode: str = "exact") -> bool:
     shared = len(short) if short in long else _longest_common_substring(a, b)
     if shared >= max(FUZZY_MIN_CHARS, math.ceil(FUZZY_RATIO * len(short))) and shared >= FUZZY_COVER * len(long):
         return True
-    from .ontology import canonical  # same meaning, other wording (占位 / 肿瘤, 腹腔镜下X术 / X术, 左侧 / 左)
 
     return canonical(a) == canonical(b)
 

@@ -30,6 +30,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from .data import resolve_data_dir
 from .errors import RJUAError
 
 __all__ = ["check_output", "same_file"]
@@ -50,8 +51,6 @@ def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
 
 
 def _data_dir(data_dir) -> Path | None:
-    from .data import resolve_data_dir
-
     try:
         return resolve_data_dir(data_dir).resolve()
     except RJUAError:  # a missing data directory is reported by the reader, with its own message

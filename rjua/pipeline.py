@@ -29,8 +29,9 @@ from .faithfulness import guard
 from .kb import passage_id
 from .plan import RunPlan, make_backend, resolve, resolve_pool
 from .prompts import DEFAULT_CONTEXT_TOKENS, NOT_MEDICAL_ADVICE, build_messages
+from .retrieval.build import build_retriever
 from .retrieval.config import HybridConfig
-from .retrieval.hybrid import HybridRetriever, PassageHit, check_query
+from .retrieval.hybrid import CaseHit, HybridRetriever, PassageHit, check_query
 from .spec import RunSpec
 
 __all__ = ["CONTEXT_MODES", "GOLD_OVERLAP_WEIGHT", "LabelPool", "Pipeline", "Prediction", "answer", "build_pipeline",
@@ -158,7 +159,6 @@ def gold_neighbours(retriever: HybridRetriever, question: str, passage_ids: Sequ
     """
     from dataclasses import replace
 
-    from .retrieval.hybrid import CaseHit
 
     ids, ex = set(passage_ids), set(exclude)
     hits = {h.key: h for h in retriever.search(question, k=0, n_cases=max(3 * n, 30), exclude_cases=ex).cases}
@@ -216,7 +216,6 @@ def pool_retriever(split: str | None, data_dir=None, pool: Sequence[str] | None 
     >>> pool == r.pool == ["valid"]
     True
     """
-    from .retrieval.build import build_retriever
 
     chosen = resolve_pool(split, data_dir, pool, index, info) if chosen is None else chosen
     if index is not None:

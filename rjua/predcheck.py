@@ -31,7 +31,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from .counts import count_summary
+from .counts import count_lines, count_summary
 from .data import Record
 from .extract import extract
 from .jsonio import iter_json
@@ -80,7 +80,6 @@ def check_predictions(path: str | os.PathLike, gold: Sequence[Record], field: st
 
 def predictions_report_lines(rep: dict[str, Any], max_problems: int = 20) -> list[str]:
     """The report as lines (problems first, then counts)."""
-    from .counts import count_lines
 
     lines = list(rep["problems"][:max_problems])
     if len(rep["problems"]) > max_problems:

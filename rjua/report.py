@@ -17,6 +17,7 @@ import json
 import re
 
 from .counts import count_lines, no_score_line
+from .errors import RJUAError
 from .scoring import ScoreResult, per_disease_f1, subset_note
 
 __all__ = ["FORMATS", "MAX_ANSWER_CHARS", "MAX_ITEMS_CHARS", "NOT_ADVICE", "cut", "md_escape", "render", "to_html",
@@ -132,8 +133,6 @@ def render(res: ScoreResult, fmt: str = "text") -> str:
     ['n=14 match=e', '{', '# RJUA-QA sc', '<!doctype ht']
     """
     if fmt not in FORMATS:
-        from .errors import RJUAError
-
         raise RJUAError(f"unknown --format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     if fmt == "json":
         return json.dumps(res.summary, ensure_ascii=False, indent=2)

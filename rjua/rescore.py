@@ -22,9 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from .consistency import guard
+from .data import data_file, load_split
 from .errors import RJUAError
 from .extract import extract
 from .jsonio import atomic_write_text, iter_json, read_json_file
+from .report import to_html, to_markdown
+from .retrieval.index import file_sha256
 from .scoring import PredRow, ScoreResult, score_predictions
 
 __all__ = ["KEEP_RULES", "rescore_rows", "rescore_run"]
@@ -81,9 +84,6 @@ def _read_run(run_dir: Path) -> tuple[dict, list[dict]]:
 
 
 def _gold(cfg: dict, data_dir) -> tuple[str, list]:
-    from .data import data_file, load_split
-    from .retrieval.index import file_sha256
-
     c = cfg["config"]
     split = c["split"]
     data_dir = data_dir if data_dir is not None else Path(c["data_file"]).parent
@@ -99,7 +99,6 @@ def rescore_run(run_dir: str | os.PathLike, out: str | os.PathLike | None = None
                 in_place: bool = False) -> tuple[ScoreResult, Path, dict[str, Any]]:
     """Re-extract and re-score a run directory (see the module docstring); returns the result, where it was
     written and the re-extraction counts. ``match`` / ``resamples`` default to the run's own."""
-    from .report import to_html, to_markdown
 
     run_dir = Path(run_dir)
     cfg, rows = _read_run(run_dir)

@@ -27,9 +27,13 @@ from .data import GoldSnapshot, subset_records
 from .errors import RJUAError, RJUAFormatError
 from .jsonio import atomic_write_text, iter_json_lines, read_json_file
 from .locks import output_lock
+from .metrics import MATCH_MODES
 from .outputs import check_output
+from .pipeline import build_pipeline
 from .plan import manifest, resolve
 from .progress import Progress
+from .report import to_html, to_markdown
+from .scoring import load_predictions, score_predictions
 from .spec import RunSpec
 
 __all__ = ["MANIFEST_SUFFIX", "RunSpec", "check_run_manifest", "default_run_dir", "eval_split", "make_dirs",
@@ -203,7 +207,6 @@ def predict_split(split: str, out: str | os.PathLike, data_dir=None, backend: st
     Traceback (most recent call last):
     rjua.errors.RJUAError: ... was written with a different configuration (differs in: n_cases, retrieval); ...
     """
-    from .pipeline import build_pipeline
 
     _check_counts(batch_size=batch_size, limit=limit, context_tokens=context_tokens)
     if spec is None:
@@ -321,9 +324,6 @@ def eval_split(split: str, run_dir: str | os.PathLike, data_dir=None, match: str
     scored and the summary says so (``"subset": "5 of 14"``). Rows written with an error (a failed
     request) are excluded from the score and counted in every output, or scored 0 with ``errors_as_zero``.
     """
-    from .metrics import MATCH_MODES
-    from .report import to_html, to_markdown
-    from .scoring import load_predictions, score_predictions
 
     _check_counts(resamples=resamples)
     if match not in MATCH_MODES:  # before predicting, not after the whole split

@@ -33,9 +33,13 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .data import Record
+from .consistency import check_facts
+from .data import Record, load_all
 from .errors import RJUAError
+from .faithfulness import check as faithfulness_check
 from .metrics import items_match, prf
+from .patient import patient_facts
+from .pipeline import build_pipeline
 from .retrieval.bm25 import tokenize
 from .spec import RunSpec
 
@@ -172,9 +176,6 @@ def patient_check(question: str, diseases, advices, answer: str) -> dict[str, An
     >>> out["consistency"][0]["rule"], sorted({f["rule"] for f in out["faithfulness"]})[:2]
     ('sex_male_organ_in_female', ['diagnoses_not_in_reply', 'fact_history'])
     """
-    from .consistency import check_facts
-    from .faithfulness import check as faithfulness_check
-    from .patient import patient_facts
 
     facts = patient_facts(question)
     return {"patient": facts.to_dict(),
@@ -244,7 +245,6 @@ class DemoService:
         >>> svc.status
         'ready'
         """
-        from .data import load_all
 
         recs = {f"{s}:{r.id}": (s, r) for s, rs in load_all(data_dir).items() for r in rs}
         if spec is None:
@@ -262,8 +262,6 @@ class DemoService:
         return svc
 
     def _load(self, raise_errors: bool = False) -> None:
-        from .pipeline import build_pipeline
-
         s, t0 = self.settings, time.perf_counter()
         what = f"index {s['index']}" if s.get("index") else "lexical retrieval over the data"
         log.info("loading %s%s and the %s backend%s ...", what,

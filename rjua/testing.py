@@ -22,6 +22,9 @@ import random
 import threading
 from pathlib import Path
 
+from .data import bundled_data_dir
+from .prompts import NOT_MEDICAL_ADVICE, SYSTEM_PROMPT, USER_TEMPLATE
+
 __all__ = ["CHAT_TEMPLATE", "StubEndpoint", "tiny_bert_tokenizer", "tiny_causal_lm", "tiny_sentence_encoder",
            "tiny_tokenizer"]
 
@@ -39,7 +42,6 @@ def tiny_tokenizer(extra_text: str = ""):
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
 
-    from .prompts import NOT_MEDICAL_ADVICE, SYSTEM_PROMPT, USER_TEMPLATE
 
     specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
     tok = Tokenizer(models.BPE())
@@ -47,7 +49,6 @@ def tiny_tokenizer(extra_text: str = ""):
     tok.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(vocab_size=1200, special_tokens=specials, show_progress=False,
                                   initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
-    from .data import bundled_data_dir
 
     sample = "".join(p.read_text(encoding="utf-8") for p in sorted(bundled_data_dir().glob("*.json")))
     text = [_CORPUS, SYSTEM_PROMPT, USER_TEMPLATE, NOT_MEDICAL_ADVICE, extra_text, "system user assistant", sample]
@@ -89,7 +90,6 @@ def tiny_bert_tokenizer(out: str | Path, extra_text: str = ""):
     """A character-level WordPiece (BERT) tokenizer over the sample data's characters, saved to ``out``."""
     from transformers import BertTokenizerFast
 
-    from .data import bundled_data_dir
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

@@ -22,8 +22,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
 
+from .data import load_all
 from .errors import RJUAError
 from .items import match_key, normalize_item
+from .ontology import variants
 
 __all__ = ["JUNK", "LabelList", "Vocabulary", "load_label_list", "parse_label_list", "vocabulary_from_specs"]
 
@@ -107,8 +109,6 @@ def load_label_list(path: str | os.PathLike) -> LabelList:
 
 @lru_cache(maxsize=None)
 def _forms(label: str) -> frozenset[str]:
-    from .ontology import variants
-
     return frozenset({match_key(v) for v in variants(label) if len(match_key(v)) >= 2} | {match_key(label)})
 
 
@@ -139,7 +139,6 @@ class Vocabulary:
     def from_other_splits(cls, split: str, data_dir=None) -> "Vocabulary":
         """Labels of every split in the directory except ``split`` (never the gold being scored); an error when
         there is no other split to build it from."""
-        from .data import load_all
 
         others = {s: recs for s, recs in load_all(data_dir).items() if s != split}
         if not others:

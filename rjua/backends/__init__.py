@@ -22,6 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from ..errors import RJUAError
+
 __all__ = ["BACKENDS", "COMMON_SETTINGS", "REGISTRY", "Backend", "BackendEntry", "GenRequest", "GenResult",
            "get_backend", "needs_retriever", "prepare_backend", "register_backend"]
 
@@ -127,7 +129,6 @@ def get_backend(name: str, model: str | None = None, max_new_tokens: int | None 
     Traceback (most recent call last):
     rjua.errors.RJUAError: unknown backend 'magic'; choose one of: case, hf, vllm, openai, chooser
     """
-    from ..errors import RJUAError
 
     entry = REGISTRY.get(name)
     if entry is None:

@@ -41,6 +41,7 @@ from ..extract import Vocabulary
 from ..items import normalize_item
 from ..ontology import Ontology
 from ..patient import PatientFacts, clean_sides, patient_facts
+from ..prompts import approx_tokens
 from ..retrieval.encoder import CachedEncoder
 from ..sites import named_sites, outranked, question_sites, unsupported_sites
 from . import GenRequest, GenResult
@@ -364,5 +365,4 @@ class CaseBackend:
         return out
 
     def count_tokens(self, text: str) -> int:
-        from ..prompts import approx_tokens
         return approx_tokens(text)

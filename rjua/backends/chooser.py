@@ -30,8 +30,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from ..errors import RJUAError
+from ..extract import sections
+from ..items import split_items
+from ..metrics import prf, rouge_l
 from . import GenRequest, GenResult
-from .case import gold_context
+from .case import CaseBackend, choose_expected_f1, gold_context
+from .hf import HFBackend
 
 __all__ = ["ChooserBackend", "fit_size_cap", "map_to_candidates"]
 
@@ -44,7 +49,6 @@ GEN_SYSTEM = ("你是一名经验丰富的泌尿外科医生。请根据资料�
 
 def map_to_candidates(items: Sequence[str], candidates: Sequence[str], threshold: float = 0.5) -> list[str]:
     """Map written items onto candidate strings (character ROUGE-L); keep ``新：`` items, drop the rest."""
-    from ..metrics import rouge_l
 
     out: list[str] = []
     for it in items:
@@ -72,7 +76,6 @@ def fit_size_cap(choices: Sequence[Sequence[str]], golds: Sequence[Sequence[str]
     >>> fit_size_cap([["a", "b"]], [["a", "b"]]) is None
     True
     """
-    from ..metrics import prf
 
     def mean_f1(cap):
         return sum(prf(list(c)[:cap], list(g), "exact").f1 for c, g in zip(choices, golds)) / max(1, len(golds))
@@ -95,9 +98,6 @@ class ChooserBackend:
                  batch_size: int = 16, dtype: str = "auto", device: str | None = None, max_new_tokens: int = 256,
                  match_threshold: float = 0.5, top_cases: int = 10, rescore_top: int = 8,
                  calibration: dict | None = None, size_cap: dict | None = None):
-        from ..errors import RJUAError
-        from .case import CaseBackend
-
         if mode not in ("score", "generate"):
             raise RJUAError(f"chooser mode must be score or generate, got {mode!r}")
         self.model, self.mode, self.mix, self.temperature = str(model), mode, mix, temperature
@@ -105,7 +105,6 @@ class ChooserBackend:
         self.rescore_top, self.calibration = rescore_top, calibration
         self.size_cap = dict(size_cap or {})  # kind -> most items chosen (fit_size_cap on labelled records)
         self.case = CaseBackend(top_cases=top_cases)
-        from .hf import HFBackend
 
         self.lm = HFBackend(self.model, max_new_tokens=max_new_tokens, batch_size=1, dtype=dtype, device=device)
 
@@ -211,8 +210,6 @@ class ChooserBackend:
         return probs
 
     def _choose(self, req: GenRequest, kind: str) -> tuple[list[str], dict]:
-        from .case import choose_expected_f1
-
         info = self.candidate_scores(req, kind)
         if not info["candidates"]:
             return [], info
@@ -222,9 +219,6 @@ class ChooserBackend:
 
     # ------------------------------------------------------------------ generate
     def _generate_mode(self, req: GenRequest, base: GenResult) -> GenResult:
-        from ..extract import sections
-        from ..items import split_items
-
         hits = [h for h in req.cases if h.key not in req.exclude]
         cands = {k: self.case._candidates(req.question, hits, k, req.exclude, context=gold_context(req)).items
                  for k in ("disease", "advice")}

@@ -6,6 +6,10 @@ import re
 
 import typer
 
+from ..counts import count_lines, no_score_line, strict_problem
+from ..data import find_split_files, resolve_data_dir
+from ..errors import RJUAError
+
 __all__ = ["DataDir", "ErrorsAsZeroOpt", "FieldOpt", "MAX_RESAMPLES", "SplitOpt", "StrictOpt", "default_split",
            "echo_json", "exit_on_counts", "safe_text", "warn_counts"]
 
@@ -28,8 +32,6 @@ def default_split(split: str | None, data_dir) -> str:
     """``--split``, else the only split of the data directory (said on stderr), else ``test``."""
     if split:
         return split
-    from ..data import find_split_files, resolve_data_dir
-    from ..errors import RJUAError
 
     found = sorted(find_split_files(data_dir))
     if len(found) == 1:
@@ -42,7 +44,6 @@ def default_split(split: str | None, data_dir) -> str:
 
 def warn_counts(summary: dict) -> None:
     """Errored rows, unread answers and a missing score, said on stderr (the reports say it too)."""
-    from ..counts import count_lines, no_score_line
 
     for line in count_lines(summary):
         if ": '" in line:  # a count above 0 always lists its ids
@@ -53,7 +54,6 @@ def warn_counts(summary: dict) -> None:
 
 def exit_on_counts(summary: dict, strict: bool) -> None:
     """Exit 2 when nothing could be scored, or under ``--strict`` when any answer is unread or any row errored."""
-    from ..counts import no_score_line, strict_problem
 
     problem = (strict_problem(summary) if strict else None) or no_score_line(summary)
     if problem:

@@ -24,6 +24,7 @@ from typing import Annotated, Any, Callable, List, Optional, get_type_hints
 import typer
 
 from ..backends import BACKENDS
+from ..backends.openai import resolve_base_url
 from ..errors import RJUAError
 from ..spec import RunSpec
 
@@ -93,8 +94,6 @@ def backend_options(backend: str, base_url: Optional[str], concurrency: int = 8,
                     timeout: float | None = None) -> dict:
     """The backend's own options from the CLI flags (the token limit travels as ``RunSpec.max_new_tokens``)."""
     if backend == "openai":
-        from ..backends.openai import resolve_base_url
-
         resolve_base_url(base_url)  # no endpoint: one line now, not retries after the index is built
         return {"base_url": base_url, "concurrency": concurrency, **({"timeout": timeout} if timeout else {})}
     return {}

@@ -6,6 +6,10 @@ from typing import Optional
 
 import typer
 
+from ..errors import RJUAError
+from ..pipeline import build_pipeline
+from ..report import FORMATS, to_text
+from ..runs import default_run_dir, eval_split, point_latest, predict_split
 from ..spec import RunSpec
 from ._common import (
     MAX_RESAMPLES,
@@ -38,7 +42,6 @@ ProgressOpt = typer.Option(None, "--progress/--no-progress",
 def answer_cmd(spec: RunSpec, question: str = typer.Argument(..., help="The patient's question (Chinese)."),
                data_dir: Optional[Path] = DataDir, as_json: bool = typer.Option(False, "--json")):
     """Answer one patient question, with its evidence."""
-    from ..pipeline import build_pipeline
 
     pipe = build_pipeline(None, data_dir, spec=spec)
     p = pipe.answer(question)
@@ -69,7 +72,6 @@ def predict_cmd(spec: RunSpec, split: Optional[str] = SplitOpt,
                 retry_errors: bool = RetryOpt, progress: Optional[bool] = ProgressOpt,
                 subset: Optional[str] = SubsetOpt):
     """Predict a whole split into JSON Lines (resumable; what 'rjua score' reads)."""
-    from ..runs import predict_split
 
     split = default_split(split, data_dir)
     rows = predict_split(split, out, data_dir, overwrite=overwrite, batch_size=batch_size, limit=limit,
@@ -94,9 +96,6 @@ def eval_cmd(spec: RunSpec, split: Optional[str] = SplitOpt,
              as_json: bool = typer.Option(False, "--json", help="Print the score summary as JSON (= --format json)."),
              fmt: str = typer.Option("text", "--format", "-f", help="text | json | md | html.")):
     """Predict then score a split; prints the score table and writes a run directory."""
-    from ..errors import RJUAError
-    from ..report import FORMATS, to_text
-    from ..runs import default_run_dir, eval_split, point_latest
 
     fmt = "json" if as_json else fmt
     if fmt not in FORMATS:

@@ -6,7 +6,10 @@ from typing import Optional
 
 import typer
 
-from ..errors import RJUAError
+from ..data import load_all, load_split, validate_file
+from ..errors import RJUAError, format_problems
+from ..predcheck import check_predictions, predictions_report_lines
+from ..stats import split_stats
 from ._common import DataDir, FieldOpt, SplitOpt, default_split, echo_json, safe_text
 
 __all__ = ["data_app", "data_show", "data_stats", "data_validate"]
@@ -19,8 +22,6 @@ def data_stats(split: Optional[str] = typer.Option(None, "--split", "-s", help="
                data_dir: Optional[Path] = DataDir,
                as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
     """Counts, average lengths, passages per record, label vocabulary, frequent diseases."""
-    from ..data import load_all, load_split
-    from ..stats import split_stats
 
     splits = {split: load_split(split, data_dir)} if split else load_all(data_dir)
     stats = {s: split_stats(r) for s, r in splits.items()}
@@ -44,7 +45,6 @@ def data_show(record_id: str = typer.Argument(..., metavar="ID"),
               split: str = typer.Option("valid", "--split", "-s"), data_dir: Optional[Path] = DataDir,
               as_json: bool = typer.Option(False, "--json")):
     """Show one record, readable."""
-    from ..data import load_split
 
     recs = {r.id: r for r in load_split(split, data_dir)}
     if record_id not in recs:
@@ -73,8 +73,6 @@ def data_validate(file: Optional[Path] = typer.Argument(None, help="A JSON Lines
         return
     if file is None:
         raise RJUAError("give a FILE of RJUA records, or --predictions FILE --split S")
-    from ..data import validate_file
-    from ..errors import format_problems
 
     problems = validate_file(file)
     if problems:
@@ -84,9 +82,6 @@ def data_validate(file: Optional[Path] = typer.Argument(None, help="A JSON Lines
 
 
 def _validate_predictions(path: Path, split: Optional[str], data_dir, field: str, as_json: bool) -> None:
-    from ..data import load_split
-    from ..predcheck import check_predictions, predictions_report_lines
-
     split = default_split(split, data_dir)
     rep = check_predictions(path, load_split(split, data_dir), field)
     rep["split"] = split

@@ -8,7 +8,10 @@ from pathlib import Path
 
 import typer
 
+from ..compare import compare_markdown, compare_runs, plot_comparison
 from ..errors import RJUAError
+from ..judge import show_prompt as sp
+from ..judge.job import run_judge as job
 from ._common import DataDir, echo_json
 
 __all__ = ["compare_cmd", "judge_cmd", "run_judge"]
@@ -19,7 +22,6 @@ JudgeModelOpt = typer.Option(None, "--judge-model", help="Judge model id or loca
 
 def run_judge(predictions: Path, split: str, data_dir, **kw) -> dict:
     """:func:`rjua.judge.job.run_judge` with a progress line on stderr."""
-    from ..judge.job import run_judge as job
 
     t0 = time.perf_counter()
     tty = sys.stderr.isatty()
@@ -52,8 +54,6 @@ def judge_cmd(predictions: Path | None = typer.Argument(None, help="Predictions 
                                                help="Print the versioned judge prompt and exit.")):
     """LLM judge: strict diagnosis and balanced advice verdicts per record, and their agreement with F1."""
     if show_prompt:
-        from ..judge import show_prompt as sp
-
         typer.echo(sp())
         return
     if predictions is None:
@@ -74,7 +74,6 @@ def compare_cmd(run_dirs: list[Path] = typer.Argument(..., help="Run directories
                 resamples: int = typer.Option(2000, "--resamples"), seed: int = typer.Option(0, "--seed"),
                 as_json: bool = typer.Option(False, "--json")):
     """Compare runs: one table and one PNG chart with 95% CIs, and a paired bootstrap test against the first run."""
-    from ..compare import compare_markdown, compare_runs, plot_comparison
 
     res = compare_runs(run_dirs, metrics, labels, resamples, seed)
     out.mkdir(parents=True, exist_ok=True)

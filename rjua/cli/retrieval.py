@@ -6,8 +6,17 @@ from typing import List, Optional
 
 import typer
 
+from ..data import load_split
 from ..errors import RJUAError
+from ..outputs import check_output
+from ..pipeline import pool_retriever
+from ..retrieval.bm25 import TOKENIZERS
+from ..retrieval.build import build_retriever
+from ..retrieval.evaluate import ABLATIONS, evaluate
+from ..retrieval.hybrid import HybridConfig, HybridRetriever, check_query
+from ..retrieval.index import read_manifest
 from ._common import DataDir, echo_json, safe_text
+from ._spec_flags import kb_policy
 
 __all__ = ["index_app", "index_build", "index_info", "retrieval_eval", "retrieve"]
 
@@ -36,10 +45,6 @@ def index_build(out: Path = typer.Option(..., "--out", "-o", help="Index directo
                 reranker: Optional[str] = typer.Option(None, "--reranker",
                                                        help="Optional re-ranking model (CrossEncoder id or path).")):
     """Write passages, case base, faiss index and a manifest (embedder, hashes) to --out."""
-    from ..outputs import check_output
-    from ..retrieval.bm25 import TOKENIZERS
-    from ..retrieval.build import build_retriever
-    from ..retrieval.hybrid import HybridConfig
 
     for opt, v, ok in (("--tokenizer", tokenizer, TOKENIZERS), ("--index-kind", index_kind, INDEX_KINDS)):
         if v not in ok:  # before any work; --index-kind was ignored without an embedder, --tokenizer exited 1
@@ -55,9 +60,6 @@ def index_build(out: Path = typer.Option(..., "--out", "-o", help="Index directo
 
 
 def _load(index: Optional[Path], data_dir, pool, embedder: str):
-    from ..retrieval.build import build_retriever
-    from ..retrieval.hybrid import HybridRetriever
-
     if index is not None:
         return HybridRetriever.load(index, embedder=embedder if embedder != "none" else None)
     return build_retriever(data_dir, pool, embedder)[0]
@@ -66,7 +68,6 @@ def _load(index: Optional[Path], data_dir, pool, embedder: str):
 @index_app.command("info")
 def index_info(index: Path = typer.Argument(..., help="Index directory.")):
     """Print an index's manifest."""
-    from ..retrieval.index import read_manifest
 
     echo_json(read_manifest(index))
 
@@ -83,8 +84,6 @@ def retrieve(query: str = typer.Argument(..., help="Patient question (Chinese)."
                                       help="hybrid | bm25 | dense | cases | bm25+cases | bm25+dense."),
              as_json: bool = typer.Option(False, "--json")):
     """Ranked guideline passages and similar labelled cases for a query."""
-    from ..retrieval.evaluate import ABLATIONS
-    from ..retrieval.hybrid import check_query
 
     if mode not in ABLATIONS:
         raise typer.BadParameter(f"choose one of {', '.join(ABLATIONS)}", param_hint="--mode")
@@ -118,14 +117,10 @@ def retrieval_eval(split: str = typer.Option("valid", "--split", "-s", help="Spl
                                                                  help="Knowledge-base policy: all (default) | pool | "
                                                                       "split names.")):
     """hit@5, recall@20, MRR@10, nDCG@10 per retriever (leave-one-out case base)."""
-    from ..data import load_split
-    from ..retrieval.evaluate import ABLATIONS, evaluate
 
     bad = [m for m in modes or [] if m not in ABLATIONS]
     if bad:  # before the (slower) index load
         raise RJUAError(f"invalid value for '--mode': {', '.join(bad)}; choose from {', '.join(ABLATIONS)}")
-    from ..pipeline import pool_retriever
-    from ._spec_flags import kb_policy
 
     # the same pool rule as eval: an index over more splits is restricted to the pool
     r, _ = pool_retriever(split, data_dir, pool, index, embedder if index is None or embedder != "none" else None)

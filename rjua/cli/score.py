@@ -6,8 +6,18 @@ from typing import List, Optional
 
 import typer
 
+from ..data import load_split
 from ..errors import RJUAError
 from ..jsonio import atomic_write_text
+from ..judge.llm_extract import extraction_of, run_llm_extract
+from ..outputs import check_output
+from ..protocols import parse_protocols, protocols_markdown, protocols_text, run_protocols
+from ..report import FORMATS, render
+from ..rescore import rescore_run
+from ..runs import MANIFEST_SUFFIX
+from ..scoring import gold_as_predictions, load_predictions, score_predictions
+from ..textsim import text_metrics as tm
+from ..vocab import vocabulary_from_specs
 from ._common import (
     MAX_RESAMPLES,
     DataDir,
@@ -20,6 +30,7 @@ from ._common import (
     safe_text,
     warn_counts,
 )
+from .judge import run_judge
 
 ProtocolOpt = typer.Option(None, "--protocol", "-p",
                            help="official (default) | doctorrag | open | all; repeatable or comma-separated: "
@@ -79,10 +90,6 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
     Rows carrying an ``error`` are excluded and counted; answers with nothing extracted are counted per field;
     every output shows both. ``--protocol`` adds the DoctorRAG or open (LLM judge) protocol beside the official.
     """
-    from ..data import load_split
-    from ..protocols import parse_protocols
-    from ..report import FORMATS
-    from ..scoring import gold_as_predictions, load_predictions, score_predictions
 
     fmt = "json" if as_json else fmt
     if fmt not in FORMATS:
@@ -99,8 +106,6 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
         preds = load_predictions(predictions, check_ids=False, field=field)
     vocabulary = None
     if vocab:
-        from ..vocab import vocabulary_from_specs
-
         vocabulary, notes = vocabulary_from_specs(vocab, split, data_dir)
         for note in notes:
             typer.echo(f"vocabulary: {note}", err=True)
@@ -119,14 +124,11 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
         if predictions is None or not judge:
             raise RJUAError("--judge and --protocol open need a PREDICTIONS file and a judge: --judge openai|hf|vllm "
                             "--judge-model M")
-        from .judge import run_judge
 
         res.summary["judge"] = run_judge(predictions, split, data_dir, judge_backend=judge, judge_model=judge_model,
                                          base_url=judge_base_url, only_ids={r.id for r in res.records},
                                          gold=gold, preds=preds)
     if protocols != ["official"]:
-        from ..protocols import run_protocols
-
         res.summary["protocols"] = run_protocols(protocols, res, split=split, data_dir=data_dir,
                                                  disease_list=disease_list, advice_list=advice_list,
                                                  judge_summary=res.summary.get("judge"))
@@ -142,7 +144,6 @@ def score(predictions: Optional[Path] = typer.Argument(None, help="Predictions: 
 def _extras(res, text_metrics: bool, bertscore: str | None, resamples: int, seed: int) -> None:
     if not (text_metrics or bertscore) or not res.records:
         return
-    from ..textsim import text_metrics as tm
 
     extra = tm(res, bertscore, resamples, seed)
     per = extra.pop("per_record")
@@ -166,7 +167,6 @@ def _llm_extractor(backend: str | None, model: str | None, base_url: str | None,
         return None, None
     if predictions is None:
         raise RJUAError("--extract-with needs a PREDICTIONS file")
-    from ..judge.llm_extract import extraction_of, run_llm_extract
 
     def progress(n, total):
         typer.echo(f"extracted {n}/{total}", err=True)
@@ -182,8 +182,6 @@ def _llm_extractor(backend: str | None, model: str | None, base_url: str | None,
 def _check_outputs(predictions: Path | None, out: Path | None, per_sample: Path | None, data_dir=None) -> None:
     """Refuse a report path that would overwrite the predictions, the other report, a data file or a run's
     output (:func:`rjua.outputs.check_output`: same file by inode too, never inside the data directory)."""
-    from ..outputs import check_output
-    from ..runs import MANIFEST_SUFFIX
 
     seen = {}
     if predictions is not None:
@@ -203,8 +201,6 @@ def _check_outputs(predictions: Path | None, out: Path | None, per_sample: Path 
 
 def _format_score(res, fmt: str) -> str:
     """The report in ``fmt`` (:func:`rjua.report.render`), with the protocol table under the text one."""
-    from ..protocols import protocols_markdown, protocols_text
-    from ..report import render
 
     text = render(res, fmt)
     table = res.summary.get("protocols")
@@ -227,8 +223,6 @@ def rescore_cmd(run_dir: Path = typer.Argument(..., file_okay=False, help="An 'r
                 as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON (= --format json)."),
                 fmt: str = typer.Option("text", "--format", "-f", help="text | json | md | html.")):
     """Re-extract and re-score a run's stored raw outputs without calling any model (written beside the run)."""
-    from ..report import FORMATS
-    from ..rescore import rescore_run
 
     fmt = "json" if as_json else fmt
     if fmt not in FORMATS:

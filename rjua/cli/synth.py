@@ -6,7 +6,11 @@ from typing import List, Optional
 
 import typer
 
+from ..plan import make_backend, public, resolve_spec
+from ..spec import RunSpec
+from ..synth import run_synth
 from ._common import DataDir, echo_json
+from ._spec_flags import backend_options
 
 __all__ = ["synth_cmd"]
 
@@ -41,10 +45,6 @@ def synth_cmd(out: Path = typer.Option(..., "--out", "-o", dir_okay=False,
                                                 help="On resume, redo seeds whose generation failed with an error."),
               progress: Optional[bool] = typer.Option(None, "--progress/--no-progress")):
     """Generate new verifiable cases, verify them, keep the solvable, non-trivial, uncontaminated ones."""
-    from ..plan import make_backend, public, resolve_spec
-    from ..spec import RunSpec
-    from ..synth import run_synth
-    from ._spec_flags import backend_options
 
     specs = {"generator": RunSpec(generator, generator_model, backend_options(generator, base_url, timeout=timeout),
                                   max_new_tokens=max_new_tokens),

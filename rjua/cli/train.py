@@ -7,6 +7,10 @@ from typing import List, Optional
 
 import typer
 
+from ..train import config as train_config, run as train_run
+from ..train.config import CONFIG_DIR, SelectConfig, SFTConfig, load_config
+from ..train.entropy import select_checkpoint
+from ..train.sft import run_sft
 from ._common import echo_json
 
 __all__ = ["configs", "rl", "run", "select", "sft", "stages", "train_app"]
@@ -27,7 +31,6 @@ def _run_recipe(config_class: str, recipe: str, config: str, overrides) -> None:
     ``rjua.train.<module>.<function>`` with library output on stderr, print its result as JSON."""
     from importlib import import_module
 
-    from ..train import config as train_config
 
     cfg = train_config.load_config(getattr(train_config, config_class), config, overrides or [])
     module, function = recipe.rsplit(".", 1)
@@ -40,10 +43,8 @@ def _run_recipe(config_class: str, recipe: str, config: str, overrides) -> None:
 @train_app.command("sft")
 def sft(config: str = ConfigOpt, overrides: Optional[List[str]] = Overrides):
     """Supervised fine-tuning (TRL SFTTrainer; optional LoRA; resumes from the last checkpoint)."""
-    from ..train.config import SFTConfig, load_config
 
     cfg = load_config(SFTConfig, config, overrides or [])  # a bad config fails before the heavy imports
-    from ..train.sft import run_sft
 
     with _quiet():
         res = run_sft(cfg)
@@ -60,10 +61,8 @@ def rl(config: str = ConfigOpt, overrides: Optional[List[str]] = Overrides):
 def select(config: str = ConfigOpt, overrides: Optional[List[str]] = Overrides,
            as_json: bool = typer.Option(False, "--json")):
     """Entropy of each SFT checkpoint's own samples; choose the one inside the target band."""
-    from ..train.config import SelectConfig, load_config
 
     cfg = load_config(SelectConfig, config, overrides or [])
-    from ..train.entropy import select_checkpoint
 
     with _quiet():
         res = select_checkpoint(cfg)
@@ -91,7 +90,6 @@ def stages(config: str = ConfigOpt, overrides: Optional[List[str]] = Overrides):
 @train_app.command("configs")
 def configs():
     """List the named configs."""
-    from ..train.config import CONFIG_DIR
 
     for p in sorted(CONFIG_DIR.glob("*.yaml")):
         first = p.read_text(encoding="utf-8").splitlines()[0].lstrip("# ")
@@ -102,9 +100,7 @@ def configs():
 def run(config: str = ConfigOpt, overrides: Optional[List[str]] = Overrides):
     """The whole recipe, resumable: held-out eval, SFT, entropy selection, C3PO stage 1 and 2, eval after each,
     metrics.json and PNG plots in the run folder (e.g. --config run_qwen05b_cpu)."""
-    from ..train.run import RunConfig, load_config, run_recipe
-
-    cfg = load_config(RunConfig, config, overrides or [])
+    cfg = train_run.load_config(train_run.RunConfig, config, overrides or [])
     with _quiet():
-        res = run_recipe(cfg, log=lambda m: typer.echo(m, err=True))
+        res = train_run.run_recipe(cfg, log=lambda m: typer.echo(m, err=True))
     echo_json(res)

@@ -12,9 +12,14 @@ from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..data import Record
+from ..data import Record, data_file, load_split
 from ..jsonio import atomic_write_text
 from ..outputs import check_output
+from ..retrieval.index import file_sha256
+from ..scoring import load_predictions
+from .agreement import agreement_html, agreement_markdown, agreement_report
+from .prompts import JUDGE_PROMPT_VERSION
+from .run import JudgeCache, default_cache_path, judge_backend as make_backend, judge_split
 
 __all__ = ["AGREEMENT_FILES", "run_judge"]
 
@@ -29,12 +34,6 @@ def run_judge(predictions: str | Path, split: str, data_dir=None, *, judge_backe
               on_batch: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Judge ``predictions`` on ``split`` (resumable, cached), write judgments and the agreement report, and
     return the report's summary. ``gold`` / ``preds`` may be passed when the caller has loaded them already."""
-    from ..data import data_file, load_split
-    from ..retrieval.index import file_sha256
-    from ..scoring import load_predictions
-    from .agreement import agreement_html, agreement_markdown, agreement_report
-    from .prompts import JUDGE_PROMPT_VERSION
-    from .run import JudgeCache, default_cache_path, judge_backend as make_backend, judge_split
 
     gold = list(gold) if gold is not None else load_split(split, data_dir)
     gold = gold[:limit] if limit else gold

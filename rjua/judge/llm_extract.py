@@ -29,9 +29,12 @@ from ..backends import GenRequest
 from ..extract import Extraction, extract, label_kind
 from ..extract_formats import read_json
 from ..items import match_key, split_items
-from ..jsonio import append_json_line
+from ..jsonio import append_json_line, atomic_write_text
+from ..locks import output_lock
 from ..metrics import f1_from_counts
-from .run import JudgeCache
+from ..retrieval.index import file_sha256
+from ..runs import check_run_manifest, read_done
+from .run import JudgeCache, judge_backend
 
 __all__ = ["EXTRACT_PROMPT_VERSION", "ExtractCache", "MalformedExtraction", "agreement", "agreement_markdown",
            "default_extract_cache", "extract_messages", "extract_records", "extract_split", "extraction_of",
@@ -155,8 +158,6 @@ def extract_split(preds: Sequence, backend, out: str | os.PathLike, cache: Judge
                   on_batch: Callable[[int, int], None] | None = None) -> dict[str, dict[str, Any]]:
     """Extract into ``out`` (JSON Lines), one flushed line per record; resumes, refuses other configs.
     Returns the rows by id (backend failures of an earlier run are retried; malformed replies are kept)."""
-    from ..locks import output_lock
-    from ..runs import check_run_manifest, read_done
 
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -263,9 +264,6 @@ def run_llm_extract(predictions: str | os.PathLike, preds: Sequence, backend_nam
     """Extract every free-text prediction of ``predictions`` with an LLM (resumable, cached), write the rows to
     ``out`` (default ``PREDS.extract.jsonl``) and the agreement report beside it (``*.agreement.{json,md}``).
     Returns (rows by id, summary). ``backend`` (an rjua backend object) replaces ``backend_name`` / ``model``."""
-    from ..jsonio import atomic_write_text
-    from ..retrieval.index import file_sha256
-    from .run import judge_backend
 
     be = backend or judge_backend(backend_name, model, base_url, max_new_tokens, batch_size)
     out = Path(out) if out else Path(predictions).with_suffix(".extract.jsonl")

@@ -28,11 +28,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..backends import GenRequest
+from ..backends import GenRequest, get_backend
 from ..data import Record
 from ..errors import RJUAError
 from ..extract import extract
 from ..jsonio import append_json_line
+from ..locks import output_lock
+from ..runs import check_run_manifest, read_done
 from .prompts import JUDGE_PROMPT_VERSION, MalformedVerdict, judge_messages, parse_verdict
 
 __all__ = ["JudgeCache", "default_cache_path", "judge_backend", "judge_records", "judge_split", "judge_summary"]
@@ -85,7 +87,6 @@ class JudgeCache:
 def judge_backend(name: str, model: str | None, base_url: str | None = None, max_new_tokens: int = 48,
                   batch_size: int = 4, **kw):
     """An rjua backend configured for short, greedy judge verdicts."""
-    from ..backends import get_backend
 
     if name not in ("openai", "hf", "vllm"):
         raise RJUAError(f"unknown judge backend {name!r}; choose openai, hf or vllm")
@@ -167,8 +168,6 @@ def judge_summary(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _read_rows(out: Path) -> dict[str, dict]:
-    from ..runs import read_done
-
     done = read_done(out)  # last line of an id wins
     return {k: v for k, v in done.items() if not v.get("error") or v.get("error_kind") == "malformed"}
 
@@ -177,8 +176,6 @@ def judge_split(gold: Sequence[Record], preds, backend, out: str | os.PathLike, 
                 config: dict[str, Any], overwrite: bool = False, batch_size: int = 4,
                 on_batch: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
     """Judge into ``out`` (JSON Lines), one flushed line per record; resumes, refuses other configs."""
-    from ..locks import output_lock
-    from ..runs import check_run_manifest
 
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)

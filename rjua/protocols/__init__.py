@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import RJUAError
+from ..vocab import Vocabulary, load_label_list
+from .doctorrag import doctorrag_protocol
 
 __all__ = ["PROTOCOLS", "official_row", "open_row", "parse_protocols", "protocols_markdown", "protocols_text",
            "run_protocols"]
@@ -69,8 +71,6 @@ def open_row(judge_summary: dict[str, Any], n_errors: int) -> dict[str, Any]:
 
 
 def _vocabulary(split: str, data_dir, disease_list: Path | None, advice_list: Path | None):
-    from ..vocab import Vocabulary, load_label_list
-
     junk, lists = {}, {}
     for kind, path in (("disease", disease_list), ("advice", advice_list)):
         if path is not None:
@@ -104,8 +104,6 @@ def run_protocols(protocols: Sequence[str], res, *, split: str, data_dir=None, d
     n_err = s.get("errors", {}).get("n", 0) if s.get("errors", {}).get("excluded") else 0
     rows = [official_row(s)]
     if "doctorrag" in protocols:
-        from .doctorrag import doctorrag_protocol
-
         vocab, meta = _vocabulary(split, data_dir, disease_list, advice_list)
         row = _doctorrag_row(doctorrag_protocol(res.records, vocab), n_err)
         row["detail"]["vocabulary"].update(meta)

@@ -21,6 +21,7 @@ import numpy as np
 
 from .. import progress
 from ..errors import RJUAError
+from .integrity import folder_fingerprint, model_source
 
 __all__ = ["CachedEncoder", "Encoder", "QueryCache", "SentenceTransformerModel", "load_st_model", "normalise",
            "prompt_text"]
@@ -127,14 +128,12 @@ class SentenceTransformerModel:
 
     def source(self) -> dict:
         """Where the model's files are (see :func:`rjua.retrieval.integrity.model_source`)."""
-        from .integrity import model_source
 
         return model_source(self.name)
 
     def fingerprint(self) -> str:
         """Hash of the model folder's (or cached hub snapshot's) files, computed without loading the model;
         of the id alone for a hub model that is not cached."""
-        from .integrity import folder_fingerprint
 
         src = self.source()
         folder = src.get("path") or src.get("snapshot")

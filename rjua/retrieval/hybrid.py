@@ -31,6 +31,7 @@ from .config import HybridConfig
 from .encoder import Encoder
 from .fusion import PASSAGE_LISTS, Query, fuse, rrf
 from .index import VectorIndex, load_index, save_index
+from .rerank import load_reranker
 
 __all__ = ["COMPONENTS", "MAX_QUERY_CHARS", "CaseHit", "HybridConfig", "HybridRetriever", "PassageHit",
            "RetrievalResult", "check_query", "rrf"]
@@ -88,7 +89,6 @@ class HybridRetriever:
         self.config = config or HybridConfig()
         if encoder is not None and hasattr(encoder, "query_max_tokens"):
             encoder.query_max_tokens = self.config.query_max_tokens
-        from .rerank import load_reranker
 
         self.reranker = load_reranker(self.config.reranker)
         self.bm25 = BM25(self.config.tokenizer).fit(kb.texts)

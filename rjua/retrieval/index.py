@@ -28,6 +28,9 @@ import numpy as np
 
 from .. import progress
 from ..errors import RJUAError
+from ..kb import Case, CaseBase, KnowledgeBase, Passage
+from .config import loaded_config
+from .dense import load_encoder
 from .integrity import INDEX_FORMAT, MANIFEST, RJUAIndexError, file_record, validate_manifest, verify_files
 
 __all__ = [
@@ -294,7 +297,6 @@ def load_index(cls, index_dir: str | Path, encoder=None, embedder: str | None = 
     ``config`` replaces today's defaults there); ``manifest["config"]`` keeps what was stored. ``info``: the
     manifest when the caller already read it (:func:`rjua.plan.resolve`); it is verified all the same.
     """
-    from .config import loaded_config
 
     d = Path(index_dir)
     info = read_manifest(d) if info is None else info
@@ -314,7 +316,6 @@ def load_index(cls, index_dir: str | Path, encoder=None, embedder: str | None = 
 
 def _checked_encoder(d: Path, info: dict, encoder):
     """The index's encoder (``encoder``, else the model its manifest names), its fingerprint checked."""
-    from .dense import load_encoder
 
     emb = info["embedder"]
     if encoder is None:
@@ -332,7 +333,6 @@ def _checked_encoder(d: Path, info: dict, encoder):
 
 def _read_bases(d: Path, info: dict):
     """The knowledge base and case base, their counts and the cases' passage citations checked."""
-    from ..kb import Case, CaseBase, KnowledgeBase, Passage
 
     passages = _read_jsonl(d, "passages.jsonl", lambda o: Passage(**o))
     cases = _read_jsonl(d, "cases.jsonl", lambda o: Case(**{k: tuple(v) if isinstance(v, list) else v

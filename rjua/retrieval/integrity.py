@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import RJUAError
+from .config import HybridConfig
 
 __all__ = [
     "INDEX_FORMAT",
@@ -96,8 +97,6 @@ _ANNOTATION = {"int": int, "float": (float, int), "str": str, "bool": bool, "Non
 
 
 def _check_config(cfg: dict, d) -> None:
-    from .config import HybridConfig
-
     fields = {f.name: f for f in dataclasses.fields(HybridConfig)}
     for key, v in cfg.items():
         if key not in fields:

@@ -17,6 +17,7 @@ from typing import Sequence
 import numpy as np
 
 from .bm25 import tokenize
+from .encoder import load_st_model
 
 __all__ = ["CrossEncoderReranker", "OverlapReranker", "load_reranker"]
 
@@ -39,8 +40,6 @@ class CrossEncoderReranker:
     @property
     def model(self):
         if self._model is None:
-            from .encoder import load_st_model
-
             self._model = load_st_model("CrossEncoder", self.name, "reranker", "re-ranking", device=self.device,
                                         max_length=self.max_length, trust_remote_code=self.trust_remote_code)
         return self._model

@@ -30,12 +30,20 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..backends import GenRequest
+from ..backends import GenRequest, needs_retriever, prepare_backend
+from ..consistency import check
 from ..data import Record, load_all, subset_records
 from ..errors import RJUAError
 from ..items import normalize_item, split_items
 from ..jsonio import _parse, check_value
+from ..locks import output_lock
 from ..metrics import items_match
+from ..outputs import check_output
+from ..pipeline import Pipeline
+from ..progress import Progress
+from ..retrieval.build import build_retriever
+from ..runs import _check_counts, check_run_manifest, make_dirs, read_done
+from ..text import content_chars, ngrams
 from .filters import THRESHOLD, NgramIndex
 from .taxonomy import Seed, build_taxonomy, make_seeds
 
@@ -220,7 +228,6 @@ class Synthesizer:
 
     def _clinical(self, seed: Seed, case: dict, dis: list[str]) -> tuple[str | None, str]:
         """Advice verification and the clinical-consistency rules on the case's own patient."""
-        from ..consistency import check
 
         advs = split_items(_as_text(case["advice"]))
         bad = unverified_advice(advs, self.taxonomy.advices.get(seed.disease, {}), seed.passages)
@@ -324,7 +331,6 @@ def unverified_advice(items: Sequence[str], seen, passages: Sequence[str]) -> li
     >>> unverified_advice(["复查B超"], {}, ["术后3个月复查B超"])
     []
     """
-    from ..text import content_chars, ngrams
 
     text = "".join(content_chars(p) for p in passages)
     out = []
@@ -339,10 +345,6 @@ def unverified_advice(items: Sequence[str], seen, passages: Sequence[str]) -> li
 
 
 def _pipe(backend, context: str, data_dir):
-    from ..backends import needs_retriever, prepare_backend
-    from ..pipeline import Pipeline
-    from ..retrieval.build import build_retriever
-
     retriever = None
     if needs_retriever(backend):
         retriever, _ = build_retriever(data_dir)
@@ -360,10 +362,6 @@ def run_synth(out: str | os.PathLike, generator, solver, weak=None, n: int = 10,
     work; ``out`` is locked for the whole run; seeds whose generation failed with an error are redone on
     resume unless ``retry_errors=False``.
     """
-    from ..locks import output_lock
-    from ..outputs import check_output
-    from ..progress import Progress
-    from ..runs import _check_counts, check_run_manifest, make_dirs, read_done
 
     _check_counts(n=n, batch_size=batch_size)
     if not isinstance(seed, int) or seed < 0:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..errors import RJUAError
+from ..metrics import METRICS
 from ..yamlio import load_yaml, load_yaml_file
 from .variants import MODES, ORDERS
 
@@ -429,8 +430,6 @@ def validate(cfg, where: str = "config") -> None:
     if reward is not None:
         need(reward.disease_weight + reward.advice_weight > 0, "reward: disease_weight + advice_weight must be > 0")
         if reward.metric is not None:
-            from ..metrics import METRICS
-
             need(reward.metric in METRICS, f"reward.metric must be a registered metric ({', '.join(METRICS)}), "
                                            f"got {reward.metric!r}")
     if hasattr(cfg, "dtype"):

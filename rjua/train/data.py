@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..data import Record, internal_split, load_split
-from ..prompts import build_messages, format_answer
+from ..prompts import _cut, build_messages, format_answer
 from .config import DataConfig
 
 __all__ = ["fit_sft_rows", "load_parts", "prompt_messages", "rl_rows", "sft_rows"]
@@ -66,7 +66,6 @@ def fit_sft_rows(records: Sequence[Record], cfg: DataConfig, render, count,
     >>> all(len(render(r["prompt"] + r["completion"])) <= 400 for r in rows), st["n"] == len(rows) + st["dropped"]
     (True, True)
     """
-    from ..prompts import _cut
 
     def size(row: dict) -> int:
         return count(render(row["prompt"] + row["completion"]))

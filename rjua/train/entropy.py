@@ -33,10 +33,12 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import RJUAError
+from ..handover import INFO_FILE, checkpoint_info
 from ..metrics import bootstrap_stat
 from .checkpoints import checkpoint_step, list_checkpoints
 from .config import DataConfig, RewardConfig, SelectConfig, build
 from .data import load_parts, prompt_messages
+from .probe import _load, sample_groups
 from .rewards import score_completion
 
 __all__ = ["band_limits", "checkpoint_entropy", "choose_checkpoint", "select_checkpoint", "sft_data_settings"]
@@ -72,7 +74,6 @@ def checkpoint_entropy(path: str, prompts: list[list[dict]], golds: list, max_ne
                        seed: int, dtype: str = "auto") -> dict:
     """Mean token entropy (at ``temperature``) of a checkpoint's own full samples, its 95% CI over prompts,
     and the samples' mean combined F1. Any checkpoint kind (full or LoRA); on the GPU when there is one."""
-    from .probe import _load, sample_groups
 
     model, tok = _load(path, dtype)
     samples = [g[0] for g in sample_groups(model, tok, prompts, 1, max_new_tokens, temperature, seed)]
@@ -89,7 +90,6 @@ def checkpoint_entropy(path: str, prompts: list[list[dict]], golds: list, max_ne
 def _reference(cfg: SelectConfig, cps: list[Path]) -> str | None:
     if cfg.reference:
         return cfg.reference
-    from ..handover import INFO_FILE, checkpoint_info
 
     for cp in cps:
         if (cp / INFO_FILE).is_file() and checkpoint_info(cp).get("base_model"):
@@ -156,7 +156,6 @@ def sft_data_settings(checkpoints_dir, fallback: DataConfig) -> DataConfig:
     >>> sft_data_settings(d, DataConfig()).context_tokens
     77
     """
-    from ..handover import INFO_FILE, checkpoint_info
 
     for cp in list_checkpoints(checkpoints_dir):  # step order, numbered checkpoints only
         if not (cp / INFO_FILE).is_file():

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..handover import loadable_model
+from ..testing import tiny_causal_lm
+
 __all__ = ["TINY", "resolve_model"]
 
 TINY = {"tiny-dense": False, "tiny-moe": True}
@@ -15,9 +18,7 @@ def resolve_model(name: str, output_dir: str) -> str:
     if name in TINY:
         path = Path(output_dir) / f"_{name}"
         if not (path / "config.json").is_file():
-            from ..testing import tiny_causal_lm
             tiny_causal_lm(path, moe=TINY[name])
         return str(path)
-    from ..handover import loadable_model
 
     return loadable_model(name)  # LoRA checkpoints are merged onto their recorded base (rjua.train.handover)

@@ -18,7 +18,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..data import data_file, read_records, resolve_data_dir
 from ..errors import RJUAError
+from ..outputs import check_output
 from .config import DataConfig, RLConfig, SelectConfig, SFTConfig, StagesConfig, expand_paths
 from .models import TINY
 
@@ -46,7 +48,6 @@ def check_model(name: str, where: str = "model") -> str:
 
 def check_data(data: DataConfig, where: str = "data") -> None:
     """The data directory exists, holds ``data.split`` and that split reads without a problem."""
-    from ..data import data_file, read_records, resolve_data_dir
 
     try:
         resolve_data_dir(data.data_dir)
@@ -57,7 +58,6 @@ def check_data(data: DataConfig, where: str = "data") -> None:
 
 def check_output_dir(path: str, data: DataConfig | None, where: str = "output_dir") -> None:
     """Not an existing file, not inside (or one of the files of) the data directory."""
-    from ..outputs import check_output
 
     p = Path(path)
     if p.exists() and not p.is_dir():

@@ -26,7 +26,9 @@ from typing import Sequence
 
 import numpy as np
 
+from ..handover import load_causal_lm
 from ..metrics import bootstrap_ci
+from ..modeling import resolve_dtype
 from .config import DataConfig, RewardConfig
 from .data import prompt_messages
 from .rewards import score_completion
@@ -129,8 +131,6 @@ def summarize_groups(groups: Sequence[dict]) -> dict:
 def _load(model_path: str, dtype: str):
     import torch
 
-    from ..handover import load_causal_lm
-    from ..modeling import resolve_dtype
 
     device = "cuda" if torch.cuda.is_available() else "cpu"
     model, tok = load_causal_lm(model_path, resolve_dtype(dtype, device))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+from ..consistency import check
 from ..errors import RJUAError
 from ..extract import extract, sections
 from ..metrics import METRICS, Sample, combined_f1, evaluate, prf
@@ -84,8 +85,6 @@ def score_completion(text: str, diseases: Sequence[str], advices: Sequence[str],
             score = 1.0 if score >= cfg.binarize_threshold else 0.0
     n_flags = 0
     if cfg.consistency_penalty and question:
-        from ..consistency import check
-
         n_flags = len(check(question, ex.diseases, ex.advices, text))
         score = max(0.0, score - cfg.consistency_penalty * n_flags)
     return {"disease_f1": d, "advice_f1": a, "parsed": parsed, "reward": score, "flags": n_flags}

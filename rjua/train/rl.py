@@ -3,14 +3,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import RJUAError
+from ..handover import write_checkpoint_info
 from ..modeling import bf16_default, on_gpu, resolve_dtype
+from ..prompts import format_answer
 from .c3po import suggest_token_budget
 from .checkpoints import last_checkpoint
 from .config import RLConfig, _coerce
 from .data import load_parts, rl_rows
 from .models import resolve_model
 from .moe import moe_shape
+from .preflight import preflight
 from .rewards import make_reward_fn
+from .variants import MODES
 
 __all__ = ["build_trainer", "derived_token_budget", "grpo_config", "run_rl", "training_prompts"]
 
@@ -21,7 +26,6 @@ PASSED = ("num_generations", "per_device_train_batch_size", "gradient_accumulati
 
 def derived_token_budget(cfg: RLConfig, records, count) -> int:
     """Φ from the data: median reference-answer tokens (capped at max_completion_length) × completions per step."""
-    from ..prompts import format_answer
 
     lengths = [min(count(format_answer(r.diseases, r.advices, reply=r.answer)), cfg.max_completion_length)
                for r in records]
@@ -43,7 +47,6 @@ def training_prompts(cfg: RLConfig, train: list) -> list:
     import json
     import random
 
-    from ..errors import RJUAError
 
     if cfg.prompt_ids_file:
         try:
@@ -83,8 +86,6 @@ def build_trainer(cfg: RLConfig, generation_kwargs: dict | None = None):
     train = training_prompts(cfg, train)
     per_step = cfg.per_device_train_batch_size * cfg.gradient_accumulation_steps // cfg.num_generations
     if len(train) < per_step:
-        from ..errors import RJUAError
-
         raise RJUAError(f"RL needs at least {per_step} training prompts per step, has {len(train)}"
                         + (f" (from {cfg.prompt_ids_file})" if cfg.prompt_ids_file else ""))
     ds = Dataset.from_list(rl_rows(train, cfg.data, count))
@@ -117,8 +118,6 @@ def grpo_config(cfg: RLConfig, generation_kwargs: dict | None = None):
 
     from trl import GRPOConfig
 
-    from ..errors import RJUAError
-    from .variants import MODES
 
     hints = typing.get_type_hints(GRPOConfig)
     unknown = sorted(set(cfg.trl_args) - set(hints))
@@ -140,7 +139,6 @@ def run_rl(cfg: RLConfig, generation_kwargs: dict | None = None) -> dict:
     """Train; the final model goes to ``output_dir/final``. Returns per-step statistics and rewards.
 
     Data, model and output folder are checked first (:func:`rjua.train.preflight.preflight`)."""
-    from .preflight import preflight
 
     preflight(cfg)
     trainer = build_trainer(cfg, generation_kwargs)
@@ -151,7 +149,6 @@ def run_rl(cfg: RLConfig, generation_kwargs: dict | None = None) -> dict:
     else:
         trainer.save_model(str(final))
     trainer.processing_class.save_pretrained(str(final))
-    from ..handover import write_checkpoint_info
     write_checkpoint_info(final, "full", getattr(trainer, "rjua_base_model", cfg.model), recipe=f"rl-{cfg.mode}")
     rewards = [row["reward"] for row in trainer.state.log_history if "reward" in row]
     log = trainer.state.log_history

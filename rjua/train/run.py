@@ -36,9 +36,20 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..compare import paired_bootstrap
 from ..errors import RJUAError
 from ..jsonio import atomic_write_text, read_json_file
-from .config import DataConfig, RewardConfig, RLConfig, SelectConfig, SFTConfig, load_config
+from ..locks import output_lock
+from ..runs import predict_split
+from ..scoring import load_predictions, score_predictions
+from .config import DataConfig, RewardConfig, RLConfig, SelectConfig, SFTConfig, load_config, validate
+from .data import load_parts
+from .entropy import select_checkpoint
+from .models import resolve_model
+from .plots import write_plots
+from .preflight import preflight
+from .probe import probe_training_part, sampled_reward
+from .sft import run_sft
 
 __all__ = ["PHASES", "EvalConfig", "ProbeConfig", "RunConfig", "load_config", "paired_gains", "run_recipe",
            "score_heldout", "summarize"]
@@ -95,8 +106,6 @@ def _write_json(path: Path, obj) -> None:
 
 def evaluate_heldout(model: str, out_dir: Path, cfg: RunConfig) -> dict:
     """Predict the held-out part with the hf backend (resumable) and score it exact and fuzzy."""
-    from ..runs import predict_split
-    from .data import load_parts
 
     _, held = load_parts(cfg.data)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -114,8 +123,6 @@ def evaluate_heldout(model: str, out_dir: Path, cfg: RunConfig) -> dict:
            "at_token_cap": sum(1 for r in rows if r.get("completion_tokens", 0) >= cfg.eval.max_new_tokens)}
     res.update(score_heldout(pred_file, held)[0])
     if cfg.eval.sampled_k > 0:
-        from .probe import sampled_reward
-
         t1 = time.perf_counter()
         recs = held[:cfg.eval.n_records] if cfg.eval.n_records else held
         res["sampled"] = sampled_reward(model, recs, cfg.data, cfg.stage1.reward, cfg.eval.sampled_k,
@@ -128,8 +135,6 @@ def evaluate_heldout(model: str, out_dir: Path, cfg: RunConfig) -> dict:
 
 def run_probe(model: str, out: Path, cfg: RunConfig) -> dict:
     """The ``probe`` phase: sample the start policy on training prompts, write ``probe.json`` (keep_ids, Φ)."""
-    from .data import load_parts
-    from .probe import probe_training_part
 
     train, _ = load_parts(cfg.data)
     train = train[:cfg.probe.n_prompts] if cfg.probe.n_prompts else train
@@ -151,7 +156,6 @@ def score_heldout(pred_file: Path, held) -> tuple[dict, dict[str, float]]:
     Returns the summary and the per-record exact F1 (id -> F1, for paired comparisons between phases).
     Scores are always re-derivable from ``predictions.jsonl``: ``run_recipe`` re-scores every phase at the end.
     """
-    from ..scoring import load_predictions, score_predictions
 
     preds = load_predictions(pred_file)
     res: dict = {}
@@ -176,7 +180,6 @@ def paired_gains(per_record: dict[str, dict[str, float]]) -> dict[str, dict]:
     >>> round(g["sft - base"]["diff"], 2)
     0.25
     """
-    from ..compare import paired_bootstrap
 
     pairs = [("sft", "base"), ("stage1", "sft"), ("stage2", "sft"), ("stage2", "base")]
     out = {}
@@ -233,7 +236,6 @@ def _phase_configs(cfg: RunConfig, out: Path, base: str):
 
 def _check_recipe(cfg: RunConfig) -> set[str]:
     """Validate every phase's settings before anything is built; returns the phases to skip."""
-    from .config import validate
 
     for name in ("sft", "select", "stage1", "stage2"):
         validate(getattr(cfg, name), f"config.{name}")
@@ -264,14 +266,10 @@ class _Run:
 
 
 def _phase_sft(r: _Run) -> dict:
-    from .sft import run_sft
-
     return run_sft(r.phases[0])
 
 
 def _phase_select(r: _Run) -> dict:
-    from .entropy import select_checkpoint
-
     res = select_checkpoint(r.phases[1])
     (r.out / "chosen_checkpoint.txt").write_text(res["chosen"]["checkpoint"] + "\n", encoding="utf-8")
     return res
@@ -312,8 +310,6 @@ RUNNERS = {"sft": _phase_sft, "select": _phase_select, "probe": _phase_probe, "s
 
 def _final_metrics(r: _Run) -> dict:
     """Re-score every held-out phase with the current scorer, pair them, plot; what ``metrics.json`` holds."""
-    from .data import load_parts
-    from .plots import write_plots
 
     _, held = load_parts(r.cfg.data)
     rescored, per_record = {}, {}
@@ -333,9 +329,6 @@ def _final_metrics(r: _Run) -> dict:
 
 def run_recipe(cfg: RunConfig, log=print) -> dict:
     """Run (or resume) every phase; returns the metrics written to ``metrics.json``."""
-    from ..locks import output_lock
-    from .models import resolve_model
-    from .preflight import preflight
 
     skip = _check_recipe(cfg)
     preflight(cfg)  # data, model and run folder before anything is created

@@ -14,12 +14,14 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from ..errors import RJUAError
 from ..handover import write_checkpoint_info
 from ..modeling import bf16_default, on_gpu, resolve_dtype
 from .checkpoints import last_checkpoint, list_checkpoints
 from .config import SFTConfig
 from .data import fit_sft_rows, load_parts, sft_rows
 from .models import resolve_model
+from .preflight import preflight
 
 __all__ = ["default_learning_rate", "last_checkpoint", "run_sft"]
 
@@ -40,14 +42,12 @@ def run_sft(cfg: SFTConfig) -> dict:
     """Train; returns the output dir, the checkpoints written, the final training loss and the trimming stats.
 
     Data, model and output folder are checked first (:func:`rjua.train.preflight.preflight`)."""
-    from .preflight import preflight
 
     preflight(cfg)
     from datasets import Dataset
     from transformers import AutoTokenizer, TrainerCallback
     from trl import SFTConfig as TRLSFTConfig, SFTTrainer
 
-    from ..errors import RJUAError
 
     model = resolve_model(cfg.model, cfg.output_dir)
     tok = AutoTokenizer.from_pretrained(model, trust_remote_code=cfg.trust_remote_code)

@@ -8,14 +8,13 @@ from __future__ import annotations
 import dataclasses
 
 from .config import StagesConfig
+from .preflight import preflight
 from .rl import run_rl
 
 __all__ = ["run_stages"]
 
 
 def run_stages(cfg: StagesConfig, generation_kwargs: dict | None = None) -> dict:
-    from .preflight import preflight
-
     preflight(cfg)  # both stages' data and folders before stage 1 starts
     first = run_rl(cfg.stage1, generation_kwargs)
     stage2 = dataclasses.replace(cfg.stage2, model=first["final"])

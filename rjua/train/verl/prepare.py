@@ -14,7 +14,8 @@ import json
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from ...data import internal_split
+from ...data import internal_split, load_split
+from ...prompts import format_answer
 from ..config import DataConfig, RewardConfig
 from ..data import prompt_messages
 
@@ -34,7 +35,6 @@ def prepare(out: str, data_dir=None, split: str = "valid", stage: int = 2, conte
             binary: bool = False, tokenizer: str | None = None, completions_per_step: int = 2048) -> dict:
     from datasets import Dataset
 
-    from ...data import load_split
 
     cfg = DataConfig(data_dir=data_dir, split=split, context=context)
     train, held = internal_split(load_split(split, data_dir), cfg.train_fraction, cfg.split_salt)
@@ -47,7 +47,6 @@ def prepare(out: str, data_dir=None, split: str = "valid", stage: int = 2, conte
     if tokenizer:
         from transformers import AutoTokenizer
 
-        from ...prompts import format_answer
         from ..c3po import suggest_token_budget
 
         tok = AutoTokenizer.from_pretrained(tokenizer)
