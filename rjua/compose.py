@@ -17,29 +17,29 @@ order and the stock phrases were chosen on 5-fold cross-validated ROUGE-L of the
 ``scripts/tune_reply.py``).
 
 >>> print(compose_reply("我今年45岁，右侧腰痛两天，B超提示右肾结石，怎么办？", ["右肾结石"], ["多饮水", "泌尿系CT"]))
-您好！根据您的病情描述和检查结果，初步诊断为右肾结石。您提到右侧腰痛两天，B超提示右肾结石。\
+您好，根据您的病情描述和检查结果，初步诊断为右肾结石。您提到右侧腰痛两天，B超提示右肾结石。\
 针对您的情况，我建议您进行泌尿系CT等检查，以明确诊断。同时，建议您多饮水。\
 如果出现腰腹部剧烈疼痛、发热寒战、尿量明显减少或无尿，请立即到医院急诊就诊。如果您还有其他问题，请随时向我提问。
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from .faithfulness import negated_terms
 from .patient import PatientFacts, clean_sides, patient_facts
 from .sites import CONDITIONS, affirmed, item_sites, malignant, supported
 from .text import nfkc
 
-__all__ = ["ADDRESS_OF", "ADVICE_KINDS", "TEMPLATES", "URGENT", "address", "advice_sentences", "coherent",
-           "compose_reply", "general_sentences", "join_zh", "stated_facts", "strip_sides"]
+__all__ = ["ADDRESS_OF", "ADVICE_KINDS", "TEMPLATES", "URGENT", "address", "advice_sentences", "cite_marks",
+           "coherent", "compose_reply", "general_sentences", "join_zh", "stated_facts", "strip_sides"]
 
 # whom the reply speaks about, by rjua.patient's ``person``
 ADDRESS_OF = {"self": "您", "mother": "您母亲", "father": "您父亲", "child": "您的孩子", "spouse": "您爱人",
               "grandparent": "您家老人", "sibling": "您的家人", "other": "您的朋友"}
 
 TEMPLATES = {
-    "greeting": "您好！",
+    "greeting": "您好，",
     "basis_self": "根据您的{what}",
     "basis_other": "根据您对{person}{what}",
     "what_findings": "病情描述和检查结果",
@@ -57,7 +57,7 @@ TEMPLATES = {
     "other": "此外，我建议{who}{items}。",
     "advice_none": "建议{who}到泌尿外科门诊面诊，结合检查结果制定治疗方案。",
     "urgent": "如果出现{signs}，请{go}。",
-    "cite": "（参考：{ids}）",
+    "cite": "{ids}",  # the evidence passages by number: [1][3]
     "go_self": "立即到医院急诊就诊",
     "go_child": "立即带孩子到医院急诊就诊",
     "go_other": "尽快陪同{person}到医院急诊就诊",
@@ -66,9 +66,11 @@ TEMPLATES = {
 
 # advice kind -> the pattern that puts an item in it (first match wins; the rest are "other")
 ADVICE_KINDS: tuple[tuple[str, re.Pattern], ...] = (
+    ("exam", re.compile(r"活检|穿刺检查|镜检查")),
+    ("treat", re.compile(r"(?<!检查)术$|手术|造瘘|置管|置入|支架|碎石|取石|切除|根治")),
     ("daily", re.compile(r"饮水|饮食|戒烟|戒酒|运动|锻炼|休息|避免|注意|随访|复查|观察|禁欲|减重|控制体重|憋尿")),
     ("exam", re.compile(r"检查|检测|化验|CT|MRI|B超|超声|彩超|造影|常规|培养|尿流率|PSA|活检|穿刺|肾图|ECT|"
-                        r"细胞学|评估|测定|镜检|核磁|血检|指诊|尿动力")),
+                        r"细胞学|评估|测定|镜检|核磁|血检|指诊|尿动力|指标|监测|血气|功能")),
     ("treat", re.compile(r"术|切除|碎石|取石|置管|支架|引流|成形|吻合|结扎|电切|剜除|根治|造瘘|消融|放疗|化疗|"
                          r"灌注|导尿|复位|手术")),
     ("drug", re.compile(r"药|素|片|胶囊|抗生|抗感染|受体|抑制剂|阻滞剂|激素|补液|镇痛|止痛|解痉|中成药|罗辛|雄胺|那新|"
@@ -204,7 +206,7 @@ def _advice_kind(item: str) -> str:
     return next((k for k, pat in ADVICE_KINDS if pat.search(item)), "other")
 
 
-def advice_sentences(advices: Sequence[str], who: str) -> list[str]:
+def advice_sentences(advices: Sequence[str], who: str, t: Mapping[str, str] = TEMPLATES) -> list[str]:
     """The advice items grouped by kind (:data:`ADVICE_KINDS`), one sentence per kind.
 
     >>> for s in advice_sentences(["多饮水", "尿常规", "输尿管镜碎石术"], "您"): print(s)
@@ -216,15 +218,15 @@ def advice_sentences(advices: Sequence[str], who: str) -> list[str]:
     for a in advices:
         groups.setdefault(_advice_kind(a), []).append(a)
     order = ("exam", "treat", "drug", "daily", "other")
-    out = [TEMPLATES[k].format(who=who, items=join_zh(groups[k])) for k in order if k in groups]
-    return out or [TEMPLATES["advice_none"].format(who=who)]
+    out = [t[k].format(who=who, items=join_zh(groups[k])) for k in order if k in groups]
+    return out or [t["advice_none"].format(who=who)]
 
 
-def _urgent(facts: PatientFacts, text: str, who: str) -> str:
+def _urgent(facts: PatientFacts, text: str, who: str, t: Mapping[str, str]) -> str:
     signs = next((s for pat, s in URGENT if pat.search(text)), URGENT_DEFAULT)
     kind = "self" if facts.person in (None, "self") else "child" if facts.person == "child" else "other"
-    go = TEMPLATES["go_" + kind].format(person=who)
-    return TEMPLATES["urgent"].format(signs=signs, go=go)
+    go = t["go_" + kind].format(person=who)
+    return t["urgent"].format(signs=signs, go=go)
 
 
 def _reply_items(question: str, diseases: Sequence[str], advices: Sequence[str], facts: PatientFacts
@@ -241,36 +243,45 @@ def _reply_items(question: str, diseases: Sequence[str], advices: Sequence[str],
     return ds, sure, [a for a in adv if _advice_kind(a) != "treat" or coherent(a, sure, question)]
 
 
-def _cite(passages: Sequence, diseases: Sequence[str]) -> str:
+def cite_marks(passages: Sequence, diseases: Sequence[str], most: int = 3) -> str:
+    """The evidence passages that mention a chosen diagnosis, by their number in ``passages`` (the answer's
+    evidence list, numbered from 1 as the CLI and the demo show it): ``[1][3]``.
+
+    >>> class P: pass
+    >>> a, b = P(), P(); a.text, b.text = "膀胱炎的治疗…", "肾结石是…"
+    >>> cite_marks([a, b], ["左肾结石"]), cite_marks([a, b], ["前列腺增生"])
+    ('[2]', '')
+    """
     cores = [c for c in (strip_sides(d) for d in diseases) if len(c) >= 2]
-    ids = [getattr(p, "id", None) for p in passages
-           if getattr(p, "id", None) and any(c in getattr(p, "text", "") for c in cores)][:3]
-    return TEMPLATES["cite"].format(ids="、".join(ids)) if ids else ""
+    nums = [n for n, p in enumerate(passages, 1) if any(c in getattr(p, "text", str(p)) for c in cores)][:most]
+    return "".join(f"[{n}]" for n in nums)
 
 
-def _assessment(question: str, ds: list[str], sure: list[str], who: str, cite: str, max_diseases: int) -> str:
-    what = TEMPLATES["what_findings" if _EXAMINED.search(question or "") else "what_symptoms"]
+def _assessment(question: str, ds: list[str], sure: list[str], who: str, cite: str, max_diseases: int,
+                t: Mapping[str, str]) -> str:
+    what = t["what_findings" if _EXAMINED.search(question or "") else "what_symptoms"]
     if who == "您":
-        basis, subject = TEMPLATES["basis_self"].format(what=what), ""
+        basis, subject = t["basis_self"].format(what=what), ""
     else:
         person = who.removeprefix("您的").removeprefix("您")
-        basis, subject = TEMPLATES["basis_other"].format(person=person, what=what), who
+        basis, subject = t["basis_other"].format(person=person, what=what), who
     if sure:
         main, rest = sure[:2], sure[2:max_diseases]
-        return TEMPLATES["assess_many" if rest else "assess_one"].format(
+        return t["assess_many" if rest else "assess_one"].format(
             basis=basis, who=subject, main=join_zh(main), rest=join_zh(rest), cite=cite)
     if ds:  # the answer's own diagnoses, none of which the question gives a reason for: said with doubt
-        return TEMPLATES["assess_unsure"].format(basis=basis, who=subject, main=join_zh(ds[:max_diseases]), cite=cite)
-    return TEMPLATES["assess_none"].format(basis=basis)
+        return t["assess_unsure"].format(basis=basis, who=subject, main=join_zh(ds[:max_diseases]), cite=cite)
+    return t["assess_none"].format(basis=basis)
 
 
 def compose_reply(question: str, diseases: Sequence[str], advices: Sequence[str], passages: Sequence = (),
                   neighbour_replies: Iterable[str] = (), facts: PatientFacts | None = None,
-                  max_diseases: int = 4, facts_limit: int = 1) -> str:
+                  max_diseases: int = 4, facts_limit: int = 1, templates: Mapping[str, str] | None = None) -> str:
     """The reply for this patient (see module docstring).
 
-    ``passages``: the guideline evidence (objects with ``id`` and ``text``, or strings); the ids of those
-    that mention a chosen diagnosis are cited. ``neighbour_replies``: may lend one general sentence.
+    ``passages``: the guideline evidence (objects with ``text``, or strings); those that mention a chosen
+    diagnosis are cited by number (:func:`cite_marks`). ``neighbour_replies``: may lend one general sentence.
+    ``templates``: wordings that replace some of :data:`TEMPLATES` (:mod:`rjua.wording`).
 
     >>> r = compose_reply("孩子5岁，阴囊肿大", ["鞘膜积液"], [])
     >>> "您的孩子初步诊断为鞘膜积液" in r, "立即带孩子到医院急诊就诊" in r
@@ -284,10 +295,11 @@ def compose_reply(question: str, diseases: Sequence[str], advices: Sequence[str]
     ds, sure, adv = _reply_items(question, diseases, advices, facts)
     who = address(facts)
     said = stated_facts(question, facts_limit) if facts_limit > 0 else []
-    parts = [TEMPLATES["greeting"], _assessment(question, ds, sure, who, _cite(passages, ds), max_diseases)]
-    parts += [TEMPLATES["facts"].format(facts="；".join(said))] if said else []
+    t = {**TEMPLATES, **templates} if templates else TEMPLATES
+    parts = [t["greeting"], _assessment(question, ds, sure, who, cite_marks(passages, ds), max_diseases, t)]
+    parts += [t["facts"].format(facts="；".join(said))] if said else []
     parts += general_sentences(neighbour_replies, sure)
-    parts += advice_sentences(adv, who)
-    parts.append(_urgent(facts, "".join((sure or ds) + adv) + affirmed(question), who))
-    parts.append(TEMPLATES["closing"])
+    parts += advice_sentences(adv, who, t)
+    parts.append(_urgent(facts, "".join((sure or ds) + adv) + affirmed(question), who, t))
+    parts.append(t["closing"])
     return "".join(parts)

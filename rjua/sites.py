@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import NamedTuple
 
 from .text import nfkc
@@ -137,6 +138,7 @@ def _affirmed_clause(clause: str, follow_up: bool = False) -> str:
     return out + clause
 
 
+@lru_cache(maxsize=4096)  # pure; the selector and the reply ask it about the same question many times
 def affirmed(question: str) -> str:
     """What the question says is there now: without its negated spans (没有发热), denied clauses (B超正常)
     and past operations (4年前做过结石手术), unless the question follows the operated condition up (复发, 复查,
@@ -176,16 +178,21 @@ def question_sites(question: str, context: str | Iterable[str] | None = None) ->
     >>> sorted(question_sites("结婚两年一直没有怀孕")), question_sites("4年前做过输尿管结石手术，想咨询一下")
     (['penis', 'prostate', 'scrotum', 'seminal'], set())
     """
-    whole = nfkc(question or "")
+    ctx = context if isinstance(context, str) or context is None else "\n".join(context)
+    return set(_question_sites(question or "", ctx or None))
+
+
+@lru_cache(maxsize=4096)
+def _question_sites(question: str, context: str | None) -> frozenset[str]:
+    whole = nfkc(question)
     said = affirmed(whole)
     out = item_sites(said)
     for pat, sites, read_whole, _ in _POINTER_RE:
         if pat.search(whole if read_whole else said):
             out.update(sites)
     if context:
-        ctx = context if isinstance(context, str) else "\n".join(context)
-        out |= item_sites(ctx)
-    return out
+        out |= item_sites(context)
+    return frozenset(out)
 
 
 def named_sites(question: str, context: str | Iterable[str] | None = None) -> set[str]:

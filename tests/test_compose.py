@@ -59,10 +59,10 @@ def test_facts_come_from_the_question_in_the_second_person():
     assert stated_facts("请问包皮过长需要手术吗？") == []
 
 
-def test_guideline_passages_are_cited_by_id_when_they_concern_a_diagnosis():
-    ps = [PassageHit("p1", "肾结石的治疗包括体外冲击波碎石。", 1.0), PassageHit("p2", "膀胱炎的诊断。", 0.5)]
+def test_guideline_passages_are_cited_by_number_when_they_concern_a_diagnosis():
+    ps = [PassageHit("p1", "膀胱炎的诊断。", 0.5), PassageHit("p2", "肾结石的治疗包括体外冲击波碎石。", 1.0)]
     r = compose_reply("腰痛", ["肾结石"], [], ps)
-    assert "p1" in r and "p2" not in r
+    assert "初步诊断为肾结石[2]" in r and "[1]" not in r and "p2" not in r
 
 
 def test_every_advice_kind_has_a_sentence_and_no_advice_still_says_what_to_do():

@@ -8,20 +8,23 @@ itself) and:
    of the pool found verbatim in the question.
 2. **Probabilities**: a small logistic regression over candidate features (vote
    share weighted by similarity, share among the top 3, best similarity, reciprocal
-   rank, verbatim in the question, label frequency, length, laterality). It is
+   rank, verbatim in the question, label frequency, length, laterality, where the
+   open vocabulary found it, and whether the question gives a reason for everything
+   the item names, :func:`rjua.sites.supported`). It is
    **cross-fitted** on the pool: each pool record is scored by a model that never saw
    it (5 folds), records outside the pool by a model fitted on the whole pool.
 3. **Selection**: the set maximising expected F1 given the probabilities and the
    expected number of gold items (the similarity-weighted mean of the neighbours').
 4. **Answer**: a reply written for this patient from the chosen diagnoses and advice, the question's own
-   facts and the retrieved guideline passages (:mod:`rjua.compose`); never another patient's narrative.
+   facts and the retrieved guideline passages (:mod:`rjua.compose`), in the stock wording the neighbours'
+   doctors use (:mod:`rjua.wording`); never another patient's narrative.
 
 Deterministic; the evidence (case keys and similarities) travels with the result.
 
 >>> from rjua.retrieval.hybrid import CaseHit
 >>> hits = [CaseHit("v:1", "1", "q", ("左肾结石",), ("多饮水",), (), 1.0, "考虑左肾结石", 1.0)]
 >>> r = CaseBackend().generate([GenRequest("我右边腰痛，B超提示右肾结石", [], hits)])[0]
->>> r.diseases, "诊断为右肾结石" in r.text, "多饮水" in r.text
+>>> r.diseases, "考虑为右肾结石" in r.text, "多饮水" in r.text  # worded as the neighbour's doctor did
 (['右肾结石'], True, True)
 """
 from __future__ import annotations
@@ -35,7 +38,6 @@ from typing import Sequence
 
 import numpy as np
 
-from ..compose import compose_reply
 from ..consistency import ADDRESS_RE, RULES, drop_flagged_sentences, person_addressed, violates
 from ..extract import Vocabulary
 from ..items import normalize_item
@@ -43,13 +45,14 @@ from ..ontology import Ontology
 from ..patient import PatientFacts, clean_sides, patient_facts
 from ..prompts import approx_tokens
 from ..retrieval.encoder import CachedEncoder
-from ..sites import named_sites, outranked, question_sites, unsupported_sites
+from ..sites import named_sites, outranked, question_sites, supported, unsupported_sites
+from ..wording import choose_reply
 from . import GenRequest, GenResult
 
 __all__ = ["CaseBackend", "N_FEATURES", "adapt_reply", "choose_expected_f1", "conflicts", "drop_side", "fit_logistic",
            "fix_side", "gold_context", "side_of"]
 
-N_FEATURES = 11
+N_FEATURES = 12
 _SWAP = str.maketrans("左右", "右左")
 
 
@@ -307,7 +310,8 @@ class CaseBackend:
         x = np.array([feats[i] + [float(i in qn), math.log1p(max(freq[i], 0)), len(i) / 10.0,
                                   float("左" in i or "右" in i), float("question" in src.get(i, ())),
                                   float("passage" in src.get(i, ())),
-                                  float(bool(src.get(i)) and src[i] <= {"variant", "synonym"})]
+                                  float(bool(src.get(i)) and src[i] <= {"variant", "synonym"}),
+                                  float(supported(i, question, context))]
                       for i in items]).reshape(-1, N_FEATURES)
         return _Candidates(items, x, n_items / total)
 
@@ -342,9 +346,11 @@ class CaseBackend:
 
     def compose(self, req: GenRequest, diseases: Sequence[str], advices: Sequence[str]) -> str:
         """The reply for this patient from the chosen items (:func:`rjua.compose.compose_reply`): the question's
-        own facts, the diagnoses and advice, the guideline passages cited; neighbours lend general sentences only."""
+        own facts, the diagnoses and advice, the guideline passages cited; neighbours lend general sentences only,
+        and their replies choose among equally faithful wordings (:func:`rjua.wording.choose_reply`)."""
         hits = [h for h in req.cases if h.key not in req.exclude][: self.mbr_cases]
-        return compose_reply(req.question, diseases, advices, req.passages, [h.answer for h in hits if h.answer])
+        return choose_reply(req.question, diseases, advices, req.passages, [h.answer for h in hits if h.answer],
+                            most=self.mbr_cases)
 
     def generate(self, requests: Sequence[GenRequest]) -> list[GenResult]:
         out = []

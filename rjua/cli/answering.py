@@ -56,8 +56,8 @@ def answer_cmd(spec: RunSpec, question: str = typer.Argument(..., help="The pati
     typer.echo(safe_text(f"诊断 diagnosis: {'、'.join(p.diseases) or '—'}"))
     typer.echo(safe_text(f"建议 advice:    {'、'.join(p.advices) or '—'}"))
     typer.echo(safe_text(f"\n回答 answer:\n{p.answer}\n\n证据 evidence:"))
-    for ps in p.evidence["passages"]:
-        typer.echo(safe_text(f"  [{ps['id']}] {ps['text'][:100]}{'…' if len(ps['text']) > 100 else ''}"))
+    for n, ps in enumerate(p.evidence["passages"], 1):  # numbered as the reply cites them: [1], [2]…
+        typer.echo(safe_text(f"  [{n}] {ps['id']}  {ps['text'][:100]}{'…' if len(ps['text']) > 100 else ''}"))
     for c in p.evidence["similar_cases"][:5]:
         sim = f"{c['similarity']:.2f}"
         typer.echo(safe_text(f"  similar case {c['key']} (similarity {sim}): {'、'.join(c['diseases'])}"))
