@@ -1,30 +1,36 @@
 """Choose the reply's wording and how much of the question it restates by k-fold cross-validated ROUGE-L.
 
-    python scripts/tune_reply.py [--data-dir DIR] [--split valid] [--folds 5]
+    python scripts/tune_reply.py [--data-dir DIR] [--split valid] [--folds 5] [--mbr]
 
 The ``case`` backend's items come from honest k-fold cross-validation (lexical retrieval); every variant
 (a wording of :data:`rjua.compose.TEMPLATES` × the number of restated statements) recomposes the same
 replies. Each fold's variant is the one with the best mean ROUGE-L on the *other* folds, scored on the fold
 itself, so the figure printed as "CV-selected" is never chosen on the records it is measured on. The
 variant named ``current`` is today's :data:`~rjua.compose.TEMPLATES` (the named baseline, same run).
+
+``--mbr`` also scores the per-record wording choice of :mod:`rjua.wording` (agreement with the neighbours'
+replies, no gold): slot by slot as the backend does, and over every combination of the slots' variants,
+with the time each takes, against the fixed default wording.
 """
 from __future__ import annotations
 
 import argparse
+import itertools
 import statistics
 import time
-from contextlib import contextmanager
 
-from rjua import compose
+from rjua import compose, wording
 from rjua.crossval import cross_validate
 from rjua.data import load_split
 from rjua.metrics import rouge_l
 
 # candidate wordings: overrides of rjua.compose.TEMPLATES (today's follows the doctors' stock structure:
-# 针对您的情况，我建议您进行…)
+# 您好，… 针对您的情况，我建议您进行…)
 WORDINGS: dict[str, dict[str, str]] = {
     "current": {},
+    "exclaim": {"greeting": "您好！"},  # the greeting before 您好，
     "earlier": {  # the wording before the stock phrases were chosen
+        "greeting": "您好！",
         "assess_one": "{basis}，{who}初步考虑诊断为{main}{cite}。",
         "assess_many": "{basis}，{who}初步考虑诊断为{main}，同时可能存在{rest}{cite}。",
         "exam": "针对{who}的情况，建议进一步完善{items}，以明确病情。",
@@ -33,21 +39,9 @@ WORDINGS: dict[str, dict[str, str]] = {
         "daily": "日常生活中，建议{items}。",
         "other": "此外，建议{items}。",
         "urgent": "如出现{signs}，请{go}。",
-        "cite": "（参考指南资料：{ids}）",
     },
 }
 FACTS = (0, 1, 2)
-
-
-@contextmanager
-def wording(name):
-    saved = dict(compose.TEMPLATES)
-    compose.TEMPLATES.update(WORDINGS[name])
-    try:
-        yield
-    finally:
-        compose.TEMPLATES.clear()
-        compose.TEMPLATES.update(saved)
 
 
 class _P:
@@ -55,24 +49,51 @@ class _P:
         self.id, self.text = d["id"], d["text"]
 
 
+def _inputs(p, answers):
+    return ([_P(x) for x in p.evidence["passages"]],
+            [a for c in p.evidence["similar_cases"] if (a := answers.get(c["key"], ""))])
+
+
+def _every_combination(p, passages, replies, most):
+    best, best_score = "", -1.0
+    for combo in itertools.product(*wording.SLOTS.values()):
+        text = compose.compose_reply(p.question, p.diseases, p.advices, passages, replies,
+                                     templates={k: v for c in combo for k, v in c.items()})
+        if (s := wording.agreement(text, replies[:most])) > best_score:
+            best, best_score = text, s
+    return best
+
+
+def mbr(preds, g, answers, most: int = 10) -> None:
+    ways = {"fixed default wording": lambda p, ps, rs: compose.compose_reply(p.question, p.diseases, p.advices, ps,
+                                                                             rs),
+            "slot by slot (the backend)": lambda p, ps, rs: wording.choose_reply(p.question, p.diseases, p.advices,
+                                                                                ps, rs, most=most),
+            "every combination": lambda p, ps, rs: _every_combination(p, ps, rs, most)}
+    for name, way in ways.items():
+        t0, s = time.perf_counter(), []
+        for p in preds:
+            s.append(rouge_l(way(p, *_inputs(p, answers)), g[p.id].answer))
+        print(f"{name:28s} ROUGE-L {statistics.mean(s):.4f}  ({time.perf_counter() - t0:.1f} s for {len(s)})")
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data-dir", default=None)
     ap.add_argument("--split", default="valid")
     ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--mbr", action="store_true", help="also score the per-record wording choice (rjua.wording)")
     args = ap.parse_args(argv)
     t0 = time.time()
     gold = load_split(args.split, args.data_dir)
     g, answers = {r.id: r for r in gold}, {f"{args.split}:{r.id}": r.answer for r in gold}
     preds, fold_of = cross_validate(gold, args.split, args.folds, args.data_dir)
     scores: dict[tuple[str, int], dict[str, float]] = {}
-    for name in WORDINGS:
-        with wording(name):
-            for n in FACTS:
-                scores[name, n] = {p.id: rouge_l(compose.compose_reply(
-                    p.question, p.diseases, p.advices, [_P(x) for x in p.evidence["passages"]],
-                    [answers.get(c["key"], "") for c in p.evidence["similar_cases"]], facts_limit=n),
-                    g[p.id].answer) for p in preds}
+    for name, over in WORDINGS.items():
+        for n in FACTS:
+            scores[name, n] = {p.id: rouge_l(compose.compose_reply(
+                p.question, p.diseases, p.advices, *_inputs(p, answers), facts_limit=n, templates=over),
+                g[p.id].answer) for p in preds}
     for key, s in scores.items():
         print(f"{key[0]:8s} facts_limit={key[1]}  ROUGE-L {statistics.mean(s.values()):.4f}")
     held, chosen = [], []
@@ -86,6 +107,8 @@ def main(argv=None) -> None:
     print(f"CV{args.folds}-selected ROUGE-L {statistics.mean(held):.4f}; "
           f"today's (current, facts_limit=1) {today:.4f}; "
           f"earlier/1 {earlier:.4f}  (wall {time.time() - t0:.0f} s)")
+    if args.mbr:
+        mbr(preds, g, answers)
 
 
 if __name__ == "__main__":
