@@ -34,26 +34,34 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
 
 from ..consistency import ADDRESS_RE, RULES, drop_flagged_sentences, person_addressed, violates
 from ..extract import Vocabulary
+from ..faithfulness import diagnosis_mentions
 from ..items import normalize_item
 from ..ontology import Ontology
 from ..patient import PatientFacts, clean_sides, patient_facts
 from ..prompts import approx_tokens
 from ..retrieval.encoder import CachedEncoder
-from ..sites import named_sites, outranked, question_sites, supported, unsupported_sites
+from ..sites import affirmed, named_sites, outranked, question_sites, supported, unsupported_sites
 from ..wording import choose_reply
 from . import GenRequest, GenResult
 
 __all__ = ["CaseBackend", "N_FEATURES", "adapt_reply", "choose_expected_f1", "conflicts", "drop_side", "fit_logistic",
            "fix_side", "gold_context", "side_of"]
 
-N_FEATURES = 12
+N_FEATURES = 13
 _SWAP = str.maketrans("左右", "右左")
+
+
+@lru_cache(maxsize=8192)
+def _keys_of(text: str) -> frozenset:
+    """The (organ, condition) keys of the diagnoses ``text`` names (:func:`rjua.faithfulness.diagnosis_mentions`)."""
+    return frozenset(k for _, k in diagnosis_mentions(text))
 
 
 def side_of(question: str) -> str | None:
@@ -295,33 +303,41 @@ class CaseBackend:
         side, qn = side_of(question), normalize_item(question)
         facts = patient_facts(question)
         sites = question_sites(question, context) if self.site_filter else None
-        named = named_sites(question, context) if self.site_filter and self.named_first else set()
+        organs = named_sites(question, context) if self.site_filter and self.named_first else set()
 
         def ok(it: str) -> bool:  # an item about an organ the question gives no reason for is not a candidate
-            return sites is None or not unsupported_sites(it, sites) and not outranked(it, named)
+            return sites is None or not unsupported_sites(it, sites) and not outranked(it, organs)
 
         feats, n_items, total = _votes(hits, kind, facts, side, ok)
         freq = self.freq[kind].copy()
         for key in exclude:  # labels of an excluded record never count as known
             if key in self.labels:
                 freq.subtract(self.labels[key][0 if kind == "disease" else 1])
-        src = self._disease_extras(question, passages, side, feats, freq) if kind == "disease" else {}
+        named = _keys_of(affirmed(question))  # the diagnoses the question itself names (organ + condition)
+        src = self._disease_extras(question, passages, side, feats, freq, named) if kind == "disease" else {}
         items = sorted(it for it in feats if not conflicts(facts, it, kind) and ok(it))
         x = np.array([feats[i] + [float(i in qn), math.log1p(max(freq[i], 0)), len(i) / 10.0,
                                   float("左" in i or "右" in i), float("question" in src.get(i, ())),
                                   float("passage" in src.get(i, ())),
                                   float(bool(src.get(i)) and src[i] <= {"variant", "synonym"}),
-                                  float(supported(i, question, context))]
+                                  float(supported(i, question, context)), float(bool(_keys_of(i) & named))]
                       for i in items]).reshape(-1, N_FEATURES)
         return _Candidates(items, x, n_items / total)
 
-    def _disease_extras(self, question: str, passages: Sequence[str], side, feats: dict, freq: Counter) -> dict:
-        """Add to ``feats`` (with no votes) the known labels the question names and, with the open vocabulary,
-        the names the ontology finds in the question and passages; returns where each of the latter came from."""
-        vocab = Vocabulary.from_items([d for d, n in freq.items() if n > 0], [])
+    def _disease_extras(self, question: str, passages: Sequence[str], side, feats: dict, freq: Counter,
+                        named: frozenset = frozenset()) -> dict:
+        """Add to ``feats`` (with no votes) the known labels the question names, the commonest known label of each
+        diagnosis it names in other words (膀胱也有结石 → 膀胱结石) and, with the open vocabulary, the names the
+        ontology finds in the question and passages; returns where each of the latter came from."""
+        known = [d for d, n in freq.most_common() if n > 0]
+        vocab = Vocabulary.from_items(known, [])
         for it in vocab.find(question, "disease", loose=False):
             if len(it) >= 3:
                 feats.setdefault(it, [0.0, 0.0, 0.0, 0.0])
+        for key in named:
+            label = next((d for d in known if _keys_of(d) == {key}), None)
+            if label is not None:
+                feats.setdefault(fix_side(label, side) if side else drop_side(label), [0.0, 0.0, 0.0, 0.0])
         src: dict[str, set[str]] = {}
         if self.open_vocabulary and self.ontology is not None:
             src = self.ontology.generate(question, passages, side, list(feats))

@@ -96,3 +96,23 @@ def test_an_organ_the_question_names_outranks_one_only_a_shared_symptom_points_t
     # a question that names no organ keeps every candidate its symptoms point to
     q = "我70岁，男，血尿两天"
     assert "前列腺增生" in CaseBackend()._candidates(q, neighbours, "disease", frozenset()).items
+
+
+def test_a_diagnosis_the_question_names_in_other_words_is_a_candidate():
+    q = "我是70岁男性，肉眼血尿一周，彩超显示膀胱也有结石，直径6cm"
+    be = CaseBackend()
+    near = [_hit("v:2", ["膀胱炎"], ["抗感染治疗"], "考虑膀胱炎。")]
+    be.set_pool(near + [_hit("v:9", ["膀胱结石"], ["膀胱镜下取石术"], "考虑膀胱结石。")])
+    cand = be._candidates(q, near, "disease", frozenset())
+    assert "膀胱结石" in cand.items  # not voted by the neighbour, not verbatim in the question
+    row = cand.x[cand.items.index("膀胱结石")]
+    assert row[-1] == 1.0 and row[-2] == 1.0  # named by the question; everything it names supported
+    assert cand.x[cand.items.index("膀胱炎")][-1] == 0.0  # voted, but not what the question names
+
+
+def test_an_item_whose_condition_the_question_gives_no_reason_for_is_flagged_as_unsupported():
+    q = "我是47岁女性，体检发现左肾囊肿5年，CT示左肾下极囊样无强化低密度影"
+    hits = [_hit("v:1", ["左肾囊肿", "左肾错构瘤"], ["腹腔镜下左肾囊肿去顶术"], "考虑左肾囊肿。")]
+    cand = CaseBackend()._candidates(q, hits, "disease", frozenset())
+    supported = dict(zip(cand.items, cand.x[:, -2]))
+    assert supported == {"左肾囊肿": 1.0, "左肾错构瘤": 0.0}
