@@ -27,8 +27,8 @@ from .jsonio import (
     iter_json,  # the one guarded reader, shared with scoring and runs
 )
 
-__all__ = ["ENV_DATA_DIR", "FIELDS", "GoldSnapshot", "Record", "SUBSETS", "bundled_data_dir", "check_object",
-           "data_file", "find_split_files", "internal_split", "iter_problems_and_records", "load_all",
+__all__ = ["ENV_DATA_DIR", "FIELDS", "GoldSnapshot", "Record", "SUBSETS", "SplitFiles", "bundled_data_dir",
+           "check_object", "data_file", "find_split_files", "internal_split", "iter_problems_and_records", "load_all",
            "load_dataset_dict", "load_split", "read_records", "resolve_data_dir", "split_passages", "subset_records",
            "validate_file"]
 
@@ -207,8 +207,30 @@ def _looks_like_rjua(path: Path) -> bool:
     return isinstance(obj, dict) and "question" in obj and "context" in obj
 
 
-def find_split_files(data_dir: str | os.PathLike | None = None) -> dict[str, Path]:
-    """Map split name -> file for every RJUA file in a directory.
+class SplitFiles(dict):
+    """Split name -> file, as :func:`find_split_files` found them in ``directory`` (the data directory, resolved).
+
+    A run resolves its data directory and lists it once, then passes this on wherever a ``data_dir`` is taken:
+    :meth:`of` (what every reader of a data directory goes through) uses it as is, neither resolving the
+    directory nor listing it again.
+
+    >>> files = find_split_files()
+    >>> SplitFiles.of(files) is files, sorted(files), files.directory.is_dir()
+    (True, ['test', 'valid'], True)
+    """
+
+    def __init__(self, directory: Path, files: dict[str, Path] | None = None):
+        super().__init__(files or {})
+        self.directory = directory
+
+    @classmethod
+    def of(cls, data_dir: str | os.PathLike | SplitFiles | None = None) -> SplitFiles:
+        """``data_dir``'s split files: itself when already found, else :func:`find_split_files`."""
+        return data_dir if isinstance(data_dir, SplitFiles) else find_split_files(data_dir)
+
+
+def find_split_files(data_dir: str | os.PathLike | None = None) -> SplitFiles:
+    """Map split name -> file for every RJUA file in a directory (a :class:`SplitFiles`, which names it).
 
     Recognised names: ``RJUA_{split}.json``, ``rjua_{split}.json``, ``chat_{split}.json``,
     ``{split}.jsonl`` and ``{split}.json`` (bare names only when the first object has the record shape,
@@ -218,7 +240,7 @@ def find_split_files(data_dir: str | os.PathLike | None = None) -> dict[str, Pat
     ['test', 'valid']
     """
     d = resolve_data_dir(data_dir)
-    found: dict[str, Path] = {}
+    found = SplitFiles(d)
     for p in sorted(d.iterdir()):
         m = _SPLIT_FILE.match(p.name)
         if not m or not p.is_file() or (not m["prefix"] and not _looks_like_rjua(p)):
@@ -230,12 +252,12 @@ def find_split_files(data_dir: str | os.PathLike | None = None) -> dict[str, Pat
     return found
 
 
-def data_file(split: str, data_dir: str | os.PathLike | None = None) -> Path:
+def data_file(split: str, data_dir: str | os.PathLike | SplitFiles | None = None) -> Path:
     """The file holding ``split``; a clear error lists the splits that exist."""
-    files = find_split_files(data_dir)
+    files = SplitFiles.of(data_dir)
     if split not in files:
         have = ", ".join(sorted(files)) or "none"
-        raise RJUAError(f"{resolve_data_dir(data_dir)}: no file for split {split!r} (found: {have})")
+        raise RJUAError(f"{files.directory}: no file for split {split!r} (found: {have})")
     return files[split]
 
 
@@ -276,7 +298,7 @@ class GoldSnapshot:
 
 def load_all(data_dir: str | os.PathLike | None = None) -> dict[str, list[Record]]:
     """Every split found in the directory."""
-    return {s: read_records(p) for s, p in find_split_files(data_dir).items()}
+    return {s: read_records(p) for s, p in SplitFiles.of(data_dir).items()}
 
 
 def load_dataset_dict(data_dir: str | os.PathLike | None = None):

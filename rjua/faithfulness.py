@@ -91,32 +91,33 @@ class FRule:
     why: str = ""
 
 
+# the fact rules' patterns: group ``t`` (or ``t2``, ``t3``) is the fact asserted
+_HISTORY = (rf"(?:合并|伴有|伴|患有|有|并发)(?:的|了)?(?P<t>{_COMORBID})|(?P<t2>{_COMORBID})(?:病)?史"
+            rf"|既往(?:有)?(?P<t3>{_COMORBID})")
+_MEASUREMENT = (rf"(?<![<>≤≥~\-大小于过超低高到达])(?P<t>\d+(?:\.\d+)?)\s*(?:[x×*]\s*\d+(?:\.\d+)?\s*)?{_UNIT}"
+                r"(?!以上|以下|以内|左右|之间|的结石|\s*[~\-])")
+_RESULT = (rf"(?P<t>{_TEST})(?:检查)?(?:结果)?(?:示|提示|显示|发现|报告)"
+           rf"|您的(?P<t2>{_TEST}|肌酐|血糖|尿酸)值?(?:在正常范围|正常|升高|偏高|偏低|增高|降低)")
+_OPERATION = (r"(?:曾|既往|之前|以前|做过|接受过|已行)[^,，。；;]{0,3}?(?P<t>[^,，。；;]{2,10}?(?:术|手术))"
+              r"|(?:您|患者|孩子|母亲|父亲)(?:是|为|属于)?(?P<t2>(?:(?!需|注意|应|要|可以|会|进行|行)[^,，。；;\s]){2,10}?)术后")
+_DRUG = (r"(?:一直|长期|正在|目前在?|现在|已经|曾经?)(?:在)?(?:服用|口服|使用|吃)(?:了|过|着|的)?"
+         r"(?P<t>[^,，。；;]{2,8})")
+
 # The whole rule set: edit here, nowhere else.
 RULES: tuple[FRule, ...] = (
     FRule("reply_unlisted_diagnosis", "reply", "unlisted",
           why="the reply states a diagnosis that is neither in the answer's list nor in the question"),
     FRule("diagnoses_not_in_reply", "reply", "absent", why="none of the answer's diagnoses is named in its reply"),
-    FRule("fact_history", "facts", "fact",
-          rf"(?:合并|伴有|伴|患有|有|并发)(?:的|了)?(?P<t>{_COMORBID})|(?P<t2>{_COMORBID})(?:病)?史|既往(?:有)?(?P<t3>{_COMORBID})",
-          why="a history or comorbidity the question does not mention"),
-    FRule("fact_measurement", "facts", "fact",
-          rf"(?<![<>≤≥~\-大小于过超低高到达])(?P<t>\d+(?:\.\d+)?)\s*(?:[x×*]\s*\d+(?:\.\d+)?\s*)?{_UNIT}"
-          r"(?!以上|以下|以内|左右|之间|的结石|\s*[~\-])",
-          why="a size or lab value (with its unit) the question does not give"),
-    FRule("fact_result", "facts", "fact", rf"(?P<t>{_TEST})(?:检查)?(?:结果)?(?:示|提示|显示|发现|报告)"
-          rf"|您的(?P<t2>{_TEST}|肌酐|血糖|尿酸)值?(?:在正常范围|正常|升高|偏高|偏低|增高|降低)",
-          why="an imaging or lab result for a test the question does not mention"),
-    FRule("fact_operation", "facts", "fact",
-          r"(?:曾|既往|之前|以前|做过|接受过|已行)[^,，。；;]{0,3}?(?P<t>[^,，。；;]{2,10}?(?:术|手术))"
-          r"|(?:您|患者|孩子|母亲|父亲)(?:是|为|属于)?(?P<t2>(?:(?!需|注意|应|要|可以|会|进行|行)[^,，。；;\s]){2,10}?)术后",
-          why="a previous operation the question does not mention"),
-    FRule("fact_drug", "facts", "fact",
-          r"(?:一直|长期|正在|目前在?|现在|已经|曾经?)(?:在)?(?:服用|口服|使用|吃)(?:了|过|着|的)?(?P<t>[^,，。；;]{2,8})",
-          why="a drug being taken that the question does not mention"),
+    FRule("fact_history", "facts", "fact", _HISTORY, "a history or comorbidity the question does not mention"),
+    FRule("fact_measurement", "facts", "fact", _MEASUREMENT,
+          "a size or lab value (with its unit) the question does not give"),
+    FRule("fact_result", "facts", "fact", _RESULT,
+          "an imaging or lab result for a test the question does not mention"),
+    FRule("fact_operation", "facts", "fact", _OPERATION, "a previous operation the question does not mention"),
+    FRule("fact_drug", "facts", "fact", _DRUG, "a drug being taken that the question does not mention"),
     FRule("site_unsupported", "site", "site",
           why="a diagnosis or procedure about an organ the question gives no reason for"),
-    FRule("negation_contradicted", "negation", "negation",
-          why="the reply asserts what the question denies"),
+    FRule("negation_contradicted", "negation", "negation", why="the reply asserts what the question denies"),
 )
 FACT_RULES = tuple(r for r in RULES if r.kind == "fact")
 _FACT_RE = {r.name: re.compile(r.pattern, re.IGNORECASE) for r in FACT_RULES}

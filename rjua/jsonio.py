@@ -34,6 +34,7 @@ __all__ = [
     "MAX_LINE_BYTES",
     "append_json_line",
     "atomic_write_text",
+    "brackets",
     "check_value",
     "iter_json",
     "iter_json_lines",
@@ -62,14 +63,16 @@ def _parse_int(s: str, hits: list | None = None):
     return int(s)
 
 
-def _too_deep(text: str) -> int | None:
-    """Offset where nesting first exceeds MAX_DEPTH, else None (brackets inside strings ignored).
+def brackets(text: str, strings: bool = True) -> Iterator[tuple[int, str]]:
+    """``(offset, character)`` of each ``[ ] { }`` in ``text``, in one linear pass (no regex backtracking, no
+    recursion). ``strings``: brackets inside JSON strings (escapes honoured) are passed over; else every one.
 
-    One linear pass over the structural characters (no regex backtracking, no recursion).
+    >>> list(brackets('{"a": "}[", "b": [1]}'))
+    [(0, '{'), (17, '['), (19, ']'), (20, '}')]
+    >>> len(list(brackets('{"}"}', strings=False)))
+    3
     """
-    if text.count("[") + text.count("{") <= MAX_DEPTH:
-        return None
-    depth, in_str, skip = 0, False, -1
+    in_str, skip = False, -1
     for m in _TOKEN.finditer(text):
         i, c = m.start(), m.group()
         if i == skip:
@@ -80,13 +83,20 @@ def _too_deep(text: str) -> int | None:
             elif c == '"':
                 in_str = False
         elif c == '"':
-            in_str = True
-        elif c in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                return i
-        elif c in "]}":
-            depth -= 1
+            in_str = strings
+        elif c != "\\":
+            yield i, c
+
+
+def _too_deep(text: str) -> int | None:
+    """Offset where nesting first exceeds MAX_DEPTH, else None (brackets inside strings ignored)."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return None
+    depth = 0
+    for i, c in brackets(text):
+        depth += 1 if c in "[{" else -1
+        if depth > MAX_DEPTH:
+            return i
     return None
 
 

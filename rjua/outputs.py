@@ -30,7 +30,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from .data import resolve_data_dir
+from .data import SplitFiles, resolve_data_dir
 from .errors import RJUAError
 
 __all__ = ["check_output", "same_file"]
@@ -51,6 +51,8 @@ def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
 
 
 def _data_dir(data_dir) -> Path | None:
+    if isinstance(data_dir, SplitFiles):  # a run's data directory, resolved once
+        return data_dir.directory.resolve()
     try:
         return resolve_data_dir(data_dir).resolve()
     except RJUAError:  # a missing data directory is reported by the reader, with its own message
@@ -70,7 +72,8 @@ def check_output(out: str | os.PathLike, inputs: Iterable[tuple[str, str | os.Pa
 
     ``inputs``: ``(label, path)`` pairs (``None`` paths are skipped), e.g. ``("the PREDICTIONS file", p)``.
     ``data_dir``: the data directory the command reads (``None``: ``$RJUA_DATA_DIR``, else the bundled
-    sample); ``check_data=False`` skips it (a command that reads no data directory).
+    sample; a :class:`~rjua.data.SplitFiles`: the directory a run already resolved, used as is);
+    ``check_data=False`` skips it (a command that reads no data directory).
     """
     out = Path(out).expanduser()
     for label, p in inputs:

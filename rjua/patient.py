@@ -124,12 +124,16 @@ _SEX_EXPLICIT = [
 _SELF = r"我是(?:一个|一名|一位|个)?[\d一二三四五六七八九十多岁的]*"
 _SEX_WORDS = {"female": re.compile(_SELF + r"(?:老太太|老太|老奶奶|阿姨|大妈|妇女)"),
               "male": re.compile(_SELF + r"(?:老大爷|大爷|老爷子|老头|老汉)")}
-_MALE_BODY = re.compile(r"前列腺|睾丸|阴囊|阴茎|龟头|包皮|包茎|精索|附睾|精囊|血精|精液|遗精|勃起|早泄|射精|阳痿")
-_FEMALE_BODY = re.compile(r"子宫|卵巢|阴道|宫颈|月经|绝经|经期|产妇|剖腹产|剖宫产|产后|顺产|输卵管|乳房|白带|妇科")
+# plain word lists (no regex syntax): any one of them found says the thing named
+_CUE_WORDS = {
+    "male_body": "前列腺 睾丸 阴囊 阴茎 龟头 包皮 包茎 精索 附睾 精囊 血精 精液 遗精 勃起 早泄 射精 阳痿",
+    "female_body": "子宫 卵巢 阴道 宫颈 月经 绝经 经期 产妇 剖腹产 剖宫产 产后 顺产 输卵管 乳房 白带 妇科",
+    "child": "宝宝 婴儿 婴幼儿 新生儿 幼儿 小孩 孩子 男孩 女孩 小朋友 患儿 男童 女童 幼儿园 小学",
+    "adult": "已婚 已育 退休 性生活 夫妻 老伴 产妇 绝经 上班 工作",
+}
+_CUES = {name: re.compile("|".join(words.split())) for name, words in _CUE_WORDS.items()}
 _PREG_NEG = re.compile(r"(?:没有|没|未|并未|不是|排除|无)(?:有)?(?:怀孕|妊娠|孕)|不孕|备孕|想要孩子|要孩子|避孕")
 _PREG_POS = re.compile(r"怀孕|妊娠|孕\s*\d+\s*(?:周|个月)|孕[早中晚]期|孕妇|孕期|怀了|有喜|怀胎")
-_CHILD_WORDS = re.compile(r"宝宝|婴儿|婴幼儿|新生儿|幼儿|小孩|孩子|男孩|女孩|小朋友|患儿|男童|女童|幼儿园|小学")
-_ADULT_WORDS = re.compile(r"已婚|已育|退休|性生活|夫妻|老伴|产妇|绝经|上班|工作")
 _ABOUT = re.compile(r"左右(?!两侧|双侧|侧|肾|输尿管|睾丸|腰)")
 _DRUG_SIDE = re.compile(r"左氧氟沙星|左旋|右旋|左甲状腺素|左卡尼汀|左西替利嗪|左炔诺孕酮|左乙拉西坦|"
                         r"右美沙芬|左氨氯地平")
@@ -224,7 +228,7 @@ def _sex(text: str, person: str | None, sex: str | None) -> str | None:
         he, she = "他" in text, "她" in text
         sex = "male" if he and not she else "female" if she and not he else None
     if sex is None:
-        male, female = bool(_MALE_BODY.search(text)), bool(_FEMALE_BODY.search(text))
+        male, female = bool(_CUES["male_body"].search(text)), bool(_CUES["female_body"].search(text))
         female = female or bool(_PREG_POS.search(_PREG_NEG.sub("", text)))
         sex = "male" if male and not female else "female" if female and not male else None
     return sex
@@ -246,9 +250,9 @@ def _pregnant(text: str, sex: str | None, person: str | None, age: float | None)
 def _stage(text: str, age: float | None, person: str | None, pregnant: bool | None) -> str | None:
     if age is not None:
         return "child" if age < 18 else "adult"
-    if person == "child" and _CHILD_WORDS.search(text):
+    if person == "child" and _CUES["child"].search(text):
         return "child"
-    if person in ("mother", "father", "grandparent", "spouse") or pregnant or _ADULT_WORDS.search(text):
+    if person in ("mother", "father", "grandparent", "spouse") or pregnant or _CUES["adult"].search(text):
         return "adult"
     return None
 

@@ -250,7 +250,7 @@ def build_pipeline(split: str | None = None, data_dir: str | os.PathLike | None 
             spec = RunSpec.from_options(backend, model, context, pool, embedder, index, backend_options, kb_splits,
                                         **kw)
         plan = resolve(spec, split, data_dir)
-    spec, split, data_dir = plan.spec, plan.split, plan.data_dir
+    spec, split, data_dir = plan.spec, plan.split, plan.data
     retriever, chosen = pool_retriever(split, data_dir, spec.pool, spec.index, spec.embedder,
                                        None if spec.index is not None else spec.hybrid_config(), plan.pool,
                                        plan.index_info)

@@ -22,7 +22,7 @@ from typing import Any
 
 from .backends import COMMON_SETTINGS, REGISTRY, get_backend
 from .backends.openai import public_options
-from .data import GoldSnapshot, find_split_files
+from .data import GoldSnapshot, SplitFiles
 from .kb import check_pool, choose_pool
 from .prompts import PROMPT_VERSION
 from .retrieval.config import BUILD_SETTINGS, HybridConfig
@@ -101,7 +101,7 @@ def resolve_pool(split: str | None, data_dir=None, pool: Sequence[str] | None = 
         if pool:
             return check_pool(pool, available, index)
         return choose_pool(available, split, None)[0] if split else available
-    available = sorted(find_split_files(data_dir))
+    available = sorted(SplitFiles.of(data_dir))
     return choose_pool(available, split, pool)[0] if split else list(pool or available)
 
 
@@ -121,9 +121,11 @@ def retrieval_config(spec: RunSpec, info: dict | None = None) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class RunPlan:
-    """Everything a run resolved once: the spec (common settings applied), the split read once
+    """Everything a run resolved once: the spec (common settings applied), the data directory's split files
+    (:class:`~rjua.data.SplitFiles`, None when the run reads no data directory), the split read once
     (:class:`~rjua.data.GoldSnapshot`: its file, hash and records), the index manifest (None without an index),
-    the pool and the retrieval configuration."""
+    the pool and the retrieval configuration. Whatever the run reads or guards in the data directory takes
+    ``files`` (:attr:`data`), so the directory is resolved and listed once."""
 
     spec: RunSpec
     split: str | None
@@ -134,20 +136,36 @@ class RunPlan:
     pool: list[str] = field(default_factory=list)
     retrieval: dict[str, Any] = field(default_factory=dict)
     gold: GoldSnapshot | None = field(default=None, repr=False, compare=False)
+    files: SplitFiles | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def data(self) -> SplitFiles | str | None:
+        """What to pass on as a ``data_dir``: the split files found once, else the directory as given."""
+        return self.data_dir if self.files is None else self.files
 
 
-def resolve(spec: RunSpec, split: str | None, data_dir: str | os.PathLike | None = None,
+def resolve(spec: RunSpec, split: str | None, data_dir: str | os.PathLike | SplitFiles | None = None,
             gold: GoldSnapshot | None = None) -> RunPlan:
     """The :class:`RunPlan` of answering ``split`` (or free questions when ``split`` is None) with ``spec``;
-    ``gold``: the split when a caller already read it."""
+    ``gold``: the split when a caller already read it; ``data_dir``: a directory, or the
+    :class:`~rjua.data.SplitFiles` a caller already found there.
+
+    >>> plan = resolve(RunSpec(), "test")
+    >>> sorted(plan.files) == sorted(plan.pool + ["test"]), plan.data is plan.files
+    (True, True)
+    """
     spec = resolve_spec(spec)
     info = read_manifest(spec.index) if spec.index is not None else None
+    lists_dir = isinstance(data_dir, SplitFiles) or (split is not None and gold is None) or spec.index is None
+    files = SplitFiles.of(data_dir) if lists_dir else None  # the data directory resolved and listed once
+    data = data_dir if files is None else files
     if split is not None and gold is None:
-        gold = GoldSnapshot.read(split, data_dir)
+        gold = GoldSnapshot.read(split, data)
     hashed = {} if gold is None else {"data_file": str(gold.path.resolve()), "data_sha256": gold.sha256}
-    return RunPlan(spec=spec, split=split, data_dir=None if data_dir is None else os.fspath(data_dir), **hashed,
-                   index_info=info, pool=resolve_pool(split, data_dir, spec.pool, spec.index, info),
-                   retrieval=retrieval_config(spec, info), gold=gold)
+    given = data_dir.directory if isinstance(data_dir, SplitFiles) else data_dir
+    return RunPlan(spec=spec, split=split, data_dir=None if given is None else os.fspath(given), **hashed,
+                   index_info=info, pool=resolve_pool(split, data, spec.pool, spec.index, info),
+                   retrieval=retrieval_config(spec, info), gold=gold, files=files)
 
 
 def manifest(plan: RunPlan, extra: dict | None = None) -> dict[str, Any]:

@@ -23,14 +23,14 @@ from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
-from .data import GoldSnapshot, subset_records
+from .data import GoldSnapshot, SplitFiles, subset_records
 from .errors import RJUAError, RJUAFormatError
 from .jsonio import atomic_write_text, iter_json_lines, read_json_file
 from .locks import output_lock
 from .metrics import MATCH_MODES
 from .outputs import check_output
 from .pipeline import build_pipeline
-from .plan import manifest, resolve
+from .plan import RunPlan, manifest, resolve
 from .progress import Progress
 from .report import to_html, to_markdown
 from .scoring import load_predictions, score_predictions
@@ -187,7 +187,8 @@ def predict_split(split: str, out: str | os.PathLike, data_dir=None, backend: st
                   progress: bool | None = None, backend_options: dict | None = None, context_tokens: int | None = None,
                   on_batch: Callable[[int, int], None] | None = None, retry_errors: bool = True,
                   kb_splits: Sequence[str] | str | None = None, spec: RunSpec | None = None,
-                  subset: str | None = None, gold: GoldSnapshot | None = None) -> list[dict]:
+                  subset: str | None = None, gold: GoldSnapshot | None = None,
+                  plan: RunPlan | None = None) -> list[dict]:
     """Predict every record of ``split`` into ``out`` (JSON Lines), resuming where it stopped.
 
     The settings come from ``spec`` (:class:`~rjua.spec.RunSpec`), or else from the keyword
@@ -196,9 +197,11 @@ def predict_split(split: str, out: str | os.PathLike, data_dir=None, backend: st
     ``error`` are redone on resume unless ``retry_errors=False``. ``subset`` (``train`` / ``heldout``)
     keeps only that part of the training recipes' fixed internal split
     (:func:`rjua.data.subset_records`), before ``limit``. ``gold``: the split already read once
-    (:class:`~rjua.data.GoldSnapshot`; its hash is what the manifest records). ``out`` is refused when it is
-    an input or lies in the data directory (:func:`rjua.outputs.check_output`); a row that cannot be written,
-    or an output deleted or replaced during the run, ends the run with an error naming the file.
+    (:class:`~rjua.data.GoldSnapshot`; its hash is what the manifest records); ``plan``: the whole run
+    already worked out (:func:`rjua.plan.resolve`: its spec and data win over the arguments). ``out`` is
+    refused when it is an input or lies in the data directory (:func:`rjua.outputs.check_output`); a row that
+    cannot be written, or an output deleted or replaced during the run, ends the run with an error naming the
+    file.
 
     >>> import tempfile
     >>> out = os.path.join(tempfile.mkdtemp(), "p.jsonl")
@@ -209,7 +212,9 @@ def predict_split(split: str, out: str | os.PathLike, data_dir=None, backend: st
     """
 
     _check_counts(batch_size=batch_size, limit=limit, context_tokens=context_tokens)
-    if spec is None:
+    if plan is not None:
+        spec, data_dir = plan.spec, plan.data
+    elif spec is None:
         spec = RunSpec.from_options(backend, model, context, pool, embedder, index, backend_options, kb_splits,
                                     context_tokens=context_tokens)
     out = check_output(out, data_dir=data_dir)
@@ -217,7 +222,8 @@ def predict_split(split: str, out: str | os.PathLike, data_dir=None, backend: st
     if out.is_dir():
         raise RJUAError(f"{out}: is a directory; --out must name a file")
     make_dirs(out.parent)
-    plan = resolve(spec, split, data_dir, gold)  # the split read and hashed once, the index manifest read once
+    if plan is None:  # the split read and hashed once, the index manifest read once
+        plan = resolve(spec, split, data_dir, gold)
     records = list(plan.gold.records)
     if subset not in (None, "all"):
         records = subset_records(records, subset)
@@ -242,18 +248,18 @@ def _extra(limit: int | None, subset: str | None) -> dict[str, Any]:
 
 
 def default_run_dir(split: str, spec: RunSpec | None = None, data_dir=None, limit: int | None = None,
-                    subset: str | None = None, root: str | os.PathLike = "runs") -> Path:
+                    subset: str | None = None, root: str | os.PathLike = "runs", plan: RunPlan | None = None) -> Path:
     """``root/<split>-<backend>-<short hash of the run manifest>``: one folder per configuration.
 
     >>> a, b = default_run_dir("test"), default_run_dir("test", RunSpec(n_cases=5))
     >>> a.parent.name, a.name.startswith("test-case-"), a == default_run_dir("test"), a == b
     ('runs', True, True, False)
     """
-    spec = spec or RunSpec()
-    config = manifest(resolve(spec, split, data_dir), _extra(limit, subset))
+    plan = resolve(spec or RunSpec(), split, data_dir) if plan is None else plan
+    config = manifest(plan, _extra(limit, subset))
     config.pop("data_file", None)  # the same data elsewhere is the same configuration
     digest = hashlib.sha256(json.dumps(config, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:8]
-    return Path(root) / f"{split}-{spec.backend}-{digest}"
+    return Path(root) / f"{split}-{plan.spec.backend}-{digest}"
 
 
 def point_latest(run_dir: str | os.PathLike, name: str = "latest") -> Path | None:
@@ -315,7 +321,7 @@ def _predict_into(out: Path, pipe, todo, batch_size: int, done: dict, bar, after
 
 
 def eval_split(split: str, run_dir: str | os.PathLike, data_dir=None, match: str = "exact", resamples: int = 1000,
-               errors_as_zero: bool = False, **predict_kw) -> dict[str, Any]:
+               errors_as_zero: bool = False, plan: RunPlan | None = None, **predict_kw) -> dict[str, Any]:
     """Predict then score; writes predictions, scores, reports and the configuration into ``run_dir``.
 
     The run directory is locked for the whole run. The gold split is read and hashed once
@@ -323,19 +329,23 @@ def eval_split(split: str, run_dir: str | os.PathLike, data_dir=None, match: str
     from those bytes, whatever happens to the file meanwhile. With ``limit`` only the predicted records are
     scored and the summary says so (``"subset": "5 of 14"``). Rows written with an error (a failed
     request) are excluded from the score and counted in every output, or scored 0 with ``errors_as_zero``.
+    The data directory is resolved and listed once (:class:`~rjua.data.SplitFiles`) for the whole run;
+    ``plan``: the run already worked out (:func:`rjua.plan.resolve`), whose gold split and data are used.
     """
 
     _check_counts(resamples=resamples)
     if match not in MATCH_MODES:  # before predicting, not after the whole split
         raise RJUAError(f"unknown match mode {match!r}; choose one of: {', '.join(MATCH_MODES)}")
-    d = check_output(run_dir, data_dir=data_dir)
+    data = SplitFiles.of(data_dir if plan is None else plan.data)
+    d = check_output(run_dir, data_dir=data)
     if d.exists() and not d.is_dir():
         raise RJUAError(f"{d}: is a file; --out of eval must name a run directory")
-    gold = GoldSnapshot.read(split, data_dir)  # read and hashed once: predicted, recorded and scored alike
+    # read and hashed once: predicted, recorded and scored alike
+    gold = GoldSnapshot.read(split, data) if plan is None else plan.gold
     make_dirs(d)
     with output_lock(d):
         t0 = time.perf_counter()
-        predict_split(split, d / "predictions.jsonl", data_dir, gold=gold, **predict_kw)
+        predict_split(split, d / "predictions.jsonl", data, gold=gold, plan=plan, **predict_kw)
         seconds = time.perf_counter() - t0
         part = bool(predict_kw.get("limit") or predict_kw.get("subset") not in (None, "all"))
         res = score_predictions(list(gold.records), load_predictions(d / "predictions.jsonl"), match=match,

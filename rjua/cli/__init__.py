@@ -22,7 +22,7 @@ from .score import rescore_cmd, score
 from .synth import synth_cmd
 from .train import train_app
 
-__all__ = ["app", "main", "run"]
+__all__ = ["COMMANDS", "app", "main", "run"]
 
 app = typer.Typer(help="RJUA-QA toolkit: data, scoring, retrieval, answering, training, demo.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
@@ -40,22 +40,21 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
     """RJUA-QA toolkit. Not medical advice: research use only."""
 
 
-# the sub-command functions (defined in the sibling modules) are registered here
-app.add_typer(data_app, name="data")
-app.command("score")(score)
-app.command("rescore")(rescore_cmd)
-app.add_typer(index_app, name="index")
-app.command("retrieve")(retrieve)
-app.command("retrieval-eval")(retrieval_eval)
-app.command("answer")(answer_cmd)
-app.command("predict")(predict_cmd)
-app.command("eval")(eval_cmd)
-app.command("demo")(demo_cmd)
-app.add_typer(train_app, name="train")
-app.command("synth")(synth_cmd)
-app.command("judge")(judge_cmd)
-app.command("compare")(compare_cmd)
+# the sub-commands (functions defined in the sibling modules) and command groups (typer apps), in --help order
+COMMANDS = {"data": data_app, "score": score, "rescore": rescore_cmd, "index": index_app, "retrieve": retrieve,
+            "retrieval-eval": retrieval_eval, "answer": answer_cmd, "predict": predict_cmd, "eval": eval_cmd,
+            "demo": demo_cmd, "train": train_app, "synth": synth_cmd, "judge": judge_cmd, "compare": compare_cmd}
 
+
+def _register(commands: dict) -> None:
+    for name, cmd in commands.items():
+        if isinstance(cmd, typer.Typer):
+            app.add_typer(cmd, name=name)
+        else:
+            app.command(name)(cmd)
+
+
+_register(COMMANDS)
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turning user errors into one line on stderr."""

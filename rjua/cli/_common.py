@@ -7,7 +7,7 @@ import re
 import typer
 
 from ..counts import count_lines, no_score_line, strict_problem
-from ..data import find_split_files, resolve_data_dir
+from ..data import SplitFiles
 from ..errors import RJUAError
 
 __all__ = ["DataDir", "ErrorsAsZeroOpt", "FieldOpt", "MAX_RESAMPLES", "SplitOpt", "StrictOpt", "default_split",
@@ -29,17 +29,20 @@ StrictOpt = typer.Option(False, "--strict", help="Exit 2 when any answer is unre
 
 
 def default_split(split: str | None, data_dir) -> str:
-    """``--split``, else the only split of the data directory (said on stderr), else ``test``."""
+    """``--split``, else the only split of the data directory (said on stderr), else ``test``.
+
+    ``data_dir``: a directory, or the :class:`~rjua.data.SplitFiles` already found there."""
     if split:
         return split
 
-    found = sorted(find_split_files(data_dir))
+    files = SplitFiles.of(data_dir)
+    found = sorted(files)
     if len(found) == 1:
-        typer.echo(f"note: --split defaults to {found[0]!r}, the only split in {resolve_data_dir(data_dir)}", err=True)
+        typer.echo(f"note: --split defaults to {found[0]!r}, the only split in {files.directory}", err=True)
         return found[0]
     if "test" in found or not found:
         return "test"
-    raise RJUAError(f"{resolve_data_dir(data_dir)} holds the splits {', '.join(found)}; choose one with --split")
+    raise RJUAError(f"{files.directory} holds the splits {', '.join(found)}; choose one with --split")
 
 
 def warn_counts(summary: dict) -> None:

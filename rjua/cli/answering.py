@@ -6,8 +6,10 @@ from typing import Optional
 
 import typer
 
+from ..data import find_split_files
 from ..errors import RJUAError
 from ..pipeline import build_pipeline
+from ..plan import resolve
 from ..report import FORMATS, to_text
 from ..runs import default_run_dir, eval_split, point_latest, predict_split
 from ..spec import RunSpec
@@ -100,13 +102,15 @@ def eval_cmd(spec: RunSpec, split: Optional[str] = SplitOpt,
     fmt = "json" if as_json else fmt
     if fmt not in FORMATS:
         raise RJUAError(f"unknown --format {fmt!r}; choose one of: {', '.join(FORMATS)}")
-    split = default_split(split, data_dir)
+    data = find_split_files(data_dir)  # the data directory resolved and listed once for the whole run
+    split = default_split(split, data)
     default_dir = run_dir is None
+    plan = resolve(spec, split, data) if default_dir else None  # the run worked out once: named, then run
     if default_dir:
-        run_dir = default_run_dir(split, spec, data_dir, limit, subset)
-    summary = eval_split(split, run_dir, data_dir, match, resamples, errors_as_zero=errors_as_zero,
+        run_dir = default_run_dir(split, data_dir=data, limit=limit, subset=subset, plan=plan)
+    summary = eval_split(split, run_dir, data, match, resamples, errors_as_zero=errors_as_zero,
                          overwrite=overwrite, batch_size=batch_size, limit=limit, retry_errors=retry_errors,
-                         progress=progress, spec=spec, subset=subset)
+                         progress=progress, spec=spec, subset=subset, plan=plan)
     latest = point_latest(run_dir) if default_dir else None
     if fmt == "json":
         echo_json(summary)

@@ -35,7 +35,7 @@ from ..consistency import check
 from ..data import Record, load_all, subset_records
 from ..errors import RJUAError
 from ..items import normalize_item, split_items
-from ..jsonio import _parse, check_value
+from ..jsonio import _parse, brackets, check_value
 from ..locks import output_lock
 from ..metrics import items_match
 from ..outputs import check_output
@@ -74,26 +74,15 @@ MAX_GENERATION_CHARS = 200_000   # a generation longer than this is refused unre
 MAX_FIELD_CHARS = 20_000         # question / answer / disease / advice
 MAX_PASSAGE_IDS = 64
 MAX_CANDIDATES = 16              # balanced {...} spans tried, in order: bounded work per generation
-_BRACES = re.compile(r'[{}"\\]')
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 
 def _spans(text: str, strings: bool) -> list[tuple[int, int]]:
-    """Balanced ``{...}`` spans in order of their start, in one linear pass (``strings``: braces inside
-    JSON strings ignored). At most :data:`MAX_CANDIDATES` spans are kept."""
-    stack, spans, in_str, skip = [], [], False, -1
-    for m in _BRACES.finditer(text):
-        i, c = m.start(), m.group()
-        if i == skip:
-            continue
-        if strings and in_str:
-            if c == "\\":
-                skip = i + 1
-            elif c == '"':
-                in_str = False
-        elif c == '"':
-            in_str = strings
-        elif c == "{":
+    """Balanced ``{...}`` spans in order of their start, in one linear pass (:func:`rjua.jsonio.brackets`;
+    ``strings``: braces inside JSON strings ignored). At most :data:`MAX_CANDIDATES` spans are kept."""
+    stack, spans = [], []
+    for i, c in brackets(text, strings):
+        if c == "{":
             stack.append(i)
         elif c == "}" and stack:
             spans.append((stack.pop(), i + 1))

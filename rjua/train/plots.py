@@ -30,6 +30,18 @@ def _rl_rows(state: dict, key: str) -> list[tuple[str, list[dict]]]:
     return out
 
 
+def _one_after_another(stages: list[tuple[str, list]]):
+    """``(stage, x, rows)`` per stage, its steps numbered on from the previous stage's.
+
+    >>> [(st, x) for st, x, _ in _one_after_another([("stage1", ["a", "b"]), ("stage2", ["c"])])]
+    [('stage1', [1, 2]), ('stage2', [3])]
+    """
+    offset = 0
+    for st, rows in stages:
+        yield st, list(range(offset + 1, offset + len(rows) + 1)), rows
+        offset += len(rows)
+
+
 def _sft_loss(ax, state: dict) -> bool:
     losses = state.get("sft", {}).get("losses") or []
     if not losses:
@@ -41,15 +53,12 @@ def _sft_loss(ax, state: dict) -> bool:
 
 def _rl_reward(ax, state: dict) -> bool:
     rew = _rl_rows(state, "reward")
-    offset = 0
-    for st, rows in rew:
-        x = [offset + i + 1 for i in range(len(rows))]
+    for st, x, rows in _one_after_another(rew):
         m = [r["reward"] for r in rows]
         s = [r.get("reward_std", 0.0) for r in rows]
         ax.plot(x, m, marker="o", ms=3, label=f"{st} mean")
         ax.fill_between(x, [a - b for a, b in zip(m, s)], [a + b for a, b in zip(m, s)], alpha=0.2,
                         label=f"{st} ± std")
-        offset += len(rows)
     ax.set(xlabel="RL step (stage 1 then stage 2)", ylabel="reward", title="C3PO reward")
     ax.legend(fontsize=8)
     return bool(rew)
@@ -57,16 +66,13 @@ def _rl_reward(ax, state: dict) -> bool:
 
 def _rl_tokens(ax, state: dict) -> bool:
     steps = [(st, state[st]["steps"]) for st in ("stage1", "stage2") if state.get(st, {}).get("steps")]
-    offset = 0
-    for st, rows in steps:
-        x = [offset + i + 1 for i in range(len(rows))]
+    for st, x, rows in _one_after_another(steps):
         ax.plot(x, [r["tokens_in_loss"] for r in rows], marker="o", ms=3, label=f"{st} tokens in loss")
         ax.plot(x, [r["forward_tokens"] for r in rows], ls="--", marker="x", label=f"{st} forward tokens")
         lens = [r for r in (state[st].get("log") or []) if "completions/mean_length" in r]
         if lens:
             ax.plot(x[: len(lens)], [r["completions/mean_length"] for r in lens][: len(x)], ls=":", marker=".",
                     label=f"{st} mean completion length")
-        offset += len(rows)
     ax.set(xlabel="RL step", ylabel="tokens", title="Tokens per step")
     ax.legend(fontsize=7)
     return bool(steps)
