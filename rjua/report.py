@@ -23,8 +23,8 @@ from .counts import count_lines, no_score_line
 from .errors import RJUAError
 from .scoring import ScoreResult, per_disease_f1, subset_note
 
-__all__ = ["FORMATS", "MAX_ANSWER_CHARS", "MAX_ITEMS_CHARS", "NOT_ADVICE", "cut", "md_escape", "render", "to_html",
-           "to_markdown", "to_text"]
+__all__ = ["FORMATS", "MAX_ANSWER_CHARS", "MAX_ITEMS_CHARS", "NOT_ADVICE", "cut", "md_escape", "render",
+           "render_template", "to_html", "to_markdown", "to_text"]
 
 FORMATS = ("text", "json", "md", "html")
 
@@ -193,9 +193,22 @@ def faithfulness_markdown(c: dict | None) -> list[str]:
 def _environment() -> jinja2.Environment:
     """The Jinja environment of the report templates (rjua/templates), autoescape on, built once."""
     env = jinja2.Environment(loader=jinja2.PackageLoader("rjua", "templates"), autoescape=True,
-                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
-    env.filters.update(cut=cut, fmt=format, joined=lambda xs, limit: cut("、".join(xs), limit))
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                             undefined=jinja2.StrictUndefined)
+    env.filters.update(cut=cut, fmt=format, joined=lambda xs, limit: cut("、".join(xs), limit),
+                       verdict=lambda x: "—" if x is None else ("✓" if x else "✗"))
     return env
+
+
+def render_template(name: str, **context) -> str:
+    """Render the packaged template ``rjua/templates/NAME`` (autoescape on: every value is escaped).
+
+    >>> judge = {"n": 0, "n_judged": 0, "errors": {}, "diagnosis_acc": 0, "advice_acc": 0, "both_acc": 0}
+    >>> render_template("judge_agreement.html.j2", s={"judge": judge, "mean_f1": {}, "kappa": {}},
+    ...                 records=[]).count("<h2>")
+    3
+    """
+    return _environment().get_template(name).render(**context)
 
 
 def to_html(res: ScoreResult, worst: int = 10) -> str:
@@ -213,8 +226,8 @@ def to_html(res: ScoreResult, worst: int = 10) -> str:
     flag_sections = [(t, s[k]) for t, k in (("Clinical consistency", "consistency"), ("Faithfulness", "faithfulness"))
                      if s.get(k)]
     ranked = sorted(res.records, key=lambda r: (r.f1, r.id))[:worst]
-    return _environment().get_template("report.html.j2").render(
-        s=s, not_advice=NOT_ADVICE, subset_note=subset_note(s), counts=count_lines(s), no_score=no_score_line(s),
-        metric_rows=_metric_rows(s), flag_sections=flag_sections, bars=per_disease_f1(res.records), bar_width=360,
-        worst=[(r, (getattr(r, "flags", None) or []) + (getattr(r, "faith_flags", None) or [])) for r in ranked],
-        item_chars=MAX_ITEMS_CHARS, answer_chars=MAX_ANSWER_CHARS)
+    return render_template(
+        "report.html.j2", s=s, not_advice=NOT_ADVICE, subset_note=subset_note(s), counts=count_lines(s),
+        no_score=no_score_line(s), metric_rows=_metric_rows(s), flag_sections=flag_sections,
+        bars=per_disease_f1(res.records), bar_width=360, item_chars=MAX_ITEMS_CHARS, answer_chars=MAX_ANSWER_CHARS,
+        worst=[(r, (getattr(r, "flags", None) or []) + (getattr(r, "faith_flags", None) or [])) for r in ranked])

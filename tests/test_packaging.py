@@ -118,7 +118,7 @@ def test_wheel_ships_sample_configs_and_demo(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for must in ("rjua/_sample/RJUA_valid.json", "rjua/_sample/RJUA_test.json", "rjua/cli/demo_app.py",
                  "rjua/train/configs/sft_tiny.yaml", "rjua/train/verl/c3po_multi_gpu.yaml",
-                 "rjua/templates/report.html.j2"):
+                 "rjua/templates/report.html.j2", "rjua/templates/judge_agreement.html.j2"):
         assert must in names, must
     meta = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
     assert "Requires-Dist: scipy" in meta
