@@ -37,6 +37,8 @@ PY
 "$V/rjua" data stats --split test --json >/dev/null
 "$V/rjua" score preds.jsonl --split test --json > score.json
 "$V/python" -c "import json; s = json.load(open('score.json')); assert s['n'] > 0 and s['disease_f1'] > 0.9, s"
+"$V/rjua" score preds.jsonl --split test --format html --out report.html >/dev/null  # the packaged template
+grep -q "<h2>Worst records</h2>" report.html
 echo "ci-wheel: light install (no torch) loads and scores"
 
 # 2. CPU torch first, then the extras the README's main command and the demo need

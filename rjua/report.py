@@ -1,8 +1,8 @@
 """Markdown and self-contained HTML reports of a :class:`rjua.scoring.ScoreResult`.
 
-All model text is untrusted: the HTML escapes every string it shows, the Markdown escapes HTML and
-Markdown syntax (:func:`md_escape`), and long items / answers are cut with a visible marker
-(:func:`cut`) so a runaway generation cannot make a report too big to open.
+All model text is untrusted: the HTML (a Jinja template, autoescape on) escapes every string it shows, the
+Markdown escapes HTML and Markdown syntax (:func:`md_escape`), and long items / answers are cut with a visible
+marker (:func:`cut`) so a runaway generation cannot make a report too big to open.
 
 >>> from rjua.scoring import score_predictions, gold_as_predictions
 >>> from rjua.data import load_split
@@ -12,16 +12,19 @@ True
 """
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
+
+import jinja2
 
 from .counts import count_lines, no_score_line
 from .errors import RJUAError
 from .scoring import ScoreResult, per_disease_f1, subset_note
 
-__all__ = ["FORMATS", "MAX_ANSWER_CHARS", "MAX_ITEMS_CHARS", "NOT_ADVICE", "cut", "md_escape", "render", "to_html",
-           "to_markdown", "to_text"]
+__all__ = ["FORMATS", "MAX_ANSWER_CHARS", "MAX_ITEMS_CHARS", "NOT_ADVICE", "cut", "md_escape", "render",
+           "render_template", "to_html", "to_markdown", "to_text"]
 
 FORMATS = ("text", "json", "md", "html")
 
@@ -186,69 +189,45 @@ def faithfulness_markdown(c: dict | None) -> list[str]:
     return consistency_markdown(c, "Faithfulness")
 
 
-def _consistency_html(c: dict | None, title: str = "Clinical consistency") -> str:
-    if not c:
-        return ""
-    ref = "reference" in c
-    rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{v['records']}</td><td>{v['record_rate']:.1%}</td>"
-                   f"<td>{v['items']}</td>" + (f"<td>{v.get('reference_rate', 0.0):.1%}</td>" if ref else "")
-                   + "</tr>" for k, v in c["rules"].items())
-    note = f"; reference answers flagged: {c['reference']['record_rate']:.1%}" if ref else ""
-    return (f"<h2>{html.escape(title)}</h2><p>records flagged: {c['any']['records']}/{c['n']} "
-            f"({c['any']['record_rate']:.1%}), items flagged: {c['any']['items']}{note}</p>"
-            f"<table><tr><th>rule</th><th>records flagged</th><th>rate</th><th>items flagged</th>"
-            + ("<th>reference rate</th>" if ref else "") + f"</tr>{rows}</table>")
+@functools.cache
+def _environment() -> jinja2.Environment:
+    """The Jinja environment of the report templates (rjua/templates), autoescape on, built once."""
+    env = jinja2.Environment(loader=jinja2.PackageLoader("rjua", "templates"), autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                             undefined=jinja2.StrictUndefined)
+    env.filters.update(cut=cut, fmt=format, joined=lambda xs, limit: cut("、".join(xs), limit),
+                       verdict=lambda x: "—" if x is None else ("✓" if x else "✗"))
+    return env
 
 
-def _flags_html(r) -> str:
-    fl = (getattr(r, "flags", None) or []) + (getattr(r, "faith_flags", None) or [])
-    return "".join(f"<br><b>⚠ {html.escape(f.rule)}</b> {html.escape(f.field)}: {html.escape(f.item)}" for f in fl)
+def render_template(name: str, **context) -> str:
+    """Render the packaged template ``rjua/templates/NAME`` (autoescape on: every value is escaped).
 
-
-def _bar_chart(rows: list[tuple[str, int, float]]) -> str:
-    h, width = 22, 360
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width + 320}" height="{h * len(rows) + 10}" '
-             'role="img" aria-label="F1 per disease">']
-    for i, (lab, n, f1) in enumerate(rows):
-        y = i * h + 5
-        parts.append(f'<text x="0" y="{y + 15}" font-size="13">{html.escape(cut(lab, 40))} (n={n})</text>'
-                     f'<rect x="260" y="{y + 3}" width="{max(1, int(f1 * width))}" height="{h - 6}" fill="#3b7dd8"/>'
-                     f'<text x="{268 + int(f1 * width)}" y="{y + 15}" font-size="12">{f1:.2f}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+    >>> judge = {"n": 0, "n_judged": 0, "errors": {}, "diagnosis_acc": 0, "advice_acc": 0, "both_acc": 0}
+    >>> render_template("judge_agreement.html.j2", s={"judge": judge, "mean_f1": {}, "kappa": {}},
+    ...                 records=[]).count("<h2>")
+    3
+    """
+    return _environment().get_template(name).render(**context)
 
 
 def to_html(res: ScoreResult, worst: int = 10) -> str:
-    """A self-contained HTML report: table, per-disease F1 bars, worst records side by side."""
+    """A self-contained HTML report (template ``rjua/templates/report.html.j2``, every value escaped): counts,
+    the metric table with 95% CIs, consistency and faithfulness flags, per-disease F1 bars, the worst records
+    side by side.
+
+    >>> from rjua.data import load_split
+    >>> from rjua.scoring import gold_as_predictions, score_predictions
+    >>> g = load_split("test"); page = to_html(score_predictions(g, gold_as_predictions(g), n_resamples=10))
+    >>> page.startswith("<!doctype html>"), "<td>disease_f1</td>" in page, "<h2>Worst records</h2>" in page
+    (True, True, True)
+    """
     s = res.summary
-
-    def e(text: str, limit: int = MAX_ITEMS_CHARS) -> str:
-        return html.escape(cut(text, limit))
-
-    rows = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in _metric_rows(s))
-    cases = []
-    for r in sorted(res.records, key=lambda r: (r.f1, r.id))[:worst]:
-        cases.append(
-            f"<tr><td>{e(r.id)}</td><td>{r.f1:.3f}</td>"
-            f"<td><b>诊断</b> {e('、'.join(r.gold.diseases))}<br><b>建议</b> {e('、'.join(r.gold.advices))}"
-            f"<pre>{e(r.gold.answer, MAX_ANSWER_CHARS)}</pre></td>"
-            f"<td><b>诊断</b> {e('、'.join(r.extraction.diseases)) or '—'}<br><b>建议</b> "
-            f"{e('、'.join(r.extraction.advices)) or '—'}{_flags_html(r)}"
-            f"<pre>{e(r.answer, MAX_ANSWER_CHARS)}</pre></td></tr>")
-    return f"""<!doctype html><html lang="zh"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>RJUA-QA scores</title><style>
-body{{font-family:sans-serif;margin:2em;max-width:1200px}} table{{border-collapse:collapse}}
-td,th{{border:1px solid #ccc;padding:4px 8px;vertical-align:top}} pre{{white-space:pre-wrap;max-width:480px}}
-</style></head><body>
-<h1>RJUA-QA scores</h1><p>n = {s['n']}, match = {e(s['match'])}, missing = {s.get('n_missing', 0)}.
-{e(NOT_ADVICE)}</p>{f"<p><b>Note: {e(subset_note(s))}.</b></p>" if subset_note(s) else ""}
-<ul class="counts">{''.join(f"<li>{e(x, 2000)}</li>" for x in count_lines(s))}</ul>
-{f"<p><b>{e(no_score_line(s))}.</b></p>" if no_score_line(s) else ""}
-<table><tr><th>metric</th><th>macro</th><th>95% CI</th><th>micro</th></tr>{rows}</table>
-{_consistency_html(s.get('consistency'))}
-{_consistency_html(s.get('faithfulness'), 'Faithfulness')}
-<h2>F1 per disease (most frequent gold labels)</h2>{_bar_chart(per_disease_f1(res.records))}
-<h2>Worst records</h2><table><tr><th>id</th><th>F1</th><th>gold</th><th>predicted</th></tr>{''.join(cases)}</table>
-</body></html>
-"""
+    flag_sections = [(t, s[k]) for t, k in (("Clinical consistency", "consistency"), ("Faithfulness", "faithfulness"))
+                     if s.get(k)]
+    ranked = sorted(res.records, key=lambda r: (r.f1, r.id))[:worst]
+    return render_template(
+        "report.html.j2", s=s, not_advice=NOT_ADVICE, subset_note=subset_note(s), counts=count_lines(s),
+        no_score=no_score_line(s), metric_rows=_metric_rows(s), flag_sections=flag_sections,
+        bars=per_disease_f1(res.records), bar_width=360, item_chars=MAX_ITEMS_CHARS, answer_chars=MAX_ANSWER_CHARS,
+        worst=[(r, (getattr(r, "flags", None) or []) + (getattr(r, "faith_flags", None) or [])) for r in ranked])

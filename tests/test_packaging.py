@@ -117,19 +117,24 @@ def wheel(tmp_path_factory):
 def test_wheel_ships_sample_configs_and_demo(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for must in ("rjua/_sample/RJUA_valid.json", "rjua/_sample/RJUA_test.json", "rjua/cli/demo_app.py",
-                 "rjua/train/configs/sft_tiny.yaml", "rjua/train/verl/c3po_multi_gpu.yaml"):
+                 "rjua/train/configs/sft_tiny.yaml", "rjua/train/verl/c3po_multi_gpu.yaml",
+                 "rjua/templates/report.html.j2", "rjua/templates/judge_agreement.html.j2"):
         assert must in names, must
     meta = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
     assert "Requires-Dist: scipy" in meta
 
 
 def test_installed_wheel_runs_without_the_source_tree(wheel, tmp_path):
-    """The wheel unpacked on its own (no checkout on sys.path): the sample, stats and the demo module are there."""
+    """The wheel unpacked on its own (no checkout on sys.path): the sample, stats, the report template and the demo
+    module are there."""
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     code = ("import sys; sys.path[:0] = [sys.argv[1]]; import rjua, rjua.cli.demo_app as d; "
             "from rjua.cli import main; assert rjua.__file__.startswith(sys.argv[1]), rjua.__file__; "
-            "assert d.create_app; sys.exit(main(['data', 'stats', '--split', 'test', '--json']))")
+            "assert d.create_app; from rjua.data import load_split; from rjua.report import to_html; "
+            "from rjua.scoring import gold_as_predictions as gp, score_predictions as sp; g = load_split('test'); "
+            "assert '<h2>Worst records</h2>' in to_html(sp(g, gp(g), n_resamples=10)); "
+            "sys.exit(main(['data', 'stats', '--split', 'test', '--json']))")
     env = {k: v for k, v in __import__("os").environ.items() if k not in ("PYTHONPATH", "RJUA_DATA_DIR")}
     r = subprocess.run([sys.executable, "-I", "-c", code, str(site)], capture_output=True, text=True,
                        cwd=tmp_path, env=env, timeout=120, check=False)

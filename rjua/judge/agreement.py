@@ -15,13 +15,13 @@ advice F1, both ~ combined F1), and the records where judge and fuzzy F1 disagre
 """
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from typing import Any
 
 from ..data import Record
 from ..extract import extract
 from ..metrics import cohen_kappa, combined_f1, prf
+from ..report import render_template
 from .run import judge_summary
 
 __all__ = ["THRESHOLD", "agreement_html", "agreement_markdown", "agreement_report"]
@@ -106,7 +106,7 @@ def agreement_markdown(rep: dict[str, Any]) -> str:
 
 
 def agreement_html(rep: dict[str, Any]) -> str:
-    """A self-contained HTML page; every model-written string is escaped.
+    """A self-contained HTML page (template ``rjua/templates/judge_agreement.html.j2``, every value escaped).
 
     >>> rep = {"summary": {"judge": {"n": 1, "n_judged": 1, "n_errors": 0, "errors": {}, "diagnosis_acc": 1.0,
     ...        "advice_acc": 1.0, "both_acc": 1.0}, "mean_f1": {}, "kappa": {}}, "records": [{"id": "1",
@@ -116,27 +116,6 @@ def agreement_html(rep: dict[str, Any]) -> str:
     >>> "<script>" in agreement_html(rep), "&lt;script&gt;" in agreement_html(rep)
     (False, True)
     """
-    e = html.escape
-    s = rep["summary"]
-    j = s["judge"]
-    head = (f"<p>{j['n_judged']} of {j['n']} records judged; errors: {e(str(j['errors'] or 'none'))}</p>"
-            f"<table><tr><th>verdict</th><th>accuracy</th></tr>"
-            f"<tr><td>diagnosis (strict)</td><td>{j['diagnosis_acc']:.3f}</td></tr>"
-            f"<tr><td>advice (balanced)</td><td>{j['advice_acc']:.3f}</td></tr>"
-            f"<tr><td>both</td><td>{j['both_acc']:.3f}</td></tr></table>")
-    kap = "".join(f"<tr><td>{e(k)}</td><td>{v:.3f}</td></tr>" for k, v in s["kappa"].items())
-    mf = "".join(f"<tr><td>{e(k)}</td><td>{v:.3f}</td></tr>" for k, v in s["mean_f1"].items())
     by = {x["id"]: x for x in rep["records"]}
-    rows = "".join(
-        f"<tr><td>{e(x['id'])}</td><td>{_v(x['diagnosis'])}</td><td>{x['disease_f1_exact']:.2f} / "
-        f"{x['disease_f1_fuzzy']:.2f}</td><td>{_v(x['advice'])}</td><td>{x['advice_f1_exact']:.2f} / "
-        f"{x['advice_f1_fuzzy']:.2f}</td><td>{e(x.get('reason') or '')}</td><td>{e(x.get('error') or '')}</td></tr>"
-        for x in (by[i] for i in rep["most_disagreeing"]))
-    return ("<!doctype html><html lang=\"zh\"><head><meta charset=\"utf-8\"><title>rjua judge agreement</title>"
-            "<style>body{font-family:sans-serif;margin:2em}td,th{border:1px solid #ccc;padding:4px 8px}"
-            "table{border-collapse:collapse;margin:1em 0}</style></head><body><h1>Judge vs string metrics</h1>"
-            f"{head}<h2>Mean F1</h2><table>{mf}</table><h2>Cohen's κ (judge vs F1 ≥ 0.5)</h2><table>{kap}</table>"
-            "<h2>Most disagreeing records</h2><table><tr><th>id</th><th>diagnosis</th>"
-            "<th>disease F1 exact / fuzzy</th>"
-            "<th>advice</th><th>advice F1 exact / fuzzy</th><th>judge reason</th><th>error</th></tr>"
-            f"{rows}</table></body></html>\n")
+    return render_template("judge_agreement.html.j2", s=rep["summary"],
+                           records=[by[i] for i in rep["most_disagreeing"]])

@@ -127,6 +127,28 @@ def test_agreement_report_and_html_escaping(tmp_path, stub):
     assert "Cohen" in agreement_markdown(rep)
 
 
+def test_agreement_html_sections_rows_and_escaping():
+    rep = {"summary": {"judge": {"n": 3, "n_judged": 2, "n_errors": 1, "errors": {"backend": 1},
+                                 "diagnosis_acc": 0.5, "advice_acc": 1.0, "both_acc": 0.5},
+                       "mean_f1": {"disease_f1_exact": 0.5}, "kappa": {"diagnosis~disease_f1_exact": 0.25}},
+           "records": [{"id": "1<i>", "diagnosis": True, "advice": False, "reason": "<script>x</script>",
+                        "error": None, "disease_f1_exact": 1.0, "disease_f1_fuzzy": 1.0, "advice_f1_exact": 0.5,
+                        "advice_f1_fuzzy": 0.25},
+                       {"id": "2", "diagnosis": None, "advice": None, "reason": "", "error": "HTTP 500",
+                        "disease_f1_exact": 0.0, "disease_f1_fuzzy": 0.0, "advice_f1_exact": 0.0,
+                        "advice_f1_fuzzy": 0.0}],
+           "most_disagreeing": ["2", "1<i>"]}
+    page = agreement_html(rep)
+    assert [h.split("</h2>")[0] for h in page.split("<h2>")[1:]] == [
+        "Mean F1", "Cohen's κ (judge vs F1 ≥ 0.5)", "Most disagreeing records"]
+    assert "2 of 3 records judged" in page and "<td>diagnosis (strict)</td><td>0.500</td>" in page
+    assert "<td>disease_f1_exact</td><td>0.500</td>" in page
+    assert "<td>diagnosis~disease_f1_exact</td><td>0.250</td>" in page
+    assert page.index("<td>2</td><td>—</td><td>0.00 / 0.00</td>") < page.index(
+        "<td>1&lt;i&gt;</td><td>✓</td><td>1.00 / 1.00</td><td>✗</td><td>0.50 / 0.25</td><td>&lt;script&gt;")
+    assert "<script>" not in page and "<i>" not in page and "<td>HTTP 500</td>" in page
+
+
 def test_cli_judge_and_show_prompt(tmp_path, stub):
     r = run_cli("judge", "--show-prompt")
     assert r.returncode == 0 and "judge-zh-2" in r.stdout and "【标准诊断】" in r.stdout
