@@ -451,4 +451,5 @@ def per_disease_f1(scores: Sequence[RecordScore], top: int = 25) -> list[tuple[s
         for x in g - p:
             fn[x] += 1
     support = Counter({k: tp[k] + fn[k] for k in set(tp) | set(fn)})
-    return [(lab, n, f1_from_counts(tp[lab], tp[lab] + fp[lab], n)) for lab, n in support.most_common(top)]
+    ranked = sorted(support.items(), key=lambda kv: (-kv[1], kv[0]))[:top]  # ties by label: the same in every run
+    return [(lab, n, f1_from_counts(tp[lab], tp[lab] + fp[lab], n)) for lab, n in ranked]

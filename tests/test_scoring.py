@@ -124,3 +124,11 @@ def test_vocab_from_label_lists_and_nothing_to_build_from(tmp_path):
     empty.write_text("nan\n\n", encoding="utf-8")
     res = run_cli("score", preds, "--split", "valid", "--data-dir", data, "--vocab", empty)
     assert res.returncode != 0 and "no labels in the list" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_per_disease_rows_are_ordered_by_support_then_label():
+    from rjua.scoring import per_disease_f1
+
+    gold = load_split("test")
+    rows = per_disease_f1(score_predictions(gold, gold_as_predictions(gold)).records, top=1000)
+    assert rows == sorted(rows, key=lambda r: (-r[1], r[0]))
