@@ -31,8 +31,9 @@ from .patient import PatientFacts, clean_sides, patient_facts
 from .sites import CONDITIONS, affirmed, item_sites, malignant, supported
 from .text import nfkc
 
-__all__ = ["ADDRESS_OF", "ADVICE_KINDS", "TEMPLATES", "URGENT", "address", "advice_sentences", "cite_marks",
-           "coherent", "compose_reply", "general_sentences", "join_zh", "stated_facts", "strip_sides"]
+__all__ = ["ADDRESS_OF", "ADVICE_KINDS", "GENERIC", "TEMPLATES", "URGENT", "address", "advice_groups",
+           "advice_sentences", "cite_marks", "coherent", "compose_reply", "general_sentences", "join_zh",
+           "stated_facts", "strip_sides"]
 
 # whom the reply speaks about, by rjua.patient's ``person``
 ADDRESS_OF = {"self": "您", "mother": "您母亲", "father": "您父亲", "child": "您的孩子", "spouse": "您爱人",
@@ -53,6 +54,7 @@ TEMPLATES = {
     "exam": "针对{who}的情况，我建议{who}进行{items}等检查，以明确诊断。",
     "treat": "治疗方面，我们可以考虑{items}，具体的治疗方案需要根据{who}的具体情况来确定。",
     "drug": "药物治疗方面，可以在医生指导下使用{items}。",
+    "drug_generic": "药物治疗方面，可以在医生指导下规范用药。",
     "daily": "同时，建议{who}{items}。",
     "other": "此外，我建议{who}{items}。",
     "advice_none": "建议{who}到泌尿外科门诊面诊，结合检查结果制定治疗方案。",
@@ -206,19 +208,48 @@ def _advice_kind(item: str) -> str:
     return next((k for k, pat in ADVICE_KINDS if pat.search(item)), "other")
 
 
+# how an advice item is said inside its sentence: what the sentence itself adds is cut (…等检查 adds 检查 and 等)
+_SAID_AS: dict[str, re.Pattern] = {"exam": re.compile(r"(?:检查|检测)?等?$"),
+                                   **dict.fromkeys(("treat", "drug", "daily", "other"), re.compile(r"等$"))}
+# an item that only names its kind, said only when nothing more specific of that kind is
+GENERIC = {"treat": {"手术治疗", "手术"}, "drug": {"药物治疗", "药物"}}
+
+
+def advice_groups(advices: Sequence[str]) -> dict[str, list[str]]:
+    """The advice items by kind (:data:`ADVICE_KINDS`) as the reply says them: an item said twice in other
+    words once (尿常规检查 / 尿常规), a kind's generic item (手术治疗) only when it is the kind's only item.
+
+    >>> advice_groups(["尿常规检查", "手术治疗", "尿常规", "经尿道前列腺电切术等", "药物治疗"])
+    {'exam': ['尿常规'], 'treat': ['经尿道前列腺电切术'], 'drug': ['药物治疗']}
+    """
+    groups: dict[str, list[str]] = {}
+    for a in advices:
+        kind = _advice_kind(a)
+        said = _SAID_AS[kind].sub("", a) or a
+        if said not in groups.setdefault(kind, []):
+            groups[kind].append(said)
+    for kind, generic in GENERIC.items():
+        if kind in groups and any(i not in generic for i in groups[kind]):
+            groups[kind] = [i for i in groups[kind] if i not in generic]
+    return groups
+
+
 def advice_sentences(advices: Sequence[str], who: str, t: Mapping[str, str] = TEMPLATES) -> list[str]:
-    """The advice items grouped by kind (:data:`ADVICE_KINDS`), one sentence per kind.
+    """The advice items grouped by kind (:func:`advice_groups`), one sentence per kind.
 
     >>> for s in advice_sentences(["多饮水", "尿常规", "输尿管镜碎石术"], "您"): print(s)
     针对您的情况，我建议您进行尿常规等检查，以明确诊断。
     治疗方面，我们可以考虑输尿管镜碎石术，具体的治疗方案需要根据您的具体情况来确定。
     同时，建议您多饮水。
+    >>> advice_sentences(["药物治疗"], "您")
+    ['药物治疗方面，可以在医生指导下规范用药。']
     """
-    groups: dict[str, list[str]] = {}
-    for a in advices:
-        groups.setdefault(_advice_kind(a), []).append(a)
+    groups = advice_groups(advices)
+    if groups.get("drug") and set(groups["drug"]) <= GENERIC["drug"]:
+        groups["drug"] = []  # 使用药物治疗 says nothing: the generic sentence instead
     order = ("exam", "treat", "drug", "daily", "other")
-    out = [t[k].format(who=who, items=join_zh(groups[k])) for k in order if k in groups]
+    out = [t[k].format(who=who, items=join_zh(groups[k])) if groups[k] else t[k + "_generic"]
+           for k in order if k in groups]
     return out or [t["advice_none"].format(who=who)]
 
 
