@@ -1,12 +1,15 @@
 """Choose the reply's wording and how much of the question it restates by k-fold cross-validated ROUGE-L.
 
-    python scripts/tune_reply.py [--data-dir DIR] [--split valid] [--folds 5] [--mbr]
+    python scripts/tune_reply.py [--data-dir DIR] [--split valid] [--folds 5] [--mbr] [--bounds]
 
 The ``case`` backend's items come from honest k-fold cross-validation (lexical retrieval); every variant
 (a wording of :data:`rjua.compose.TEMPLATES` × the number of restated statements) recomposes the same
 replies. Each fold's variant is the one with the best mean ROUGE-L on the *other* folds, scored on the fold
 itself, so the figure printed as "CV-selected" is never chosen on the records it is measured on. The
 variant named ``current`` is today's :data:`~rjua.compose.TEMPLATES` (the named baseline, same run).
+
+``--bounds`` prints what wording alone could reach: the best of every combination per record chosen with the
+doctors' own reply (an oracle, not a method), and both with the gold items in place of the predicted ones.
 
 ``--mbr`` also scores the per-record wording choice of :mod:`rjua.wording` (agreement with the neighbours'
 replies, no gold): slot by slot as the backend does, and over every combination of the slots' variants,
@@ -77,12 +80,28 @@ def mbr(preds, g, answers, most: int = 10) -> None:
         print(f"{name:28s} ROUGE-L {statistics.mean(s):.4f}  ({time.perf_counter() - t0:.1f} s for {len(s)})")
 
 
+def bounds(preds, g, answers) -> None:
+    combos = [{k: v for c in combo for k, v in c.items()} for combo in itertools.product(*wording.SLOTS.values())]
+    rows: dict[str, list[float]] = {}
+    for p in preds:
+        ps, rs = _inputs(p, answers)
+        ref = g[p.id]
+        for tag, (d, a) in (("predicted items", (p.diseases, p.advices)), ("gold items", (ref.diseases, ref.advices))):
+            rows.setdefault(f"{tag}, slot by slot", []).append(
+                rouge_l(wording.choose_reply(p.question, d, a, ps, rs, most=10), ref.answer))
+            rows.setdefault(f"{tag}, oracle wording", []).append(
+                max(rouge_l(compose.compose_reply(p.question, d, a, ps, rs, templates=c), ref.answer) for c in combos))
+    for name, s in rows.items():
+        print(f"{name:32s} ROUGE-L {statistics.mean(s):.4f}")
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data-dir", default=None)
     ap.add_argument("--split", default="valid")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--mbr", action="store_true", help="also score the per-record wording choice (rjua.wording)")
+    ap.add_argument("--bounds", action="store_true", help="also print the oracle-wording and gold-item bounds")
     args = ap.parse_args(argv)
     t0 = time.time()
     gold = load_split(args.split, args.data_dir)
@@ -109,6 +128,8 @@ def main(argv=None) -> None:
           f"earlier/1 {earlier:.4f}  (wall {time.time() - t0:.0f} s)")
     if args.mbr:
         mbr(preds, g, answers)
+    if args.bounds:
+        bounds(preds, g, answers)
 
 
 if __name__ == "__main__":
