@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from .faithfulness import negated_terms
 from .patient import PatientFacts, clean_sides, patient_facts
-from .sites import CONDITIONS, affirmed, item_sites, malignant, supported
+from .sites import CONDITIONS, affirmed, item_sites, malignant, same_region, supported
 from .text import nfkc
 
 __all__ = ["ADDRESS_OF", "ADVICE_KINDS", "GENERIC", "TEMPLATES", "URGENT", "address", "advice_groups",
@@ -95,6 +95,8 @@ _INFECTION_ONLY = re.compile(r"感染|(?<!增生)炎")  # a diagnosis list of in
 _OPERATION = re.compile(r"手术|术$|术等$|切除|电切|剜除|汽化")
 _NEGATED = re.compile(r"没有|没|无(?!痛)|未|否认|正常|不明显")
 
+_BPH = re.compile(CONDITIONS["bph"][0])
+_BPH_NAMED = re.compile(r"前列腺增生|前列腺肥大|前列腺增大|良性前列腺")
 _SENT = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 _ASKING = re.compile(r"请问|吗|呢|怎么|如何|是否|能否|可否|能不能|要不要|需不需要|该不该|哪些|什么|多久|？|\?")
 _GREETING = re.compile(r"^(?:患者|病人)?[:：]?\s*(?:医生|大夫)?(?:您好|你好)?[，,！!]*")
@@ -128,6 +130,8 @@ def coherent(advice: str, diagnoses: Sequence[str], question: str) -> bool:
         clauses = list(diagnoses) + _CLAUSE.split(affirmed(question))
         if not any(_TUMOUR.search(c) and sites <= item_sites(c) for c in clauses):
             return False
+    if not same_region(advice, diagnoses):  # 经皮肾镜取石术 does not treat a bladder stone
+        return False
     return all(re.search(names, said) for cond, (names, _) in CONDITIONS.items()
                if cond != "nephrectomy" and re.search(names, advice))
 
@@ -267,8 +271,13 @@ def _reply_items(question: str, diseases: Sequence[str], advices: Sequence[str],
     sided = bool(facts.sides or facts.bilateral or re.search(r"[左右]", clean_sides(nfkc(question or ""))))
     fix = (lambda x: x) if sided else strip_sides
     ds = list(dict.fromkeys(fix(d) for d in diseases if d))
-    sure = [d for d in ds if supported(d, question)]
-    adv = list(dict.fromkeys(fix(a) for a in advices if a and supported(a, question)))
+    young = facts.age is not None and facts.age < 50 and not _BPH_NAMED.search(affirmed(question))
+
+    def fits(x: str) -> bool:  # supported, and BPH only for a man of 50 or more unless the question names it
+        return supported(x, question) and not (young and _BPH.search(x))
+
+    sure = [d for d in ds if fits(d)]
+    adv = list(dict.fromkeys(fix(a) for a in advices if a and fits(a)))
     if not sure:  # no treatment without a diagnosis the question supports: examinations and a visit only
         adv = [a for a in adv if _advice_kind(a) not in ("treat", "drug")]
     return ds, sure, [a for a in adv if _advice_kind(a) != "treat" or coherent(a, sure, question)]

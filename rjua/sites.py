@@ -36,8 +36,8 @@ from typing import NamedTuple
 
 from .text import nfkc
 
-__all__ = ["CONDITIONS", "ORGANS", "POINTERS", "SITES", "Pointer", "affirmed", "item_sites", "malignant",
-           "named_sites", "outranked", "question_sites", "supported", "unsupported_sites"]
+__all__ = ["CONDITIONS", "ORGANS", "POINTERS", "REGIONS", "SITES", "Pointer", "affirmed", "item_sites", "malignant",
+           "named_sites", "outranked", "question_sites", "same_region", "supported", "unsupported_sites"]
 
 # site -> words that name it (a regex); 肾 is the kidney except in 肾上腺 (adrenal); 经尿道 is an access route
 ORGANS: dict[str, str] = {
@@ -53,6 +53,10 @@ ORGANS: dict[str, str] = {
     "retroperitoneum": r"腹膜后",
 }
 SITES: tuple[str, ...] = tuple(ORGANS)
+# organs treated together: an operation on one region does not treat a condition of another
+REGIONS: dict[str, str] = {"kidney": "upper", "ureter": "upper", "retroperitoneum": "upper", "adrenal": "adrenal",
+                           "bladder": "lower", "prostate": "lower", "urethra": "lower",
+                           "penis": "genital", "scrotum": "genital", "seminal": "genital"}
 
 
 
@@ -100,6 +104,10 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     "angiomyolipoma": (r"错构瘤", r"错构瘤|血管平滑肌脂肪瘤|脂肪|占位|肿物|肿块"),
     "nephrectomy": (r"(?<!输尿管)肾切除", r"萎缩|无功能|失功能|功能丧失|癌|恶性|肿瘤|占位|肿物|肿块"),
     "hematuria": (r"血尿", r"血尿|尿血|尿中带血|尿色发?红|洗肉水|红细胞|隐血|潜血"),
+    "hematospermia": (r"血精", r"血精|精液.{0,6}(?:红|血|褐)|射精.{0,6}血"),
+    # an enlarged prostate is told by voiding (or the prostate, its PSA named), not by erections or the scrotum
+    "bph": (r"前列腺增生|前列腺肥大|汽化术|前列腺.{0,4}(?:电切|剜除)|经尿道前列腺",
+            r"排尿|尿频|尿急|夜尿|起夜|尿等待|尿线|尿流|尿不尽|尿不出|排不出|尿潴留|残余尿|滴沥|小便|前列腺|PSA"),
     "urinary_infection": (r"泌尿道感染|尿路感染|泌尿系感染|膀胱炎|尿道炎",
                           r"感染|炎|发热|发烧|寒战|尿频|尿急|尿痛|白细胞|脓|排尿不适|灼热|刺痛|分泌物"),
     "inflammation": (r"感染|(?<!增生)炎", r"感染|炎|发热|发烧|寒战|尿频|尿急|尿痛|白细胞|脓|排尿不适|灼热|刺痛|分泌物|"
@@ -237,6 +245,20 @@ def unsupported_sites(item: str, sites: set[str]) -> set[str]:
     """
     mine = item_sites(item)
     return mine if mine and not (mine & sites) else set()
+
+
+def same_region(item: str, others: Iterable[str]) -> bool:
+    """Whether ``item`` (an operation) is about a region (:data:`REGIONS`) one of ``others`` (diagnoses) is
+    about; True when either names no organ.
+
+    >>> same_region("左侧经皮肾镜取石术", ["膀胱结石"]), same_region("左肾造瘘术", ["左输尿管结石"])
+    (False, True)
+    >>> same_region("手术治疗", ["膀胱结石"]), same_region("经尿道膀胱电切术", ["血尿"])
+    (True, True)
+    """
+    mine = {REGIONS[s] for s in item_sites(item)}
+    theirs = {REGIONS[s] for o in others for s in item_sites(o)}
+    return not mine or not theirs or bool(mine & theirs)
 
 
 def malignant(item: str) -> bool:

@@ -43,7 +43,7 @@ SLOTS: dict[str, tuple[dict[str, str], ...]] = {
     "treat": (
         {},
         {"treat": "建议{who}进行{items}，具体的治疗方案需要根据{who}的具体情况来确定。"},
-        {"treat": "针对{who}的情况，可以考虑{items}。"},
+        {"treat": "{who}可以考虑{items}，具体的治疗方案需要根据{who}的具体情况来确定。"},
     ),
     "exam": (
         {},

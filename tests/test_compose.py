@@ -134,3 +134,23 @@ def test_an_infection_or_hematuria_needs_a_sign_and_an_infection_gets_no_operati
     r = compose_reply("我父亲76岁，阴囊右侧有个疙瘩，越来越大", ["睾丸鞘膜积液", "血尿"], [])
     assert "初步诊断为睾丸鞘膜积液" in r and "血尿" not in r
     assert "血尿" in compose_reply("我50岁，无痛性肉眼血尿一周", ["血尿"], [])
+
+
+def test_no_operation_on_another_region_than_the_diagnoses():
+    q = "67岁男性，尿频尿急3年，B超示膀胱结石11mm，双肾囊肿"
+    r = compose_reply(q, ["膀胱结石"], ["左侧经皮肾镜取石术", "膀胱镜下取石术"])
+    assert "膀胱镜下取石术" in r and "经皮肾镜" not in r
+
+
+def test_bph_is_not_told_to_a_man_under_50_unless_the_question_names_it():
+    q = "我是一名40岁男性，尿频尿急半年，没有排尿困难"
+    r = compose_reply(q, ["前列腺增生"], ["汽化术", "尿常规"])
+    assert "初步诊断为前列腺增生" not in r and "汽化术" not in r and "尿常规" in r
+    named = compose_reply("我45岁，B超说前列腺增生，尿频", ["前列腺增生"], ["坦索罗辛"])
+    assert "诊断为前列腺增生" in named
+
+
+def test_bph_needs_a_voiding_sign_not_an_erection_complaint():
+    r = compose_reply("我71岁男性，勃起硬度不佳，性生活中途疲软", ["前列腺增生"], ["经尿道前列腺电切术"])
+    assert "难以明确诊断" in r and "电切" not in r
+    assert "难以明确诊断" in compose_reply("我59岁，左侧睾丸肿大，B超提示鞘膜积液", ["血精"], [])
