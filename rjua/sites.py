@@ -22,8 +22,9 @@ the reply, stricter, only when *all* its sites and conditions are (:func:`suppor
 ['penis']
 >>> sorted(item_sites("右肾错构瘤")), sorted(item_sites("左肾上腺肿瘤")), item_sites("泌尿道感染")
 (['kidney'], ['adrenal'], set())
->>> supported("左输尿管结石", "我右边腰痛3天"), supported("阴茎肿瘤", "我右边腰痛3天")
-(True, False)
+>>> q = "我右边腰痛3天"
+>>> supported("右输尿管结石", q), supported("左输尿管结石", q), supported("阴茎肿瘤", q)
+(True, False, False)
 >>> sorted(question_sites("高血压10年，CT检查")), sorted(question_sites("左侧腰痛，没有尿频，B超说睾丸正常"))
 ([], ['kidney', 'retroperitoneum', 'ureter'])
 """
@@ -37,7 +38,8 @@ from typing import NamedTuple
 from .text import nfkc
 
 __all__ = ["CONDITIONS", "ORGANS", "POINTERS", "REGIONS", "SITES", "Pointer", "affirmed", "item_sites", "malignant",
-           "named_sites", "outranked", "question_sites", "same_region", "supported", "unsupported_sites"]
+           "named_sites", "outranked", "question_sites", "same_region", "side_supported", "supported",
+           "unsupported_sites"]
 
 # site -> words that name it (a regex); 肾 is the kidney except in 肾上腺 (adrenal); 经尿道 is an access route
 ORGANS: dict[str, str] = {
@@ -261,6 +263,37 @@ def same_region(item: str, others: Iterable[str]) -> bool:
     return not mine or not theirs or bool(mine & theirs)
 
 
+_SIDED = {"kidney", "ureter", "adrenal", "scrotum", "seminal"}
+_FLANK = re.compile(r"腰|肋腹|侧腹|肋脊角")
+_SIDE_CUT = re.compile(r"[，,。；;！？!?、\n]")
+
+
+def side_supported(item: str, question: str) -> bool:
+    """Whether the question affirms the side of a sided item for its organ: 右肾错构瘤 needs a right kidney (右肾,
+    右侧肾…, a right flank pain for the kidney and ureter, or both sides: 双肾) in what the question affirms.
+
+    >>> q = "CT示左肾结石伴积水，双侧输尿管扩张，右侧腰痛"
+    >>> [side_supported(i, q) for i in ("左肾结石", "右肾结石", "右输尿管结石", "左侧睾丸鞘膜积液", "膀胱结石")]
+    [True, True, True, False, True]
+    >>> side_supported("右肾结石", "左肾结石，肝右叶囊肿")
+    False
+    """
+    core = nfkc(item or "")
+    side = _SIDE.search(core)
+    sites = item_sites(core) & _SIDED
+    if side is None or not sites:
+        return True
+    want = side.group()[0]
+    said = affirmed(question)
+    for m in re.finditer(rf"{want}|双|两", said):
+        window = _SIDE_CUT.split(said[m.end():m.end() + 12])[0]
+        if m.group() in "双两" and not re.match(r"侧|肾|输尿管|肾上腺|睾丸|附睾|精索", window):
+            continue  # 两个月, 双J管… are not sides
+        if item_sites(window) & sites or sites & {"kidney", "ureter"} and _FLANK.match(window.lstrip("侧边")):
+            return True
+    return False
+
+
 def malignant(item: str) -> bool:
     """Whether an item speaks of a malignancy (癌, 恶性, 肿瘤, a radical operation).
 
@@ -294,4 +327,4 @@ def supported(item: str, question: str, context: str | Iterable[str] | None = No
         return False
     if any(names.search(item) and not hint.search(q) for names, hint in _COND_RE.values()):
         return False
-    return item_sites(item) <= question_sites(question, context)
+    return item_sites(item) <= question_sites(question, context) and side_supported(item, question)

@@ -70,3 +70,14 @@ def test_an_operated_organ_under_follow_up_is_a_reason():
     q = "1年前做过左肾肿瘤切除术，术后4个月发现肿瘤复发了"
     assert "kidney" in question_sites(q) and supported("左肾肿瘤", q)
     assert "kidney" not in question_sites("1年前做过左肾肿瘤切除术，最近尿频")
+
+
+def test_a_side_is_supported_only_where_the_question_affirms_it_for_that_organ():
+    from rjua.sites import side_supported
+
+    q = "CT示右肾积水，左侧输尿管上段结石，没有右侧腰痛"
+    assert side_supported("左输尿管结石", q) and side_supported("右肾积水", q)
+    assert not side_supported("右输尿管结石", q)  # the right side is named for the kidney only
+    assert not side_supported("左肾结石", "右肾结石两个月")  # 两个月 is not both sides
+    assert side_supported("左肾结石", "双肾多发结石") and side_supported("右侧睾丸鞘膜积液", "右侧阴囊肿大")
+    assert side_supported("膀胱结石", "左侧腰痛")  # an organ without sides
