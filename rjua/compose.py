@@ -132,6 +132,9 @@ def coherent(advice: str, diagnoses: Sequence[str], question: str) -> bool:
             return False
     if not same_region(advice, diagnoses):  # 经皮肾镜取石术 does not treat a bladder stone
         return False
+    sides = {m.group()[0] for d in diagnoses for m in [_SIDE.search(d)] if m}
+    if sides and (mine := _SIDE.search(advice)) and mine.group()[0] not in sides and "双" not in "".join(diagnoses):
+        return False  # a left operation for right-sided diagnoses
     return all(re.search(names, said) for cond, (names, _) in CONDITIONS.items()
                if cond != "nephrectomy" and re.search(names, advice))
 
@@ -264,14 +267,21 @@ def _urgent(facts: PatientFacts, text: str, who: str, t: Mapping[str, str]) -> s
     return t["urgent"].format(signs=signs, go=go)
 
 
+def _denied(item: str, question: str, said: str) -> bool:
+    """Whether the question names ``item`` only where it denies it (没有血尿): never said, not even with doubt."""
+    core = strip_sides(nfkc(item))
+    return len(core) >= 2 and core in nfkc(question or "") and core not in said
+
+
 def _reply_items(question: str, diseases: Sequence[str], advices: Sequence[str], facts: PatientFacts
                  ) -> tuple[list[str], list[str], list[str]]:
     """(the answer's diagnoses, those the question supports, the advice the reply may give), sides dropped
     when the question names none."""
     sided = bool(facts.sides or facts.bilateral or re.search(r"[左右]", clean_sides(nfkc(question or ""))))
     fix = (lambda x: x) if sided else strip_sides
-    ds = list(dict.fromkeys(fix(d) for d in diseases if d))
-    young = facts.age is not None and facts.age < 50 and not _BPH_NAMED.search(affirmed(question))
+    said = affirmed(question)
+    ds = list(dict.fromkeys(fix(d) for d in diseases if d and not _denied(d, question, said)))
+    young = facts.age is not None and facts.age < 50 and not _BPH_NAMED.search(said)
 
     def fits(x: str) -> bool:  # supported, and BPH only for a man of 50 or more unless the question names it
         return supported(x, question) and not (young and _BPH.search(x))

@@ -154,3 +154,15 @@ def test_bph_needs_a_voiding_sign_not_an_erection_complaint():
     r = compose_reply("我71岁男性，勃起硬度不佳，性生活中途疲软", ["前列腺增生"], ["经尿道前列腺电切术"])
     assert "难以明确诊断" in r and "电切" not in r
     assert "难以明确诊断" in compose_reply("我59岁，左侧睾丸肿大，B超提示鞘膜积液", ["血精"], [])
+
+
+def test_a_denied_diagnosis_is_never_said_not_even_with_doubt():
+    q = "我74岁女性，咳嗽时尿液不受控制地溢出，没有血尿、发热"
+    r = compose_reply(q, ["血尿"], ["尿常规"])
+    assert "血尿等可能" not in r and "难以明确诊断" in r
+
+
+def test_no_operation_on_the_other_side_of_the_diagnoses():
+    q = "体检发现右输尿管占位，左侧肾盏也有扩张"
+    r = compose_reply(q, ["右输尿管占位"], ["左侧肾-输尿管全程-膀胱袖套状切除", "右侧肾-输尿管全程-膀胱袖套状切除"])
+    assert "右侧肾-输尿管全程" in r and "左侧肾-输尿管全程" not in r
