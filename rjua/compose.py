@@ -26,13 +26,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from .faithfulness import negated_terms
+from .faithfulness import diagnosis_mentions, negated_terms
 from .patient import PatientFacts, clean_sides, patient_facts
 from .sites import CONDITIONS, affirmed, item_sites, malignant, same_region, supported
 from .text import nfkc
 
-__all__ = ["ADDRESS_OF", "ADVICE_KINDS", "GENERIC", "TEMPLATES", "URGENT", "address", "advice_groups",
-           "advice_sentences", "cite_marks", "coherent", "compose_reply", "general_sentences", "join_zh",
+__all__ = ["ADDRESS_OF", "ADVICE_KINDS", "GENERIC", "INFERRED", "TEMPLATES", "URGENT", "address", "advice_groups",
+           "advice_sentences", "cite_marks", "coherent", "compose_reply", "general_sentences", "join_zh", "named_by",
            "stated_facts", "strip_sides"]
 
 # whom the reply speaks about, by rjua.patient's ``person``
@@ -96,6 +96,7 @@ _OPERATION = re.compile(r"手术|术$|术等$|切除|电切|剜除|汽化")
 _NEGATED = re.compile(r"没有|没|无(?!痛)|未|否认|正常|不明显")
 
 _BPH = re.compile(CONDITIONS["bph"][0])
+_OPERATIONS = ("nephrectomy", "partial_nephrectomy")  # rows of CONDITIONS that name an operation, not a condition
 _BPH_NAMED = re.compile(r"前列腺增生|前列腺肥大|前列腺增大|良性前列腺")
 _SENT = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 _ASKING = re.compile(r"请问|吗|呢|怎么|如何|是否|能否|可否|能不能|要不要|需不需要|该不该|哪些|什么|多久|？|\?")
@@ -136,7 +137,7 @@ def coherent(advice: str, diagnoses: Sequence[str], question: str) -> bool:
     if sides and (mine := _SIDE.search(advice)) and mine.group()[0] not in sides and "双" not in "".join(diagnoses):
         return False  # a left operation for right-sided diagnoses
     return all(re.search(names, said) for cond, (names, _) in CONDITIONS.items()
-               if cond != "nephrectomy" and re.search(names, advice))
+               if cond not in _OPERATIONS and re.search(names, advice))
 
 
 def address(facts: PatientFacts) -> str:
@@ -290,7 +291,31 @@ def _reply_items(question: str, diseases: Sequence[str], advices: Sequence[str],
     adv = list(dict.fromkeys(fix(a) for a in advices if a and fits(a)))
     if not sure:  # no treatment without a diagnosis the question supports: examinations and a visit only
         adv = [a for a in adv if _advice_kind(a) not in ("treat", "drug")]
-    return ds, sure, [a for a in adv if _advice_kind(a) != "treat" or coherent(a, sure, question)]
+    named = [d for d in sure if named_by(d, said)]  # an operation only for what the question itself names
+    return ds, sure, [a for a in adv if _advice_kind(a) != "treat" or named and coherent(a, named, question)]
+
+
+# a diagnosis the question may not name but a sign specific enough for its operations tells: BPH by obstruction
+INFERRED: tuple[tuple[re.Pattern, re.Pattern], ...] = (
+    (re.compile(r"前列腺增生|前列腺肥大"),
+     re.compile(r"排尿困难|排尿不畅|排尿费力|尿线|尿流|尿等待|尿不尽|尿不出|排不出|尿潴留|残余尿|滴沥")),
+)
+
+
+def named_by(diagnosis: str, said: str) -> bool:
+    """Whether what the question affirms (``said``) names ``diagnosis``, word for word or as the same organ and
+    condition (膀胱也有结石 names 膀胱结石); a diagnosis only inferred from symptoms is not named.
+
+    >>> named_by("膀胱结石", "B超显示膀胱也有结石"), named_by("前列腺增生", "尿频尿急，夜尿3次")
+    (True, False)
+    >>> named_by("前列腺增生", "排尿困难，夜尿3次")  # told by obstruction (INFERRED)
+    True
+    """
+    core = strip_sides(nfkc(diagnosis))
+    if any(p.search(core) and sign.search(said) for p, sign in INFERRED):
+        return True
+    mine = {k for _, k in diagnosis_mentions(core)}
+    return core in strip_sides(said) or bool(mine & {k for _, k in diagnosis_mentions(said)})
 
 
 def cite_marks(passages: Sequence, diseases: Sequence[str], most: int = 3) -> str:

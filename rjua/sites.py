@@ -98,13 +98,16 @@ POINTERS: tuple[Pointer, ...] = (
     Pointer(r"发热|发烧|寒战", ("kidney", "prostate", "scrotum"), shared=True),
 )
 
-# what a diagnosis says is there: condition -> (the words naming it in an item, what in the question points to it)
+# what a diagnosis says is there: condition -> (the words naming it in an item, what in the question points to it);
+# the operations (nephrectomy, partial_nephrectomy) name no condition of their own: only the question's hint counts
 CONDITIONS: dict[str, tuple[str, str]] = {
     "stone": (r"结石|取石|碎石", r"结石|石|绞痛|致密影|腰痛|腰部.{0,4}痛"),
     "cyst": (r"囊肿|去顶", r"囊肿|囊性|囊"),
     "hydronephrosis": (r"积水", r"积水|扩张|梗阻"),
     "angiomyolipoma": (r"错构瘤", r"错构瘤|血管平滑肌脂肪瘤|脂肪|占位|肿物|肿块"),
     "nephrectomy": (r"(?<!输尿管)肾切除", r"萎缩|无功能|失功能|功能丧失|癌|恶性|肿瘤|占位|肿物|肿块"),
+    "partial_nephrectomy": (r"肾部分切除|肾[^，。；]{0,6}剜除",
+                            r"癌|恶性|肿瘤|瘤|占位|肿物|肿块|新生物|结节|包块|强化"),
     "hematuria": (r"血尿", r"血尿|尿血|尿中带血|尿色发?红|洗肉水|红细胞|隐血|潜血"),
     "hematospermia": (r"血精", r"血精|精液.{0,6}(?:红|血|褐)|射精.{0,6}血"),
     # an enlarged prostate is told by voiding (or the prostate, its PSA named), not by erections or the scrotum

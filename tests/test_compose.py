@@ -166,3 +166,20 @@ def test_no_operation_on_the_other_side_of_the_diagnoses():
     q = "体检发现右输尿管占位，左侧肾盏也有扩张"
     r = compose_reply(q, ["右输尿管占位"], ["左侧肾-输尿管全程-膀胱袖套状切除", "右侧肾-输尿管全程-膀胱袖套状切除"])
     assert "右侧肾-输尿管全程" in r and "左侧肾-输尿管全程" not in r
+
+
+def test_an_operation_only_for_a_diagnosis_the_question_names_or_its_specific_sign_tells():
+    q = "我58岁男性，尿频、夜尿3次，没有排尿困难"
+    urgency = compose_reply(q, ["前列腺增生"], ["汽化术", "坦索罗辛", "尿流率"])
+    assert "前列腺增生" in urgency and "汽化术" not in urgency and "坦索罗辛" in urgency  # drugs and tests stay
+    blocked = compose_reply("我68岁男性，排尿困难、尿线细两年", ["前列腺增生"], ["汽化术"])
+    assert "汽化术" in blocked  # obstruction tells BPH well enough for its operation
+    stone = compose_reply("CT示右输尿管上段结石8mm，右侧腰痛", ["右输尿管结石"], ["右侧输尿管镜碎石术"])
+    assert "输尿管镜碎石术" in stone
+
+
+def test_no_partial_nephrectomy_without_a_mass():
+    q = "体检B超发现左肾小结石2mm和左肾囊肿1cm，没有不适"
+    r = compose_reply(q, ["左肾结石", "左肾囊肿"], ["腹腔镜下左肾部分切除术", "多饮水"])
+    assert "部分切除" not in r and "多饮水" in r
+    assert "部分切除" in compose_reply("CT示左肾下极占位3cm，明显强化", ["左肾占位"], ["腹腔镜下左肾部分切除术"])
