@@ -217,7 +217,7 @@ def _advice_kind(item: str) -> str:
 
 
 # how an advice item is said inside its sentence: what the sentence itself adds is cut (…等检查 adds 检查 and 等)
-_SAID_AS: dict[str, re.Pattern] = {"exam": re.compile(r"(?:检查|检测)?等?$"),
+_SAID_AS: dict[str, re.Pattern] = {"exam": re.compile(r"^(?:监测|检测|复查|完善|进行|行|查)|(?:检查|检测)?等?$"),
                                    **dict.fromkeys(("treat", "drug", "daily", "other"), re.compile(r"等$"))}
 # an item that only names its kind, said only when nothing more specific of that kind is
 GENERIC = {"treat": {"手术治疗", "手术"}, "drug": {"药物治疗", "药物"}}
@@ -227,8 +227,8 @@ def advice_groups(advices: Sequence[str]) -> dict[str, list[str]]:
     """The advice items by kind (:data:`ADVICE_KINDS`) as the reply says them: an item said twice in other
     words once (尿常规检查 / 尿常规), a kind's generic item (手术治疗) only when it is the kind's only item.
 
-    >>> advice_groups(["尿常规检查", "手术治疗", "尿常规", "经尿道前列腺电切术等", "药物治疗"])
-    {'exam': ['尿常规'], 'treat': ['经尿道前列腺电切术'], 'drug': ['药物治疗']}
+    >>> advice_groups(["尿常规检查", "手术治疗", "尿常规", "经尿道前列腺电切术等", "药物治疗", "监测肌酐"])
+    {'exam': ['尿常规', '肌酐'], 'treat': ['经尿道前列腺电切术'], 'drug': ['药物治疗']}
     """
     groups: dict[str, list[str]] = {}
     for a in advices:
