@@ -28,7 +28,7 @@ Conventions (documented and tested):
 from __future__ import annotations
 
 import math
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
@@ -58,8 +58,9 @@ class _Overlap:
 
     @property
     def counts(self) -> tuple[int, int, int]:
-        """(overlap, predicted, reference): the columns micro aggregation pools."""
-        return astuple(self)
+        """(overlap, predicted, reference): the columns micro aggregation pools (the three fields in order;
+        ``dataclasses.astuple`` deep-copies and cost 0.13 s of a 211-record score)."""
+        return tuple(getattr(self, f) for f in self.__dataclass_fields__)
 
     @property
     def precision(self) -> float:

@@ -12,6 +12,7 @@ import json
 import os
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable, Sequence
 
 from . import faithfulness
@@ -402,6 +403,12 @@ def score_predictions(gold: Sequence[Record], preds: Any, match: str = "exact",
     return ScoreResult(summary, scores)
 
 
+@lru_cache(maxsize=8192)
+def _reference_flags(question: str, diseases: tuple, advices: tuple, answer: str) -> tuple:
+    """The faithfulness flags of a doctors' reference answer: the same for every score of the same gold."""
+    return tuple(faithfulness.check(question, diseases, advices, answer))
+
+
 def faithfulness_summary(scores: Sequence[RecordScore]) -> dict[str, Any]:
     """Faithfulness flags per rule (:func:`rjua.faithfulness.summarise`), each rule with ``reference_rate``: the
     share of the doctors' own reference answers of the same records that the rule flags (its false-alarm floor).
@@ -412,8 +419,8 @@ def faithfulness_summary(scores: Sequence[RecordScore]) -> dict[str, Any]:
     (True, ['items', 'record_rate', 'records', 'reference_rate'])
     """
     out = faithfulness.summarise([s.faith_flags for s in scores])
-    ref = faithfulness.summarise([faithfulness.check(s.gold.question, s.gold.diseases, s.gold.advices, s.gold.answer)
-                                  for s in scores])
+    ref = faithfulness.summarise([_reference_flags(s.gold.question, tuple(s.gold.diseases), tuple(s.gold.advices),
+                                                   s.gold.answer) for s in scores])
     for name, v in out["rules"].items():
         v["reference_rate"] = ref["rules"].get(name, {}).get("record_rate", 0.0)
     out["reference"] = ref["any"]

