@@ -11,9 +11,9 @@ changes phrasing only; no neighbour's words enter the reply through it. Without 
 first variants are used.
 
 Slot by slot (coordinate ascent, 1 + Σ(variants − 1) = 8 candidate replies) rather than every combination
-(54): on the 5-fold cross-validated predictions of the valid split the two score 0.3104 and 0.3103 ROUGE-L
-against the doctors' replies (fixed default wording 0.3010), the first in 3.8 s for 211 records, the second
-in 26.1 s (``scripts/tune_reply.py --mbr``, 2026-12-03, 2 shared cores).
+(54): on the 5-fold cross-validated predictions of the valid split the two score 0.3084 and 0.3083 ROUGE-L
+against the doctors' replies (fixed default wording 0.2992), the first in 2.1 s for 211 records, the second
+in 13.9 s (``scripts/tune_reply.py --mbr``, 2026-12-03, 2 shared cores).
 
 >>> q, d, a = "我右侧腰痛两天，B超提示右肾结石", ["右肾结石"], ["输尿管镜碎石术"]
 >>> doctors = ["您好，根据您的描述，您可能患有肾结石。建议您进行输尿管镜碎石术。"]
