@@ -26,9 +26,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from .faithfulness import diagnosis_mentions, negated_terms
+from .faithfulness import diagnosis_keys, negated_terms
 from .patient import PatientFacts, clean_sides, patient_facts
-from .sites import CONDITIONS, affirmed, item_sites, malignant, same_region, supported
+from .sites import CONDITIONS, affirmed, denied, item_sites, malignant, same_region, supported
 from .text import nfkc
 
 __all__ = ["ADDRESS_OF", "ADVICE_KINDS", "GENERIC", "INFERRED", "TEMPLATES", "URGENT", "address", "advice_groups",
@@ -268,12 +268,6 @@ def _urgent(facts: PatientFacts, text: str, who: str, t: Mapping[str, str]) -> s
     return t["urgent"].format(signs=signs, go=go)
 
 
-def _denied(item: str, question: str, said: str) -> bool:
-    """Whether the question names ``item`` only where it denies it (没有血尿): never said, not even with doubt."""
-    core = strip_sides(nfkc(item))
-    return len(core) >= 2 and core in nfkc(question or "") and core not in said
-
-
 def _reply_items(question: str, diseases: Sequence[str], advices: Sequence[str], facts: PatientFacts
                  ) -> tuple[list[str], list[str], list[str]]:
     """(the answer's diagnoses, those the question supports, the advice the reply may give), sides dropped
@@ -281,7 +275,7 @@ def _reply_items(question: str, diseases: Sequence[str], advices: Sequence[str],
     sided = bool(facts.sides or facts.bilateral or re.search(r"[左右]", clean_sides(nfkc(question or ""))))
     fix = (lambda x: x) if sided else strip_sides
     said = affirmed(question)
-    ds = list(dict.fromkeys(fix(d) for d in diseases if d and not _denied(d, question, said)))
+    ds = list(dict.fromkeys(fix(d) for d in diseases if d and not denied(d, question)))  # not even with doubt
     young = facts.age is not None and facts.age < 50 and not _BPH_NAMED.search(said)
 
     def fits(x: str) -> bool:  # supported, and BPH only for a man of 50 or more unless the question names it
@@ -314,8 +308,7 @@ def named_by(diagnosis: str, said: str) -> bool:
     core = strip_sides(nfkc(diagnosis))
     if any(p.search(core) and sign.search(said) for p, sign in INFERRED):
         return True
-    mine = {k for _, k in diagnosis_mentions(core)}
-    return core in strip_sides(said) or bool(mine & {k for _, k in diagnosis_mentions(said)})
+    return core in strip_sides(said) or bool(diagnosis_keys(core) & diagnosis_keys(said))
 
 
 def cite_marks(passages: Sequence, diseases: Sequence[str], most: int = 3) -> str:

@@ -29,12 +29,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .consistency import Flag, guard as consistency_guard, summarise as consistency_summarise
 from .sites import ORGANS, item_sites, question_sites
 from .text import nfkc
 
-__all__ = ["FACT_RULES", "RULES", "FRule", "check", "diagnosis_mentions", "drop_fact_sentences", "fact_flags",
+__all__ = ["FACT_RULES", "RULES", "FRule", "check", "diagnosis_keys", "diagnosis_mentions", "drop_fact_sentences",
+           "fact_flags",
            "affirmed", "denials", "guard", "named_in", "negated_terms", "sentences", "summarise"]
 
 # ------------------------------------------------------------------ vocabulary (data)
@@ -159,8 +161,19 @@ def diagnosis_mentions(text: str) -> list[tuple[str, tuple[str, str]]]:
     return out
 
 
+@lru_cache(maxsize=8192)
+def diagnosis_keys(text: str) -> frozenset[tuple[str, str]]:
+    """The (organ, condition class) keys of the diagnoses ``text`` names: what the selector, the reply and these
+    rules compare, so 膀胱也有结石 and 膀胱结石 match.
+
+    >>> diagnosis_keys("膀胱也有结石") == diagnosis_keys("膀胱结石")
+    True
+    """
+    return frozenset(k for _, k in diagnosis_mentions(text))
+
+
 def _keys(texts: Iterable[str]) -> set[tuple[str, str]]:
-    return {k for t in texts for _, k in diagnosis_mentions(t)}
+    return {k for t in texts for k in diagnosis_keys(t)}
 
 
 _SOFT = {"inflammation", "obstruction", "other"}  # a state an organ named or pointed to by the question may be in

@@ -37,8 +37,8 @@ from typing import NamedTuple
 
 from .text import nfkc
 
-__all__ = ["CONDITIONS", "ORGANS", "POINTERS", "REGIONS", "SITES", "Pointer", "affirmed", "item_sites", "malignant",
-           "named_sites", "outranked", "question_sites", "same_region", "side_supported", "supported",
+__all__ = ["CONDITIONS", "ORGANS", "POINTERS", "REGIONS", "SITES", "Pointer", "affirmed", "denied", "item_sites",
+           "malignant", "named_sites", "outranked", "question_sites", "same_region", "side_supported", "supported",
            "unsupported_sites"]
 
 # site -> words that name it (a regex); 肾 is the kidney except in 肾上腺 (adrenal); 经尿道 is an access route
@@ -306,6 +306,16 @@ def malignant(item: str) -> bool:
     return bool(_MALIGNANT.search(item or ""))
 
 
+def denied(item: str, question: str) -> bool:
+    """Whether the question names ``item`` (without its side) only where it denies it: 没有血尿 denies 血尿.
+
+    >>> denied("血尿", "尿频，没有血尿"), denied("血尿", "肉眼血尿两天"), denied("左肾结石", "否认肾结石")
+    (True, False, True)
+    """
+    core = _SIDE.sub("", nfkc(item or ""))
+    return len(core) >= 2 and core in nfkc(question or "") and core not in affirmed(question)
+
+
 def supported(item: str, question: str, context: str | Iterable[str] | None = None) -> bool:
     """Whether the question gives a reason for everything ``item`` names: *all* its sites are among
     :func:`question_sites`, each condition (:data:`CONDITIONS`) is pointed to by what the question affirms, a
@@ -323,9 +333,8 @@ def supported(item: str, question: str, context: str | Iterable[str] | None = No
     (False, True)
     """
     q = affirmed(question)
-    core = _SIDE.sub("", nfkc(item or ""))
-    if len(core) >= 2 and core not in q and core in nfkc(question or ""):
-        return False  # named only where the question denies it
+    if denied(item, question):
+        return False
     if malignant(item) and not _MALIGNANT_HINT.search(q):
         return False
     if any(names.search(item) and not hint.search(q) for names, hint in _COND_RE.values()):

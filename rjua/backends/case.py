@@ -34,14 +34,13 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
 
 from ..consistency import ADDRESS_RE, RULES, drop_flagged_sentences, person_addressed, violates
 from ..extract import Vocabulary
-from ..faithfulness import diagnosis_mentions
+from ..faithfulness import diagnosis_keys
 from ..items import normalize_item
 from ..ontology import Ontology
 from ..patient import PatientFacts, clean_sides, patient_facts
@@ -56,12 +55,6 @@ __all__ = ["CaseBackend", "N_FEATURES", "adapt_reply", "choose_expected_f1", "co
 
 N_FEATURES = 13
 _SWAP = str.maketrans("左右", "右左")
-
-
-@lru_cache(maxsize=8192)
-def _keys_of(text: str) -> frozenset:
-    """The (organ, condition) keys of the diagnoses ``text`` names (:func:`rjua.faithfulness.diagnosis_mentions`)."""
-    return frozenset(k for _, k in diagnosis_mentions(text))
 
 
 def side_of(question: str) -> str | None:
@@ -313,14 +306,14 @@ class CaseBackend:
         for key in exclude:  # labels of an excluded record never count as known
             if key in self.labels:
                 freq.subtract(self.labels[key][0 if kind == "disease" else 1])
-        named = _keys_of(affirmed(question))  # the diagnoses the question itself names (organ + condition)
+        named = diagnosis_keys(affirmed(question))  # the diagnoses the question itself names (organ + condition)
         src = self._disease_extras(question, passages, side, feats, freq, named) if kind == "disease" else {}
         items = sorted(it for it in feats if not conflicts(facts, it, kind) and ok(it))
         x = np.array([feats[i] + [float(i in qn), math.log1p(max(freq[i], 0)), len(i) / 10.0,
                                   float("左" in i or "右" in i), float("question" in src.get(i, ())),
                                   float("passage" in src.get(i, ())),
                                   float(bool(src.get(i)) and src[i] <= {"variant", "synonym"}),
-                                  float(supported(i, question, context)), float(bool(_keys_of(i) & named))]
+                                  float(supported(i, question, context)), float(bool(diagnosis_keys(i) & named))]
                       for i in items]).reshape(-1, N_FEATURES)
         return _Candidates(items, x, n_items / total)
 
@@ -335,7 +328,7 @@ class CaseBackend:
             if len(it) >= 3:
                 feats.setdefault(it, [0.0, 0.0, 0.0, 0.0])
         for key in named:
-            label = next((d for d in known if _keys_of(d) == {key}), None)
+            label = next((d for d in known if diagnosis_keys(d) == {key}), None)
             if label is not None:
                 feats.setdefault(fix_side(label, side) if side else drop_side(label), [0.0, 0.0, 0.0, 0.0])
         src: dict[str, set[str]] = {}
