@@ -18,7 +18,8 @@ order and the stock phrases were chosen on 5-fold cross-validated ROUGE-L of the
 
 >>> print(compose_reply("我今年45岁，右侧腰痛两天，B超提示右肾结石，怎么办？", ["右肾结石"], ["多饮水", "泌尿系CT"]))
 您好，根据您的病情描述和检查结果，初步诊断为右肾结石。您提到右侧腰痛两天，B超提示右肾结石。\
-针对您的情况，我建议您进行泌尿系CT等检查，以明确诊断。同时，建议您多饮水。\
+针对您的情况，我建议您进行泌尿系CT等检查，以明确诊断。\
+治疗方面，建议您到泌尿外科门诊面诊，结合检查结果制定治疗方案。同时，建议您多饮水。\
 如果出现腰腹部剧烈疼痛、发热寒战、尿量明显减少或无尿，请立即到医院急诊就诊。如果您还有其他问题，请随时向我提问。
 """
 from __future__ import annotations
@@ -28,11 +29,13 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from .faithfulness import diagnosis_keys, negated_terms
 from .patient import PatientFacts, clean_sides, patient_facts
-from .sites import CONDITIONS, affirmed, denied, item_sites, malignant, same_region, supported
+from .sites import (CONDITIONS, TREATMENTS, affirmed, denied, item_sites, malignant, proven_tumours, same_region,
+                    supported)
 from .text import nfkc
 
 __all__ = ["ADDRESS_OF", "ADVICE_KINDS", "GENERIC", "INFERRED", "TEMPLATES", "URGENT", "address", "advice_groups",
-           "advice_sentences", "cite_marks", "coherent", "compose_reply", "general_sentences", "join_zh", "named_by",
+           "advice_sentences", "DONE", "OPERATE_WHEN", "DRAIN", "INDICATED", "cite_marks", "first_steps", "indicated", "coherent", "compose_reply", "done",
+           "general_sentences", "join_zh", "named_by", "operable",
            "stated_facts", "strip_sides"]
 
 # whom the reply speaks about, by rjua.patient's ``person``
@@ -54,11 +57,14 @@ TEMPLATES = {
     "exam": "针对{who}的情况，我建议{who}进行{items}等检查，以明确诊断。",
     "treat": "治疗方面，我们可以考虑{items}，具体的治疗方案需要根据{who}的具体情况来确定。",
     "drug": "药物治疗方面，可以在医生指导下使用{items}。",
-    "drug_generic": "药物治疗方面，可以在医生指导下规范用药。",
     "daily": "同时，建议{who}{items}。",
     "other": "此外，我建议{who}{items}。",
     "advice_none": "建议{who}到泌尿外科门诊面诊，结合检查结果制定治疗方案。",
+    "treat_none": "治疗方面，建议{who}到泌尿外科门诊面诊，结合检查结果制定治疗方案。",
     "urgent": "如果出现{signs}，请{go}。",
+    "drain": "{who}目前存在尿潴留，应先留置导尿管引流尿液，保护膀胱和肾功能，再考虑后续治疗。",
+    "drain_now": "{who}目前排尿不出，应先留置导尿管引流尿液，保护膀胱和肾功能，再考虑后续治疗。",
+    "clot": "{who}膀胱内有血块，应尽快留置三腔导尿管冲洗膀胱、清除血块，必要时手术止血。",
     "cite": "{ids}",  # the evidence passages by number: [1][3]
     "go_self": "立即到医院急诊就诊",
     "go_child": "立即带孩子到医院急诊就诊",
@@ -70,7 +76,7 @@ TEMPLATES = {
 ADVICE_KINDS: tuple[tuple[str, re.Pattern], ...] = (
     ("exam", re.compile(r"活检|穿刺检查|镜检查")),
     ("treat", re.compile(r"(?<!检查)术$|手术|造瘘|置管|置入|支架|碎石|取石|切除|根治")),
-    ("daily", re.compile(r"饮水|饮食|戒烟|戒酒|运动|锻炼|休息|避免|注意|随访|复查|观察|禁欲|减重|控制体重|憋尿")),
+    ("daily", re.compile(r"饮水|饮食|戒烟|戒酒|运动|锻炼|休息|避免|注意|随访|复查|观察|禁欲|减重|控制体重|憋尿|保护")),
     ("exam", re.compile(r"检查|检测|化验|CT|MRI|B超|超声|彩超|造影|常规|培养|尿流率|PSA|活检|穿刺|肾图|ECT|"
                         r"细胞学|评估|测定|镜检|核磁|血检|指诊|尿动力|指标|监测|血气|功能")),
     ("treat", re.compile(r"术|切除|碎石|取石|置管|支架|引流|成形|吻合|结扎|电切|剜除|根治|造瘘|消融|放疗|化疗|"
@@ -78,6 +84,17 @@ ADVICE_KINDS: tuple[tuple[str, re.Pattern], ...] = (
     ("drug", re.compile(r"药|素|片|胶囊|抗生|抗感染|受体|抑制剂|阻滞剂|激素|补液|镇痛|止痛|解痉|中成药|罗辛|雄胺|那新|"
                         r"贝隆|沙星|头孢|枸橼酸|碳酸氢钠|他达拉非|西地那非|口服|输液")),
 )
+
+# a sign in one sentence of the question -> the first step said before any other advice (``whole``: read the
+# sentence as written, its negation being the sign: 10个小时没有小便); a sentence telling of the past is skipped
+DRAIN: tuple[tuple[re.Pattern, str, bool], ...] = (
+    (re.compile(r"血块|膀胱填塞"), "clot", False),
+    (re.compile(r"尿潴留|尿储留|尿不出|排不出尿|残余尿[^，。；\d]{0,10}(?:[3-9]\d{2}|\d{4})|残余尿[^，。；]{0,6}超过"),
+     "drain", False),
+    (re.compile(r"(?:\d+|[几十]+)个?多?小时[^，。；]{0,4}(?:没|未|无法|不能)[^，。；]{0,6}(?:小便|排尿|尿)"), "drain_now",
+     True),
+)
+_PAST = re.compile(r"(?:\d+|[一两二三四五六七八九十几半]+)个?(?:天|日|周|星期|月|年)(?:前|以前)|之前|以前|曾|既往|病史|拔除|已拔")
 
 # when to seek care urgently: a pattern over the diagnoses, advice and question -> the warning signs
 URGENT: tuple[tuple[re.Pattern, str], ...] = (
@@ -91,12 +108,14 @@ URGENT_DEFAULT = "发热、肉眼血尿、剧烈疼痛或排尿困难"
 
 _TUMOUR = re.compile(r"癌|恶性|肿瘤|占位|新生物|肿物|肿块")
 _CLAUSE = re.compile(r"[，,。；;！？!?\n]")
+_SENTENCE_CUT = re.compile(r"[。；;！？!?\n]")
 _INFECTION_ONLY = re.compile(r"感染|(?<!增生)炎")  # a diagnosis list of infections only: no operation
 _OPERATION = re.compile(r"手术|术$|术等$|切除|电切|剜除|汽化")
 _NEGATED = re.compile(r"没有|没|无(?!痛)|未|否认|正常|不明显")
 
 _BPH = re.compile(CONDITIONS["bph"][0])
-_OPERATIONS = ("nephrectomy", "partial_nephrectomy")  # rows of CONDITIONS that name an operation, not a condition
+_RADICAL = re.compile(r"癌|恶性|根治|半尿路|全长切除")  # a cancer operation: an enucleation of a tumour (肿瘤剜除) also fits a benign one
+_ANY_TUMOUR = re.compile(_TUMOUR.pattern + r"|瘤")
 _BPH_NAMED = re.compile(r"前列腺增生|前列腺肥大|前列腺增大|良性前列腺")
 _SENT = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 _ASKING = re.compile(r"请问|吗|呢|怎么|如何|是否|能否|可否|能不能|要不要|需不需要|该不该|哪些|什么|多久|？|\?")
@@ -123,21 +142,22 @@ def coherent(advice: str, diagnoses: Sequence[str], question: str) -> bool:
     >>> coherent("手术治疗", ["泌尿道感染"], "排尿不适"), coherent("手术治疗", ["泌尿道感染", "膀胱结石"], "尿痛")
     (False, True)
     """
-    said = "".join(diagnoses) + affirmed(question)
     if diagnoses and _OPERATION.search(advice) and all(_INFECTION_ONLY.search(d) for d in diagnoses):
         return False  # an infection is treated with medicines, not an operation
     if malignant(advice):  # a tumour of the same site(s), in a diagnosis or in one clause of the question
-        sites = item_sites(advice)
+        sites, tumour = item_sites(advice), _TUMOUR if _RADICAL.search(advice) else _ANY_TUMOUR
         clauses = list(diagnoses) + _CLAUSE.split(affirmed(question))
-        if not any(_TUMOUR.search(c) and sites <= item_sites(c) for c in clauses):
+        if not any(tumour.search(c) and sites <= item_sites(c) for c in clauses):
             return False
     if not same_region(advice, diagnoses):  # 经皮肾镜取石术 does not treat a bladder stone
         return False
     sides = {m.group()[0] for d in diagnoses for m in [_SIDE.search(d)] if m}
     if sides and (mine := _SIDE.search(advice)) and mine.group()[0] not in sides and "双" not in "".join(diagnoses):
         return False  # a left operation for right-sided diagnoses
-    return all(re.search(names, said) for cond, (names, _) in CONDITIONS.items()
-               if cond not in _OPERATIONS and re.search(names, advice))
+    # a condition the treatment names (a stone, a cyst…) is a diagnosis's, of the same region: no cyst unroofing
+    # for an angiomyolipoma beside a small cyst, no cystoscopic stone removal for a kidney stone
+    return all(any(re.search(names, d) and same_region(advice, [d]) for d in diagnoses)
+               for cond, (names, _) in CONDITIONS.items() if cond not in TREATMENTS and re.search(names, advice))
 
 
 def address(facts: PatientFacts) -> str:
@@ -249,16 +269,35 @@ def advice_sentences(advices: Sequence[str], who: str, t: Mapping[str, str] = TE
     针对您的情况，我建议您进行尿常规等检查，以明确诊断。
     治疗方面，我们可以考虑输尿管镜碎石术，具体的治疗方案需要根据您的具体情况来确定。
     同时，建议您多饮水。
-    >>> advice_sentences(["药物治疗"], "您")
-    ['药物治疗方面，可以在医生指导下规范用药。']
+    >>> advice_sentences(["药物治疗"], "您")  # no medicine named: no drug sentence
+    ['建议您到泌尿外科门诊面诊，结合检查结果制定治疗方案。']
     """
     groups = advice_groups(advices)
-    if groups.get("drug") and set(groups["drug"]) <= GENERIC["drug"]:
-        groups["drug"] = []  # 使用药物治疗 says nothing: the generic sentence instead
+    if set(groups.get("drug", ())) <= GENERIC["drug"]:
+        groups.pop("drug", None)  # 药物治疗 alone names no medicine: said, it is filler (规范用药)
     order = ("exam", "treat", "drug", "daily", "other")
-    out = [t[k].format(who=who, items=join_zh(groups[k])) if groups[k] else t[k + "_generic"]
+    if groups and "treat" not in groups and "drug" not in groups:
+        groups["treat"] = []  # no treatment named: where it would be, the way to one
+    out = [t[k].format(who=who, items=join_zh(groups[k])) if groups[k] else t["treat_none"].format(who=who)
            for k in order if k in groups]
     return out or [t["advice_none"].format(who=who)]
+
+
+def first_steps(question: str, who: str, t: Mapping[str, str] = TEMPLATES) -> list[str]:
+    """The one first step (:data:`DRAIN`) a sign the question tells of now calls for, said before other advice.
+
+    >>> first_steps("残余尿量为767ml，双肾积水", "您")
+    ['您目前存在尿潴留，应先留置导尿管引流尿液，保护膀胱和肾功能，再考虑后续治疗。']
+    >>> first_steps("两周前出现急性尿潴留，留置导尿两次。目前导尿已经拔除，但有尿失禁", "您")
+    []
+    """
+    for sentence in _SENTENCE_CUT.split(nfkc(question or "")):
+        if _PAST.search(sentence):
+            continue
+        for sign, key, whole in DRAIN:
+            if sign.search(sentence if whole else affirmed(sentence)):
+                return [t[key].format(who=who)]
+    return []
 
 
 def _urgent(facts: PatientFacts, text: str, who: str, t: Mapping[str, str]) -> str:
@@ -281,18 +320,91 @@ def _reply_items(question: str, diseases: Sequence[str], advices: Sequence[str],
     def fits(x: str) -> bool:  # supported, and BPH only for a man of 50 or more unless the question names it
         return supported(x, question) and not (young and _BPH.search(x))
 
-    sure = [d for d in ds if fits(d)]
-    adv = list(dict.fromkeys(fix(a) for a in advices if a and fits(a)))
+    sure = _widest([d for d in ds if fits(d)])
+    adv = list(dict.fromkeys(fix(a) for a in advices if a and fits(a) and not done(a, said)))
     if not sure:  # no treatment without a diagnosis the question supports: examinations and a visit only
         adv = [a for a in adv if _advice_kind(a) not in ("treat", "drug")]
-    named = [d for d in sure if named_by(d, said)]  # an operation only for what the question itself names
-    return ds, sure, [a for a in adv if _advice_kind(a) != "treat" or named and coherent(a, named, question)]
+    # an operation only for what the question itself names, and only where its signs call for one
+    proven = {(site, "tumour") for site in proven_tumours(question)}
+    named = [d for d in sure if (named_by(d, said) or diagnosis_keys(d) & proven) and operable(d, said)]
+    ops = [a for a in adv if _advice_kind(a) == "treat" and a not in GENERIC["treat"]]
+    fit = [a for a in ops if named and coherent(a, named, question) and indicated(a, question)]
+    # a generic operation only beside a fitting one or where none was proposed; an aftercare item (术后…) only
+    # beside an operation
+    generic = bool(named) and (bool(fit) or not ops)
+    return ds, sure, [a for a in adv if (a in fit or a in GENERIC["treat"] and generic
+                                         or _advice_kind(a) != "treat") and (fit or not a.startswith("术后"))]
+
+
+def _widest(diagnoses: list[str]) -> list[str]:
+    """The diagnoses without one another names inside a longer one (鞘膜积液 beside 睾丸鞘膜积液)."""
+    cores = [strip_sides(d) for d in diagnoses]
+    return [d for d, c in zip(diagnoses, cores) if not any(c != o and c in o for o in cores)]
+
+
+# a diagnosis -> the signs in the question that make an operation for it worth offering; none: never at first
+OPERATE_WHEN: tuple[tuple[re.Pattern, re.Pattern], ...] = (
+    (re.compile(r"前列腺增生|前列腺肥大|前列腺增大"),  # lower urinary tract symptoms, a complication or failed drugs
+     re.compile(r"排尿|尿频|尿急|夜尿|起夜|尿等待|尿线|尿流|尿不尽|尿不出|排不出|尿潴留|尿储留|残余尿|滴沥|小便|IPSS|血尿|"
+                r"膀胱[^，。；]{0,4}结石|双[侧肾][^，。；]{0,4}积水|(?:药|效果|治疗)[^，。；]{0,6}(?:不|无效|差)")),
+    (re.compile(r"血精"), re.compile(r"精囊[^，。；]{0,8}(?:结石|囊肿|梗阻|扩张)|射精管[^，。；]{0,6}(?:梗阻|囊肿)")),
+)
+# an examination the question's results make moot -> those results: no biopsy "to clarify" a proven cancer
+DONE: tuple[tuple[re.Pattern, re.Pattern], ...] = (
+    (re.compile(r"穿刺|活检"), re.compile(r"(?:穿刺|活检|病理)[^。；]{0,40}(?:腺癌|癌)|Gleason|ISUP", re.IGNORECASE)),
+)
+
+
+_CM2 = r"(?:[2-9]|\d{2,})(?:\.\d+)?\s*(?:cm|厘米)|(?:[2-9]\d|\d{3,})(?:\.\d+)?\s*(?:mm|毫米)"
+_CM4 = r"(?:[4-9]|\d{2,})(?:\.\d+)?\s*(?:cm|厘米)|(?:[4-9]\d|\d{3,})(?:\.\d+)?\s*(?:mm|毫米)"
+# an operation -> what one sentence of the question must tell for it: a percutaneous stone removal is for a
+# large stone (2 cm or more, staghorn), a cyst unroofing for a large or troublesome cyst (4 cm or more…)
+INDICATED: tuple[tuple[re.Pattern, re.Pattern], ...] = (
+    (re.compile(r"经皮肾镜|PCN?L|PNL", re.IGNORECASE),
+     re.compile(rf"铸型|鹿角|石[^。；]{{0,15}}(?:{_CM2})|(?:{_CM2}|巨大|较大)[^。；]{{0,8}}结石", re.IGNORECASE)),
+    (re.compile(r"去顶"),
+     re.compile(rf"囊[^。；]{{0,20}}(?:{_CM4}|增大|压迫|积水|受压)|(?:{_CM4}|巨大|较大)[^。；]{{0,10}}囊", re.IGNORECASE)),
+)
+
+
+def indicated(advice: str, question: str) -> bool:
+    """Whether one sentence of the question tells what an operation is for (:data:`INDICATED`).
+
+    >>> indicated("左PNL术", "CT示左肾有细小的结石"), indicated("左侧经皮肾镜取石术", "左肾铸型结石，约3.5cm")
+    (False, True)
+    >>> indicated("腹腔镜下右肾囊肿去顶术", "右肾微小囊肿。"), indicated("腹腔镜下左肾囊肿去顶术", "左肾囊肿直径约9cm")
+    (False, True)
+    """
+    rows = [sign for pat, sign in INDICATED if pat.search(advice)]
+    sentences = [affirmed(x) for x in _SENTENCE_CUT.split(nfkc(question or ""))]
+    return all(any(sign.search(x) for x in sentences) for sign in rows)
+
+
+def operable(diagnosis: str, said: str) -> bool:
+    """Whether what the question affirms (``said``) calls for an operation for ``diagnosis`` (:data:`OPERATE_WHEN`).
+
+    >>> operable("前列腺增生", "体检发现前列腺肥大，PSA正常"), operable("前列腺增生", "夜尿4次，服药效果不理想")
+    (False, True)
+    >>> operable("血精", "血精1个月"), operable("左肾结石", "左侧腰痛")
+    (False, True)
+    """
+    return all(sign.search(said) for pat, sign in OPERATE_WHEN if pat.search(diagnosis))
+
+
+def done(advice: str, said: str) -> bool:
+    """Whether the question's results already answer what an examination would (:data:`DONE`).
+
+    >>> done("前列腺穿刺活检", "穿刺活检结果为腺泡腺癌，ISUP 1级"), done("前列腺穿刺活检", "PSA 16ng/ml")
+    (True, False)
+    """
+    return any(pat.search(advice) and found.search(said) for pat, found in DONE)
 
 
 # a diagnosis the question may not name but a sign specific enough for its operations tells: BPH by obstruction
 INFERRED: tuple[tuple[re.Pattern, re.Pattern], ...] = (
     (re.compile(r"前列腺增生|前列腺肥大"),
-     re.compile(r"排尿困难|排尿不畅|排尿费力|尿线|尿流|尿等待|尿不尽|尿不出|排不出|尿潴留|残余尿|滴沥")),
+     re.compile(r"排尿困难|排尿不畅|排尿费力|尿线|尿流|尿等待|尿不尽|尿不出|排不出|尿潴留|尿储留|残余尿|滴沥|"
+                r"(?:罗辛|多辛|坦洛新|多沙唑嗪|特拉唑嗪|雄胺|哈乐|保列治)[^。；]{0,12}(?:效果|无效|不明显|不佳|不理想)")),
 )
 
 
@@ -367,6 +479,7 @@ def compose_reply(question: str, diseases: Sequence[str], advices: Sequence[str]
     parts = [t["greeting"], _assessment(question, ds, sure, who, cite_marks(passages, ds), max_diseases, t)]
     parts += [t["facts"].format(facts="；".join(said))] if said else []
     parts += general_sentences(neighbour_replies, sure)
+    parts += first_steps(question, who, t)
     parts += advice_sentences(adv, who, t)
     parts.append(_urgent(facts, "".join((sure or ds) + adv) + affirmed(question), who, t))
     parts.append(t["closing"])

@@ -37,8 +37,8 @@ from typing import NamedTuple
 
 from .text import nfkc
 
-__all__ = ["CONDITIONS", "ORGANS", "POINTERS", "REGIONS", "SITES", "Pointer", "affirmed", "denied", "item_sites",
-           "malignant", "named_sites", "outranked", "question_sites", "same_region", "side_supported", "supported",
+__all__ = ["CONDITIONS", "ORGANS", "POINTERS", "REGIONS", "SITES", "TREATMENTS", "TUMOUR_OF", "Pointer", "affirmed", "denied", "item_sites",
+           "malignant", "named_sites", "outranked", "proven_tumours", "question_sites", "same_region", "side_supported", "supported",
            "unsupported_sites"]
 
 # site -> words that name it (a regex); 肾 is the kidney except in 肾上腺 (adrenal); 经尿道 is an access route
@@ -104,10 +104,19 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     "stone": (r"结石|取石|碎石", r"结石|石|绞痛|致密影|腰痛|腰部.{0,4}痛"),
     "cyst": (r"囊肿|去顶", r"囊肿|囊性|囊"),
     "hydronephrosis": (r"积水", r"积水|扩张|梗阻"),
-    "angiomyolipoma": (r"错构瘤", r"错构瘤|血管平滑肌脂肪瘤|脂肪|占位|肿物|肿块"),
+    # an angiomyolipoma is told by its fat (or its name), not by any mass: a mass alone may be a cancer
+    "angiomyolipoma": (r"错构瘤|血管平滑肌脂肪瘤", r"错构瘤|平滑肌脂肪瘤|富脂|含脂|脂肪(?!肝|浸润|变性)|AML"),
     "nephrectomy": (r"(?<!输尿管)肾切除", r"萎缩|无功能|失功能|功能丧失|癌|恶性|肿瘤|占位|肿物|肿块"),
+    # a mass of the kidney itself, not of the ureter or the adrenal beside it
     "partial_nephrectomy": (r"肾部分切除|肾[^，。；]{0,6}剜除",
-                            r"癌|恶性|肿瘤|瘤|占位|肿物|肿块|新生物|结节|包块|强化"),
+                            r"肾(?!上腺)[^，。；输]{0,16}(?:癌|恶性|肿瘤|瘤|占位|肿物|肿块|新生物|结节|包块|强化)"),
+    "staghorn": (r"铸型|鹿角", r"铸型|鹿角|充满"),
+    "bladder_resection": (r"膀胱[^，。；]{0,4}电切|TURBT",
+                          r"膀胱[^，。；]{0,12}(?:占位|肿瘤|肿物|新生物|癌|增厚|隆起|结节)|TURBT"),
+    "renal_insufficiency": (r"肾功能不全|肾功能衰竭|肾衰|肾功能损害",
+                            r"肾功能不全|肾衰|尿毒症|透析|少尿|无尿|肾功能(?:异常|损害|下降|减退)|"
+                            r"肌酐[^，。；\d]{0,10}(?:升高|增高|偏高|上升|异常|[1-9]\d{2,})"),
+    "pyelonephritis": (r"肾盂肾炎", r"发热|发烧|寒战|高热|体温|腰痛|腰酸|叩击痛|肾区|肾盂肾炎"),
     "hematuria": (r"血尿", r"血尿|尿血|尿中带血|尿色发?红|洗肉水|红细胞|隐血|潜血"),
     "hematospermia": (r"血精", r"血精|精液.{0,6}(?:红|血|褐)|射精.{0,6}血"),
     # an enlarged prostate is told by voiding (or the prostate, its PSA named), not by erections or the scrotum
@@ -117,8 +126,20 @@ CONDITIONS: dict[str, tuple[str, str]] = {
                           r"感染|炎|发热|发烧|寒战|尿频|尿急|尿痛|白细胞|脓|排尿不适|灼热|刺痛|分泌物"),
     "inflammation": (r"感染|(?<!增生)炎", r"感染|炎|发热|发烧|寒战|尿频|尿急|尿痛|白细胞|脓|排尿不适|灼热|刺痛|分泌物|"
                                          r"肿痛|红肿|肿胀|疼痛|压痛|触痛"),
+    # tests and treatments, each with what in the question indicates it
+    "prostate_biopsy": (r"前列腺[^，。；]{0,6}(?:穿刺|活检)",
+                        r"PSA[^，。；\d]{0,10}(?:升高|增高|偏高|高|异常|[4-9]|\d{2,})|结节|硬结|PI-?RADS|癌|恶性|肿瘤|"
+                        r"可疑|异常信号|占位"),
+    "alpha_blocker": (r"[αa]1?-?受体阻滞|坦索罗辛|坦洛新|赛洛多辛|西洛多辛|特拉唑嗪|多沙唑嗪|阿夫唑嗪",
+                      r"排尿|尿频|尿急|夜尿|起夜|尿等待|尿线|尿流|尿不尽|尿不出|排不出|尿潴留|残余尿|滴沥|小便|结石|石|绞痛|"
+                      r"会阴|盆腔|前列腺|下腹"),
+    "antibiotic": (r"抗生素|抗菌|沙星|头孢|青霉素|呋喃妥因|磷霉素",
+                   r"感染|炎|发热|发烧|寒战|尿频|尿急|尿痛|白细胞|脓|排尿不适|灼热|刺痛|分泌物|红肿|压痛|触痛|肿痛|血精"),
 }
-_MALIGNANT = re.compile(r"癌|恶性|肿瘤|根治")
+# the rows of CONDITIONS that name an operation, a test or a treatment rather than a condition of the patient
+TREATMENTS = frozenset({"nephrectomy", "partial_nephrectomy", "bladder_resection", "prostate_biopsy", "alpha_blocker",
+                        "antibiotic"})
+_MALIGNANT = re.compile(r"癌|恶性|肿瘤|根治|半尿路|全长切除")  # a nephroureterectomy is a cancer operation
 _MALIGNANT_HINT = re.compile(r"癌|恶性|肿瘤|瘤|占位|肿物|新生物|肿块|结节|包块|PSA|转移")
 
 # what the question does not affirm: a negated span, a denied clause, a past operation
@@ -269,17 +290,22 @@ def same_region(item: str, others: Iterable[str]) -> bool:
 _SIDED = {"kidney", "ureter", "adrenal", "scrotum", "seminal"}
 _FLANK = re.compile(r"腰|肋腹|侧腹|肋脊角")
 _SIDE_CUT = re.compile(r"[，,。；;！？!?、\n]")
+_SENTENCE_CUT = re.compile(r"[。；;！？!?\n]")
 
 
 def side_supported(item: str, question: str) -> bool:
     """Whether the question affirms the side of a sided item for its organ: 右肾错构瘤 needs a right kidney (右肾,
-    右侧肾…, a right flank pain for the kidney and ureter, or both sides: 双肾) in what the question affirms.
+    右侧肾…, a right flank pain for the kidney and ureter, or both sides: 双肾) in what the question affirms, in a
+    sentence that also points to the item's condition (:data:`CONDITIONS`).
 
     >>> q = "CT示左肾结石伴积水，双侧输尿管扩张，右侧腰痛"
     >>> [side_supported(i, q) for i in ("左肾结石", "右肾结石", "右输尿管结石", "左侧睾丸鞘膜积液", "膀胱结石")]
     [True, True, True, False, True]
     >>> side_supported("右肾结石", "左肾结石，肝右叶囊肿")
     False
+    >>> q = "左肾下极团块，见脂肪信号。右肾也有一些微小囊性灶"
+    >>> side_supported("左肾错构瘤", q), side_supported("右肾错构瘤", q), side_supported("右肾囊肿", q)
+    (True, False, True)
     """
     core = nfkc(item or "")
     side = _SIDE.search(core)
@@ -287,14 +313,46 @@ def side_supported(item: str, question: str) -> bool:
     if side is None or not sites:
         return True
     want = side.group()[0]
-    said = affirmed(question)
-    for m in re.finditer(rf"{want}|双|两", said):
-        window = _SIDE_CUT.split(said[m.end():m.end() + 12])[0]
-        if m.group() in "双两" and not re.match(r"侧|肾|输尿管|肾上腺|睾丸|附睾|精索", window):
-            continue  # 两个月, 双J管… are not sides
-        if item_sites(window) & sites or sites & {"kidney", "ureter"} and _FLANK.match(window.lstrip("侧边")):
-            return True
+    hints = [hint for c, (names, hint) in _COND_RE.items() if c not in TREATMENTS and names.search(core)]
+    for sentence in _SENTENCE_CUT.split(nfkc(question or "")):
+        said = affirmed(sentence)
+        if not all(h.search(said) for h in hints):
+            continue  # the side is named where the item's condition is not (a right cyst for a left AML)
+        for m in re.finditer(rf"{want}|双|两", said):
+            window = _SIDE_CUT.split(said[m.end():m.end() + 12])[0]
+            if m.group() in "双两" and not re.match(r"侧|肾|输尿管|肾上腺|睾丸|附睾|精索", window):
+                continue  # 两个月, 双J管… are not sides
+            if item_sites(window) & sites or sites & {"kidney", "ureter"} and _FLANK.match(window.lstrip("侧边")):
+                return True
     return False
+
+
+_PATHOLOGY = re.compile(r"穿刺|活检|病理|切片")
+_CANCER_FOUND = re.compile(r"癌|恶性|Gleason|ISUP", re.IGNORECASE)
+_PROSTATE_GRADE = re.compile(r"Gleason|ISUP|腺泡腺癌", re.IGNORECASE)
+
+
+# the tumour of a site, named when a biopsy found one and no known label says it
+TUMOUR_OF = {"kidney": "肾肿瘤", "ureter": "输尿管肿瘤", "bladder": "膀胱肿瘤", "prostate": "前列腺癌", "urethra": "尿道肿瘤",
+             "penis": "阴茎肿瘤", "scrotum": "睾丸肿瘤", "seminal": "精囊肿瘤", "adrenal": "肾上腺肿瘤",
+             "retroperitoneum": "腹膜后肿瘤"}
+
+
+def proven_tumours(question: str) -> set[str]:
+    """The sites of a malignancy a biopsy or pathology in the question found or suspects (one sentence names
+    the biopsy and the cancer; a Gleason or ISUP grade is the prostate's).
+
+    >>> proven_tumours("上个月进行了穿刺活检，结果为腺泡腺癌，ISUP分组为1级。")
+    {'prostate'}
+    >>> proven_tumours("做了龟头活检，医生怀疑我可能患有癌症"), proven_tumours("前列腺穿刺，病理示增生伴炎症")
+    ({'penis'}, set())
+    """
+    out: set[str] = set()
+    for sentence in _SENTENCE_CUT.split(nfkc(question or "")):
+        said = affirmed(sentence)
+        if _PATHOLOGY.search(said) and _CANCER_FOUND.search(said):
+            out |= item_sites(said) or ({"prostate"} if _PROSTATE_GRADE.search(said) else set())
+    return out
 
 
 def malignant(item: str) -> bool:
@@ -316,10 +374,19 @@ def denied(item: str, question: str) -> bool:
     return len(core) >= 2 and core in nfkc(question or "") and core not in affirmed(question)
 
 
+def _tumour_hinted(item: str, question: str) -> bool:
+    """A tumour hint in a sentence of what the question affirms that names the item's organ (any sentence for a
+    site-less item): 淋巴瘤 beside a ureteral stricture is no reason for a urachal cancer."""
+    sites = item_sites(item)
+    said = (affirmed(x) for x in _SENTENCE_CUT.split(nfkc(question or "")))
+    return any(_MALIGNANT_HINT.search(x) and (not sites or sites & item_sites(x)) for x in said)
+
+
 def supported(item: str, question: str, context: str | Iterable[str] | None = None) -> bool:
     """Whether the question gives a reason for everything ``item`` names: *all* its sites are among
     :func:`question_sites`, each condition (:data:`CONDITIONS`) is pointed to by what the question affirms, a
-    malignancy only where it hints at a tumour, and nothing the question denies. The reply's test.
+    malignancy only where a sentence about its organ hints at a tumour, and nothing the question denies. The
+    reply's test.
 
     >>> supported("腹腔镜下左输尿管癌根治术", "左肾结石伴积水"), supported("左输尿管结石", "左侧腰痛")
     (False, True)
@@ -335,7 +402,7 @@ def supported(item: str, question: str, context: str | Iterable[str] | None = No
     q = affirmed(question)
     if denied(item, question):
         return False
-    if malignant(item) and not _MALIGNANT_HINT.search(q):
+    if malignant(item) and not _tumour_hinted(item, question):
         return False
     if any(names.search(item) and not hint.search(q) for names, hint in _COND_RE.values()):
         return False

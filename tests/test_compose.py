@@ -108,7 +108,7 @@ def test_a_condition_needs_a_reason_in_the_question_and_a_past_operation_is_not_
 def test_no_treatment_without_a_supported_diagnosis_and_no_nephrectomy_for_a_stone():
     r = compose_reply("我48岁，最近尿常规异常，没有别的不适", ["前列腺增生"], ["手术治疗", "尿常规检查", "坦索罗辛"])
     assert "难以明确诊断" in r and "进行尿常规等检查" in r and "手术治疗" not in r and "坦索罗辛" not in r
-    r = compose_reply("左侧腰痛一周，CT提示左肾结石", ["左肾结石"], ["腹腔镜下左肾切除术", "左经皮肾镜取石术"])
+    r = compose_reply("左侧腰痛一周，CT提示左肾结石约2.5cm", ["左肾结石"], ["腹腔镜下左肾切除术", "左经皮肾镜取石术"])
     assert "左经皮肾镜取石术" in r and "肾切除" not in r
 
 
@@ -183,3 +183,58 @@ def test_no_partial_nephrectomy_without_a_mass():
     r = compose_reply(q, ["左肾结石", "左肾囊肿"], ["腹腔镜下左肾部分切除术", "多饮水"])
     assert "部分切除" not in r and "多饮水" in r
     assert "部分切除" in compose_reply("CT示左肾下极占位3cm，明显强化", ["左肾占位"], ["腹腔镜下左肾部分切除术"])
+
+
+def test_an_operation_needs_what_it_is_for_a_large_stone_or_cyst():
+    small = compose_reply("CT示左肾有细小的结石", ["左肾结石"], ["左PNL术", "手术治疗", "多饮水"])
+    assert "PNL" not in small and "手术治疗" not in small and "多饮水" in small  # no generic surgery in its place
+    large = compose_reply("CT示左肾结石，最大的结石有3cm", ["左肾结石"], ["左PNL术"])
+    assert "左PNL术" in large
+    tiny = compose_reply("双肾微小囊肿，右肾囊肿约1cm", ["右肾囊肿"], ["腹腔镜下右肾囊肿去顶术"])
+    big = compose_reply("右肾囊肿增大，直径约9cm", ["右肾囊肿"], ["腹腔镜下右肾囊肿去顶术"])
+    assert "去顶" not in tiny and "去顶" in big
+
+
+def test_a_treatment_treats_a_diagnosis_of_its_own_condition_and_region():
+    q = "左肾下极3cm富脂性病灶，考虑左肾错构瘤，左肾上极还有一个小囊肿"
+    r = compose_reply(q, ["左肾错构瘤"], ["腹腔镜下左肾囊肿去顶术", "腹腔镜下左肾肿瘤微波辅助剜除术"])
+    assert "去顶" not in r and "剜除术" in r  # no unroofing beside an AML; a benign tumour may be enucleated
+    r = compose_reply("双肾结石，左肾囊肿，前列腺增生，排尿困难", ["双肾结石", "前列腺增生"], ["膀胱镜下取石术"])
+    assert "取石" not in r  # a kidney stone is not removed through the bladder
+    r = compose_reply("右输尿管占位，右肾积水", ["右输尿管占位"], ["腹腔镜下右肾部分切除术", "腹腔镜下右输尿管癌根治术"])
+    assert "部分切除" not in r and "输尿管癌根治术" in r
+
+
+def test_no_bph_operation_without_symptoms_and_no_biopsy_for_a_proven_cancer():
+    r = compose_reply("70岁男性，检查发现前列腺肥大，PSA正常", ["前列腺增生"], ["汽化术", "前列腺穿刺活检", "尿常规"])
+    assert "汽化术" not in r and "穿刺" not in r and "尿常规" in r
+    r = compose_reply("70岁男性，尿频尿急，夜尿4次，服用赛洛多辛效果不太理想", ["前列腺增生"], ["汽化术"])
+    assert "汽化术" in r
+    q = "PSA 16ng/ml。上个月进行了穿刺活检，结果为腺泡腺癌，ISUP分组为1级"
+    r = compose_reply(q, ["前列腺癌"], ["前列腺穿刺活检", "机器人前列腺癌根治术"])
+    assert "穿刺活检" not in r and "根治术" in r  # the pathology named the cancer the operation treats
+
+
+def test_hematospermia_gets_no_operation_and_no_alpha_blocker_without_voiding_signs():
+    r = compose_reply("51岁男性，血精1个月，无尿频尿急尿痛", ["血精"], ["手术治疗", "α1-受体阻滞剂", "PSA"])
+    assert "手术" not in r and "受体阻滞剂" not in r and "PSA" in r
+
+
+def test_a_painless_hydrocele_gets_no_antibiotic_and_a_diagnosis_is_said_once():
+    q = "左侧睾丸肿大4个月，没有疼痛，超声提示左侧鞘膜积液"
+    r = compose_reply(q, ["睾丸鞘膜积液", "鞘膜积液"], ["抗生素", "手术治疗"])
+    assert "抗生素" not in r and "初步诊断为睾丸鞘膜积液。" in r
+
+
+def test_a_retention_or_a_clot_is_drained_first_but_not_a_past_one():
+    r = compose_reply("超声显示残余尿量为767ml，双肾积水", ["前列腺增生"], ["尿常规"])
+    assert "应先留置导尿管" in r and r.index("留置导尿管") < r.index("尿常规")
+    assert "应先留置导尿管" in compose_reply("已经有10个小时没怎么好好小便了", [], [])
+    assert "三腔导尿管" in compose_reply("CT示膀胱内血块形成（约7cm）", ["前列腺增生"], [])
+    past = compose_reply("两周前出现急性尿潴留，留置导尿两次。目前导尿已经拔除，但还有尿失禁", ["前列腺增生"], [])
+    assert "导尿管" not in past
+
+
+def test_no_drug_sentence_that_names_no_drug_and_every_reply_says_where_treatment_comes_from():
+    r = compose_reply("右侧腰痛，B超提示右肾结石", ["右肾结石"], ["药物治疗", "泌尿系CT"])
+    assert "规范用药" not in r and "药物治疗方面" not in r and "结合检查结果制定治疗方案" in r

@@ -81,3 +81,45 @@ def test_a_side_is_supported_only_where_the_question_affirms_it_for_that_organ()
     assert not side_supported("左肾结石", "右肾结石两个月")  # 两个月 is not both sides
     assert side_supported("左肾结石", "双肾多发结石") and side_supported("右侧睾丸鞘膜积液", "右侧阴囊肿大")
     assert side_supported("膀胱结石", "左侧腰痛")  # an organ without sides
+
+
+def test_a_side_needs_the_items_condition_in_the_same_sentence():
+    from rjua.sites import side_supported
+
+    q = "左肾下极团块，反相位见脂肪信号。右肾也有一些微小囊性灶，较大者直径约7mm"
+    assert side_supported("左肾错构瘤", q) and side_supported("右肾囊肿", q)
+    assert not side_supported("右肾错构瘤", q)  # the right kidney has cysts, not the fat of an angiomyolipoma
+
+
+def test_an_angiomyolipoma_needs_its_fat_and_a_malignancy_a_clause_about_its_organ():
+    assert not supported("右肾错构瘤", "右肾上极1*2cm占位性病变，可能是肾癌")  # a mass alone may be a cancer
+    assert supported("右肾错构瘤", "右肾上极占位，考虑血管平滑肌脂肪瘤") and supported("右肾错构瘤", "右肾富脂性病灶")
+    assert not supported("右肾错构瘤", "右肾囊肿，轻度脂肪肝")
+    q = "右侧输尿管中段受累，伴上游尿路积水，考虑腹膜后纤维化、淋巴瘤或转移待排除"
+    assert not supported("脐尿管恶性肿瘤", q)  # the tumour hint is about the retroperitoneum, not the bladder
+    assert supported("膀胱恶性肿瘤", "CT示膀胱占位，肉眼血尿")
+
+
+def test_kidney_failure_pyelonephritis_and_a_partial_nephrectomy_need_their_own_signs():
+    assert not supported("肾功能不全", "血清肌酐：73，小便很细") and supported("肾功能不全", "急查肌酐507")
+    assert not supported("急性肾盂肾炎", "尿频尿急") and supported("急性肾盂肾炎", "尿频尿急，发热38.5度")
+    assert not supported("腹腔镜下右肾部分切除术", "右输尿管占位，右肾积水")
+    assert supported("腹腔镜下右肾部分切除术", "右肾上极有一个约2cm的占位性病变")
+
+
+def test_treatments_need_what_indicates_them():
+    assert not supported("前列腺穿刺活检", "前列腺肥大，PSA正常") and supported("前列腺穿刺活检", "tPSA为16ng/ml")
+    assert not supported("前列腺穿刺活检", "fPSA 0.4, tPSA 2.1") and supported("前列腺穿刺活检", "PSA值升高了")
+    assert not supported("α1-受体阻滞剂", "血精1个月，无尿频尿急") and supported("坦索罗辛", "排尿困难")
+    assert not supported("抗生素", "左侧睾丸肿大，没有疼痛") and supported("抗生素", "尿频尿痛，发热")
+    assert not supported("经尿道膀胱电切术", "膀胱结石6cm") and supported("经尿道膀胱电切术", "膀胱内占位2cm")
+    assert not supported("右肾铸型结石", "右肾小结石") and supported("右肾铸型结石", "右肾铸型结石，腰痛")
+
+
+def test_a_biopsy_proven_malignancy_is_found_with_its_organ():
+    from rjua.sites import proven_tumours
+
+    assert proven_tumours("上个月进行了穿刺活检，结果显示右侧叶外周带为腺泡腺癌，ISUP分组为1级。") == {"prostate"}
+    assert proven_tumours("医生给我做了龟头活检检查，他们怀疑我可能患有癌症") == {"penis"}
+    assert proven_tumours("在贵院进行了前列腺穿刺术，病理结果显示前列腺组织增生伴间质慢性炎") == set()
+    assert proven_tumours("PSA 105，担心是癌") == set()  # no biopsy: a worry, not a finding

@@ -14,7 +14,9 @@ itself) and:
    **cross-fitted** on the pool: each pool record is scored by a model that never saw
    it (5 folds), records outside the pool by a model fitted on the whole pool.
 3. **Selection**: the set maximising expected F1 given the probabilities and the
-   expected number of gold items (the similarity-weighted mean of the neighbours').
+   expected number of gold items (the similarity-weighted mean of the neighbours'); then, for the
+   diagnoses, only those the question gives a reason for, led by a malignancy a biopsy in the question
+   found (:meth:`CaseBackend.grounded_diseases`).
 4. **Answer**: a reply written for this patient from the chosen diagnoses and advice, the question's own
    facts and the retrieved guideline passages (:mod:`rjua.compose`), in the stock wording the neighbours'
    doctors use (:mod:`rjua.wording`); never another patient's narrative.
@@ -46,7 +48,8 @@ from ..ontology import Ontology
 from ..patient import PatientFacts, clean_sides, patient_facts
 from ..prompts import approx_tokens
 from ..retrieval.encoder import CachedEncoder
-from ..sites import affirmed, named_sites, outranked, question_sites, supported, unsupported_sites
+from ..sites import (TUMOUR_OF, affirmed, named_sites, outranked, proven_tumours, question_sites, supported,
+                     unsupported_sites)
 from ..wording import choose_reply
 from . import GenRequest, GenResult
 
@@ -54,6 +57,7 @@ __all__ = ["CaseBackend", "N_FEATURES", "adapt_reply", "choose_expected_f1", "co
            "fix_side", "gold_context", "side_of"]
 
 N_FEATURES = 13
+NAMED_CLASSES = {"stone"}
 _SWAP = str.maketrans("左右", "右左")
 
 
@@ -219,11 +223,11 @@ class CaseBackend:
 
     def __init__(self, top_cases: int = 10, mbr_cases: int = 10, folds: int = 5, l2: float = 1.0,
                  open_vocabulary: bool = True, passages_k: int = 5, site_filter: bool = True,
-                 named_first: bool = True):
+                 named_first: bool = True, grounded: bool = True):
         self.model = f"case-knn{top_cases}"
         self.top_cases, self.mbr_cases, self.folds, self.l2 = top_cases, mbr_cases, folds, l2
         self.open_vocabulary, self.passages_k, self.site_filter = open_vocabulary, passages_k, site_filter
-        self.named_first = named_first
+        self.named_first, self.grounded = named_first, grounded
         self.ontology: Ontology | None = None
         self.labels: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self.freq = {"disease": Counter(), "advice": Counter()}
@@ -320,17 +324,19 @@ class CaseBackend:
     def _disease_extras(self, question: str, passages: Sequence[str], side, feats: dict, freq: Counter,
                         named: frozenset = frozenset()) -> dict:
         """Add to ``feats`` (with no votes) the known labels the question names, the commonest known label of each
-        diagnosis it names in other words (膀胱也有结石 → 膀胱结石) and, with the open vocabulary, the names the
+        diagnosis it names in other words that it gives a reason for (膀胱也有结石 → 膀胱结石; 可能是肾癌 → a
+        renal tumour, not an angiomyolipoma) and, with the open vocabulary, the names the
         ontology finds in the question and passages; returns where each of the latter came from."""
         known = [d for d, n in freq.most_common() if n > 0]
         vocab = Vocabulary.from_items(known, [])
         for it in vocab.find(question, "disease", loose=False):
             if len(it) >= 3:
                 feats.setdefault(it, [0.0, 0.0, 0.0, 0.0])
-        for key in named:
-            label = next((d for d in known if diagnosis_keys(d) == {key}), None)
+        for key in named:  # the commonest label of that organ and condition the question gives a reason for
+            fitted = (fix_side(d, side) if side else drop_side(d) for d in known if diagnosis_keys(d) == {key})
+            label = next((d for d in fitted if supported(d, question)), None)
             if label is not None:
-                feats.setdefault(fix_side(label, side) if side else drop_side(label), [0.0, 0.0, 0.0, 0.0])
+                feats.setdefault(label, [0.0, 0.0, 0.0, 0.0])
         src: dict[str, set[str]] = {}
         if self.open_vocabulary and self.ontology is not None:
             src = self.ontology.generate(question, passages, side, list(feats))
@@ -348,10 +354,29 @@ class CaseBackend:
         probs = _predict_proba(w, cand.x) if w is not None else np.minimum(cand.x[:, 0] + 0.5 * cand.x[:, 4], 1.0)
         return probs.tolist()
 
-    def _select(self, cand: _Candidates, kind: str, exclude: frozenset[str]) -> list[str]:
+    def _select(self, cand: _Candidates, kind: str, exclude: frozenset[str]) -> tuple[list[str], dict[str, float]]:
         if not cand.items:
-            return []
-        return choose_expected_f1(dict(zip(cand.items, self.candidate_proba(cand, kind, exclude))), cand.expected_n)
+            return [], {}
+        probs = dict(zip(cand.items, self.candidate_proba(cand, kind, exclude)))
+        return choose_expected_f1(probs, cand.expected_n), probs
+
+    def grounded_diseases(self, chosen: list[str], probs: dict[str, float], question: str, context=None) -> list[str]:
+        """The chosen diagnoses led, when none of them is a tumour, by each malignancy a biopsy in the question
+        found (:func:`rjua.sites.proven_tumours`; its likeliest supported candidate, else the organ's tumour);
+        then only those the question gives a reason for (all of them when it gives a reason for none)."""
+        if not self.grounded or not chosen:
+            return chosen
+        out = list(chosen)
+        if not any(c == "tumour" for d in chosen if supported(d, question, context) for _, c in diagnosis_keys(d)):
+            for site in sorted(proven_tumours(question), reverse=True):
+                fits = [i for i in probs if (site, "tumour") in diagnosis_keys(i) and supported(i, question)]
+                out.insert(0, max(fits, key=lambda i: (probs[i], i)) if fits else TUMOUR_OF[site])
+        have = {k for d in out for k in diagnosis_keys(d)}
+        for key in sorted(k for k in diagnosis_keys(affirmed(question)) - have if k[1] in NAMED_CLASSES):
+            fits = [i for i in probs if key in diagnosis_keys(i) and supported(i, question)]
+            if fits:
+                out.append(max(fits, key=lambda i: (probs[i], i)))
+        return [d for d in out if supported(d, question, context)] or out
 
     def compose(self, req: GenRequest, diseases: Sequence[str], advices: Sequence[str]) -> str:
         """The reply for this patient from the chosen items (:func:`rjua.compose.compose_reply`): the question's
@@ -368,10 +393,11 @@ class CaseBackend:
             res = GenResult()
             passages = [p.text for p in req.passages]
             gold = gold_context(req)
-            res.diseases = self._select(self._candidates(req.question, hits, "disease", req.exclude, passages, gold),
-                                        "disease", req.exclude)
+            chosen, probs = self._select(self._candidates(req.question, hits, "disease", req.exclude, passages, gold),
+                                         "disease", req.exclude)
+            res.diseases = self.grounded_diseases(chosen, probs, req.question, gold)
             res.advices = self._select(self._candidates(req.question, hits, "advice", req.exclude, context=gold),
-                                       "advice", req.exclude)
+                                       "advice", req.exclude)[0]
             if hits:
                 res.text = self.compose(req, res.diseases, res.advices)
             else:

@@ -213,9 +213,13 @@ class ChooserBackend:
         info = self.candidate_scores(req, kind)
         if not info["candidates"]:
             return [], info
-        chosen = choose_expected_f1(self.probabilities(info, kind), info["expected_n"])
+        probs = self.probabilities(info, kind)
+        chosen = choose_expected_f1(probs, info["expected_n"])
         cap = self.size_cap.get(kind)
-        return (chosen[:cap] if cap else chosen), info
+        chosen = chosen[:cap] if cap else chosen
+        if kind == "disease":  # the same grounding in the question as the case backend's
+            chosen = self.case.grounded_diseases(chosen, probs, req.question, gold_context(req))
+        return chosen, info
 
     # ------------------------------------------------------------------ generate
     def _generate_mode(self, req: GenRequest, base: GenResult) -> GenResult:

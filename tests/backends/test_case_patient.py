@@ -116,3 +116,26 @@ def test_an_item_whose_condition_the_question_gives_no_reason_for_is_flagged_as_
     cand = CaseBackend()._candidates(q, hits, "disease", frozenset())
     supported = dict(zip(cand.items, cand.x[:, -2]))
     assert supported == {"左肾囊肿": 1.0, "左肾错构瘤": 0.0}
+
+
+def test_the_named_label_of_a_mass_is_one_the_question_gives_a_reason_for():
+    q = "我是61岁女性，右肾上极有一个约1*2cm的占位性病变，可能是肾癌"
+    be = CaseBackend()
+    near = [_hit("v:2", ["膀胱炎"], ["抗感染治疗"], "考虑膀胱炎。")]
+    pool = [_hit(f"v:{i}", ["右肾错构瘤"], [], "考虑右肾错构瘤。") for i in range(3, 6)]
+    be.set_pool(near + pool + [_hit("v:9", ["左肾恶性肿瘤"], [], "考虑左肾恶性肿瘤。")])
+    items = be._candidates(q, near, "disease", frozenset()).items
+    assert "右肾恶性肿瘤" in items and "右肾错构瘤" not in items  # the commonest label of the key has no fat
+
+
+def test_chosen_diagnoses_are_those_the_question_supports_led_by_a_biopsy_proven_cancer():
+    be = CaseBackend()
+    q = "75岁男性，PSA 16ng/ml，排尿困难。上个月穿刺活检，结果为腺泡腺癌，ISUP分组为1级。"
+    probs = {"前列腺增生": 0.9, "前列腺癌": 0.3, "左肾错构瘤": 0.6}
+    assert be.grounded_diseases(["前列腺增生", "左肾错构瘤"], probs, q) == ["前列腺癌", "前列腺增生"]
+    q = "74岁男性，做了龟头活检，医生怀疑我可能患有癌症，龟头反复破溃出血"
+    assert be.grounded_diseases(["泌尿道感染"], {"泌尿道感染": 0.8}, q) == ["阴茎肿瘤"]  # the organ's tumour
+    q = "88岁男性，肉眼血尿一周，双肾多发结石，膀胱也有结石，直径6cm"
+    assert be.grounded_diseases(["双肾结石"], {"双肾结石": 0.7, "膀胱结石": 0.2}, q) == ["双肾结石", "膀胱结石"]
+    assert CaseBackend(grounded=False).grounded_diseases(["泌尿道感染"], {}, q) == ["泌尿道感染"]
+    assert be.grounded_diseases(["泌尿道感染"], {}, "体检想咨询一下") == ["泌尿道感染"]  # none supported: kept
