@@ -19,7 +19,8 @@ order and the stock phrases were chosen on 5-fold cross-validated ROUGE-L of the
 >>> print(compose_reply("我今年45岁，右侧腰痛两天，B超提示右肾结石，怎么办？", ["右肾结石"], ["多饮水", "泌尿系CT"]))
 您好，根据您的病情描述和检查结果，初步诊断为右肾结石。您提到右侧腰痛两天，B超提示右肾结石。\
 针对您的情况，我建议您进行泌尿系CT等检查，以明确诊断。\
-治疗方面，建议您到泌尿外科门诊面诊，结合检查结果制定治疗方案。同时，建议您多饮水。\
+治疗方面，结石较小时可多饮水、药物排石并定期复查；结石较大或引起梗阻、感染时，需根据大小和位置选择体外冲击波碎石、\
+输尿管镜或经皮肾镜等治疗。同时，建议您多饮水。\
 如果出现腰腹部剧烈疼痛、发热寒战、尿量明显减少或无尿，请立即到医院急诊就诊。如果您还有其他问题，请随时向我提问。
 """
 from __future__ import annotations
@@ -28,14 +29,23 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from .faithfulness import diagnosis_keys, negated_terms
+from .guidance import done, first_steps, indicated, operable, path_for, workup
 from .patient import PatientFacts, clean_sides, patient_facts
-from .sites import (CONDITIONS, TREATMENTS, affirmed, denied, item_sites, malignant, proven_tumours, same_region,
-                    supported)
+from .sites import (
+    CONDITIONS,
+    TREATMENTS,
+    affirmed,
+    denied,
+    item_sites,
+    malignant,
+    proven_tumours,
+    same_region,
+    supported,
+)
 from .text import nfkc
 
 __all__ = ["ADDRESS_OF", "ADVICE_KINDS", "GENERIC", "INFERRED", "TEMPLATES", "URGENT", "address", "advice_groups",
-           "advice_sentences", "DONE", "OPERATE_WHEN", "DRAIN", "INDICATED", "cite_marks", "first_steps", "indicated", "coherent", "compose_reply", "done",
-           "general_sentences", "join_zh", "named_by", "operable",
+           "advice_sentences", "cite_marks", "coherent", "compose_reply", "general_sentences", "join_zh", "named_by",
            "stated_facts", "strip_sides"]
 
 # whom the reply speaks about, by rjua.patient's ``person``
@@ -62,9 +72,6 @@ TEMPLATES = {
     "advice_none": "建议{who}到泌尿外科门诊面诊，结合检查结果制定治疗方案。",
     "treat_none": "治疗方面，建议{who}到泌尿外科门诊面诊，结合检查结果制定治疗方案。",
     "urgent": "如果出现{signs}，请{go}。",
-    "drain": "{who}目前存在尿潴留，应先留置导尿管引流尿液，保护膀胱和肾功能，再考虑后续治疗。",
-    "drain_now": "{who}目前排尿不出，应先留置导尿管引流尿液，保护膀胱和肾功能，再考虑后续治疗。",
-    "clot": "{who}膀胱内有血块，应尽快留置三腔导尿管冲洗膀胱、清除血块，必要时手术止血。",
     "cite": "{ids}",  # the evidence passages by number: [1][3]
     "go_self": "立即到医院急诊就诊",
     "go_child": "立即带孩子到医院急诊就诊",
@@ -76,8 +83,10 @@ TEMPLATES = {
 ADVICE_KINDS: tuple[tuple[str, re.Pattern], ...] = (
     ("exam", re.compile(r"活检|穿刺检查|镜检查")),
     ("treat", re.compile(r"(?<!检查)术$|手术|造瘘|置管|置入|支架|碎石|取石|切除|根治")),
+    ("drug", re.compile(r"卡尼汀|维生素|辅酶")),
     ("daily", re.compile(r"饮水|饮食|戒烟|戒酒|运动|锻炼|休息|避免|注意|随访|复查|观察|禁欲|减重|控制体重|憋尿|保护")),
     ("exam", re.compile(r"检查|检测|化验|CT|MRI|B超|超声|彩超|造影|常规|培养|尿流率|PSA|活检|穿刺|肾图|ECT|"
+                        r"膀胱镜$|残余尿|"
                         r"细胞学|评估|测定|镜检|核磁|血检|指诊|尿动力|指标|监测|血气|功能")),
     ("treat", re.compile(r"术|切除|碎石|取石|置管|支架|引流|成形|吻合|结扎|电切|剜除|根治|造瘘|消融|放疗|化疗|"
                          r"灌注|导尿|复位|手术")),
@@ -85,36 +94,33 @@ ADVICE_KINDS: tuple[tuple[str, re.Pattern], ...] = (
                         r"贝隆|沙星|头孢|枸橼酸|碳酸氢钠|他达拉非|西地那非|口服|输液")),
 )
 
-# a sign in one sentence of the question -> the first step said before any other advice (``whole``: read the
-# sentence as written, its negation being the sign: 10个小时没有小便); a sentence telling of the past is skipped
-DRAIN: tuple[tuple[re.Pattern, str, bool], ...] = (
-    (re.compile(r"血块|膀胱填塞"), "clot", False),
-    (re.compile(r"尿潴留|尿储留|尿不出|排不出尿|残余尿[^，。；\d]{0,10}(?:[3-9]\d{2}|\d{4})|残余尿[^，。；]{0,6}超过"),
-     "drain", False),
-    (re.compile(r"(?:\d+|[几十]+)个?多?小时[^，。；]{0,4}(?:没|未|无法|不能)[^，。；]{0,6}(?:小便|排尿|尿)"), "drain_now",
-     True),
-)
-_PAST = re.compile(r"(?:\d+|[一两二三四五六七八九十几半]+)个?(?:天|日|周|星期|月|年)(?:前|以前)|之前|以前|曾|既往|病史|拔除|已拔")
-
-# when to seek care urgently: a pattern over the diagnoses, advice and question -> the warning signs
-URGENT: tuple[tuple[re.Pattern, str], ...] = (
-    (re.compile(r"睾丸|阴囊|附睾|精索"), "阴囊突然剧烈疼痛或明显肿胀（需尽早排除睾丸扭转）"),
-    (re.compile(r"结石|积水|绞痛"), "腰腹部剧烈疼痛、发热寒战、尿量明显减少或无尿"),
-    (re.compile(r"尿潴留|排尿困难|前列腺增生|尿道狭窄|排不出"), "完全排不出尿、下腹部胀痛"),
-    (re.compile(r"癌|肿瘤|占位|恶性"), "肉眼血尿加重、血块堵塞排尿或明显消瘦"),
-    (re.compile(r"感染|炎|发热|发烧"), "高热寒战、腰痛加重或精神状态变差"),
+# when to seek care urgently: a pattern over the diagnoses, advice and question -> the warning signs (first
+# match; ``young``: only for a patient under 35 or of unknown age, testicular torsion being a young man's; a
+# catheter in place is told by 带着/插着/目前留置, an advice item 留置导尿管 being no catheter in place)
+URGENT: tuple[tuple[re.Pattern, str, bool], ...] = (
+    (re.compile(r"(?:带着?|插着|目前留置|现在留置|一直留置)导尿管"),
+     "导尿管堵塞、引流不畅，或尿液浑浊伴发热", False),
+    (re.compile(r"肾上腺|醛固酮|嗜铬"), "血压突然明显升高伴剧烈头痛、心悸、大汗，或明显乏力、肌无力", False),
+    (re.compile(r"错构瘤|血管平滑肌脂肪瘤"), "突发腰腹部剧烈疼痛、肉眼血尿或头晕心慌（需警惕肿瘤破裂出血）", False),
+    (re.compile(r"睾丸|阴囊|附睾|精索"), "阴囊突然剧烈疼痛或明显肿胀（需尽早排除睾丸扭转）", True),
+    (re.compile(r"睾丸|阴囊|附睾|精索"), "阴囊红肿疼痛明显加重或伴发热", False),
+    (re.compile(r"结石|积水|绞痛"), "腰腹部剧烈疼痛、发热寒战、尿量明显减少或无尿", False),
+    (re.compile(r"尿潴留|排尿困难|前列腺增生|尿道狭窄|排不出"), "完全排不出尿、下腹部胀痛", False),
+    (re.compile(r"癌|肿瘤|占位|恶性"), "肉眼血尿加重、血块堵塞排尿或明显消瘦", False),
+    (re.compile(r"感染|炎|发热|发烧"), "高热寒战、腰痛加重或精神状态变差", False),
+    (re.compile(r"不育|不孕|精液|精子"), "阴囊肿痛、发热或精液带血", False),
 )
 URGENT_DEFAULT = "发热、肉眼血尿、剧烈疼痛或排尿困难"
 
 _TUMOUR = re.compile(r"癌|恶性|肿瘤|占位|新生物|肿物|肿块")
 _CLAUSE = re.compile(r"[，,。；;！？!?\n]")
-_SENTENCE_CUT = re.compile(r"[。；;！？!?\n]")
 _INFECTION_ONLY = re.compile(r"感染|(?<!增生)炎")  # a diagnosis list of infections only: no operation
 _OPERATION = re.compile(r"手术|术$|术等$|切除|电切|剜除|汽化")
 _NEGATED = re.compile(r"没有|没|无(?!痛)|未|否认|正常|不明显")
 
 _BPH = re.compile(CONDITIONS["bph"][0])
-_RADICAL = re.compile(r"癌|恶性|根治|半尿路|全长切除")  # a cancer operation: an enucleation of a tumour (肿瘤剜除) also fits a benign one
+# a cancer operation; an enucleation of a tumour (肿瘤剜除) also fits a benign one
+_RADICAL = re.compile(r"癌|恶性|根治|半尿路|全长切除")
 _ANY_TUMOUR = re.compile(_TUMOUR.pattern + r"|瘤")
 _BPH_NAMED = re.compile(r"前列腺增生|前列腺肥大|前列腺增大|良性前列腺")
 _SENT = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
@@ -169,14 +175,14 @@ def address(facts: PatientFacts) -> str:
     return ADDRESS_OF.get(facts.person or "self", "您")
 
 
-def join_zh(items: Sequence[str]) -> str:
-    """Items as a Chinese phrase: 甲、乙和丙.
+def join_zh(items: Sequence[str], last: str = "和") -> str:
+    """Items as a Chinese phrase: 甲、乙和丙 (``last="或"``: alternatives, 甲、乙或丙).
 
-    >>> join_zh(["甲"]), join_zh(["甲", "乙", "丙"])
-    ('甲', '甲、乙和丙')
+    >>> join_zh(["甲"]), join_zh(["甲", "乙", "丙"]), join_zh(["甲", "乙"], "或")
+    ('甲', '甲、乙和丙', '甲或乙')
     """
     items = list(items)
-    return items[0] if len(items) == 1 else "、".join(items[:-1]) + "和" + items[-1] if items else ""
+    return items[0] if len(items) == 1 else "、".join(items[:-1]) + last + items[-1] if items else ""
 
 
 def strip_sides(text: str) -> str:
@@ -239,6 +245,9 @@ def _advice_kind(item: str) -> str:
 # how an advice item is said inside its sentence: what the sentence itself adds is cut (…等检查 adds 检查 and 等)
 _SAID_AS: dict[str, re.Pattern] = {"exam": re.compile(r"^(?:监测|检测|复查|完善|进行|行|查)|(?:检查|检测)?等?$"),
                                    **dict.fromkeys(("treat", "drug", "daily", "other"), re.compile(r"等$"))}
+# what splitting a sentence into items leaves: a lead word (包括…) cut, a clause that names no item (可以通过…) dropped
+_LEAD = re.compile(r"^(?:包括|以及|或者|或|并且|并|及)")
+_FRAGMENT = re.compile(r"^(?:可以|可通过|通过|可)")
 # an item that only names its kind, said only when nothing more specific of that kind is
 GENERIC = {"treat": {"手术治疗", "手术"}, "drug": {"药物治疗", "药物"}}
 
@@ -249,9 +258,11 @@ def advice_groups(advices: Sequence[str]) -> dict[str, list[str]]:
 
     >>> advice_groups(["尿常规检查", "手术治疗", "尿常规", "经尿道前列腺电切术等", "药物治疗", "监测肌酐"])
     {'exam': ['尿常规', '肌酐'], 'treat': ['经尿道前列腺电切术'], 'drug': ['药物治疗']}
+    >>> advice_groups(["包括经尿道前列腺激光剜除术", "可以通过腹腔镜技术进行"])  # a label's fragments
+    {'treat': ['经尿道前列腺激光剜除术']}
     """
     groups: dict[str, list[str]] = {}
-    for a in advices:
+    for a in (_LEAD.sub("", a) for a in advices if not _FRAGMENT.match(a)):
         kind = _advice_kind(a)
         said = _SAID_AS[kind].sub("", a) or a
         if said not in groups.setdefault(kind, []):
@@ -262,8 +273,11 @@ def advice_groups(advices: Sequence[str]) -> dict[str, list[str]]:
     return groups
 
 
-def advice_sentences(advices: Sequence[str], who: str, t: Mapping[str, str] = TEMPLATES) -> list[str]:
-    """The advice items grouped by kind (:func:`advice_groups`), one sentence per kind.
+def advice_sentences(advices: Sequence[str], who: str, t: Mapping[str, str] = TEMPLATES, path: str = "",
+                     work_up: Sequence[str] = ()) -> list[str]:
+    """The advice items grouped by kind (:func:`advice_groups`), one sentence per kind; ``work_up``
+    (:func:`rjua.guidance.workup`) follows the examinations, and ``path`` (:func:`rjua.guidance.path_for`)
+    says the course of treatment where no treatment or medicine is named.
 
     >>> for s in advice_sentences(["多饮水", "尿常规", "输尿管镜碎石术"], "您"): print(s)
     针对您的情况，我建议您进行尿常规等检查，以明确诊断。
@@ -276,32 +290,23 @@ def advice_sentences(advices: Sequence[str], who: str, t: Mapping[str, str] = TE
     if set(groups.get("drug", ())) <= GENERIC["drug"]:
         groups.pop("drug", None)  # 药物治疗 alone names no medicine: said, it is filler (规范用药)
     order = ("exam", "treat", "drug", "daily", "other")
-    if groups and "treat" not in groups and "drug" not in groups:
-        groups["treat"] = []  # no treatment named: where it would be, the way to one
-    out = [t[k].format(who=who, items=join_zh(groups[k])) if groups[k] else t["treat_none"].format(who=who)
-           for k in order if k in groups]
+    if (groups or path) and "treat" not in groups and "drug" not in groups:
+        groups["treat"] = []  # no treatment named: where it would be, the usual course or the way to one
+    out: list[str] = []
+    for k in (k for k in order if k in groups):
+        joined = join_zh(groups[k], "或" if k == "treat" else "和")  # operations are alternatives
+        out.append(t[k].format(who=who, items=joined) if groups[k] else path or
+                   t["treat_none"].format(who=who))
+        out += list(work_up) if k == "exam" else []
+    if work_up and "exam" not in groups:
+        out = list(work_up) + out
     return out or [t["advice_none"].format(who=who)]
 
 
-def first_steps(question: str, who: str, t: Mapping[str, str] = TEMPLATES) -> list[str]:
-    """The one first step (:data:`DRAIN`) a sign the question tells of now calls for, said before other advice.
-
-    >>> first_steps("残余尿量为767ml，双肾积水", "您")
-    ['您目前存在尿潴留，应先留置导尿管引流尿液，保护膀胱和肾功能，再考虑后续治疗。']
-    >>> first_steps("两周前出现急性尿潴留，留置导尿两次。目前导尿已经拔除，但有尿失禁", "您")
-    []
-    """
-    for sentence in _SENTENCE_CUT.split(nfkc(question or "")):
-        if _PAST.search(sentence):
-            continue
-        for sign, key, whole in DRAIN:
-            if sign.search(sentence if whole else affirmed(sentence)):
-                return [t[key].format(who=who)]
-    return []
-
-
 def _urgent(facts: PatientFacts, text: str, who: str, t: Mapping[str, str]) -> str:
-    signs = next((s for pat, s in URGENT if pat.search(text)), URGENT_DEFAULT)
+    young = facts.age is None or facts.age < 35
+    signs = next((s for pat, s, only_young in URGENT if pat.search(text) and (young or not only_young)),
+                 URGENT_DEFAULT)
     kind = "self" if facts.person in (None, "self") else "child" if facts.person == "child" else "other"
     go = t["go_" + kind].format(person=who)
     return t["urgent"].format(signs=signs, go=go)
@@ -340,64 +345,6 @@ def _widest(diagnoses: list[str]) -> list[str]:
     """The diagnoses without one another names inside a longer one (鞘膜积液 beside 睾丸鞘膜积液)."""
     cores = [strip_sides(d) for d in diagnoses]
     return [d for d, c in zip(diagnoses, cores) if not any(c != o and c in o for o in cores)]
-
-
-# a diagnosis -> the signs in the question that make an operation for it worth offering; none: never at first
-OPERATE_WHEN: tuple[tuple[re.Pattern, re.Pattern], ...] = (
-    (re.compile(r"前列腺增生|前列腺肥大|前列腺增大"),  # lower urinary tract symptoms, a complication or failed drugs
-     re.compile(r"排尿|尿频|尿急|夜尿|起夜|尿等待|尿线|尿流|尿不尽|尿不出|排不出|尿潴留|尿储留|残余尿|滴沥|小便|IPSS|血尿|"
-                r"膀胱[^，。；]{0,4}结石|双[侧肾][^，。；]{0,4}积水|(?:药|效果|治疗)[^，。；]{0,6}(?:不|无效|差)")),
-    (re.compile(r"血精"), re.compile(r"精囊[^，。；]{0,8}(?:结石|囊肿|梗阻|扩张)|射精管[^，。；]{0,6}(?:梗阻|囊肿)")),
-)
-# an examination the question's results make moot -> those results: no biopsy "to clarify" a proven cancer
-DONE: tuple[tuple[re.Pattern, re.Pattern], ...] = (
-    (re.compile(r"穿刺|活检"), re.compile(r"(?:穿刺|活检|病理)[^。；]{0,40}(?:腺癌|癌)|Gleason|ISUP", re.IGNORECASE)),
-)
-
-
-_CM2 = r"(?:[2-9]|\d{2,})(?:\.\d+)?\s*(?:cm|厘米)|(?:[2-9]\d|\d{3,})(?:\.\d+)?\s*(?:mm|毫米)"
-_CM4 = r"(?:[4-9]|\d{2,})(?:\.\d+)?\s*(?:cm|厘米)|(?:[4-9]\d|\d{3,})(?:\.\d+)?\s*(?:mm|毫米)"
-# an operation -> what one sentence of the question must tell for it: a percutaneous stone removal is for a
-# large stone (2 cm or more, staghorn), a cyst unroofing for a large or troublesome cyst (4 cm or more…)
-INDICATED: tuple[tuple[re.Pattern, re.Pattern], ...] = (
-    (re.compile(r"经皮肾镜|PCN?L|PNL", re.IGNORECASE),
-     re.compile(rf"铸型|鹿角|石[^。；]{{0,15}}(?:{_CM2})|(?:{_CM2}|巨大|较大)[^。；]{{0,8}}结石", re.IGNORECASE)),
-    (re.compile(r"去顶"),
-     re.compile(rf"囊[^。；]{{0,20}}(?:{_CM4}|增大|压迫|积水|受压)|(?:{_CM4}|巨大|较大)[^。；]{{0,10}}囊", re.IGNORECASE)),
-)
-
-
-def indicated(advice: str, question: str) -> bool:
-    """Whether one sentence of the question tells what an operation is for (:data:`INDICATED`).
-
-    >>> indicated("左PNL术", "CT示左肾有细小的结石"), indicated("左侧经皮肾镜取石术", "左肾铸型结石，约3.5cm")
-    (False, True)
-    >>> indicated("腹腔镜下右肾囊肿去顶术", "右肾微小囊肿。"), indicated("腹腔镜下左肾囊肿去顶术", "左肾囊肿直径约9cm")
-    (False, True)
-    """
-    rows = [sign for pat, sign in INDICATED if pat.search(advice)]
-    sentences = [affirmed(x) for x in _SENTENCE_CUT.split(nfkc(question or ""))]
-    return all(any(sign.search(x) for x in sentences) for sign in rows)
-
-
-def operable(diagnosis: str, said: str) -> bool:
-    """Whether what the question affirms (``said``) calls for an operation for ``diagnosis`` (:data:`OPERATE_WHEN`).
-
-    >>> operable("前列腺增生", "体检发现前列腺肥大，PSA正常"), operable("前列腺增生", "夜尿4次，服药效果不理想")
-    (False, True)
-    >>> operable("血精", "血精1个月"), operable("左肾结石", "左侧腰痛")
-    (False, True)
-    """
-    return all(sign.search(said) for pat, sign in OPERATE_WHEN if pat.search(diagnosis))
-
-
-def done(advice: str, said: str) -> bool:
-    """Whether the question's results already answer what an examination would (:data:`DONE`).
-
-    >>> done("前列腺穿刺活检", "穿刺活检结果为腺泡腺癌，ISUP 1级"), done("前列腺穿刺活检", "PSA 16ng/ml")
-    (True, False)
-    """
-    return any(pat.search(advice) and found.search(said) for pat, found in DONE)
 
 
 # a diagnosis the question may not name but a sign specific enough for its operations tells: BPH by obstruction
@@ -479,8 +426,9 @@ def compose_reply(question: str, diseases: Sequence[str], advices: Sequence[str]
     parts = [t["greeting"], _assessment(question, ds, sure, who, cite_marks(passages, ds), max_diseases, t)]
     parts += [t["facts"].format(facts="；".join(said))] if said else []
     parts += general_sentences(neighbour_replies, sure)
-    parts += first_steps(question, who, t)
-    parts += advice_sentences(adv, who, t)
+    parts += first_steps(question, who)
+    exams = [a for a in adv if _advice_kind(a) == "exam"]
+    parts += advice_sentences(adv, who, t, path_for(sure), workup(sure or ds, exams, question))
     parts.append(_urgent(facts, "".join((sure or ds) + adv) + affirmed(question), who, t))
     parts.append(t["closing"])
     return "".join(parts)

@@ -37,9 +37,9 @@ from typing import NamedTuple
 
 from .text import nfkc
 
-__all__ = ["CONDITIONS", "ORGANS", "POINTERS", "REGIONS", "SITES", "TREATMENTS", "TUMOUR_OF", "Pointer", "affirmed", "denied", "item_sites",
-           "malignant", "named_sites", "outranked", "proven_tumours", "question_sites", "same_region", "side_supported", "supported",
-           "unsupported_sites"]
+__all__ = ["CONDITIONS", "ORGANS", "POINTERS", "REGIONS", "SITES", "TREATED", "TREATMENTS", "TUMOUR_OF", "Pointer",
+           "affirmed", "denied", "item_sites", "malignant", "named_sites", "outranked", "proven_tumours",
+           "question_sites", "same_region", "side_supported", "supported", "unsupported_sites"]
 
 # site -> words that name it (a regex); 肾 is the kidney except in 肾上腺 (adrenal); 经尿道 is an access route
 ORGANS: dict[str, str] = {
@@ -117,6 +117,9 @@ CONDITIONS: dict[str, tuple[str, str]] = {
                             r"肾功能不全|肾衰|尿毒症|透析|少尿|无尿|肾功能(?:异常|损害|下降|减退)|"
                             r"肌酐[^，。；\d]{0,10}(?:升高|增高|偏高|上升|异常|[1-9]\d{2,})"),
     "pyelonephritis": (r"肾盂肾炎", r"发热|发烧|寒战|高热|体温|腰痛|腰酸|叩击痛|肾区|肾盂肾炎"),
+    "rupture": (r"破裂|折断|断裂", r"外伤|受伤|损伤|撞击|弯折|折断|破裂|响声|骑跨|摔"),
+    "retention": (r"尿潴留|尿储留", r"尿潴留|尿储留|尿不出|排不出|残余尿|排尿困难|憋胀|膀胱充盈|导尿"),
+    "semen": (r"弱精|少精|无精|畸形精子|精子", r"精液|精子|精检"),
     "hematuria": (r"血尿", r"血尿|尿血|尿中带血|尿色发?红|洗肉水|红细胞|隐血|潜血"),
     "hematospermia": (r"血精", r"血精|精液.{0,6}(?:红|血|褐)|射精.{0,6}血"),
     # an enlarged prostate is told by voiding (or the prostate, its PSA named), not by erections or the scrotum
@@ -136,6 +139,11 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     "antibiotic": (r"抗生素|抗菌|沙星|头孢|青霉素|呋喃妥因|磷霉素",
                    r"感染|炎|发热|发烧|寒战|尿频|尿急|尿痛|白细胞|脓|排尿不适|灼热|刺痛|分泌物|红肿|压痛|触痛|肿痛|血精"),
 }
+# a condition -> an operation in the question that removed it: no BPH a month after the prostate was enucleated,
+# unless the question tells of a recurrence
+TREATED: dict[str, str] = {"bph": r"前列腺[^，。；]{0,10}(?:电切|剜除|激光|汽化|切除)|TURP|HoLEP|前列腺增生手术"}
+_TREATED_RE = {c: re.compile(p, re.IGNORECASE) for c, p in TREATED.items()}
+_RECURRED = re.compile(r"复发|再次|又出现增生")
 # the rows of CONDITIONS that name an operation, a test or a treatment rather than a condition of the patient
 TREATMENTS = frozenset({"nephrectomy", "partial_nephrectomy", "bladder_resection", "prostate_biopsy", "alpha_blocker",
                         "antibiotic"})
@@ -333,7 +341,8 @@ _PROSTATE_GRADE = re.compile(r"Gleason|ISUP|腺泡腺癌", re.IGNORECASE)
 
 
 # the tumour of a site, named when a biopsy found one and no known label says it
-TUMOUR_OF = {"kidney": "肾肿瘤", "ureter": "输尿管肿瘤", "bladder": "膀胱肿瘤", "prostate": "前列腺癌", "urethra": "尿道肿瘤",
+TUMOUR_OF = {"kidney": "肾肿瘤", "ureter": "输尿管肿瘤", "bladder": "膀胱肿瘤", "prostate": "前列腺癌",
+             "urethra": "尿道肿瘤",
              "penis": "阴茎肿瘤", "scrotum": "睾丸肿瘤", "seminal": "精囊肿瘤", "adrenal": "肾上腺肿瘤",
              "retroperitoneum": "腹膜后肿瘤"}
 
@@ -405,5 +414,9 @@ def supported(item: str, question: str, context: str | Iterable[str] | None = No
     if malignant(item) and not _tumour_hinted(item, question):
         return False
     if any(names.search(item) and not hint.search(q) for names, hint in _COND_RE.values()):
+        return False
+    written = nfkc(question or "")
+    if any(_COND_RE[c][0].search(item) and op.search(written) and not _RECURRED.search(written)
+           for c, op in _TREATED_RE.items()):
         return False
     return item_sites(item) <= question_sites(question, context) and side_supported(item, question)

@@ -188,11 +188,12 @@ def test_no_partial_nephrectomy_without_a_mass():
 def test_an_operation_needs_what_it_is_for_a_large_stone_or_cyst():
     small = compose_reply("CT示左肾有细小的结石", ["左肾结石"], ["左PNL术", "手术治疗", "多饮水"])
     assert "PNL" not in small and "手术治疗" not in small and "多饮水" in small  # no generic surgery in its place
+    assert "结石较小时可多饮水、药物排石" in small  # the usual course of treatment instead
     large = compose_reply("CT示左肾结石，最大的结石有3cm", ["左肾结石"], ["左PNL术"])
     assert "左PNL术" in large
     tiny = compose_reply("双肾微小囊肿，右肾囊肿约1cm", ["右肾囊肿"], ["腹腔镜下右肾囊肿去顶术"])
     big = compose_reply("右肾囊肿增大，直径约9cm", ["右肾囊肿"], ["腹腔镜下右肾囊肿去顶术"])
-    assert "去顶" not in tiny and "去顶" in big
+    assert "腹腔镜下右肾囊肿去顶术" not in tiny and "腹腔镜下右肾囊肿去顶术" in big
 
 
 def test_a_treatment_treats_a_diagnosis_of_its_own_condition_and_region():
@@ -201,7 +202,8 @@ def test_a_treatment_treats_a_diagnosis_of_its_own_condition_and_region():
     assert "去顶" not in r and "剜除术" in r  # no unroofing beside an AML; a benign tumour may be enucleated
     r = compose_reply("双肾结石，左肾囊肿，前列腺增生，排尿困难", ["双肾结石", "前列腺增生"], ["膀胱镜下取石术"])
     assert "取石" not in r  # a kidney stone is not removed through the bladder
-    r = compose_reply("右输尿管占位，右肾积水", ["右输尿管占位"], ["腹腔镜下右肾部分切除术", "腹腔镜下右输尿管癌根治术"])
+    ops = ["腹腔镜下右肾部分切除术", "腹腔镜下右输尿管癌根治术"]
+    r = compose_reply("右输尿管占位，右肾积水", ["右输尿管占位"], ops)
     assert "部分切除" not in r and "输尿管癌根治术" in r
 
 
@@ -237,4 +239,35 @@ def test_a_retention_or_a_clot_is_drained_first_but_not_a_past_one():
 
 def test_no_drug_sentence_that_names_no_drug_and_every_reply_says_where_treatment_comes_from():
     r = compose_reply("右侧腰痛，B超提示右肾结石", ["右肾结石"], ["药物治疗", "泌尿系CT"])
-    assert "规范用药" not in r and "药物治疗方面" not in r and "结合检查结果制定治疗方案" in r
+    assert "规范用药" not in r and "药物治疗方面" not in r and "治疗方面，结石较小时" in r
+    r = compose_reply("右侧腰痛两天", ["腰肌劳损"], ["药物治疗", "泌尿系CT"])  # no usual course known
+    assert "治疗方面，建议您到泌尿外科门诊面诊，结合检查结果制定治疗方案" in r
+
+
+def test_a_finding_gets_the_work_up_it_needs_and_alternatives_are_joined_by_or():
+    r = compose_reply("体检发现左肾上腺占位2cm，血压偏高", ["左肾上腺肿瘤"], ["腹部CT"])
+    assert "醛固酮/肾素" in r and r.index("腹部CT") < r.index("醛固酮")
+    assert "内分泌功能检查" not in compose_reply("左肾上腺占位", ["左肾上腺肿瘤"], ["血醛固酮/肾素比值检测"])
+    assert "精液常规分析" in compose_reply("结婚两年一直没有怀孕", ["男性不育"], [])
+    r = compose_reply("左输尿管结石约1.2cm，左侧腰痛", ["左输尿管结石"], ["输尿管镜碎石术", "体外冲击波碎石术"])
+    assert "输尿管镜碎石术或体外冲击波碎石术" in r
+
+
+def test_an_infected_obstructed_kidney_is_drained_at_once():
+    r = compose_reply("左输尿管结石伴左肾积水，发热寒战，体温38.8°C", ["左输尿管结石"], ["输尿管镜碎石术"])
+    assert "尿路梗阻合并发热" in r and r.index("尿路梗阻合并发热") < r.index("输尿管镜碎石术")
+    assert "尿路梗阻合并发热" not in compose_reply("左输尿管结石伴左肾积水，没有发热", ["左输尿管结石"], [])
+
+
+def test_warning_signs_fit_the_condition_and_the_age():
+    assert "睾丸扭转" in compose_reply("18岁，左侧阴囊疼痛", ["附睾炎"], [])
+    old = compose_reply("71岁男性，左侧阴囊疼痛", ["附睾炎"], [])
+    assert "睾丸扭转" not in old and "阴囊红肿疼痛明显加重" in old
+    assert "心悸" in compose_reply("体检发现左肾上腺占位", ["左肾上腺肿瘤"], [])
+    assert "破裂出血" in compose_reply("左肾富脂病灶，考虑左肾错构瘤", ["左肾错构瘤"], [])
+    assert "导尿管堵塞" in compose_reply("前列腺增生，目前留置导尿管一周", ["前列腺增生"], [])
+
+
+def test_a_label_fragment_is_never_said():
+    r = compose_reply("右侧腰痛，CT示右肾结石约3cm", ["右肾结石"], ["可以通过腹腔镜技术进行", "包括经皮肾镜取石术"])
+    assert "可以通过" not in r and "包括" not in r and "经皮肾镜取石术" in r

@@ -123,3 +123,12 @@ def test_a_biopsy_proven_malignancy_is_found_with_its_organ():
     assert proven_tumours("医生给我做了龟头活检检查，他们怀疑我可能患有癌症") == {"penis"}
     assert proven_tumours("在贵院进行了前列腺穿刺术，病理结果显示前列腺组织增生伴间质慢性炎") == set()
     assert proven_tumours("PSA 105，担心是癌") == set()  # no biopsy: a worry, not a finding
+
+
+def test_a_penile_rupture_needs_an_injury_bph_is_not_told_after_its_operation():
+    assert not supported("阴茎白膜破裂", "26岁，备孕两年未孕，B超阴茎正常")
+    assert supported("阴茎白膜破裂", "性交时外伤，阴茎肿胀")
+    assert not supported("弱精子症", "结婚两年一直没有怀孕") and supported("弱精子症", "精液检查提示精子活力低")
+    assert not supported("尿潴留", "女性，尿频尿急，下腹不适") and supported("尿潴留", "排尿困难，残余尿300ml")
+    q = "一个月前接受了前列腺钬激光剜除术，现在排尿通畅，但起夜8次，排尿疼痛"
+    assert not supported("前列腺增生", q) and supported("前列腺增生", "前列腺电切术后5年，增生复发，排尿困难")

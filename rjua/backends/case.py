@@ -48,8 +48,16 @@ from ..ontology import Ontology
 from ..patient import PatientFacts, clean_sides, patient_facts
 from ..prompts import approx_tokens
 from ..retrieval.encoder import CachedEncoder
-from ..sites import (TUMOUR_OF, affirmed, named_sites, outranked, proven_tumours, question_sites, supported,
-                     unsupported_sites)
+from ..sites import (
+    TUMOUR_OF,
+    affirmed,
+    named_sites,
+    outranked,
+    proven_tumours,
+    question_sites,
+    supported,
+    unsupported_sites,
+)
 from ..wording import choose_reply
 from . import GenRequest, GenResult
 

@@ -1,0 +1,210 @@
+"""What a composed reply says a patient should do: the clinical steps, each rule a row of a readable table.
+
+:mod:`rjua.compose` writes the reply from the answer's own items; this module decides, from what the question
+affirms (:func:`rjua.sites.affirmed`), which of those items a urologist would offer and what must be said
+however the items read:
+
+* :data:`FIRST_STEPS` — a sign that calls for a step before anything else (a retention drained, a clot washed
+  out, an infected obstructed kidney drained), said first; a sentence telling of the past is no sign.
+* :data:`OPERATE_WHEN` — the signs that make an operation for a diagnosis worth offering (BPH: symptoms, a
+  complication or failed drugs; hematospermia: an obstruction).
+* :data:`INDICATED` — what one sentence of the question must tell for an operation (a percutaneous stone
+  removal: a stone of 2 cm or more; a cyst unroofing: a cyst of 4 cm or more, or one that presses).
+* :data:`DONE` — an examination the question's results make moot (a biopsy of a proven cancer).
+* :data:`PATHS` — for a diagnosis with no fitting operation, the usual course of treatment, in general terms.
+* :data:`WORKUP` — an examination a finding needs before any treatment (an adrenal mass: its hormones), said
+  when the answer's own examinations do not already name it.
+
+Every sentence is general: it carries no size, result or history of a patient, so the faithfulness rules
+(:mod:`rjua.faithfulness`) find nothing in it to check against the question.
+
+>>> first_steps("超声显示残余尿量为767ml，双肾积水", "您")
+['您目前存在尿潴留，应先留置导尿管引流尿液，保护膀胱和肾功能，再考虑后续治疗。']
+>>> path_for(["左肾错构瘤"])[:11]
+'治疗方面，肾错构瘤直径'
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .sites import affirmed
+from .text import nfkc
+
+__all__ = ["DONE", "FIRST_STEPS", "INDICATED", "OPERATE_WHEN", "PATHS", "WORKUP", "done", "first_steps",
+           "indicated", "operable", "path_for", "workup"]
+
+_SENTENCE_CUT = re.compile(r"[。；;！？!?\n]")
+_PAST = re.compile(r"(?:\d+|[一两二三四五六七八九十几半]+)个?(?:天|日|周|星期|月|年)(?:前|以前)|"
+                   r"之前|以前|曾|既往|病史|拔除|已拔")
+_FEVER = r"发热|发烧|寒战|高热|体温\s*3[89]"
+
+# a sign -> the first step; read in one sentence's affirmed part ("sentence"), in the sentence as written, its
+# negation being the sign ("written": 10个小时没有小便), or in the whole affirmed question ("question")
+FIRST_STEPS: tuple[tuple[re.Pattern, str, str], ...] = (
+    (re.compile(rf"(?=.*(?:{_FEVER}))(?=.*(?:积水|梗阻|输尿管结石|肾盂扩张))"), "question",
+     "{who}目前存在尿路梗阻合并发热，应尽快到医院急诊，行输尿管支架置入或经皮肾造瘘引流尿液，并使用抗生素控制感染，"
+     "待感染控制后再处理结石或梗阻。"),
+    (re.compile(r"血块|膀胱填塞"), "sentence",
+     "{who}膀胱内有血块，应尽快留置三腔导尿管冲洗膀胱、清除血块，必要时手术止血。"),
+    (re.compile(r"尿潴留|尿储留|尿不出|排不出尿|残余尿[^，。；\d]{0,10}(?:[3-9]\d{2}|\d{4})|残余尿[^，。；]{0,6}超过"),
+     "sentence", "{who}目前存在尿潴留，应先留置导尿管引流尿液，保护膀胱和肾功能，再考虑后续治疗。"),
+    (re.compile(r"(?:\d+|[几十]+)个?多?小时[^，。；]{0,4}(?:没|未|无法|不能)[^，。；]{0,6}(?:小便|排尿|尿)"),
+     "written",
+     "{who}目前排尿不出，应先留置导尿管引流尿液，保护膀胱和肾功能，再考虑后续治疗。"),
+)
+
+# a diagnosis -> the signs in the question that make an operation for it worth offering
+OPERATE_WHEN: tuple[tuple[re.Pattern, re.Pattern], ...] = (
+    (re.compile(r"前列腺增生|前列腺肥大|前列腺增大"),  # lower urinary tract symptoms, a complication or failed drugs
+     re.compile(r"排尿|尿频|尿急|夜尿|起夜|尿等待|尿线|尿流|尿不尽|尿不出|排不出|尿潴留|尿储留|残余尿|滴沥|小便|IPSS|血尿|"
+                r"膀胱[^，。；]{0,4}结石|双[侧肾][^，。；]{0,4}积水|(?:药|效果|治疗)[^，。；]{0,6}(?:不|无效|差)")),
+    (re.compile(r"血精"), re.compile(r"精囊[^，。；]{0,8}(?:结石|囊肿|梗阻|扩张)|射精管[^，。；]{0,6}(?:梗阻|囊肿)")),
+)
+# an examination the question's results make moot -> those results: no biopsy "to clarify" a proven cancer
+DONE: tuple[tuple[re.Pattern, re.Pattern], ...] = (
+    (re.compile(r"穿刺|活检"), re.compile(r"(?:穿刺|活检|病理)[^。；]{0,40}(?:腺癌|癌)|Gleason|ISUP", re.IGNORECASE)),
+)
+
+_CM2 = r"(?:[2-9]|\d{2,})(?:\.\d+)?\s*(?:cm|厘米)|(?:[2-9]\d|\d{3,})(?:\.\d+)?\s*(?:mm|毫米)"
+_CM4 = r"(?:[4-9]|\d{2,})(?:\.\d+)?\s*(?:cm|厘米)|(?:[4-9]\d|\d{3,})(?:\.\d+)?\s*(?:mm|毫米)"
+# an operation -> what one sentence of the question must tell for it
+INDICATED: tuple[tuple[re.Pattern, re.Pattern], ...] = (
+    (re.compile(r"经皮肾镜|PCN?L|PNL", re.IGNORECASE),
+     re.compile(rf"铸型|鹿角|石[^。；]{{0,15}}(?:{_CM2})|(?:{_CM2}|巨大|较大)[^。；]{{0,8}}结石", re.IGNORECASE)),
+    (re.compile(r"去顶"),
+     re.compile(rf"囊[^。；]{{0,20}}(?:{_CM4}|增大|压迫|积水|受压)|(?:{_CM4}|巨大|较大)[^。；]{{0,10}}囊",
+                re.IGNORECASE)),
+)
+
+# a diagnosis (first match) -> its usual course of treatment, said where no fitting operation is offered
+PATHS: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"前列腺癌|前列腺恶性"),
+     "需结合PSA、穿刺病理和影像分期制定方案：局限性前列腺癌可考虑根治性前列腺切除术或根治性放疗，局部晚"
+     "期或转移者以内分泌治疗为主。"),
+    (re.compile(r"肾上腺"),
+     "肾上腺肿瘤需先明确是否有内分泌功能，有功能或体积较大者多考虑腹腔镜肾上腺肿瘤切除术，无功能且较小者可"
+     "定期复查。"),
+    (re.compile(r"错构瘤|血管平滑肌脂肪瘤"),
+     "肾错构瘤直径较小且无症状时可定期影像随访；直径超过4cm、有症状或有出血风险时，可考虑保留肾单位的手"
+     "术或选择性肾动脉栓塞。"),
+    (re.compile(r"输尿管[^，。；]{0,4}(?:占位|肿瘤|癌)|肾盂[^，。；]{0,4}(?:占位|肿瘤|癌)|尿路上皮"),
+     "上尿路占位需行输尿管镜检查及活检、尿脱落细胞学明确性质，确诊尿路上皮癌后多需行肾输尿管全长切除术。"),
+    (re.compile(r"膀胱[^，。；]{0,4}(?:占位|肿瘤|癌)|脐尿管"),
+     "膀胱占位需行膀胱镜检查及活检明确性质，多数可经尿道膀胱肿瘤电切术切除并送病理，再根据病理决定后续治疗"
+     "。"),
+    (re.compile(r"肾[^，。；]{0,4}(?:占位|肿瘤|癌|恶性)"),
+     "肾占位需结合增强CT或MRI判断性质，考虑恶性时多选择肾部分切除术或根治性肾切除术。"),
+    (re.compile(r"囊肿"),
+     "单纯性肾囊肿较小且无症状时一般定期复查B超即可；囊肿较大、引起压迫或疼痛时，可考虑腹腔镜囊肿去顶术。"),
+    (re.compile(r"结石"),
+     "结石较小时可多饮水、药物排石并定期复查；结石较大或引起梗阻、感染时，需根据大小和位置选择体外冲击波碎"
+     "石、输尿管镜或经皮肾镜等治疗。"),
+    (re.compile(r"前列腺增生|前列腺肥大|前列腺增大"),
+     "症状较轻时可观察等待；症状明显时首选α受体阻滞剂，前列腺较大时可联合5α还原酶抑制剂；如果药物效果不"
+     "佳或出现尿潴留、反复血尿、膀胱结石等并发症，再考虑手术。"),
+    (re.compile(r"前列腺炎"),
+     "慢性前列腺炎可在医生指导下使用α受体阻滞剂、抗炎镇痛药物，配合热水坐浴、规律作息、避免久坐和饮酒。"),
+    (re.compile(r"血精"),
+     "血精多为良性、常可自行缓解，可先做精液常规、PSA和经直肠超声等检查，必要时抗感染治疗并定期观察。"),
+    (re.compile(r"鞘膜积液"),
+     "鞘膜积液量少、无不适时可观察；积液较多或影响生活时可行睾丸鞘膜翻转术。"),
+    (re.compile(r"不育|弱精|少精|无精"),
+     "男性不育需夫妻双方共同检查，男方先做精液常规分析，再根据结果进一步检查病因并针对性治疗。"),
+    (re.compile(r"尿失禁"),
+     "压力性尿失禁可先进行盆底肌训练，效果不佳时可考虑尿道中段吊带术；急迫性尿失禁以药物和膀胱训练为主。"),
+    (re.compile(r"感染|膀胱炎|尿道炎"),
+     "可先行尿常规和尿培养，在医生指导下根据药敏结果使用敏感抗生素，同时多饮水、避免憋尿。"),
+)
+
+# a finding (in the diagnoses or the question) -> an examination it needs before treatment, unless the answer's
+# own examinations (the third column) already name it; ``whole``: the finding is read in the question as written
+# (infertility is told by what does not happen: 一直没有怀孕)
+WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
+    (re.compile(r"肾上腺"), re.compile(r"醛固酮|皮质醇|儿茶酚胺|内分泌|激素"),
+     "肾上腺肿瘤术前需完善内分泌功能检查（醛固酮/肾素、皮质醇、血尿儿茶酚胺及其代谢产物）。", False),
+    (re.compile(r"不育|不孕|没有?怀孕|未孕|弱精|少精|无精|精子质量"), re.compile(r"精液"),
+     "男性生育问题首先需要做精液常规分析（禁欲2至7天后留取）。", True),
+    (re.compile(r"肉眼血尿|尿中带血|洗肉水"), re.compile(r"膀胱镜|细胞学"),
+     "肉眼血尿需完善泌尿系增强CT和膀胱镜检查，以排除泌尿系肿瘤。", False),
+)
+
+
+def first_steps(question: str, who: str) -> list[str]:
+    """The one first step (:data:`FIRST_STEPS`) a sign the question tells of now calls for.
+
+    >>> first_steps("两周前出现急性尿潴留，留置导尿两次。目前导尿已经拔除，但有尿失禁", "您")
+    []
+    >>> first_steps("左输尿管结石伴左肾积水。体温38.8°C", "您")[0][:13]
+    '您目前存在尿路梗阻合并发热'
+    """
+    q = nfkc(question or "")
+    for sign, read, text in FIRST_STEPS:
+        if read == "question" and sign.search(affirmed(q)):
+            return [text.format(who=who)]
+        for sentence in _SENTENCE_CUT.split(q) if read != "question" else ():
+            if not _PAST.search(sentence) and sign.search(sentence if read == "written" else affirmed(sentence)):
+                return [text.format(who=who)]
+    return []
+
+
+def indicated(advice: str, question: str) -> bool:
+    """Whether one sentence of the question tells what an operation is for (:data:`INDICATED`).
+
+    >>> indicated("左PNL术", "CT示左肾有细小的结石"), indicated("左侧经皮肾镜取石术", "左肾铸型结石，约3.5cm")
+    (False, True)
+    >>> indicated("腹腔镜下右肾囊肿去顶术", "右肾微小囊肿。"), indicated("腹腔镜下左肾囊肿去顶术", "左肾囊肿直径约9cm")
+    (False, True)
+    """
+    rows = [sign for pat, sign in INDICATED if pat.search(advice)]
+    sentences = [affirmed(x) for x in _SENTENCE_CUT.split(nfkc(question or ""))]
+    return all(any(sign.search(x) for x in sentences) for sign in rows)
+
+
+def operable(diagnosis: str, said: str) -> bool:
+    """Whether what the question affirms (``said``) calls for an operation for ``diagnosis`` (:data:`OPERATE_WHEN`).
+
+    >>> operable("前列腺增生", "体检发现前列腺肥大，PSA正常"), operable("前列腺增生", "夜尿4次，服药效果不理想")
+    (False, True)
+    >>> operable("血精", "血精1个月"), operable("左肾结石", "左侧腰痛")
+    (False, True)
+    """
+    return all(sign.search(said) for pat, sign in OPERATE_WHEN if pat.search(diagnosis))
+
+
+def done(advice: str, said: str) -> bool:
+    """Whether the question's results already answer what an examination would (:data:`DONE`).
+
+    >>> done("前列腺穿刺活检", "穿刺活检结果为腺泡腺癌，ISUP 1级"), done("前列腺穿刺活检", "PSA 16ng/ml")
+    (True, False)
+    """
+    return any(pat.search(advice) and found.search(said) for pat, found in DONE)
+
+
+def path_for(diagnoses: Sequence[str]) -> str:
+    """The usual course of treatment (:data:`PATHS`) of the first diagnosis that has one, as a sentence of the
+    reply's treatment part; "" when none has.
+
+    >>> path_for(["感冒"])
+    ''
+    """
+    for d in diagnoses:
+        for pat, text in PATHS:
+            if pat.search(d):
+                return "治疗方面，" + text
+    return ""
+
+
+def workup(diagnoses: Sequence[str], exams: Sequence[str], question: str) -> list[str]:
+    """The examinations a finding needs (:data:`WORKUP`) that the answer's own ``exams`` do not name.
+
+    >>> workup(["左肾上腺肿瘤"], ["CT"], "体检发现左肾上腺占位")[0][:7]
+    '肾上腺肿瘤术前'
+    >>> workup(["左肾上腺肿瘤"], ["血醛固酮/肾素"], ""), workup(["男性不育"], [], "")[0][:6]
+    ([], '男性生育问题')
+    """
+    found = "".join(diagnoses) + affirmed(question)
+    written = "".join(diagnoses) + nfkc(question or "")
+    said = "".join(exams)
+    return [line for finding, covered, line, whole in WORKUP
+            if finding.search(written if whole else found) and not covered.search(said)]
