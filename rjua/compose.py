@@ -325,7 +325,7 @@ def _reply_items(question: str, diseases: Sequence[str], advices: Sequence[str],
     def fits(x: str) -> bool:  # supported, and BPH only for a man of 50 or more unless the question names it
         return supported(x, question) and not (young and _BPH.search(x))
 
-    sure = _widest([d for d in ds if fits(d)])
+    sure = sorted(_widest([d for d in ds if fits(d)]), key=lambda d: "囊肿" in d)  # a cyst is rarely the problem
     adv = list(dict.fromkeys(fix(a) for a in advices if a and fits(a) and not done(a, said)))
     if not sure:  # no treatment without a diagnosis the question supports: examinations and a visit only
         adv = [a for a in adv if _advice_kind(a) not in ("treat", "drug")]

@@ -299,6 +299,8 @@ _SIDED = {"kidney", "ureter", "adrenal", "scrotum", "seminal"}
 _FLANK = re.compile(r"腰|肋腹|侧腹|肋脊角")
 _SIDE_CUT = re.compile(r"[，,。；;！？!?、\n]")
 _SENTENCE_CUT = re.compile(r"[。；;！？!?\n]")
+_BOTH = re.compile(r"双[肾侧输睾附精]|两侧|双侧")
+_BOTH_SAID = re.compile(r"双[肾侧输睾附精]|两侧|双侧|两肾|两个肾")
 
 
 def side_supported(item: str, question: str) -> bool:
@@ -309,8 +311,8 @@ def side_supported(item: str, question: str) -> bool:
     >>> q = "CT示左肾结石伴积水，双侧输尿管扩张，右侧腰痛"
     >>> [side_supported(i, q) for i in ("左肾结石", "右肾结石", "右输尿管结石", "左侧睾丸鞘膜积液", "膀胱结石")]
     [True, True, True, False, True]
-    >>> side_supported("右肾结石", "左肾结石，肝右叶囊肿")
-    False
+    >>> side_supported("右肾结石", "左肾结石，肝右叶囊肿"), side_supported("双肾结石", "右肾有小结石")
+    (False, False)
     >>> q = "左肾下极团块，见脂肪信号。右肾也有一些微小囊性灶"
     >>> side_supported("左肾错构瘤", q), side_supported("右肾错构瘤", q), side_supported("右肾囊肿", q)
     (True, False, True)
@@ -318,6 +320,9 @@ def side_supported(item: str, question: str) -> bool:
     core = nfkc(item or "")
     side = _SIDE.search(core)
     sites = item_sites(core) & _SIDED
+    if _BOTH.search(core) and sites:  # 双肾结石 needs both sides: 双/两侧, or a left and a right
+        said = affirmed(question)
+        return bool(_BOTH_SAID.search(said)) or {m.group()[0] for m in _SIDE.finditer(said)} == {"左", "右"}
     if side is None or not sites:
         return True
     want = side.group()[0]

@@ -271,3 +271,9 @@ def test_warning_signs_fit_the_condition_and_the_age():
 def test_a_label_fragment_is_never_said():
     r = compose_reply("右侧腰痛，CT示右肾结石约3cm", ["右肾结石"], ["可以通过腹腔镜技术进行", "包括经皮肾镜取石术"])
     assert "可以通过" not in r and "包括" not in r and "经皮肾镜取石术" in r
+
+
+def test_an_obstruction_that_harms_the_kidney_is_drained_and_a_cyst_is_said_last():
+    q = "右侧输尿管中段受累，伴上游尿路积水和右肾功能减退，双肾微小囊肿"
+    r = compose_reply(q, ["右肾囊肿", "右输尿管梗阻"], [])
+    assert "影响肾功能，应尽快行输尿管支架置入" in r and r.index("右输尿管梗阻") < r.index("右肾囊肿")

@@ -132,3 +132,10 @@ def test_a_penile_rupture_needs_an_injury_bph_is_not_told_after_its_operation():
     assert not supported("尿潴留", "女性，尿频尿急，下腹不适") and supported("尿潴留", "排尿困难，残余尿300ml")
     q = "一个月前接受了前列腺钬激光剜除术，现在排尿通畅，但起夜8次，排尿疼痛"
     assert not supported("前列腺增生", q) and supported("前列腺增生", "前列腺电切术后5年，增生复发，排尿困难")
+
+
+def test_both_sides_need_both_sides_in_the_question():
+    from rjua.sites import side_supported
+
+    assert not side_supported("双肾结石", "右肾有小结石，膀胱也有结石")
+    assert side_supported("双肾结石", "CT示双肾多发结石") and side_supported("双肾结石", "左肾结石，右肾也有小结石")
