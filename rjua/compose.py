@@ -10,9 +10,12 @@ when a chosen, supported diagnosis is its subject and it carries no patient-spec
 about an organ, a condition or a malignancy the question gives no reason for (:func:`rjua.sites.supported`,
 the one site model) stay in the answer's lists but out of the reply.
 
-The person addressed follows the question (您 / 您的孩子 / 您父亲…), and no side (左/右) is written when
-the question names none. Every phrase lives in :data:`TEMPLATES`, :data:`ADVICE_KINDS`, :data:`URGENT`,
-:mod:`rjua.sites`, so a wording or a rule can be read and changed in one place (the
+Which of the chosen operations and tests a urologist would offer, what comes first (a retention drained),
+the usual course of treatment where no operation fits and the work-up a finding needs come from the tables of
+:mod:`rjua.guidance`. The person addressed follows the question (您 / 您的孩子 / 您父亲…), and no side (左/右)
+is written when the question names none. Every phrase lives in :data:`TEMPLATES`, :data:`ADVICE_KINDS`,
+:data:`URGENT`, :mod:`rjua.guidance`, :mod:`rjua.sites`, so a wording or a rule can be read and changed in one
+place (the
 order and the stock phrases were chosen on 5-fold cross-validated ROUGE-L of the validation split,
 ``scripts/tune_reply.py``).
 
