@@ -101,7 +101,7 @@ ADVICE_KINDS: tuple[tuple[str, re.Pattern], ...] = (
 # match; ``young``: only for a patient under 35 or of unknown age, testicular torsion being a young man's; a
 # catheter in place is told by 带着/插着/目前留置, an advice item 留置导尿管 being no catheter in place)
 URGENT: tuple[tuple[re.Pattern, str, bool], ...] = (
-    (re.compile(r"(?:带着?|插着|目前留置|现在留置|一直留置)导尿管"),
+    (re.compile(r"(?:带着?|插着|目前留置|现在留置|一直留置)导尿管|(?:正在|目前|现在)[^，。；]{0,6}使用(?:导)?尿管"),
      "导尿管堵塞、引流不畅，或尿液浑浊伴发热", False),
     (re.compile(r"肾上腺|醛固酮|嗜铬"), "血压突然明显升高伴剧烈头痛、心悸、大汗，或明显乏力、肌无力", False),
     (re.compile(r"错构瘤|血管平滑肌脂肪瘤"), "突发腰腹部剧烈疼痛、肉眼血尿或头晕心慌（需警惕肿瘤破裂出血）", False),
@@ -155,9 +155,11 @@ def coherent(advice: str, diagnoses: Sequence[str], question: str) -> bool:
         return False  # an infection is treated with medicines, not an operation
     if malignant(advice):  # a tumour of the same site(s), in a diagnosis or in one clause of the question
         sites, tumour = item_sites(advice), _TUMOUR if _RADICAL.search(advice) else _ANY_TUMOUR
+        side = m.group()[0] if (m := _SIDE.search(advice)) else None
         clauses = list(diagnoses) + _CLAUSE.split(affirmed(question))
-        if not any(tumour.search(c) and sites <= item_sites(c) for c in clauses):
-            return False
+        if not any(tumour.search(c) and sites <= item_sites(c) and (side is None or side in c or "双" in c)
+                   for c in clauses):
+            return False  # a tumour of that organ, on that side
     if not same_region(advice, diagnoses):  # 经皮肾镜取石术 does not treat a bladder stone
         return False
     sides = {m.group()[0] for d in diagnoses for m in [_SIDE.search(d)] if m}
@@ -322,7 +324,8 @@ def _reply_items(question: str, diseases: Sequence[str], advices: Sequence[str],
     sided = bool(facts.sides or facts.bilateral or re.search(r"[左右]", clean_sides(nfkc(question or ""))))
     fix = (lambda x: x) if sided else strip_sides
     said = affirmed(question)
-    ds = list(dict.fromkeys(fix(d) for d in diseases if d and not denied(d, question)))  # not even with doubt
+    q = nfkc(question or "")
+    ds = list(dict.fromkeys(fix(_unstaged(d, q)) for d in diseases if d and not denied(d, question)))
     young = facts.age is not None and facts.age < 50 and not _BPH_NAMED.search(said)
 
     def fits(x: str) -> bool:  # supported, and BPH only for a man of 50 or more unless the question names it
@@ -345,9 +348,26 @@ def _reply_items(question: str, diseases: Sequence[str], advices: Sequence[str],
 
 
 def _widest(diagnoses: list[str]) -> list[str]:
-    """The diagnoses without one another names inside a longer one (鞘膜积液 beside 睾丸鞘膜积液)."""
-    cores = [strip_sides(d) for d in diagnoses]
-    return [d for d, c in zip(diagnoses, cores) if not any(c != o and c in o for o in cores)]
+    """The diagnoses without one another names inside a longer one (鞘膜积液 beside 睾丸鞘膜积液; a side kept:
+    右肾囊肿 is not inside 左肾囊肿(Bosniak I级))."""
+    return [d for d in diagnoses if not any(d != o and d in o for o in diagnoses)]
+
+
+_STAGING = re.compile(r"\s*[（({][^（(）)}]*[）)}]?\s*$")
+
+
+def _unstaged(diagnosis: str, question: str) -> str:
+    """A diagnosis without a trailing stage or grade (…(T2c N0 M0 ISUP 1)) the question does not give: the
+    grade of another patient's tumour is never told to this one.
+
+    >>> _unstaged("前列腺癌(T2c N0 M0 ISUP 1)", "Gleason 3+5=8"), _unstaged("右肾囊肿(Bosniak I级)", "Bosniak I级")
+    ('前列腺癌', '右肾囊肿(Bosniak I级)')
+    """
+    m = _STAGING.search(diagnosis)
+    if not m or m.start() == 0:
+        return diagnosis
+    inner = re.sub(r"[（(）){}\s]", "", m.group())
+    return diagnosis if inner and inner in re.sub(r"\s", "", question) else diagnosis[:m.start()]
 
 
 # a diagnosis the question may not name but a sign specific enough for its operations tells: BPH by obstruction

@@ -37,6 +37,8 @@ __all__ = ["DONE", "FIRST_STEPS", "INDICATED", "OPERATE_WHEN", "PATHS", "WORKUP"
 _SENTENCE_CUT = re.compile(r"[。；;！？!?\n]")
 _PAST = re.compile(r"(?:\d+|[一两二三四五六七八九十几半]+)个?(?:天|日|周|星期|月|年)(?:前|以前)|"
                    r"之前|以前|曾|既往|病史|拔除|已拔")
+_CATHETER_IN = re.compile(r"(?:正在|目前|现在|一直)[^，。；]{0,6}(?:尿管|导尿管)|"
+                          r"(?:带着?|插着|留置着)[^，。；]{0,2}(?:尿管|导尿管)")
 _FEVER = r"发热|发烧|寒战|高热|体温\s*3[89]"
 
 # a sign -> the first step; read in one sentence's affirmed part ("sentence"), in the sentence as written, its
@@ -137,11 +139,16 @@ def first_steps(question: str, who: str) -> list[str]:
 
     >>> first_steps("两周前出现急性尿潴留，留置导尿两次。目前导尿已经拔除，但有尿失禁", "您")
     []
+    >>> first_steps("排尿不畅伴尿潴留，目前我正在使用尿管排尿", "您")  # drained already
+    []
     >>> first_steps("左输尿管结石伴左肾积水。体温38.8°C", "您")[0][:13]
     '您目前存在尿路梗阻合并发热'
     """
     q = nfkc(question or "")
+    drained = bool(_CATHETER_IN.search(affirmed(q)))
     for sign, read, text in FIRST_STEPS:
+        if drained and "留置导尿管" in text:
+            continue  # a catheter is in already
         if read == "question" and sign.search(affirmed(q)):
             return [text.format(who=who)]
         for sentence in _SENTENCE_CUT.split(q) if read != "question" else ():

@@ -117,6 +117,7 @@ CONDITIONS: dict[str, tuple[str, str]] = {
                             r"肾功能不全|肾衰|尿毒症|透析|少尿|无尿|肾功能(?:异常|损害|下降|减退)|"
                             r"肌酐[^，。；\d]{0,10}(?:升高|增高|偏高|上升|异常|[1-9]\d{2,})"),
     "pyelonephritis": (r"肾盂肾炎", r"发热|发烧|寒战|高热|体温|腰痛|腰酸|叩击痛|肾区|肾盂肾炎"),
+    "phimosis": (r"包茎|包皮过长", r"包茎|包皮|龟头|尿道口"),
     "rupture": (r"破裂|折断|断裂", r"外伤|受伤|损伤|撞击|弯折|折断|破裂|响声|骑跨|摔"),
     "retention": (r"尿潴留|尿储留", r"尿潴留|尿储留|尿不出|排不出|残余尿|排尿困难|憋胀|膀胱充盈|导尿"),
     "semen": (r"弱精|少精|无精|畸形精子|精子", r"精液|精子|精检"),
@@ -136,6 +137,7 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     "alpha_blocker": (r"[αa]1?-?受体阻滞|坦索罗辛|坦洛新|赛洛多辛|西洛多辛|特拉唑嗪|多沙唑嗪|阿夫唑嗪",
                       r"排尿|尿频|尿急|夜尿|起夜|尿等待|尿线|尿流|尿不尽|尿不出|排不出|尿潴留|残余尿|滴沥|小便|结石|石|绞痛|"
                       r"会阴|盆腔|前列腺|下腹"),
+    "fertility_drug": (r"卡尼汀|辅酶Q", r"精液|精子|弱精|少精"),
     "antibiotic": (r"抗生素|抗菌|沙星|头孢|青霉素|呋喃妥因|磷霉素",
                    r"感染|炎|发热|发烧|寒战|尿频|尿急|尿痛|白细胞|脓|排尿不适|灼热|刺痛|分泌物|红肿|压痛|触痛|肿痛|血精"),
 }
@@ -146,7 +148,7 @@ _TREATED_RE = {c: re.compile(p, re.IGNORECASE) for c, p in TREATED.items()}
 _RECURRED = re.compile(r"复发|再次|又出现增生")
 # the rows of CONDITIONS that name an operation, a test or a treatment rather than a condition of the patient
 TREATMENTS = frozenset({"nephrectomy", "partial_nephrectomy", "bladder_resection", "prostate_biopsy", "alpha_blocker",
-                        "antibiotic"})
+                        "antibiotic", "fertility_drug"})
 _MALIGNANT = re.compile(r"癌|恶性|肿瘤|根治|半尿路|全长切除")  # a nephroureterectomy is a cancer operation
 _MALIGNANT_HINT = re.compile(r"癌|恶性|肿瘤|瘤|占位|肿物|新生物|肿块|结节|包块|PSA|转移")
 
@@ -316,25 +318,30 @@ def side_supported(item: str, question: str) -> bool:
     >>> q = "左肾下极团块，见脂肪信号。右肾也有一些微小囊性灶"
     >>> side_supported("左肾错构瘤", q), side_supported("右肾错构瘤", q), side_supported("右肾囊肿", q)
     (True, False, True)
+    >>> side_supported("左肾错构瘤", "CT示右肾是错构瘤，而左肾则有结石和盂扩张")
+    False
     """
     core = nfkc(item or "")
     side = _SIDE.search(core)
     sites = item_sites(core) & _SIDED
-    if _BOTH.search(core) and sites:  # 双肾结石 needs both sides: 双/两侧, or a left and a right
-        said = affirmed(question)
-        return bool(_BOTH_SAID.search(said)) or {m.group()[0] for m in _SIDE.finditer(said)} == {"左", "右"}
+    hints = [hint for c, (names, hint) in _COND_RE.items() if c not in TREATMENTS and names.search(core)]
+    if _BOTH.search(core) and sites:  # 双肾结石: both sides (双/两侧, or a left and a right) where its condition is
+        clauses = [c for c in _CLAUSE.split(affirmed(question)) if all(h.search(c) for h in hints)]
+        return any(_BOTH_SAID.search(c) for c in clauses) or {
+            m.group()[0] for c in clauses for m in _SIDE.finditer(c)} == {"左", "右"}
     if side is None or not sites:
         return True
-    want = side.group()[0]
-    hints = [hint for c, (names, hint) in _COND_RE.items() if c not in TREATMENTS and names.search(core)]
+    want, other = side.group()[0], "右" if side.group()[0] == "左" else "左"
     for sentence in _SENTENCE_CUT.split(nfkc(question or "")):
         said = affirmed(sentence)
-        if not all(h.search(said) for h in hints):
-            continue  # the side is named where the item's condition is not (a right cyst for a left AML)
         for m in re.finditer(rf"{want}|双|两", said):
             window = _SIDE_CUT.split(said[m.end():m.end() + 12])[0]
             if m.group() in "双两" and not re.match(r"侧|肾|输尿管|肾上腺|睾丸|附睾|精索", window):
                 continue  # 两个月, 双J管… are not sides
+            # the item's condition is told after this side and before the other one (右肾是错构瘤，而左肾则有结石)
+            end = said.find(other, m.end()) if m.group() == want else -1
+            if not all(h.search(said[m.start():end if end >= 0 else None]) for h in hints):
+                continue
             if item_sites(window) & sites or sites & {"kidney", "ureter"} and _FLANK.match(window.lstrip("侧边")):
                 return True
     return False

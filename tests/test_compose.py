@@ -277,3 +277,14 @@ def test_an_obstruction_that_harms_the_kidney_is_drained_and_a_cyst_is_said_last
     q = "右侧输尿管中段受累，伴上游尿路积水和右肾功能减退，双肾微小囊肿"
     r = compose_reply(q, ["右肾囊肿", "右输尿管梗阻"], [])
     assert "影响肾功能，应尽快行输尿管支架置入" in r and r.index("右输尿管梗阻") < r.index("右肾囊肿")
+
+
+def test_another_patients_stage_is_not_told_and_no_catheter_is_advised_to_one_who_has_it():
+    q = "前列腺穿刺结果显示前列腺腺癌，Gleason评分为3+5=8"
+    r = compose_reply(q, ["前列腺癌(T2c N0 M0 ISUP 1)", "前列腺癌(T2c N0 M0 ISUP 3)"], [])
+    assert "ISUP" not in r and "T2c" not in r and "初步诊断为前列腺癌。" in r
+    assert "Bosniak I级" in compose_reply("右肾囊肿（Bosniak I级）", ["右肾囊肿(Bosniak I级)"], [])
+    r = compose_reply("排尿不畅伴尿潴留，目前我正在使用尿管排尿", ["前列腺增生"], ["尿常规"])
+    assert "应先留置导尿管" not in r and "导尿管堵塞" in r
+    r = compose_reply("右肾囊肿10年，左肾也有多发小囊肿", ["右肾囊肿", "左肾囊肿(Bosniak I级)"], [])
+    assert "右肾囊肿" in r  # a side is not "inside" the other side's label

@@ -139,3 +139,9 @@ def test_both_sides_need_both_sides_in_the_question():
 
     assert not side_supported("双肾结石", "右肾有小结石，膀胱也有结石")
     assert side_supported("双肾结石", "CT示双肾多发结石") and side_supported("双肾结石", "左肾结石，右肾也有小结石")
+
+
+def test_phimosis_and_a_fertility_drug_need_their_signs():
+    q = "备孕一年没有怀孕，B超说睾丸、附睾和阴茎都是正常的"
+    assert not supported("包茎", q) and supported("包茎", "包皮口狭窄，龟头不能外露")
+    assert not supported("左卡尼汀", q) and supported("左卡尼汀", "精液检查提示弱精")
