@@ -28,13 +28,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .sites import affirmed
+from .sites import affirmed, affirmed_sentences, sentences
 from .text import nfkc
 
 __all__ = ["DONE", "FIRST_STEPS", "INDICATED", "OPERATE_WHEN", "PATHS", "WORKUP", "done", "first_steps",
            "indicated", "operable", "path_for", "workup"]
 
-_SENTENCE_CUT = re.compile(r"[。；;！？!?\n]")
 _PAST = re.compile(r"(?:\d+|[一两二三四五六七八九十几半]+)个?(?:天|日|周|星期|月|年)(?:前|以前)|"
                    r"之前|以前|曾|既往|病史|拔除|已拔")
 _CATHETER_IN = re.compile(r"(?:正在|目前|现在|一直)[^，。；]{0,6}(?:尿管|导尿管)|"
@@ -151,8 +150,8 @@ def first_steps(question: str, who: str) -> list[str]:
             continue  # a catheter is in already
         if read == "question" and sign.search(affirmed(q)):
             return [text.format(who=who)]
-        for sentence in _SENTENCE_CUT.split(q) if read != "question" else ():
-            if not _PAST.search(sentence) and sign.search(sentence if read == "written" else affirmed(sentence)):
+        for sentence, said in zip(sentences(q), affirmed_sentences(q)) if read != "question" else ():
+            if not _PAST.search(sentence) and sign.search(sentence if read == "written" else said):
                 return [text.format(who=who)]
     return []
 
@@ -166,8 +165,7 @@ def indicated(advice: str, question: str) -> bool:
     (False, True)
     """
     rows = [sign for pat, sign in INDICATED if pat.search(advice)]
-    sentences = [affirmed(x) for x in _SENTENCE_CUT.split(nfkc(question or ""))]
-    return all(any(sign.search(x) for x in sentences) for sign in rows)
+    return all(any(sign.search(x) for x in affirmed_sentences(question)) for sign in rows)
 
 
 def operable(diagnosis: str, said: str) -> bool:

@@ -37,9 +37,10 @@ from typing import NamedTuple
 
 from .text import nfkc
 
-__all__ = ["CONDITIONS", "ORGANS", "POINTERS", "REGIONS", "SITES", "TREATED", "TREATMENTS", "TUMOUR_OF", "Pointer",
-           "affirmed", "denied", "item_sites", "malignant", "named_sites", "outranked", "proven_tumours",
-           "question_sites", "same_region", "side_supported", "supported", "unsupported_sites"]
+__all__ = ["CONDITIONS", "ORGANS", "POINTERS", "Pointer", "REGIONS", "SITES", "TREATED", "TREATMENTS", "TUMOUR_OF",
+           "affirmed", "affirmed_sentences", "denied", "item_sites", "malignant", "named_sites", "outranked",
+           "proven_tumours", "question_sites", "same_region", "sentences", "side_supported", "supported",
+           "unsupported_sites"]
 
 # site -> words that name it (a regex); 肾 is the kidney except in 肾上腺 (adrenal); 经尿道 is an access route
 ORGANS: dict[str, str] = {
@@ -154,6 +155,7 @@ _MALIGNANT_HINT = re.compile(r"癌|恶性|肿瘤|瘤|占位|肿物|新生物|肿
 
 # what the question does not affirm: a negated span, a denied clause, a past operation
 _CLAUSE = re.compile(r"[，,。；;！？!?\n]")
+_SENTENCE_CUT = re.compile(r"[。；;！？!?\n]")
 _NEG_CUE = re.compile(r"没有|没|无(?!痛)|未|否认|不伴|并无")
 _NEG_STOP = re.compile(r"诱因|出现|后|但|而")  # 无明显诱因出现血尿 still affirms 血尿
 _DENIED_CLAUSE = re.compile(r"正常|不明显|阴性")
@@ -199,6 +201,26 @@ def affirmed(question: str) -> str:
     follow_up = bool(_FOLLOW_UP.search(q))
     parts = (_affirmed_clause(c, follow_up) for c in _CLAUSE.split(q))
     return "，".join(p for p in parts if p)
+
+
+def sentences(question: str) -> list[str]:
+    """The question's sentences as written (NFKC), cut at 。；！？ and line breaks.
+
+    >>> sentences("左肾结石。没有发热；右肾囊肿")
+    ['左肾结石', '没有发热', '右肾囊肿']
+    """
+    return _SENTENCE_CUT.split(nfkc(question or ""))
+
+
+@lru_cache(maxsize=4096)
+def affirmed_sentences(question: str) -> tuple[str, ...]:
+    """What each of :func:`sentences` affirms (:func:`affirmed`): the unit in which a side meets its condition, a
+    biopsy its cancer, an operation its indication.
+
+    >>> affirmed_sentences("左肾结石。没有发热；右肾囊肿")
+    ('左肾结石', '', '右肾囊肿')
+    """
+    return tuple(affirmed(x) for x in sentences(question))
 
 
 def item_sites(item: str) -> set[str]:
@@ -300,7 +322,6 @@ def same_region(item: str, others: Iterable[str]) -> bool:
 _SIDED = {"kidney", "ureter", "adrenal", "scrotum", "seminal"}
 _FLANK = re.compile(r"腰|肋腹|侧腹|肋脊角")
 _SIDE_CUT = re.compile(r"[，,。；;！？!?、\n]")
-_SENTENCE_CUT = re.compile(r"[。；;！？!?\n]")
 _BOTH = re.compile(r"双[肾侧输睾附精]|两侧|双侧")
 _BOTH_SAID = re.compile(r"双[肾侧输睾附精]|两侧|双侧|两肾|两个肾")
 
@@ -332,8 +353,7 @@ def side_supported(item: str, question: str) -> bool:
     if side is None or not sites:
         return True
     want, other = side.group()[0], "右" if side.group()[0] == "左" else "左"
-    for sentence in _SENTENCE_CUT.split(nfkc(question or "")):
-        said = affirmed(sentence)
+    for said in affirmed_sentences(question):
         for m in re.finditer(rf"{want}|双|两", said):
             window = _SIDE_CUT.split(said[m.end():m.end() + 12])[0]
             if m.group() in "双两" and not re.match(r"侧|肾|输尿管|肾上腺|睾丸|附睾|精索", window):
@@ -369,8 +389,7 @@ def proven_tumours(question: str) -> set[str]:
     ({'penis'}, set())
     """
     out: set[str] = set()
-    for sentence in _SENTENCE_CUT.split(nfkc(question or "")):
-        said = affirmed(sentence)
+    for said in affirmed_sentences(question):
         if _PATHOLOGY.search(said) and _CANCER_FOUND.search(said):
             out |= item_sites(said) or ({"prostate"} if _PROSTATE_GRADE.search(said) else set())
     return out
@@ -399,7 +418,7 @@ def _tumour_hinted(item: str, question: str) -> bool:
     """A tumour hint in a sentence of what the question affirms that names the item's organ (any sentence for a
     site-less item): 淋巴瘤 beside a ureteral stricture is no reason for a urachal cancer."""
     sites = item_sites(item)
-    said = (affirmed(x) for x in _SENTENCE_CUT.split(nfkc(question or "")))
+    said = affirmed_sentences(question)
     return any(_MALIGNANT_HINT.search(x) and (not sites or sites & item_sites(x)) for x in said)
 
 
