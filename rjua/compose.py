@@ -336,15 +336,29 @@ def _reply_items(question: str, diseases: Sequence[str], advices: Sequence[str],
     if not sure:  # no treatment without a diagnosis the question supports: examinations and a visit only
         adv = [a for a in adv if _advice_kind(a) not in ("treat", "drug")]
     # an operation only for what the question itself names, and only where its signs call for one
+    return ds, sure, _offered(adv, _operable_diagnoses(sure, question, said), question)
+
+
+def _operable_diagnoses(sure: list[str], question: str, said: str) -> list[str]:
+    """The supported diagnoses the question itself names (or a biopsy in it found) whose signs call for an
+    operation: the only ones an operation is offered for."""
     proven = {(site, "tumour") for site in proven_tumours(question)}
-    named = [d for d in sure if (named_by(d, said) or diagnosis_keys(d) & proven) and operable(d, said)]
+    return [d for d in sure if (named_by(d, said) or diagnosis_keys(d) & proven) and operable(d, said)]
+
+
+def _offered(adv: list[str], named: list[str], question: str) -> list[str]:
+    """The advice the reply gives: an operation that fits ``named`` (:func:`coherent`,
+    :func:`rjua.guidance.indicated`), a generic operation only beside a fitting one or where none was proposed,
+    an aftercare item (术后…) only beside an operation; every other kind as it is."""
     ops = [a for a in adv if _advice_kind(a) == "treat" and a not in GENERIC["treat"]]
     fit = [a for a in ops if named and coherent(a, named, question) and indicated(a, question)]
-    # a generic operation only beside a fitting one or where none was proposed; an aftercare item (术后…) only
-    # beside an operation
     generic = bool(named) and (bool(fit) or not ops)
-    return ds, sure, [a for a in adv if (a in fit or a in GENERIC["treat"] and generic
-                                         or _advice_kind(a) != "treat") and (fit or not a.startswith("术后"))]
+
+    def said(a: str) -> bool:
+        kept = a in fit or a in GENERIC["treat"] and generic or _advice_kind(a) != "treat"
+        return kept and (bool(fit) or not a.startswith("术后"))
+
+    return [a for a in adv if said(a)]
 
 
 def _widest(diagnoses: list[str]) -> list[str]:

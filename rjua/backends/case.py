@@ -374,16 +374,17 @@ class CaseBackend:
         then only those the question gives a reason for (all of them when it gives a reason for none)."""
         if not self.grounded or not chosen:
             return chosen
+        def likeliest(key) -> str | None:  # the most probable supported candidate of an (organ, condition) key
+            fits = [i for i in probs if key in diagnosis_keys(i) and supported(i, question)]
+            return max(fits, key=lambda i: (probs[i], i)) if fits else None
+
         out = list(chosen)
         if not any(c == "tumour" for d in chosen if supported(d, question, context) for _, c in diagnosis_keys(d)):
             for site in sorted(proven_tumours(question), reverse=True):
-                fits = [i for i in probs if (site, "tumour") in diagnosis_keys(i) and supported(i, question)]
-                out.insert(0, max(fits, key=lambda i: (probs[i], i)) if fits else TUMOUR_OF[site])
+                out.insert(0, likeliest((site, "tumour")) or TUMOUR_OF[site])
         have = {k for d in out for k in diagnosis_keys(d)}
-        for key in sorted(k for k in diagnosis_keys(affirmed(question)) - have if k[1] in NAMED_CLASSES):
-            fits = [i for i in probs if key in diagnosis_keys(i) and supported(i, question)]
-            if fits:
-                out.append(max(fits, key=lambda i: (probs[i], i)))
+        named = (likeliest(k) for k in sorted(diagnosis_keys(affirmed(question)) - have) if k[1] in NAMED_CLASSES)
+        out += [d for d in named if d]
         return [d for d in out if supported(d, question, context)] or out
 
     def compose(self, req: GenRequest, diseases: Sequence[str], advices: Sequence[str]) -> str:
