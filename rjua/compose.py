@@ -32,7 +32,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from .faithfulness import diagnosis_keys, negated_terms
-from .guidance import done, first_steps, indicated, operable, path_for, workup
+from .guidance import advanced, done, first_steps, indicated, operable, path_for, workup
 from .patient import PatientFacts, clean_sides, patient_facts
 from .sites import (
     CONDITIONS,
@@ -48,8 +48,8 @@ from .sites import (
 from .text import nfkc
 
 __all__ = ["ADDRESS_OF", "ADVICE_KINDS", "GENERIC", "INFERRED", "TEMPLATES", "URGENT", "address", "advice_groups",
-           "advice_sentences", "cite_marks", "coherent", "compose_reply", "general_sentences", "join_zh", "named_by",
-           "stated_facts", "strip_sides"]
+           "advice_sentences", "alternatives", "cite_marks", "coherent", "compose_reply", "general_sentences", "join_zh",
+           "named_by", "stated_facts", "strip_sides"]
 
 # whom the reply speaks about, by rjua.patient's ``person``
 ADDRESS_OF = {"self": "您", "mother": "您母亲", "father": "您父亲", "child": "您的孩子", "spouse": "您爱人",
@@ -278,6 +278,25 @@ def advice_groups(advices: Sequence[str]) -> dict[str, list[str]]:
     return groups
 
 
+_OP_CORE = re.compile(r"^(?:双侧|左侧|右侧|双|左|右)|(?:手术)?治疗$")
+
+
+def alternatives(operations: Sequence[str], most: int = 3) -> list[str]:
+    """The operations offered as alternatives: one per operation however its label words it (左侧经皮肾镜取石术 /
+    左经皮肾镜取石术), at most ``most``, in the answer's order.
+
+    >>> alternatives(["左侧经皮肾镜取石术", "左经皮肾镜取石术", "左输尿管镜下取石术", "左侧输尿管软镜碎石取石术", "ESWL"])
+    ['左侧经皮肾镜取石术', '左输尿管镜下取石术', '左侧输尿管软镜碎石取石术']
+    """
+    out, seen = [], set()
+    for op in operations:
+        core = _OP_CORE.sub("", op)
+        if core not in seen:
+            seen.add(core)
+            out.append(op)
+    return out[:most]
+
+
 def advice_sentences(advices: Sequence[str], who: str, t: Mapping[str, str] = TEMPLATES, path: str = "",
                      work_up: Sequence[str] = ()) -> list[str]:
     """The advice items grouped by kind (:func:`advice_groups`), one sentence per kind; ``work_up``
@@ -299,7 +318,7 @@ def advice_sentences(advices: Sequence[str], who: str, t: Mapping[str, str] = TE
         groups["treat"] = []  # no treatment named: where it would be, the usual course or the way to one
     out: list[str] = []
     for k in (k for k in order if k in groups):
-        joined = join_zh(groups[k], "或" if k == "treat" else "和")  # operations are alternatives
+        joined = join_zh(alternatives(groups[k]), "或") if k == "treat" else join_zh(groups[k])  # operations: one of
         out.append(t[k].format(who=who, items=joined) if groups[k] else path or
                    t["treat_none"].format(who=who))
         out += list(work_up) if k == "exam" else []
@@ -318,9 +337,10 @@ def _urgent(facts: PatientFacts, text: str, who: str, t: Mapping[str, str]) -> s
 
 
 def _reply_items(question: str, diseases: Sequence[str], advices: Sequence[str], facts: PatientFacts
-                 ) -> tuple[list[str], list[str], list[str]]:
-    """(the answer's diagnoses, those the question supports, the advice the reply may give), sides dropped
-    when the question names none."""
+                 ) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(the answer's diagnoses, those the question supports, the advice the reply may give, the operations kept
+    for later: they fit a named diagnosis whose signs do not call for one yet), sides dropped when the question
+    names none."""
     sided = bool(facts.sides or facts.bilateral or re.search(r"[左右]", clean_sides(nfkc(question or ""))))
     fix = (lambda x: x) if sided else strip_sides
     said = affirmed(question)
@@ -336,14 +356,17 @@ def _reply_items(question: str, diseases: Sequence[str], advices: Sequence[str],
     if not sure:  # no treatment without a diagnosis the question supports: examinations and a visit only
         adv = [a for a in adv if _advice_kind(a) not in ("treat", "drug")]
     # an operation only for what the question itself names, and only where its signs call for one
-    return ds, sure, _offered(adv, _operable_diagnoses(sure, question, said), question)
+    offered = _offered(adv, _operable_diagnoses(sure, question, said), question)
+    later = [a for a in _offered(adv, _operable_diagnoses(sure, question, said, now=False), question)
+             if a not in offered and _advice_kind(a) == "treat" and a not in GENERIC["treat"]]
+    return ds, sure, offered, later
 
 
-def _operable_diagnoses(sure: list[str], question: str, said: str) -> list[str]:
+def _operable_diagnoses(sure: list[str], question: str, said: str, now: bool = True) -> list[str]:
     """The supported diagnoses the question itself names (or a biopsy in it found) whose signs call for an
     operation: the only ones an operation is offered for."""
     proven = {(site, "tumour") for site in proven_tumours(question)}
-    return [d for d in sure if (named_by(d, said) or diagnosis_keys(d) & proven) and operable(d, said)]
+    return [d for d in sure if (named_by(d, said) or diagnosis_keys(d) & proven) and (not now or operable(d, said))]
 
 
 def _offered(adv: list[str], named: list[str], question: str) -> list[str]:
@@ -359,6 +382,22 @@ def _offered(adv: list[str], named: list[str], question: str) -> list[str]:
         return kept and (bool(fit) or not a.startswith("术后"))
 
     return [a for a in adv if said(a)]
+
+
+_CANCER_OP = re.compile(_RADICAL.pattern + r"|肾部分切除|肿瘤[^，。；]{0,4}(?:切除|剜除)")
+
+
+def _course(sure: list[str], adv: list[str], question: str, later: Sequence[str] = ()
+            ) -> tuple[list[str], str, list[str]]:
+    """(the advice said, the treatment path said where no treatment is named, a sentence said before the advice).
+    A malignancy that has spread, recurred or is under systemic treatment (:func:`rjua.guidance.advanced`) gets
+    no curative operation: its course is said instead, before the advice when other treatments remain."""
+    late = advanced(sure, question)
+    if not late:
+        return adv, path_for(sure, alternatives(later)), []
+    adv = [a for a in adv if not (_advice_kind(a) == "treat" and (_CANCER_OP.search(a) or a in GENERIC["treat"]))]
+    treats = any(_advice_kind(a) in ("treat", "drug") and a not in GENERIC["treat"] | GENERIC["drug"] for a in adv)
+    return adv, late, [late] if treats else []
 
 
 def _widest(diagnoses: list[str]) -> list[str]:
@@ -450,13 +489,13 @@ def compose_reply(question: str, diseases: Sequence[str], advices: Sequence[str]
     >>> r = compose_reply("孩子5岁，阴囊肿大", ["鞘膜积液"], [])
     >>> "您的孩子初步诊断为鞘膜积液" in r, "立即带孩子到医院急诊就诊" in r
     (True, True)
-    >>> "左" in compose_reply("尿频尿急一周，腰痛", ["左肾结石"], ["左氧氟沙星"])
+    >>> "左" in compose_reply("尿痛尿急一周，腰痛", ["左肾结石"], ["左氧氟沙星"])
     True
     >>> "左肾" in compose_reply("尿频尿急一周", ["左肾结石"], [])
     False
     """
     facts = facts if facts is not None else patient_facts(question)
-    ds, sure, adv = _reply_items(question, diseases, advices, facts)
+    ds, sure, adv, later = _reply_items(question, diseases, advices, facts)
     who = address(facts)
     said = stated_facts(question, facts_limit) if facts_limit > 0 else []
     t = {**TEMPLATES, **templates} if templates else TEMPLATES
@@ -464,8 +503,10 @@ def compose_reply(question: str, diseases: Sequence[str], advices: Sequence[str]
     parts += [t["facts"].format(facts="；".join(said))] if said else []
     parts += general_sentences(neighbour_replies, sure)
     parts += first_steps(question, who)
+    adv, path, lead = _course(sure, adv, question, later)
+    parts += lead
     exams = [a for a in adv if _advice_kind(a) == "exam"]
-    parts += advice_sentences(adv, who, t, path_for(sure), workup(sure or ds, exams, question))
+    parts += advice_sentences(adv, who, t, path, workup(sure or ds, exams, question))
     parts.append(_urgent(facts, "".join((sure or ds) + adv) + affirmed(question), who, t))
     parts.append(t["closing"])
     return "".join(parts)

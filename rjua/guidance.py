@@ -28,17 +28,20 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .sites import affirmed, affirmed_sentences, sentences
+from .sites import affirmed, affirmed_sentences, proven_tumours, sentences
 from .text import nfkc
 
-__all__ = ["DONE", "FIRST_STEPS", "INDICATED", "OPERATE_WHEN", "PATHS", "WORKUP", "done", "first_steps",
-           "indicated", "operable", "path_for", "workup"]
+__all__ = ["ADVANCED", "DONE", "FIRST_STEPS", "INDICATED", "OPERATE_WHEN", "PATHS", "WORKUP", "done", "first_steps",
+           "advanced", "indicated", "operable", "path_for", "workup"]
 
 _PAST = re.compile(r"(?:\d+|[一两二三四五六七八九十几半]+)个?(?:天|日|周|星期|月|年)(?:前|以前)|"
                    r"之前|以前|曾|既往|病史|拔除|已拔")
 _CATHETER_IN = re.compile(r"(?:正在|目前|现在|一直)[^，。；]{0,6}(?:尿管|导尿管)|"
                           r"(?:带着?|插着|留置着)[^，。；]{0,2}(?:尿管|导尿管)")
 _FEVER = r"发热|发烧|寒战|高热|体温\s*3[89]"
+# infection told by the tests: raised inflammatory markers or white cells, pus in the urine
+_LAB_INFECTION = (r"(?:C反应蛋白|CRP|白细胞|降钙素原|PCT)[^。；]{0,12}(?:升高|增高|偏高|增多|阳性)|脓尿|"
+                  r"尿[^，。；]{0,4}白细胞[^，。；]{0,4}\+")
 
 # a sign -> the first step; read in one sentence's affirmed part ("sentence"), in the sentence as written, its
 # negation being the sign ("written": 10个小时没有小便), or in the whole affirmed question ("question")
@@ -46,6 +49,9 @@ FIRST_STEPS: tuple[tuple[re.Pattern, str, str], ...] = (
     (re.compile(rf"(?=.*(?:{_FEVER}))(?=.*(?:积水|梗阻|输尿管结石|肾盂扩张))"), "question",
      "{who}目前存在尿路梗阻合并发热，应尽快到医院急诊，行输尿管支架置入或经皮肾造瘘引流尿液，并使用抗生素控制感染，"
      "待感染控制后再处理结石或梗阻。"),
+    (re.compile(rf"(?=.*(?:积水|梗阻|输尿管[^，。；]{{0,12}}结石|肾盂扩张|铸型))(?=.*(?:{_LAB_INFECTION}))"), "question",
+     "{who}存在结石或尿路梗阻，检查又提示可能合并感染，应先做尿培养，在医生指导下使用抗生素控制感染，必要时先行输尿管"
+     "支架置入或经皮肾造瘘引流，待感染控制后再处理结石。"),
     (re.compile(r"(?=.*积水)(?=.*(?:肾功能(?:减退|下降|不全|损害)|肌酐(?:升高|增高|上升)|肌酐[^，。；\d]{0,6}[2-9]\d{2}))"),
      "question", "{who}目前存在尿路梗阻并影响肾功能，应尽快行输尿管支架置入或经皮肾造瘘引流尿液，保护肾功能。"),
     (re.compile(r"血块|膀胱填塞"), "sentence",
@@ -59,9 +65,16 @@ FIRST_STEPS: tuple[tuple[re.Pattern, str, str], ...] = (
 
 # a diagnosis -> the signs in the question that make an operation for it worth offering
 OPERATE_WHEN: tuple[tuple[re.Pattern, re.Pattern], ...] = (
-    (re.compile(r"前列腺增生|前列腺肥大|前列腺增大"),  # lower urinary tract symptoms, a complication or failed drugs
-     re.compile(r"排尿|尿频|尿急|夜尿|起夜|尿等待|尿线|尿流|尿不尽|尿不出|排不出|尿潴留|尿储留|残余尿|滴沥|小便|IPSS|血尿|"
-                r"膀胱[^，。；]{0,4}结石|双[侧肾][^，。；]{0,4}积水|(?:药|效果|治疗)[^，。；]{0,6}(?:不|无效|差)")),
+    # BPH: a complication (retention, a bladder stone, hematuria, kidneys harmed) or drugs tried already; symptoms
+    # alone call for drugs first (the treatment path)
+    (re.compile(r"前列腺增生|前列腺肥大|前列腺增大"),
+     re.compile(r"尿潴留|尿储留|尿不出|排不出|残余尿[^，。；\d]{0,8}(?:[1-9]\d{2,}|增多|增加|较多)|导尿|膀胱[^，。；]{0,4}结石|双[侧肾][^，。；]{0,4}积水|血尿|憩室|"
+                r"肾功能(?:不全|减退|下降|损害)|肌酐[^，。；]{0,6}(?:升高|增高)|反复[^，。；]{0,8}感染|"
+                r"(?:药|效果|治疗)[^，。；]{0,6}(?:不|无效|差)|药物治疗|"
+                r"(?:服|吃|口服|使用|用)[^，。；]{0,8}(?:药|罗辛|坦洛新|哈乐|雄胺|保列治|安福达|唑嗪|可多华|爱普列特)")),
+    # urinary incontinence: an operation after pelvic-floor training or drugs failed
+    (re.compile(r"尿失禁"),
+     re.compile(r"(?:盆底|训练|锻炼|药|治疗)[^，。；]{0,10}(?:无效|效果不|不佳|不明显|没有改善|改善不)")),
     (re.compile(r"血精"), re.compile(r"精囊[^，。；]{0,8}(?:结石|囊肿|梗阻|扩张)|射精管[^，。；]{0,6}(?:梗阻|囊肿)")),
 )
 # an examination the question's results make moot -> those results: no biopsy "to clarify" a proven cancer
@@ -116,8 +129,27 @@ PATHS: tuple[tuple[re.Pattern, str], ...] = (
      "男性不育需夫妻双方共同检查，男方先做精液常规分析，再根据结果进一步检查病因并针对性治疗。"),
     (re.compile(r"尿失禁"),
      "压力性尿失禁可先进行盆底肌训练，效果不佳时可考虑尿道中段吊带术；急迫性尿失禁以药物和膀胱训练为主。"),
+    (re.compile(r"包茎|包皮过长"),
+     "包茎或包皮过长影响排尿、清洁或反复发炎时，一般建议择期行包皮环切术，术前需确认局部没有急性炎症。"),
     (re.compile(r"感染|膀胱炎|尿道炎"),
      "可先行尿常规和尿培养，在医生指导下根据药敏结果使用敏感抗生素，同时多饮水、避免憋尿。"),
+)
+
+# a malignancy (in the diagnoses) -> the signs in the question that it has spread, recurred or is under systemic
+# treatment -> what to do instead of a curative operation (said in place of the treatment path; no radical
+# operation is offered beside it)
+_ANTIANDROGEN = r"ADT|内分泌治疗|去势|阿比特龙|比卡鲁胺|恩扎卢胺|阿帕他胺|达罗他胺|戈舍瑞林|亮丙瑞林|诺雷德|抑那通"
+ADVANCED: tuple[tuple[re.Pattern, re.Pattern, str], ...] = (
+    (re.compile(r"前列腺(?:癌|恶性)"),
+     re.compile(rf"转移|骨[^，。；]{{0,12}}(?:异常|浓聚|破坏|病灶|致密|信号)|椎体?[^，。；]{{0,12}}(?:异常|病灶|致密|信号)|"
+                rf"{_ANTIANDROGEN}", re.IGNORECASE),
+     "前列腺癌已有转移可能或正在接受内分泌治疗时，需完善骨扫描或PSMA PET-CT等全身评估，由泌尿外科与肿瘤科多学科讨论，"
+     "一般以内分泌治疗等全身治疗为主，不首选根治性手术。"),
+    (re.compile(r"肾[^，。；]{0,4}(?:癌|恶性|肿瘤|占位)"), re.compile(r"复发|转移"),
+     "肾肿瘤术后复发或转移时，需完善胸腹部增强CT等全面评估，由泌尿外科与肿瘤科多学科讨论：局限的复发灶可考虑手术切除，"
+     "否则以靶向或免疫等全身治疗为主。"),
+    (re.compile(r"癌|恶性|肿瘤|占位"), re.compile(r"转移"),
+     "肿瘤考虑已有转移时，需完善全身评估并明确病理，由泌尿外科与肿瘤科多学科讨论，一般以全身治疗为主。"),
 )
 
 # a finding (in the diagnoses or the question) -> an examination it needs before treatment, unless the answer's
@@ -128,6 +160,10 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
      "肾上腺肿瘤术前需完善内分泌功能检查（醛固酮/肾素、皮质醇、血尿儿茶酚胺及其代谢产物）。", False),
     (re.compile(r"不育|不孕|没有?怀孕|未孕|弱精|少精|无精|精子质量"), re.compile(r"精液"),
      "男性生育问题首先需要做精液常规分析（禁欲2至7天后留取）。", True),
+    (re.compile(r"PSA[^，。；\d]{0,10}(?:升高|增高|偏高|异常)|PSA[^，。；\d]{0,10}(?:[4-9]\.\d*[1-9]|[5-9]|[1-9]\d+)",
+                re.IGNORECASE),
+     re.compile(r"MRI|磁共振|核磁|穿刺|活检|前列腺癌|前列腺恶性", re.IGNORECASE),
+     "PSA升高时需复查PSA并完善前列腺多参数磁共振检查，必要时行前列腺穿刺活检，以排除前列腺癌。", False),
     (re.compile(r"肉眼血尿|尿中带血|洗肉水"), re.compile(r"膀胱镜|细胞学"),
      "肉眼血尿需完善泌尿系增强CT和膀胱镜检查，以排除泌尿系肿瘤。", False),
 )
@@ -188,16 +224,37 @@ def done(advice: str, said: str) -> bool:
     return any(pat.search(advice) and found.search(said) for pat, found in DONE)
 
 
-def path_for(diagnoses: Sequence[str]) -> str:
+def path_for(diagnoses: Sequence[str], later: Sequence[str] = ()) -> str:
     """The usual course of treatment (:data:`PATHS`) of the first diagnosis that has one, as a sentence of the
-    reply's treatment part; "" when none has.
+    reply's treatment part; "" when none has. ``later``: the operations the answer proposes for when that course
+    calls for one (…再考虑手术 names them).
 
     >>> path_for(["感冒"])
     ''
+    >>> path_for(["前列腺增生"], ["经尿道前列腺电切术"])[-16:]
+    '再考虑经尿道前列腺电切术等手术。'
     """
     for d in diagnoses:
         for pat, text in PATHS:
             if pat.search(d):
+                named = "再考虑" + "、".join(later) + "等手术" if later else "再考虑手术"
+                return "治疗方面，" + text.replace("再考虑手术", named)
+    return ""
+
+
+def advanced(diagnoses: Sequence[str], question: str) -> str:
+    """What a malignancy that has spread, recurred or is under systemic treatment calls for (:data:`ADVANCED`),
+    as a sentence of the reply's treatment part; "" when no diagnosis has such signs in the question.
+
+    >>> advanced(["前列腺癌"], "骨扫描提示腰椎多发骨转移")[:10]
+    '治疗方面，前列腺癌已'
+    >>> advanced(["前列腺癌"], "穿刺病理为前列腺腺癌，骨扫描未见转移"), advanced(["左肾囊肿"], "肝转移")
+    ('', '')
+    """
+    said = affirmed(question)
+    for d in diagnoses:
+        for pat, sign, text in ADVANCED:
+            if pat.search(d) and sign.search(said):
                 return "治疗方面，" + text
     return ""
 
@@ -212,6 +269,7 @@ def workup(diagnoses: Sequence[str], exams: Sequence[str], question: str) -> lis
     """
     found = "".join(diagnoses) + affirmed(question)
     written = "".join(diagnoses) + nfkc(question or "")
-    said = "".join(exams)
+    # what is known already: the answer's own examinations and diagnoses, a malignancy a biopsy proved
+    said = "".join(exams) + "".join(diagnoses) + ("前列腺癌" if "prostate" in proven_tumours(question) else "")
     return [line for finding, covered, line, whole in WORKUP
             if finding.search(written if whole else found) and not covered.search(said)]

@@ -139,8 +139,11 @@ CONDITIONS: dict[str, tuple[str, str]] = {
                       r"排尿|尿频|尿急|夜尿|起夜|尿等待|尿线|尿流|尿不尽|尿不出|排不出|尿潴留|残余尿|滴沥|小便|结石|石|绞痛|"
                       r"会阴|盆腔|前列腺|下腹"),
     "fertility_drug": (r"卡尼汀|辅酶Q", r"精液|精子|弱精|少精"),
-    "antibiotic": (r"抗生素|抗菌|沙星|头孢|青霉素|呋喃妥因|磷霉素",
-                   r"感染|炎|发热|发烧|寒战|尿频|尿急|尿痛|白细胞|脓|排尿不适|灼热|刺痛|分泌物|红肿|压痛|触痛|肿痛|血精"),
+    # an antibiotic needs a sign of infection: urgency or frequency alone, a normal white count or another organ's
+    # inflammation (阑尾炎, 关节炎) is none
+    "antibiotic": (r"抗生素|抗菌|抗感染|沙星|头孢|青霉素|呋喃妥因|磷霉素",
+                   r"感染|(?<!阑尾)(?<!关节)(?<!胆囊)(?<!食管)(?<![肺胃肠肝咽鼻皮])炎|发热|发烧|寒战|尿痛|"
+                   r"白细胞[^，。；]{0,8}(?:升高|增高|偏高|增多|阳性|\+)|脓|排尿不适|灼热|刺痛|分泌物|红肿|压痛|触痛|肿痛|血精"),
 }
 # a condition -> an operation in the question that removed it: no BPH a month after the prostate was enucleated,
 # unless the question tells of a recurrence
@@ -157,7 +160,8 @@ _MALIGNANT_HINT = re.compile(r"癌|恶性|肿瘤|瘤|占位|肿物|新生物|肿
 _CLAUSE = re.compile(r"[，,。；;！？!?\n]")
 _SENTENCE_CUT = re.compile(r"[。；;！？!?\n]")
 _NEG_CUE = re.compile(r"没有|没|无(?!痛)|未|否认|不伴|并无")
-_NEG_STOP = re.compile(r"诱因|出现|后|但|而")  # 无明显诱因出现血尿 still affirms 血尿
+# 无明显诱因出现血尿 still affirms 血尿; 没有出现血尿 does not (出现 right after the cue is negated with it)
+_NEG_STOP = re.compile(r"诱因|(?<!没有)(?<![没未无])出现|后|但|而")
 _DENIED_CLAUSE = re.compile(r"正常|不明显|阴性")
 _PAST_OPERATION = re.compile(r"做过|进行过|接受了?[^，。；]{0,15}术|手术史")
 _AFTER_OPERATION = re.compile(r"术后")  # what follows is now: 手术后一个月以来一直尿潴留

@@ -146,9 +146,9 @@ def test_real_valid_gold_rarely_flagged_and_case_cv_is_consistent(real_dir):
     assert c["groups"]["person"]["records"] == 0
     assert c["groups"]["laterality"]["records"] <= sum(any(f.group == "laterality" for f in fl) for fl in gold_flags)
     # honest 5-fold CV, lexical. The reply is composed for the patient (no borrowed narrative), which costs
-    # ROUGE-L against the doctors' replies: 0.39 with neighbour replies, 0.309 composed (docs/results.md);
-    # measured 0.398 exact F1
-    assert res.summary["f1"] >= 0.375 and res.summary["rouge_l"] >= 0.30
+    # ROUGE-L against the doctors' replies: 0.39 with neighbour replies, 0.299 composed (drugs first for BPH,
+    # no curative operation for a spread cancer; docs/results.md); measured 0.400 exact F1
+    assert res.summary["f1"] >= 0.375 and res.summary["rouge_l"] >= 0.29
 
 
 def test_pipeline_guard_removes_what_contradicts_the_patient_for_any_backend():

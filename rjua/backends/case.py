@@ -43,6 +43,7 @@ import numpy as np
 from ..consistency import ADDRESS_RE, RULES, drop_flagged_sentences, person_addressed, violates
 from ..extract import Vocabulary
 from ..faithfulness import diagnosis_keys
+from ..guidance import indicated
 from ..items import normalize_item
 from ..ontology import Ontology
 from ..patient import PatientFacts, clean_sides, patient_facts
@@ -65,7 +66,8 @@ __all__ = ["CaseBackend", "N_FEATURES", "adapt_reply", "choose_expected_f1", "co
            "fix_side", "gold_context", "side_of"]
 
 N_FEATURES = 13
-NAMED_CLASSES = {"stone"}
+# the conditions a question names that join the diagnoses: a stone; a cyst only where it is large or presses
+NAMED_CLASSES = {"stone", "cyst"}
 _SWAP = str.maketrans("左右", "右左")
 
 
@@ -383,7 +385,8 @@ class CaseBackend:
             for site in sorted(proven_tumours(question), reverse=True):
                 out.insert(0, likeliest((site, "tumour")) or TUMOUR_OF[site])
         have = {k for d in out for k in diagnosis_keys(d)}
-        named = (likeliest(k) for k in sorted(diagnosis_keys(affirmed(question)) - have) if k[1] in NAMED_CLASSES)
+        named = (likeliest(k) for k in sorted(diagnosis_keys(affirmed(question)) - have)
+                 if k[1] in NAMED_CLASSES and (k[1] != "cyst" or indicated("囊肿去顶术", question)))
         out += [d for d in named if d]
         return [d for d in out if supported(d, question, context)] or out
 
