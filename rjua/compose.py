@@ -48,8 +48,8 @@ from .sites import (
 from .text import nfkc
 
 __all__ = ["ADDRESS_OF", "ADVICE_KINDS", "GENERIC", "INFERRED", "TEMPLATES", "URGENT", "address", "advice_groups",
-           "advice_sentences", "alternatives", "cite_marks", "coherent", "compose_reply", "general_sentences", "join_zh",
-           "named_by", "stated_facts", "strip_sides"]
+           "advice_sentences", "alternatives", "cite_marks", "coherent", "compose_reply", "general_sentences",
+           "join_zh", "named_by", "stated_facts", "strip_sides"]
 
 # whom the reply speaks about, by rjua.patient's ``person``
 ADDRESS_OF = {"self": "您", "mother": "您母亲", "father": "您父亲", "child": "您的孩子", "spouse": "您爱人",
@@ -285,7 +285,8 @@ def alternatives(operations: Sequence[str], most: int = 3) -> list[str]:
     """The operations offered as alternatives: one per operation however its label words it (左侧经皮肾镜取石术 /
     左经皮肾镜取石术), at most ``most``, in the answer's order.
 
-    >>> alternatives(["左侧经皮肾镜取石术", "左经皮肾镜取石术", "左输尿管镜下取石术", "左侧输尿管软镜碎石取石术", "ESWL"])
+    >>> ops = ["左侧经皮肾镜取石术", "左经皮肾镜取石术", "左输尿管镜下取石术", "左侧输尿管软镜碎石取石术", "ESWL"]
+    >>> alternatives(ops)
     ['左侧经皮肾镜取石术', '左输尿管镜下取石术', '左侧输尿管软镜碎石取石术']
     """
     out, seen = [], set()

@@ -330,7 +330,8 @@ def test_a_raised_psa_gets_its_work_up_unless_a_biopsy_proved_the_cancer():
 def test_phimosis_gets_its_standard_advice_and_operations_are_a_short_list():
     r = compose_reply("我19岁，自幼包皮完全覆盖龟头，上翻困难", ["包茎"], ["手术治疗", "尿常规"])
     assert "包皮环切术" in r
-    ops = ["左侧经皮肾镜取石术", "左经皮肾镜取石术", "左输尿管镜下取石术", "左侧输尿管软镜碎石取石术", "左侧体外冲击波碎石术"]
+    ops = ["左侧经皮肾镜取石术", "左经皮肾镜取石术", "左输尿管镜下取石术", "左侧输尿管软镜碎石取石术",
+           "左侧体外冲击波碎石术"]
     r = compose_reply("CT示左肾结石2.5cm，左侧腰痛", ["左肾结石"], ops)
     assert r.count("经皮肾镜取石术") == 1 and "体外冲击波" not in r
 

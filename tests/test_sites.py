@@ -145,3 +145,14 @@ def test_phimosis_and_a_fertility_drug_need_their_signs():
     q = "备孕一年没有怀孕，B超说睾丸、附睾和阴茎都是正常的"
     assert not supported("包茎", q) and supported("包茎", "包皮口狭窄，龟头不能外露")
     assert not supported("左卡尼汀", q) and supported("左卡尼汀", "精液检查提示弱精")
+
+
+def test_an_antibiotic_needs_a_sign_of_infection_not_urgency_or_another_organs_inflammation():
+    assert not supported("抗感染治疗", "尿急，急迫性尿失禁，尿白细胞2.1/HP")
+    assert not supported("左氧氟沙星", "既往阑尾炎，髋关节炎，尿频")
+    assert supported("抗感染治疗", "尿白细胞升高，尿频") and supported("头孢", "尿痛两天")
+
+
+def test_not_having_had_a_symptom_denies_it():
+    assert "血尿" not in affirmed("目前我没有出现血尿、发热")
+    assert "血尿" in affirmed("无明显诱因出现肉眼血尿")

@@ -1,0 +1,42 @@
+"""The clinical-step tables of rjua.guidance: every row told by its sign, and not without it."""
+from rjua.guidance import advanced, first_steps, operable, path_for, workup
+
+
+def test_bph_operation_needs_a_complication_or_drugs_tried():
+    assert not operable("前列腺增生", "夜尿次数明显增加，尿频")
+    for said in ("残余尿量250ml", "反复血尿", "膀胱结石", "口服坦索罗辛半年", "吃药效果不好", "双肾积水"):
+        assert operable("前列腺增生", said), said
+    assert not operable("前列腺增生", "残余尿20ml")  # a small residual is no complication
+
+
+def test_incontinence_operation_after_failed_training():
+    assert not operable("压力性尿失禁", "咳嗽时漏尿")
+    assert operable("压力性尿失禁", "咳嗽时漏尿，盆底肌锻炼半年效果不佳")
+
+
+def test_a_spread_recurred_or_hormone_treated_cancer_gets_its_course():
+    assert "内分泌治疗" in advanced(["前列腺癌"], "骨扫描示腰椎异常浓聚")
+    assert "内分泌治疗" in advanced(["前列腺癌"], "目前ADT联合阿比特龙治疗")
+    assert "靶向" in advanced(["左肾肿瘤"], "左肾癌术后，术区结节考虑复发")
+    assert advanced(["前列腺癌"], "穿刺为腺癌，骨扫描未见转移") == ""
+    assert advanced(["左肾结石"], "肝脏转移可能") == ""
+
+
+def test_infection_in_the_tests_with_an_obstruction_is_a_first_step():
+    steps = first_steps("左输尿管结石伴左肾积水，血常规白细胞升高", "您")
+    assert steps and "控制感染" in steps[0]
+    assert first_steps("左输尿管结石伴左肾积水，血常规白细胞正常", "您") == []
+    assert first_steps("膀胱炎，尿白细胞升高", "您") == []  # no obstruction: no drainage
+
+
+def test_a_raised_psa_is_worked_up_once():
+    assert any("穿刺活检" in s for s in workup(["前列腺增生"], [], "PSA 6.8ng/ml"))
+    assert workup(["前列腺增生"], ["前列腺MRI"], "PSA 6.8ng/ml") == []  # the answer's own exams name it
+    assert workup(["前列腺增生"], [], "PSA 0.8ng/ml") == []
+    assert workup(["前列腺癌"], [], "PSA 12，穿刺病理为腺癌 Gleason 4+3") == []
+
+
+def test_phimosis_path_and_later_operations():
+    assert "包皮环切术" in path_for(["包茎"])
+    assert path_for(["前列腺增生"], ["汽化术"]).endswith("再考虑汽化术等手术。")
+    assert path_for(["前列腺增生"]).endswith("再考虑手术。")
