@@ -125,6 +125,7 @@ _BPH = re.compile(CONDITIONS["bph"][0])
 # a cancer operation; an enucleation of a tumour (肿瘤剜除) also fits a benign one
 _RADICAL = re.compile(r"癌|恶性|根治|半尿路|全长切除")
 _ANY_TUMOUR = re.compile(_TUMOUR.pattern + r"|瘤")
+_UPPER_TRACT = re.compile(r"肾盂|输尿管|尿路上皮|半尿路|全长|集合系统")
 _BPH_NAMED = re.compile(r"前列腺增生|前列腺肥大|前列腺增大|良性前列腺")
 _SENT = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 _ASKING = re.compile(r"请问|吗|呢|怎么|如何|是否|能否|可否|能不能|要不要|需不需要|该不该|哪些|什么|多久|？|\?")
@@ -153,13 +154,8 @@ def coherent(advice: str, diagnoses: Sequence[str], question: str) -> bool:
     """
     if diagnoses and _OPERATION.search(advice) and all(_INFECTION_ONLY.search(d) for d in diagnoses):
         return False  # an infection is treated with medicines, not an operation
-    if malignant(advice):  # a tumour of the same site(s), in a diagnosis or in one clause of the question
-        sites, tumour = item_sites(advice), _TUMOUR if _RADICAL.search(advice) else _ANY_TUMOUR
-        side = m.group()[0] if (m := _SIDE.search(advice)) else None
-        clauses = list(diagnoses) + _CLAUSE.split(affirmed(question))
-        if not any(tumour.search(c) and sites <= item_sites(c) and (side is None or side in c or "双" in c)
-                   for c in clauses):
-            return False  # a tumour of that organ, on that side
+    if malignant(advice) and not _tumour_for(advice, diagnoses, question):
+        return False  # a tumour of that organ, on that side
     if not same_region(advice, diagnoses):  # 经皮肾镜取石术 does not treat a bladder stone
         return False
     sides = {m.group()[0] for d in diagnoses for m in [_SIDE.search(d)] if m}
@@ -169,6 +165,17 @@ def coherent(advice: str, diagnoses: Sequence[str], question: str) -> bool:
     # for an angiomyolipoma beside a small cyst, no cystoscopic stone removal for a kidney stone
     return all(any(re.search(names, d) and same_region(advice, [d]) for d in diagnoses)
                for cond, (names, _) in CONDITIONS.items() if cond not in TREATMENTS and re.search(names, advice))
+
+
+def _tumour_for(advice: str, diagnoses: Sequence[str], question: str) -> bool:
+    """A tumour of the operation's site(s), on its side, in a diagnosis or in one clause of the question (a
+    radical operation needs a cancer word; an enucleation any tumour)."""
+    sites, tumour = item_sites(advice), _TUMOUR if _RADICAL.search(advice) else _ANY_TUMOUR
+    side = m.group()[0] if (m := _SIDE.search(advice)) else None
+    upper = bool(_UPPER_TRACT.search(advice))  # a nephroureterectomy is for a renal pelvis or ureter tumour
+    clauses = list(diagnoses) + _CLAUSE.split(affirmed(question))
+    return any(tumour.search(c) and sites <= item_sites(c) and (side is None or side in c or "双" in c)
+               and (not upper or _UPPER_TRACT.search(c)) for c in clauses)
 
 
 def address(facts: PatientFacts) -> str:
@@ -346,21 +353,36 @@ def _reply_items(question: str, diseases: Sequence[str], advices: Sequence[str],
     fix = (lambda x: x) if sided else strip_sides
     said = affirmed(question)
     q = nfkc(question or "")
-    ds = list(dict.fromkeys(fix(_unstaged(d, q)) for d in diseases if d and not denied(d, question)))
+    ds = list(dict.fromkeys(fix(_unstaged(d, q)).rstrip("伴并及和、") for d in diseases
+                            if d and not denied(d, question)))
     young = facts.age is not None and facts.age < 50 and not _BPH_NAMED.search(said)
 
     def fits(x: str) -> bool:  # supported, and BPH only for a man of 50 or more unless the question names it
         return supported(x, question) and not (young and _BPH.search(x))
 
-    sure = sorted(_widest([d for d in ds if fits(d)]), key=lambda d: "囊肿" in d)  # a cyst is rarely the problem
+    sure = sorted(_widest([d for d in ds if fits(d)]), key=lambda d: _minor(d, question))
     adv = list(dict.fromkeys(fix(a) for a in advices if a and fits(a) and not done(a, said)))
     if not sure:  # no treatment without a diagnosis the question supports: examinations and a visit only
         adv = [a for a in adv if _advice_kind(a) not in ("treat", "drug")]
     # an operation only for what the question itself names, and only where its signs call for one
     offered = _offered(adv, _operable_diagnoses(sure, question, said), question)
-    later = [a for a in _offered(adv, _operable_diagnoses(sure, question, said, now=False), question)
-             if a not in offered and _advice_kind(a) == "treat" and a not in GENERIC["treat"]]
-    return ds, sure, offered, later
+    return ds, sure, offered, _later(adv, offered, sure, question, said)
+
+
+def _later(adv: list[str], offered: list[str], sure: list[str], question: str, said: str) -> list[str]:
+    """The operations that fit a named diagnosis whose signs do not call for one yet: the step after the usual
+    course (drugs first for BPH), named in it."""
+    fit = _offered(adv, _operable_diagnoses(sure, question, said, now=False), question)
+    return [a for a in fit if a not in offered and _advice_kind(a) == "treat" and a not in GENERIC["treat"]]
+
+
+def _minor(diagnosis: str, question: str) -> bool:
+    """A finding rarely the patient's problem, said after the rest: a small stone, a cyst that neither is large
+    nor presses (:data:`rjua.guidance.INDICATED` for its unroofing)."""
+    return bool(_SMALL_STONE.search(diagnosis)) or "囊肿" in diagnosis and not indicated("囊肿去顶术", question)
+
+
+_SMALL_STONE = re.compile(r"小结石|微小结石|细小结石")
 
 
 def _operable_diagnoses(sure: list[str], question: str, said: str, now: bool = True) -> list[str]:

@@ -19,7 +19,7 @@ Every sentence is general: it carries no size, result or history of a patient, s
 (:mod:`rjua.faithfulness`) find nothing in it to check against the question.
 
 >>> first_steps("超声显示残余尿量为767ml，双肾积水", "您")
-['您目前存在尿潴留，应先留置导尿管引流尿液，保护膀胱和肾功能，再考虑后续治疗。']
+['您目前存在尿潴留，应先留置导尿管引流尿液（导尿困难时可行耻骨上膀胱穿刺造瘘），保护膀胱和肾功能，再考虑后续治疗。']
 >>> path_for(["左肾错构瘤"])[:11]
 '治疗方面，肾错构瘤直径'
 """
@@ -31,8 +31,8 @@ from collections.abc import Sequence
 from .sites import affirmed, affirmed_sentences, proven_tumours, sentences
 from .text import nfkc
 
-__all__ = ["ADVANCED", "DONE", "FIRST_STEPS", "INDICATED", "OPERATE_WHEN", "PATHS", "WORKUP", "done", "first_steps",
-           "advanced", "indicated", "operable", "path_for", "workup"]
+__all__ = ["ADVANCED", "DONE", "SYNDROMES", "FIRST_STEPS", "INDICATED", "OPERATE_WHEN", "PATHS", "WORKUP", "done", "first_steps",
+           "advanced", "indicated", "operable", "path_for", "syndromes", "workup"]
 
 _PAST = re.compile(r"(?:\d+|[一两二三四五六七八九十几半]+)个?(?:天|日|周|星期|月|年)(?:前|以前)|"
                    r"之前|以前|曾|既往|病史|拔除|已拔")
@@ -58,10 +58,10 @@ FIRST_STEPS: tuple[tuple[re.Pattern, str, str], ...] = (
     (re.compile(r"血块|膀胱填塞"), "sentence",
      "{who}膀胱内有血块，应尽快留置三腔导尿管冲洗膀胱、清除血块，必要时手术止血。"),
     (re.compile(r"尿潴留|尿储留|尿不出|排不出尿|残余尿[^，。；\d]{0,10}(?:[3-9]\d{2}|\d{4})|残余尿[^，。；]{0,6}超过"),
-     "sentence", "{who}目前存在尿潴留，应先留置导尿管引流尿液，保护膀胱和肾功能，再考虑后续治疗。"),
+     "sentence", "{who}目前存在尿潴留，应先留置导尿管引流尿液（导尿困难时可行耻骨上膀胱穿刺造瘘），保护膀胱和肾功能，再考虑后续治疗。"),
     (re.compile(r"(?:\d+|[几十]+)个?多?小时[^，。；]{0,4}(?:没|未|无法|不能)[^，。；]{0,6}(?:小便|排尿|尿)"),
      "written",
-     "{who}目前排尿不出，应先留置导尿管引流尿液，保护膀胱和肾功能，再考虑后续治疗。"),
+     "{who}目前排尿不出，应先留置导尿管引流尿液（导尿困难时可行耻骨上膀胱穿刺造瘘），保护膀胱和肾功能，再考虑后续治疗。"),
 )
 
 # a diagnosis -> the signs in the question that make an operation for it worth offering
@@ -107,9 +107,9 @@ PATHS: tuple[tuple[re.Pattern, str], ...] = (
      "术或选择性肾动脉栓塞。"),
     (re.compile(r"输尿管[^，。；]{0,4}(?:占位|肿瘤|癌)|肾盂[^，。；]{0,4}(?:占位|肿瘤|癌)|尿路上皮"),
      "上尿路占位需行输尿管镜检查及活检、尿脱落细胞学明确性质，确诊尿路上皮癌后多需行肾输尿管全长切除术。"),
-    (re.compile(r"膀胱[^，。；]{0,4}(?:占位|肿瘤|癌)|脐尿管"),
-     "膀胱占位需行膀胱镜检查及活检明确性质，多数可经尿道膀胱肿瘤电切术切除并送病理，再根据病理决定后续治疗"
-     "。"),
+    (re.compile(r"膀胱[^，。；]{0,4}(?:占位|肿瘤|癌)|脐尿管|尿路上皮癌"),
+     "膀胱肿瘤需根据病理和浸润深度决定治疗：尚无病理时先行膀胱镜活检或经尿道膀胱肿瘤电切术；非肌层浸润性多在电切后行"
+     "膀胱灌注并定期复查膀胱镜，肌层浸润性多需根治性膀胱切除术，必要时新辅助化疗。"),
     (re.compile(r"肾[^，。；]{0,4}(?:占位|肿瘤|癌|恶性)"),
      "肾占位需结合增强CT或MRI判断性质，考虑恶性时多选择肾部分切除术或根治性肾切除术。"),
     (re.compile(r"囊肿"),
@@ -134,6 +134,19 @@ PATHS: tuple[tuple[re.Pattern, str], ...] = (
      "包茎或包皮过长影响排尿、清洁或反复发炎时，一般建议择期行包皮环切术，术前需确认局部没有急性炎症。"),
     (re.compile(r"感染|膀胱炎|尿道炎"),
      "可先行尿常规和尿培养，在医生指导下根据药敏结果使用敏感抗生素，同时多饮水、避免憋尿。"),
+)
+
+# a picture a question paints that tells its diagnosis though no word of it does -> that diagnosis -> the words
+# that name it in other labels (a candidate so named is said in its place: 应力性尿失禁)
+SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
+    (re.compile(r"(?:咳嗽|喷嚏|大笑|走路|跑步|运动|提重物|用力|腹压)[^。；]{0,16}"
+                r"(?:漏尿|尿失禁|溢尿|尿液[^。；]{0,10}(?:溢出|流出)|(?:不受控制|控制不住)[^。；]{0,6}(?:尿|溢出|流出))"),
+     "压力性尿失禁", re.compile(r"[压应]力性尿失禁")),
+    (re.compile(r"(?=.*肾上腺)(?=.*(?:醛固酮[^。；]{0,16}(?:↑|升高|增高|偏高)|低钾|血钾[^。；]{0,8}(?:↓|低)))"),
+     "原发性醛固酮增多症", re.compile(r"醛固酮[^，。；]{0,2}(?:增多|过多)|醛固酮瘤")),
+    (re.compile(r"(?=.*(?:尿道[^。；]{0,6}(?:外伤|损伤|受伤|断裂)|骑跨伤))"
+                r"(?=.*(?:尿线[^。；]{0,2}细|小便[^。；]{0,2}细|排尿困难|排尿费力|尿不出|没[^。；]{0,6}小便))"),
+     "尿道狭窄", re.compile(r"尿道[^，。；]{0,4}狭窄")),
 )
 
 # a malignancy (in the diagnoses) -> the signs in the question that it has spread, recurred or is under systemic
@@ -165,8 +178,8 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
                 re.IGNORECASE),
      re.compile(r"MRI|磁共振|核磁|穿刺|活检|前列腺癌|前列腺恶性", re.IGNORECASE),
      "PSA升高时需复查PSA并完善前列腺多参数磁共振检查，必要时行前列腺穿刺活检，以排除前列腺癌。", False),
-    (re.compile(r"肉眼血尿|尿中带血|洗肉水"), re.compile(r"膀胱镜|细胞学"),
-     "肉眼血尿需完善泌尿系增强CT和膀胱镜检查，以排除泌尿系肿瘤。", False),
+    (re.compile(r"肉眼血尿|尿中带血|洗肉水|(?:出现|有)[^，,。；]{0,4}血尿"), re.compile(r"膀胱镜|细胞学"),
+     "血尿需完善泌尿系增强CT和膀胱镜检查，以排除泌尿系肿瘤。", False),
 )
 
 
@@ -188,9 +201,17 @@ def first_steps(question: str, who: str) -> list[str]:
         if read == "question" and sign.search(affirmed(q)):
             return [text.format(who=who)]
         for sentence, said in zip(sentences(q), affirmed_sentences(q)) if read != "question" else ():
-            if not _PAST.search(sentence) and sign.search(sentence if read == "written" else said):
+            if (m := sign.search(sentence if read == "written" else said)) and not _PAST.search(_clause_at(m)):
                 return [text.format(who=who)]
     return []
+
+
+def _clause_at(m: re.Match) -> str:
+    """The clause of the searched text around a match: where a sign is told of the past (之前…, 3天前…) or now."""
+    text = m.string
+    start = max(text.rfind(c, 0, m.start()) for c in ",，;；") + 1
+    ends = [i for i in (text.find(c, m.end()) for c in ",，;；") if i >= 0]
+    return text[start:min(ends) if ends else len(text)]
 
 
 def indicated(advice: str, question: str) -> bool:
@@ -243,6 +264,20 @@ def path_for(diagnoses: Sequence[str], later: Sequence[str] = ()) -> str:
     return ""
 
 
+def syndromes(question: str, diagnoses: Sequence[str] = (), candidates: Sequence[str] = ()) -> list[str]:
+    """The diagnoses the picture the question affirms paints (:data:`SYNDROMES`) that none of ``diagnoses`` names
+    yet, each as the first of ``candidates`` that names it, else as the table's label.
+
+    >>> syndromes("74岁女性，每当咳嗽或走路时尿液就会不受控制地溢出"), syndromes("尿频尿急，没有漏尿")
+    (['压力性尿失禁'], [])
+    >>> syndromes("咳嗽时漏尿", candidates=["膀胱过度活动症", "应力性尿失禁"]), syndromes("咳嗽时漏尿", ["应力性尿失禁"])
+    (['应力性尿失禁'], [])
+    """
+    said = affirmed(question)
+    return [next((c for c in candidates if named.search(c)), label) for picture, label, named in SYNDROMES
+            if picture.search(said) and not any(named.search(d) for d in diagnoses)]
+
+
 def advanced(diagnoses: Sequence[str], question: str) -> str:
     """What a malignancy that has spread, recurred or is under systemic treatment calls for (:data:`ADVANCED`),
     as a sentence of the reply's treatment part; "" when no diagnosis has such signs in the question.
@@ -272,5 +307,6 @@ def workup(diagnoses: Sequence[str], exams: Sequence[str], question: str) -> lis
     written = "".join(diagnoses) + nfkc(question or "")
     # what is known already: the answer's own examinations and diagnoses, a malignancy a biopsy proved
     said = "".join(exams) + "".join(diagnoses) + ("前列腺癌" if "prostate" in proven_tumours(question) else "")
+    said += affirmed(question)  # results the question reports (醛固酮/肾素…, 膀胱镜…) need no second request
     return [line for finding, covered, line, whole in WORKUP
             if finding.search(written if whole else found) and not covered.search(said)]

@@ -139,6 +139,11 @@ CONDITIONS: dict[str, tuple[str, str]] = {
                       r"排尿|尿频|尿急|夜尿|起夜|尿等待|尿线|尿流|尿不尽|尿不出|排不出|尿潴留|残余尿|滴沥|小便|结石|石|绞痛|"
                       r"会阴|盆腔|前列腺|下腹"),
     "fertility_drug": (r"卡尼汀|辅酶Q", r"精液|精子|弱精|少精"),
+    # a urachal tumour needs the urachus or the navel: a bladder cancer is not one
+    "urachus": (r"脐尿管", r"脐尿管|脐"),
+    # a stent changed or removed needs a stent in place; a bladder washout needs bleeding or clots
+    "stent_change": (r"(?:更换|拔除|取出|拔出|拔)[^，。；]{0,4}(?:DJ|双J|D-J|支架)", r"DJ|双J|D-J|支架|置管|内引流"),
+    "irrigation": (r"膀胱冲洗", r"血块|血尿|出血|冲洗|尿色[^，。；]{0,4}红"),
     # an antibiotic needs a sign of infection: urgency or frequency alone, a normal white count or another organ's
     # inflammation (阑尾炎, 关节炎) is none
     "antibiotic": (r"抗生素|抗菌|抗感染|沙星|头孢|青霉素|呋喃妥因|磷霉素",
@@ -152,7 +157,7 @@ _TREATED_RE = {c: re.compile(p, re.IGNORECASE) for c, p in TREATED.items()}
 _RECURRED = re.compile(r"复发|再次|又出现增生")
 # the rows of CONDITIONS that name an operation, a test or a treatment rather than a condition of the patient
 TREATMENTS = frozenset({"nephrectomy", "partial_nephrectomy", "bladder_resection", "prostate_biopsy", "alpha_blocker",
-                        "antibiotic", "fertility_drug"})
+                        "antibiotic", "fertility_drug", "stent_change", "irrigation"})
 _MALIGNANT = re.compile(r"癌|恶性|肿瘤|根治|半尿路|全长切除")  # a nephroureterectomy is a cancer operation
 _MALIGNANT_HINT = re.compile(r"癌|恶性|肿瘤|瘤|占位|肿物|新生物|肿块|结节|包块|PSA|转移")
 
@@ -356,18 +361,22 @@ def side_supported(item: str, question: str) -> bool:
             m.group()[0] for c in clauses for m in _SIDE.finditer(c)} == {"左", "右"}
     if side is None or not sites:
         return True
-    want, other = side.group()[0], "右" if side.group()[0] == "左" else "左"
-    for said in affirmed_sentences(question):
-        for m in re.finditer(rf"{want}|双|两", said):
-            window = _SIDE_CUT.split(said[m.end():m.end() + 12])[0]
-            if m.group() in "双两" and not re.match(r"侧|肾|输尿管|肾上腺|睾丸|附睾|精索", window):
-                continue  # 两个月, 双J管… are not sides
-            # the item's condition is told after this side and before the other one (右肾是错构瘤，而左肾则有结石)
-            end = said.find(other, m.end()) if m.group() == want else -1
-            if not all(h.search(said[m.start():end if end >= 0 else None]) for h in hints):
-                continue
-            if item_sites(window) & sites or sites & {"kidney", "ureter"} and _FLANK.match(window.lstrip("侧边")):
-                return True
+    return any(_side_said(said, side.group()[0], sites, hints) for said in affirmed_sentences(question))
+
+
+def _side_said(said: str, want: str, sites: set[str], hints: list[re.Pattern]) -> bool:
+    """Whether one affirmed sentence names side ``want`` (or both) of one of ``sites`` with the item's condition
+    told after that side and before the other one (右肾是错构瘤，而左肾则有结石)."""
+    other = "右" if want == "左" else "左"
+    for m in re.finditer(rf"{want}|双|两", said):
+        window = _SIDE_CUT.split(said[m.end():m.end() + 12])[0]
+        if m.group() in "双两" and not re.match(r"侧|肾|输尿管|肾上腺|睾丸|附睾|精索", window):
+            continue  # 两个月, 双J管… are not sides
+        end = said.find(other, m.end()) if m.group() == want else -1
+        if not all(h.search(said[m.start():end if end >= 0 else None]) for h in hints):
+            continue
+        if item_sites(window) & sites or sites & {"kidney", "ureter"} and _FLANK.match(window.lstrip("侧边")):
+            return True
     return False
 
 

@@ -43,7 +43,7 @@ import numpy as np
 from ..consistency import ADDRESS_RE, RULES, drop_flagged_sentences, person_addressed, violates
 from ..extract import Vocabulary
 from ..faithfulness import diagnosis_keys
-from ..guidance import indicated
+from ..guidance import indicated, syndromes
 from ..items import normalize_item
 from ..ontology import Ontology
 from ..patient import PatientFacts, clean_sides, patient_facts
@@ -388,6 +388,7 @@ class CaseBackend:
         named = (likeliest(k) for k in sorted(diagnosis_keys(affirmed(question)) - have)
                  if k[1] in NAMED_CLASSES and (k[1] != "cyst" or indicated("囊肿去顶术", question)))
         out += [d for d in named if d]
+        out += syndromes(question, out, sorted(probs, key=lambda i: (-probs[i], i)))  # 咳嗽时漏尿: stress incontinence
         return [d for d in out if supported(d, question, context)] or out
 
     def compose(self, req: GenRequest, diseases: Sequence[str], advices: Sequence[str]) -> str:
