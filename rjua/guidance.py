@@ -31,8 +31,8 @@ from collections.abc import Sequence
 from .sites import affirmed, affirmed_sentences, proven_tumours, sentences
 from .text import nfkc
 
-__all__ = ["ADVANCED", "DONE", "SYNDROMES", "FIRST_STEPS", "INDICATED", "OPERATE_WHEN", "PATHS", "WORKUP", "done", "first_steps",
-           "advanced", "indicated", "operable", "path_for", "syndromes", "workup"]
+__all__ = ["ADVANCED", "DONE", "FIRST_STEPS", "INDICATED", "OPERATE_WHEN", "PATHS", "SYNDROMES", "WORKUP", "advanced",
+           "done", "first_steps", "indicated", "operable", "path_for", "syndromes", "workup"]
 
 _PAST = re.compile(r"(?:\d+|[一两二三四五六七八九十几半]+)个?(?:天|日|周|星期|月|年)(?:前|以前)|"
                    r"之前|以前|曾|既往|病史|拔除|已拔")
@@ -58,7 +58,8 @@ FIRST_STEPS: tuple[tuple[re.Pattern, str, str], ...] = (
     (re.compile(r"血块|膀胱填塞"), "sentence",
      "{who}膀胱内有血块，应尽快留置三腔导尿管冲洗膀胱、清除血块，必要时手术止血。"),
     (re.compile(r"尿潴留|尿储留|尿不出|排不出尿|残余尿[^，。；\d]{0,10}(?:[3-9]\d{2}|\d{4})|残余尿[^，。；]{0,6}超过"),
-     "sentence", "{who}目前存在尿潴留，应先留置导尿管引流尿液（导尿困难时可行耻骨上膀胱穿刺造瘘），保护膀胱和肾功能，再考虑后续治疗。"),
+     "sentence", "{who}目前存在尿潴留，应先留置导尿管引流尿液（导尿困难时可行耻骨上膀胱穿刺造瘘），保护膀胱和肾功能，"
+                 "再考虑后续治疗。"),
     (re.compile(r"(?:\d+|[几十]+)个?多?小时[^，。；]{0,4}(?:没|未|无法|不能)[^，。；]{0,6}(?:小便|排尿|尿)"),
      "written",
      "{who}目前排尿不出，应先留置导尿管引流尿液（导尿困难时可行耻骨上膀胱穿刺造瘘），保护膀胱和肾功能，再考虑后续治疗。"),
@@ -270,8 +271,10 @@ def syndromes(question: str, diagnoses: Sequence[str] = (), candidates: Sequence
 
     >>> syndromes("74岁女性，每当咳嗽或走路时尿液就会不受控制地溢出"), syndromes("尿频尿急，没有漏尿")
     (['压力性尿失禁'], [])
-    >>> syndromes("咳嗽时漏尿", candidates=["膀胱过度活动症", "应力性尿失禁"]), syndromes("咳嗽时漏尿", ["应力性尿失禁"])
-    (['应力性尿失禁'], [])
+    >>> syndromes("咳嗽时漏尿", candidates=["膀胱过度活动症", "应力性尿失禁"])
+    ['应力性尿失禁']
+    >>> syndromes("咳嗽时漏尿", ["应力性尿失禁"])
+    []
     """
     said = affirmed(question)
     return [next((c for c in candidates if named.search(c)), label) for picture, label, named in SYNDROMES

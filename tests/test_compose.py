@@ -341,3 +341,18 @@ def test_no_antibiotic_without_a_sign_of_infection():
     r = compose_reply(q, ["压力性尿失禁"], ["抗感染治疗", "手术治疗", "尿常规"])
     assert "抗感染" not in r and "盆底肌训练" in r and "可以考虑手术治疗" not in r
     assert "抗感染" in compose_reply("尿频尿痛3天，尿白细胞升高", ["膀胱炎"], ["抗感染治疗"])
+
+
+def test_a_nephroureterectomy_needs_an_upper_tract_tumour():
+    ops = ["腹腔镜下左肾盂癌根治术", "腹腔镜下左肾癌根治术"]
+    r = compose_reply("体检发现左肾占位，大小约7*6cm", ["左肾占位"], ops)
+    assert "肾盂癌根治术" not in r and "左肾癌根治术" in r
+    assert "肾盂癌根治术" in compose_reply("CTU示左肾盂占位，尿细胞学见癌细胞", ["左肾盂占位"], ops)
+
+
+def test_the_main_finding_leads_a_small_stone_or_a_quiet_cyst_comes_after():
+    r = compose_reply("体检B超发现左肾小结石和左肾囊肿2cm，最近腰痛，右肾积水", ["左肾小结石", "右肾积水"], [])
+    assert r.index("右肾积水") < r.index("左肾小结石")
+    r = compose_reply("CT示左肾囊肿直径约9cm，逐渐增大，左肾小结石", ["左肾小结石", "左肾囊肿"], [])
+    assert r.index("左肾囊肿") < r.index("左肾小结石") and "去顶术" in r
+    assert "诊断为右肾结石。" in compose_reply("右侧腰痛，右肾结石伴积水", ["右肾结石伴"], [])

@@ -1,5 +1,5 @@
 """The clinical-step tables of rjua.guidance: every row told by its sign, and not without it."""
-from rjua.guidance import advanced, first_steps, operable, path_for, workup
+from rjua.guidance import advanced, first_steps, operable, path_for, syndromes, workup
 
 
 def test_bph_operation_needs_a_complication_or_drugs_tried():
@@ -40,3 +40,23 @@ def test_phimosis_path_and_later_operations():
     assert "包皮环切术" in path_for(["包茎"])
     assert path_for(["前列腺增生"], ["汽化术"]).endswith("再考虑汽化术等手术。")
     assert path_for(["前列腺增生"]).endswith("再考虑手术。")
+
+
+def test_a_picture_tells_its_diagnosis_named_as_the_candidates_name_it():
+    assert syndromes("每当咳嗽或打喷嚏时就会漏尿") == ["压力性尿失禁"]
+    assert syndromes("左肾上腺占位，醛固酮/肾素活性975↑，血钾2.9↓") == ["原发性醛固酮增多症"]
+    assert syndromes("之前尿道有过外伤，平时小便很细") == ["尿道狭窄"]
+    assert syndromes("尿频尿急，咳嗽三天") == [] and syndromes("平时小便很细") == []
+    assert syndromes("咳嗽时漏尿", ["应力性尿失禁"]) == []  # named already
+
+
+def test_hematuria_is_worked_up_unless_the_question_reports_the_work_up():
+    assert any("膀胱镜" in s for s in workup(["右肾结石"], [], "最近一个月出现了血尿的症状"))
+    assert workup(["右肾结石"], [], "出现血尿一个月，膀胱镜检查未见异常，尿细胞学阴性") == []
+    assert workup(["左肾上腺肿瘤"], [], "左肾上腺占位，醛固酮/肾素活性975↑") == []
+
+
+def test_a_sign_told_now_is_a_first_step_though_another_clause_tells_the_past():
+    q = "已经有10个小时没怎么好好小便了，之前尿道有过外伤"
+    assert first_steps(q, "您") and "膀胱穿刺造瘘" in first_steps(q, "您")[0]
+    assert first_steps("三天前10个小时没有小便，已导尿，现在排尿通畅", "您") == []

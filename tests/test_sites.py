@@ -156,3 +156,10 @@ def test_an_antibiotic_needs_a_sign_of_infection_not_urgency_or_another_organs_i
 def test_not_having_had_a_symptom_denies_it():
     assert "血尿" not in affirmed("目前我没有出现血尿、发热")
     assert "血尿" in affirmed("无明显诱因出现肉眼血尿")
+
+
+def test_a_urachal_tumour_a_stent_change_and_a_washout_need_their_own_signs():
+    q = "膀胱镜发现膀胱内多发占位，病理提示高级别尿路上皮癌"
+    assert not supported("脐尿管恶性肿瘤", q) and supported("脐尿管癌", "脐下肿块，膀胱顶部占位")
+    assert not supported("更换右DJ管", "右肾结石伴积水") and supported("拔除双J管", "输尿管镜术后留置双J管一个月")
+    assert not supported("持续膀胱冲洗", "排尿困难") and supported("持续膀胱冲洗", "肉眼血尿伴血块")

@@ -139,3 +139,14 @@ def test_chosen_diagnoses_are_those_the_question_supports_led_by_a_biopsy_proven
     assert be.grounded_diseases(["双肾结石"], {"双肾结石": 0.7, "膀胱结石": 0.2}, q) == ["双肾结石", "膀胱结石"]
     assert CaseBackend(grounded=False).grounded_diseases(["泌尿道感染"], {}, q) == ["泌尿道感染"]
     assert be.grounded_diseases(["泌尿道感染"], {}, "体检想咨询一下") == ["泌尿道感染"]  # none supported: kept
+
+
+def test_grounded_diagnoses_add_what_the_picture_tells_and_a_large_named_cyst():
+    be = CaseBackend()
+    q = "74岁女性，数月来每当咳嗽或走路时尿液就会不受控制地溢出，没有血尿、发热"
+    assert be.grounded_diseases(["血尿"], {"血尿": 0.5, "应力性尿失禁": 0.1}, q) == ["应力性尿失禁"]
+    assert be.grounded_diseases(["膀胱炎"], {"膀胱炎": 0.5}, "尿频尿痛三天，没有漏尿") == ["膀胱炎"]
+    q = "我4年左肾囊肿病史，最近增大，CT示左肾囊肿直径约9cm，双肾结石"
+    assert "左肾囊肿" in be.grounded_diseases(["双肾结石"], {"双肾结石": 0.6, "左肾囊肿": 0.2}, q)
+    small = "B超示双肾结石，左肾小囊肿5mm"
+    assert "左肾囊肿" not in be.grounded_diseases(["双肾结石"], {"双肾结石": 0.6, "左肾囊肿": 0.2}, small)
