@@ -154,8 +154,8 @@ def coherent(advice: str, diagnoses: Sequence[str], question: str) -> bool:
     """
     if diagnoses and _OPERATION.search(advice) and all(_INFECTION_ONLY.search(d) for d in diagnoses):
         return False  # an infection is treated with medicines, not an operation
-    if malignant(advice) and not _tumour_for(advice, diagnoses, question):
-        return False  # a tumour of that organ, on that side
+    if not _tumour_fits(advice, diagnoses, question):
+        return False
     if not same_region(advice, diagnoses):  # 经皮肾镜取石术 does not treat a bladder stone
         return False
     sides = {m.group()[0] for d in diagnoses for m in [_SIDE.search(d)] if m}
@@ -165,6 +165,25 @@ def coherent(advice: str, diagnoses: Sequence[str], question: str) -> bool:
     # for an angiomyolipoma beside a small cyst, no cystoscopic stone removal for a kidney stone
     return all(any(re.search(names, d) and same_region(advice, [d]) for d in diagnoses)
                for cond, (names, _) in CONDITIONS.items() if cond not in TREATMENTS and re.search(names, advice))
+
+
+_RENAL_OP = re.compile(r"肾癌根治|肾部分切除|肾[^，。；]{0,4}剜除|(?<!输尿管)肾切除")
+_QUESTION_TUMOUR = re.compile(r"占位|肿瘤|癌|恶性|肿物|肿块|新生物")
+
+
+def _tumour_fits(advice: str, diagnoses: Sequence[str], question: str) -> bool:
+    """A cancer operation needs a tumour of its organ on its side; a renal-cell operation is not for a renal
+    pelvis or ureter tumour."""
+    if malignant(advice) and not _tumour_for(advice, diagnoses, question):
+        return False
+    return not (_RENAL_OP.search(advice) and _upper_tract_only(question))
+
+
+def _upper_tract_only(question: str) -> bool:
+    """Whether every clause of the question telling of a tumour tells of the renal pelvis or the ureter (右肾盂输尿管
+    有占位), none of the kidney itself."""
+    clauses = [c for c in _CLAUSE.split(affirmed(question)) if _QUESTION_TUMOUR.search(c)]
+    return bool(clauses) and all(_UPPER_TRACT.search(c) for c in clauses)
 
 
 def _tumour_for(advice: str, diagnoses: Sequence[str], question: str) -> bool:

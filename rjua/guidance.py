@@ -86,13 +86,16 @@ DONE: tuple[tuple[re.Pattern, re.Pattern], ...] = (
 
 _CM2 = r"(?:[2-9]|\d{2,})(?:\.\d+)?\s*(?:cm|厘米)|(?:[2-9]\d|\d{3,})(?:\.\d+)?\s*(?:mm|毫米)"
 _CM4 = r"(?:[4-9]|\d{2,})(?:\.\d+)?\s*(?:cm|厘米)|(?:[4-9]\d|\d{3,})(?:\.\d+)?\s*(?:mm|毫米)"
-# an operation -> what one sentence of the question must tell for it
-INDICATED: tuple[tuple[re.Pattern, re.Pattern], ...] = (
+# an operation -> what one sentence of the question must tell for it -> what the question must also tell (None:
+# nothing more): a large cyst is unroofed when it grows, presses or gives pain, not for its size alone
+_CYST_TROUBLE = r"增大|变大|长大|压迫|受压|积水|腰痛|腰酸|腰部[^。；]{0,4}(?:痛|胀|不适)|胀痛|疼痛"
+INDICATED: tuple[tuple[re.Pattern, re.Pattern, re.Pattern | None], ...] = (
     (re.compile(r"经皮肾镜|PCN?L|PNL", re.IGNORECASE),
-     re.compile(rf"铸型|鹿角|石[^。；]{{0,15}}(?:{_CM2})|(?:{_CM2}|巨大|较大)[^。；]{{0,8}}结石", re.IGNORECASE)),
+     re.compile(rf"铸型|鹿角|石[^。；]{{0,15}}(?:{_CM2})|(?:{_CM2}|巨大|较大)[^。；]{{0,8}}结石", re.IGNORECASE),
+     None),
     (re.compile(r"去顶"),
      re.compile(rf"囊[^。；]{{0,20}}(?:{_CM4}|增大|压迫|积水|受压)|(?:{_CM4}|巨大|较大)[^。；]{{0,10}}囊",
-                re.IGNORECASE)),
+                re.IGNORECASE), re.compile(_CYST_TROUBLE)),
 )
 
 # a diagnosis (first match) -> its usual course of treatment, said where no fitting operation is offered
@@ -115,6 +118,9 @@ PATHS: tuple[tuple[re.Pattern, str], ...] = (
      "肾占位需结合增强CT或MRI判断性质，考虑恶性时多选择肾部分切除术或根治性肾切除术。"),
     (re.compile(r"囊肿"),
      "单纯性肾囊肿较小且无症状时一般定期复查B超即可；囊肿较大、引起压迫或疼痛时，可考虑腹腔镜囊肿去顶术。"),
+    (re.compile(r"膀胱[^，。；]{0,4}结石"),
+     "膀胱结石多可经尿道膀胱镜下碎石取石，结石较大时可行耻骨上膀胱切开取石，并需同时处理前列腺增生等引起排尿梗阻的"
+     "病因。"),
     (re.compile(r"结石"),
      "结石较小时可多饮水、药物排石并定期复查；结石较大或引起梗阻、感染时，需根据大小和位置选择体外冲击波碎"
      "石、输尿管镜或经皮肾镜等治疗。"),
@@ -148,6 +154,9 @@ SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
     (re.compile(r"(?=.*(?:尿道[^。；]{0,6}(?:外伤|损伤|受伤|断裂)|骑跨伤))"
                 r"(?=.*(?:尿线[^。；]{0,2}细|小便[^。；]{0,2}细|排尿困难|排尿费力|尿不出|没[^。；]{0,6}小便))"),
      "尿道狭窄", re.compile(r"尿道[^，。；]{0,4}狭窄")),
+    (re.compile(r"会阴[^。；]{0,12}(?:痛|胀|不适|坠)"), "慢性前列腺炎", re.compile(r"前列腺炎|盆腔疼痛")),
+    (re.compile(r"(?=.*(?:尿痛|排尿[^，,。；]{0,4}(?:疼|痛|灼)|尿道[^，,。；]{0,4}(?:灼|刺痛)))(?=.*(?:尿频|尿急))"),
+     "泌尿道感染", re.compile(r"感染|膀胱炎|尿道炎|前列腺炎|肾盂肾炎")),
 )
 
 # a malignancy (in the diagnoses) -> the signs in the question that it has spread, recurred or is under systemic
@@ -179,6 +188,11 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
                 re.IGNORECASE),
      re.compile(r"MRI|磁共振|核磁|穿刺|活检|前列腺癌|前列腺恶性", re.IGNORECASE),
      "PSA升高时需复查PSA并完善前列腺多参数磁共振检查，必要时行前列腺穿刺活检，以排除前列腺癌。", False),
+    (re.compile(r"蛋白尿|尿蛋白[^，,。；]{0,6}(?:\+|阳性|升高)"), re.compile(r"肾内科|尿蛋白定量|24小时尿蛋白"),
+     "尿蛋白阳性时还需完善24小时尿蛋白定量和肾功能等检查，必要时到肾内科就诊，排除肾小球疾病。",
+     False),
+    (re.compile(r"睾丸[^，,。；]{0,6}(?:占位|肿块|包块|肿物|实性|结节|质硬)"), re.compile(r"AFP|HCG|LDH|肿瘤标志物", re.I),
+     "睾丸肿块需完善阴囊超声和血AFP、β-HCG、LDH等肿瘤标志物检查，以排除睾丸肿瘤。", False),
     (re.compile(r"肉眼血尿|尿中带血|洗肉水|(?:出现|有)[^，,。；]{0,4}血尿"), re.compile(r"膀胱镜|细胞学"),
      "血尿需完善泌尿系增强CT和膀胱镜检查，以排除泌尿系肿瘤。", False),
 )
@@ -220,11 +234,14 @@ def indicated(advice: str, question: str) -> bool:
 
     >>> indicated("左PNL术", "CT示左肾有细小的结石"), indicated("左侧经皮肾镜取石术", "左肾铸型结石，约3.5cm")
     (False, True)
-    >>> indicated("腹腔镜下右肾囊肿去顶术", "右肾微小囊肿。"), indicated("腹腔镜下左肾囊肿去顶术", "左肾囊肿直径约9cm")
-    (False, True)
+    >>> op = "腹腔镜下左肾囊肿去顶术"
+    >>> indicated(op, "左肾微小囊肿。"), indicated(op, "左肾囊肿直径约9cm"), indicated(op, "左肾囊肿9cm，逐渐增大")
+    (False, False, True)
     """
-    rows = [sign for pat, sign in INDICATED if pat.search(advice)]
-    return all(any(sign.search(x) for x in affirmed_sentences(question)) for sign in rows)
+    said = affirmed(question)
+    rows = [(sign, also) for pat, sign, also in INDICATED if pat.search(advice)]
+    return all(any(sign.search(x) for x in affirmed_sentences(question)) and (also is None or also.search(said))
+               for sign, also in rows)
 
 
 def operable(diagnosis: str, said: str) -> bool:

@@ -144,6 +144,9 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     # a stent changed or removed needs a stent in place; a bladder washout needs bleeding or clots
     "stent_change": (r"(?:更换|拔除|取出|拔出|拔)[^，。；]{0,4}(?:DJ|双J|D-J|支架)", r"DJ|双J|D-J|支架|置管|内引流"),
     "irrigation": (r"膀胱冲洗", r"血块|血尿|出血|冲洗|尿色[^，。；]{0,4}红"),
+    # urodynamics for a voiding or continence problem; a hydrocele is told by a swelling, not by a solid mass
+    "urodynamics": (r"尿动力", r"排尿|尿频|尿急|夜尿|尿失禁|漏尿|尿不尽|尿线|尿流|残余尿|神经源|憋不住"),
+    "hydrocele": (r"鞘膜积液", r"积液|肿大|增大|越来越大|变大|疙瘩|鼓包|囊性|透光|肿胀|坠胀|鞘膜"),
     # an antibiotic needs a sign of infection: urgency or frequency alone, a normal white count or another organ's
     # inflammation (阑尾炎, 关节炎) is none
     "antibiotic": (r"抗生素|抗菌|抗感染|沙星|头孢|青霉素|呋喃妥因|磷霉素",
@@ -157,7 +160,7 @@ _TREATED_RE = {c: re.compile(p, re.IGNORECASE) for c, p in TREATED.items()}
 _RECURRED = re.compile(r"复发|再次|又出现增生")
 # the rows of CONDITIONS that name an operation, a test or a treatment rather than a condition of the patient
 TREATMENTS = frozenset({"nephrectomy", "partial_nephrectomy", "bladder_resection", "prostate_biopsy", "alpha_blocker",
-                        "antibiotic", "fertility_drug", "stent_change", "irrigation"})
+                        "antibiotic", "fertility_drug", "stent_change", "irrigation", "urodynamics"})
 _MALIGNANT = re.compile(r"癌|恶性|肿瘤|根治|半尿路|全长切除")  # a nephroureterectomy is a cancer operation
 _MALIGNANT_HINT = re.compile(r"癌|恶性|肿瘤|瘤|占位|肿物|新生物|肿块|结节|包块|PSA|转移")
 

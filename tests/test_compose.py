@@ -356,3 +356,10 @@ def test_the_main_finding_leads_a_small_stone_or_a_quiet_cyst_comes_after():
     r = compose_reply("CT示左肾囊肿直径约9cm，逐渐增大，左肾小结石", ["左肾小结石", "左肾囊肿"], [])
     assert r.index("左肾囊肿") < r.index("左肾小结石") and "去顶术" in r
     assert "诊断为右肾结石。" in compose_reply("右侧腰痛，右肾结石伴积水", ["右肾结石伴"], [])
+
+
+def test_no_renal_cell_operation_for_a_renal_pelvis_or_ureter_tumour():
+    ops = ["腹腔镜下右肾癌根治术", "腹腔镜下右输尿管癌根治术"]
+    r = compose_reply("检查发现右肾盂输尿管有占位，上游肾盂肾盏扩张", ["右肾占位"], ops)
+    assert "右肾癌根治术" not in r and "右输尿管癌根治术" in r
+    assert "右肾癌根治术" in compose_reply("CT示右肾中部占位5cm，明显强化", ["右肾占位"], ops)

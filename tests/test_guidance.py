@@ -1,5 +1,5 @@
 """The clinical-step tables of rjua.guidance: every row told by its sign, and not without it."""
-from rjua.guidance import advanced, first_steps, operable, path_for, syndromes, workup
+from rjua.guidance import advanced, first_steps, indicated, operable, path_for, syndromes, workup
 
 
 def test_bph_operation_needs_a_complication_or_drugs_tried():
@@ -60,3 +60,23 @@ def test_a_sign_told_now_is_a_first_step_though_another_clause_tells_the_past():
     q = "已经有10个小时没怎么好好小便了，之前尿道有过外伤"
     assert first_steps(q, "您") and "膀胱穿刺造瘘" in first_steps(q, "您")[0]
     assert first_steps("三天前10个小时没有小便，已导尿，现在排尿通畅", "您") == []
+
+
+def test_a_large_cyst_is_unroofed_when_it_grows_presses_or_hurts_not_for_its_size_alone():
+    op = "腹腔镜下右肾囊肿去顶术"
+    assert not indicated(op, "88岁，B超示双肾多发囊肿，最大约4*9cm，肉眼血尿伴尿痛")
+    assert indicated(op, "右肾囊肿直径约88mm，近一年逐渐增大") and indicated(op, "右侧腰酸，右肾囊肿6cm")
+
+
+def test_bladder_stone_proteinuria_and_testicular_mass_have_their_steps():
+    assert "膀胱镜下碎石取石" in path_for(["膀胱结石", "左肾结石"]) and "膀胱" not in path_for(["左肾结石"])
+    assert any("尿蛋白定量" in s for s in workup(["左肾结石"], [], "尿常规：尿蛋白2+，隐血+"))
+    assert workup(["左肾结石"], [], "尿蛋白阴性") == []
+    assert any("AFP" in s for s in workup(["左侧睾丸占位"], [], "发现左侧睾丸占位一月"))
+    assert workup(["左侧睾丸占位"], ["AFP", "HCG"], "发现左侧睾丸占位一月") == []
+
+
+def test_perineal_discomfort_and_painful_frequent_voiding_tell_their_diagnoses():
+    assert syndromes("46岁男性，会阴区酸胀不适两年，尿频") == ["慢性前列腺炎"]
+    assert syndromes("一周来尿频、尿急以及伴随尿痛") == ["泌尿道感染"]
+    assert syndromes("尿频尿急，没有尿痛") == [] and syndromes("尿痛", ["膀胱炎"]) == []

@@ -163,3 +163,8 @@ def test_a_urachal_tumour_a_stent_change_and_a_washout_need_their_own_signs():
     assert not supported("脐尿管恶性肿瘤", q) and supported("脐尿管癌", "脐下肿块，膀胱顶部占位")
     assert not supported("更换右DJ管", "右肾结石伴积水") and supported("拔除双J管", "输尿管镜术后留置双J管一个月")
     assert not supported("持续膀胱冲洗", "排尿困难") and supported("持续膀胱冲洗", "肉眼血尿伴血块")
+
+
+def test_urodynamics_needs_a_voiding_sign_and_a_hydrocele_a_swelling():
+    assert not supported("尿动力学检查", "体检发现左肾结石5mm，尿蛋白2+") and supported("尿动力学检查", "尿失禁半年")
+    assert not supported("睾丸鞘膜积液", "发现左侧睾丸占位一月") and supported("睾丸鞘膜积液", "右侧阴囊肿大半年")
