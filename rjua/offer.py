@@ -1,0 +1,305 @@
+"""Which of the answer's items a composed reply says, and which of its operations it offers.
+
+A reply (:mod:`rjua.compose`) tells only what the question gives a reason for: :func:`reply_items` keeps the
+diagnoses the site model supports (:func:`rjua.sites.supported`; BPH for a man under 50 only when the question
+names it), the main finding first (a small stone or a quiet cyst after the rest), no stage of another
+patient's tumour, no side when the question names none; and the advice the question supports, an operation
+only for a diagnosis the question names (:func:`named_by`) whose signs call for one (:mod:`rjua.guidance`)
+and that fits it (:func:`coherent`: a cancer operation needs a tumour of its organ on its side, a
+renal-cell operation no renal pelvis tumour, an infection none). An operation whose time has not come (BPH
+before drugs) is kept for the usual course to name as its later step; a cancer that has spread gets no
+curative operation (:func:`course`). Every advice item has a kind (:data:`ADVICE_KINDS`, :func:`advice_kind`),
+the rows of a readable table.
+
+>>> from rjua.patient import patient_facts
+>>> ds, sure, adv, later = reply_items("我67岁，夜尿增多，有前列腺增生病史", ["前列腺增生"],
+...                                    ["经尿道前列腺电切术", "尿常规"], patient_facts("我67岁"))
+>>> sure, adv, later
+(['前列腺增生'], ['尿常规'], ['经尿道前列腺电切术'])
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .faithfulness import diagnosis_keys
+from .guidance import advanced, done, indicated, operable, path_for
+from .patient import PatientFacts, clean_sides
+from .sites import (
+    CONDITIONS,
+    TREATMENTS,
+    affirmed,
+    denied,
+    item_sites,
+    malignant,
+    proven_tumours,
+    same_region,
+    supported,
+)
+from .text import nfkc
+
+__all__ = ["ADVICE_KINDS", "GENERIC", "INFERRED", "advice_kind", "alternatives", "coherent", "course", "named_by",
+           "reply_items", "strip_sides"]
+
+# advice kind -> the pattern that puts an item in it (first match wins; the rest are "other")
+ADVICE_KINDS: tuple[tuple[str, re.Pattern], ...] = (
+    ("exam", re.compile(r"活检|穿刺检查|镜检查")),
+    ("treat", re.compile(r"(?<!检查)术$|手术|造瘘|置管|置入|支架|碎石|取石|切除|根治")),
+    ("drug", re.compile(r"卡尼汀|维生素|辅酶")),
+    ("daily", re.compile(r"饮水|饮食|戒烟|戒酒|运动|锻炼|休息|避免|注意|随访|复查|观察|禁欲|减重|控制体重|憋尿|保护")),
+    ("exam", re.compile(r"检查|检测|化验|CT|MRI|B超|超声|彩超|造影|常规|培养|尿流率|PSA|活检|穿刺|肾图|ECT|"
+                        r"膀胱镜$|残余尿|"
+                        r"细胞学|评估|测定|镜检|核磁|血检|指诊|尿动力|指标|监测|血气|功能")),
+    ("treat", re.compile(r"术|切除|碎石|取石|置管|支架|引流|成形|吻合|结扎|电切|剜除|根治|造瘘|消融|放疗|化疗|"
+                         r"灌注|导尿|复位|手术")),
+    ("drug", re.compile(r"药|素|片|胶囊|抗生|抗感染|受体|抑制剂|阻滞剂|激素|补液|镇痛|止痛|解痉|中成药|罗辛|雄胺|那新|"
+                        r"贝隆|沙星|头孢|枸橼酸|碳酸氢钠|他达拉非|西地那非|口服|输液")),
+)
+
+
+
+_TUMOUR = re.compile(r"癌|恶性|肿瘤|占位|新生物|肿物|肿块")
+_CLAUSE = re.compile(r"[，,。；;！？!?\n]")
+_INFECTION_ONLY = re.compile(r"感染|(?<!增生)炎")  # a diagnosis list of infections only: no operation
+_OPERATION = re.compile(r"手术|术$|术等$|切除|电切|剜除|汽化")
+
+_BPH = re.compile(CONDITIONS["bph"][0])
+# a cancer operation; an enucleation of a tumour (肿瘤剜除) also fits a benign one
+_RADICAL = re.compile(r"癌|恶性|根治|半尿路|全长切除")
+_ANY_TUMOUR = re.compile(_TUMOUR.pattern + r"|瘤")
+_UPPER_TRACT = re.compile(r"肾盂|输尿管|尿路上皮|半尿路|全长|集合系统")
+_BPH_NAMED = re.compile(r"前列腺增生|前列腺肥大|前列腺增大|良性前列腺")
+
+
+_SIDE = re.compile(r"(?<![左右])[左右]侧?(?![左右氧旋美甲卡西炔乙氨])")
+
+
+def coherent(advice: str, diagnoses: Sequence[str], question: str) -> bool:
+    """Whether a treatment's implied condition (a cancer operation, a stone or cyst procedure…)
+    is one the reply's diagnoses or the question itself name: 前列腺癌根治术 needs a prostate tumour among them.
+
+    >>> coherent("机器人前列腺癌根治术", ["前列腺增生"], "PSA升高"), coherent("输尿管镜取石术", ["输尿管结石"], "")
+    (False, True)
+    >>> op = "腹腔镜下右肾癌根治术"
+    >>> coherent(op, [], "CT提示右肾占位"), coherent(op, [], "膀胱占位，右肾积水")
+    (True, False)
+    >>> coherent("手术治疗", ["泌尿道感染"], "排尿不适"), coherent("手术治疗", ["泌尿道感染", "膀胱结石"], "尿痛")
+    (False, True)
+    """
+    if diagnoses and _OPERATION.search(advice) and all(_INFECTION_ONLY.search(d) for d in diagnoses):
+        return False  # an infection is treated with medicines, not an operation
+    if not _tumour_fits(advice, diagnoses, question):
+        return False
+    if not same_region(advice, diagnoses):  # 经皮肾镜取石术 does not treat a bladder stone
+        return False
+    sides = {m.group()[0] for d in diagnoses for m in [_SIDE.search(d)] if m}
+    if sides and (mine := _SIDE.search(advice)) and mine.group()[0] not in sides and "双" not in "".join(diagnoses):
+        return False  # a left operation for right-sided diagnoses
+    # a condition the treatment names (a stone, a cyst…) is a diagnosis's, of the same region: no cyst unroofing
+    # for an angiomyolipoma beside a small cyst, no cystoscopic stone removal for a kidney stone
+    return all(any(re.search(names, d) and same_region(advice, [d]) for d in diagnoses)
+               for cond, (names, _) in CONDITIONS.items() if cond not in TREATMENTS and re.search(names, advice))
+
+
+_RENAL_OP = re.compile(r"肾癌根治|肾部分切除|肾[^，。；]{0,4}剜除|(?<!输尿管)肾切除")
+_QUESTION_TUMOUR = re.compile(r"占位|肿瘤|癌|恶性|肿物|肿块|新生物")
+
+
+def _tumour_fits(advice: str, diagnoses: Sequence[str], question: str) -> bool:
+    """A cancer operation needs a tumour of its organ on its side; a renal-cell operation is not for a renal
+    pelvis or ureter tumour."""
+    if malignant(advice) and not _tumour_for(advice, diagnoses, question):
+        return False
+    return not (_RENAL_OP.search(advice) and _upper_tract_only(question))
+
+
+def _upper_tract_only(question: str) -> bool:
+    """Whether every clause of the question telling of a tumour tells of the renal pelvis or the ureter (右肾盂输尿管
+    有占位), none of the kidney itself."""
+    clauses = [c for c in _CLAUSE.split(affirmed(question)) if _QUESTION_TUMOUR.search(c)]
+    return bool(clauses) and all(_UPPER_TRACT.search(c) for c in clauses)
+
+
+def _tumour_for(advice: str, diagnoses: Sequence[str], question: str) -> bool:
+    """A tumour of the operation's site(s), on its side, in a diagnosis or in one clause of the question (a
+    radical operation needs a cancer word; an enucleation any tumour)."""
+    sites, tumour = item_sites(advice), _TUMOUR if _RADICAL.search(advice) else _ANY_TUMOUR
+    side = m.group()[0] if (m := _SIDE.search(advice)) else None
+    upper = bool(_UPPER_TRACT.search(advice))  # a nephroureterectomy is for a renal pelvis or ureter tumour
+    clauses = list(diagnoses) + _CLAUSE.split(affirmed(question))
+    return any(tumour.search(c) and sites <= item_sites(c) and (side is None or side in c or "双" in c)
+               and (not upper or _UPPER_TRACT.search(c)) for c in clauses)
+
+
+
+
+def strip_sides(text: str) -> str:
+    """``text`` without 左/右 (左侧/右侧) naming a side; drug names such as 左氧氟沙星 kept.
+
+    >>> strip_sides("右肾结石、左侧输尿管结石、左氧氟沙星")
+    '肾结石、输尿管结石、左氧氟沙星'
+    """
+    return _SIDE.sub("", text)
+
+
+
+
+def advice_kind(item: str) -> str:
+    return next((k for k, pat in ADVICE_KINDS if pat.search(item)), "other")
+
+
+
+
+# an item that only names its kind, said only when nothing more specific of that kind is
+GENERIC = {"treat": {"手术治疗", "手术"}, "drug": {"药物治疗", "药物"}}
+
+
+
+
+_OP_CORE = re.compile(r"^(?:双侧|左侧|右侧|双|左|右)|(?:手术)?治疗$")
+
+
+def alternatives(operations: Sequence[str], most: int = 3) -> list[str]:
+    """The operations offered as alternatives: one per operation however its label words it (左侧经皮肾镜取石术 /
+    左经皮肾镜取石术), at most ``most``, in the answer's order.
+
+    >>> ops = ["左侧经皮肾镜取石术", "左经皮肾镜取石术", "左输尿管镜下取石术", "左侧输尿管软镜碎石取石术", "ESWL"]
+    >>> alternatives(ops)
+    ['左侧经皮肾镜取石术', '左输尿管镜下取石术', '左侧输尿管软镜碎石取石术']
+    """
+    out, seen = [], set()
+    for op in operations:
+        core = _OP_CORE.sub("", op)
+        if core not in seen:
+            seen.add(core)
+            out.append(op)
+    return out[:most]
+
+
+
+
+def reply_items(question: str, diseases: Sequence[str], advices: Sequence[str], facts: PatientFacts
+                 ) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(the answer's diagnoses, those the question supports, the advice the reply may give, the operations kept
+    for later: they fit a named diagnosis whose signs do not call for one yet), sides dropped when the question
+    names none."""
+    sided = bool(facts.sides or facts.bilateral or re.search(r"[左右]", clean_sides(nfkc(question or ""))))
+    fix = (lambda x: x) if sided else strip_sides
+    said = affirmed(question)
+    q = nfkc(question or "")
+    ds = list(dict.fromkeys(fix(_unstaged(d, q)).rstrip("伴并及和、") for d in diseases
+                            if d and not denied(d, question)))
+    young = facts.age is not None and facts.age < 50 and not _BPH_NAMED.search(said)
+
+    def fits(x: str) -> bool:  # supported, and BPH only for a man of 50 or more unless the question names it
+        return supported(x, question) and not (young and _BPH.search(x))
+
+    sure = sorted(_widest([d for d in ds if fits(d)]), key=lambda d: _minor(d, question))
+    adv = list(dict.fromkeys(fix(a) for a in advices if a and fits(a) and not done(a, said)))
+    if not sure:  # no treatment without a diagnosis the question supports: examinations and a visit only
+        adv = [a for a in adv if advice_kind(a) not in ("treat", "drug")]
+    # an operation only for what the question itself names, and only where its signs call for one
+    offered = _offered(adv, _operable_diagnoses(sure, question, said), question)
+    return ds, sure, offered, _later(adv, offered, sure, question, said)
+
+
+def _later(adv: list[str], offered: list[str], sure: list[str], question: str, said: str) -> list[str]:
+    """The operations that fit a named diagnosis whose signs do not call for one yet: the step after the usual
+    course (drugs first for BPH), named in it."""
+    fit = _offered(adv, _operable_diagnoses(sure, question, said, now=False), question)
+    return [a for a in fit if a not in offered and advice_kind(a) == "treat" and a not in GENERIC["treat"]]
+
+
+def _minor(diagnosis: str, question: str) -> bool:
+    """A finding rarely the patient's problem, said after the rest: a small stone, a cyst that neither is large
+    nor presses (:data:`rjua.guidance.INDICATED` for its unroofing)."""
+    return bool(_SMALL_STONE.search(diagnosis)) or "囊肿" in diagnosis and not indicated("囊肿去顶术", question)
+
+
+_SMALL_STONE = re.compile(r"小结石|微小结石|细小结石")
+
+
+def _operable_diagnoses(sure: list[str], question: str, said: str, now: bool = True) -> list[str]:
+    """The supported diagnoses the question itself names (or a biopsy in it found) whose signs call for an
+    operation: the only ones an operation is offered for."""
+    proven = {(site, "tumour") for site in proven_tumours(question)}
+    return [d for d in sure if (named_by(d, said) or diagnosis_keys(d) & proven) and (not now or operable(d, said))]
+
+
+def _offered(adv: list[str], named: list[str], question: str) -> list[str]:
+    """The advice the reply gives: an operation that fits ``named`` (:func:`coherent`,
+    :func:`rjua.guidance.indicated`), a generic operation only beside a fitting one or where none was proposed,
+    an aftercare item (术后…) only beside an operation; every other kind as it is."""
+    ops = [a for a in adv if advice_kind(a) == "treat" and a not in GENERIC["treat"]]
+    fit = [a for a in ops if named and coherent(a, named, question) and indicated(a, question)]
+    generic = bool(named) and (bool(fit) or not ops)
+
+    def said(a: str) -> bool:
+        kept = a in fit or a in GENERIC["treat"] and generic or advice_kind(a) != "treat"
+        return kept and (bool(fit) or not a.startswith("术后"))
+
+    return [a for a in adv if said(a)]
+
+
+_CANCER_OP = re.compile(_RADICAL.pattern + r"|肾部分切除|肿瘤[^，。；]{0,4}(?:切除|剜除)")
+
+
+def course(sure: list[str], adv: list[str], question: str, later: Sequence[str] = ()
+            ) -> tuple[list[str], str, list[str]]:
+    """(the advice said, the treatment path said where no treatment is named, a sentence said before the advice).
+    A malignancy that has spread, recurred or is under systemic treatment (:func:`rjua.guidance.advanced`) gets
+    no curative operation: its course is said instead, before the advice when other treatments remain."""
+    late = advanced(sure, question)
+    if not late:
+        return adv, path_for(sure, alternatives(later)), []
+    adv = [a for a in adv if not (advice_kind(a) == "treat" and (_CANCER_OP.search(a) or a in GENERIC["treat"]))]
+    treats = any(advice_kind(a) in ("treat", "drug") and a not in GENERIC["treat"] | GENERIC["drug"] for a in adv)
+    return adv, late, [late] if treats else []
+
+
+def _widest(diagnoses: list[str]) -> list[str]:
+    """The diagnoses without one another names inside a longer one (鞘膜积液 beside 睾丸鞘膜积液; a side kept:
+    右肾囊肿 is not inside 左肾囊肿(Bosniak I级))."""
+    return [d for d in diagnoses if not any(d != o and d in o for o in diagnoses)]
+
+
+_STAGING = re.compile(r"\s*[（({][^（(）)}]*[）)}]?\s*$")
+
+
+def _unstaged(diagnosis: str, question: str) -> str:
+    """A diagnosis without a trailing stage or grade (…(T2c N0 M0 ISUP 1)) the question does not give: the
+    grade of another patient's tumour is never told to this one.
+
+    >>> _unstaged("前列腺癌(T2c N0 M0 ISUP 1)", "Gleason 3+5=8"), _unstaged("右肾囊肿(Bosniak I级)", "Bosniak I级")
+    ('前列腺癌', '右肾囊肿(Bosniak I级)')
+    """
+    m = _STAGING.search(diagnosis)
+    if not m or m.start() == 0:
+        return diagnosis
+    inner = re.sub(r"[（(）){}\s]", "", m.group())
+    return diagnosis if inner and inner in re.sub(r"\s", "", question) else diagnosis[:m.start()]
+
+
+# a diagnosis the question may not name but a sign specific enough for its operations tells: BPH by obstruction
+INFERRED: tuple[tuple[re.Pattern, re.Pattern], ...] = (
+    (re.compile(r"前列腺增生|前列腺肥大"),
+     re.compile(r"排尿困难|排尿不畅|排尿费力|尿线|尿流|尿等待|尿不尽|尿不出|排不出|尿潴留|尿储留|残余尿|滴沥|"
+                r"(?:罗辛|多辛|坦洛新|多沙唑嗪|特拉唑嗪|雄胺|哈乐|保列治)[^。；]{0,12}(?:效果|无效|不明显|不佳|不理想)")),
+)
+
+
+def named_by(diagnosis: str, said: str) -> bool:
+    """Whether what the question affirms (``said``) names ``diagnosis``, word for word or as the same organ and
+    condition (膀胱也有结石 names 膀胱结石); a diagnosis only inferred from symptoms is not named.
+
+    >>> named_by("膀胱结石", "B超显示膀胱也有结石"), named_by("前列腺增生", "尿频尿急，夜尿3次")
+    (True, False)
+    >>> named_by("前列腺增生", "排尿困难，夜尿3次")  # told by obstruction (INFERRED)
+    True
+    """
+    core = strip_sides(nfkc(diagnosis))
+    if any(p.search(core) and sign.search(said) for p, sign in INFERRED):
+        return True
+    return core in strip_sides(said) or bool(diagnosis_keys(core) & diagnosis_keys(said))
+
+

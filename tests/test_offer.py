@@ -1,0 +1,26 @@
+"""Which items a composed reply says and which operations it offers (rjua.offer)."""
+from rjua.offer import advice_kind, alternatives, coherent, course, reply_items
+from rjua.patient import patient_facts
+
+
+def test_reply_items_keep_supported_diagnoses_and_defer_an_operation_whose_time_has_not_come():
+    q = "我67岁男性，有前列腺增生病史，夜尿增多，B超示左肾小结石3mm"
+    ds, sure, adv, later = reply_items(q, ["左肾小结石", "前列腺增生", "右肾错构瘤"], ["经尿道前列腺电切术", "尿常规"],
+                                       patient_facts(q))
+    assert sure == ["前列腺增生", "左肾小结石"]  # the small stone after the main finding; no unsupported tumour
+    assert adv == ["尿常规"] and later == ["经尿道前列腺电切术"]
+    q = "我70岁，前列腺增生，吃坦索罗辛效果不好，排尿困难"
+    assert reply_items(q, ["前列腺增生"], ["经尿道前列腺电切术"], patient_facts(q))[2:] == (
+        ["经尿道前列腺电切术"], [])
+
+
+def test_coherent_needs_the_condition_its_operation_treats():
+    assert coherent("输尿管镜碎石术", ["右输尿管结石"], "右侧腰痛") and not coherent("膀胱镜下取石术", ["左肾结石"], "")
+    assert not coherent("腹腔镜下右肾癌根治术", ["右肾占位"], "右肾盂输尿管有占位")
+
+
+def test_course_of_a_spread_cancer_and_the_kinds_and_alternatives():
+    adv, path, lead = course(["前列腺癌"], ["机器人前列腺癌根治术", "尿常规"], "骨扫描示多发骨转移")
+    assert adv == ["尿常规"] and "内分泌治疗" in path and lead == []
+    assert [advice_kind(a) for a in ("尿常规", "输尿管镜碎石术", "坦索罗辛", "多饮水")] == ["exam", "treat", "drug", "daily"]
+    assert alternatives(["左经皮肾镜取石术", "左侧经皮肾镜取石术"]) == ["左经皮肾镜取石术"]
