@@ -156,7 +156,9 @@ SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
      "尿道狭窄", re.compile(r"尿道[^，。；]{0,4}狭窄")),
     (re.compile(r"会阴[^。；]{0,12}(?:痛|胀|不适|坠)"), "慢性前列腺炎", re.compile(r"前列腺炎|盆腔疼痛")),
     (re.compile(r"(?=.*(?:尿痛|排尿[^，,。；]{0,4}(?:疼|痛|灼)|尿道[^，,。；]{0,4}(?:灼|刺痛)))(?=.*(?:尿频|尿急))"),
-     "泌尿道感染", re.compile(r"感染|膀胱炎|尿道炎|前列腺炎|肾盂肾炎")),
+     "泌尿道感染", re.compile(r"感染|膀胱炎|尿道炎|肾盂肾炎")),
+    (re.compile(r"精液[^。；]{0,12}(?:不好|不佳|较差|差|异常)|精子[^。；]{0,8}(?:质量|活力|数量|浓度)[^。；]{0,6}(?:不|差|低|少)"),
+     "男性不育症", re.compile(r"不育|弱精|少精|无精|畸形精子")),
 )
 
 # a malignancy (in the diagnoses) -> the signs in the question that it has spread, recurred or is under systemic

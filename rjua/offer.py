@@ -64,6 +64,7 @@ _INFECTION_ONLY = re.compile(r"感染|(?<!增生)炎")  # a diagnosis list of in
 _OPERATION = re.compile(r"手术|术$|术等$|切除|电切|剜除|汽化")
 
 _BPH = re.compile(CONDITIONS["bph"][0])
+_PROSTATE_CANCER = re.compile(r"前列腺(?:癌|恶性)")
 # a cancer operation; an enucleation of a tumour (肿瘤剜除) also fits a benign one
 _RADICAL = re.compile(r"癌|恶性|根治|半尿路|全长切除")
 _ANY_TUMOUR = re.compile(_TUMOUR.pattern + r"|瘤")
@@ -107,9 +108,11 @@ _QUESTION_TUMOUR = re.compile(r"占位|肿瘤|癌|恶性|肿物|肿块|新生物
 
 def _tumour_fits(advice: str, diagnoses: Sequence[str], question: str) -> bool:
     """A cancer operation needs a tumour of its organ on its side; a renal-cell operation is not for a renal
-    pelvis or ureter tumour."""
+    pelvis or ureter tumour; a BPH operation is not for a prostate with a cancer."""
     if malignant(advice) and not _tumour_for(advice, diagnoses, question):
         return False
+    if _BPH.search(advice) and any(_PROSTATE_CANCER.search(d) for d in diagnoses):
+        return False  # no BPH operation beside a prostate cancer
     return not (_RENAL_OP.search(advice) and _upper_tract_only(question))
 
 

@@ -80,3 +80,8 @@ def test_perineal_discomfort_and_painful_frequent_voiding_tell_their_diagnoses()
     assert syndromes("46岁男性，会阴区酸胀不适两年，尿频") == ["慢性前列腺炎"]
     assert syndromes("一周来尿频、尿急以及伴随尿痛") == ["泌尿道感染"]
     assert syndromes("尿频尿急，没有尿痛") == [] and syndromes("尿痛", ["膀胱炎"]) == []
+
+
+def test_poor_semen_tells_male_subfertility():
+    assert syndromes("精液检查结果显示精子质量不是很好") == ["男性不育症"]
+    assert syndromes("精液检查正常，想要孩子") == []

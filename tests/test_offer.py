@@ -15,12 +15,19 @@ def test_reply_items_keep_supported_diagnoses_and_defer_an_operation_whose_time_
 
 
 def test_coherent_needs_the_condition_its_operation_treats():
-    assert coherent("输尿管镜碎石术", ["右输尿管结石"], "右侧腰痛") and not coherent("膀胱镜下取石术", ["左肾结石"], "")
+    assert coherent("输尿管镜碎石术", ["右输尿管结石"], "右侧腰痛")
+    assert not coherent("膀胱镜下取石术", ["左肾结石"], "")
     assert not coherent("腹腔镜下右肾癌根治术", ["右肾占位"], "右肾盂输尿管有占位")
 
 
 def test_course_of_a_spread_cancer_and_the_kinds_and_alternatives():
     adv, path, lead = course(["前列腺癌"], ["机器人前列腺癌根治术", "尿常规"], "骨扫描示多发骨转移")
     assert adv == ["尿常规"] and "内分泌治疗" in path and lead == []
-    assert [advice_kind(a) for a in ("尿常规", "输尿管镜碎石术", "坦索罗辛", "多饮水")] == ["exam", "treat", "drug", "daily"]
+    kinds = [advice_kind(a) for a in ("尿常规", "输尿管镜碎石术", "坦索罗辛", "多饮水")]
+    assert kinds == ["exam", "treat", "drug", "daily"]
     assert alternatives(["左经皮肾镜取石术", "左侧经皮肾镜取石术"]) == ["左经皮肾镜取石术"]
+
+
+def test_no_bph_operation_beside_a_prostate_cancer():
+    assert not coherent("汽化术", ["前列腺癌", "前列腺增生"], "前列腺癌侵犯膀胱，排尿困难")
+    assert coherent("汽化术", ["前列腺增生"], "排尿困难")

@@ -388,7 +388,8 @@ class CaseBackend:
         named = (likeliest(k) for k in sorted(diagnosis_keys(affirmed(question)) - have)
                  if k[1] in NAMED_CLASSES and (k[1] != "cyst" or indicated("囊肿去顶术", question)))
         out += [d for d in named if d]
-        out += syndromes(question, out, sorted(probs, key=lambda i: (-probs[i], i)))  # 咳嗽时漏尿: stress incontinence
+        # the picture the question paints leads (咳嗽时漏尿: stress incontinence)
+        out = syndromes(question, out, sorted(probs, key=lambda i: (-probs[i], i))) + out
         return [d for d in out if supported(d, question, context)] or out
 
     def compose(self, req: GenRequest, diseases: Sequence[str], advices: Sequence[str]) -> str:

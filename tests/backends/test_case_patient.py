@@ -150,3 +150,9 @@ def test_grounded_diagnoses_add_what_the_picture_tells_and_a_large_named_cyst():
     assert "左肾囊肿" in be.grounded_diseases(["双肾结石"], {"双肾结石": 0.6, "左肾囊肿": 0.2}, q)
     small = "B超示双肾结石，左肾小囊肿5mm"
     assert "左肾囊肿" not in be.grounded_diseases(["双肾结石"], {"双肾结石": 0.6, "左肾囊肿": 0.2}, small)
+
+
+def test_the_picture_the_question_paints_leads():
+    q = "52岁男性，一周来尿频、尿急以及伴随尿痛，没有发热"
+    out = CaseBackend().grounded_diseases(["前列腺增生"], {"前列腺增生": 0.6, "泌尿道感染": 0.3}, q)
+    assert out == ["泌尿道感染", "前列腺增生"]
