@@ -84,8 +84,9 @@ DONE: tuple[tuple[re.Pattern, re.Pattern], ...] = (
     (re.compile(r"穿刺|活检"), re.compile(r"(?:穿刺|活检|病理)[^。；]{0,40}(?:腺癌|癌)|Gleason|ISUP", re.IGNORECASE)),
 )
 
-_CM2 = r"(?:[2-9]|\d{2,})(?:\.\d+)?\s*(?:cm|厘米)|(?:[2-9]\d|\d{3,})(?:\.\d+)?\s*(?:mm|毫米)"
-_CM4 = r"(?:[4-9]|\d{2,})(?:\.\d+)?\s*(?:cm|厘米)|(?:[4-9]\d|\d{3,})(?:\.\d+)?\s*(?:mm|毫米)"
+# a size of at least 2 (4) cm; a number is read whole (0.8cm is no 8cm)
+_CM2 = r"(?<![\d.])(?:(?:[2-9]|[1-9]\d+)(?:\.\d+)?\s*(?:cm|厘米)|(?:[2-9]\d|[1-9]\d{2,})(?:\.\d+)?\s*(?:mm|毫米))"
+_CM4 = r"(?<![\d.])(?:(?:[4-9]|[1-9]\d+)(?:\.\d+)?\s*(?:cm|厘米)|(?:[4-9]\d|[1-9]\d{2,})(?:\.\d+)?\s*(?:mm|毫米))"
 # an operation -> what one sentence of the question must tell for it -> what the question must also tell (None:
 # nothing more): a large cyst is unroofed when it grows, presses or gives pain, not for its size alone
 _CYST_TROUBLE = r"增大|变大|长大|压迫|受压|积水|腰痛|腰酸|腰部[^。；]{0,4}(?:痛|胀|不适)|胀痛|疼痛"

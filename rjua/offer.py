@@ -39,7 +39,7 @@ from .sites import (
 from .text import nfkc
 
 __all__ = ["ADVICE_KINDS", "GENERIC", "INFERRED", "advice_kind", "alternatives", "coherent", "course", "named_by",
-           "reply_items", "strip_sides"]
+           "reply_items", "stage_only", "strip_sides"]
 
 # advice kind -> the pattern that puts an item in it (first match wins; the rest are "other")
 ADVICE_KINDS: tuple[tuple[str, re.Pattern], ...] = (
@@ -191,7 +191,7 @@ def reply_items(question: str, diseases: Sequence[str], advices: Sequence[str], 
     said = affirmed(question)
     q = nfkc(question or "")
     ds = list(dict.fromkeys(fix(_unstaged(d, q)).rstrip("伴并及和、") for d in diseases
-                            if d and not denied(d, question)))
+                            if d and not denied(d, question) and not stage_only(d)))
     young = facts.age is not None and facts.age < 50 and not _BPH_NAMED.search(said)
 
     def fits(x: str) -> bool:  # supported, and BPH only for a man of 50 or more unless the question names it
@@ -217,6 +217,18 @@ def _minor(diagnosis: str, question: str) -> bool:
     """A finding rarely the patient's problem, said after the rest: a small stone, a cyst that neither is large
     nor presses (:data:`rjua.guidance.INDICATED` for its unroofing)."""
     return bool(_SMALL_STONE.search(diagnosis)) or "囊肿" in diagnosis and not indicated("囊肿去顶术", question)
+
+
+_STAGE_ONLY = re.compile(r"^\W*(?:分期|分级)?\W*[TNM][0-4xXa-c]", re.IGNORECASE)
+
+
+def stage_only(label: str) -> bool:
+    """Whether a label is only a stage and names no diagnosis.
+
+    >>> stage_only("分期T1aN0M0"), stage_only("前列腺癌(T2c N0 M0)"), stage_only("TURP术后")
+    (True, False, False)
+    """
+    return bool(_STAGE_ONLY.match(label or ""))
 
 
 _SMALL_STONE = re.compile(r"小结石|微小结石|细小结石")

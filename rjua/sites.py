@@ -171,7 +171,7 @@ _NEG_CUE = re.compile(r"没有|没|无(?!痛)|未|否认|不伴|并无")
 # 无明显诱因出现血尿 still affirms 血尿; 没有出现血尿 does not (出现 right after the cue is negated with it)
 _NEG_STOP = re.compile(r"诱因|(?<!没有)(?<![没未无])出现|后|但|而")
 _DENIED_CLAUSE = re.compile(r"正常|不明显|阴性")
-_PAST_OPERATION = re.compile(r"做过|进行过|接受了?[^，。；]{0,15}术|手术史")
+_PAST_OPERATION = re.compile(r"做过|进行过|接受了?[^，。；]{0,15}术|手术的?历?史|术的历史")
 _AFTER_OPERATION = re.compile(r"术后")  # what follows is now: 手术后一个月以来一直尿潴留
 _FOLLOW_UP = re.compile(r"复发|再发|残留|术区|复查|随访")  # an operated organ under follow-up is a reason
 _RECENT = re.compile(r"(?:\d+|[一两二三四五六七八九十几]+)(?:天|日|周|星期)(?:前|以前)|近日|这几天")

@@ -27,7 +27,8 @@ earlier reply, rebuilt from the same predictions' similar cases and passed throu
 doctors' reference replies: exact F1, ROUGE-L, the share of replies naming one of the answer's own
 diagnoses, and the share asserting patient history or findings the question does not contain (the
 faithfulness rules, :mod:`rjua.faithfulness`); then the same for ``--context gold``. ``--read N --seed S``
-prints N seeded random answers for a reading by hand.
+prints N seeded random answers for a reading by hand; ``--exclude-read S1,S2,…`` draws them only from the
+records no reading with those seeds has shown (a reading of records the rules were never written from).
 
 Run: python scripts/bench_answer.py [--part case|hf|reply] [--embedder PATH|none] [--folds 5] [--model PATH] [--n 50]
 """
@@ -261,7 +262,12 @@ def part_reply(args, gold):
                    [PredRow(p.id, p.answer, p.diseases, p.advices) for p in preds], ctx == "gold")
     if args.read:
         g = {r.id: r for r in gold}
-        for p in random.Random(args.seed).sample(runs["lexical", "retrieved"], args.read):
+        pool = runs["lexical", "retrieved"]
+        read = {p.id for s in args.exclude_read for p in random.Random(s).sample(pool, args.read)}
+        pool = [p for p in pool if p.id not in read]  # records no earlier reading (those seeds) has seen
+        if args.exclude_read:
+            print(f"\n{len(pool)} records unread by seeds {', '.join(map(str, args.exclude_read))}")
+        for p in random.Random(args.seed).sample(pool, args.read):
             print(f"\n## record {p.id}\nQ: {g[p.id].question}\nD: {'、'.join(p.diseases)}\nA: "
                   f"{'、'.join(p.advices)}\nR: {p.answer}\nGOLD D: {'、'.join(g[p.id].diseases)}")
 
@@ -293,6 +299,8 @@ def main():
     ap.add_argument("--part", choices=["case", "hf", "reply"], default="case")
     ap.add_argument("--read", type=int, default=0, help="reply part: print this many seeded random answers")
     ap.add_argument("--seed", type=int, default=2112, help="seed of the answers printed by --read")
+    ap.add_argument("--exclude-read", type=lambda v: [int(x) for x in v.split(",") if x], default=[],
+                    help="reply part: comma-separated seeds of earlier readings whose records --read leaves out")
     ap.add_argument("--data-dir", default=str(REAL) if REAL.is_dir() else None)
     ap.add_argument("--split", default="valid")
     ap.add_argument("--match", default="exact")

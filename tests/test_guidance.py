@@ -85,3 +85,8 @@ def test_perineal_discomfort_and_painful_frequent_voiding_tell_their_diagnoses()
 def test_poor_semen_tells_male_subfertility():
     assert syndromes("精液检查结果显示精子质量不是很好") == ["男性不育症"]
     assert syndromes("精液检查正常，想要孩子") == []
+
+
+def test_a_size_is_read_whole():
+    op = "右经皮肾镜取石术"
+    assert not indicated(op, "右侧输尿管下段靠近膀胱入口处有结石 0.8cm") and indicated(op, "右肾结石约25mm")

@@ -31,3 +31,8 @@ def test_course_of_a_spread_cancer_and_the_kinds_and_alternatives():
 def test_no_bph_operation_beside_a_prostate_cancer():
     assert not coherent("汽化术", ["前列腺癌", "前列腺增生"], "前列腺癌侵犯膀胱，排尿困难")
     assert coherent("汽化术", ["前列腺增生"], "排尿困难")
+
+
+def test_a_stage_alone_is_no_diagnosis():
+    q = "75岁女性，腰椎骨折手术后排尿不畅"
+    assert reply_items(q, ["分期T1aN0M0"], [], patient_facts(q))[0] == []

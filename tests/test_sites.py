@@ -168,3 +168,7 @@ def test_a_urachal_tumour_a_stent_change_and_a_washout_need_their_own_signs():
 def test_urodynamics_needs_a_voiding_sign_and_a_hydrocele_a_swelling():
     assert not supported("尿动力学检查", "体检发现左肾结石5mm，尿蛋白2+") and supported("尿动力学检查", "尿失禁半年")
     assert not supported("睾丸鞘膜积液", "发现左侧睾丸占位一月") and supported("睾丸鞘膜积液", "右侧阴囊肿大半年")
+
+
+def test_an_operation_told_as_history_is_past():
+    assert "膀胱恶性肿瘤" not in affirmed("我还有五年前膀胱恶性肿瘤经尿道膀胱电切术手术的历史")

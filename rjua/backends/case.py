@@ -45,6 +45,7 @@ from ..extract import Vocabulary
 from ..faithfulness import diagnosis_keys
 from ..guidance import indicated, syndromes
 from ..items import normalize_item
+from ..offer import stage_only
 from ..ontology import Ontology
 from ..patient import PatientFacts, clean_sides, patient_facts
 from ..prompts import approx_tokens
@@ -374,6 +375,7 @@ class CaseBackend:
         """The chosen diagnoses led, when none of them is a tumour, by each malignancy a biopsy in the question
         found (:func:`rjua.sites.proven_tumours`; its likeliest supported candidate, else the organ's tumour);
         then only those the question gives a reason for (all of them when it gives a reason for none)."""
+        chosen = [d for d in chosen if not stage_only(d)]  # 分期T1aN0M0 names no diagnosis
         if not self.grounded or not chosen:
             return chosen
         def likeliest(key) -> str | None:  # the most probable supported candidate of an (organ, condition) key
