@@ -190,8 +190,7 @@ def reply_items(question: str, diseases: Sequence[str], advices: Sequence[str], 
     fix = (lambda x: x) if sided else strip_sides
     said = affirmed(question)
     q = nfkc(question or "")
-    ds = list(dict.fromkeys(fix(_unstaged(d, q)).rstrip("伴并及和、") for d in diseases
-                            if d and not denied(d, question) and not stage_only(d)))
+    ds = _said_diagnoses(diseases, question, q, fix)
     young = facts.age is not None and facts.age < 50 and not _BPH_NAMED.search(said)
 
     def fits(x: str) -> bool:  # supported, and BPH only for a man of 50 or more unless the question names it
@@ -204,6 +203,13 @@ def reply_items(question: str, diseases: Sequence[str], advices: Sequence[str], 
     # an operation only for what the question itself names, and only where its signs call for one
     offered = _offered(adv, _operable_diagnoses(sure, question, said), question)
     return ds, sure, offered, _later(adv, offered, sure, question, said)
+
+
+def _said_diagnoses(diseases: Sequence[str], question: str, q: str, fix) -> list[str]:
+    """The answer's diagnoses as a reply may say them: none the question denies or a stage alone, no stage of
+    another patient, no dangling conjunction (右肾结石伴), sides fixed by ``fix``, each once."""
+    kept = (d for d in diseases if d and not denied(d, question) and not stage_only(d))
+    return list(dict.fromkeys(fix(_unstaged(d, q)).rstrip("伴并及和、") for d in kept))
 
 
 def _later(adv: list[str], offered: list[str], sure: list[str], question: str, said: str) -> list[str]:

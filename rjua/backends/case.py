@@ -218,6 +218,14 @@ def _votes(hits, kind: str, facts: PatientFacts, side: str | None, ok) -> tuple[
     return feats, n_items, total
 
 
+def _named_keys(diagnoses: Sequence[str], question: str) -> list[tuple[str, str]]:
+    """The (organ, condition) keys the question names that no diagnosis has yet, of :data:`NAMED_CLASSES` (a cyst
+    only where it is large or presses)."""
+    have = {k for d in diagnoses for k in diagnosis_keys(d)}
+    return [k for k in sorted(diagnosis_keys(affirmed(question)) - have)
+            if k[1] in NAMED_CLASSES and (k[1] != "cyst" or indicated("囊肿去顶术", question))]
+
+
 class CaseBackend:
     """Case-based reasoning backend (see module docstring).
 
@@ -386,10 +394,7 @@ class CaseBackend:
         if not any(c == "tumour" for d in chosen if supported(d, question, context) for _, c in diagnosis_keys(d)):
             for site in sorted(proven_tumours(question), reverse=True):
                 out.insert(0, likeliest((site, "tumour")) or TUMOUR_OF[site])
-        have = {k for d in out for k in diagnosis_keys(d)}
-        named = (likeliest(k) for k in sorted(diagnosis_keys(affirmed(question)) - have)
-                 if k[1] in NAMED_CLASSES and (k[1] != "cyst" or indicated("囊肿去顶术", question)))
-        out += [d for d in named if d]
+        out += [d for d in map(likeliest, _named_keys(out, question)) if d]
         # the picture the question paints leads (咳嗽时漏尿: stress incontinence)
         out = syndromes(question, out, sorted(probs, key=lambda i: (-probs[i], i))) + out
         return [d for d in out if supported(d, question, context)] or out
