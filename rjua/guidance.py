@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from .patient import patient_facts
 from .sites import affirmed, affirmed_sentences, proven_tumours, sentences
 from .text import nfkc
 
@@ -40,8 +41,8 @@ _CATHETER_IN = re.compile(r"(?:正在|目前|现在|一直)[^，。；]{0,6}(?:�
                           r"(?:带着?|插着|留置着)[^，。；]{0,2}(?:尿管|导尿管)")
 _FEVER = r"发热|发烧|寒战|高热|体温\s*3[89]"
 # infection told by the tests: raised inflammatory markers or white cells, pus in the urine
-_LAB_INFECTION = (r"(?:C反应蛋白|CRP|白细胞|降钙素原|PCT)[^。；]{0,12}(?:升高|增高|偏高|增多|阳性)|脓尿|"
-                  r"尿[^，。；]{0,4}白细胞[^，。；]{0,4}\+")
+_LAB_INFECTION = (r"(?:C反应蛋白|CRP|白细胞|降钙素原|PCT)[^，,。；;]{0,12}(?:升高|增高|偏高|增多|阳性)|"
+                  r"脓尿|尿[^，,。；;]{0,4}白细胞[^，,。；;]{0,4}\+")
 
 # a sign -> the first step; read in one sentence's affirmed part ("sentence"), in the sentence as written, its
 # negation being the sign ("written": 10个小时没有小便), or in the whole affirmed question ("question")
@@ -65,19 +66,23 @@ FIRST_STEPS: tuple[tuple[re.Pattern, str, str], ...] = (
      "{who}目前排尿不出，应先留置导尿管引流尿液（导尿困难时可行耻骨上膀胱穿刺造瘘），保护膀胱和肾功能，再考虑后续治疗。"),
 )
 
-# a diagnosis -> the signs in the question that make an operation for it worth offering
-OPERATE_WHEN: tuple[tuple[re.Pattern, re.Pattern], ...] = (
-    # BPH: a complication (retention, a bladder stone, hematuria, kidneys harmed) or drugs tried already; symptoms
-    # alone call for drugs first (the treatment path)
+# a diagnosis -> the signs that make an operation for it worth offering: read in what the question affirms, or
+# (third column) in the question as written, where a failure is told by its negation (效果不明显, 没有改善)
+_FAILED = (r"(?:药|效果|治疗|训练|锻炼)[^，,。；;？?]{0,8}"
+           r"(?:不(?:太|够|是很)?(?:明显|佳|好|理想)|无效|差|没有?改善|改善不)")
+_BPH_DRUG = r"罗辛|多辛|坦洛新|哈乐|雄胺|保列治|安福达|唑嗪|可多华|爱普列特"
+OPERATE_WHEN: tuple[tuple[re.Pattern, re.Pattern | None, re.Pattern | None], ...] = (
+    # BPH: a complication (retention, a large residual, a bladder stone, hematuria, kidneys harmed) or drugs
+    # taken already; symptoms alone call for drugs first (the treatment path), a question about drugs too
     (re.compile(r"前列腺增生|前列腺肥大|前列腺增大"),
-     re.compile(r"尿潴留|尿储留|尿不出|排不出|残余尿[^，。；\d]{0,8}(?:[1-9]\d{2,}|增多|增加|较多)|导尿|膀胱[^，。；]{0,4}结石|双[侧肾][^，。；]{0,4}积水|血尿|憩室|"
-                r"肾功能(?:不全|减退|下降|损害)|肌酐[^，。；]{0,6}(?:升高|增高)|反复[^，。；]{0,8}感染|"
-                r"(?:药|效果|治疗)[^，。；]{0,6}(?:不|无效|差)|药物治疗|"
-                r"(?:服|吃|口服|使用|用)[^，。；]{0,8}(?:药|罗辛|坦洛新|哈乐|雄胺|保列治|安福达|唑嗪|可多华|爱普列特)")),
+     re.compile(r"尿潴留|尿储留|尿不出|排不出|残余尿[^，,\d]{0,8}(?:[1-9]\d{2,}|增多|增加|较多)|导尿|"
+                r"膀胱[^，,]{0,4}结石|双[侧肾][^，,]{0,4}积水|血尿|憩室|肾功能(?:不全|减退|下降|损害)|"
+                r"肌酐[^，,]{0,6}(?:升高|增高)|反复[^，,]{0,8}感染"),
+     re.compile(rf"{_FAILED}|(?:服|吃|口服|使用|用)(?:了|过|着)?[^，,。；;？?]{{0,8}}(?:{_BPH_DRUG})|"
+                rf"(?:一直|长期|正在|已经)[^，,。；;？?]{{0,6}}(?:服药|吃药|用药|药物治疗)")),
     # urinary incontinence: an operation after pelvic-floor training or drugs failed
-    (re.compile(r"尿失禁"),
-     re.compile(r"(?:盆底|训练|锻炼|药|治疗)[^，。；]{0,10}(?:无效|效果不|不佳|不明显|没有改善|改善不)")),
-    (re.compile(r"血精"), re.compile(r"精囊[^，。；]{0,8}(?:结石|囊肿|梗阻|扩张)|射精管[^，。；]{0,6}(?:梗阻|囊肿)")),
+    (re.compile(r"尿失禁"), None, re.compile(_FAILED)),
+    (re.compile(r"血精"), re.compile(r"精囊[^，,]{0,8}(?:结石|囊肿|梗阻|扩张)|射精管[^，,]{0,6}(?:梗阻|囊肿)"), None),
 )
 # an examination the question's results make moot -> those results: no biopsy "to clarify" a proven cancer
 DONE: tuple[tuple[re.Pattern, re.Pattern], ...] = (
@@ -85,17 +90,23 @@ DONE: tuple[tuple[re.Pattern, re.Pattern], ...] = (
 )
 
 # a size of at least 2 (4) cm; a number is read whole (0.8cm is no 8cm)
-_CM2 = r"(?<![\d.])(?:(?:[2-9]|[1-9]\d+)(?:\.\d+)?\s*(?:cm|厘米)|(?:[2-9]\d|[1-9]\d{2,})(?:\.\d+)?\s*(?:mm|毫米))"
-_CM4 = r"(?<![\d.])(?:(?:[4-9]|[1-9]\d+)(?:\.\d+)?\s*(?:cm|厘米)|(?:[4-9]\d|[1-9]\d{2,})(?:\.\d+)?\s*(?:mm|毫米))"
+_DIMS = r"(?:\.\d+)?\s*(?:[×xX*]\s*\d+(?:\.\d+)?\s*)*"  # 2.3×1.5cm: the first dimension counts
+_CM2 = rf"(?<![\d.])(?:(?:[2-9]|[1-9]\d+){_DIMS}(?:cm|厘米)|(?:[2-9]\d|[1-9]\d{{2,}}){_DIMS}(?:mm|毫米))"
+_CM4 = rf"(?<![\d.])(?:(?:[4-9]|[1-9]\d+){_DIMS}(?:cm|厘米)|(?:[4-9]\d|[1-9]\d{{2,}}){_DIMS}(?:mm|毫米))"
 # an operation -> what one sentence of the question must tell for it -> what the question must also tell (None:
 # nothing more): a large cyst is unroofed when it grows, presses or gives pain, not for its size alone
-_CYST_TROUBLE = r"增大|变大|长大|压迫|受压|积水|腰痛|腰酸|腰部[^。；]{0,4}(?:痛|胀|不适)|胀痛|疼痛"
+# (read in one sentence: the cyst presses or grows in its own clause, or in the next one that names no organ)
+_GROWS = r"(?:增大|变大|长大)"
+_CYST_TROUBLE = (rf"囊[^。；;]{{0,30}}(?:压迫|受压|积水)|囊[^，,。；;]{{0,12}}{_GROWS}|"
+                 rf"囊[^。；;]{{0,30}}[，,][^，,。；;前肾膀输尿睾附精阴]{{0,12}}{_GROWS}|{_GROWS}[^，,。；;]{{0,6}}囊|"
+                 rf"腰痛|腰酸|腰部[^，,。；;]{{0,4}}(?:痛|胀|不适)|腰[^，,。；;]{{0,2}}胀痛")
 INDICATED: tuple[tuple[re.Pattern, re.Pattern, re.Pattern | None], ...] = (
     (re.compile(r"经皮肾镜|PCN?L|PNL", re.IGNORECASE),
-     re.compile(rf"铸型|鹿角|石[^。；]{{0,15}}(?:{_CM2})|(?:{_CM2}|巨大|较大)[^。；]{{0,8}}结石", re.IGNORECASE),
+     re.compile(rf"铸型|鹿角|石[^，,。；;]{{0,15}}(?:{_CM2})|(?:{_CM2}|巨大|较大)[^，,。；;]{{0,8}}结石",
+                re.IGNORECASE),
      None),
     (re.compile(r"去顶"),
-     re.compile(rf"囊[^。；]{{0,20}}(?:{_CM4}|增大|压迫|积水|受压)|(?:{_CM4}|巨大|较大)[^。；]{{0,10}}囊",
+     re.compile(rf"囊[^，,。；;]{{0,20}}(?:{_CM4}|增大|压迫|积水|受压)|(?:{_CM4}|巨大|较大)[^。；;]{{0,10}}囊",
                 re.IGNORECASE), re.compile(_CYST_TROUBLE)),
 )
 
@@ -110,7 +121,7 @@ PATHS: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"错构瘤|血管平滑肌脂肪瘤"),
      "肾错构瘤直径较小且无症状时可定期影像随访；直径超过4cm、有症状或有出血风险时，可考虑保留肾单位的手"
      "术或选择性肾动脉栓塞。"),
-    (re.compile(r"输尿管[^，。；]{0,4}(?:占位|肿瘤|癌)|肾盂[^，。；]{0,4}(?:占位|肿瘤|癌)|尿路上皮"),
+    (re.compile(r"输尿管[^，。；]{0,4}(?:占位|肿瘤|癌)|肾盂[^，。；]{0,4}(?:占位|肿瘤|癌)|(?<!膀胱)尿路上皮"),
      "上尿路占位需行输尿管镜检查及活检、尿脱落细胞学明确性质，确诊尿路上皮癌后多需行肾输尿管全长切除术。"),
     (re.compile(r"膀胱[^，。；]{0,4}(?:占位|肿瘤|癌)|脐尿管|尿路上皮癌"),
      "膀胱肿瘤需根据病理和浸润深度决定治疗：尚无病理时先行膀胱镜活检或经尿道膀胱肿瘤电切术；非肌层浸润性多在电切后行"
@@ -138,7 +149,7 @@ PATHS: tuple[tuple[re.Pattern, str], ...] = (
      "男性不育需夫妻双方共同检查，男方先做精液常规分析，再根据结果进一步检查病因并针对性治疗。"),
     (re.compile(r"尿失禁"),
      "压力性尿失禁可先进行盆底肌训练，效果不佳时可考虑尿道中段吊带术；急迫性尿失禁以药物和膀胱训练为主。"),
-    (re.compile(r"包茎|包皮过长"),
+    (re.compile(r"(?<!嵌顿)包茎|包皮过长"),
      "包茎或包皮过长影响排尿、清洁或反复发炎时，一般建议择期行包皮环切术，术前需确认局部没有急性炎症。"),
     (re.compile(r"感染|膀胱炎|尿道炎"),
      "可先行尿常规和尿培养，在医生指导下根据药敏结果使用敏感抗生素，同时多饮水、避免憋尿。"),
@@ -147,18 +158,23 @@ PATHS: tuple[tuple[re.Pattern, str], ...] = (
 # a picture a question paints that tells its diagnosis though no word of it does -> that diagnosis -> the words
 # that name it in other labels (a candidate so named is said in its place: 应力性尿失禁)
 SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
-    (re.compile(r"(?:咳嗽|喷嚏|大笑|走路|跑步|运动|提重物|用力|腹压)[^。；]{0,16}"
-                r"(?:漏尿|尿失禁|溢尿|尿液[^。；]{0,10}(?:溢出|流出)|(?:不受控制|控制不住)[^。；]{0,6}(?:尿|溢出|流出))"),
-     "压力性尿失禁", re.compile(r"[压应]力性尿失禁")),
-    (re.compile(r"(?=.*肾上腺)(?=.*(?:醛固酮[^。；]{0,16}(?:↑|升高|增高|偏高)|低钾|血钾[^。；]{0,8}(?:↓|低)))"),
-     "原发性醛固酮增多症", re.compile(r"醛固酮[^，。；]{0,2}(?:增多|过多)|醛固酮瘤")),
+    # a cough, a sneeze, a laugh or a walk, then the leak (不 between them denies it: 咳嗽时不会漏尿)
+    (re.compile(r"(?:咳嗽|喷嚏|大笑|走路|跑步|运动|提重物|腹压)[^。；;不]{0,16}"
+                r"(?:漏尿|尿失禁|溢尿|尿液[^，,。；;不]{0,10}(?:溢出|流出)|(?:不受控制|控制不住)[^，,。；;]{0,6}(?:尿|溢出|流出))"),
+     "压力性尿失禁", re.compile(r"[压应]力性尿失禁|混合性尿失禁")),
+    (re.compile(r"(?=.*肾上腺)(?=.*(?:醛固酮[^，,。；;]{0,16}(?:↑|升高|增高|偏高)|低钾|"
+                r"钾[^，,。；;\d]{0,4}\d+(?:\.\d+)?\s*(?:mmol/L)?\s*(?:↓|偏低|降低)))", re.IGNORECASE),
+     "原发性醛固酮增多症", re.compile(r"醛固酮[^，。；]{0,2}(?:增多|过多)|醛固酮瘤|原醛")),
     (re.compile(r"(?=.*(?:尿道[^。；]{0,6}(?:外伤|损伤|受伤|断裂)|骑跨伤))"
                 r"(?=.*(?:尿线[^。；]{0,2}细|小便[^。；]{0,2}细|排尿困难|排尿费力|尿不出|没[^。；]{0,6}小便))"),
      "尿道狭窄", re.compile(r"尿道[^，。；]{0,4}狭窄")),
-    (re.compile(r"会阴[^。；]{0,12}(?:痛|胀|不适|坠)"), "慢性前列腺炎", re.compile(r"前列腺炎|盆腔疼痛")),
-    (re.compile(r"(?=.*(?:尿痛|排尿[^，,。；]{0,4}(?:疼|痛|灼)|尿道[^，,。；]{0,4}(?:灼|刺痛)))(?=.*(?:尿频|尿急))"),
+    (re.compile(r"(?<!女性)(?<!女)会阴[^，,。；;不]{0,12}(?:痛|胀|不适|坠)"), "慢性前列腺炎",
+     re.compile(r"前列腺炎|盆腔疼痛")),
+    (re.compile(r"(?=.*(?:尿痛|排尿[^，,。；;不]{0,4}(?:疼|痛|灼)|尿道[^，,。；;不]{0,4}(?:灼|刺痛)))(?=.*(?:尿频|尿急))"),
      "泌尿道感染", re.compile(r"感染|膀胱炎|尿道炎|肾盂肾炎")),
-    (re.compile(r"精液[^。；]{0,12}(?:不好|不佳|较差|差|异常)|精子[^。；]{0,8}(?:质量|活力|数量|浓度)[^。；]{0,6}(?:不|差|低|少)"),
+    (re.compile(r"精液(?:检查|化验|常规|分析)?[^，,。；;]{0,8}(?:不好|不佳|较差|差|异常)|"
+                r"精子[^，,。；;]{0,8}(?:质量|活力|数量|浓度)[^，,。；;]{0,6}"
+                r"(?:不(?:是很|太|够)?(?:好|佳|高|理想)|差|低|少|弱)"),
      "男性不育症", re.compile(r"不育|弱精|少精|无精|畸形精子")),
 )
 
@@ -166,22 +182,27 @@ SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
 # treatment -> what to do instead of a curative operation (said in place of the treatment path; no radical
 # operation is offered beside it)
 _ANTIANDROGEN = r"ADT|内分泌治疗|去势|阿比特龙|比卡鲁胺|恩扎卢胺|阿帕他胺|达罗他胺|戈舍瑞林|亮丙瑞林|诺雷德|抑那通"
-ADVANCED: tuple[tuple[re.Pattern, re.Pattern, str], ...] = (
+# spread told, not asked about or ruled out (会不会转移, 排除转移)
+_SPREAD = r"(?<!会不会)(?<!是否)(?<!是否有)(?<!有没有)(?<!有无)(?<!排除)(?<!担心)(?<!怕)(?<!防止)(?<!预防)转移"
+# hormones before a planned radical operation are neoadjuvant, not a sign of advanced disease
+_PLANNED = re.compile(r"(?:准备|计划|拟|打算|等待)[^，,。；;]{0,10}(?:根治|手术|切除)")
+ADVANCED: tuple[tuple[re.Pattern, re.Pattern, re.Pattern | None, str], ...] = (
     (re.compile(r"前列腺(?:癌|恶性)"),
-     re.compile(rf"转移|骨[^，。；]{{0,12}}(?:异常|浓聚|破坏|病灶|致密|信号)|椎体?[^，。；]{{0,12}}(?:异常|病灶|致密|信号)|"
-                rf"{_ANTIANDROGEN}", re.IGNORECASE),
+     re.compile(rf"{_SPREAD}|骨(?!密度|质疏松)[^，,。；;]{{0,12}}(?:异常|浓聚|破坏|病灶|致密|信号)|"
+                rf"椎体?[^，,。；;]{{0,12}}(?:异常|病灶|致密|信号)|{_ANTIANDROGEN}", re.IGNORECASE), _PLANNED,
      "前列腺癌已有转移可能或正在接受内分泌治疗时，需完善骨扫描或PSMA PET-CT等全身评估，由泌尿外科与肿瘤科多学科讨论，"
      "一般以内分泌治疗等全身治疗为主，不首选根治性手术。"),
-    (re.compile(r"肾[^，。；]{0,4}(?:癌|恶性|肿瘤|占位)"), re.compile(r"复发|转移"),
+    (re.compile(r"肾(?!上腺)[^，。；]{0,4}(?:癌|恶性|肿瘤|占位)"), re.compile(rf"复发|{_SPREAD}"), None,
      "肾肿瘤术后复发或转移时，需完善胸腹部增强CT等全面评估，由泌尿外科与肿瘤科多学科讨论：局限的复发灶可考虑手术切除，"
      "否则以靶向或免疫等全身治疗为主。"),
-    (re.compile(r"癌|恶性|肿瘤|占位"), re.compile(r"转移"),
+    (re.compile(r"癌|恶性|肿瘤|占位"), re.compile(_SPREAD), None,
      "肿瘤考虑已有转移时，需完善全身评估并明确病理，由泌尿外科与肿瘤科多学科讨论，一般以全身治疗为主。"),
 )
 
 # a finding (in the diagnoses or the question) -> an examination it needs before treatment, unless the answer's
-# own examinations (the third column) already name it; ``whole``: the finding is read in the question as written
-# (infertility is told by what does not happen: 一直没有怀孕)
+# own examinations or the question's reported results (the second column) already name it -> the sentence ->
+# ``whole``: the finding is read in the question as written (infertility is told by what does not happen:
+# 一直没有怀孕); the hematuria row is for adults only (a child's hematuria is worked up otherwise)
 WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
     (re.compile(r"肾上腺"), re.compile(r"醛固酮|皮质醇|儿茶酚胺|内分泌|激素"),
      "肾上腺肿瘤术前需完善内分泌功能检查（醛固酮/肾素、皮质醇、血尿儿茶酚胺及其代谢产物）。", False),
@@ -242,21 +263,25 @@ def indicated(advice: str, question: str) -> bool:
     >>> indicated(op, "左肾微小囊肿。"), indicated(op, "左肾囊肿直径约9cm"), indicated(op, "左肾囊肿9cm，逐渐增大")
     (False, False, True)
     """
-    said = affirmed(question)
+    said = affirmed_sentences(question)
     rows = [(sign, also) for pat, sign, also in INDICATED if pat.search(advice)]
-    return all(any(sign.search(x) for x in affirmed_sentences(question)) and (also is None or also.search(said))
+    return all(any(sign.search(x) for x in said) and (also is None or any(also.search(x) for x in said))
                for sign, also in rows)
 
 
-def operable(diagnosis: str, said: str) -> bool:
-    """Whether what the question affirms (``said``) calls for an operation for ``diagnosis`` (:data:`OPERATE_WHEN`).
+def operable(diagnosis: str, question: str) -> bool:
+    """Whether the question calls for an operation for ``diagnosis`` (:data:`OPERATE_WHEN`).
 
     >>> operable("前列腺增生", "体检发现前列腺肥大，PSA正常"), operable("前列腺增生", "夜尿4次，服药效果不理想")
+    (False, True)
+    >>> operable("前列腺增生", "夜尿4次，请问用什么药"), operable("前列腺增生", "吃坦洛新半年效果不明显")
     (False, True)
     >>> operable("血精", "血精1个月"), operable("左肾结石", "左侧腰痛")
     (False, True)
     """
-    return all(sign.search(said) for pat, sign in OPERATE_WHEN if pat.search(diagnosis))
+    said, written = affirmed(question), nfkc(question or "")
+    return all(bool(now and now.search(said) or failed and failed.search(written))
+               for pat, now, failed in OPERATE_WHEN if pat.search(diagnosis))
 
 
 def done(advice: str, said: str) -> bool:
@@ -281,7 +306,8 @@ def path_for(diagnoses: Sequence[str], later: Sequence[str] = ()) -> str:
     for d in diagnoses:
         for pat, text in PATHS:
             if pat.search(d):
-                named = "再考虑" + "、".join(later) + "等手术" if later else "再考虑手术"
+                ops = "、".join(op.removesuffix("等") for op in later)
+                named = f"再考虑{ops}等手术" if later else "再考虑手术"
                 return "治疗方面，" + text.replace("再考虑手术", named)
     return ""
 
@@ -310,13 +336,18 @@ def advanced(diagnoses: Sequence[str], question: str) -> str:
     '治疗方面，前列腺癌已'
     >>> advanced(["前列腺癌"], "穿刺病理为前列腺腺癌，骨扫描未见转移"), advanced(["左肾囊肿"], "肝转移")
     ('', '')
+    >>> advanced(["膀胱癌"], "请问会不会转移"), advanced(["前列腺癌"], "服用比卡鲁胺，准备做根治手术")
+    ('', '')
     """
     said = affirmed(question)
     for d in diagnoses:
-        for pat, sign, text in ADVANCED:
-            if pat.search(d) and sign.search(said):
+        for pat, sign, unless, text in ADVANCED:
+            if pat.search(d) and sign.search(said) and not (unless and unless.search(said)):
                 return "治疗方面，" + text
     return ""
+
+
+_RESULT = re.compile(r"显示|提示|示|结果|见|阴性|阳性|正常|异常|↑|↓|\d")
 
 
 def workup(diagnoses: Sequence[str], exams: Sequence[str], question: str) -> list[str]:
@@ -329,8 +360,11 @@ def workup(diagnoses: Sequence[str], exams: Sequence[str], question: str) -> lis
     """
     found = "".join(diagnoses) + affirmed(question)
     written = "".join(diagnoses) + nfkc(question or "")
-    # what is known already: the answer's own examinations and diagnoses, a malignancy a biopsy proved
+    # what is known already: the answer's own examinations and diagnoses, a malignancy a biopsy proved, results
+    # the question reports (a clause naming the test with its result: 醛固酮/肾素活性975↑, 膀胱镜未见异常)
     said = "".join(exams) + "".join(diagnoses) + ("前列腺癌" if "prostate" in proven_tumours(question) else "")
-    said += affirmed(question)  # results the question reports (醛固酮/肾素…, 膀胱镜…) need no second request
+    said += "，".join(c for c in re.split(r"[，,。；;\n]", nfkc(question or "")) if _RESULT.search(c))
+    child = (age := patient_facts(question).age) is not None and age < 18
     return [line for finding, covered, line, whole in WORKUP
-            if finding.search(written if whole else found) and not covered.search(said)]
+            if finding.search(written if whole else found) and not covered.search(said)
+            and not (child and line.startswith("血尿"))]

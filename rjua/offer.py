@@ -216,7 +216,8 @@ def _later(adv: list[str], offered: list[str], sure: list[str], question: str, s
     """The operations that fit a named diagnosis whose signs do not call for one yet: the step after the usual
     course (drugs first for BPH), named in it."""
     fit = _offered(adv, _operable_diagnoses(sure, question, said, now=False), question)
-    return [a for a in fit if a not in offered and advice_kind(a) == "treat" and a not in GENERIC["treat"]]
+    later = [a for a in fit if a not in offered and advice_kind(a) == "treat" and a not in GENERIC["treat"]]
+    return [_OP_LEAD.sub("", a).removesuffix("等") or a for a in later]  # 手术治疗如…等 -> the operation
 
 
 def _minor(diagnosis: str, question: str) -> bool:
@@ -225,18 +226,19 @@ def _minor(diagnosis: str, question: str) -> bool:
     return bool(_SMALL_STONE.search(diagnosis)) or "囊肿" in diagnosis and not indicated("囊肿去顶术", question)
 
 
-_STAGE_ONLY = re.compile(r"^\W*(?:分期|分级)?\W*[TNM][0-4xXa-c]", re.IGNORECASE)
+_STAGE_ONLY = re.compile(r"^\W*(?:分期|分级)?\W*(?:[TNM][0-4xX][a-c]?\W*)+$")  # the whole label is a stage
 
 
 def stage_only(label: str) -> bool:
     """Whether a label is only a stage and names no diagnosis.
 
-    >>> stage_only("分期T1aN0M0"), stage_only("前列腺癌(T2c N0 M0)"), stage_only("TURP术后")
-    (True, False, False)
+    >>> stage_only("分期T1aN0M0"), stage_only("前列腺癌(T2c N0 M0)"), stage_only("TURP术后"), stage_only("T1期膀胱癌")
+    (True, False, False, False)
     """
     return bool(_STAGE_ONLY.match(label or ""))
 
 
+_OP_LEAD = re.compile(r"^(?:手术治疗|手术|包括)(?:如|例如|：|:)?")
 _SMALL_STONE = re.compile(r"小结石|微小结石|细小结石")
 
 
@@ -244,7 +246,8 @@ def _operable_diagnoses(sure: list[str], question: str, said: str, now: bool = T
     """The supported diagnoses the question itself names (or a biopsy in it found) whose signs call for an
     operation: the only ones an operation is offered for."""
     proven = {(site, "tumour") for site in proven_tumours(question)}
-    return [d for d in sure if (named_by(d, said) or diagnosis_keys(d) & proven) and (not now or operable(d, said))]
+    return [d for d in sure if (named_by(d, said) or diagnosis_keys(d) & proven)
+            and (not now or operable(d, question))]
 
 
 def _offered(adv: list[str], named: list[str], question: str) -> list[str]:

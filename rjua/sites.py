@@ -168,8 +168,9 @@ _MALIGNANT_HINT = re.compile(r"癌|恶性|肿瘤|瘤|占位|肿物|新生物|肿
 _CLAUSE = re.compile(r"[，,。；;！？!?\n]")
 _SENTENCE_CUT = re.compile(r"[。；;！？!?\n]")
 _NEG_CUE = re.compile(r"没有|没|无(?!痛)|未|否认|不伴|并无")
-# 无明显诱因出现血尿 still affirms 血尿; 没有出现血尿 does not (出现 right after the cue is negated with it)
-_NEG_STOP = re.compile(r"诱因|(?<!没有)(?<![没未无])出现|后|但|而")
+# 无明显诱因出现血尿 still affirms 血尿; 没有(再)出现血尿 does not (出现 right after the cue is negated with it)
+_NEG_STOP = re.compile(r"诱因|出现|后|但|而")
+_NEGATED_TOO = frozenset({"出现"})  # a stop word that, right after the cue (再/曾 between), is negated with it
 _DENIED_CLAUSE = re.compile(r"正常|不明显|阴性")
 _PAST_OPERATION = re.compile(r"做过|进行过|接受了?[^，。；]{0,15}术|手术的?历?史|术的历史")
 _AFTER_OPERATION = re.compile(r"术后")  # what follows is now: 手术后一个月以来一直尿潴留
@@ -192,6 +193,8 @@ def _affirmed_clause(clause: str, follow_up: bool = False) -> str:
     while (m := _NEG_CUE.search(clause)):
         out += clause[:m.start()]
         stop = _NEG_STOP.search(clause, m.end())
+        if stop and stop.group() in _NEGATED_TOO and clause[m.end():stop.start()] in ("", "再", "曾", "有"):
+            stop = _NEG_STOP.search(clause, stop.end())  # 没有再出现血尿: the symptom is denied too
         clause = clause[stop.end():] if stop else ""
     return out + clause
 

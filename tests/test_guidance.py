@@ -90,3 +90,30 @@ def test_poor_semen_tells_male_subfertility():
 def test_a_size_is_read_whole():
     op = "右经皮肾镜取石术"
     assert not indicated(op, "右侧输尿管下段靠近膀胱入口处有结石 0.8cm") and indicated(op, "右肾结石约25mm")
+
+
+def test_review_cases_signs_stay_in_their_clause_and_denials_hold():
+    assert first_steps("左肾积水，尿白细胞2个/HP，肌酐升高", "您")[0].startswith("您目前存在尿路梗阻并影响肾功能")
+    for q in ("咳嗽、打喷嚏时不会漏尿，主要是尿急", "尿频尿急，排尿不痛", "精子活力还不错",
+              "排尿费力，需要用力才能排出，尿液缓慢流出", "左肾上腺结节，血钾4.1，低密度影",
+              "右肾上腺占位，醛固酮15pg/ml，皮质醇明显升高", "精液中带血，颜色异常"):
+        assert syndromes(q) == [], q
+    assert syndromes("左肾上腺占位，醛固酮/肾素活性975↑，钾2.9↓mmol/L") == ["原发性醛固酮增多症"]
+    assert syndromes("咳嗽时漏尿", ["混合性尿失禁"]) == [] and syndromes("低钾，肾上腺腺瘤", ["原醛症"]) == []
+
+
+def test_review_cases_operations_advanced_and_work_up():
+    assert operable("前列腺增生", "吃坦洛新半年效果不明显") and operable("压力性尿失禁", "盆底肌锻炼半年没有改善")
+    assert not operable("前列腺增生", "夜尿3次，请问用什么药") and not operable("前列腺增生", "想药物治疗")
+    assert indicated("左经皮肾镜取石术", "左肾结石大小约2.3×1.5cm")
+    assert not indicated("左经皮肾镜取石术", "右肾小结石，右肾囊肿约3.5cm")
+    assert not indicated("腹腔镜下左肾囊肿去顶术", "左肾小囊肿，前列腺增大")
+    grown = "左肾囊肿已经5年，过去一年里它还增大了。左肾下极约88mm×55mm的囊样低密度影"
+    assert indicated("腹腔镜下左肾囊肿去顶术", grown)
+    for d, q in ((["膀胱癌"], "请问会不会转移"), (["膀胱癌"], "骨扫描排除转移"), (["前列腺癌"], "骨密度检查异常"),
+                 (["前列腺癌"], "服用比卡鲁胺，准备做根治手术"), (["右肾上腺肿瘤"], "右肾上腺肿瘤术后复发")):
+        assert advanced(d, q) == "", q
+    assert workup(["血尿"], [], "孩子6岁，感冒后出现血尿") == []
+    assert workup(["男性不育"], [], "老公精液还没有检查") and workup(["血尿"], [], "出现血尿，请问需要做膀胱镜吗")
+    assert "肾输尿管全长" not in path_for(["膀胱尿路上皮癌"]) and path_for(["嵌顿包茎"]) == ""
+    assert "等等" not in path_for(["前列腺增生"], ["经尿道前列腺电切术等"])

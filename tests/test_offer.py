@@ -36,3 +36,16 @@ def test_no_bph_operation_beside_a_prostate_cancer():
 def test_a_stage_alone_is_no_diagnosis():
     q = "75岁女性，腰椎骨折手术后排尿不畅"
     assert reply_items(q, ["分期T1aN0M0"], [], patient_facts(q))[0] == []
+
+
+def test_a_real_diagnosis_with_a_stage_word_is_no_stage():
+    from rjua.offer import stage_only
+    assert stage_only("分期T1aN0M0") and stage_only("T2cN0M0")
+    assert not any(stage_only(x) for x in ("T1期膀胱癌", "M1期前列腺癌", "TCC", "TB", "MCDK"))
+
+
+def test_operations_kept_for_later_are_said_as_operations():
+    q = "我70岁，前列腺增生，夜尿3次"
+    later = reply_items(q, ["前列腺增生"], ["手术治疗如经尿道前列腺激光剜除术", "经尿道前列腺电切术等"],
+                        patient_facts(q))[3]
+    assert later == ["经尿道前列腺激光剜除术", "经尿道前列腺电切术"]

@@ -172,3 +172,8 @@ def test_urodynamics_needs_a_voiding_sign_and_a_hydrocele_a_swelling():
 
 def test_an_operation_told_as_history_is_past():
     assert "膀胱恶性肿瘤" not in affirmed("我还有五年前膀胱恶性肿瘤经尿道膀胱电切术手术的历史")
+
+
+def test_a_symptom_denied_again_stays_denied():
+    assert "血尿" not in affirmed("碎石后未再出现血尿") and "血尿" not in affirmed("否认出现血尿")
+    assert "尿潴留" not in affirmed("没有再出现尿潴留")
