@@ -10,7 +10,8 @@ when a chosen, supported diagnosis is its subject and it carries no patient-spec
 about an organ, a condition or a malignancy the question gives no reason for (:func:`rjua.sites.supported`,
 the one site model) stay in the answer's lists but out of the reply.
 
-Which of the chosen operations and tests a urologist would offer, what comes first (a retention drained),
+Which of the answer's items the reply says and which operations it offers is :mod:`rjua.offer`; which of the
+chosen operations and tests a urologist would offer, what comes first (a retention drained),
 the usual course of treatment where no operation fits and the work-up a finding needs come from the tables of
 :mod:`rjua.guidance`. The person addressed follows the question (您 / 您的孩子 / 您父亲…), and no side (左/右)
 is written when the question names none. Every phrase lives in :data:`TEMPLATES`, :data:`ADVICE_KINDS`,
