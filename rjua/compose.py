@@ -88,8 +88,10 @@ TEMPLATES = {
 # match; ``young``: only for a patient under 35 or of unknown age, testicular torsion being a young man's; a
 # catheter in place is told by 带着/插着/目前留置, an advice item 留置导尿管 being no catheter in place)
 URGENT: tuple[tuple[re.Pattern, str, bool], ...] = (
-    (re.compile(r"(?:带着?|插着|目前留置|现在留置|一直留置)导尿管|(?:正在|目前|现在)[^，。；]{0,6}使用(?:导)?尿管"),
+    (re.compile(r"(?:带着?|插着|目前留置|现在留置|一直留置)导尿管|(?:正在|目前|现在)[^，,。；;]{0,6}使用(?:导)?尿管"),
      "导尿管堵塞、引流不畅，或尿液浑浊伴发热", False),
+    (re.compile(r"阴茎折断|白膜(?:破裂|断裂)"), "阴茎肿胀迅速加重、尿道口出血或排不出尿", False),
+    (re.compile(r"肾(?:挫伤|裂伤|破裂|损伤|外伤)"), "腰痛加重、肉眼血尿、头晕心慌或血压下降（需警惕继续出血）", False),
     (re.compile(r"肾上腺|醛固酮|嗜铬"), "血压突然明显升高伴剧烈头痛、心悸、大汗，或明显乏力、肌无力", False),
     (re.compile(r"错构瘤|血管平滑肌脂肪瘤"), "突发腰腹部剧烈疼痛、肉眼血尿或头晕心慌（需警惕肿瘤破裂出血）", False),
     (re.compile(r"睾丸|阴囊|附睾|精索"), "阴囊突然剧烈疼痛或明显肿胀（需尽早排除睾丸扭转）", True),
@@ -304,7 +306,7 @@ def compose_reply(question: str, diseases: Sequence[str], advices: Sequence[str]
     adv, path, lead = course(sure, adv, question, later)
     parts += lead
     exams = [a for a in adv if advice_kind(a) == "exam"]
-    parts += advice_sentences(adv, who, t, path, workup(sure or ds, exams, question))
+    parts += advice_sentences(adv, who, t, path, workup(sure, exams, question))
     parts.append(_urgent(facts, "".join((sure or ds) + adv) + affirmed(question), who, t))
     parts.append(t["closing"])
     return "".join(parts)

@@ -32,13 +32,14 @@ from .patient import patient_facts
 from .sites import affirmed, affirmed_sentences, proven_tumours, sentences
 from .text import nfkc
 
-__all__ = ["ADVANCED", "DONE", "FIRST_STEPS", "INDICATED", "OPERATE_WHEN", "PATHS", "SYNDROMES", "WORKUP", "advanced",
-           "done", "first_steps", "indicated", "operable", "path_for", "syndromes", "workup"]
+__all__ = ["ADVANCED", "BIOPSY_FIRST", "DONE", "FIRST_STEPS", "INDICATED", "OPERATE_WHEN", "OWN_COURSE", "PATHS",
+           "SYNDROMES", "WORKUP", "advanced", "biopsy_first", "done", "first_steps", "indicated", "operable",
+           "own_course", "path_for", "syndromes", "workup"]
 
 _PAST = re.compile(r"(?:\d+|[一两二三四五六七八九十几半]+)个?(?:天|日|周|星期|月|年)(?:前|以前)|"
                    r"之前|以前|曾|既往|病史|拔除|已拔")
-_CATHETER_IN = re.compile(r"(?:正在|目前|现在|一直)[^，。；]{0,6}(?:尿管|导尿管)|"
-                          r"(?:带着?|插着|留置着)[^，。；]{0,2}(?:尿管|导尿管)")
+_CATHETER_IN = re.compile(r"(?:正在|目前|现在|一直)[^，,。；;]{0,6}(?:尿管|导尿管)|"
+                          r"(?:带着?|插着|留置着)[^，,。；;]{0,2}(?:尿管|导尿管)")
 _FEVER = r"发热|发烧|寒战|高热|体温\s*3[89]"
 # infection told by the tests: raised inflammatory markers or white cells, pus in the urine
 _LAB_INFECTION = (r"(?:C反应蛋白|CRP|白细胞|降钙素原|PCT)[^，,。；;]{0,12}(?:升高|增高|偏高|增多|阳性)|"
@@ -50,18 +51,18 @@ FIRST_STEPS: tuple[tuple[re.Pattern, str, str], ...] = (
     (re.compile(rf"(?=.*(?:{_FEVER}))(?=.*(?:积水|梗阻|输尿管结石|肾盂扩张))"), "question",
      "{who}目前存在尿路梗阻合并发热，应尽快到医院急诊，行输尿管支架置入或经皮肾造瘘引流尿液，并使用抗生素控制感染，"
      "待感染控制后再处理结石或梗阻。"),
-    (re.compile(rf"(?=.*(?:积水|梗阻|输尿管[^，。；]{{0,12}}结石|肾盂扩张|铸型))(?=.*(?:{_LAB_INFECTION}))"),
+    (re.compile(rf"(?=.*(?:积水|梗阻|输尿管[^，,。；;]{{0,12}}结石|肾盂扩张|铸型))(?=.*(?:{_LAB_INFECTION}))"),
      "question",
      "{who}存在结石或尿路梗阻，检查又提示可能合并感染，应先做尿培养，在医生指导下使用抗生素控制感染，必要时先行输尿管"
      "支架置入或经皮肾造瘘引流，待感染控制后再处理结石。"),
-    (re.compile(r"(?=.*积水)(?=.*(?:肾功能(?:减退|下降|不全|损害)|肌酐(?:升高|增高|上升)|肌酐[^，。；\d]{0,6}[2-9]\d{2}))"),
+    (re.compile(r"(?=.*积水)(?=.*(?:肾功能(?:减退|下降|不全|损害)|肌酐(?:升高|增高|上升)|肌酐[^，,。；;\d]{0,6}[2-9]\d{2}))"),
      "question", "{who}目前存在尿路梗阻并影响肾功能，应尽快行输尿管支架置入或经皮肾造瘘引流尿液，保护肾功能。"),
     (re.compile(r"血块|膀胱填塞"), "sentence",
      "{who}膀胱内有血块，应尽快留置三腔导尿管冲洗膀胱、清除血块，必要时手术止血。"),
-    (re.compile(r"尿潴留|尿储留|尿不出|排不出尿|残余尿[^，。；\d]{0,10}(?:[3-9]\d{2}|\d{4})|残余尿[^，。；]{0,6}超过"),
+    (re.compile(r"尿潴留|尿储留|尿不出|排不出尿|残余尿[^，,。；;\d]{0,10}(?:[3-9]\d{2}|\d{4})|残余尿[^，,。；;]{0,6}超过"),
      "sentence", "{who}目前存在尿潴留，应先留置导尿管引流尿液（导尿困难时可行耻骨上膀胱穿刺造瘘），保护膀胱和肾功能，"
                  "再考虑后续治疗。"),
-    (re.compile(r"(?:\d+|[几十]+)个?多?小时[^，。；]{0,4}(?:没|未|无法|不能)[^，。；]{0,6}(?:小便|排尿|尿)"),
+    (re.compile(r"(?:\d+|[几十]+)个?多?小时[^，,。；;]{0,4}(?:没|未|无法|不能)[^，,。；;]{0,6}(?:小便|排尿|尿)"),
      "written",
      "{who}目前排尿不出，应先留置导尿管引流尿液（导尿困难时可行耻骨上膀胱穿刺造瘘），保护膀胱和肾功能，再考虑后续治疗。"),
 )
@@ -86,7 +87,7 @@ OPERATE_WHEN: tuple[tuple[re.Pattern, re.Pattern | None, re.Pattern | None], ...
 )
 # an examination the question's results make moot -> those results: no biopsy "to clarify" a proven cancer
 DONE: tuple[tuple[re.Pattern, re.Pattern], ...] = (
-    (re.compile(r"穿刺|活检"), re.compile(r"(?:穿刺|活检|病理)[^。；]{0,40}(?:腺癌|癌)|Gleason|ISUP", re.IGNORECASE)),
+    (re.compile(r"穿刺|活检"), re.compile(r"(?:穿刺|活检|病理)[^。；;]{0,40}(?:腺癌|癌)|Gleason|ISUP", re.IGNORECASE)),
 )
 
 # a size of at least 2 (4) cm; a number is read whole (0.8cm is no 8cm)
@@ -121,16 +122,16 @@ PATHS: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"错构瘤|血管平滑肌脂肪瘤"),
      "肾错构瘤直径较小且无症状时可定期影像随访；直径超过4cm、有症状或有出血风险时，可考虑保留肾单位的手"
      "术或选择性肾动脉栓塞。"),
-    (re.compile(r"输尿管[^，。；]{0,4}(?:占位|肿瘤|癌)|肾盂[^，。；]{0,4}(?:占位|肿瘤|癌)|(?<!膀胱)尿路上皮"),
+    (re.compile(r"输尿管[^，,。；;]{0,4}(?:占位|肿瘤|癌)|肾盂[^，,。；;]{0,4}(?:占位|肿瘤|癌)|(?<!膀胱)尿路上皮"),
      "上尿路占位需行输尿管镜检查及活检、尿脱落细胞学明确性质，确诊尿路上皮癌后多需行肾输尿管全长切除术。"),
-    (re.compile(r"膀胱[^，。；]{0,4}(?:占位|肿瘤|癌)|脐尿管|尿路上皮癌"),
+    (re.compile(r"膀胱[^，,。；;]{0,4}(?:占位|肿瘤|癌)|脐尿管|尿路上皮癌"),
      "膀胱肿瘤需根据病理和浸润深度决定治疗：尚无病理时先行膀胱镜活检或经尿道膀胱肿瘤电切术；非肌层浸润性多在电切后行"
      "膀胱灌注并定期复查膀胱镜，肌层浸润性多需根治性膀胱切除术，必要时新辅助化疗。"),
-    (re.compile(r"肾[^，。；]{0,4}(?:占位|肿瘤|癌|恶性)"),
+    (re.compile(r"肾[^，,。；;]{0,4}(?:占位|肿瘤|癌|恶性)"),
      "肾占位需结合增强CT或MRI判断性质，考虑恶性时多选择肾部分切除术或根治性肾切除术。"),
     (re.compile(r"囊肿"),
      "单纯性肾囊肿较小且无症状时一般定期复查B超即可；囊肿较大、引起压迫或疼痛时，可考虑腹腔镜囊肿去顶术。"),
-    (re.compile(r"膀胱[^，。；]{0,4}结石"),
+    (re.compile(r"膀胱[^，,。；;]{0,4}结石"),
      "膀胱结石多可经尿道膀胱镜下碎石取石，结石较大时可行耻骨上膀胱切开取石，并需同时处理前列腺增生等引起排尿梗阻的"
      "病因。"),
     (re.compile(r"结石"),
@@ -151,9 +152,25 @@ PATHS: tuple[tuple[re.Pattern, str], ...] = (
      "压力性尿失禁可先进行盆底肌训练，效果不佳时可考虑尿道中段吊带术；急迫性尿失禁以药物和膀胱训练为主。"),
     (re.compile(r"(?<!嵌顿)包茎|包皮过长"),
      "包茎或包皮过长影响排尿、清洁或反复发炎时，一般建议择期行包皮环切术，术前需确认局部没有急性炎症。"),
-    (re.compile(r"感染|膀胱炎|尿道炎"),
+    (re.compile(r"阴茎折断|白膜(?:破裂|断裂)|阴茎海绵体破裂"),
+     "阴茎折断属于泌尿外科急症，一般需尽早行阴茎白膜探查修补术，术中同时检查尿道；如有尿道口滴血、血尿或排尿困难，"
+     "需警惕合并尿道损伤。"),
+    (re.compile(r"肾(?:挫伤|裂伤|破裂|损伤|外伤)"),
+     "肾损伤多数可保守治疗：绝对卧床休息，监测生命体征、血红蛋白和尿色变化，必要时复查CT；如出血持续、"
+     "血红蛋白进行性下降或生命体征不稳定，需行肾动脉介入栓塞或手术探查。"),
+    (re.compile(r"淋病|淋球菌|尿道炎"),
+     "尿道口流脓或有分泌物时，需取分泌物做涂片、培养及淋球菌、衣原体检测，根据结果规范使用抗生素（淋球菌性尿道炎"
+     "多用头孢曲松），性伴侣需同时检查和治疗，治愈前避免性生活。"),
+    (re.compile(r"感染|膀胱炎"),
      "可先行尿常规和尿培养，在医生指导下根据药敏结果使用敏感抗生素，同时多饮水、避免憋尿。"),
 )
+
+# diagnoses whose course (:data:`PATHS`) is the treatment itself: led by one, the reply says that course and none of
+# the treatments or medicines the similar cases were given for their own problems
+OWN_COURSE = re.compile(r"阴茎折断|白膜(?:破裂|断裂)|阴茎海绵体破裂|肾(?:挫伤|裂伤|破裂|损伤|外伤)|淋病|淋球菌|尿道炎")
+# a suspicion only a biopsy settles: no operation is offered before its pathology (a biopsy already positive
+# settles it)
+BIOPSY_FIRST = re.compile(r"PI-?RADS[^，,。；;\d]{0,6}[45]", re.IGNORECASE)
 
 # a picture a question paints that tells its diagnosis though no word of it does -> that diagnosis -> the words
 # that name it in other labels (a candidate so named is said in its place: 应力性尿失禁)
@@ -164,10 +181,10 @@ SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
      "压力性尿失禁", re.compile(r"[压应]力性尿失禁|混合性尿失禁")),
     (re.compile(r"(?=.*肾上腺)(?=.*(?:醛固酮[^，,。；;]{0,16}(?:↑|升高|增高|偏高)|低钾|"
                 r"钾[^，,。；;\d]{0,4}\d+(?:\.\d+)?\s*(?:mmol/L)?\s*(?:↓|偏低|降低)))", re.IGNORECASE),
-     "原发性醛固酮增多症", re.compile(r"醛固酮[^，。；]{0,2}(?:增多|过多)|醛固酮瘤|原醛")),
-    (re.compile(r"(?=.*(?:尿道[^。；]{0,6}(?:外伤|损伤|受伤|断裂)|骑跨伤))"
-                r"(?=.*(?:尿线[^。；]{0,2}细|小便[^。；]{0,2}细|排尿困难|排尿费力|尿不出|没[^。；]{0,6}小便))"),
-     "尿道狭窄", re.compile(r"尿道[^，。；]{0,4}狭窄")),
+     "原发性醛固酮增多症", re.compile(r"醛固酮[^，,。；;]{0,2}(?:增多|过多)|醛固酮瘤|原醛")),
+    (re.compile(r"(?=.*(?:尿道[^。；;]{0,6}(?:外伤|损伤|受伤|断裂)|骑跨伤))"
+                r"(?=.*(?:尿线[^。；;]{0,2}细|小便[^。；;]{0,2}细|排尿困难|排尿费力|尿不出|没[^。；;]{0,6}小便))"),
+     "尿道狭窄", re.compile(r"尿道[^，,。；;]{0,4}狭窄")),
     (re.compile(r"(?<!女性)(?<!女)会阴[^，,。；;不]{0,12}(?:痛|胀|不适|坠)"), "慢性前列腺炎",
      re.compile(r"前列腺炎|盆腔疼痛")),
     (re.compile(r"(?=.*(?:尿痛|排尿[^，,。；;不]{0,4}(?:疼|痛|灼)|尿道[^，,。；;不]{0,4}(?:灼|刺痛)))(?=.*(?:尿频|尿急))"),
@@ -176,6 +193,17 @@ SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
                 r"精子[^，,。；;]{0,8}(?:质量|活力|数量|浓度)[^，,。；;]{0,6}"
                 r"(?:不(?:是很|太|够)?(?:好|佳|高|理想)|差|低|少|弱)"),
      "男性不育症", re.compile(r"不育|弱精|少精|无精|畸形精子")),
+    # a torn tunica albuginea, or the penis swollen and bruised after sex or a bend
+    (re.compile(r"阴茎[^。；;]{0,16}白膜[^，,。；;]{0,4}(?:断裂|破裂|缺口|裂口)|阴茎[^，,。；;]{0,6}折断|"
+                r"(?=.*(?:性生活|性交|同房|弯折|响声))(?=.*阴茎[^。；;不]{0,8}(?:血肿|淤青|青紫|肿胀|肿痛))"),
+     "阴茎折断", re.compile(r"阴茎折断|白膜(?:破裂|断裂)|阴茎海绵体破裂")),
+    # a fall or a blow, then bleeding at the kidney
+    (re.compile(r"(?=.*(?:摔|坠落|跌倒|跌落|撞击|撞伤|车祸|外伤|受伤|被打|踢伤))"
+                r"(?=.*(?:肾[^。；;]{0,10}(?:包膜下|周围?)[^。；;]{0,6}(?:血肿|出血|积液)|肾[^，,。；;]{0,4}(?:挫伤|裂伤|破裂)))"),
+     "肾挫伤", re.compile(r"肾(?:挫伤|裂伤|破裂|损伤|外伤)")),
+    # pus or a discharge from the urethra
+    (re.compile(r"尿道(?:口)?[^，,。；;不]{0,4}(?:流脓|脓性|滴脓|有脓|分泌物|溢液)"),
+     "尿道炎", re.compile(r"尿道炎|淋病|淋球菌|衣原体|支原体")),
 )
 
 # a malignancy (in the diagnoses) -> the signs in the question that it has spread, recurred or is under systemic
@@ -192,7 +220,7 @@ ADVANCED: tuple[tuple[re.Pattern, re.Pattern, re.Pattern | None, str], ...] = (
                 rf"椎体?[^，,。；;]{{0,12}}(?:异常|病灶|致密|信号)|{_ANTIANDROGEN}", re.IGNORECASE), _PLANNED,
      "前列腺癌已有转移可能或正在接受内分泌治疗时，需完善骨扫描或PSMA PET-CT等全身评估，由泌尿外科与肿瘤科多学科讨论，"
      "一般以内分泌治疗等全身治疗为主，不首选根治性手术。"),
-    (re.compile(r"肾(?!上腺)[^，。；]{0,4}(?:癌|恶性|肿瘤|占位)"), re.compile(rf"复发|{_SPREAD}"), None,
+    (re.compile(r"肾(?!上腺)[^，,。；;]{0,4}(?:癌|恶性|肿瘤|占位)"), re.compile(rf"复发|{_SPREAD}"), None,
      "肾肿瘤术后复发或转移时，需完善胸腹部增强CT等全面评估，由泌尿外科与肿瘤科多学科讨论：局限的复发灶可考虑手术切除，"
      "否则以靶向或免疫等全身治疗为主。"),
     (re.compile(r"癌|恶性|肿瘤|占位"), re.compile(_SPREAD), None,
@@ -208,17 +236,21 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
      "肾上腺肿瘤术前需完善内分泌功能检查（醛固酮/肾素、皮质醇、血尿儿茶酚胺及其代谢产物）。", False),
     (re.compile(r"不育|不孕|没有?怀孕|未孕|弱精|少精|无精|精子质量"), re.compile(r"精液"),
      "男性生育问题首先需要做精液常规分析（禁欲2至7天后留取）。", True),
-    (re.compile(r"PSA[^，。；\d]{0,10}(?:升高|增高|偏高|异常)|PSA[^，。；\d]{0,10}(?:[4-9]\.\d*[1-9]|[5-9]|[1-9]\d+)",
+    (re.compile(r"PSA[^，,。；;\d]{0,10}(?:升高|增高|偏高|异常)|PSA[^，,。；;\d]{0,10}(?:[4-9]\.\d*[1-9]|[5-9]|[1-9]\d+)",
                 re.IGNORECASE),
      re.compile(r"MRI|磁共振|核磁|穿刺|活检|前列腺癌|前列腺恶性", re.IGNORECASE),
      "PSA升高时需复查PSA并完善前列腺多参数磁共振检查，必要时行前列腺穿刺活检，以排除前列腺癌。", False),
-    (re.compile(r"蛋白尿|尿蛋白[^，,。；]{0,6}(?:\+|阳性|升高)"), re.compile(r"肾内科|尿蛋白定量|24小时尿蛋白"),
+    (re.compile(r"蛋白尿|尿蛋白[^，,。；;]{0,6}(?:\+|阳性|升高)"), re.compile(r"肾内科|尿蛋白定量|24小时尿蛋白"),
      "尿蛋白阳性时还需完善24小时尿蛋白定量和肾功能等检查，必要时到肾内科就诊，排除肾小球疾病。",
      False),
-    (re.compile(r"睾丸[^，,。；]{0,6}(?:占位|肿块|包块|肿物|实性|结节|质硬)"),
+    (re.compile(r"睾丸[^，,。；;]{0,6}(?:占位|肿块|包块|肿物|实性|结节|质硬)"),
      re.compile(r"AFP|HCG|LDH|肿瘤标志物", re.IGNORECASE),
      "睾丸肿块需完善阴囊超声和血AFP、β-HCG、LDH等肿瘤标志物检查，以排除睾丸肿瘤。", False),
-    (re.compile(r"肉眼血尿|尿中带血|洗肉水|(?:出现|有)[^，,。；]{0,4}血尿"), re.compile(r"膀胱镜|细胞学"),
+    (BIOPSY_FIRST, re.compile(r"前列腺(?:癌|恶性)"),
+     "前列腺磁共振PI-RADS 4至5分的病灶恶性可能性较大，需先行前列腺穿刺活检明确病理、排除前列腺癌，再决定进一步治疗。",
+     True),
+    (re.compile(r"肉眼[^，,。；;]{0,4}血尿|(?:尿|小便)[^，,。；;]{0,4}(?:带血|有血|血丝|血块)|洗肉水|"
+                r"(?:出现|有)[^，,。；;]{0,8}血尿"), re.compile(r"膀胱镜|细胞学"),
      "血尿需完善泌尿系增强CT和膀胱镜检查，以排除泌尿系肿瘤。", False),
 )
 
@@ -310,6 +342,25 @@ def path_for(diagnoses: Sequence[str], later: Sequence[str] = ()) -> str:
                 named = f"再考虑{ops}等手术" if later else "再考虑手术"
                 return "治疗方面，" + text.replace("再考虑手术", named)
     return ""
+
+
+def own_course(diagnoses: Sequence[str]) -> str:
+    """The course (:func:`path_for`) of the leading diagnosis when it is one of :data:`OWN_COURSE`, else "".
+
+    >>> own_course(["阴茎折断", "男性不育"])[:9], own_course(["男性不育", "阴茎折断"])
+    ('治疗方面，阴茎折断', '')
+    """
+    return path_for(diagnoses[:1]) if diagnoses and OWN_COURSE.search(diagnoses[0]) else ""
+
+
+def biopsy_first(question: str) -> bool:
+    """Whether the question tells of a suspicion only a biopsy settles (:data:`BIOPSY_FIRST`) and of no biopsy that
+    proved a cancer.
+
+    >>> biopsy_first("MRI考虑PI-RADS 5级"), biopsy_first("PI-RADS 5，穿刺病理示前列腺腺癌"), biopsy_first("PI-RADS 3")
+    (True, False, False)
+    """
+    return bool(BIOPSY_FIRST.search(nfkc(question or ""))) and "prostate" not in proven_tumours(question)
 
 
 def syndromes(question: str, diagnoses: Sequence[str] = (), candidates: Sequence[str] = ()) -> list[str]:

@@ -23,7 +23,7 @@ import re
 from collections.abc import Sequence
 
 from .faithfulness import diagnosis_keys
-from .guidance import advanced, done, indicated, operable, path_for
+from .guidance import advanced, biopsy_first, done, indicated, operable, own_course, path_for
 from .patient import PatientFacts, clean_sides
 from .sites import (
     CONDITIONS,
@@ -102,7 +102,7 @@ def coherent(advice: str, diagnoses: Sequence[str], question: str) -> bool:
                for cond, (names, _) in CONDITIONS.items() if cond not in TREATMENTS and re.search(names, advice))
 
 
-_RENAL_OP = re.compile(r"肾癌根治|肾部分切除|肾[^，。；]{0,4}剜除|(?<!输尿管)肾切除")
+_RENAL_OP = re.compile(r"肾癌根治|肾部分切除|肾[^，,。；;]{0,4}剜除|(?<!输尿管)肾切除")
 _QUESTION_TUMOUR = re.compile(r"占位|肿瘤|癌|恶性|肿物|肿块|新生物")
 
 
@@ -198,8 +198,8 @@ def reply_items(question: str, diseases: Sequence[str], advices: Sequence[str], 
 
     sure = sorted(_widest([d for d in ds if fits(d)]), key=lambda d: _minor(d, question))
     adv = list(dict.fromkeys(fix(a) for a in advices if a and fits(a) and not done(a, said)))
-    if not sure:  # no treatment without a diagnosis the question supports: examinations and a visit only
-        adv = [a for a in adv if advice_kind(a) not in ("treat", "drug")]
+    if not sure:  # no treatment without a diagnosis the question supports: examinations, daily life, a visit
+        adv = [a for a in adv if advice_kind(a) in ("exam", "daily")]
     # an operation only for what the question itself names, and only where its signs call for one
     offered = _offered(adv, _operable_diagnoses(sure, question, said), question)
     return ds, sure, offered, _later(adv, offered, sure, question, said)
@@ -265,7 +265,7 @@ def _offered(adv: list[str], named: list[str], question: str) -> list[str]:
     return [a for a in adv if said(a)]
 
 
-_CANCER_OP = re.compile(_RADICAL.pattern + r"|肾部分切除|肿瘤[^，。；]{0,4}(?:切除|剜除)")
+_CANCER_OP = re.compile(_RADICAL.pattern + r"|肾部分切除|肿瘤[^，,。；;]{0,4}(?:切除|剜除)")
 
 
 def course(sure: list[str], adv: list[str], question: str, later: Sequence[str] = ()
@@ -273,6 +273,10 @@ def course(sure: list[str], adv: list[str], question: str, later: Sequence[str] 
     """(the advice said, the treatment path said where no treatment is named, a sentence said before the advice).
     A malignancy that has spread, recurred or is under systemic treatment (:func:`rjua.guidance.advanced`) gets
     no curative operation: its course is said instead, before the advice when other treatments remain."""
+    if own := own_course(sure):  # the course is the treatment: no other patient's treatments or medicines
+        return [a for a in adv if advice_kind(a) in ("exam", "daily")], own, []
+    if biopsy_first(question):  # no operation before the pathology
+        adv, later = [a for a in adv if advice_kind(a) != "treat"], ()
     late = advanced(sure, question)
     if not late:
         return adv, path_for(sure, alternatives(later)), []
@@ -308,7 +312,7 @@ def _unstaged(diagnosis: str, question: str) -> str:
 INFERRED: tuple[tuple[re.Pattern, re.Pattern], ...] = (
     (re.compile(r"前列腺增生|前列腺肥大"),
      re.compile(r"排尿困难|排尿不畅|排尿费力|尿线|尿流|尿等待|尿不尽|尿不出|排不出|尿潴留|尿储留|残余尿|滴沥|"
-                r"(?:罗辛|多辛|坦洛新|多沙唑嗪|特拉唑嗪|雄胺|哈乐|保列治)[^。；]{0,12}(?:效果|无效|不明显|不佳|不理想)")),
+                r"(?:罗辛|多辛|坦洛新|多沙唑嗪|特拉唑嗪|雄胺|哈乐|保列治)[^。；;]{0,12}(?:效果|无效|不明显|不佳|不理想)")),
 )
 
 

@@ -101,6 +101,8 @@ POINTERS: tuple[Pointer, ...] = (
 
 # what a diagnosis says is there: condition -> (the words naming it in an item, what in the question points to it);
 # the operations (nephrectomy, partial_nephrectomy) name no condition of their own: only the question's hint counts
+# a raised white count, or white cells in the urine: a count written without either is no sign of infection
+_WBC_UP = r"尿[^，,。；;]{0,6}白细胞|白细胞[^，,。；;]{0,8}(?:升高|增高|偏高|增多|阳性|\+|满视野)"
 CONDITIONS: dict[str, tuple[str, str]] = {
     "stone": (r"结石|取石|碎石", r"结石|石|绞痛|致密影|腰痛|腰部.{0,4}痛"),
     "cyst": (r"囊肿|去顶", r"囊肿|囊性|囊"),
@@ -109,41 +111,59 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     "angiomyolipoma": (r"错构瘤|血管平滑肌脂肪瘤", r"错构瘤|平滑肌脂肪瘤|富脂|含脂|脂肪(?!肝|浸润|变性)|AML"),
     "nephrectomy": (r"(?<!输尿管)肾切除", r"萎缩|无功能|失功能|功能丧失|癌|恶性|肿瘤|占位|肿物|肿块"),
     # a mass of the kidney itself, not of the ureter or the adrenal beside it
-    "partial_nephrectomy": (r"肾部分切除|肾[^，。；]{0,6}剜除",
-                            r"肾(?!上腺)[^，。；输]{0,16}(?:癌|恶性|肿瘤|瘤|占位|肿物|肿块|新生物|结节|包块|强化)"),
+    "partial_nephrectomy": (r"肾部分切除|肾[^，,。；;]{0,6}剜除",
+                            r"肾(?!上腺)[^，,。；;输]{0,16}(?:癌|恶性|肿瘤|瘤|占位|肿物|肿块|新生物|结节|包块|强化)"),
     "staghorn": (r"铸型|鹿角", r"铸型|鹿角|充满"),
-    "bladder_resection": (r"膀胱[^，。；]{0,4}电切|TURBT",
-                          r"膀胱[^，。；]{0,12}(?:占位|肿瘤|肿物|新生物|癌|增厚|隆起|结节)|TURBT"),
-    "renal_insufficiency": (r"肾功能不全|肾功能衰竭|肾衰|肾功能损害",
+    "bladder_resection": (r"膀胱[^，,。；;]{0,4}电切|TURBT",
+                          r"膀胱[^，,。；;]{0,12}(?:占位|肿瘤|肿物|新生物|癌|增厚|隆起|结节)|TURBT"),
+    "renal_insufficiency": (r"肾功能不全|肾功能衰竭|肾衰|肾功能损害|保肾",
                             r"肾功能不全|肾衰|尿毒症|透析|少尿|无尿|肾功能(?:异常|损害|下降|减退)|"
-                            r"肌酐[^，。；\d]{0,10}(?:升高|增高|偏高|上升|异常|[1-9]\d{2,})"),
+                            r"肌酐[^，,。；;\d]{0,10}(?:升高|增高|偏高|上升|异常|[1-9]\d{2,})"),
     "pyelonephritis": (r"肾盂肾炎", r"发热|发烧|寒战|高热|体温|腰痛|腰酸|叩击痛|肾区|肾盂肾炎"),
     "phimosis": (r"包茎|包皮过长", r"包茎|包皮|龟头|尿道口"),
-    "rupture": (r"破裂|折断|断裂", r"外伤|受伤|损伤|撞击|弯折|折断|破裂|响声|骑跨|摔"),
+    "rupture": (r"破裂|折断|断裂", r"外伤|受伤|损伤|撞击|弯折|折断|破裂|断裂|响声|骑跨|摔|坠落|挫伤|血肿"),
     "retention": (r"尿潴留|尿储留", r"尿潴留|尿储留|尿不出|排不出|残余尿|排尿困难|憋胀|膀胱充盈|导尿"),
     "semen": (r"弱精|少精|无精|畸形精子|精子", r"精液|精子|精检"),
+    # infertility needs the question to speak of children or semen; a past operation or a graft of another
+    # patient (自体移植后), a shrunken kidney and an acidosis need their own words in the question
+    "infertility": (r"不育|不孕", r"不育|不孕|未孕|怀孕|怀上|生育|备孕|避孕|要孩子|要小孩|精液|精子|精检"),
+    "transplant": (r"移植", r"移植"),
+    "atrophy": (r"萎缩", r"萎缩|缩小|体积小|无功能|失功能"),
+    # a urethral injury or stricture needs urethral signs, a clot tamponade clots, a sepsis its signs, a solitary
+    # kidney the other kidney lost
+    "urethral_injury": (r"尿道(?:外伤|损伤|断裂)",
+                        r"尿道[^，,。；;]{0,6}(?:外伤|损伤|断裂|出血|滴血)|骑跨|尿道口[^，,。；;]{0,4}血"),
+    "urethral_stricture": (r"尿道[^，,。；;]{0,4}狭窄",
+                           r"狭窄|(?:尿线|小便|尿流)[^，,。；;]{0,2}细|尿细|排尿困难|排尿费力|尿不出|排不出|尿潴留|尿道扩张"),
+    # a prostatitis needs voiding, pelvic, ejaculatory or febrile signs (or the prostate named), not pain elsewhere
+    "prostatitis": (r"前列腺炎", r"前列腺|会阴|盆腔|下腹|小腹|睾丸|阴囊|射精|精液|尿频|尿急|尿痛|排尿|小便|尿道|滴白|"
+                                 r"分泌物|发热|发烧|寒战"),
+    "tamponade": (r"填塞", r"血块|填塞|血凝块"),
+    "sepsis": (r"脓毒|败血", r"脓毒|败血|休克|降钙素原|PCT|寒战|高热|血压下降"),
+    "solitary_kidney": (r"孤立肾|独肾", r"孤立肾|独肾|萎缩|无功能|失功能|切除|移植"),
+    "acidosis": (r"酸中毒|NaHCO3|碳酸氢钠", r"酸中毒|HCO3|碳酸氢|碱剩余|二氧化碳结合力"),
     "hematuria": (r"血尿", r"血尿|尿血|尿中带血|尿色发?红|洗肉水|红细胞|隐血|潜血"),
     "hematospermia": (r"血精", r"血精|精液.{0,6}(?:红|血|褐)|射精.{0,6}血"),
     # an enlarged prostate is told by voiding (or the prostate, its PSA named), not by erections or the scrotum
     "bph": (r"前列腺增生|前列腺肥大|汽化术|前列腺.{0,4}(?:电切|剜除)|经尿道前列腺",
             r"排尿|尿频|尿急|夜尿|起夜|尿等待|尿线|尿流|尿不尽|尿不出|排不出|尿潴留|残余尿|滴沥|小便|前列腺|PSA"),
     "urinary_infection": (r"泌尿道感染|尿路感染|泌尿系感染|膀胱炎|尿道炎",
-                          r"感染|炎|发热|发烧|寒战|尿频|尿急|尿痛|白细胞|脓|排尿不适|灼热|刺痛|分泌物"),
-    "inflammation": (r"感染|(?<!增生)炎", r"感染|炎|发热|发烧|寒战|尿频|尿急|尿痛|白细胞|脓|排尿不适|灼热|刺痛|分泌物|"
-                                         r"肿痛|红肿|肿胀|疼痛|压痛|触痛"),
+                          r"感染|炎|发热|发烧|寒战|尿频|尿急|尿痛|脓|排尿不适|灼热|刺痛|分泌物|" + _WBC_UP),
+    "inflammation": (r"感染|(?<!增生)炎", r"感染|炎|发热|发烧|寒战|尿频|尿急|尿痛|脓|排尿不适|灼热|刺痛|分泌物|"
+                                         r"肿痛|红肿|肿胀|疼痛|压痛|触痛|" + _WBC_UP),
     # tests and treatments, each with what in the question indicates it
-    "prostate_biopsy": (r"前列腺[^，。；]{0,6}(?:穿刺|活检)",
-                        r"PSA[^，。；\d]{0,10}(?:升高|增高|偏高|高|异常|[4-9]|\d{2,})|结节|硬结|PI-?RADS|癌|恶性|肿瘤|"
+    "prostate_biopsy": (r"前列腺[^，,。；;]{0,6}(?:穿刺|活检)",
+                        r"PSA[^，,。；;\d]{0,10}(?:升高|增高|偏高|高|异常|[4-9]|\d{2,})|结节|硬结|PI-?RADS|癌|恶性|肿瘤|"
                         r"可疑|异常信号|占位"),
     "alpha_blocker": (r"[αa]1?-?受体阻滞|坦索罗辛|坦洛新|赛洛多辛|西洛多辛|特拉唑嗪|多沙唑嗪|阿夫唑嗪",
                       r"排尿|尿频|尿急|夜尿|起夜|尿等待|尿线|尿流|尿不尽|尿不出|排不出|尿潴留|残余尿|滴沥|小便|结石|石|绞痛|"
                       r"会阴|盆腔|前列腺|下腹"),
-    "fertility_drug": (r"卡尼汀|辅酶Q", r"精液|精子|弱精|少精"),
+    "fertility_drug": (r"卡尼汀|辅酶Q|他莫昔芬|克罗米芬|氯米芬", r"精液|精子|弱精|少精"),
     # a urachal tumour needs the urachus or the navel: a bladder cancer is not one
     "urachus": (r"脐尿管", r"脐尿管|脐"),
     # a stent changed or removed needs a stent in place; a bladder washout needs bleeding or clots
-    "stent_change": (r"(?:更换|拔除|取出|拔出|拔)[^，。；]{0,4}(?:DJ|双J|D-J|支架)", r"DJ|双J|D-J|支架|置管|内引流"),
-    "irrigation": (r"膀胱冲洗", r"血块|血尿|出血|冲洗|尿色[^，。；]{0,4}红"),
+    "stent_change": (r"(?:更换|拔除|取出|拔出|拔)[^，,。；;]{0,4}(?:DJ|双J|D-J|支架)", r"DJ|双J|D-J|支架|置管|内引流"),
+    "irrigation": (r"膀胱冲洗", r"血块|血尿|出血|冲洗|尿色[^，,。；;]{0,4}红"),
     # urodynamics for a voiding or continence problem; a hydrocele is told by a swelling, not by a solid mass
     "urodynamics": (r"尿动力", r"排尿|尿频|尿急|夜尿|尿失禁|漏尿|尿不尽|尿线|尿流|残余尿|神经源|憋不住"),
     "hydrocele": (r"鞘膜积液", r"积液|肿大|增大|越来越大|变大|疙瘩|鼓包|囊性|透光|肿胀|坠胀|鞘膜"),
@@ -151,11 +171,11 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     # inflammation (阑尾炎, 关节炎) is none
     "antibiotic": (r"抗生素|抗菌|抗感染|沙星|头孢|青霉素|呋喃妥因|磷霉素",
                    r"感染|(?<!阑尾)(?<!关节)(?<!胆囊)(?<!食管)(?<![肺胃肠肝咽鼻皮])炎|发热|发烧|寒战|尿痛|"
-                   r"白细胞[^，。；]{0,8}(?:升高|增高|偏高|增多|阳性|\+)|脓|排尿不适|灼热|刺痛|分泌物|红肿|压痛|触痛|肿痛|血精"),
+                   r"白细胞[^，,。；;]{0,8}(?:升高|增高|偏高|增多|阳性|\+)|脓|排尿不适|灼热|刺痛|分泌物|红肿|压痛|触痛|肿痛|血精"),
 }
 # a condition -> an operation in the question that removed it: no BPH a month after the prostate was enucleated,
 # unless the question tells of a recurrence
-TREATED: dict[str, str] = {"bph": r"前列腺[^，。；]{0,10}(?:电切|剜除|激光|汽化|切除)|TURP|HoLEP|前列腺增生手术"}
+TREATED: dict[str, str] = {"bph": r"前列腺[^，,。；;]{0,10}(?:电切|剜除|激光|汽化|切除)|TURP|HoLEP|前列腺增生手术"}
 _TREATED_RE = {c: re.compile(p, re.IGNORECASE) for c, p in TREATED.items()}
 _RECURRED = re.compile(r"复发|再次|又出现增生")
 # the rows of CONDITIONS that name an operation, a test or a treatment rather than a condition of the patient
@@ -172,7 +192,7 @@ _NEG_CUE = re.compile(r"没有|没|无(?!痛)|未|否认|不伴|并无")
 _NEG_STOP = re.compile(r"诱因|出现|后|但|而")
 _NEGATED_TOO = frozenset({"出现"})  # a stop word that, right after the cue (再/曾 between), is negated with it
 _DENIED_CLAUSE = re.compile(r"正常|不明显|阴性")
-_PAST_OPERATION = re.compile(r"做过|进行过|接受了?[^，。；]{0,15}术|手术的?历?史|术的历史")
+_PAST_OPERATION = re.compile(r"做过|进行过|接受了?[^，,。；;]{0,15}术|手术的?历?史|术的历史")
 _AFTER_OPERATION = re.compile(r"术后")  # what follows is now: 手术后一个月以来一直尿潴留
 _FOLLOW_UP = re.compile(r"复发|再发|残留|术区|复查|随访")  # an operated organ under follow-up is a reason
 _RECENT = re.compile(r"(?:\d+|[一两二三四五六七八九十几]+)(?:天|日|周|星期)(?:前|以前)|近日|这几天")
@@ -180,6 +200,9 @@ _RECENT = re.compile(r"(?:\d+|[一两二三四五六七八九十几]+)(?:天|日
 _ORGAN_RE = {s: re.compile(p, re.IGNORECASE) for s, p in ORGANS.items()}
 _POINTER_RE = tuple((re.compile(p.pattern, re.IGNORECASE), p.sites, p.whole, p.shared) for p in POINTERS)
 _COND_RE = {c: (re.compile(n), re.compile(h)) for c, (n, h) in CONDITIONS.items()}
+# conditions told by what the question denies or tells as history as much as by what it affirms (没有怀孕 tells of
+# infertility, 5年前做过肾移植 of a graft): their hint is read in the question as written
+WRITTEN_HINT = frozenset({"infertility", "transplant", "solitary_kidney"})
 _SIDE = re.compile(r"(?<![左右])[左右]侧?(?![左右氧旋美甲卡西炔乙氨])")
 
 
@@ -463,9 +486,10 @@ def supported(item: str, question: str, context: str | Iterable[str] | None = No
         return False
     if malignant(item) and not _tumour_hinted(item, question):
         return False
-    if any(names.search(item) and not hint.search(q) for names, hint in _COND_RE.values()):
-        return False
     written = nfkc(question or "")
+    if any(names.search(item) and not hint.search(written if c in WRITTEN_HINT else q)
+           for c, (names, hint) in _COND_RE.items()):
+        return False
     if any(_COND_RE[c][0].search(item) and op.search(written) and not _RECURRED.search(written)
            for c, op in _TREATED_RE.items()):
         return False

@@ -363,3 +363,11 @@ def test_no_renal_cell_operation_for_a_renal_pelvis_or_ureter_tumour():
     r = compose_reply("检查发现右肾盂输尿管有占位，上游肾盂肾盏扩张", ["右肾占位"], ops)
     assert "右肾癌根治术" not in r and "右输尿管癌根治术" in r
     assert "右肾癌根治术" in compose_reply("CT示右肾中部占位5cm，明显强化", ["右肾占位"], ops)
+
+
+def test_trauma_replies_warn_of_what_trauma_brings():
+    r = compose_reply("性生活后阴茎肿痛，超声示阴茎白膜断裂", ["阴茎折断"], [])
+    assert "尿道口出血" in r and "白膜探查修补术" in r
+    r = compose_reply("从高处摔落后右侧腰痛，CT示右肾包膜下血肿", ["右肾挫伤"], [])
+    assert "血压下降" in r and "卧床" in r
+    assert "血压下降" not in compose_reply("右侧腰痛，B超右肾结石", ["右肾结石"], [])

@@ -117,3 +117,32 @@ def test_review_cases_operations_advanced_and_work_up():
     assert workup(["男性不育"], [], "老公精液还没有检查") and workup(["血尿"], [], "出现血尿，请问需要做膀胱镜吗")
     assert "肾输尿管全长" not in path_for(["膀胱尿路上皮癌"]) and path_for(["嵌顿包茎"]) == ""
     assert "等等" not in path_for(["前列腺增生"], ["经尿道前列腺电切术等"])
+
+
+def test_penile_fracture_renal_trauma_and_urethral_discharge_are_pictures():
+    from rjua.guidance import own_course
+    assert syndromes("昨天性生活后阴茎肿痛和血肿，超声显示阴茎左侧白膜断裂") == ["阴茎折断"]
+    assert syndromes("阴茎勃起时有点疼，没有外伤") == []
+    assert syndromes("从高处摔落后右侧腰痛，CT显示右肾包膜下有少量血肿") == ["肾挫伤"]
+    assert syndromes("右侧腰痛，CT显示右肾包膜下血肿") == []  # a hematoma without a fall or a blow
+    assert syndromes("摔倒后膝盖疼，B超右肾结石") == []
+    assert syndromes("和女友发生性接触后出现尿道流脓") == ["尿道炎"]
+    assert syndromes("尿道口没有分泌物，尿频") == []
+    assert "白膜探查修补术" in own_course(["阴茎折断", "男性不育"]) and own_course(["男性不育"]) == ""
+    assert "卧床" in own_course(["肾挫伤"]) and "头孢曲松" in own_course(["尿道炎"])
+    assert "头孢曲松" not in path_for(["膀胱炎"])
+
+
+def test_a_pi_rads_4_or_5_lesion_is_biopsied_before_any_operation():
+    from rjua.guidance import biopsy_first
+    q = "PSA 5.73ng/ml，MRI显示前列腺外周带异常信号灶，考虑PI-RADS 5级别"
+    assert biopsy_first(q) and any("穿刺活检" in s for s in workup(["前列腺增生"], ["前列腺穿刺活检"], q))
+    assert not biopsy_first("MRI考虑PI-RADS 3类") and workup(["前列腺增生"], [], "考虑PI-RADS 3类") == []
+    assert not biopsy_first(q + "，穿刺病理示前列腺腺癌")
+    assert workup(["前列腺癌"], [], q) == []  # a cancer the answer names already
+
+
+def test_hematuria_told_in_everyday_words_is_worked_up():
+    for said in ("我发现自己的尿液中有血丝", "最近两个月出现了肉眼可见的血尿", "小便里带血块"):
+        assert any("膀胱镜" in s for s in workup([], [], "72岁男性，" + said)), said
+    assert workup([], [], "72岁男性，没有血尿，尿频") == []

@@ -49,3 +49,19 @@ def test_operations_kept_for_later_are_said_as_operations():
     later = reply_items(q, ["前列腺增生"], ["手术治疗如经尿道前列腺激光剜除术", "经尿道前列腺电切术等"],
                         patient_facts(q))[3]
     assert later == ["经尿道前列腺激光剜除术", "经尿道前列腺电切术"]
+
+
+def test_a_diagnosis_whose_course_is_the_treatment_says_no_other_patients_treatments():
+    adv, path, lead = course(["阴茎折断"], ["他莫昔芬", "中成药治疗", "物理治疗", "阴茎B超检查", "多饮水"],
+                             "性生活后阴茎肿痛，超声示白膜断裂")
+    assert "白膜探查修补术" in path and "他莫昔芬" not in adv and "中成药治疗" not in adv and lead == []
+    adv, path, _ = course(["男性不育"], ["他莫昔芬", "精液常规"], "精子活力低，想要孩子")
+    assert "他莫昔芬" in adv
+
+
+def test_no_operation_before_the_biopsy_of_a_pi_rads_5_lesion():
+    q = "前列腺增生复诊，长期服用非那雄胺，MRI考虑PI-RADS 5级别"
+    adv, path, _ = course(["前列腺增生"], ["手术治疗", "前列腺穿刺活检", "经尿道前列腺电切术"], q)
+    assert adv == ["前列腺穿刺活检"] and "手术治疗" not in path.replace("再考虑手术", "")
+    adv, _, _ = course(["前列腺增生"], ["经尿道前列腺电切术"], q.replace("PI-RADS 5", "PI-RADS 3"))
+    assert adv == ["经尿道前列腺电切术"]

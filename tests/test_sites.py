@@ -177,3 +177,28 @@ def test_an_operation_told_as_history_is_past():
 def test_a_symptom_denied_again_stays_denied():
     assert "血尿" not in affirmed("碎石后未再出现血尿") and "血尿" not in affirmed("否认出现血尿")
     assert "尿潴留" not in affirmed("没有再出现尿潴留")
+
+
+def test_a_diagnosis_needs_its_own_sign_in_the_question():
+    trauma = "我从高处摔落后右侧腰背痛4小时，CT显示右肾包膜下少量血肿，白细胞计数为13.25"
+    for item in ("右肾自体移植后", "右肾萎缩", "给与NaHCO3纠正酸中毒", "尿脓毒血症", "膀胱填塞", "右侧功能上的孤立肾",
+                 "急性前列腺炎", "泌尿道感染", "尿道外伤", "尿道狭窄"):
+        assert not supported(item, trauma), item
+    assert supported("肾自体移植后", "5年前做过自体肾移植，右侧腰痛")
+    assert supported("右肾萎缩", "CT示右肾萎缩，左侧腰痛") and supported("尿脓毒血症", "高热寒战，降钙素原 11")
+    assert supported("膀胱填塞", "膀胱内血块形成") and supported("急性前列腺炎", "发热伴尿频尿痛")
+    assert supported("泌尿道感染", "尿常规白细胞满视野") and supported("泌尿道感染", "血白细胞升高，尿频")
+    assert supported("尿道狭窄", "之前尿道有过外伤，平时小便很细") and supported("尿道外伤", "骑跨伤后尿道口滴血")
+    assert supported("代谢性酸中毒", "血气分析HCO3 15") and supported("孤立肾", "左肾切除术后，右侧腰痛")
+
+
+def test_infertility_is_told_by_children_or_semen_even_where_the_question_denies_a_pregnancy():
+    assert supported("男性不育", "结婚两年一直没有怀孕，B超正常")
+    assert supported("男性不育", "想要孩子，精液常规异常")
+    assert not supported("男性不育", "昨天性生活后出现了阴茎肿痛和血肿")
+    assert not supported("他莫昔芬", "性生活后阴茎肿痛") and supported("他莫昔芬", "精子活力低")
+
+
+def test_a_torn_tunica_is_a_rupture_the_question_tells():
+    assert supported("阴茎白膜破裂", "性生活后阴茎肿痛，超声显示阴茎左侧白膜断裂")
+    assert not supported("阴茎白膜破裂", "阴茎勃起时疼痛")
