@@ -92,7 +92,8 @@ URGENT: tuple[tuple[re.Pattern, str, bool], ...] = (
      "导尿管堵塞、引流不畅，或尿液浑浊伴发热", False),
     (re.compile(r"阴茎折断|白膜(?:破裂|断裂)"), "阴茎肿胀迅速加重、尿道口出血或排不出尿", False),
     (re.compile(r"肾(?:挫伤|裂伤|破裂|损伤|外伤)"), "腰痛加重、肉眼血尿、头晕心慌或血压下降（需警惕继续出血）", False),
-    (re.compile(r"肾上腺|醛固酮|嗜铬"), "血压突然明显升高伴剧烈头痛、心悸、大汗，或明显乏力、肌无力", False),
+    (re.compile(r"肾上腺(?![^，,。；;]{0,12}转移)|醛固酮|嗜铬"),
+     "血压突然明显升高伴剧烈头痛、心悸、大汗，或明显乏力、肌无力", False),
     (re.compile(r"错构瘤|血管平滑肌脂肪瘤"), "突发腰腹部剧烈疼痛、肉眼血尿或头晕心慌（需警惕肿瘤破裂出血）", False),
     (re.compile(r"睾丸|阴囊|附睾|精索"), "阴囊突然剧烈疼痛或明显肿胀（需尽早排除睾丸扭转）", True),
     (re.compile(r"睾丸|阴囊|附睾|精索"), "阴囊红肿疼痛明显加重或伴发热", False),
@@ -246,6 +247,9 @@ def _urgent(facts: PatientFacts, text: str, who: str, t: Mapping[str, str]) -> s
     return t["urgent"].format(signs=signs, go=go)
 
 
+_BOTH_SIDES = re.compile(r"^(?:双侧|两侧|双)(?=输尿管|肾)")
+
+
 def cite_marks(passages: Sequence, diseases: Sequence[str], most: int = 3) -> str:
     """The evidence passages that mention a chosen diagnosis, by their number in ``passages`` (the answer's
     evidence list, numbered from 1 as the CLI and the demo show it): ``[1][3]``.
@@ -255,7 +259,7 @@ def cite_marks(passages: Sequence, diseases: Sequence[str], most: int = 3) -> st
     >>> cite_marks([a, b], ["左肾结石"]), cite_marks([a, b], ["前列腺增生"])
     ('[2]', '')
     """
-    cores = [c for c in (strip_sides(d) for d in diseases) if len(c) >= 2]
+    cores = [c for c in (_BOTH_SIDES.sub("", strip_sides(d)) for d in diseases) if len(c) >= 2]
     nums = [n for n, p in enumerate(passages, 1) if any(c in getattr(p, "text", str(p)) for c in cores)][:most]
     return "".join(f"[{n}]" for n in nums)
 

@@ -86,8 +86,17 @@ OPERATE_WHEN: tuple[tuple[re.Pattern, re.Pattern | None, re.Pattern | None], ...
     (re.compile(r"血精"), re.compile(r"精囊[^，,]{0,8}(?:结石|囊肿|梗阻|扩张)|射精管[^，,]{0,6}(?:梗阻|囊肿)"), None),
 )
 # an examination the question's results make moot -> those results: no biopsy "to clarify" a proven cancer
-DONE: tuple[tuple[re.Pattern, re.Pattern], ...] = (
-    (re.compile(r"穿刺|活检"), re.compile(r"(?:穿刺|活检|病理)[^。；;]{0,40}(?:腺癌|癌)|Gleason|ISUP", re.IGNORECASE)),
+# an examination -> the result in the question that answers it -> whether that result is read in the question as
+# written (a normal result answers a test as well as an abnormal one) or only in what it affirms (a biopsy that
+# found no cancer does not answer a repeat biopsy); a follow-up (复查, 定期) is never done already
+_NOT_FOLLOW_UP = r"^(?!.*(?:复查|定期|随访|监测|动态))"
+DONE: tuple[tuple[re.Pattern, re.Pattern, bool], ...] = (
+    (re.compile(r"穿刺|活检"), re.compile(r"(?:穿刺|活检|病理)[^。；;]{0,40}(?:腺癌|癌)|Gleason|ISUP", re.IGNORECASE),
+     False),
+    (re.compile(_NOT_FOLLOW_UP + r".*(?:PSA|前列腺特异)", re.IGNORECASE),
+     re.compile(r"PSA[^。；;\d]{0,20}\d|PSA[^，,。；;]{0,6}(?:正常|不高|升高|偏高)", re.IGNORECASE), True),
+    (re.compile(_NOT_FOLLOW_UP + r"(?:泌尿系统?|泌尿系|双肾|肾脏?|膀胱|前列腺)?(?:B超|超声)(?:检查)?$"),
+     re.compile(r"(?:B超|超声)(?:检查)?(?:结果)?[^，,。；;]{0,4}(?:提示|显示|示|发现|报告|见|未见|正常)"), True),
 )
 
 # a size of at least 2 (4) cm; a number is read whole (0.8cm is no 8cm)
@@ -152,6 +161,12 @@ PATHS: tuple[tuple[re.Pattern, str], ...] = (
      "压力性尿失禁可先进行盆底肌训练，效果不佳时可考虑尿道中段吊带术；急迫性尿失禁以药物和膀胱训练为主。"),
     (re.compile(r"(?<!嵌顿)包茎|包皮过长"),
      "包茎或包皮过长影响排尿、清洁或反复发炎时，一般建议择期行包皮环切术，术前需确认局部没有急性炎症。"),
+    (re.compile(r"阴茎[^，,。；;]{0,4}(?:癌|恶性|肿瘤|肿物|新生物)"),
+     "阴茎肿物需先行活检明确病理；确诊阴茎癌后，根据肿瘤大小和部位行阴茎部分切除术或全切除术，并评估腹股沟淋巴结，"
+     "必要时行淋巴结清扫。"),
+    (re.compile(r"前列腺[^，,。；;]{0,6}术后[^，,。；;]{0,6}(?:下尿路症状|刺激症状)"),
+     "前列腺术后早期的尿频、尿急、尿痛多为创面未愈合引起的刺激症状，需先查尿常规和尿培养排除感染，有感染时抗感染治疗，"
+     "无感染时可在医生指导下使用M受体拮抗剂或β3受体激动剂缓解症状，多数在术后3个月内逐渐好转。"),
     (re.compile(r"阴茎折断|白膜(?:破裂|断裂)|阴茎海绵体破裂"),
      "阴茎折断属于泌尿外科急症，一般需尽早行阴茎白膜探查修补术，术中同时检查尿道；如有尿道口滴血、血尿或排尿困难，"
      "需警惕合并尿道损伤。"),
@@ -167,13 +182,18 @@ PATHS: tuple[tuple[re.Pattern, str], ...] = (
 
 # diagnoses whose course (:data:`PATHS`) is the treatment itself: led by one, the reply says that course and none of
 # the treatments or medicines the similar cases were given for their own problems
-OWN_COURSE = re.compile(r"阴茎折断|白膜(?:破裂|断裂)|阴茎海绵体破裂|肾(?:挫伤|裂伤|破裂|损伤|外伤)|淋病|淋球菌|尿道炎")
+OWN_COURSE = re.compile(r"术后[^，,。；;]{0,6}(?:下尿路症状|刺激症状)|阴茎折断|白膜(?:破裂|断裂)|阴茎海绵体破裂|"
+                        r"肾(?:挫伤|裂伤|破裂|损伤|外伤)|淋病|淋球菌|尿道炎")
 # a suspicion only a biopsy settles: no operation is offered before its pathology (a biopsy already positive
 # settles it)
 BIOPSY_FIRST = re.compile(r"PI-?RADS[^，,。；;\d]{0,6}[45]", re.IGNORECASE)
 
 # a picture a question paints that tells its diagnosis though no word of it does -> that diagnosis -> the words
 # that name it in other labels (a candidate so named is said in its place: 应力性尿失禁)
+_WEEKS = r"(?:\d|[一两二三四五六七八九十几半])个?(?:天|周|星期|月)"  # days, weeks or a few months
+_PROSTATE_OP = r"(?:前列腺[^，,。；;]{0,8}(?:电切|剜除|激光|汽化|切除)|TURP|HoLEP)"
+# the pictures read in the question as written, their operation being history (affirmed text leaves it out)
+WRITTEN_PICTURES = frozenset({"前列腺术后下尿路症状"})
 SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
     # a cough, a sneeze, a laugh or a walk, then the leak (不 between them denies it: 咳嗽时不会漏尿)
     (re.compile(r"(?:咳嗽|喷嚏|大笑|走路|跑步|运动|提重物|腹压)[^。；;不]{0,16}"
@@ -193,6 +213,10 @@ SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
                 r"精子[^，,。；;]{0,8}(?:质量|活力|数量|浓度)[^，,。；;]{0,6}"
                 r"(?:不(?:是很|太|够)?(?:好|佳|高|理想)|差|低|少|弱)"),
      "男性不育症", re.compile(r"不育|弱精|少精|无精|畸形精子")),
+    # storage symptoms or pain in the weeks after an operation on the prostate
+    (re.compile(rf"(?=.*(?:{_WEEKS}(?:前|以前)[^。；;]{{0,12}}{_PROSTATE_OP}|{_PROSTATE_OP}[^，,。；;]{{0,4}}术后{_WEEKS}))"
+                r"(?=.*(?:起夜|夜尿|尿频|尿急|尿痛|排尿[^，,。；;不]{0,4}(?:疼|痛|灼)))", re.IGNORECASE),
+     "前列腺术后下尿路症状", re.compile(r"术后[^，,。；;]{0,6}(?:下尿路症状|刺激症状)")),
     # a torn tunica albuginea, or the penis swollen and bruised after sex or a bend
     (re.compile(r"阴茎[^。；;]{0,16}白膜[^，,。；;]{0,4}(?:断裂|破裂|缺口|裂口)|阴茎[^，,。；;]{0,6}折断|"
                 r"(?=.*(?:性生活|性交|同房|弯折|响声))(?=.*阴茎[^。；;不]{0,8}(?:血肿|淤青|青紫|肿胀|肿痛))"),
@@ -232,7 +256,7 @@ ADVANCED: tuple[tuple[re.Pattern, re.Pattern, re.Pattern | None, str], ...] = (
 # ``whole``: the finding is read in the question as written (infertility is told by what does not happen:
 # 一直没有怀孕); the hematuria row is for adults only (a child's hematuria is worked up otherwise)
 WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
-    (re.compile(r"肾上腺"), re.compile(r"醛固酮|皮质醇|儿茶酚胺|内分泌|激素"),
+    (re.compile(r"肾上腺(?![^，,。；;]{0,12}转移)"), re.compile(r"醛固酮|皮质醇|儿茶酚胺|内分泌|激素"),
      "肾上腺肿瘤术前需完善内分泌功能检查（醛固酮/肾素、皮质醇、血尿儿茶酚胺及其代谢产物）。", False),
     (re.compile(r"不育|不孕|没有?怀孕|未孕|弱精|少精|无精|精子质量"), re.compile(r"精液"),
      "男性生育问题首先需要做精液常规分析（禁欲2至7天后留取）。", True),
@@ -246,6 +270,11 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
     (re.compile(r"睾丸[^，,。；;]{0,6}(?:占位|肿块|包块|肿物|实性|结节|质硬)"),
      re.compile(r"AFP|HCG|LDH|肿瘤标志物", re.IGNORECASE),
      "睾丸肿块需完善阴囊超声和血AFP、β-HCG、LDH等肿瘤标志物检查，以排除睾丸肿瘤。", False),
+    (re.compile(r"(?=.*前列腺(?:癌|恶性|腺癌))(?=.*PSA[^，,。；;\d]{0,10}(?:[2-9]\d|\d{3,})(?:\.\d+)?\s*(?:ng|$|[，,。；;]))",
+                re.IGNORECASE),
+     re.compile(r"PSMA|分期检查|转移", re.IGNORECASE),  # staged already, or spread told (ADVANCED says its course)
+     "PSA在20ng/ml以上属于高危前列腺癌，根治性治疗前需完善PSMA PET/CT或盆腔MRI等分期检查，评估有无淋巴结或远处转移。",
+     True),
     (BIOPSY_FIRST, re.compile(r"前列腺(?:癌|恶性)"),
      "前列腺磁共振PI-RADS 4至5分的病灶恶性可能性较大，需先行前列腺穿刺活检明确病理、排除前列腺癌，再决定进一步治疗。",
      True),
@@ -316,13 +345,18 @@ def operable(diagnosis: str, question: str) -> bool:
                for pat, now, failed in OPERATE_WHEN if pat.search(diagnosis))
 
 
-def done(advice: str, said: str) -> bool:
+def done(advice: str, question: str) -> bool:
     """Whether the question's results already answer what an examination would (:data:`DONE`).
 
     >>> done("前列腺穿刺活检", "穿刺活检结果为腺泡腺癌，ISUP 1级"), done("前列腺穿刺活检", "PSA 16ng/ml")
     (True, False)
+    >>> done("前列腺特异抗原(PSA)", "3天前PSA检查结果为0.43ng/ml"), done("复查PSA", "PSA 0.43ng/ml")
+    (True, False)
+    >>> done("泌尿系统B超检查", "B超未见明显异常"), done("泌尿系统B超检查", "尿频尿急")
+    (True, False)
     """
-    return any(pat.search(advice) and found.search(said) for pat, found in DONE)
+    said, written = affirmed(question), nfkc(question or "")
+    return any(pat.search(advice) and found.search(written if whole else said) for pat, found, whole in DONE)
 
 
 def path_for(diagnoses: Sequence[str], later: Sequence[str] = ()) -> str:
@@ -374,9 +408,10 @@ def syndromes(question: str, diagnoses: Sequence[str] = (), candidates: Sequence
     >>> syndromes("咳嗽时漏尿", ["应力性尿失禁"])
     []
     """
-    said = affirmed(question)
+    said, written = affirmed(question), nfkc(question or "")
     return [next((c for c in candidates if named.search(c)), label) for picture, label, named in SYNDROMES
-            if picture.search(said) and not any(named.search(d) for d in diagnoses)]
+            if picture.search(written if label in WRITTEN_PICTURES else said)
+            and not any(named.search(d) for d in diagnoses)]
 
 
 def advanced(diagnoses: Sequence[str], question: str) -> str:

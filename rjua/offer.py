@@ -34,6 +34,7 @@ from .sites import (
     malignant,
     proven_tumours,
     same_region,
+    side_supported,
     supported,
 )
 from .text import nfkc
@@ -43,6 +44,7 @@ __all__ = ["ADVICE_KINDS", "GENERIC", "INFERRED", "advice_kind", "alternatives",
 
 # advice kind -> the pattern that puts an item in it (first match wins; the rest are "other")
 ADVICE_KINDS: tuple[tuple[str, re.Pattern], ...] = (
+    ("treat", re.compile(r"根治术|切除术")),  # …根治术(术前输尿管镜检查) is the operation
     ("exam", re.compile(r"活检|穿刺检查|镜检查")),
     ("treat", re.compile(r"(?<!检查)术$|手术|造瘘|置管|置入|支架|碎石|取石|切除|根治")),
     ("drug", re.compile(r"卡尼汀|维生素|辅酶")),
@@ -66,7 +68,7 @@ _OPERATION = re.compile(r"手术|术$|术等$|切除|电切|剜除|汽化")
 _BPH = re.compile(CONDITIONS["bph"][0])
 _PROSTATE_CANCER = re.compile(r"前列腺(?:癌|恶性)")
 # a cancer operation; an enucleation of a tumour (肿瘤剜除) also fits a benign one
-_RADICAL = re.compile(r"癌|恶性|根治|半尿路|全长切除")
+_RADICAL = re.compile(r"癌|恶性|根治|半尿路|全长切除|全程[^，,。；;]{0,4}切除|袖套")
 _ANY_TUMOUR = re.compile(_TUMOUR.pattern + r"|瘤")
 _UPPER_TRACT = re.compile(r"肾盂|输尿管|尿路上皮|半尿路|全长|集合系统")
 _BPH_NAMED = re.compile(r"前列腺增生|前列腺肥大|前列腺增大|良性前列腺")
@@ -130,8 +132,9 @@ def _tumour_for(advice: str, diagnoses: Sequence[str], question: str) -> bool:
     side = m.group()[0] if (m := _SIDE.search(advice)) else None
     upper = bool(_UPPER_TRACT.search(advice))  # a nephroureterectomy is for a renal pelvis or ureter tumour
     clauses = list(diagnoses) + _CLAUSE.split(affirmed(question))
-    return any(tumour.search(c) and sites <= item_sites(c) and (side is None or side in c or "双" in c)
-               and (not upper or _UPPER_TRACT.search(c)) for c in clauses)
+    # a nephroureterectomy (its organs named one by one or not) is for a tumour of the renal pelvis or the ureter
+    return any(tumour.search(c) and (side is None or side in c or "双" in c)
+               and (_UPPER_TRACT.search(c) if upper else sites <= item_sites(c)) for c in clauses)
 
 
 
@@ -145,6 +148,37 @@ def strip_sides(text: str) -> str:
     return _SIDE.sub("", text)
 
 
+
+
+# an organ the question names on both sides with a condition: 双侧输尿管结石伴积水, 双肾积水
+_BOTH = re.compile(r"(?:双侧?|两侧)(?P<organ>输尿管|肾(?!上腺))(?P<cond>[^，,。；;]{0,10})")
+_ONE_SIDE = re.compile(r"^(?:左侧?|右侧?)(?=输尿管|肾(?!上腺))")
+_DRAINS = re.compile(r"结石|积水|梗阻|扩张")
+_DRAINAGE = re.compile(r"支架|造瘘|引流|置管|DJ|双J", re.IGNORECASE)  # an operation that drains, done on each side
+
+
+def both_sides(item: str, question: str) -> str:
+    """``item`` about both sides where it names one and the question tells its condition on both (the same
+    organ and condition for a diagnosis; an obstructed organ for a drainage of it, no other operation).
+
+    >>> q = "双肾结石，双侧输尿管结石伴积水，2天前开始无尿"
+    >>> both_sides("左输尿管结石", q), both_sides("左侧输尿管支架置入", q), both_sides("左肾囊肿", q)
+    ('双侧输尿管结石', '双侧输尿管支架置入', '左肾囊肿')
+    >>> both_sides("左输尿管结石", "左输尿管结石，双肾囊肿"), both_sides("右肾结石", q), both_sides("左肾切除术", q)
+    ('左输尿管结石', '双肾结石', '左肾切除术')
+    """
+    if not _ONE_SIDE.search(item):
+        return item
+    rest = _ONE_SIDE.sub("", item)
+    keys = diagnosis_keys(rest)
+    for m in _BOTH.finditer(nfkc(question or "")):
+        if not rest.startswith(m.group("organ")):
+            continue
+        said = diagnosis_keys(m.group("organ") + m.group("cond"))
+        if (keys & said) if keys else _DRAINAGE.search(rest) and _DRAINS.search(m.group("cond")):
+            both = ("双" if m.group("organ") == "肾" else "双侧") + rest  # 双肾结石, 双侧输尿管结石
+            return both if side_supported(both, question) else item
+    return item
 
 
 def advice_kind(item: str) -> str:
@@ -187,7 +221,7 @@ def reply_items(question: str, diseases: Sequence[str], advices: Sequence[str], 
     for later: they fit a named diagnosis whose signs do not call for one yet), sides dropped when the question
     names none."""
     sided = bool(facts.sides or facts.bilateral or re.search(r"[左右]", clean_sides(nfkc(question or ""))))
-    fix = (lambda x: x) if sided else strip_sides
+    fix = (lambda x: both_sides(x, question)) if sided else strip_sides
     said = affirmed(question)
     q = nfkc(question or "")
     ds = _said_diagnoses(diseases, question, q, fix)
@@ -197,7 +231,7 @@ def reply_items(question: str, diseases: Sequence[str], advices: Sequence[str], 
         return supported(x, question) and not (young and _BPH.search(x))
 
     sure = sorted(_widest([d for d in ds if fits(d)]), key=lambda d: _minor(d, question))
-    adv = list(dict.fromkeys(fix(a) for a in advices if a and fits(a) and not done(a, said)))
+    adv = list(dict.fromkeys(fix(a) for a in advices if a and fits(a) and not done(a, question)))
     if not sure:  # no treatment without a diagnosis the question supports: examinations, daily life, a visit
         adv = [a for a in adv if advice_kind(a) in ("exam", "daily")]
     # an operation only for what the question itself names, and only where its signs call for one

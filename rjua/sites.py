@@ -136,11 +136,14 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     "urethral_stricture": (r"尿道[^，,。；;]{0,4}狭窄",
                            r"狭窄|(?:尿线|小便|尿流)[^，,。；;]{0,2}细|尿细|排尿困难|排尿费力|尿不出|排不出|尿潴留|尿道扩张"),
     # a prostatitis needs voiding, pelvic, ejaculatory or febrile signs (or the prostate named), not pain elsewhere
-    "prostatitis": (r"前列腺炎", r"前列腺|会阴|盆腔|下腹|小腹|睾丸|阴囊|射精|精液|尿频|尿急|尿痛|排尿|小便|尿道|滴白|"
-                                 r"分泌物|发热|发烧|寒战"),
+    "prostatitis": (r"前列腺炎", r"前列腺|会阴|盆腔|下腹|小腹|睾丸|阴囊|射精|精液|尿频|尿急|尿痛|排尿|小便|滴白|"
+                                 r"发热|发烧|寒战"),
     "tamponade": (r"填塞", r"血块|填塞|血凝块"),
     "sepsis": (r"脓毒|败血", r"脓毒|败血|休克|降钙素原|PCT|寒战|高热|血压下降"),
     "solitary_kidney": (r"孤立肾|独肾", r"孤立肾|独肾|萎缩|无功能|失功能|切除|移植"),
+    # hormone therapy is for a prostate cancer; a urinary diversion follows a removed bladder
+    "hormone_therapy": (r"内分泌治疗|去势|抗雄|ADT", r"前列腺|PSA|内分泌治疗|去势|ADT"),
+    "diversion": (r"[Bb]ricker|回肠代膀胱|尿流改道|输尿管皮肤造口|新膀胱", r"膀胱"),
     "acidosis": (r"酸中毒|NaHCO3|碳酸氢钠", r"酸中毒|HCO3|碳酸氢|碱剩余|二氧化碳结合力"),
     "hematuria": (r"血尿", r"血尿|尿血|尿中带血|尿色发?红|洗肉水|红细胞|隐血|潜血"),
     "hematospermia": (r"血精", r"血精|精液.{0,6}(?:红|血|褐)|射精.{0,6}血"),
@@ -180,8 +183,10 @@ _TREATED_RE = {c: re.compile(p, re.IGNORECASE) for c, p in TREATED.items()}
 _RECURRED = re.compile(r"复发|再次|又出现增生")
 # the rows of CONDITIONS that name an operation, a test or a treatment rather than a condition of the patient
 TREATMENTS = frozenset({"nephrectomy", "partial_nephrectomy", "bladder_resection", "prostate_biopsy", "alpha_blocker",
-                        "antibiotic", "fertility_drug", "stent_change", "irrigation", "urodynamics"})
-_MALIGNANT = re.compile(r"癌|恶性|肿瘤|根治|半尿路|全长切除")  # a nephroureterectomy is a cancer operation
+                        "antibiotic", "fertility_drug", "stent_change", "irrigation", "urodynamics", "hormone_therapy",
+                        "diversion"})
+# a nephroureterectomy (半尿路, 全长, 肾-输尿管全程-膀胱袖套状切除) is a cancer operation
+_MALIGNANT = re.compile(r"癌|恶性|肿瘤|根治|半尿路|全长切除|全程[^，,。；;]{0,4}切除|袖套")
 _MALIGNANT_HINT = re.compile(r"癌|恶性|肿瘤|瘤|占位|肿物|新生物|肿块|结节|包块|PSA|转移")
 
 # what the question does not affirm: a negated span, a denied clause, a past operation

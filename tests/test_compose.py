@@ -163,9 +163,13 @@ def test_a_denied_diagnosis_is_never_said_not_even_with_doubt():
 
 
 def test_no_operation_on_the_other_side_of_the_diagnoses():
-    q = "体检发现右输尿管占位，左侧肾盏也有扩张"
-    r = compose_reply(q, ["右输尿管占位"], ["左侧肾-输尿管全程-膀胱袖套状切除", "右侧肾-输尿管全程-膀胱袖套状切除"])
+    q = "体检发现右输尿管占位，活检为尿路上皮癌，左侧肾盏也有扩张"
+    r = compose_reply(q, ["右输尿管癌"], ["左侧肾-输尿管全程-膀胱袖套状切除", "右侧肾-输尿管全程-膀胱袖套状切除"])
     assert "右侧肾-输尿管全程" in r and "左侧肾-输尿管全程" not in r
+    r = compose_reply("体检发现右输尿管占位", ["右输尿管占位"], ["右侧肾-输尿管全程-膀胱袖套状切除"])
+    assert "右侧肾-输尿管全程" in r
+    r = compose_reply("体检发现右肾占位", ["右肾占位"], ["右侧肾-输尿管全程-膀胱袖套状切除"])
+    assert "输尿管全程" not in r  # a mass of the kidney itself is no case for a nephroureterectomy
 
 
 def test_an_operation_only_for_a_diagnosis_the_question_names_or_its_specific_sign_tells():
@@ -277,7 +281,7 @@ def test_a_label_fragment_is_never_said():
 def test_an_obstruction_that_harms_the_kidney_is_drained_and_a_cyst_is_said_last():
     q = "右侧输尿管中段受累，伴上游尿路积水和右肾功能减退，双肾微小囊肿"
     r = compose_reply(q, ["右肾囊肿", "右输尿管梗阻"], [])
-    assert "影响肾功能，应尽快行输尿管支架置入" in r and r.index("右输尿管梗阻") < r.index("右肾囊肿")
+    assert "影响肾功能，应尽快行输尿管支架置入" in r and r.index("右输尿管梗阻") < r.index("双肾囊肿")
 
 
 def test_another_patients_stage_is_not_told_and_no_catheter_is_advised_to_one_who_has_it():
@@ -371,3 +375,19 @@ def test_trauma_replies_warn_of_what_trauma_brings():
     r = compose_reply("从高处摔落后右侧腰痛，CT示右肾包膜下血肿", ["右肾挫伤"], [])
     assert "血压下降" in r and "卧床" in r
     assert "血压下降" not in compose_reply("右侧腰痛，B超右肾结石", ["右肾结石"], [])
+
+
+def test_a_diagnosis_said_on_both_sides_is_still_cited():
+    class P:
+        text = "输尿管结石引起梗阻时…"
+    r = compose_reply("CT：双侧输尿管结石伴积水，无尿", ["左输尿管结石"], [], [P()])
+    assert "双侧输尿管结石[1]" in r
+
+
+def test_an_adrenal_metastasis_is_no_adrenal_tumour_and_an_operation_with_its_work_up_is_an_operation():
+    from rjua.offer import advice_kind
+    q = "MR示左侧上尿路弥漫性占位，考虑尿路上皮癌，左侧肾上腺外肢小结节考虑转移瘤，骨转移可能"
+    r = compose_reply(q, ["左肾盂肿瘤"], [])
+    assert "内分泌功能检查" not in r and "心悸" not in r
+    assert "内分泌功能检查" in compose_reply("体检发现左肾上腺占位", ["左肾上腺肿瘤"], [])
+    assert advice_kind("腹腔镜下左肾盂癌根治术(术前输尿管镜检查)") == "treat" and advice_kind("输尿管镜检查") == "exam"

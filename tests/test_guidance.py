@@ -146,3 +146,27 @@ def test_hematuria_told_in_everyday_words_is_worked_up():
     for said in ("我发现自己的尿液中有血丝", "最近两个月出现了肉眼可见的血尿", "小便里带血块"):
         assert any("膀胱镜" in s for s in workup([], [], "72岁男性，" + said)), said
     assert workup([], [], "72岁男性，没有血尿，尿频") == []
+
+
+def test_storage_symptoms_weeks_after_a_prostate_operation_are_a_picture_with_their_course():
+    from rjua.guidance import own_course
+    q = "一个月前接受了前列腺钬激光剜除术，现在排尿通畅了，但晚上还要起夜8次，排尿时疼痛"
+    assert syndromes(q) == ["前列腺术后下尿路症状"] and "M受体拮抗剂" in own_course(syndromes(q))
+    assert syndromes("10年前做过前列腺电切，最近尿频") == [] and syndromes("一个月前做了前列腺剜除术，排尿通畅") == []
+
+
+def test_a_penile_mass_is_biopsied_and_a_high_risk_prostate_cancer_staged():
+    assert "活检" in path_for(["阴茎肿瘤"]) and "腹股沟淋巴结" in path_for(["阴茎癌"])
+    q = "PSA值为170ng/ml，穿刺示前列腺腺癌，Gleason评分为3+3=6，骨扫描未见明显异常"
+    assert any("PSMA" in s for s in workup(["前列腺癌"], [], q))
+    assert workup(["前列腺癌"], [], q.replace("170", "8.5")) == []
+    assert workup(["前列腺癌"], [], q + "，PSMA PET/CT未见转移") == []
+    assert not any("PSMA" in s for s in workup(["前列腺增生"], [], "PSA 30ng/ml"))  # no cancer named: the PSA row
+
+
+def test_a_test_the_question_reports_is_not_ordered_again_a_follow_up_is():
+    from rjua.guidance import done
+    assert done("前列腺特异抗原(PSA)", "我在3天前进行了PSA检查，结果显示为0.43ng/ml")
+    assert not done("前列腺特异抗原(PSA)", "尿频尿急，担心前列腺有问题") and not done("定期复查PSA", "PSA 0.43")
+    assert done("泌尿系统B超检查", "B超提示右肾囊肿") and done("B超", "外院超声未见异常")
+    assert not done("泌尿系统B超检查", "腰痛两天")

@@ -65,3 +65,21 @@ def test_no_operation_before_the_biopsy_of_a_pi_rads_5_lesion():
     assert adv == ["前列腺穿刺活检"] and "手术治疗" not in path.replace("再考虑手术", "")
     adv, _, _ = course(["前列腺增生"], ["经尿道前列腺电切术"], q.replace("PI-RADS 5", "PI-RADS 3"))
     assert adv == ["经尿道前列腺电切术"]
+
+
+def test_both_sides_where_the_question_tells_the_condition_on_both():
+    from rjua.offer import both_sides
+    q = "2天前开始无尿。CT：双肾结石，双侧输尿管结石伴积水"
+    assert both_sides("左输尿管结石", q) == "双侧输尿管结石"
+    assert both_sides("左侧输尿管支架置入", q) == "双侧输尿管支架置入"
+    assert both_sides("右肾结石", q) == "双肾结石"
+    assert both_sides("左侧肾-输尿管全程-膀胱袖套状切除", q) == "左侧肾-输尿管全程-膀胱袖套状切除"  # no drainage
+    assert both_sides("左肾囊肿", q) == "左肾囊肿"
+    assert both_sides("左输尿管结石", "左输尿管结石，双肾囊肿") == "左输尿管结石"
+    ds, sure, adv, _ = reply_items(q, ["左输尿管结石"], ["左侧输尿管支架置入"], patient_facts(q))
+    assert sure == ["双侧输尿管结石"] and adv == ["双侧输尿管支架置入"]
+
+
+def test_a_nephroureterectomy_worded_by_its_parts_is_a_cancer_operation():
+    from rjua.sites import malignant
+    assert malignant("左侧肾-输尿管全程-膀胱袖套状切除") and not malignant("左侧经皮肾镜取石术")

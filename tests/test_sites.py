@@ -202,3 +202,13 @@ def test_infertility_is_told_by_children_or_semen_even_where_the_question_denies
 def test_a_torn_tunica_is_a_rupture_the_question_tells():
     assert supported("阴茎白膜破裂", "性生活后阴茎肿痛，超声显示阴茎左侧白膜断裂")
     assert not supported("阴茎白膜破裂", "阴茎勃起时疼痛")
+
+
+def test_a_urethral_discharge_is_no_sign_of_prostatitis():
+    assert not supported("急性前列腺炎", "和女友发生性接触之后出现了尿道流脓")
+    assert supported("急性前列腺炎", "尿道流脓，伴发热和会阴部疼痛")
+
+
+def test_hormone_therapy_and_a_urinary_diversion_need_their_organ():
+    assert not supported("内分泌治疗", "左肾盂占位，间断血尿") and supported("内分泌治疗", "前列腺癌骨转移")
+    assert not supported("bricker术", "左肾盂占位，间断血尿") and supported("回肠代膀胱", "膀胱癌肌层浸润")
