@@ -72,15 +72,18 @@ FIRST_STEPS: tuple[tuple[re.Pattern, str, str], ...] = (
 _FAILED = (r"(?:药|效果|治疗|训练|锻炼)[^，,。；;？?]{0,8}"
            r"(?:不(?:太|够|是很)?(?:明显|佳|好|理想)|无效|差|没有?改善|改善不)")
 _BPH_DRUG = r"罗辛|多辛|坦洛新|哈乐|雄胺|保列治|安福达|唑嗪|可多华|爱普列特"
+_LUTS = (r"(?:尿频|尿急|夜尿|起夜|排尿困难|排尿费力|排尿不畅|尿线|尿等待|尿不尽|尿流|滴沥|"
+         r"小便[^，,。；;]{0,4}(?:细|慢|费力))")
 OPERATE_WHEN: tuple[tuple[re.Pattern, re.Pattern | None, re.Pattern | None], ...] = (
-    # BPH: a complication (retention, a large residual, a bladder stone, hematuria, kidneys harmed) or drugs
-    # taken already; symptoms alone call for drugs first (the treatment path), a question about drugs too
+    # BPH: a complication (retention, a large residual, a bladder stone, hematuria, kidneys harmed), drugs that
+    # failed, or drugs taken with voiding symptoms still told; symptoms alone call for drugs first (the treatment
+    # path), drugs taken without symptoms told are working, a question about drugs is no drug taken
     (re.compile(r"前列腺增生|前列腺肥大|前列腺增大"),
      re.compile(r"尿潴留|尿储留|尿不出|排不出|残余尿[^，,\d]{0,8}(?:[1-9]\d{2,}|增多|增加|较多)|导尿|"
                 r"膀胱[^，,]{0,4}结石|双[侧肾][^，,]{0,4}积水|血尿|憩室|肾功能(?:不全|减退|下降|损害)|"
                 r"肌酐[^，,]{0,6}(?:升高|增高)|反复[^，,]{0,8}感染"),
-     re.compile(rf"{_FAILED}|(?:服|吃|口服|使用|用)(?:了|过|着)?[^，,。；;？?]{{0,8}}(?:{_BPH_DRUG})|"
-                rf"(?:一直|长期|正在|已经)[^，,。；;？?]{{0,6}}(?:服药|吃药|用药|药物治疗)")),
+     re.compile(rf"{_FAILED}|(?=.*(?:(?:服|吃|口服|使用|用)(?:了|过|着)?[^，,。；;？?]{{0,8}}(?:{_BPH_DRUG})|"
+                rf"(?:一直|长期|正在|已经)[^，,。；;？?]{{0,6}}(?:服药|吃药|用药|药物治疗)))(?=.*{_LUTS})")),
     # urinary incontinence: an operation after pelvic-floor training or drugs failed
     (re.compile(r"尿失禁"), None, re.compile(_FAILED)),
     (re.compile(r"血精"), re.compile(r"精囊[^，,]{0,8}(?:结石|囊肿|梗阻|扩张)|射精管[^，,]{0,6}(?:梗阻|囊肿)"), None),

@@ -23,7 +23,7 @@ import re
 from collections.abc import Sequence
 
 from .faithfulness import diagnosis_keys
-from .guidance import advanced, biopsy_first, done, indicated, operable, own_course, path_for
+from .guidance import advanced, biopsy_first, done, indicated, operable, own_course, path_for, syndromes
 from .patient import PatientFacts, clean_sides
 from .sites import (
     CONDITIONS,
@@ -225,10 +225,13 @@ def reply_items(question: str, diseases: Sequence[str], advices: Sequence[str], 
     said = affirmed(question)
     q = nfkc(question or "")
     ds = _said_diagnoses(diseases, question, q, fix)
-    young = facts.age is not None and facts.age < 50 and not _BPH_NAMED.search(said)
+    # BPH only for a man of 50 or more, and not for the frequency of a cystitis, unless the question names it or
+    # tells an obstruction (INFERRED)
+    cystitis = "泌尿道感染" in syndromes(question) and not named_by("前列腺增生", said)
+    no_bph = not _BPH_NAMED.search(said) and (facts.age is not None and facts.age < 50 or cystitis)
 
-    def fits(x: str) -> bool:  # supported, and BPH only for a man of 50 or more unless the question names it
-        return supported(x, question) and not (young and _BPH.search(x))
+    def fits(x: str) -> bool:
+        return supported(x, question) and not (no_bph and _BPH.search(x))
 
     sure = sorted(_widest([d for d in ds if fits(d)]), key=lambda d: _minor(d, question))
     adv = list(dict.fromkeys(fix(a) for a in advices if a and fits(a) and not done(a, question)))

@@ -109,7 +109,8 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     "hydronephrosis": (r"积水", r"积水|扩张|梗阻"),
     # an angiomyolipoma is told by its fat (or its name), not by any mass: a mass alone may be a cancer
     "angiomyolipoma": (r"错构瘤|血管平滑肌脂肪瘤", r"错构瘤|平滑肌脂肪瘤|富脂|含脂|脂肪(?!肝|浸润|变性)|AML"),
-    "nephrectomy": (r"(?<!输尿管)肾切除", r"萎缩|无功能|失功能|功能丧失|癌|恶性|肿瘤|占位|肿物|肿块"),
+    "nephrectomy": (r"(?<!输尿管)肾切除", r"萎缩|无功能|失功能|功能丧失|"
+                                          r"肾(?!上腺)[^，,。；;]{0,16}(?:癌|恶性|肿瘤|占位|肿物|肿块)"),
     # a mass of the kidney itself, not of the ureter or the adrenal beside it
     "partial_nephrectomy": (r"肾部分切除|肾[^，,。；;]{0,6}剜除",
                             r"肾(?!上腺)[^，,。；;输]{0,16}(?:癌|恶性|肿瘤|瘤|占位|肿物|肿块|新生物|结节|包块|强化)"),
@@ -142,7 +143,10 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     "sepsis": (r"脓毒|败血", r"脓毒|败血|休克|降钙素原|PCT|寒战|高热|血压下降"),
     "solitary_kidney": (r"孤立肾|独肾", r"孤立肾|独肾|萎缩|无功能|失功能|切除|移植"),
     # hormone therapy is for a prostate cancer; a urinary diversion follows a removed bladder
-    "hormone_therapy": (r"内分泌治疗|去势|抗雄|ADT", r"前列腺|PSA|内分泌治疗|去势|ADT"),
+    "hormone_therapy": (r"内分泌治疗|去势|抗雄|ADT",
+                        r"前列腺[^，,。；;]{0,10}(?:癌|恶性)|Gleason|ISUP|内分泌治疗|去势|ADT|比卡鲁胺|阿比特龙"),
+    # a cystitis glandularis needs its own name (a biopsy finding); an adenocarcinoma is none
+    "cystitis_glandularis": (r"腺性膀胱炎", r"腺性"),
     "diversion": (r"[Bb]ricker|回肠代膀胱|尿流改道|输尿管皮肤造口|新膀胱", r"膀胱"),
     "acidosis": (r"酸中毒|NaHCO3|碳酸氢钠", r"酸中毒|HCO3|碳酸氢|碱剩余|二氧化碳结合力"),
     "hematuria": (r"血尿", r"血尿|尿血|尿中带血|尿色发?红|洗肉水|红细胞|隐血|潜血"),

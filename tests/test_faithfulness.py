@@ -168,3 +168,11 @@ def test_a_transurethral_operation_is_no_urethral_diagnosis():
     assert not {"site_unsupported", "reply_unlisted_diagnosis"} & rules(flags)
     assert "site_unsupported" in rules(check(q, ["膀胱肿瘤"], [], "您好，考虑尿道肿瘤。"))
     assert diagnosis_mentions("经尿道膀胱肿瘤电切术") == [("膀胱肿瘤", ("bladder", "tumour"))]
+
+
+def test_a_tract_infection_is_no_urethral_diagnosis():
+    from rjua.faithfulness import check
+    q = "体检发现左输尿管结石伴感染，左肾脓性占位"
+    r = "您好，初步诊断为左输尿管结石和泌尿道感染。"
+    assert not [f for f in check(q, ["左输尿管结石", "泌尿道感染"], [], r) if f.rule == "site_unsupported"]
+    assert [f for f in check(q, ["左输尿管结石"], [], "您好，考虑尿道狭窄。") if f.rule == "site_unsupported"]

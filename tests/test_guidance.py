@@ -4,7 +4,7 @@ from rjua.guidance import advanced, first_steps, indicated, operable, path_for, 
 
 def test_bph_operation_needs_a_complication_or_drugs_tried():
     assert not operable("前列腺增生", "夜尿次数明显增加，尿频")
-    for said in ("残余尿量250ml", "反复血尿", "膀胱结石", "口服坦索罗辛半年", "吃药效果不好", "双肾积水"):
+    for said in ("残余尿量250ml", "反复血尿", "膀胱结石", "口服坦索罗辛半年，仍尿频", "吃药效果不好", "双肾积水"):
         assert operable("前列腺增生", said), said
     assert not operable("前列腺增生", "残余尿20ml")  # a small residual is no complication
 
@@ -170,3 +170,17 @@ def test_a_test_the_question_reports_is_not_ordered_again_a_follow_up_is():
     assert not done("前列腺特异抗原(PSA)", "尿频尿急，担心前列腺有问题") and not done("定期复查PSA", "PSA 0.43")
     assert done("泌尿系统B超检查", "B超提示右肾囊肿") and done("B超", "外院超声未见异常")
     assert not done("泌尿系统B超检查", "腰痛两天")
+
+
+def test_bph_drugs_taken_call_for_an_operation_only_with_symptoms_still_told():
+    assert not operable("前列腺增生", "前列腺增生病史，一直在服用坦索罗辛和非那雄胺，右肾囊肿")
+    assert operable("前列腺增生", "口服坦索罗辛半年，仍夜尿4次、尿线变细")
+
+
+def test_hormone_therapy_and_nephrectomy_need_their_own_organs_cancer():
+    from rjua.sites import supported
+    q = "膀胱顶壁新生物，病理为低分化腺癌，前列腺增生（PI-RADS 2）"
+    assert not supported("双睾切除术或药物去势", q) and not supported("腺性膀胱炎", q)
+    assert supported("内分泌治疗", "穿刺示前列腺腺癌，骨转移") and supported("腺性膀胱炎", "活检示腺性膀胱炎")
+    assert not supported("腹腔镜下左肾切除术", "CT示左肾上腺有肿物，左肾盂输尿管移行处结石")
+    assert supported("腹腔镜下左肾切除术", "CT示左肾占位，考虑肾癌")

@@ -83,3 +83,12 @@ def test_both_sides_where_the_question_tells_the_condition_on_both():
 def test_a_nephroureterectomy_worded_by_its_parts_is_a_cancer_operation():
     from rjua.sites import malignant
     assert malignant("左侧肾-输尿管全程-膀胱袖套状切除") and not malignant("左侧经皮肾镜取石术")
+
+
+def test_the_frequency_of_a_cystitis_is_no_bph_unless_an_obstruction_is_told():
+    q = "我是一名52岁的男性，最近一周尿频、尿急以及伴随尿痛，没有发热"
+    assert reply_items(q, ["泌尿道感染", "前列腺增生"], [], patient_facts(q))[1] == ["泌尿道感染"]
+    q2 = q + "，平时排尿困难、尿线变细"
+    assert "前列腺增生" in reply_items(q2, ["泌尿道感染", "前列腺增生"], [], patient_facts(q2))[1]
+    q3 = "我72岁，夜尿4次，尿频尿急"
+    assert "前列腺增生" in reply_items(q3, ["前列腺增生"], [], patient_facts(q3))[1]
