@@ -40,9 +40,9 @@ __all__ = ["FACT_RULES", "RULES", "FRule", "check", "diagnosis_keys", "diagnosis
            "affirmed", "denials", "guard", "named_in", "negated_terms", "sentences", "summarise"]
 
 # ------------------------------------------------------------------ vocabulary (data)
-# (经尿道 is a route, 泌尿道 the whole tract: neither is the urethra)
-_SITE_WORD = (r"肾上腺|肾盂|肾盏|肾(?!上腺)|输尿管|膀胱|前列腺|(?<!经)(?<!泌)尿道|阴茎|包皮|龟头|睾丸|附睾|精索|"
-              r"阴囊|精囊|腹膜后|脐尿管")
+# (经尿道 is a route, 泌尿道 the whole tract: neither is the urethra; 膀胱入口 is the ureter's end)
+_SITE_WORD = (r"肾上腺|肾盂|肾盏|肾(?!上腺)|输尿管|膀胱(?!入口|开口|壁段)|前列腺|(?<!经)(?<!泌)尿道|阴茎|包皮|龟头|"
+              r"睾丸|附睾|精索|阴囊|精囊|腹膜后|脐尿管")
 # condition word -> class; a reply's mention and a list item match when their site and class match
 _CONDITIONS: dict[str, str] = {
     **dict.fromkeys(("结石",), "stone"),

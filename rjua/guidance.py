@@ -32,9 +32,9 @@ from .patient import patient_facts
 from .sites import affirmed, affirmed_sentences, proven_tumours, sentences
 from .text import nfkc
 
-__all__ = ["ADVANCED", "BIOPSY_FIRST", "DONE", "FIRST_STEPS", "INDICATED", "OPERATE_WHEN", "OWN_COURSE", "PATHS",
-           "SYNDROMES", "WORKUP", "advanced", "biopsy_first", "done", "first_steps", "indicated", "operable",
-           "own_course", "path_for", "syndromes", "workup"]
+__all__ = ["ADVANCED", "AFTERCARE", "BIOPSY_FIRST", "DONE", "FIRST_STEPS", "INDICATED", "OPERATE_WHEN", "OWN_COURSE",
+           "PATHS", "SYNDROMES", "WORKUP", "advanced", "aftercare", "biopsy_first", "done", "first_steps", "indicated",
+           "operable", "own_course", "path_for", "syndromes", "workup"]
 
 _PAST = re.compile(r"(?:\d+|[一两二三四五六七八九十几半]+)个?(?:天|日|周|星期|月|年)(?:前|以前)|"
                    r"之前|以前|曾|既往|病史|拔除|已拔")
@@ -187,6 +187,15 @@ PATHS: tuple[tuple[re.Pattern, str], ...] = (
 # the treatments or medicines the similar cases were given for their own problems
 OWN_COURSE = re.compile(r"术后[^，,。；;]{0,6}(?:下尿路症状|刺激症状)|阴茎折断|白膜(?:破裂|断裂)|阴茎海绵体破裂|"
                         r"肾(?:挫伤|裂伤|破裂|损伤|外伤)|淋病|淋球菌|尿道炎")
+# a recent operation the question tells -> the aftercare said as the course (the similar cases' treatments are for
+# their own stones): a stone operation days or weeks ago
+AFTERCARE: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"(?:(?:\d|[一两二三四五六七八九十几半])个?(?:天|周|星期)(?:前|以前)|最近|近期|刚刚?|昨天|前天)"
+                r"[^。；;]{0,16}(?:输尿管镜|碎石|取石|结石[^，,。；;]{0,4}(?:的)?(?:手术|术))"),
+     "结石术后一般留置双J管，需按医嘱（通常术后2至4周）复查并拔除双J管，复查KUB或CT确认结石是否排净，做结石成分分析，"
+     "并多饮水、调整饮食预防复发；如出现发热、剧烈腰痛或血尿加重需及时就诊。"),
+)
+
 # a suspicion only a biopsy settles: no operation is offered before its pathology (a biopsy already positive
 # settles it)
 BIOPSY_FIRST = re.compile(r"PI-?RADS[^，,。；;\d]{0,6}[45]", re.IGNORECASE)
@@ -388,6 +397,17 @@ def own_course(diagnoses: Sequence[str]) -> str:
     ('治疗方面，阴茎折断', '')
     """
     return path_for(diagnoses[:1]) if diagnoses and OWN_COURSE.search(diagnoses[0]) else ""
+
+
+def aftercare(question: str) -> str:
+    """The aftercare (:data:`AFTERCARE`) of a recent operation the question tells, as a sentence of the reply's
+    treatment part; "" when none.
+
+    >>> aftercare("一周前接受了右输尿管下段结石的手术")[:10], aftercare("5年前做过输尿管镜碎石")
+    ('治疗方面，结石术后一', '')
+    """
+    q = nfkc(question or "")
+    return next(("治疗方面，" + text for pat, text in AFTERCARE if pat.search(q)), "")
 
 
 def biopsy_first(question: str) -> bool:

@@ -23,7 +23,7 @@ import re
 from collections.abc import Sequence
 
 from .faithfulness import diagnosis_keys
-from .guidance import advanced, biopsy_first, done, indicated, operable, own_course, path_for, syndromes
+from .guidance import advanced, aftercare, biopsy_first, done, indicated, operable, own_course, path_for, syndromes
 from .patient import PatientFacts, clean_sides
 from .sites import (
     CONDITIONS,
@@ -310,8 +310,8 @@ def course(sure: list[str], adv: list[str], question: str, later: Sequence[str] 
     """(the advice said, the treatment path said where no treatment is named, a sentence said before the advice).
     A malignancy that has spread, recurred or is under systemic treatment (:func:`rjua.guidance.advanced`) gets
     no curative operation: its course is said instead, before the advice when other treatments remain."""
-    if own := own_course(sure):  # the course is the treatment: no other patient's treatments or medicines
-        return [a for a in adv if advice_kind(a) in ("exam", "daily")], own, []
+    if own := own_course(sure) or aftercare(question):  # the course is the treatment (or the aftercare): no other
+        return [a for a in adv if advice_kind(a) in ("exam", "daily")], own, []  # patient's treatments or medicines
     if biopsy_first(question):  # no operation before the pathology
         adv, later = [a for a in adv if advice_kind(a) != "treat"], ()
     late = advanced(sure, question)

@@ -176,3 +176,9 @@ def test_a_tract_infection_is_no_urethral_diagnosis():
     r = "您好，初步诊断为左输尿管结石和泌尿道感染。"
     assert not [f for f in check(q, ["左输尿管结石", "泌尿道感染"], [], r) if f.rule == "site_unsupported"]
     assert [f for f in check(q, ["左输尿管结石"], [], "您好，考虑尿道狭窄。") if f.rule == "site_unsupported"]
+
+
+def test_a_stone_at_the_bladder_entrance_is_the_ureters():
+    from rjua.faithfulness import diagnosis_keys
+    assert ("bladder", "stone") not in diagnosis_keys("右侧输尿管下段靠近膀胱入口处有结石")
+    assert ("bladder", "stone") in diagnosis_keys("膀胱内有一枚结石")

@@ -184,3 +184,12 @@ def test_hormone_therapy_and_nephrectomy_need_their_own_organs_cancer():
     assert supported("内分泌治疗", "穿刺示前列腺腺癌，骨转移") and supported("腺性膀胱炎", "活检示腺性膀胱炎")
     assert not supported("腹腔镜下左肾切除术", "CT示左肾上腺有肿物，左肾盂输尿管移行处结石")
     assert supported("腹腔镜下左肾切除术", "CT示左肾占位，考虑肾癌")
+
+
+def test_a_recent_stone_operation_gets_its_aftercare_in_place_of_other_treatments():
+    from rjua.guidance import aftercare
+    from rjua.offer import course
+    q = "我在一周前接受了右输尿管下段结石的手术，想了解接下来的治疗方案"
+    assert "双J管" in aftercare(q) and aftercare("5年前做过输尿管镜碎石，现在左肾又有结石") == ""
+    adv, path, _ = course(["右输尿管结石"], ["体外冲击波碎石", "尿常规"], q)
+    assert "双J管" in path and adv == ["尿常规"]
