@@ -218,11 +218,33 @@ def _votes(hits, kind: str, facts: PatientFacts, side: str | None, ok) -> tuple[
     return feats, n_items, total
 
 
+# a stone the question places in an organ, its size or the organ's part between them (右肾有个5毫米的小结石,
+# 肾盂输尿管移行处（连接处）有一个大约9毫米大小的结石): wider than a diagnosis mention, which stays within 6 characters
+_STONE_AT = re.compile(r"(?P<site>肾盂|肾盏|肾(?!上腺)|输尿管|膀胱(?!入口|开口|壁段))[^，,。；;]{0,20}?结石")
+
+
+def _segment_told(label: str, question: str) -> str:
+    """``label`` without a segment (上段/中段/下段) the question does not give: a similar case's stone was elsewhere.
+
+    >>> _segment_told("左侧输尿管上段结石", "左侧输尿管下段有一颗0.8cm的结石")
+    '左侧输尿管结石'
+    >>> _segment_told("右输尿管下段结石", "右输尿管下段结石")
+    '右输尿管下段结石'
+    """
+    return re.sub(r"[上中下]段", lambda m: m.group() if m.group() in question else "", label)
+
+
 def _named_keys(diagnoses: Sequence[str], question: str) -> list[tuple[str, str]]:
     """The (organ, condition) keys the question names that no diagnosis has yet, of :data:`NAMED_CLASSES` (a cyst
-    only where it is large or presses)."""
+    only where it is large or presses).
+
+    >>> _named_keys([], "B超显示右肾有个5毫米的小结石"), _named_keys(["右肾结石"], "右肾有个5毫米的小结石")
+    ([('kidney', 'stone')], [])
+    """
     have = {k for d in diagnoses for k in diagnosis_keys(d)}
-    return [k for k in sorted(diagnosis_keys(affirmed(question)) - have)
+    said = affirmed(question)
+    named = diagnosis_keys(said) | {k for m in _STONE_AT.finditer(said) for k in diagnosis_keys(m["site"] + "结石")}
+    return [k for k in sorted(named - have)
             if k[1] in NAMED_CLASSES and (k[1] != "cyst" or indicated("囊肿去顶术", question))]
 
 
@@ -394,7 +416,7 @@ class CaseBackend:
         if not any(c == "tumour" for d in chosen if supported(d, question, context) for _, c in diagnosis_keys(d)):
             for site in sorted(proven_tumours(question), reverse=True):
                 out.insert(0, likeliest((site, "tumour")) or TUMOUR_OF[site])
-        out += [d for d in map(likeliest, _named_keys(out, question)) if d]
+        out += [_segment_told(d, question) for d in map(likeliest, _named_keys(out, question)) if d]
         # the picture the question paints leads (咳嗽时漏尿: stress incontinence)
         out = syndromes(question, out, sorted(probs, key=lambda i: (-probs[i], i))) + out
         return [d for d in out if supported(d, question, context)] or out

@@ -156,3 +156,13 @@ def test_the_picture_the_question_paints_leads():
     q = "52岁男性，一周来尿频、尿急以及伴随尿痛，没有发热"
     out = CaseBackend().grounded_diseases(["前列腺增生"], {"前列腺增生": 0.6, "泌尿道感染": 0.3}, q)
     assert out == ["泌尿道感染", "前列腺增生"]
+
+
+def test_a_stone_the_question_places_in_an_organ_joins_the_diagnoses_without_another_cases_segment():
+    from rjua.backends.case import _named_keys, _segment_told
+    assert _named_keys([], "B超显示右肾有个5毫米的小结石和1cm的右肾囊肿") == [("kidney", "stone")]
+    assert _named_keys([], "左侧肾盂输尿管移行处（肾盂输尿管连接处）有一个大约9毫米大小的结石")
+    assert _named_keys(["右肾结石"], "右肾有个5毫米的小结石") == []
+    assert _named_keys([], "右侧输尿管下段靠近膀胱入口处有结石") == [("ureter", "stone")]
+    assert _named_keys([], "没有结石，右肾囊肿1cm") == []
+    assert _segment_told("左侧输尿管上段结石", "左侧输尿管下段有结石") == "左侧输尿管结石"
