@@ -70,8 +70,11 @@ FIRST_STEPS: tuple[tuple[re.Pattern, str, str], ...] = (
 # a diagnosis -> the signs that make an operation for it worth offering: read in what the question affirms, or
 # (third column) in the question as written, where a failure is told by its negation (效果不明显, 没有改善)
 _FAILED = (r"(?:药|效果|治疗|训练|锻炼)[^，,。；;？?]{0,8}"
-           r"(?:不(?:太|够|是很)?(?:明显|佳|好|理想)|无效|差|没有?改善|改善不)")
+           r"(?:不(?:太|够|是很)?(?:明显|佳|好|理想)|无效|差|没有?改善|改善不)|"
+           r"(?:药|嗪|辛|胺|治疗)后[^。；;？?]{0,14}(?:并?没有?(?:明显)?(?:改善|好转)|不见好)")
 _BPH_DRUG = r"罗辛|多辛|坦洛新|哈乐|雄胺|保列治|安福达|唑嗪|可多华|爱普列特"
+# a kidney torn or bruised; an acute or drug-induced kidney injury (急性肾损伤) is no trauma
+_RENAL_TRAUMA = r"肾(?:挫伤|裂伤|破裂|外伤)|(?<!性)肾损伤"
 _LUTS = (r"(?:尿频|尿急|夜尿|起夜|排尿困难|排尿费力|排尿不畅|尿线|尿等待|尿不尽|尿流|滴沥|"
          r"小便[^，,。；;]{0,4}(?:细|慢|费力))")
 OPERATE_WHEN: tuple[tuple[re.Pattern, re.Pattern | None, re.Pattern | None], ...] = (
@@ -83,7 +86,8 @@ OPERATE_WHEN: tuple[tuple[re.Pattern, re.Pattern | None, re.Pattern | None], ...
                 r"膀胱[^，,]{0,4}结石|双[侧肾][^，,]{0,4}积水|血尿|憩室|肾功能(?:不全|减退|下降|损害)|"
                 r"肌酐[^，,]{0,6}(?:升高|增高)|反复[^，,]{0,8}感染"),
      re.compile(rf"{_FAILED}|(?=.*(?:(?:服|吃|口服|使用|用)(?:了|过|着)?[^，,。；;？?]{{0,8}}(?:{_BPH_DRUG})|"
-                rf"(?:一直|长期|正在|已经)[^，,。；;？?]{{0,6}}(?:服药|吃药|用药|药物治疗)))(?=.*{_LUTS})")),
+                rf"(?:一直|长期|正在|已经)[^，,。；;？?]{{0,6}}(?:服药|吃药|用药|药物治疗)))"
+                rf"(?=.*(?:仍|还是|依然|还有|还要|但|现在有|目前有|现在还)[^。；;不没无]{{0,10}}{_LUTS})")),
     # urinary incontinence: an operation after pelvic-floor training or drugs failed
     (re.compile(r"尿失禁"), None, re.compile(_FAILED)),
     (re.compile(r"血精"), re.compile(r"精囊[^，,]{0,8}(?:结石|囊肿|梗阻|扩张)|射精管[^，,]{0,6}(?:梗阻|囊肿)"), None),
@@ -96,10 +100,10 @@ _NOT_FOLLOW_UP = r"^(?!.*(?:复查|定期|随访|监测|动态))"
 DONE: tuple[tuple[re.Pattern, re.Pattern, bool], ...] = (
     (re.compile(r"穿刺|活检"), re.compile(r"(?:穿刺|活检|病理)[^。；;]{0,40}(?:腺癌|癌)|Gleason|ISUP", re.IGNORECASE),
      False),
-    (re.compile(_NOT_FOLLOW_UP + r".*(?:PSA|前列腺特异)", re.IGNORECASE),
-     re.compile(r"PSA[^。；;\d]{0,20}\d|PSA[^，,。；;]{0,6}(?:正常|不高|升高|偏高)", re.IGNORECASE), True),
-    (re.compile(_NOT_FOLLOW_UP + r"(?:泌尿系统?|泌尿系|双肾|肾脏?|膀胱|前列腺)?(?:B超|超声)(?:检查)?$"),
-     re.compile(r"(?:B超|超声)(?:检查)?(?:结果)?[^，,。；;]{0,4}(?:提示|显示|示|发现|报告|见|未见|正常)"), True),
+    (re.compile(_NOT_FOLLOW_UP + r"(?!.*(?:游离|f-?PSA|比值))(?:.*PSA|.*前列腺特异)", re.IGNORECASE),
+     re.compile(r"(?<!没有查)(?<!没查)(?<!未查)(?<!没有查过)(?<!没查过)PSA(?:检查|检测|值|水平)?(?:结果)?"
+                r"[^。；;\d]{0,12}?(?:为|是|:|\s)\s*\d|PSA[^，,。；;]{0,6}(?:正常|不高|升高|偏高)", re.IGNORECASE),
+     True),
 )
 
 # a size of at least 2 (4) cm; a number is read whole (0.8cm is no 8cm)
@@ -173,10 +177,10 @@ PATHS: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"阴茎折断|白膜(?:破裂|断裂)|阴茎海绵体破裂"),
      "阴茎折断属于泌尿外科急症，一般需尽早行阴茎白膜探查修补术，术中同时检查尿道；如有尿道口滴血、血尿或排尿困难，"
      "需警惕合并尿道损伤。"),
-    (re.compile(r"肾(?:挫伤|裂伤|破裂|损伤|外伤)"),
+    (re.compile(_RENAL_TRAUMA),
      "肾损伤多数可保守治疗：绝对卧床休息，监测生命体征、血红蛋白和尿色变化，必要时复查CT；如出血持续、"
      "血红蛋白进行性下降或生命体征不稳定，需行肾动脉介入栓塞或手术探查。"),
-    (re.compile(r"淋病|淋球菌|尿道炎"),
+    (re.compile(r"淋病|淋球菌"),
      "尿道口流脓或有分泌物时，需取分泌物做涂片、培养及淋球菌、衣原体检测，根据结果规范使用抗生素（淋球菌性尿道炎"
      "多用头孢曲松），性伴侣需同时检查和治疗，治愈前避免性生活。"),
     (re.compile(r"感染|膀胱炎"),
@@ -186,12 +190,13 @@ PATHS: tuple[tuple[re.Pattern, str], ...] = (
 # diagnoses whose course (:data:`PATHS`) is the treatment itself: led by one, the reply says that course and none of
 # the treatments or medicines the similar cases were given for their own problems
 OWN_COURSE = re.compile(r"术后[^，,。；;]{0,6}(?:下尿路症状|刺激症状)|阴茎折断|白膜(?:破裂|断裂)|阴茎海绵体破裂|"
-                        r"肾(?:挫伤|裂伤|破裂|损伤|外伤)|淋病|淋球菌|尿道炎")
+                        rf"{_RENAL_TRAUMA}|淋病|淋球菌")
 # a recent operation the question tells -> the aftercare said as the course (the similar cases' treatments are for
 # their own stones): a stone operation days or weeks ago
 AFTERCARE: tuple[tuple[re.Pattern, str], ...] = (
-    (re.compile(r"(?:(?:\d|[一两二三四五六七八九十几半])个?(?:天|周|星期)(?:前|以前)|最近|近期|刚刚?|昨天|前天)"
-                r"[^。；;]{0,16}(?:输尿管镜|碎石|取石|结石[^，,。；;]{0,4}(?:的)?(?:手术|术))"),
+    (re.compile(r"(?:(?:(?<!\d)(?:\d|[一两二三四五六七八九十几半])个?(?:天|周|星期)(?:前|以前)|半个月前|昨天|前天)"
+                r"[^。；;胆]{0,8}|最近[^，,。；;胆]{0,3})(?:做了|做过|接受了|行了?|刚做)[^。；;胆]{0,10}"
+                r"(?:输尿管镜|软镜|碎石|取石|经皮肾镜|PCN?L|结石[^，,。；;]{0,4}(?:的)?(?:手术|术))", re.IGNORECASE),
      "结石术后一般留置双J管，需按医嘱（通常术后2至4周）复查并拔除双J管，复查KUB或CT确认结石是否排净，做结石成分分析，"
      "并多饮水、调整饮食预防复发；如出现发热、剧烈腰痛或血尿加重需及时就诊。"),
 )
@@ -202,10 +207,11 @@ BIOPSY_FIRST = re.compile(r"PI-?RADS[^，,。；;\d]{0,6}[45]", re.IGNORECASE)
 
 # a picture a question paints that tells its diagnosis though no word of it does -> that diagnosis -> the words
 # that name it in other labels (a candidate so named is said in its place: 应力性尿失禁)
-_WEEKS = r"(?:\d|[一两二三四五六七八九十几半])个?(?:天|周|星期|月)"  # days, weeks or a few months
+_WEEKS = r"(?<!\d)(?:(?:\d|[一两二三四五六七八九十几半])个?(?:天|周|星期)|(?:[1-3一两二三]|半)个?月)"  # up to 3 months
 _PROSTATE_OP = r"(?:前列腺[^，,。；;]{0,8}(?:电切|剜除|激光|汽化|切除)|TURP|HoLEP)"
 # the pictures read in the question as written, their operation being history (affirmed text leaves it out)
-WRITTEN_PICTURES = frozenset({"前列腺术后下尿路症状"})
+# (label -> what the question must still affirm: the symptoms, never denied ones)
+WRITTEN_PICTURES = {"前列腺术后下尿路症状": re.compile(r"起夜|夜尿|尿频|尿急|尿痛|排尿[^，,。；;]{0,4}(?:疼|痛|灼)")}
 SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
     # a cough, a sneeze, a laugh or a walk, then the leak (不 between them denies it: 咳嗽时不会漏尿)
     (re.compile(r"(?:咳嗽|喷嚏|大笑|走路|跑步|运动|提重物|腹压)[^。；;不]{0,16}"
@@ -226,17 +232,18 @@ SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
                 r"(?:不(?:是很|太|够)?(?:好|佳|高|理想)|差|低|少|弱)"),
      "男性不育症", re.compile(r"不育|弱精|少精|无精|畸形精子")),
     # storage symptoms or pain in the weeks after an operation on the prostate
-    (re.compile(rf"(?=.*(?:{_WEEKS}(?:前|以前)[^。；;]{{0,12}}{_PROSTATE_OP}|{_PROSTATE_OP}[^，,。；;]{{0,4}}术后{_WEEKS}))"
-                r"(?=.*(?:起夜|夜尿|尿频|尿急|尿痛|排尿[^，,。；;不]{0,4}(?:疼|痛|灼)))", re.IGNORECASE),
+    (re.compile(rf"{_WEEKS}(?:前|以前)[^。；;]{{0,12}}{_PROSTATE_OP}|{_PROSTATE_OP}[^，,。；;]{{0,4}}术后{_WEEKS}",
+                re.IGNORECASE),
      "前列腺术后下尿路症状", re.compile(r"术后[^，,。；;]{0,6}(?:下尿路症状|刺激症状)")),
     # a torn tunica albuginea, or the penis swollen and bruised after sex or a bend
     (re.compile(r"阴茎[^。；;]{0,16}白膜[^，,。；;]{0,4}(?:断裂|破裂|缺口|裂口)|阴茎[^，,。；;]{0,6}折断|"
                 r"(?=.*(?:性生活|性交|同房|弯折|响声))(?=.*阴茎[^。；;不]{0,8}(?:血肿|淤青|青紫|肿胀|肿痛))"),
      "阴茎折断", re.compile(r"阴茎折断|白膜(?:破裂|断裂)|阴茎海绵体破裂")),
     # a fall or a blow, then bleeding at the kidney
-    (re.compile(r"(?=.*(?:摔|坠落|跌倒|跌落|撞击|撞伤|车祸|外伤|受伤|被打|踢伤))"
-                r"(?=.*(?:肾[^。；;]{0,10}(?:包膜下|周围?)[^。；;]{0,6}(?:血肿|出血|积液)|肾[^，,。；;]{0,4}(?:挫伤|裂伤|破裂)))"),
-     "肾挫伤", re.compile(r"肾(?:挫伤|裂伤|破裂|损伤|外伤)")),
+    (re.compile(r"\A(?=.*(?:摔|坠落|跌倒|跌落|撞击|撞伤|车祸|外伤|受伤|被打|踢伤))"
+                r"(?!.*年前[^。；;]{0,8}(?:摔|坠落|跌|撞|车祸|外伤|受伤|肾挫伤))"
+                r"(?=.*(?:肾[^。；;]{0,10}(?:包膜下|周围?)[^。；;]{0,6}(?:血肿|出血)|肾[^，,。；;]{0,4}(?:挫伤|裂伤|破裂)))"),
+     "肾挫伤", re.compile(_RENAL_TRAUMA)),
     # pus or a discharge from the urethra
     (re.compile(r"尿道(?:口)?[^，,。；;不]{0,4}(?:流脓|脓性|滴脓|有脓|分泌物|溢液)"),
      "尿道炎", re.compile(r"尿道炎|淋病|淋球菌|衣原体|支原体")),
@@ -282,12 +289,15 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
     (re.compile(r"睾丸[^，,。；;]{0,6}(?:占位|肿块|包块|肿物|实性|结节|质硬)"),
      re.compile(r"AFP|HCG|LDH|肿瘤标志物", re.IGNORECASE),
      "睾丸肿块需完善阴囊超声和血AFP、β-HCG、LDH等肿瘤标志物检查，以排除睾丸肿瘤。", False),
-    (re.compile(r"(?=.*前列腺(?:癌|恶性|腺癌))(?=.*PSA[^，,。；;\d]{0,10}(?:[2-9]\d|\d{3,})(?:\.\d+)?\s*(?:ng|$|[，,。；;]))",
+    (re.compile(r"(?=.*(?:(?:穿刺|活检|病理)[^。；;]{0,40}(?:腺癌|癌)|Gleason|ISUP))(?=.*PSA[^，,。；;\d]{0,10}(?:[2-9]\d|\d{3,})(?:\.\d+)?\s*(?:ng|$|[，,。；;]))",
                 re.IGNORECASE),
      re.compile(r"PSMA|分期检查|转移", re.IGNORECASE),  # staged already, or spread told (ADVANCED says its course)
      "PSA在20ng/ml以上属于高危前列腺癌，根治性治疗前需完善PSMA PET/CT或盆腔MRI等分期检查，评估有无淋巴结或远处转移。",
      True),
-    (BIOPSY_FIRST, re.compile(r"前列腺(?:癌|恶性)"),
+    (re.compile(r"尿道(?:口)?[^，,。；;不]{0,4}(?:流脓|脓性|滴脓|有脓)"), re.compile(r"涂片|淋球菌|衣原体|支原体"),
+     "尿道口流脓时需取分泌物做涂片、培养及淋球菌、衣原体检测，根据结果选用抗生素，性伴侣需同时检查和治疗，治愈前避免性生活。",
+     False),
+    (BIOPSY_FIRST, re.compile(r"(?:穿刺|活检|病理)[^。；;]{0,40}(?:腺癌|癌)|Gleason|ISUP", re.IGNORECASE),
      "前列腺磁共振PI-RADS 4至5分的病灶恶性可能性较大，需先行前列腺穿刺活检明确病理、排除前列腺癌，再决定进一步治疗。",
      True),
     (re.compile(r"肉眼[^，,。；;]{0,4}血尿|(?:尿|小便)[^，,。；;]{0,4}(?:带血|有血|血丝|血块)|洗肉水|"
@@ -364,8 +374,8 @@ def done(advice: str, question: str) -> bool:
     (True, False)
     >>> done("前列腺特异抗原(PSA)", "3天前PSA检查结果为0.43ng/ml"), done("复查PSA", "PSA 0.43ng/ml")
     (True, False)
-    >>> done("泌尿系统B超检查", "B超未见明显异常"), done("泌尿系统B超检查", "尿频尿急")
-    (True, False)
+    >>> done("游离PSA/总PSA比值", "PSA 6.5ng/ml"), done("PSA", "没有查过PSA，今年62岁")
+    (False, False)
     """
     said, written = affirmed(question), nfkc(question or "")
     return any(pat.search(advice) and found.search(written if whole else said) for pat, found, whole in DONE)
@@ -433,7 +443,8 @@ def syndromes(question: str, diagnoses: Sequence[str] = (), candidates: Sequence
     """
     said, written = affirmed(question), nfkc(question or "")
     return [next((c for c in candidates if named.search(c)), label) for picture, label, named in SYNDROMES
-            if picture.search(written if label in WRITTEN_PICTURES else said)
+            if (picture.search(written) and WRITTEN_PICTURES[label].search(said) if label in WRITTEN_PICTURES
+                else picture.search(said))
             and not any(named.search(d) for d in diagnoses)]
 
 

@@ -154,6 +154,7 @@ def strip_sides(text: str) -> str:
 _BOTH = re.compile(r"(?:双侧?|两侧)(?P<organ>输尿管|肾(?!上腺))(?P<cond>[^，,。；;]{0,10})")
 _ONE_SIDE = re.compile(r"^(?:左侧?|右侧?)(?=输尿管|肾(?!上腺))")
 _DRAINS = re.compile(r"结石|积水|梗阻|扩张")
+_BEFORE = re.compile(r"以前|之前|曾|既往|术后|年前|月前")
 _DRAINAGE = re.compile(r"支架|造瘘|引流|置管|DJ|双J", re.IGNORECASE)  # an operation that drains, done on each side
 
 
@@ -171,7 +172,8 @@ def both_sides(item: str, question: str) -> str:
         return item
     rest = _ONE_SIDE.sub("", item)
     keys = diagnosis_keys(rest)
-    for m in _BOTH.finditer(nfkc(question or "")):
+    now = "，".join(c for c in affirmed(question).split("，") if not _BEFORE.search(c))
+    for m in _BOTH.finditer(now):  # told now: not denied (双侧输尿管未见扩张), not past (以前双侧…, 双肾结石术后)
         if not rest.startswith(m.group("organ")):
             continue
         said = diagnosis_keys(m.group("organ") + m.group("cond"))

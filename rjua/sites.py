@@ -127,9 +127,11 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     "semen": (r"弱精|少精|无精|畸形精子|精子", r"精液|精子|精检"),
     # infertility needs the question to speak of children or semen; a past operation or a graft of another
     # patient (自体移植后), a shrunken kidney and an acidosis need their own words in the question
-    "infertility": (r"不育|不孕", r"不育|不孕|未孕|怀孕|怀上|生育|备孕|避孕|要孩子|要小孩|精液|精子|精检"),
+    "infertility": (r"不育|不孕", r"不育|不孕|未孕|怀不上|"
+                                  r"(?:没有?|未能?|不能|一直没)[^，,。；;]{0,4}(?:怀孕|怀上|小孩|孩子)|"
+                                  r"没有?避孕|未避孕|生育|备孕|要孩子|要小孩|精液|精子|精检"),
     "transplant": (r"移植", r"移植"),
-    "atrophy": (r"萎缩", r"萎缩|缩小|体积小|无功能|失功能"),
+    "atrophy": (r"萎缩", r"萎缩|缩小|体积[^，,。；;]{0,2}小|偏小|无功能|失功能|功能差"),
     # a urethral injury or stricture needs urethral signs, a clot tamponade clots, a sepsis its signs, a solitary
     # kidney the other kidney lost
     "urethral_injury": (r"尿道(?:外伤|损伤|断裂)",
@@ -141,7 +143,8 @@ CONDITIONS: dict[str, tuple[str, str]] = {
                                  r"发热|发烧|寒战"),
     "tamponade": (r"填塞", r"血块|填塞|血凝块"),
     "sepsis": (r"脓毒|败血", r"脓毒|败血|休克|降钙素原|PCT|寒战|高热|血压下降"),
-    "solitary_kidney": (r"孤立肾|独肾", r"孤立肾|独肾|萎缩|无功能|失功能|切除|移植"),
+    "solitary_kidney": (r"孤立肾|独肾", r"孤立肾|独肾|只有一[个侧]肾|缺如|缺失|萎缩|无功能|失功能|移植|"
+                                       r"肾[^，,。；;]{0,6}切除|切除[^，,。；;]{0,4}肾"),
     # hormone therapy is for a prostate cancer; a urinary diversion follows a removed bladder
     "hormone_therapy": (r"内分泌治疗|去势|抗雄|ADT",
                         r"前列腺[^，,。；;]{0,10}(?:癌|恶性)|Gleason|ISUP|内分泌治疗|去势|ADT|比卡鲁胺|阿比特龙"),

@@ -391,3 +391,10 @@ def test_an_adrenal_metastasis_is_no_adrenal_tumour_and_an_operation_with_its_wo
     assert "内分泌功能检查" not in r and "心悸" not in r
     assert "内分泌功能检查" in compose_reply("体检发现左肾上腺占位", ["左肾上腺肿瘤"], [])
     assert advice_kind("腹腔镜下左肾盂癌根治术(术前输尿管镜检查)") == "treat" and advice_kind("输尿管镜检查") == "exam"
+
+
+def test_an_acute_kidney_injury_keeps_its_drainage_and_a_cystitis_its_antibiotic():
+    r = compose_reply("我父亲肌酐升高到300，医生说是急性肾损伤，双肾积水，前列腺增生尿潴留",
+                      ["急性肾损伤", "前列腺增生"], ["留置导尿管", "经尿道前列腺电切术"])
+    assert "卧床" not in r and "继续出血" not in r and "留置导尿管" in r
+    assert "左氧氟沙星" in compose_reply("女，28岁，尿频尿急尿痛3天，没有发烧", ["尿道炎"], ["左氧氟沙星", "多饮水"])

@@ -129,8 +129,13 @@ def test_penile_fracture_renal_trauma_and_urethral_discharge_are_pictures():
     assert syndromes("和女友发生性接触后出现尿道流脓") == ["尿道炎"]
     assert syndromes("尿道口没有分泌物，尿频") == []
     assert "白膜探查修补术" in own_course(["阴茎折断", "男性不育"]) and own_course(["男性不育"]) == ""
-    assert "卧床" in own_course(["肾挫伤"]) and "头孢曲松" in own_course(["尿道炎"])
-    assert "头孢曲松" not in path_for(["膀胱炎"])
+    assert "卧床" in own_course(["肾挫伤"]) and "头孢曲松" in own_course(["淋病"])
+    assert own_course(["急性肾损伤"]) == "" and own_course(["尿道炎"]) == ""  # a kidney injury of no trauma
+    assert any("淋球菌" in s for s in workup(["尿道炎"], [], "性接触之后出现了尿道流脓"))
+    assert workup(["尿道炎"], [], "女，28岁，尿频尿急尿痛3天") == [] and "头孢曲松" not in path_for(["膀胱炎"])
+    assert syndromes("3年前车祸肾挫伤，现在查出右肾囊肿6cm") == []  # an old trauma
+    assert syndromes("我父亲2个月前做了前列腺电切手术，现在没有尿频尿急，也没有尿痛") == []  # symptoms denied
+    assert syndromes("10个月前做了前列腺电切手术，现在尿频") == []
 
 
 def test_a_pi_rads_4_or_5_lesion_is_biopsied_before_any_operation():
@@ -139,7 +144,9 @@ def test_a_pi_rads_4_or_5_lesion_is_biopsied_before_any_operation():
     assert biopsy_first(q) and any("穿刺活检" in s for s in workup(["前列腺增生"], ["前列腺穿刺活检"], q))
     assert not biopsy_first("MRI考虑PI-RADS 3类") and workup(["前列腺增生"], [], "考虑PI-RADS 3类") == []
     assert not biopsy_first(q + "，穿刺病理示前列腺腺癌")
-    assert workup(["前列腺癌"], [], q) == []  # a cancer the answer names already
+    assert workup(["前列腺癌"], [], q + "，穿刺病理示前列腺腺癌") == []  # a cancer the biopsy proved
+    assert any("穿刺活检" in s for s in workup(["前列腺癌"], [], q))  # a guessed cancer is no pathology
+    assert not any("高危" in s for s in workup(["前列腺增生"], [], "PSA 25ng/ml，医生说不像前列腺癌"))
 
 
 def test_hematuria_told_in_everyday_words_is_worked_up():
@@ -168,13 +175,15 @@ def test_a_test_the_question_reports_is_not_ordered_again_a_follow_up_is():
     from rjua.guidance import done
     assert done("前列腺特异抗原(PSA)", "我在3天前进行了PSA检查，结果显示为0.43ng/ml")
     assert not done("前列腺特异抗原(PSA)", "尿频尿急，担心前列腺有问题") and not done("定期复查PSA", "PSA 0.43")
-    assert done("泌尿系统B超检查", "B超提示右肾囊肿") and done("B超", "外院超声未见异常")
-    assert not done("泌尿系统B超检查", "腰痛两天")
+    assert not done("PSA", "我没有查过PSA，B超前列腺增大，今年62岁") and not done("游离PSA/总PSA比值", "PSA 6.5ng/ml")
+    assert not done("泌尿系统B超检查", "5年前B超提示右肾结石，最近右侧腰痛")  # an old or other scan: done anew
 
 
 def test_bph_drugs_taken_call_for_an_operation_only_with_symptoms_still_told():
     assert not operable("前列腺增生", "前列腺增生病史，一直在服用坦索罗辛和非那雄胺，右肾囊肿")
     assert operable("前列腺增生", "口服坦索罗辛半年，仍夜尿4次、尿线变细")
+    for working in ("吃保列治一年，现在没有尿频尿急了", "吃了哈乐半年，现在夜尿1次，挺好的"):
+        assert not operable("前列腺增生", working), working
 
 
 def test_hormone_therapy_and_nephrectomy_need_their_own_organs_cancer():
@@ -191,5 +200,15 @@ def test_a_recent_stone_operation_gets_its_aftercare_in_place_of_other_treatment
     from rjua.offer import course
     q = "我在一周前接受了右输尿管下段结石的手术，想了解接下来的治疗方案"
     assert "双J管" in aftercare(q) and aftercare("5年前做过输尿管镜碎石，现在左肾又有结石") == ""
+    for planned in ("刚查出右输尿管结石，医生说要碎石", "最近想做输尿管镜碎石", "一周前做了胆结石手术，现在尿痛"):
+        assert aftercare(planned) == "", planned
+    assert aftercare("半个月前做了输尿管软镜碎石") and aftercare("5天前做了右侧PCNL")
     adv, path, _ = course(["右输尿管结石"], ["体外冲击波碎石", "尿常规"], q)
     assert "双J管" in path and adv == ["尿常规"]
+
+
+def test_drugs_that_did_not_help_or_symptoms_still_told_allow_the_operation():
+    assert operable("前列腺增生", "在服用多沙唑嗪后，我晚上排尿的情况并没有明显改善")
+    assert operable("前列腺增生", "一直在接受药物治疗，我现在有些排尿困难")
+    from rjua.guidance import aftercare
+    assert aftercare("最近我做了一次全身麻醉下的输尿管镜下取石术") and not aftercare("最近想做输尿管镜碎石")

@@ -75,6 +75,8 @@ def test_both_sides_where_the_question_tells_the_condition_on_both():
     assert both_sides("右肾结石", q) == "双肾结石"
     assert both_sides("左侧肾-输尿管全程-膀胱袖套状切除", q) == "左侧肾-输尿管全程-膀胱袖套状切除"  # no drainage
     assert both_sides("左肾囊肿", q) == "左肾囊肿"
+    assert both_sides("左输尿管扩张", "双侧输尿管未见扩张，左输尿管下段结石伴扩张") == "左输尿管扩张"  # denied
+    assert both_sides("左肾结石", "双肾结石术后，现在左肾结石复发") == "左肾结石"  # past
     assert both_sides("左输尿管结石", "左输尿管结石，双肾囊肿") == "左输尿管结石"
     ds, sure, adv, _ = reply_items(q, ["左输尿管结石"], ["左侧输尿管支架置入"], patient_facts(q))
     assert sure == ["双侧输尿管结石"] and adv == ["双侧输尿管支架置入"]

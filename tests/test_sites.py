@@ -190,6 +190,8 @@ def test_a_diagnosis_needs_its_own_sign_in_the_question():
     assert supported("泌尿道感染", "尿常规白细胞满视野") and supported("泌尿道感染", "血白细胞升高，尿频")
     assert supported("尿道狭窄", "之前尿道有过外伤，平时小便很细") and supported("尿道外伤", "骑跨伤后尿道口滴血")
     assert supported("代谢性酸中毒", "血气分析HCO3 15") and supported("孤立肾", "左肾切除术后，右侧腰痛")
+    assert supported("孤立肾", "我只有一个肾，右肾结石1cm") and not supported("孤立肾", "2年前阑尾切除，右肾结石1cm")
+    assert supported("右肾萎缩", "右肾体积偏小，功能差") and not supported("男性不育", "老婆怀孕3个月了")
 
 
 def test_infertility_is_told_by_children_or_semen_even_where_the_question_denies_a_pregnancy():

@@ -220,7 +220,8 @@ def _votes(hits, kind: str, facts: PatientFacts, side: str | None, ok) -> tuple[
 
 # a stone the question places in an organ, its size or the organ's part between them (右肾有个5毫米的小结石,
 # 肾盂输尿管移行处（连接处）有一个大约9毫米大小的结石): wider than a diagnosis mention, which stays within 6 characters
-_STONE_AT = re.compile(r"(?P<site>肾盂|肾盏|肾(?!上腺)|输尿管|膀胱(?!入口|开口|壁段))[^，,。；;]{0,20}?结石")
+_STONE_AT = re.compile(r"(?P<site>肾盂|肾盏|肾(?!上腺)|输尿管|膀胱(?!入口|开口|壁段))[^，,。；;胆]{0,20}?"
+                       r"(?<!排除了)(?<!排除)结石")
 
 
 def _segment_told(label: str, question: str) -> str:
