@@ -1,0 +1,126 @@
+"""The pictures a question paints: what it tells of a diagnosis or a moment of care though no word of it does.
+
+Rows of readable tables, read in what the question affirms (:func:`rjua.sites.affirmed`) or, where a table says
+so, as written:
+
+* :data:`SYNDROMES` — a picture that tells its diagnosis (leaking on coughing: stress incontinence; a torn tunica
+  albuginea after sex: a penile fracture), which then leads the answer's diagnoses.
+* :data:`AFTERCARE` — a recent operation whose aftercare the reply says in place of other patients' treatments.
+* :data:`BIOPSY_FIRST` — a suspicion only a biopsy settles: no operation before its pathology.
+
+:mod:`rjua.guidance` uses them beside its own tables (its :data:`~rjua.guidance.OWN_COURSE` names the pictures'
+diagnoses whose course is the treatment) and re-exports the functions.
+
+>>> syndromes("74岁女性，每当咳嗽或走路时尿液就会不受控制地溢出")
+['压力性尿失禁']
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .sites import affirmed, proven_tumours
+from .text import nfkc
+
+__all__ = ["AFTERCARE", "BIOPSY_FIRST", "RENAL_TRAUMA", "SYNDROMES", "WRITTEN_PICTURES", "aftercare", "biopsy_first",
+           "syndromes"]
+
+# a kidney torn or bruised; an acute or drug-induced kidney injury (急性肾损伤) is no trauma
+RENAL_TRAUMA = r"肾(?:挫伤|裂伤|破裂|外伤)|(?<!性)肾损伤"
+
+# a picture a question paints that tells its diagnosis though no word of it does -> that diagnosis -> the words
+# that name it in other labels (a candidate so named is said in its place: 应力性尿失禁)
+_WEEKS = r"(?<!\d)(?:(?:\d|[一两二三四五六七八九十几半])个?(?:天|周|星期)|(?:[1-3一两二三]|半)个?月)"  # up to 3 months
+_PROSTATE_OP = r"(?:前列腺[^，,。；;]{0,8}(?:电切|剜除|激光|汽化|切除)|TURP|HoLEP)"
+# the pictures read in the question as written, their operation being history (affirmed text leaves it out)
+# (label -> what the question must still affirm: the symptoms, never denied ones)
+WRITTEN_PICTURES = {"前列腺术后下尿路症状": re.compile(r"起夜|夜尿|尿频|尿急|尿痛|排尿[^，,。；;]{0,4}(?:疼|痛|灼)")}
+SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
+    # a cough, a sneeze, a laugh or a walk, then the leak (不 between them denies it: 咳嗽时不会漏尿)
+    (re.compile(r"(?:咳嗽|喷嚏|大笑|走路|跑步|运动|提重物|腹压)[^。；;不]{0,16}"
+                r"(?:漏尿|尿失禁|溢尿|尿液[^，,。；;不]{0,10}(?:溢出|流出)|(?:不受控制|控制不住)[^，,。；;]{0,6}(?:尿|溢出|流出))"),
+     "压力性尿失禁", re.compile(r"[压应]力性尿失禁|混合性尿失禁")),
+    (re.compile(r"(?=.*肾上腺)(?=.*(?:醛固酮[^，,。；;]{0,16}(?:↑|升高|增高|偏高)|低钾|"
+                r"钾[^，,。；;\d]{0,4}\d+(?:\.\d+)?\s*(?:mmol/L)?\s*(?:↓|偏低|降低)))", re.IGNORECASE),
+     "原发性醛固酮增多症", re.compile(r"醛固酮[^，,。；;]{0,2}(?:增多|过多)|醛固酮瘤|原醛")),
+    (re.compile(r"(?=.*(?:尿道[^。；;]{0,6}(?:外伤|损伤|受伤|断裂)|骑跨伤))"
+                r"(?=.*(?:尿线[^。；;]{0,2}细|小便[^。；;]{0,2}细|排尿困难|排尿费力|尿不出|没[^。；;]{0,6}小便))"),
+     "尿道狭窄", re.compile(r"尿道[^，,。；;]{0,4}狭窄")),
+    (re.compile(r"(?<!女性)(?<!女)会阴[^，,。；;不]{0,12}(?:痛|胀|不适|坠)"), "慢性前列腺炎",
+     re.compile(r"前列腺炎|盆腔疼痛")),
+    (re.compile(r"(?=.*(?:尿痛|排尿[^，,。；;不]{0,4}(?:疼|痛|灼)|尿道[^，,。；;不]{0,4}(?:灼|刺痛)))(?=.*(?:尿频|尿急))"),
+     "泌尿道感染", re.compile(r"感染|膀胱炎|尿道炎|肾盂肾炎")),
+    (re.compile(r"精液(?:检查|化验|常规|分析)?[^，,。；;]{0,8}(?:不好|不佳|较差|差|异常)|"
+                r"精子[^，,。；;]{0,8}(?:质量|活力|数量|浓度)[^，,。；;]{0,6}"
+                r"(?:不(?:是很|太|够)?(?:好|佳|高|理想)|差|低|少|弱)"),
+     "男性不育症", re.compile(r"不育|弱精|少精|无精|畸形精子")),
+    # storage symptoms or pain in the weeks after an operation on the prostate
+    (re.compile(rf"{_WEEKS}(?:前|以前)[^。；;]{{0,12}}{_PROSTATE_OP}|{_PROSTATE_OP}[^，,。；;]{{0,4}}术后{_WEEKS}",
+                re.IGNORECASE),
+     "前列腺术后下尿路症状", re.compile(r"术后[^，,。；;]{0,6}(?:下尿路症状|刺激症状)")),
+    # a torn tunica albuginea, or the penis swollen and bruised after sex or a bend
+    (re.compile(r"阴茎[^。；;]{0,16}白膜[^，,。；;]{0,4}(?:断裂|破裂|缺口|裂口)|阴茎[^，,。；;]{0,6}折断|"
+                r"(?=.*(?:性生活|性交|同房|弯折|响声))(?=.*阴茎[^。；;不]{0,8}(?:血肿|淤青|青紫|肿胀|肿痛))"),
+     "阴茎折断", re.compile(r"阴茎折断|白膜(?:破裂|断裂)|阴茎海绵体破裂")),
+    # a fall or a blow, then bleeding at the kidney
+    (re.compile(r"\A(?=.*(?:摔|坠落|跌倒|跌落|撞击|撞伤|车祸|外伤|受伤|被打|踢伤))"
+                r"(?!.*年前[^。；;]{0,8}(?:摔|坠落|跌|撞|车祸|外伤|受伤|肾挫伤))"
+                r"(?=.*(?:肾[^。；;]{0,10}(?:包膜下|周围?)[^。；;]{0,6}(?:血肿|出血)|肾[^，,。；;]{0,4}(?:挫伤|裂伤|破裂)))"),
+     "肾挫伤", re.compile(RENAL_TRAUMA)),
+    # pus or a discharge from the urethra
+    (re.compile(r"尿道(?:口)?[^，,。；;不]{0,4}(?:流脓|脓性|滴脓|有脓|分泌物|溢液)"),
+     "尿道炎", re.compile(r"尿道炎|淋病|淋球菌|衣原体|支原体")),
+)
+
+# a recent operation the question tells -> the aftercare said as the course (the similar cases' treatments are for
+# their own stones): a stone operation days or weeks ago
+AFTERCARE: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"(?:(?:(?<!\d)(?:\d|[一两二三四五六七八九十几半])个?(?:天|周|星期)(?:前|以前)|半个月前|昨天|前天)"
+                r"[^。；;胆]{0,8}|最近[^，,。；;胆]{0,3})(?:做了|做过|接受了|行了?|刚做)[^。；;胆]{0,10}"
+                r"(?:输尿管镜|软镜|碎石|取石|经皮肾镜|PCN?L|结石[^，,。；;]{0,4}(?:的)?(?:手术|术))", re.IGNORECASE),
+     "结石术后一般留置双J管，需按医嘱（通常术后2至4周）复查并拔除双J管，复查KUB或CT确认结石是否排净，做结石成分分析，"
+     "并多饮水、调整饮食预防复发；如出现发热、剧烈腰痛或血尿加重需及时就诊。"),
+)
+
+# a suspicion only a biopsy settles: no operation is offered before its pathology (a biopsy already positive
+# settles it)
+BIOPSY_FIRST = re.compile(r"PI-?RADS[^，,。；;\d]{0,6}[45]", re.IGNORECASE)
+
+
+def syndromes(question: str, diagnoses: Sequence[str] = (), candidates: Sequence[str] = ()) -> list[str]:
+    """The diagnoses the picture the question affirms paints (:data:`SYNDROMES`) that none of ``diagnoses`` names
+    yet, each as the first of ``candidates`` that names it, else as the table's label.
+
+    >>> syndromes("74岁女性，每当咳嗽或走路时尿液就会不受控制地溢出"), syndromes("尿频尿急，没有漏尿")
+    (['压力性尿失禁'], [])
+    >>> syndromes("咳嗽时漏尿", candidates=["膀胱过度活动症", "应力性尿失禁"])
+    ['应力性尿失禁']
+    >>> syndromes("咳嗽时漏尿", ["应力性尿失禁"])
+    []
+    """
+    said, written = affirmed(question), nfkc(question or "")
+    return [next((c for c in candidates if named.search(c)), label) for picture, label, named in SYNDROMES
+            if (picture.search(written) and WRITTEN_PICTURES[label].search(said) if label in WRITTEN_PICTURES
+                else picture.search(said))
+            and not any(named.search(d) for d in diagnoses)]
+
+
+def aftercare(question: str) -> str:
+    """The aftercare (:data:`AFTERCARE`) of a recent operation the question tells, as a sentence of the reply's
+    treatment part; "" when none.
+
+    >>> aftercare("一周前接受了右输尿管下段结石的手术")[:10], aftercare("5年前做过输尿管镜碎石")
+    ('治疗方面，结石术后一', '')
+    """
+    q = nfkc(question or "")
+    return next(("治疗方面，" + text for pat, text in AFTERCARE if pat.search(q)), "")
+
+
+def biopsy_first(question: str) -> bool:
+    """Whether the question tells of a suspicion only a biopsy settles (:data:`BIOPSY_FIRST`) and of no biopsy that
+    proved a cancer.
+
+    >>> biopsy_first("MRI考虑PI-RADS 5级"), biopsy_first("PI-RADS 5，穿刺病理示前列腺腺癌"), biopsy_first("PI-RADS 3")
+    (True, False, False)
+    """
+    return bool(BIOPSY_FIRST.search(nfkc(question or ""))) and "prostate" not in proven_tumours(question)

@@ -1,0 +1,14 @@
+"""The pictures of rjua.pictures, read from the module itself (rjua.guidance re-exports them)."""
+import rjua.guidance as guidance
+from rjua.pictures import aftercare, biopsy_first, syndromes
+
+
+def test_guidance_re_exports_the_pictures():
+    assert guidance.syndromes is syndromes and guidance.aftercare is aftercare and guidance.biopsy_first is biopsy_first
+
+
+def test_each_picture_and_its_absence():
+    assert syndromes("74岁女性，每当咳嗽时尿液就会不受控制地溢出") == ["压力性尿失禁"]
+    assert syndromes("尿频尿急，没有漏尿") == []
+    assert aftercare("3天前做了输尿管镜碎石取石") and not aftercare("3年前做了输尿管镜碎石取石")
+    assert biopsy_first("MRI示PI-RADS 4分") and not biopsy_first("MRI示PI-RADS 2分")
