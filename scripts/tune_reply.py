@@ -122,9 +122,10 @@ def main(argv=None) -> None:
         chosen.append(best)
         held += [scores[best][i] for i, k in fold_of.items() if k == f]
     print("chosen per fold: " + ", ".join(f"{w}/{n}" for w, n in chosen))
-    today, earlier = (statistics.mean(scores[w, 1].values()) for w in ("current", "earlier"))
+    today, restated, earlier = (statistics.mean(scores[k].values())
+                                for k in (("current", 0), ("current", 1), ("earlier", 1)))
     print(f"CV{args.folds}-selected ROUGE-L {statistics.mean(held):.4f}; "
-          f"today's (current, facts_limit=1) {today:.4f}; "
+          f"today's (current, facts_limit=0) {today:.4f}; restating one statement {restated:.4f}; "
           f"earlier/1 {earlier:.4f}  (wall {time.time() - t0:.0f} s)")
     if args.mbr:
         mbr(preds, g, answers)

@@ -45,7 +45,7 @@ def test_reply_speaks_of_the_person_the_question_is_about(question, who, absent)
 
 def test_a_child_is_brought_to_care_and_urgent_signs_follow_the_condition():
     r = compose_reply("我儿子6岁，阴囊疼痛半天", ["睾丸扭转"], [])
-    assert "带孩子" in r and "睾丸扭转" in r and "剧烈疼痛" in r
+    assert "带孩子" in r and "睾丸扭转" in r and "剧痛" in r
 
 
 def test_no_side_when_the_question_names_none_and_the_side_kept_when_it_does():
@@ -267,10 +267,10 @@ def test_an_infected_obstructed_kidney_is_drained_at_once():
 def test_warning_signs_fit_the_condition_and_the_age():
     assert "睾丸扭转" in compose_reply("18岁，左侧阴囊疼痛", ["附睾炎"], [])
     old = compose_reply("71岁男性，左侧阴囊疼痛", ["附睾炎"], [])
-    assert "睾丸扭转" not in old and "阴囊红肿疼痛明显加重" in old
+    assert "睾丸扭转" not in old and "阴囊肿痛加重" in old
     assert "心悸" in compose_reply("体检发现左肾上腺占位", ["左肾上腺肿瘤"], [])
-    assert "破裂出血" in compose_reply("左肾富脂病灶，考虑左肾错构瘤", ["左肾错构瘤"], [])
-    assert "导尿管堵塞" in compose_reply("前列腺增生，目前留置导尿管一周", ["前列腺增生"], [])
+    assert "警惕出血" in compose_reply("左肾富脂病灶，考虑左肾错构瘤", ["左肾错构瘤"], [])
+    assert "尿管堵塞" in compose_reply("前列腺增生，目前留置导尿管一周", ["前列腺增生"], [])
 
 
 def test_a_label_fragment_is_never_said():
@@ -290,7 +290,7 @@ def test_another_patients_stage_is_not_told_and_no_catheter_is_advised_to_one_wh
     assert "ISUP" not in r and "T2c" not in r and "初步诊断为前列腺癌。" in r
     assert "Bosniak I级" in compose_reply("右肾囊肿（Bosniak I级）", ["右肾囊肿(Bosniak I级)"], [])
     r = compose_reply("排尿不畅伴尿潴留，目前我正在使用尿管排尿", ["前列腺增生"], ["尿常规"])
-    assert "应先留置导尿管" not in r and "导尿管堵塞" in r
+    assert "应先留置导尿管" not in r and "尿管堵塞" in r
     r = compose_reply("右肾囊肿10年，左肾也有多发小囊肿", ["右肾囊肿", "左肾囊肿(Bosniak I级)"], [])
     assert "右肾囊肿" in r  # a side is not "inside" the other side's label
 
@@ -373,8 +373,8 @@ def test_trauma_replies_warn_of_what_trauma_brings():
     r = compose_reply("性生活后阴茎肿痛，超声示阴茎白膜断裂", ["阴茎折断"], [])
     assert "尿道口出血" in r and "白膜探查修补术" in r
     r = compose_reply("从高处摔落后右侧腰痛，CT示右肾包膜下血肿", ["右肾挫伤"], [])
-    assert "血压下降" in r and "卧床" in r
-    assert "血压下降" not in compose_reply("右侧腰痛，B超右肾结石", ["右肾结石"], [])
+    assert "头晕心慌" in r and "卧床" in r
+    assert "头晕心慌" not in compose_reply("右侧腰痛，B超右肾结石", ["右肾结石"], [])
 
 
 def test_a_diagnosis_said_on_both_sides_is_still_cited():
@@ -398,3 +398,9 @@ def test_an_acute_kidney_injury_keeps_its_drainage_and_a_cystitis_its_antibiotic
                       ["急性肾损伤", "前列腺增生"], ["留置导尿管", "经尿道前列腺电切术"])
     assert "卧床" not in r and "继续出血" not in r and "留置导尿管" in r
     assert "左氧氟沙星" in compose_reply("女，28岁，尿频尿急尿痛3天，没有发烧", ["尿道炎"], ["左氧氟沙星", "多饮水"])
+
+
+def test_the_reply_does_not_restate_the_question_unless_asked():
+    q = "我左侧阴囊疼痛3天，B超提示附睾炎。"
+    assert "您提到" not in compose_reply(q, ["附睾炎"], [])
+    assert "您提到您左侧阴囊疼痛3天" in compose_reply(q, ["附睾炎"], [], facts_limit=1)
