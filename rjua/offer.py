@@ -227,10 +227,11 @@ def reply_items(question: str, diseases: Sequence[str], advices: Sequence[str], 
     said = affirmed(question)
     q = nfkc(question or "")
     ds = _said_diagnoses(diseases, question, q, fix)
-    # BPH only for a man of 50 or more, and not for the frequency of a cystitis, unless the question names it or
-    # tells an obstruction (INFERRED)
+    # BPH only for a man (told, or by his prostate) of 50 or more, and not for the frequency of a cystitis,
+    # unless the question names it or tells an obstruction (INFERRED)
     cystitis = "泌尿道感染" in syndromes(question) and not named_by("前列腺增生", said)
-    no_bph = not _BPH_NAMED.search(said) and (facts.age is not None and facts.age < 50 or cystitis)
+    no_bph = not _BPH_NAMED.search(said) and (facts.age is not None and facts.age < 50 or cystitis
+                                              or facts.sex != "male")
 
     def fits(x: str) -> bool:
         return supported(x, question) and not (no_bph and _BPH.search(x))

@@ -463,9 +463,18 @@ def denied(item: str, question: str) -> bool:
 
     >>> denied("血尿", "尿频，没有血尿"), denied("血尿", "肉眼血尿两天"), denied("左肾结石", "否认肾结石")
     (True, False, True)
+    >>> denied("前列腺增生", "17年前做过前列腺增生的手术，最近排尿不适")  # history, not a denial
+    False
     """
     core = _SIDE.sub("", nfkc(item or ""))
-    return len(core) >= 2 and core in nfkc(question or "") and core not in affirmed(question)
+    q = nfkc(question or "")
+    return len(core) >= 2 and core in q and core not in affirmed(question) and not _history(core, q)
+
+
+def _history(core: str, q: str) -> bool:
+    """Whether a clause tells ``core`` as the reason of a past operation (17年前做过前列腺增生的手术): history,
+    not a denial."""
+    return any(core in c and _PAST_OPERATION.search(c) for c in _CLAUSE.split(q))
 
 
 def _tumour_hinted(item: str, question: str) -> bool:

@@ -301,7 +301,7 @@ def test_bph_symptoms_alone_get_drugs_first_a_complication_or_failed_drugs_an_op
     assert "可以考虑经尿道前列腺电切术" not in naive and "首选α受体阻滞剂" in naive and "尿常规" in naive
     assert "药物效果不佳或出现尿潴留、反复血尿、膀胱结石等并发症，再考虑经尿道前列腺电切术等手术" in naive
     for q in ("我70岁，前列腺增生，残余尿量250ml，排尿困难", "我72岁，前列腺增生，反复血尿，排尿费力",
-              "排尿困难3年，一直服用坦索罗辛，仍然尿线细"):
+              "我是65岁男性，排尿困难3年，一直服用坦索罗辛，仍然尿线细"):
         assert "经尿道前列腺电切术" in compose_reply(q, ["前列腺增生"], ["经尿道前列腺电切术"]), q
 
 

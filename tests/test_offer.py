@@ -92,5 +92,21 @@ def test_the_frequency_of_a_cystitis_is_no_bph_unless_an_obstruction_is_told():
     assert reply_items(q, ["泌尿道感染", "前列腺增生"], [], patient_facts(q))[1] == ["泌尿道感染"]
     q2 = q + "，平时排尿困难、尿线变细"
     assert "前列腺增生" in reply_items(q2, ["泌尿道感染", "前列腺增生"], [], patient_facts(q2))[1]
-    q3 = "我72岁，夜尿4次，尿频尿急"
+    q3 = "我72岁男性，夜尿4次，尿频尿急"
     assert "前列腺增生" in reply_items(q3, ["前列腺增生"], [], patient_facts(q3))[1]
+
+
+def test_bph_is_inferred_only_for_a_man():
+    unknown = "最近排尿困难，夜尿增多，想问怎么治疗"
+    assert reply_items(unknown, ["前列腺增生"], [], patient_facts(unknown))[1] == []
+    man = "我68岁男性，最近排尿困难，夜尿增多"
+    assert reply_items(man, ["前列腺增生"], [], patient_facts(man))[1] == ["前列腺增生"]
+    named = "前列腺增生多年，最近排尿困难"  # named by the question: no sex needed
+    assert reply_items(named, ["前列腺增生"], [], patient_facts(named))[1] == ["前列腺增生"]
+
+
+def test_a_condition_told_as_the_reason_of_an_old_operation_is_still_named():
+    q = "我87岁男性，17年前做过前列腺增生的激光剜除术，最近几年排尿不适"
+    assert "前列腺增生" in reply_items(q, ["前列腺增生"], [], patient_facts(q))[0]
+    q = "我87岁男性，没有前列腺增生，最近几年排尿不适"
+    assert reply_items(q, ["前列腺增生"], [], patient_facts(q))[0] == []
