@@ -72,6 +72,9 @@ _RADICAL = re.compile(r"癌|恶性|根治|半尿路|全长切除|全程[^，,。
 _ANY_TUMOUR = re.compile(_TUMOUR.pattern + r"|瘤")
 _UPPER_TRACT = re.compile(r"肾盂|输尿管|尿路上皮|半尿路|全长|集合系统")
 _BPH_NAMED = re.compile(r"前列腺增生|前列腺肥大|前列腺增大|良性前列腺")
+# a radical cystectomy takes the prostate with the bladder, and a diversion leaves no urethral voiding: no BPH
+_NO_PROSTATE = re.compile(r"膀胱(?:根治性?|全)切除|膀胱[^，,。；;]{0,4}根治术|膀胱癌根治|前列腺(?:癌)?根治|回肠膀胱|"
+                          r"输尿管皮肤造口|原位新膀胱")
 
 
 _SIDE = re.compile(r"(?<![左右])[左右]侧?(?![左右氧旋美甲卡西炔乙氨])")
@@ -230,8 +233,8 @@ def reply_items(question: str, diseases: Sequence[str], advices: Sequence[str], 
     # BPH only for a man (told, or by his prostate) of 50 or more, and not for the frequency of a cystitis,
     # unless the question names it or tells an obstruction (INFERRED)
     cystitis = "泌尿道感染" in syndromes(question) and not named_by("前列腺增生", said)
-    no_bph = not _BPH_NAMED.search(said) and (facts.age is not None and facts.age < 50 or cystitis
-                                              or facts.sex != "male")
+    no_bph = bool(_NO_PROSTATE.search(q)) or not _BPH_NAMED.search(said) and (
+        facts.age is not None and facts.age < 50 or cystitis or facts.sex != "male")
 
     def fits(x: str) -> bool:
         return supported(x, question) and not (no_bph and _BPH.search(x))

@@ -110,3 +110,10 @@ def test_a_condition_told_as_the_reason_of_an_old_operation_is_still_named():
     assert "前列腺增生" in reply_items(q, ["前列腺增生"], [], patient_facts(q))[0]
     q = "我87岁男性，没有前列腺增生，最近几年排尿不适"
     assert reply_items(q, ["前列腺增生"], [], patient_facts(q))[0] == []
+
+
+def test_no_bph_after_the_prostate_or_the_bladder_was_taken_out():
+    q = "我75岁男性，两年前做了膀胱根治性切除+回肠膀胱术，最近右侧输尿管梗阻，排尿困难"
+    assert reply_items(q, ["前列腺增生"], [], patient_facts(q))[1] == []
+    kept = "我75岁男性，两年前做了膀胱肿瘤电切术，最近排尿困难"
+    assert reply_items(kept, ["前列腺增生"], [], patient_facts(kept))[1] == ["前列腺增生"]
