@@ -35,7 +35,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from .faithfulness import negated_terms
-from .guidance import first_steps, workup
+from .guidance import ADRENAL_MASS, first_steps, workup
 from .offer import (
     ADVICE_KINDS,
     GENERIC,
@@ -95,7 +95,7 @@ URGENT: tuple[tuple[re.Pattern, str, bool], ...] = (
     (re.compile(r"阴茎折断|白膜(?:破裂|断裂)"), "阴茎肿胀加重、尿道口出血或排尿困难", False),
     (re.compile(r"肾(?:挫伤|裂伤|破裂|外伤)|(?<!性)肾损伤"),
      "血尿加重或头晕心慌（警惕出血）", False),
-    (re.compile(r"肾上腺(?![^，,。；;]{0,12}转移)|醛固酮|嗜铬"),
+    (ADRENAL_MASS,
      "血压骤升伴头痛心悸或明显乏力", False),
     (re.compile(r"错构瘤|血管平滑肌脂肪瘤"), "突发腰痛、血尿或头晕（警惕出血）", False),
     (re.compile(r"睾丸|阴囊|附睾|精索"), "阴囊突发剧痛（警惕睾丸扭转）", True),

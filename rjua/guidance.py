@@ -37,9 +37,9 @@ from .pictures import AFTERCARE, BIOPSY_FIRST, RENAL_TRAUMA, SYNDROMES, aftercar
 from .sites import affirmed, affirmed_sentences, proven_tumours, sentences
 from .text import nfkc
 
-__all__ = ["ADVANCED", "AFTERCARE", "BIOPSY_FIRST", "DONE", "FIRST_STEPS", "INDICATED", "OPERATE_WHEN", "OWN_COURSE",
-           "PATHS", "SYNDROMES", "WORKUP", "advanced", "aftercare", "biopsy_first", "done", "first_steps", "indicated",
-           "operable", "own_course", "path_for", "syndromes", "workup"]
+__all__ = ["ADRENAL_MASS", "ADVANCED", "AFTERCARE", "BIOPSY_FIRST", "DONE", "FIRST_STEPS", "INDICATED", "OPERATE_WHEN",
+           "OWN_COURSE", "PATHS", "SYNDROMES", "WORKUP", "advanced", "aftercare", "biopsy_first", "done",
+           "first_steps", "indicated", "operable", "own_course", "path_for", "syndromes", "workup"]
 
 _PAST = re.compile(r"(?:\d+|[一两二三四五六七八九十几半]+)个?(?:天|日|周|星期|月|年)(?:前|以前)|"
                    r"之前|以前|曾|既往|病史|拔除|已拔")
@@ -215,13 +215,21 @@ ADVANCED: tuple[tuple[re.Pattern, re.Pattern, re.Pattern | None, str], ...] = (
      "肿瘤考虑已有转移时，需完善全身评估并明确病理，由泌尿外科与肿瘤科多学科讨论，一般以全身治疗为主。"),
 )
 
+# an adrenal mass, not an adrenal area an image names (右侧肾上腺区…高密度灶，可能是囊肿) or a metastasis to it
+ADRENAL_MASS = re.compile(r"肾上腺(?![^，,。；;]{0,12}转移)[^，,。；;]{0,8}(?:肿瘤|占位|结节|腺瘤|肿物|包块|增生|瘤)|"
+                          r"醛固酮|嗜铬|库欣|皮质醇增多")
+
 # a finding (in the diagnoses or the question) -> an examination it needs before treatment, unless the answer's
 # own examinations or the question's reported results (the second column) already name it -> the sentence ->
 # ``whole``: the finding is read in the question as written (infertility is told by what does not happen:
 # 一直没有怀孕); the hematuria row is for adults only (a child's hematuria is worked up otherwise)
 WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
-    (re.compile(r"肾上腺(?![^，,。；;]{0,12}转移)"), re.compile(r"醛固酮|皮质醇|儿茶酚胺|内分泌|激素"),
+    (ADRENAL_MASS, re.compile(r"醛固酮|皮质醇|儿茶酚胺|内分泌|激素"),
      "肾上腺肿瘤术前需完善内分泌功能检查（醛固酮/肾素、皮质醇、血尿儿茶酚胺及其代谢产物）。", False),
+    # an aldosteronism with nodules on both sides: which side secretes is told by venous sampling, not by CT
+    (re.compile(r"(?=.*(?:双侧|两侧|双)肾上腺)(?=.*醛固酮)"), re.compile(r"静脉采血|AVS|分侧", re.IGNORECASE),
+     "双侧肾上腺均有结节的原发性醛固酮增多症，手术前需行肾上腺静脉采血（AVS）明确优势分泌侧，再决定手术侧别或药物治疗。",
+     False),
     (re.compile(r"不育|不孕|没有?怀孕|未孕|弱精|少精|无精|精子质量"), re.compile(r"精液"),
      "男性生育问题首先需要做精液常规分析（禁欲2至7天后留取）。", True),
     (re.compile(r"PSA[^，,。；;\d]{0,10}(?:升高|增高|偏高|异常)|PSA[^，,。；;\d]{0,10}(?:[4-9]\.\d*[1-9]|[5-9]|[1-9]\d+)",

@@ -404,3 +404,9 @@ def test_the_reply_does_not_restate_the_question_unless_asked():
     q = "我左侧阴囊疼痛3天，B超提示附睾炎。"
     assert "您提到" not in compose_reply(q, ["附睾炎"], [])
     assert "您提到您左侧阴囊疼痛3天" in compose_reply(q, ["附睾炎"], [], facts_limit=1)
+
+
+def test_an_adrenal_area_in_an_image_brings_no_adrenal_warning():
+    q = "62岁女性，左侧腰腹部酸胀，CT示左输尿管上段结石，右侧肾上腺区和肾旁有高密度灶，可能是多发囊肿"
+    r = compose_reply(q, ["左输尿管结石"], [])
+    assert "心悸" not in r and "内分泌功能检查" not in r and "无尿" in r

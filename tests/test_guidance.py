@@ -212,3 +212,17 @@ def test_drugs_that_did_not_help_or_symptoms_still_told_allow_the_operation():
     assert operable("前列腺增生", "一直在接受药物治疗，我现在有些排尿困难")
     from rjua.guidance import aftercare
     assert aftercare("最近我做了一次全身麻醉下的输尿管镜下取石术") and not aftercare("最近想做输尿管镜碎石")
+
+
+def test_an_adrenal_area_an_image_names_is_no_adrenal_mass():
+    q = "62岁女性，左侧腰腹部酸胀，CT示左输尿管上段结石，右侧肾上腺区和肾旁有高密度灶，可能是多发囊肿"
+    assert not any("肾上腺" in line for line in workup(["左输尿管结石"], [], q))
+    assert any("肾上腺肿瘤术前" in line for line in workup(["左肾上腺肿瘤"], [], "CT示左肾上腺结节"))
+
+
+def test_a_bilateral_aldosteronism_is_sampled_before_an_operation():
+    q = "56岁男性，醛固酮/肾素活性比值1020↑，增强CT发现双侧肾上腺有结节状影"
+    assert any("肾上腺静脉采血" in line for line in workup(["左肾上腺肿瘤"], [], q))
+    one = "56岁男性，醛固酮/肾素活性比值1020↑，增强CT发现左侧肾上腺结节"
+    assert not any("静脉采血" in line for line in workup(["左肾上腺肿瘤"], [], one))
+    assert not any("静脉采血" in line for line in workup(["左肾上腺肿瘤"], [], q + "，已做肾上腺静脉采血提示左侧优势"))
