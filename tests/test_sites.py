@@ -214,3 +214,10 @@ def test_a_urethral_discharge_is_no_sign_of_prostatitis():
 def test_hormone_therapy_and_a_urinary_diversion_need_their_organ():
     assert not supported("内分泌治疗", "左肾盂占位，间断血尿") and supported("内分泌治疗", "前列腺癌骨转移")
     assert not supported("bricker术", "左肾盂占位，间断血尿") and supported("回肠代膀胱", "膀胱癌肌层浸润")
+
+
+def test_a_prostate_named_without_its_size_or_voiding_is_no_sign_of_bph():
+    assert not supported("前列腺增生", "69岁男性，血尿一个月，CT示前列腺和左侧精囊腺出血")
+    assert supported("前列腺增生", "69岁男性，体检B超示前列腺体积增大")
+    assert supported("前列腺增生", "69岁男性，夜尿3次")
+    assert supported("前列腺增生", "术中发现我有前列腺增生")
