@@ -254,7 +254,9 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
      "前列腺磁共振PI-RADS 4至5分的病灶恶性可能性较大，需先行前列腺穿刺活检明确病理、排除前列腺癌，再决定进一步治疗。",
      True),
     (re.compile(r"肉眼[^，,。；;]{0,4}血尿|(?:尿|小便)[^，,。；;]{0,4}(?:带血|有血|血丝|血块)|洗肉水|"
-                r"(?:出现|有)[^，,。；;]{0,8}血尿"), re.compile(r"膀胱镜|细胞学"),
+                r"(?:出现|有)[^，,。；;]{0,8}血尿"),
+     # cystoscopy or cytology done, or a urothelial cancer known
+     re.compile(r"膀胱镜|细胞学|尿路上皮癌|(?:肾盂|输尿管|膀胱)[^，,。；;]{0,2}(?:癌|恶性)"),
      "血尿需完善泌尿系增强CT和膀胱镜检查，以排除泌尿系肿瘤。", False),
 )
 
@@ -381,7 +383,7 @@ def advanced(diagnoses: Sequence[str], question: str) -> str:
     return ""
 
 
-_RESULT = re.compile(r"显示|提示|示|结果|见|阴性|阳性|正常|异常|↑|↓|\d")
+_RESULT = re.compile(r"显示|提示|示|结果|见|病理|阴性|阳性|正常|异常|↑|↓|\d")
 
 
 def workup(diagnoses: Sequence[str], exams: Sequence[str], question: str) -> list[str]:

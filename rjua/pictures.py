@@ -72,14 +72,18 @@ SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
      "尿道炎", re.compile(r"尿道炎|淋病|淋球菌|衣原体|支原体")),
 )
 
-# a recent operation the question tells -> the aftercare said as the course (the similar cases' treatments are for
-# their own stones): a stone operation days or weeks ago
+# an operation the question tells -> the aftercare said as the course (the similar cases' treatments are for
+# their own problems): a stone operation days or weeks ago, a resection that proved a cystitis glandularis
 AFTERCARE: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"(?:(?:(?<!\d)(?:\d|[一两二三四五六七八九十几半])个?(?:天|周|星期)(?:前|以前)|半个月前|昨天|前天)"
                 r"[^。；;胆]{0,8}|最近[^，,。；;胆]{0,3})(?:做了|做过|接受了|行了?|刚做)[^。；;胆]{0,10}"
                 r"(?:输尿管镜|软镜|碎石|取石|经皮肾镜|PCN?L|结石[^，,。；;]{0,4}(?:的)?(?:手术|术))", re.IGNORECASE),
      "结石术后一般留置双J管，需按医嘱（通常术后2至4周）复查并拔除双J管，复查KUB或CT确认结石是否排净，做结石成分分析，"
      "并多饮水、调整饮食预防复发；如出现发热、剧烈腰痛或血尿加重需及时就诊。"),
+    # a cystitis glandularis the pathology of a resection proved: its follow-up, not another work-up or operation
+    (re.compile(r"(?=.*(?:电切|TUR|切除|活检))(?=.*(?:病理|诊断)[^。；;]{0,20}腺性膀胱炎)", re.IGNORECASE),
+     "腺性膀胱炎经电切或活检证实后，需定期复查膀胱镜（一般每3至6个月一次），必要时再次活检；伴肠上皮化生者有恶变可能，需长期随访，"
+     "并去除慢性炎症、梗阻等长期刺激因素。"),
 )
 
 # a suspicion only a biopsy settles: no operation is offered before its pathology (a biopsy already positive

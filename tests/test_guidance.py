@@ -226,3 +226,9 @@ def test_a_bilateral_aldosteronism_is_sampled_before_an_operation():
     one = "56岁男性，醛固酮/肾素活性比值1020↑，增强CT发现左侧肾上腺结节"
     assert not any("静脉采血" in line for line in workup(["左肾上腺肿瘤"], [], one))
     assert not any("静脉采血" in line for line in workup(["左肾上腺肿瘤"], [], q + "，已做肾上腺静脉采血提示左侧优势"))
+
+
+def test_a_known_urothelial_cancer_needs_no_hematuria_work_up():
+    assert any(line.startswith("血尿") for line in workup([], [], "70岁男性，肉眼血尿一周"))
+    known = "70岁男性，肉眼血尿一周，术后病理为右肾盂高级别尿路上皮癌"
+    assert not any(line.startswith("血尿") for line in workup([], [], known))

@@ -13,3 +13,9 @@ def test_each_picture_and_its_absence():
     assert syndromes("尿频尿急，没有漏尿") == []
     assert aftercare("3天前做了输尿管镜碎石取石") and not aftercare("3年前做了输尿管镜碎石取石")
     assert biopsy_first("MRI示PI-RADS 4分") and not biopsy_first("MRI示PI-RADS 2分")
+
+
+def test_a_proven_cystitis_glandularis_gets_its_follow_up():
+    q = "上个月我进行了经尿道膀胱肿物电切手术，病理诊断为腺性膀胱炎伴肠型上皮化生"
+    assert "定期复查膀胱镜" in aftercare(q)
+    assert aftercare("膀胱镜发现膀胱颈口滤泡样新生物，医生怀疑腺性膀胱炎，准备做电切") == ""
