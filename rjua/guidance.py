@@ -53,14 +53,14 @@ _LAB_INFECTION = (r"(?:C反应蛋白|CRP|白细胞|降钙素原|PCT)[^，,。；
 # a sign -> the first step; read in one sentence's affirmed part ("sentence"), in the sentence as written, its
 # negation being the sign ("written": 10个小时没有小便), or in the whole affirmed question ("question")
 FIRST_STEPS: tuple[tuple[re.Pattern, str, str], ...] = (
-    (re.compile(rf"(?=.*(?:{_FEVER}))(?=.*(?:积水|梗阻|输尿管结石|肾盂扩张))"), "question",
+    (re.compile(rf"(?s)(?=.*(?:{_FEVER}))(?=.*(?:积水|梗阻|输尿管结石|肾盂扩张))"), "question",
      "{who}目前存在尿路梗阻合并发热，应尽快到医院急诊，行输尿管支架置入或经皮肾造瘘引流尿液，并使用抗生素控制感染，"
      "待感染控制后再处理结石或梗阻。"),
-    (re.compile(rf"(?=.*(?:积水|梗阻|输尿管[^，,。；;]{{0,12}}结石|肾盂扩张|铸型))(?=.*(?:{_LAB_INFECTION}))"),
+    (re.compile(rf"(?s)(?=.*(?:积水|梗阻|输尿管[^，,。；;]{{0,12}}结石|肾盂扩张|铸型))(?=.*(?:{_LAB_INFECTION}))"),
      "question",
      "{who}存在结石或尿路梗阻，检查又提示可能合并感染，应先做尿培养，在医生指导下使用抗生素控制感染，必要时先行输尿管"
      "支架置入或经皮肾造瘘引流，待感染控制后再处理结石。"),
-    (re.compile(r"(?=.*积水)(?=.*(?:肾功能(?:减退|下降|不全|损害)|肌酐(?:升高|增高|上升)|肌酐[^，,。；;\d]{0,6}[2-9]\d{2}))"),
+    (re.compile(r"(?s)(?=.*积水)(?=.*(?:肾功能(?:减退|下降|不全|损害)|肌酐(?:升高|增高|上升)|肌酐[^，,。；;\d]{0,6}[2-9]\d{2}))"),
      "question", "{who}目前存在尿路梗阻并影响肾功能，应尽快行输尿管支架置入或经皮肾造瘘引流尿液，保护肾功能。"),
     (re.compile(r"血块|膀胱填塞"), "sentence",
      "{who}膀胱内有血块，应尽快留置三腔导尿管冲洗膀胱、清除血块，必要时手术止血。"),
@@ -88,7 +88,7 @@ OPERATE_WHEN: tuple[tuple[re.Pattern, re.Pattern | None, re.Pattern | None], ...
      re.compile(r"尿潴留|尿储留|尿不出|排不出|残余尿[^，,\d]{0,8}(?:[1-9]\d{2,}|增多|增加|较多)|导尿|"
                 r"膀胱[^，,]{0,4}结石|双[侧肾][^，,]{0,4}积水|血尿|憩室|肾功能(?:不全|减退|下降|损害)|"
                 r"肌酐[^，,]{0,6}(?:升高|增高)|反复[^，,]{0,8}感染"),
-     re.compile(rf"{_FAILED}|(?=.*(?:(?:服|吃|口服|使用|用)(?:了|过|着)?[^，,。；;？?]{{0,8}}(?:{_BPH_DRUG})|"
+     re.compile(rf"(?s){_FAILED}|(?=.*(?:(?:服|吃|口服|使用|用)(?:了|过|着)?[^，,。；;？?]{{0,8}}(?:{_BPH_DRUG})|"
                 rf"(?:一直|长期|正在|已经)[^，,。；;？?]{{0,6}}(?:服药|吃药|用药|药物治疗)))"
                 rf"(?=.*(?:仍|还是|依然|还有|还要|但|现在有|目前有|现在还)[^。；;不没无]{{0,10}}{_LUTS})")),
     # urinary incontinence: an operation after pelvic-floor training or drugs failed
@@ -227,7 +227,7 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
     (ADRENAL_MASS, re.compile(r"醛固酮|皮质醇|儿茶酚胺|内分泌|激素"),
      "肾上腺肿瘤术前需完善内分泌功能检查（醛固酮/肾素、皮质醇、血尿儿茶酚胺及其代谢产物）。", False),
     # an aldosteronism with nodules on both sides: which side secretes is told by venous sampling, not by CT
-    (re.compile(r"(?=.*(?:双侧|两侧|双)肾上腺)(?=.*醛固酮)"), re.compile(r"静脉采血|AVS|分侧", re.IGNORECASE),
+    (re.compile(r"(?s)(?=.*(?:双侧|两侧|双)肾上腺)(?=.*醛固酮)"), re.compile(r"静脉采血|AVS|分侧", re.IGNORECASE),
      "双侧肾上腺均有结节的原发性醛固酮增多症，手术前需行肾上腺静脉采血（AVS）明确优势分泌侧，再决定手术侧别或药物治疗。",
      False),
     (re.compile(r"不育|不孕|没有?怀孕|未孕|弱精|少精|无精|精子质量"), re.compile(r"精液"),
@@ -242,7 +242,7 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
     (re.compile(r"睾丸[^，,。；;]{0,6}(?:占位|肿块|包块|肿物|实性|结节|质硬)"),
      re.compile(r"AFP|HCG|LDH|肿瘤标志物", re.IGNORECASE),
      "睾丸肿块需完善阴囊超声和血AFP、β-HCG、LDH等肿瘤标志物检查，以排除睾丸肿瘤。", False),
-    (re.compile(r"(?=.*(?:(?:穿刺|活检|病理)[^。；;]{0,40}(?:腺癌|癌)|Gleason|ISUP))(?=.*PSA[^，,。；;\d]{0,10}(?:[2-9]\d|\d{3,})(?:\.\d+)?\s*(?:ng|$|[，,。；;]))",
+    (re.compile(r"(?s)(?=.*(?:(?:穿刺|活检|病理)[^。；;]{0,40}(?:腺癌|癌)|Gleason|ISUP))(?=.*PSA[^，,。；;\d]{0,10}(?:[2-9]\d|\d{3,})(?:\.\d+)?\s*(?:ng|$|[，,。；;]))",
                 re.IGNORECASE),
      re.compile(r"PSMA|分期检查|转移", re.IGNORECASE),  # staged already, or spread told (ADVANCED says its course)
      "PSA在20ng/ml以上属于高危前列腺癌，根治性治疗前需完善PSMA PET/CT或盆腔MRI等分期检查，评估有无淋巴结或远处转移。",
@@ -253,10 +253,14 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
     (BIOPSY_FIRST, re.compile(r"(?:穿刺|活检|病理)[^。；;]{0,40}(?:腺癌|癌)|Gleason|ISUP", re.IGNORECASE),
      "前列腺磁共振PI-RADS 4至5分的病灶恶性可能性较大，需先行前列腺穿刺活检明确病理、排除前列腺癌，再决定进一步治疗。",
      True),
+    # a bladder mass on imaging: cystoscopy with biopsy, and the upper tracts, before its resection
+    (re.compile(r"膀胱[^，,。；;]{0,6}(?:占位|肿瘤|肿物|新生物|实性)"),
+     re.compile(r"膀胱镜|活检|病理|电切|TUR", re.IGNORECASE),
+     "膀胱占位需行膀胱镜检查及活检明确性质，并完善泌尿系增强CT（CTU）评估上尿路。", False),
+    # hematuria, unless cystoscopy or cytology was done or a urothelial tumour is known
     (re.compile(r"肉眼[^，,。；;]{0,4}血尿|(?:尿|小便)[^，,。；;]{0,4}(?:带血|有血|血丝|血块)|洗肉水|"
                 r"(?:出现|有)[^，,。；;]{0,8}血尿"),
-     # cystoscopy or cytology done, or a urothelial cancer known
-     re.compile(r"膀胱镜|细胞学|尿路上皮癌|(?:肾盂|输尿管|膀胱)[^，,。；;]{0,2}(?:癌|恶性)"),
+     re.compile(r"膀胱镜|细胞学|尿路上皮癌|(?:肾盂|输尿管|膀胱)[^，,。；;]{0,4}(?:癌|恶性|占位|肿瘤|新生物)"),
      "血尿需完善泌尿系增强CT和膀胱镜检查，以排除泌尿系肿瘤。", False),
 )
 
@@ -399,6 +403,7 @@ def workup(diagnoses: Sequence[str], exams: Sequence[str], question: str) -> lis
     # what is known already: the answer's own examinations and diagnoses, a malignancy a biopsy proved, results
     # the question reports (a clause naming the test with its result: 醛固酮/肾素活性975↑, 膀胱镜未见异常)
     said = "".join(exams) + "".join(diagnoses) + ("前列腺癌" if "prostate" in proven_tumours(question) else "")
+    said += "转移" if advanced(diagnoses, question) else ""  # spread told: its course says the assessment
     said += "，".join(c for c in re.split(r"[，,。；;\n]", nfkc(question or "")) if _RESULT.search(c))
     child = (age := patient_facts(question).age) is not None and age < 18
     return [line for finding, covered, line, whole in WORKUP

@@ -232,3 +232,19 @@ def test_a_known_urothelial_cancer_needs_no_hematuria_work_up():
     assert any(line.startswith("血尿") for line in workup([], [], "70岁男性，肉眼血尿一周"))
     known = "70岁男性，肉眼血尿一周，术后病理为右肾盂高级别尿路上皮癌"
     assert not any(line.startswith("血尿") for line in workup([], [], known))
+
+
+def test_a_bladder_mass_on_imaging_gets_cystoscopy_and_biopsy_not_the_hematuria_line():
+    q = "83岁女性，肉眼血尿3个月，B超检查为膀胱占位性病变"
+    lines = workup(["膀胱占位性病变"], [], q)
+    assert any(line.startswith("膀胱占位需行膀胱镜") for line in lines)
+    assert not any(line.startswith("血尿") for line in lines)
+    proven = q + "，膀胱镜活检病理为尿路上皮癌"
+    assert not any(line.startswith("膀胱占位") for line in workup(["膀胱肿瘤"], [], proven))
+
+
+def test_no_staging_line_for_a_cancer_whose_spread_is_told():
+    q = "穿刺病理为前列腺腺癌，Gleason 4+5，PSA 128ng/ml，盆腔淋巴结有转移，多发骨转移"
+    assert not any(line.startswith("PSA在20") for line in workup(["前列腺癌"], [], q))
+    local = "穿刺病理为前列腺腺癌，Gleason 4+4，PSA 28ng/ml"
+    assert any(line.startswith("PSA在20") for line in workup(["前列腺癌"], [], local))

@@ -19,3 +19,8 @@ def test_a_proven_cystitis_glandularis_gets_its_follow_up():
     q = "上个月我进行了经尿道膀胱肿物电切手术，病理诊断为腺性膀胱炎伴肠型上皮化生"
     assert "定期复查膀胱镜" in aftercare(q)
     assert aftercare("膀胱镜发现膀胱颈口滤泡样新生物，医生怀疑腺性膀胱炎，准备做电切") == ""
+
+
+def test_pictures_read_across_line_breaks():
+    q = "上周发现膀胱右侧开口旁新生物，对其进行活检。\n\n术后的病理结果显示新生物，并诊断为腺性膀胱炎。"
+    assert "定期复查膀胱镜" in aftercare(q)
