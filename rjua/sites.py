@@ -515,4 +515,22 @@ def supported(item: str, question: str, context: str | Iterable[str] | None = No
     if any(_COND_RE[c][0].search(item) and op.search(written) and not _RECURRED.search(written)
            for c, op in _TREATED_RE.items()):
         return False
-    return item_sites(item) <= question_sites(question, context) and side_supported(item, question)
+    return (item_sites(item) <= question_sites(question, context) and side_supported(item, question)
+            and not _stone_elsewhere(item, q))
+
+
+# the organ a stone label is in (the first named before 结石) -> its words
+_STONE_ORGANS = {"kidney": r"肾(?!上腺)", "ureter": r"输尿管", "bladder": r"膀胱", "urethra": r"尿道"}
+_STONE_ORGAN_RE = {o: re.compile(p) for o, p in _STONE_ORGANS.items()}
+_STONE_LABEL = re.compile(rf"({'|'.join(_STONE_ORGANS.values())})[^，,。；;]{{0,8}}结石")
+
+
+def _stone_elsewhere(item: str, said: str) -> bool:
+    """Whether a stone label's organ is one the question never names while it places its stones in another:
+    右肾下盏有结石 is no reason for a ureteral stone."""
+    label = _STONE_LABEL.search(nfkc(item or ""))
+    if not label:
+        return False
+    organ = next(o for o, r in _STONE_ORGAN_RE.items() if r.fullmatch(label.group(1)))
+    placed = {o for c in _CLAUSE.split(said) if "结石" in c for o, r in _STONE_ORGAN_RE.items() if r.search(c)}
+    return bool(placed) and organ not in placed and not _STONE_ORGAN_RE[organ].search(said)

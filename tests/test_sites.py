@@ -221,3 +221,10 @@ def test_a_prostate_named_without_its_size_or_voiding_is_no_sign_of_bph():
     assert supported("前列腺增生", "69岁男性，体检B超示前列腺体积增大")
     assert supported("前列腺增生", "69岁男性，夜尿3次")
     assert supported("前列腺增生", "术中发现我有前列腺增生")
+
+
+def test_a_stone_the_question_places_in_one_organ_is_no_reason_for_a_stone_in_another():
+    q = "48岁男性，右侧腰部疼痛半年，检查报告显示右肾下盏有结石"
+    assert not supported("输尿管结石", q) and supported("右肾结石", q)
+    assert supported("右输尿管结石", "右侧腰痛，CT示右肾结石，右输尿管上段扩张")  # the ureter is named
+    assert supported("右输尿管结石", "右侧腰痛两天，伴恶心呕吐")  # no stone placed anywhere
