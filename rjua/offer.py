@@ -230,11 +230,7 @@ def reply_items(question: str, diseases: Sequence[str], advices: Sequence[str], 
     said = affirmed(question)
     q = nfkc(question or "")
     ds = _said_diagnoses(diseases, question, q, fix)
-    # BPH only for a man (told, or by his prostate) of 50 or more, and not for the frequency of a cystitis,
-    # unless the question names it or tells an obstruction (INFERRED)
-    cystitis = "泌尿道感染" in syndromes(question) and not named_by("前列腺增生", said)
-    no_bph = bool(_NO_PROSTATE.search(q)) or not _BPH_NAMED.search(said) and (
-        facts.age is not None and facts.age < 50 or cystitis or facts.sex != "male")
+    no_bph = _no_bph(question, q, said, facts)
 
     def fits(x: str) -> bool:
         return supported(x, question) and not (no_bph and _BPH.search(x))
@@ -246,6 +242,17 @@ def reply_items(question: str, diseases: Sequence[str], advices: Sequence[str], 
     # an operation only for what the question itself names, and only where its signs call for one
     offered = _offered(adv, _operable_diagnoses(sure, question, said), question)
     return ds, sure, offered, _later(adv, offered, sure, question, said)
+
+
+def _no_bph(question: str, q: str, said: str, facts: PatientFacts) -> bool:
+    """Whether BPH is out of the reply: no prostate left (a radical cystectomy or prostatectomy, a diversion), or,
+    unless the question names it, a patient not known to be a man of 50 or more, or the frequency of a cystitis
+    (an obstruction told makes it INFERRED)."""
+    if _NO_PROSTATE.search(q):
+        return True
+    cystitis = "泌尿道感染" in syndromes(question) and not named_by("前列腺增生", said)
+    young = facts.age is not None and facts.age < 50
+    return not _BPH_NAMED.search(said) and (young or cystitis or facts.sex != "male")
 
 
 def _said_diagnoses(diseases: Sequence[str], question: str, q: str, fix) -> list[str]:
