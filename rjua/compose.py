@@ -35,7 +35,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from .faithfulness import negated_terms
-from .guidance import ADRENAL_MASS, first_steps, workup
+from .guidance import ADRENAL_MASS, catheter_in, first_steps, workup
 from .offer import (
     ADVICE_KINDS,
     GENERIC,
@@ -52,9 +52,9 @@ from .patient import PatientFacts, patient_facts
 from .sites import affirmed
 from .text import nfkc
 
-__all__ = ["ADDRESS_OF", "ADVICE_KINDS", "GENERIC", "INFERRED", "TEMPLATES", "URGENT", "address", "advice_groups",
-           "advice_sentences", "alternatives", "cite_marks", "coherent", "compose_reply", "general_sentences",
-           "join_zh", "named_by", "stated_facts", "strip_sides"]
+__all__ = ["ADDRESS_OF", "ADVICE_KINDS", "GENERIC", "INFERRED", "TEMPLATES", "URGENT", "URGENT_CATHETER",
+           "address", "advice_groups", "advice_sentences", "alternatives", "cite_marks", "coherent",
+           "compose_reply", "general_sentences", "join_zh", "named_by", "stated_facts", "strip_sides"]
 
 # whom the reply speaks about, by rjua.patient's ``person``
 ADDRESS_OF = {"self": "您", "mother": "您母亲", "father": "您父亲", "child": "您的孩子", "spouse": "您爱人",
@@ -87,12 +87,11 @@ TEMPLATES = {
     "closing": "如果您还有其他问题，请随时向我提问。",
 }
 
-# when to seek care urgently: a pattern over the diagnoses, advice and question -> the warning signs (first
-# match; ``young``: only for a patient under 35 or of unknown age, testicular torsion being a young man's; a
-# catheter in place is told by 带着/插着/目前留置, an advice item 留置导尿管 being no catheter in place)
+# when to seek care urgently: with a catheter in place (rjua.guidance.catheter_in) its own signs; else a pattern
+# over the diagnoses, advice and question -> the warning signs (first match; ``young``: only for a patient under 35
+# or of unknown age, testicular torsion being a young man's)
+URGENT_CATHETER = "尿管堵塞、引流不畅或发热"
 URGENT: tuple[tuple[re.Pattern, str, bool], ...] = (
-    (re.compile(r"(?:带着?|插着|目前留置|现在留置|一直留置)导尿管|(?:正在|目前|现在)[^，,。；;]{0,6}使用(?:导)?尿管"),
-     "尿管堵塞、引流不畅或发热", False),
     (re.compile(r"阴茎折断|白膜(?:破裂|断裂)"), "阴茎肿胀加重、尿道口出血或排尿困难", False),
     (re.compile(r"肾(?:挫伤|裂伤|破裂|外伤)|(?<!性)肾损伤"),
      "血尿加重或头晕心慌（警惕出血）", False),
@@ -261,8 +260,8 @@ def _untold(signs: str, question: str, said: str) -> str:
 
 def _urgent(facts: PatientFacts, text: str, who: str, t: Mapping[str, str], question: str = "") -> str:
     young = facts.age is None or facts.age < 35
-    signs = next((s for pat, s, only_young in URGENT if pat.search(text) and (young or not only_young)),
-                 URGENT_DEFAULT)
+    signs = URGENT_CATHETER if catheter_in(question) else next(
+        (s for pat, s, only_young in URGENT if pat.search(text) and (young or not only_young)), URGENT_DEFAULT)
     signs = _untold(signs, nfkc(question), affirmed(question))
     kind = "self" if facts.person in (None, "self") else "child" if facts.person == "child" else "other"
     go = t["go_" + kind].format(person=who)

@@ -37,14 +37,19 @@ from .pictures import AFTERCARE, BIOPSY_FIRST, RENAL_TRAUMA, SYNDROMES, aftercar
 from .sites import affirmed, affirmed_sentences, proven_tumours, sentences
 from .text import nfkc
 
-__all__ = ["ADRENAL_MASS", "ADVANCED", "AFTERCARE", "BIOPSY_FIRST", "DONE", "FIRST_STEPS", "INDICATED", "OPERATE_WHEN",
-           "OWN_COURSE", "PATHS", "SYNDROMES", "WORKUP", "advanced", "aftercare", "biopsy_first", "done",
-           "first_steps", "indicated", "operable", "own_course", "path_for", "syndromes", "workup"]
+__all__ = ["ADRENAL_MASS", "ADVANCED", "AFTERCARE", "BIOPSY_FIRST", "DONE", "FIRST_STEPS", "INDICATED",
+           "OPERATE_WHEN", "OWN_COURSE", "PATHS", "SYNDROMES", "WORKUP", "advanced", "aftercare",
+           "biopsy_first", "catheter_in", "done", "first_steps", "indicated", "operable", "own_course",
+           "path_for", "syndromes", "workup"]
 
 _PAST = re.compile(r"(?:\d+|[一两二三四五六七八九十几半]+)个?(?:天|日|周|星期|月|年)(?:前|以前)|"
                    r"之前|以前|曾|既往|病史|拔除|已拔")
+# a catheter in place: told in what the question affirms (带着尿管, 目前留置导尿管), or, its 无 being no negation, as
+# one that cannot come out (无法拔除导尿管) or is in (导尿管置入中); an advice item 留置导尿管 is no catheter in place
 _CATHETER_IN = re.compile(r"(?:正在|目前|现在|一直)[^，,。；;]{0,6}(?:尿管|导尿管)|"
                           r"(?:带着?|插着|留置着)[^，,。；;]{0,2}(?:尿管|导尿管)")
+_CATHETER_KEPT = re.compile(r"(?:无法|不能|没法|未能)拔除?[^，,。；;]{0,2}(?:尿管|导尿管)|"
+                            r"(?:尿管|导尿管)(?:置入|留置)中")
 _FEVER = r"发热|发烧|寒战|高热|体温\s*3[89]"
 # infection told by the tests: raised inflammatory markers or white cells, pus in the urine
 _LAB_INFECTION = (r"(?:C反应蛋白|CRP|白细胞|降钙素原|PCT)[^，,。；;]{0,12}(?:升高|增高|偏高|增多|阳性)|"
@@ -265,6 +270,18 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
 )
 
 
+def catheter_in(question: str) -> bool:
+    """Whether the question tells a urinary catheter in place now.
+
+    >>> catheter_in("目前留置导尿管一周"), catheter_in("因为尿潴留无法拔除导尿管"), catheter_in("建议留置导尿管")
+    (True, True, False)
+    >>> catheter_in("没有插着尿管")
+    False
+    """
+    q = nfkc(question or "")
+    return bool(_CATHETER_IN.search(affirmed(q)) or _CATHETER_KEPT.search(q))
+
+
 def first_steps(question: str, who: str) -> list[str]:
     """The one first step (:data:`FIRST_STEPS`) a sign the question tells of now calls for.
 
@@ -276,7 +293,7 @@ def first_steps(question: str, who: str) -> list[str]:
     '您目前存在尿路梗阻合并发热'
     """
     q = nfkc(question or "")
-    drained = bool(_CATHETER_IN.search(affirmed(q)))
+    drained = catheter_in(q)
     for sign, read, text in FIRST_STEPS:
         if drained and "留置导尿管" in text:
             continue  # a catheter is in already

@@ -417,3 +417,11 @@ def test_no_warning_of_what_the_patient_already_has():
     r = compose_reply(q, ["双侧输尿管结石"], [])
     assert "如出现剧烈腰痛或发热寒战" in r and "或无尿" not in r
     assert "或无尿" in compose_reply("右侧腰痛，CT示右输尿管结石，没有尿痛", ["右输尿管结石"], [])
+
+
+def test_a_catheter_that_cannot_come_out_is_a_catheter_in_place():
+    q = "前列腺癌内分泌治疗半年，因为尿潴留无法拔除导尿管，CT示膀胱多发结石"
+    r = compose_reply(q, ["前列腺癌", "膀胱多发结石"], [])
+    assert "应先留置导尿管" not in r and "尿管堵塞" in r
+    fresh = compose_reply("71岁男性，排尿困难，今天完全尿不出来，诊断尿潴留", ["前列腺增生", "尿潴留"], [])
+    assert "应先留置导尿管" in fresh
