@@ -137,6 +137,9 @@ INDICATED: tuple[tuple[re.Pattern, re.Pattern, re.Pattern | None], ...] = (
 
 # a diagnosis (first match) -> its usual course of treatment, said where no fitting operation is offered
 PATHS: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"勃起(?:功能)?障碍|阳痿"),
+     "勃起功能障碍需先评估糖尿病、高血压、血脂等心血管危险因素，必要时查性激素；在医生指导下首选PDE5抑制剂"
+     "（如西地那非、他达拉非），同时戒烟限酒、规律运动，药物效果不佳时再考虑其他治疗。"),
     (re.compile(r"前列腺癌|前列腺恶性"),
      "需结合PSA、穿刺病理和影像分期制定方案：局限性前列腺癌可考虑根治性前列腺切除术或根治性放疗，局部晚"
      "期或转移者以内分泌治疗为主。"),

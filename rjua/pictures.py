@@ -70,6 +70,10 @@ SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
     # pus or a discharge from the urethra
     (re.compile(r"尿道(?:口)?[^，,。；;不]{0,4}(?:流脓|脓性|滴脓|有脓|分泌物|溢液)"),
      "尿道炎", re.compile(r"尿道炎|淋病|淋球菌|衣原体|支原体")),
+    # erections told poor (硬度不佳, 勃起困难, soft halfway through sex)
+    (re.compile(r"阳痿|勃起[^，,。；;]{0,4}(?:不佳|不够|不足|不坚|不硬|困难|障碍|下降|变差)|"
+                r"(?:中途|途中)[^，,。；;]{0,4}(?:疲软|变软|软了)"),
+     "勃起功能障碍", re.compile(r"勃起(?:功能)?障碍|阳痿|ED\b")),
 )
 
 # an operation the question tells -> the aftercare said as the course (the similar cases' treatments are for

@@ -248,3 +248,7 @@ def test_no_staging_line_for_a_cancer_whose_spread_is_told():
     assert not any(line.startswith("PSA在20") for line in workup(["前列腺癌"], [], q))
     local = "穿刺病理为前列腺腺癌，Gleason 4+4，PSA 28ng/ml"
     assert any(line.startswith("PSA在20") for line in workup(["前列腺癌"], [], local))
+
+
+def test_erectile_dysfunction_has_its_course():
+    assert "PDE5抑制剂" in path_for(["勃起功能障碍"]) and "PDE5" not in path_for(["包皮过长"])

@@ -24,3 +24,9 @@ def test_a_proven_cystitis_glandularis_gets_its_follow_up():
 def test_pictures_read_across_line_breaks():
     q = "上周发现膀胱右侧开口旁新生物，对其进行活检。\n\n术后的病理结果显示新生物，并诊断为腺性膀胱炎。"
     assert "定期复查膀胱镜" in aftercare(q)
+
+
+def test_poor_erections_paint_erectile_dysfunction():
+    assert syndromes("71岁男性，勃起硬度不佳，性生活中途会变得疲软") == ["勃起功能障碍"]
+    assert syndromes("勃起正常，想咨询包皮过长") == []
+    assert syndromes("勃起困难半年", candidates=["男性勃起障碍"]) == ["男性勃起障碍"]
