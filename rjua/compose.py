@@ -185,7 +185,8 @@ def general_sentences(replies: Iterable[str], items: Sequence[str], limit: int =
 
 
 # how an advice item is said inside its sentence: what the sentence itself adds is cut (…等检查 adds 检查 and 等)
-_SAID_AS: dict[str, re.Pattern] = {"exam": re.compile(r"^(?:监测|检测|复查|完善|进行|行|查)|(?:检查|检测)?等?$"),
+_SAID_AS: dict[str, re.Pattern] = {"exam": re.compile(r"^(?:监测|检测|复查|完善|进行|行|查)|"
+                                                      r"(?:检查|检测)?(?:手术)?等?$"),
                                    **dict.fromkeys(("treat", "drug", "daily", "other"), re.compile(r"等$"))}
 # what splitting a sentence into items leaves: a lead word (包括…) cut, a clause that names no item (可以通过…) dropped
 _LEAD = re.compile(r"^(?:包括|以及|或者|或|并且|并|及)")

@@ -3,7 +3,15 @@ import pytest
 
 from rjua.backends import GenRequest
 from rjua.backends.case import CaseBackend
-from rjua.compose import TEMPLATES, advice_sentences, compose_reply, general_sentences, stated_facts, strip_sides
+from rjua.compose import (
+    TEMPLATES,
+    advice_groups,
+    advice_sentences,
+    compose_reply,
+    general_sentences,
+    stated_facts,
+    strip_sides,
+)
 from rjua.retrieval.hybrid import CaseHit, PassageHit
 
 
@@ -425,3 +433,7 @@ def test_a_catheter_that_cannot_come_out_is_a_catheter_in_place():
     assert "应先留置导尿管" not in r and "尿管堵塞" in r
     fresh = compose_reply("71岁男性，排尿困难，今天完全尿不出来，诊断尿潴留", ["前列腺增生", "尿潴留"], [])
     assert "应先留置导尿管" in fresh
+
+
+def test_an_examination_worded_as_an_operation_is_said_once_as_the_examination():
+    assert advice_groups(["膀胱镜检查手术", "膀胱镜", "尿常规"]) == {"exam": ["膀胱镜", "尿常规"]}
