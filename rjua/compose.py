@@ -50,7 +50,6 @@ from .offer import (
 )
 from .patient import PatientFacts, patient_facts
 from .sites import affirmed
-from .text import nfkc
 
 __all__ = ["ADDRESS_OF", "ADVICE_KINDS", "GENERIC", "INFERRED", "TEMPLATES", "URGENT", "URGENT_CATHETER",
            "address", "advice_groups", "advice_sentences", "alternatives", "cite_marks", "coherent",
@@ -242,28 +241,10 @@ def advice_sentences(advices: Sequence[str], who: str, t: Mapping[str, str] = TE
     return out or [t["advice_none"].format(who=who)]
 
 
-_SIGN_CUT = re.compile(r"、|或(?![^（(]*[）)])")
-_ANURIA = re.compile(r"(?<![没未])无尿(?!痛|频|急|路)|尿量[^，,。；;]{0,4}(?:减少|很少)")
-_NOW_WORSE = "病情加重"
-
-
-def _untold(signs: str, question: str, said: str) -> str:
-    """The warning signs without those the patient already has: one already anuric is not told to come if no
-    urine is made (无尿 is read in the question as written, its 无 being no negation); none left, a worsening."""
-    note = re.search(r"（[^）]*）$", signs)
-    parts = [p for p in _SIGN_CUT.split(signs.removesuffix(note.group()) if note else signs) if p]
-    kept = [p for p in parts if not (_ANURIA.search(question) if "无尿" in p else p in said)]
-    if len(kept) == len(parts):
-        return signs
-    body = "、".join(kept[:-1]) + "或" + kept[-1] if len(kept) > 1 else kept[0] if kept else _NOW_WORSE
-    return body + (note.group() if note else "")
-
-
 def _urgent(facts: PatientFacts, text: str, who: str, t: Mapping[str, str], question: str = "") -> str:
     young = facts.age is None or facts.age < 35
     signs = URGENT_CATHETER if catheter_in(question) else next(
         (s for pat, s, only_young in URGENT if pat.search(text) and (young or not only_young)), URGENT_DEFAULT)
-    signs = _untold(signs, nfkc(question), affirmed(question))
     kind = "self" if facts.person in (None, "self") else "child" if facts.person == "child" else "other"
     go = t["go_" + kind].format(person=who)
     return t["urgent"].format(signs=signs, go=go)

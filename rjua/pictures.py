@@ -76,16 +76,21 @@ SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
      "勃起功能障碍", re.compile(r"勃起(?:功能)?障碍|阳痿|ED\b")),
 )
 
-# an operation the question tells -> the aftercare said as the course (the similar cases' treatments are for
-# their own problems): a stone operation days or weeks ago, a resection that proved a cystitis glandularis
-AFTERCARE: tuple[tuple[re.Pattern, str], ...] = (
+# an operation the question tells -> what rules the row out (a cancer the pathology found, an operation only
+# planned) -> the aftercare said as the course (the similar cases' treatments are for their own problems): a
+# stone operation days or weeks ago, a bladder resection or biopsy whose pathology proved a cystitis glandularis
+_PLANNED_OP = r"准备|计划|打算|拟|建议|要做|需要做|等待"
+AFTERCARE: tuple[tuple[re.Pattern, re.Pattern | None, str], ...] = (
     (re.compile(r"(?:(?:(?<!\d)(?:\d|[一两二三四五六七八九十几半])个?(?:天|周|星期)(?:前|以前)|半个月前|昨天|前天)"
                 r"[^。；;胆]{0,8}|最近[^，,。；;胆]{0,3})(?:做了|做过|接受了|行了?|刚做)[^。；;胆]{0,10}"
                 r"(?:输尿管镜|软镜|碎石|取石|经皮肾镜|PCN?L|结石[^，,。；;]{0,4}(?:的)?(?:手术|术))", re.IGNORECASE),
+     None,
      "结石术后一般留置双J管，需按医嘱（通常术后2至4周）复查并拔除双J管，复查KUB或CT确认结石是否排净，做结石成分分析，"
      "并多饮水、调整饮食预防复发；如出现发热、剧烈腰痛或血尿加重需及时就诊。"),
-    # a cystitis glandularis the pathology of a resection proved: its follow-up, not another work-up or operation
-    (re.compile(r"(?s)(?=.*(?:电切|TUR|切除|活检))(?=.*(?:病理|诊断)[^。；;]{0,20}腺性膀胱炎)", re.IGNORECASE),
+    (re.compile(r"(?s)(?=.*(?:电切|活检|TURBT?|膀胱[^。；;]{0,12}切除))"
+                r"(?=.*(?:病理|诊断为?)[^。；;]{0,24}(?<!排除)(?<!除外)(?<!考虑)(?<!怀疑)(?<!可能是)腺性膀胱炎)",
+                re.IGNORECASE),
+     re.compile(rf"(?:病理|活检)[^。；;]{{0,24}}(?:癌|恶性)|(?:{_PLANNED_OP})[^，,。；;]{{0,6}}(?:电切|切除|活检|手术)"),
      "腺性膀胱炎经电切或活检证实后，需定期复查膀胱镜（一般每3至6个月一次），必要时再次活检；伴肠上皮化生者有恶变可能，需长期随访，"
      "并去除慢性炎症、梗阻等长期刺激因素。"),
 )
@@ -121,7 +126,8 @@ def aftercare(question: str) -> str:
     ('治疗方面，结石术后一', '')
     """
     q = nfkc(question or "")
-    return next(("治疗方面，" + text for pat, text in AFTERCARE if pat.search(q)), "")
+    return next(("治疗方面，" + text for pat, unless, text in AFTERCARE
+                 if pat.search(q) and not (unless and unless.search(q))), "")
 
 
 def biopsy_first(question: str) -> bool:

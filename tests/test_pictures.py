@@ -30,3 +30,12 @@ def test_poor_erections_paint_erectile_dysfunction():
     assert syndromes("71岁男性，勃起硬度不佳，性生活中途会变得疲软") == ["勃起功能障碍"]
     assert syndromes("勃起正常，想咨询包皮过长") == []
     assert syndromes("勃起困难半年", candidates=["男性勃起障碍"]) == ["男性勃起障碍"]
+
+
+def test_no_cystitis_glandularis_follow_up_beside_a_cancer_a_plan_or_a_denial():
+    assert aftercare("膀胱镜活检病理：腺性膀胱炎伴局灶浸润性尿路上皮癌，请问下一步怎么办") == ""
+    assert aftercare("医生诊断可能是腺性膀胱炎，准备做电切") == ""
+    assert aftercare("5年前阑尾切除，B超诊断考虑腺性膀胱炎") == ""
+    assert aftercare("病理诊断排除腺性膀胱炎，膀胱活检为慢性炎症") == ""
+    settled = "CT提示可能存在膀胱癌，后行膀胱肿物电切，病理诊断为腺性膀胱炎"  # a suspicion the pathology settled
+    assert aftercare(settled) != ""
