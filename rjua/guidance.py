@@ -224,8 +224,8 @@ ADVANCED: tuple[tuple[re.Pattern, re.Pattern, re.Pattern | None, str], ...] = (
 )
 
 # an adrenal mass, not an adrenal area an image names (右侧肾上腺区…高密度灶，可能是囊肿) or a metastasis to it
-ADRENAL_MASS = re.compile(r"肾上腺(?![^，,。；;]{0,12}转移)[^，,。；;]{0,8}(?:肿瘤|占位|结节|腺瘤|肿物|包块|增生|瘤)|"
-                          r"醛固酮|嗜铬|库欣|皮质醇增多")
+ADRENAL_MASS = re.compile(r"肾上腺(?![^。；;]{0,20}转移)[^，,。；;及和与、肾]{0,8}"
+                          r"(?:肿瘤|占位|结节|腺瘤|肿物|包块|增生|瘤)|醛固酮|嗜铬|库欣|皮质醇增多")
 
 # a finding (in the diagnoses or the question) -> an examination it needs before treatment, unless the answer's
 # own examinations or the question's reported results (the second column) already name it -> the sentence ->
@@ -235,7 +235,8 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
     (ADRENAL_MASS, re.compile(r"醛固酮|皮质醇|儿茶酚胺|内分泌|激素"),
      "肾上腺肿瘤术前需完善内分泌功能检查（醛固酮/肾素、皮质醇、血尿儿茶酚胺及其代谢产物）。", False),
     # an aldosteronism with nodules on both sides: which side secretes is told by venous sampling, not by CT
-    (re.compile(r"(?s)(?=.*(?:双侧|两侧|双)肾上腺)(?=.*醛固酮)"), re.compile(r"静脉采血|AVS|分侧", re.IGNORECASE),
+    (re.compile(r"(?s)(?=.*(?:双侧|两侧|双)肾上腺[^，,。；;未无没]{0,12}(?:结节|腺瘤|占位|增生|肿瘤|低密度))(?=.*醛固酮)"),
+     re.compile(r"静脉(?:采血|取血)|AVS|分侧", re.IGNORECASE),
      "双侧肾上腺均有结节的原发性醛固酮增多症，手术前需行肾上腺静脉采血（AVS）明确优势分泌侧，再决定手术侧别或药物治疗。",
      False),
     (re.compile(r"不育|不孕|没有?怀孕|未孕|弱精|少精|无精|精子质量"), re.compile(r"精液"),
@@ -261,14 +262,17 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
     (BIOPSY_FIRST, re.compile(r"(?:穿刺|活检|病理)[^。；;]{0,40}(?:腺癌|癌)|Gleason|ISUP", re.IGNORECASE),
      "前列腺磁共振PI-RADS 4至5分的病灶恶性可能性较大，需先行前列腺穿刺活检明确病理、排除前列腺癌，再决定进一步治疗。",
      True),
-    # a bladder mass on imaging: cystoscopy with biopsy, and the upper tracts, before its resection
-    (re.compile(r"膀胱[^，,。；;]{0,6}(?:占位|肿瘤|肿物|新生物|实性)"),
+    # a bladder mass on imaging, not yet scoped, resected or treated: cystoscopy with biopsy, and the upper tracts
+    (re.compile(r"(?s)^(?!.*(?:膀胱镜|电切|TUR|根治|回肠膀胱|膀胱全切|灌注|切除|术后))"
+                r".*膀胱(?!后方|外|周)[^，,。；;未无没排除否]{0,6}(?:占位|肿瘤(?!抗原|标志)|肿物|新生物)",
+                re.IGNORECASE),
      re.compile(r"膀胱镜|活检|病理|电切|TUR", re.IGNORECASE),
      "膀胱占位需行膀胱镜检查及活检明确性质，并完善泌尿系增强CT（CTU）评估上尿路。", False),
     # hematuria, unless cystoscopy or cytology was done or a urothelial tumour is known
     (re.compile(r"肉眼[^，,。；;]{0,4}血尿|(?:尿|小便)[^，,。；;]{0,4}(?:带血|有血|血丝|血块)|洗肉水|"
                 r"(?:出现|有)[^，,。；;]{0,8}血尿"),
-     re.compile(r"膀胱镜|细胞学|尿路上皮癌|(?:肾盂|输尿管|膀胱)[^，,。；;]{0,4}(?:癌|恶性|占位|肿瘤|新生物)"),
+     re.compile(r"膀胱镜|细胞学|尿路上皮癌|"
+                r"(?:肾盂|输尿管|膀胱)[^，,。；;未无没排除否]{0,4}(?:癌|恶性|占位|肿瘤(?!抗原|标志)|新生物)"),
      "血尿需完善泌尿系增强CT和膀胱镜检查，以排除泌尿系肿瘤。", False),
 )
 
@@ -407,7 +411,9 @@ def advanced(diagnoses: Sequence[str], question: str) -> str:
     return ""
 
 
-_RESULT = re.compile(r"显示|提示|示|结果|见|病理|阴性|阳性|正常|异常|↑|↓|\d")
+# a clause that tells a result, or a test done (已做过肾上腺静脉取血)
+_RESULT = re.compile(r"显示|提示|示|结果|见|病理|阴性|阳性|正常|异常|升高|增高|偏高|降低|偏低|↑|↓|\d|"
+                     r"做过|做了|已行|已做")
 
 
 def workup(diagnoses: Sequence[str], exams: Sequence[str], question: str) -> list[str]:

@@ -73,8 +73,15 @@ _ANY_TUMOUR = re.compile(_TUMOUR.pattern + r"|瘤")
 _UPPER_TRACT = re.compile(r"肾盂|输尿管|尿路上皮|半尿路|全长|集合系统")
 _BPH_NAMED = re.compile(r"前列腺增生|前列腺肥大|前列腺增大|良性前列腺")
 # a radical cystectomy takes the prostate with the bladder, and a diversion leaves no urethral voiding: no BPH
-_NO_PROSTATE = re.compile(r"膀胱(?:根治性?|全)切除|膀胱[^，,。；;]{0,4}根治术|膀胱癌根治|前列腺(?:癌)?根治|回肠膀胱|"
-                          r"输尿管皮肤造口|原位新膀胱")
+# (the patient's own operation: not a relative's, not one declined, planned or never done)
+_NO_PROSTATE = re.compile(r"(?:根治性?|全)膀胱切除|膀胱(?:根治性?|全)切除|膀胱全切|膀胱[^，,。；;]{0,4}根治术|"
+                          r"膀胱癌根治|(?:根治性)?前列腺(?:癌)?根治|根治性前列腺切除|回肠膀胱|输尿管皮肤造口|"
+                          r"原位新膀胱|[Bb]ricker|尿流改道")
+_NOT_DONE = re.compile(r"父亲|母亲|爸爸|妈妈|家族|家人|亲属|哥哥|弟弟|不需要|不用|没有做|没做|未做|拒绝|不做|不想|"
+                       r"考虑|建议|准备|计划|打算|拟|是否|能否|要不要|需不需要")
+# what BPH is treated with: no prostate, none of its medicines either
+_BPH_DRUG = re.compile(r"坦索罗辛|坦洛新|赛洛多辛|西洛多辛|特拉唑嗪|多沙唑嗪|阿夫唑嗪|非那雄胺|度他雄胺|"
+                       r"5-?[αa]-?还原酶|[αa]1?-?受体阻滞")
 
 
 _SIDE = re.compile(r"(?<![左右])[左右]侧?(?![左右氧旋美甲卡西炔乙氨])")
@@ -232,8 +239,10 @@ def reply_items(question: str, diseases: Sequence[str], advices: Sequence[str], 
     ds = _said_diagnoses(diseases, question, q, fix)
     no_bph = _no_bph(question, q, said, facts)
 
+    gone = _no_prostate(q)
+
     def fits(x: str) -> bool:
-        return supported(x, question) and not (no_bph and _BPH.search(x))
+        return supported(x, question) and not (no_bph and _BPH.search(x)) and not (gone and _BPH_DRUG.search(x))
 
     sure = sorted(_widest([d for d in ds if fits(d)]), key=lambda d: _minor(d, question))
     adv = list(dict.fromkeys(fix(a) for a in advices if a and fits(a) and not done(a, question)))
@@ -244,11 +253,17 @@ def reply_items(question: str, diseases: Sequence[str], advices: Sequence[str], 
     return ds, sure, offered, _later(adv, offered, sure, question, said)
 
 
+def _no_prostate(q: str) -> bool:
+    """Whether the question tells the patient's own prostate removed (a radical cystectomy or prostatectomy) or
+    a urinary diversion."""
+    return any(_NO_PROSTATE.search(c) and not _NOT_DONE.search(c) for c in _CLAUSE.split(q))
+
+
 def _no_bph(question: str, q: str, said: str, facts: PatientFacts) -> bool:
-    """Whether BPH is out of the reply: no prostate left (a radical cystectomy or prostatectomy, a diversion), or,
-    unless the question names it, a patient not known to be a man of 50 or more, or the frequency of a cystitis
-    (an obstruction told makes it INFERRED)."""
-    if _NO_PROSTATE.search(q):
+    """Whether BPH is out of the reply: a woman, no prostate left (:func:`_no_prostate`), or, unless the question
+    names it, a patient not known to be a man, one under 50, or the frequency of a cystitis (an obstruction told
+    makes it INFERRED)."""
+    if facts.sex == "female" or _no_prostate(q):
         return True
     cystitis = "泌尿道感染" in syndromes(question) and not named_by("前列腺增生", said)
     young = facts.age is not None and facts.age < 50

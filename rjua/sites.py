@@ -323,10 +323,14 @@ def denied(item: str, question: str) -> bool:
     return len(core) >= 2 and core in q and core not in affirmed(question) and not _history(core, q)
 
 
+_OPERATED = re.compile(r"(?:做过|进行过|接受了?)[^，,。；;]{0,15}(?:手术|术)|手术的?历?史|术的历史")
+_RULED_OUT = re.compile(r"未见|没有|没|无|否认|排除|除外|不考虑|正常")
+
+
 def _history(core: str, q: str) -> bool:
     """Whether a clause tells ``core`` as the reason of a past operation (17年前做过前列腺增生的手术): history,
-    not a denial."""
-    return any(core in c and _PAST_OPERATION.search(c) for c in _CLAUSE.split(q))
+    not a denial. A test done (做过CT未见肾结石) or a denial in the clause is no history."""
+    return any(core in c and _OPERATED.search(c) and not _RULED_OUT.search(c) for c in _CLAUSE.split(q))
 
 
 def _tumour_hinted(item: str, question: str) -> bool:
@@ -376,12 +380,22 @@ _STONE_ORGAN_RE = {o: re.compile(p) for o, p in _STONE_ORGANS.items()}
 _STONE_LABEL = re.compile(rf"({'|'.join(_STONE_ORGANS.values())})[^，,。；;]{{0,8}}结石")
 
 
+# a stone's own sign in an organ: colic or an obstruction for the ureter, an interrupted stream for the bladder
+_STONE_SIGN = {"ureter": re.compile(r"积水|绞痛|扩张|梗阻"), "bladder": re.compile(r"尿流中断|排尿中断|尿线中断"),
+               "urethra": re.compile(r"尿流中断|排尿中断|排尿困难")}
+_NOT_NOW = re.compile(r"以前|之前|曾|既往|年前|父亲|母亲|爸爸|妈妈|家人|家族|亲属")
+
+
 def _stone_elsewhere(item: str, said: str) -> bool:
-    """Whether a stone label's organ is one the question never names while it places its stones in another:
-    右肾下盏有结石 is no reason for a ureteral stone."""
+    """Whether a stone label's organ is one the question never names while it places the patient's stones now
+    in another (not a relative's, not an old one), and no sign of a stone in that organ is told: 右肾下盏有结石 is
+    no reason for a ureteral stone."""
     label = _STONE_LABEL.search(nfkc(item or ""))
     if not label:
         return False
     organ = next(o for o, r in _STONE_ORGAN_RE.items() if r.fullmatch(label.group(1)))
-    placed = {o for c in _CLAUSE.split(said) if "结石" in c for o, r in _STONE_ORGAN_RE.items() if r.search(c)}
-    return bool(placed) and organ not in placed and not _STONE_ORGAN_RE[organ].search(said)
+    placed = {o for c in _CLAUSE.split(said) if "结石" in c and not _NOT_NOW.search(c)
+              for o, r in _STONE_ORGAN_RE.items() if r.search(c)}
+    sign = _STONE_SIGN.get(organ)
+    return (bool(placed) and organ not in placed and not _STONE_ORGAN_RE[organ].search(said)
+            and not (sign and sign.search(said)))

@@ -252,3 +252,20 @@ def test_no_staging_line_for_a_cancer_whose_spread_is_told():
 
 def test_erectile_dysfunction_has_its_course():
     assert "PDE5抑制剂" in path_for(["勃起功能障碍"]) and "PDE5" not in path_for(["包皮过长"])
+
+
+def test_the_review_cases_of_the_work_up_rows():
+    def lines(d, q):
+        return [line[:6] for line in workup(d, [], q)]
+    for q in ("65岁男性，无痛性肉眼血尿一周，B超示膀胱未见占位", "肉眼血尿，尿膀胱肿瘤抗原阴性"):
+        assert "血尿需完善泌" in lines(["血尿"], q), q  # a negative result is no tumour known
+    for q in ("膀胱癌根治术后两年，回肠膀胱，复查CT发现膀胱区软组织占位", "膀胱肿瘤，已经做了膀胱镜，医生说要电切",
+              "膀胱肿瘤术后一年，每月膀胱灌注吡柔比星"):
+        assert "膀胱占位需行" not in lines(["膀胱肿瘤"], q), q
+    assert "膀胱占位需行" not in lines([], "B超：膀胱后方实性结节")  # beside the bladder, not in it
+    normal = "双侧肾上腺CT未见明显异常，醛固酮升高"
+    assert not any("静脉采血" in line for line in workup(["原发性醛固酮增多症"], [], normal))
+    done = "醛固酮/肾素比值升高，CT示双侧肾上腺结节，已做过肾上腺静脉取血"
+    assert not any("静脉采血" in line for line in workup(["左肾上腺肿瘤"], [], done))
+    assert lines(["左肾错构瘤"], "CT：左肾上腺及左肾下极错构瘤，4.5cm") == []
+    assert lines([], "左肾上腺区占位，考虑肾癌转移可能") == []

@@ -117,3 +117,20 @@ def test_no_bph_after_the_prostate_or_the_bladder_was_taken_out():
     assert reply_items(q, ["前列腺增生"], [], patient_facts(q))[1] == []
     kept = "我75岁男性，两年前做了膀胱肿瘤电切术，最近排尿困难"
     assert reply_items(kept, ["前列腺增生"], [], patient_facts(kept))[1] == ["前列腺增生"]
+
+
+def test_the_review_cases_of_the_bph_rule():
+    woman = "我是女性，45岁，尿频尿急，我老公有前列腺增生，会传染吗"
+    assert "前列腺增生" not in reply_items(woman, ["前列腺增生", "膀胱过度活动症"], [], patient_facts(woman))[1]
+    q = "男，70岁，2年前做了根治性膀胱切除术，现在排尿费力"
+    assert reply_items(q, ["前列腺增生"], ["坦索罗辛", "非那雄胺"], patient_facts(q))[1:3] == ([], [])
+    father = "男，68岁，排尿困难，夜尿多，B超前列腺增生。家族史：父亲因膀胱癌做过膀胱癌根治术"
+    assert reply_items(father, ["前列腺增生"], [], patient_facts(father))[1] == ["前列腺增生"]
+    declined = "男，68岁，排尿困难，医生说不需要做前列腺癌根治"
+    assert reply_items(declined, ["前列腺增生"], [], patient_facts(declined))[1] == ["前列腺增生"]
+
+
+def test_a_test_that_found_nothing_is_a_denial_not_history():
+    from rjua.sites import denied
+    assert denied("左肾结石", "左侧腰痛，做过CT未见肾结石")
+    assert not denied("前列腺增生", "17年前做过前列腺增生的手术，最近排尿不适")

@@ -228,3 +228,12 @@ def test_a_stone_the_question_places_in_one_organ_is_no_reason_for_a_stone_in_an
     assert not supported("输尿管结石", q) and supported("右肾结石", q)
     assert supported("右输尿管结石", "右侧腰痛，CT示右肾结石，右输尿管上段扩张")  # the ureter is named
     assert supported("右输尿管结石", "右侧腰痛两天，伴恶心呕吐")  # no stone placed anywhere
+
+
+def test_the_review_cases_of_bph_hints_and_placed_stones():
+    assert not supported("前列腺增生", "男65岁，B超：前列腺大小形态未见异常，左侧阴囊肿痛3天")
+    assert supported("前列腺增生", "男65岁，B超示前列腺体积约45ml")
+    assert supported("左肾结石", "我妈妈有输尿管结石，我左侧腰痛")  # a relative's stone places none of the patient's
+    assert supported("左肾结石", "以前有输尿管结石，现在左侧腰痛")
+    assert supported("膀胱结石", "右肾结石，排尿时突然尿流中断，改变体位后又能排出")  # the bladder stone's own sign
+    assert supported("左输尿管结石", "左肾结石伴左肾积水，左侧腰部绞痛")
