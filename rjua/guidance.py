@@ -217,7 +217,7 @@ ADVANCED: tuple[tuple[re.Pattern, re.Pattern, re.Pattern | None, str], ...] = (
      "前列腺癌已有转移可能或正在接受内分泌治疗时，需完善骨扫描或PSMA PET-CT等全身评估，由泌尿外科与肿瘤科多学科讨论，"
      "一般以内分泌治疗等全身治疗为主，不首选根治性手术。"),
     (re.compile(r"肾(?!上腺)[^，,。；;]{0,4}(?:癌|恶性|肿瘤|占位)"), re.compile(rf"复发|{_SPREAD}"), None,
-     "肾肿瘤术后复发或转移时，需完善胸腹部增强CT等全面评估，由泌尿外科与肿瘤科多学科讨论：局限的复发灶可考虑手术切除，"
+     "肾肿瘤考虑复发或转移时，需完善胸腹部增强CT等全面评估，由泌尿外科与肿瘤科多学科讨论：局限的病灶可考虑手术切除，"
      "否则以靶向或免疫等全身治疗为主。"),
     (re.compile(r"癌|恶性|肿瘤|占位"), re.compile(_SPREAD), None,
      "肿瘤考虑已有转移时，需完善全身评估并明确病理，由泌尿外科与肿瘤科多学科讨论，一般以全身治疗为主。"),
@@ -262,6 +262,11 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
     (BIOPSY_FIRST, re.compile(r"(?:穿刺|活检|病理)[^。；;]{0,40}(?:腺癌|癌)|Gleason|ISUP", re.IGNORECASE),
      "前列腺磁共振PI-RADS 4至5分的病灶恶性可能性较大，需先行前列腺穿刺活检明确病理、排除前列腺癌，再决定进一步治疗。",
      True),
+    # an equivocal prostate MRI (PI-RADS 3): the PSA density and a biopsy or a repeat MRI decide, not BPH drugs alone
+    (re.compile(r"PI-?RADS[^，,。；;\d]{0,6}3(?![.\d])", re.IGNORECASE),
+     re.compile(r"(?:穿刺|活检|病理)[^。；;]{0,40}(?:腺癌|癌)|Gleason|ISUP|PSA密度|PSAD", re.IGNORECASE),
+     "前列腺磁共振PI-RADS 3分的病灶性质不确定，需结合PSA密度、游离/总PSA比值等综合评估，必要时行前列腺穿刺活检，"
+     "或定期复查PSA和磁共振。", True),
     # a bladder mass on imaging, not yet scoped, resected or treated: cystoscopy with biopsy, and the upper tracts
     (re.compile(r"(?s)^(?!.*(?:膀胱镜|电切|TUR|根治|回肠膀胱|膀胱全切|灌注|切除|术后))"
                 r".*膀胱(?!后方|外|周)[^，,。；;未无没排除否]{0,6}(?:占位|肿瘤(?!抗原|标志)|肿物|新生物)",

@@ -269,3 +269,16 @@ def test_the_review_cases_of_the_work_up_rows():
     assert not any("静脉采血" in line for line in workup(["左肾上腺肿瘤"], [], done))
     assert lines(["左肾错构瘤"], "CT：左肾上腺及左肾下极错构瘤，4.5cm") == []
     assert lines([], "左肾上腺区占位，考虑肾癌转移可能") == []
+
+
+def test_an_equivocal_prostate_mri_gets_its_work_up():
+    q = "76岁男性，PSA从8.23升到10.54，没有尿频尿急，前列腺磁共振PI-RADS 3分"
+    assert any("PI-RADS 3分" in line for line in workup(["前列腺增生"], [], q))
+    assert not any("PI-RADS 3分" in line for line in workup(["前列腺增生"], [], "PI-RADS 4分"))
+    proven = q + "，穿刺病理为前列腺腺癌"
+    assert not any("PI-RADS 3分" in line for line in workup(["前列腺癌"], [], proven))
+
+
+def test_a_kidney_cancer_that_has_spread_is_not_told_it_recurred_after_an_operation():
+    line = advanced(["左肾肿瘤"], "PET-CT示左肾软组织团块，考虑恶性，伴周围淋巴结转移")
+    assert "复发或转移" in line and "术后" not in line
