@@ -9,7 +9,9 @@ itself, so the figure printed as "CV-selected" is never chosen on the records it
 variant named ``current`` is today's :data:`~rjua.compose.TEMPLATES` (the named baseline, same run).
 
 ``--bounds`` prints what wording alone could reach: the best of every combination per record chosen with the
-doctors' own reply (an oracle, not a method), and both with the gold items in place of the predicted ones.
+doctors' own reply (an oracle, not a method), and both with the gold items in place of the predicted ones; and
+what the warning-sign sentence (when to seek care at once, which doctors' replies rarely carry) costs the fixed
+default wording.
 
 ``--mbr`` also scores the per-record wording choice of :mod:`rjua.wording` (agreement with the neighbours'
 replies, no gold): slot by slot as the backend does, and over every combination of the slots' variants,
@@ -91,6 +93,9 @@ def bounds(preds, g, answers) -> None:
                 rouge_l(wording.choose_reply(p.question, d, a, ps, rs, most=10), ref.answer))
             rows.setdefault(f"{tag}, oracle wording", []).append(
                 max(rouge_l(compose.compose_reply(p.question, d, a, ps, rs, templates=c), ref.answer) for c in combos))
+        for tag, over in (("fixed default wording", {}), ("fixed default wording, no warning line", {"urgent": ""})):
+            rows.setdefault(f"predicted items, {tag}", []).append(rouge_l(compose.compose_reply(
+                p.question, p.diseases, p.advices, ps, rs, templates=over), ref.answer))
     for name, s in rows.items():
         print(f"{name:32s} ROUGE-L {statistics.mean(s):.4f}")
 
