@@ -79,9 +79,9 @@ _NO_PROSTATE = re.compile(r"(?:根治性?|全)膀胱切除|膀胱(?:根治性?|�
                           r"原位新膀胱|[Bb]ricker|尿流改道")
 _NOT_DONE = re.compile(r"父亲|母亲|爸爸|妈妈|家族|家人|亲属|哥哥|弟弟|不需要|不用|没有做|没做|未做|拒绝|不做|不想|"
                        r"考虑|建议|准备|计划|打算|拟|是否|能否|要不要|需不需要")
-# what BPH is treated with: no prostate, none of its medicines either
-_BPH_DRUG = re.compile(r"坦索罗辛|坦洛新|赛洛多辛|西洛多辛|特拉唑嗪|多沙唑嗪|阿夫唑嗪|非那雄胺|度他雄胺|"
-                       r"5-?[αa]-?还原酶|[αa]1?-?受体阻滞")
+# what BPH is treated with (the site model's alpha-blockers and the 5α-reductase inhibitors): no prostate, none
+# of its medicines either
+_BPH_DRUG = re.compile(CONDITIONS["alpha_blocker"][0] + r"|非那雄胺|度他雄胺|5-?[αa]-?还原酶")
 
 
 _SIDE = re.compile(r"(?<![左右])[左右]侧?(?![左右氧旋美甲卡西炔乙氨])")
