@@ -37,8 +37,8 @@ from .pictures import AFTERCARE, BIOPSY_FIRST, RENAL_TRAUMA, SYNDROMES, aftercar
 from .sites import affirmed, affirmed_sentences, proven_tumours, sentences
 from .text import nfkc
 
-__all__ = ["ADRENAL_MASS", "ADVANCED", "AFTERCARE", "BIOPSY_FIRST", "DONE", "FIRST_STEPS", "INDICATED",
-           "OPERATE_WHEN", "OWN_COURSE", "PATHS", "SYNDROMES", "WORKUP", "advanced", "aftercare",
+__all__ = ["ADRENAL_MASS", "ADVANCED", "AFTERCARE", "BENIGN_BIOPSY", "BIOPSY_FIRST", "DONE", "FIRST_STEPS",
+           "INDICATED", "OPERATE_WHEN", "OWN_COURSE", "PATHS", "SYNDROMES", "WORKUP", "advanced", "aftercare",
            "biopsy_first", "catheter_in", "done", "first_steps", "indicated", "operable", "own_course",
            "path_for", "syndromes", "workup"]
 
@@ -67,6 +67,10 @@ FIRST_STEPS: tuple[tuple[re.Pattern, str, str], ...] = (
      "支架置入或经皮肾造瘘引流，待感染控制后再处理结石。"),
     (re.compile(r"(?s)(?=.*积水)(?=.*(?:肾功能(?:减退|下降|不全|损害)|肌酐(?:升高|增高|上升)|肌酐[^，,。；;\d]{0,6}[2-9]\d{2}))"),
      "question", "{who}目前存在尿路梗阻并影响肾功能，应尽快行输尿管支架置入或经皮肾造瘘引流尿液，保护肾功能。"),
+    # a ureteral stent with stone on it (encrusted): cleared and changed before it blocks
+    (re.compile(r"(?:支架管?|DJ管|双J管)[^。；;]{0,12}(?:结石|结壳|钙化|结垢)", re.IGNORECASE), "sentence",
+     "{who}的输尿管支架管表面已有结石形成（结壳），需尽早处理：根据结壳程度选择体外冲击波碎石、输尿管镜或经皮肾镜碎石后"
+     "取出或更换支架管，之后按期更换，不宜长期不换。"),
     (re.compile(r"血块|膀胱填塞"), "sentence",
      "{who}膀胱内有血块，应尽快留置三腔导尿管冲洗膀胱、清除血块，必要时手术止血。"),
     (re.compile(r"尿潴留|尿储留|尿不出|排不出尿|残余尿[^，,。；;\d]{0,10}(?:[3-9]\d{2}|\d{4})|残余尿[^，,。；;]{0,6}超过"),
@@ -104,10 +108,15 @@ OPERATE_WHEN: tuple[tuple[re.Pattern, re.Pattern | None, re.Pattern | None], ...
 # an examination -> the result in the question that answers it -> whether that result is read in the question as
 # written (a normal result answers a test as well as an abnormal one) or only in what it affirms (a biopsy that
 # found no cancer does not answer a repeat biopsy); a follow-up (复查, 定期) is never done already
+# the patient's prostate biopsy told with a benign pathology (增生, 炎症, no cancer found)
+BENIGN_BIOPSY = (r"前列腺[^。；;]{0,6}(?:穿刺|活检)[^。；;]{0,30}(?:病理|结果)[^。；;]{0,20}"
+                 r"(?:增生|炎|良性|未见(?:明显)?(?:癌|恶性|肿瘤)|阴性)")
 _NOT_FOLLOW_UP = r"^(?!.*(?:复查|定期|随访|监测|动态))"
 DONE: tuple[tuple[re.Pattern, re.Pattern, bool], ...] = (
     (re.compile(r"穿刺|活检"), re.compile(r"(?:穿刺|活检|病理)[^。；;]{0,40}(?:腺癌|癌)|Gleason|ISUP", re.IGNORECASE),
      False),
+    # a benign biopsy answers a biopsy too: a repeat one is the targeted biopsy of WORKUP, not the same advice again
+    (re.compile(r"(?<!精囊)(?<!肾)穿刺|活检"), re.compile(BENIGN_BIOPSY), True),
     (re.compile(_NOT_FOLLOW_UP + r"(?!.*(?:游离|f-?PSA|比值))(?:.*PSA|.*前列腺特异)", re.IGNORECASE),
      re.compile(r"(?<!没有查)(?<!没查)(?<!未查)(?<!没有查过)(?<!没查过)PSA(?:检查|检测|值|水平)?(?:结果)?"
                 r"[^。；;\d]{0,12}?(?:为|是|:|\s)\s*\d|PSA[^，,。；;]{0,6}(?:正常|不高|升高|偏高)", re.IGNORECASE),
@@ -156,6 +165,12 @@ PATHS: tuple[tuple[re.Pattern, str], ...] = (
      "膀胱灌注并定期复查膀胱镜，肌层浸润性多需根治性膀胱切除术，必要时新辅助化疗。"),
     (re.compile(r"肾[^，,。；;]{0,4}(?:占位|肿瘤|癌|恶性)"),
      "肾占位需结合增强CT或MRI判断性质，考虑恶性时多选择肾部分切除术或根治性肾切除术。"),
+    (re.compile(r"腹膜后纤维化"),
+     "腹膜后纤维化需先排除肿瘤、药物等继发原因（必要时穿刺活检）；压迫输尿管引起梗阻时先留置输尿管支架管或肾造瘘引流，"
+     "保护肾功能，特发性者多用糖皮质激素治疗，必要时加用免疫抑制剂，药物无效时可行输尿管松解术。"),
+    (re.compile(r"输尿管[^，,。；;]{0,6}狭窄"),
+     "输尿管狭窄可先留置输尿管支架管引流并定期更换；狭窄段较短时可行输尿管镜下球囊扩张或内切开，较长或反复狭窄时需行"
+     "狭窄段切除再吻合、膀胱瓣或肠代输尿管等修复手术，不能手术者可长期留置支架管（如金属或覆膜支架）。"),
     (re.compile(r"囊肿"),
      "单纯性肾囊肿较小且无症状时一般定期复查B超即可；囊肿较大、引起压迫或疼痛时，可考虑腹腔镜囊肿去顶术。"),
     (re.compile(r"膀胱[^，,。；;]{0,4}结石"),
@@ -273,6 +288,15 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
                 re.IGNORECASE),
      re.compile(r"膀胱镜|活检|病理|电切|TUR", re.IGNORECASE),
      "膀胱占位需行膀胱镜检查及活检明确性质，并完善泌尿系增强CT（CTU）评估上尿路。", False),
+    # a thickened ureteral wall: a urothelial tumour is ruled out before the stone or stricture is treated
+    (re.compile(r"输尿管[^，,。；;]{0,8}壁[^，,。；;未无没]{0,4}增厚"),
+     re.compile(r"输尿管镜|细胞学|活检|CTU|尿路上皮|(?:输尿管|肾盂)[^，,。；;]{0,4}(?:占位|肿瘤|癌)", re.IGNORECASE),
+     "输尿管壁增厚需排除输尿管肿瘤，可行尿脱落细胞学和泌尿系增强CT（CTU），必要时输尿管镜检查及活检。", False),
+    # a benign prostate biopsy while the PSA stays high: follow-up, and a targeted repeat biopsy where it keeps rising
+    (re.compile(rf"(?s)(?=.*{BENIGN_BIOPSY})(?=.*PSA[^，,。；;\d]{{0,10}}(?:升高|增高|偏高|[1-9]\d))", re.IGNORECASE),
+     re.compile(r"(?:穿刺|活检|病理)[^。；;]{0,40}(?:腺癌|癌)|Gleason|ISUP", re.IGNORECASE),
+     "前列腺穿刺病理为良性而PSA明显升高时，需定期复查PSA和前列腺磁共振，PSA持续升高或有可疑病灶时再行磁共振引导下"
+     "靶向穿刺。", True),
     # hematuria, unless cystoscopy or cytology was done or a urothelial tumour is known
     (re.compile(r"肉眼[^，,。；;]{0,4}血尿|(?:尿|小便)[^，,。；;]{0,4}(?:带血|有血|血丝|血块)|洗肉水|"
                 r"(?:出现|有)[^，,。；;]{0,8}血尿"),

@@ -1,5 +1,5 @@
 """The clinical-step tables of rjua.guidance: every row told by its sign, and not without it."""
-from rjua.guidance import advanced, first_steps, indicated, operable, path_for, syndromes, workup
+from rjua.guidance import advanced, done, first_steps, indicated, operable, path_for, syndromes, workup
 
 
 def test_bph_operation_needs_a_complication_or_drugs_tried():
@@ -283,3 +283,30 @@ def test_an_equivocal_prostate_mri_gets_its_work_up():
 def test_a_kidney_cancer_that_has_spread_is_not_told_it_recurred_after_an_operation():
     line = advanced(["左肾肿瘤"], "PET-CT示左肾软组织团块，考虑恶性，伴周围淋巴结转移")
     assert "复发或转移" in line and "术后" not in line
+
+
+def test_retroperitoneal_fibrosis_and_ureteral_stricture_have_their_courses():
+    assert "糖皮质激素" in path_for(["腹膜后纤维化"]) and "糖皮质激素" not in path_for(["右肾囊肿"])
+    assert "肠代输尿管" in path_for(["右侧输尿管狭窄"]) and "肠代输尿管" not in path_for(["右输尿管结石"])
+
+
+def test_an_encrusted_stent_is_cleared_and_changed_first():
+    q = "右侧输尿管管口有一个支架管在位，表面有结石形成"
+    assert "结壳" in first_steps(q, "您")[0]
+    assert first_steps("右侧输尿管结石，留置DJ管一个月，拔管后复查未见结石", "您") == []
+
+
+def test_a_thickened_ureteral_wall_is_worked_up_unless_a_tumour_is_known():
+    q = "CT示右肾盂多发结石，右侧上段输尿管壁也有增厚"
+    assert any(line.startswith("输尿管壁增厚") for line in workup(["右肾结石"], [], q))
+    assert not any(line.startswith("输尿管壁增厚") for line in workup(["右输尿管占位"], [], q))
+    assert not any(line.startswith("输尿管壁增厚") for line in workup(["右肾结石"], [], "右输尿管壁未见增厚"))
+
+
+def test_a_benign_prostate_biopsy_is_done_and_a_high_psa_gets_its_follow_up():
+    q = "PSA值为105ng/ml，之前进行了前列腺穿刺术，病理结果显示前列腺组织增生伴间质慢性炎"
+    assert done("前列腺穿刺活检", q) and not done("前列腺穿刺活检", "PSA 16ng/ml，还没有做穿刺")
+    assert any("靶向穿刺" in line for line in workup(["前列腺增生"], [], q))
+    cancer = "PSA 16ng/ml，前列腺穿刺病理为腺癌，Gleason 3+4"
+    assert not any("靶向穿刺" in line for line in workup(["前列腺癌"], [], cancer))
+    assert not any("靶向穿刺" in line for line in workup(["前列腺增生"], [], "前列腺穿刺病理为增生，PSA 2.1ng/ml"))

@@ -237,3 +237,8 @@ def test_the_review_cases_of_bph_hints_and_placed_stones():
     assert supported("左肾结石", "以前有输尿管结石，现在左侧腰痛")
     assert supported("膀胱结石", "右肾结石，排尿时突然尿流中断，改变体位后又能排出")  # the bladder stone's own sign
     assert supported("左输尿管结石", "左肾结石伴左肾积水，左侧腰部绞痛")
+
+
+def test_a_blood_white_count_points_to_no_organ_white_cells_in_the_urine_do():
+    assert "prostate" not in question_sites("高处坠落后右侧腰背痛，血常规白细胞计数为13.25")
+    assert {"bladder", "prostate"} <= question_sites("尿常规白细胞3+，没有其他不适")
