@@ -330,7 +330,8 @@ def _offered(adv: list[str], named: list[str], question: str) -> list[str]:
     return [a for a in adv if said(a)]
 
 
-_CANCER_OP = re.compile(_RADICAL.pattern + r"|肾部分切除|肿瘤[^，,。；;]{0,4}(?:切除|剜除)")
+_CANCER_OP = re.compile(_RADICAL.pattern + r"|肾部分切除|肿瘤[^，,。；;]{0,4}(?:切除|剜除)|全膀胱|膀胱全切|"
+                        r"经尿道膀胱(?:肿瘤)?(?:电切|切除)")
 
 
 def course(sure: list[str], adv: list[str], question: str, later: Sequence[str] = ()

@@ -70,6 +70,17 @@ SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
     # pus or a discharge from the urethra
     (re.compile(r"尿道(?:口)?[^，,。；;不]{0,4}(?:流脓|脓性|滴脓|有脓|分泌物|溢液)"),
      "尿道炎", re.compile(r"尿道炎|淋病|淋球菌|衣原体|支原体")),
+    # a solid kidney nodule or mass that enhances (not a simple cyst: a cyst does not enhance)
+    (re.compile(r"肾(?!上腺)[^。；;]{0,12}(?:结节|肿块|占位|肿物|包块|团块|软组织)[^。；;]{0,24}"
+                r"(?<!未见)(?<!无)(?<!不)(?<!未)(?:明显)?(?:不均匀?)?强化"),
+     "肾占位", re.compile(r"肾(?!上腺)[^，,。；;]{0,4}(?:占位|肿瘤|癌|恶性|错构瘤)|血管平滑肌脂肪瘤")),
+    # a filling defect of the ureter or renal pelvis on imaging: an upper-tract tumour until proven otherwise
+    (re.compile(r"输尿管[^。；;]{0,12}充盈缺损"), "输尿管占位",
+     re.compile(r"(?:输尿管|肾盂|上尿路)[^，,。；;]{0,4}(?:占位|肿瘤|癌)|尿路上皮")),
+    (re.compile(r"肾盂[^。；;]{0,12}充盈缺损"), "肾盂占位",
+     re.compile(r"(?:输尿管|肾盂|上尿路)[^，,。；;]{0,4}(?:占位|肿瘤|癌)|尿路上皮")),
+    # a pathology that names a urachal cancer
+    (re.compile(r"脐尿管[^，,。；;]{0,6}(?:腺癌|癌|恶性)"), "脐尿管癌", re.compile(r"脐尿管")),
     # erections told poor (硬度不佳, 勃起困难, soft halfway through sex)
     (re.compile(r"阳痿|勃起[^，,。；;]{0,4}(?:不佳|不够|不足|不坚|不硬|困难|障碍|下降|变差)|"
                 r"(?:中途|途中)[^，,。；;]{0,4}(?:疲软|变软|软了)"),

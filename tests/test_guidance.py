@@ -310,3 +310,8 @@ def test_a_benign_prostate_biopsy_is_done_and_a_high_psa_gets_its_follow_up():
     cancer = "PSA 16ng/ml，前列腺穿刺病理为腺癌，Gleason 3+4"
     assert not any("靶向穿刺" in line for line in workup(["前列腺癌"], [], cancer))
     assert not any("靶向穿刺" in line for line in workup(["前列腺增生"], [], "前列腺穿刺病理为增生，PSA 2.1ng/ml"))
+
+
+def test_a_urachal_cancer_has_its_own_course():
+    assert "膀胱部分切除术" in path_for(["脐尿管癌", "膀胱占位"])
+    assert "膀胱部分切除术" not in path_for(["膀胱占位"])

@@ -39,3 +39,15 @@ def test_no_cystitis_glandularis_follow_up_beside_a_cancer_a_plan_or_a_denial():
     assert aftercare("病理诊断排除腺性膀胱炎，膀胱活检为慢性炎症") == ""
     settled = "CT提示可能存在膀胱癌，后行膀胱肿物电切，病理诊断为腺性膀胱炎"  # a suspicion the pathology settled
     assert aftercare(settled) != ""
+
+
+def test_an_enhancing_kidney_nodule_a_ureteral_filling_defect_and_a_urachal_cancer_are_pictures():
+    enhancing = "增强CT示右肾中部一直径约3cm的结节，密度不均，增强明显不均强化"
+    assert syndromes(enhancing) == ["肾占位"]
+    assert syndromes("右肾中部结节，增强未见强化，考虑复杂囊肿") == []
+    assert syndromes(enhancing, ["右肾癌"]) == []  # named already
+    assert syndromes("右侧输尿管中下段有可疑充盈缺损伴上游尿路扩张") == ["输尿管占位"]
+    assert syndromes("CTU示右肾盂充盈缺损") == ["肾盂占位"]
+    assert syndromes("CTU示双侧输尿管未见充盈缺损") == []
+    assert syndromes("术后病理为低分化腺癌，可符合脐尿管腺癌") == ["脐尿管癌"]
+    assert syndromes("B超示脐尿管囊肿") == []
