@@ -87,8 +87,8 @@ TEMPLATES = {
 }
 
 # when to seek care urgently: with a catheter in place (rjua.guidance.catheter_in) its own signs; else a pattern
-# over the diagnoses, advice and question -> the warning signs (first match; ``young``: only for a patient under 35
-# or of unknown age, testicular torsion being a young man's)
+# over the leading diagnosis, then over the diagnoses, advice and question -> the warning signs (first match;
+# ``young``: only for a patient under 35 or of unknown age, testicular torsion being a young man's)
 URGENT_CATHETER = "尿管堵塞、引流不畅或发热"
 URGENT: tuple[tuple[re.Pattern, str, bool], ...] = (
     (re.compile(r"阴茎折断|白膜(?:破裂|断裂)"), "阴茎肿胀加重、尿道口出血或排尿困难", False),
@@ -241,10 +241,13 @@ def advice_sentences(advices: Sequence[str], who: str, t: Mapping[str, str] = TE
     return out or [t["advice_none"].format(who=who)]
 
 
-def _urgent(facts: PatientFacts, text: str, who: str, t: Mapping[str, str], question: str = "") -> str:
+def _urgent(facts: PatientFacts, texts: Sequence[str], who: str, t: Mapping[str, str], question: str = "") -> str:
+    """The warning line: the signs of the first of ``texts`` (the leading diagnosis, then the whole answer and
+    question) that an :data:`URGENT` row names."""
     young = facts.age is None or facts.age < 35
     signs = URGENT_CATHETER if catheter_in(question) else next(
-        (s for pat, s, only_young in URGENT if pat.search(text) and (young or not only_young)), URGENT_DEFAULT)
+        (s for text in texts for pat, s, only_young in URGENT if pat.search(text) and (young or not only_young)),
+        URGENT_DEFAULT)
     kind = "self" if facts.person in (None, "self") else "child" if facts.person == "child" else "other"
     go = t["go_" + kind].format(person=who)
     return t["urgent"].format(signs=signs, go=go)
@@ -314,6 +317,7 @@ def compose_reply(question: str, diseases: Sequence[str], advices: Sequence[str]
     parts += lead
     exams = [a for a in adv if advice_kind(a) == "exam"]
     parts += advice_sentences(adv, who, t, path, workup(sure, exams, question))
-    parts.append(_urgent(facts, "".join((sure or ds) + adv) + affirmed(question), who, t, question))
+    named = sure or ds
+    parts.append(_urgent(facts, [*named[:1], "".join(named + adv) + affirmed(question)], who, t, question))
     parts.append(t["closing"])
     return "".join(parts)

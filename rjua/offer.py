@@ -285,10 +285,13 @@ def _later(adv: list[str], offered: list[str], sure: list[str], question: str, s
     return [_OP_LEAD.sub("", a).removesuffix("等") or a for a in later]  # 手术治疗如…等 -> the operation
 
 
-def _minor(diagnosis: str, question: str) -> bool:
-    """A finding rarely the patient's problem, said after the rest: a small stone, a cyst that neither is large
-    nor presses (:data:`rjua.guidance.INDICATED` for its unroofing)."""
-    return bool(_SMALL_STONE.search(diagnosis)) or "囊肿" in diagnosis and not indicated("囊肿去顶术", question)
+def _minor(diagnosis: str, question: str) -> int:
+    """Where a finding is said: first a cyst that grows or presses (:data:`rjua.guidance.INDICATED` for its
+    unroofing: the trouble the question tells), last one rarely the patient's problem (a small stone, a cyst
+    that does neither), the rest between, in their order."""
+    if "囊肿" in diagnosis:
+        return -1 if indicated("囊肿去顶术", question) else 1
+    return int(bool(_SMALL_STONE.search(diagnosis)))
 
 
 _STAGE_ONLY = re.compile(r"^\W*(?:分期|分级)?\W*(?:[TNM][0-4xX][a-c]?\W*)+$")  # the whole label is a stage

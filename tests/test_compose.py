@@ -430,3 +430,11 @@ def test_a_catheter_that_cannot_come_out_is_a_catheter_in_place():
 
 def test_an_examination_worded_as_an_operation_is_said_once_as_the_examination():
     assert advice_groups(["膀胱镜检查手术", "膀胱镜", "尿常规"]) == {"exam": ["膀胱镜", "尿常规"]}
+
+
+def test_the_warning_signs_follow_the_leading_diagnosis_first():
+    q = "87岁男性，无痛性肉眼血尿一周，B超提示膀胱占位，三年前CT示双肾小结石"
+    reply = compose_reply(q, ["膀胱占位", "双肾小结石"], [])
+    assert "如出现血尿加重或血块堵塞排尿" in reply and "剧烈腰痛" not in reply
+    stone = compose_reply("左侧腰痛两天，CT示左输尿管结石伴积水，膀胱未见占位", ["左输尿管结石"], [])
+    assert "如出现剧烈腰痛" in stone

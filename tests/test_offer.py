@@ -142,3 +142,12 @@ def test_a_bladder_cancer_that_has_spread_gets_no_resection_or_cystectomy():
     assert adv == ["尿常规"] and "全身治疗" in path
     adv, _, _ = course(["膀胱癌"], ["经尿道膀胱电切术", "尿常规"], "膀胱镜见新生物，CT未见转移")
     assert "经尿道膀胱电切术" in adv
+
+
+def test_a_growing_cyst_leads_a_small_one_comes_last():
+    q = "左肾囊肿4年，最近一个月左肾囊肿增大了，CT示双肾结石，左肾囊肿直径约9cm"
+    _, sure, _, _ = reply_items(q, ["双肾结石", "左肾囊肿"], [], patient_facts(q))
+    assert sure[0] == "左肾囊肿"
+    q = "体检CT示双肾结石，左肾小囊肿，没有不适"
+    _, sure, _, _ = reply_items(q, ["左肾囊肿", "双肾结石"], [], patient_facts(q))
+    assert sure[-1] == "左肾囊肿"
