@@ -65,6 +65,7 @@ TEMPLATES = {
     "basis_other": "根据您对{person}{what}",
     "what_findings": "病情描述和检查结果",
     "what_symptoms": "症状描述",
+    "subject_self": "",  # whom the assessment names when the patient asks about themself (您可能患有…)
     "facts": "您提到{facts}。",
     "assess_one": "{basis}，{who}初步诊断为{main}{cite}。",
     "assess_many": "{basis}，{who}初步诊断为{main}，同时可能存在{rest}{cite}。",
@@ -274,7 +275,7 @@ def _assessment(question: str, ds: list[str], sure: list[str], who: str, cite: s
                 t: Mapping[str, str]) -> str:
     what = t["what_findings" if _EXAMINED.search(question or "") else "what_symptoms"]
     if who == "您":
-        basis, subject = t["basis_self"].format(what=what), ""
+        basis, subject = t["basis_self"].format(what=what), t["subject_self"]
     else:
         person = who.removeprefix("您的").removeprefix("您")
         basis, subject = t["basis_other"].format(person=person, what=what), who
@@ -320,4 +321,17 @@ def compose_reply(question: str, diseases: Sequence[str], advices: Sequence[str]
     named = sure or ds
     parts.append(_urgent(facts, [*named[:1], "".join(named + adv) + affirmed(question)], who, t, question))
     parts.append(t["closing"])
-    return "".join(parts)
+    return _lead_once("".join(parts))
+
+
+_LEAD_PHRASE = re.compile(r"针对[^，。]{1,8}的情况，")
+
+
+def _lead_once(text: str) -> str:
+    """The reply with a lead phrase (针对您的情况，) said once: a later sentence goes without it.
+
+    >>> _lead_once("针对您的情况，建议做B超。针对您的情况，我们建议您进行手术。")
+    '针对您的情况，建议做B超。我们建议您进行手术。'
+    """
+    first = _LEAD_PHRASE.search(text)
+    return text if not first else text[:first.end()] + text[first.end():].replace(first.group(), "")

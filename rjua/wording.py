@@ -10,10 +10,12 @@ pseudo-references. Every candidate states the same items and the same patient fa
 changes phrasing only; no neighbour's words enter the reply through it. Without neighbour replies the
 first variants are used.
 
-Slot by slot (coordinate ascent, 1 + Σ(variants − 1) = 8 candidate replies) rather than every combination
-(54): on the 5-fold cross-validated predictions of the valid split the two score 0.3084 and 0.3083 ROUGE-L
-against the doctors' replies (fixed default wording 0.2992), the first in 2.1 s for 211 records, the second
-in 13.9 s (``scripts/tune_reply.py --mbr``, 2026-12-03, 2 shared cores).
+Slot by slot (coordinate ascent, 1 + Σ(variants − 1) = 13 candidate replies) rather than every combination
+(360): on the 5-fold cross-validated predictions of the valid split the two score 0.3358 and 0.3357 ROUGE-L
+against the doctors' replies (fixed default wording 0.3138; the variants before the doctors' stock phrases
+您的初步诊断为…, 针对您的情况，我们建议您进行… and …到医院就诊 were added 0.3238), the first in 11 s for 211
+records, the second in 288 s (``scripts/tune_reply.py --mbr``, 2026-12-07, 2 shared cores; that script also
+chooses between the two variant sets fold by fold on the other folds: today's on every fold, 0.3358).
 
 >>> q, d, a = "我右侧腰痛两天，B超提示右肾结石", ["右肾结石"], ["输尿管镜碎石术"]
 >>> doctors = ["您好，根据您的描述，您可能患有肾结石。建议您进行输尿管镜碎石术。"]
@@ -39,15 +41,25 @@ SLOTS: dict[str, tuple[dict[str, str], ...]] = {
          "assess_many": "{basis}，{who}可能患有{main}，同时可能存在{rest}{cite}。"},
         {"assess_one": "{basis}，考虑{who}为{main}{cite}。",
          "assess_many": "{basis}，考虑{who}为{main}，同时可能存在{rest}{cite}。"},
+        {"subject_self": "您", "assess_one": "{basis}，{who}可能患有{main}{cite}。",
+         "assess_many": "{basis}，{who}可能患有{main}，同时可能存在{rest}{cite}。"},
+        {"subject_self": "您", "assess_one": "{basis}，{who}的初步诊断为{main}{cite}。",
+         "assess_many": "{basis}，{who}的初步诊断为{main}，同时可能存在{rest}{cite}。"},
     ),
     "treat": (
         {},
         {"treat": "建议{who}进行{items}，具体的治疗方案需要根据{who}的具体情况来确定。"},
         {"treat": "{who}可以考虑{items}，具体的治疗方案需要根据{who}的具体情况来确定。"},
+        {"treat": "针对{who}的情况，我们建议{who}进行{items}。"},
     ),
     "exam": (
         {},
         {"exam": "建议{who}进一步完善{items}等检查。"},
+        {"exam": "针对{who}的情况，我建议{who}进行{items}等检查。"},
+    ),
+    "urgent": (
+        {},
+        {"go_self": "立即到医院就诊", "go_child": "立即带孩子到医院就诊", "go_other": "尽快陪同{person}到医院就诊"},
     ),
     "closing": (
         {},

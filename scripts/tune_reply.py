@@ -69,17 +69,35 @@ def _every_combination(p, passages, replies, most):
     return best
 
 
-def mbr(preds, g, answers, most: int = 10) -> None:
+# the variants rjua.wording.SLOTS had before the doctors' stock phrases 您的初步诊断为 / 针对您的情况，我们建议您进行…
+# and 到医院就诊 were added: the baseline of the variant-set choice below
+EARLIER_SLOTS = {"assess": wording.SLOTS["assess"][:3], "treat": wording.SLOTS["treat"][:3],
+                 "exam": wording.SLOTS["exam"][:2], "closing": wording.SLOTS["closing"]}
+
+
+def mbr(preds, g, answers, fold_of, most: int = 10) -> None:
+    """Score the per-record wording choice, and choose the variant set (today's SLOTS or EARLIER_SLOTS) fold by
+    fold on the other folds, so the CV-selected figure is never chosen on the records it is measured on."""
+    def slotted(slots):
+        return lambda p, ps, rs: wording.choose_reply(p.question, p.diseases, p.advices, ps, rs, most=most,
+                                                      slots=slots)
     ways = {"fixed default wording": lambda p, ps, rs: compose.compose_reply(p.question, p.diseases, p.advices, ps,
                                                                              rs),
-            "slot by slot (the backend)": lambda p, ps, rs: wording.choose_reply(p.question, p.diseases, p.advices,
-                                                                                ps, rs, most=most),
+            "slot by slot, earlier variants": slotted(EARLIER_SLOTS),
+            "slot by slot (the backend)": slotted(wording.SLOTS),
             "every combination": lambda p, ps, rs: _every_combination(p, ps, rs, most)}
+    per: dict[str, dict[str, float]] = {}
     for name, way in ways.items():
-        t0, s = time.perf_counter(), []
-        for p in preds:
-            s.append(rouge_l(way(p, *_inputs(p, answers)), g[p.id].answer))
-        print(f"{name:28s} ROUGE-L {statistics.mean(s):.4f}  ({time.perf_counter() - t0:.1f} s for {len(s)})")
+        t0 = time.perf_counter()
+        per[name] = {p.id: rouge_l(way(p, *_inputs(p, answers)), g[p.id].answer) for p in preds}
+        print(f"{name:30s} ROUGE-L {statistics.mean(per[name].values()):.4f}  "
+              f"({time.perf_counter() - t0:.1f} s for {len(preds)})")
+    sets, held, chosen = ("slot by slot, earlier variants", "slot by slot (the backend)"), [], []
+    for f in sorted(set(fold_of.values())):
+        best = max(sets, key=lambda n: statistics.mean(per[n][i] for i, k in fold_of.items() if k != f))
+        chosen.append("today's" if best == sets[1] else "earlier")
+        held += [per[best][i] for i, k in fold_of.items() if k == f]
+    print(f"variant set chosen per fold: {', '.join(chosen)}; CV-selected ROUGE-L {statistics.mean(held):.4f}")
 
 
 def bounds(preds, g, answers) -> None:
@@ -133,7 +151,7 @@ def main(argv=None) -> None:
           f"today's (current, facts_limit=0) {today:.4f}; restating one statement {restated:.4f}; "
           f"earlier/1 {earlier:.4f}  (wall {time.time() - t0:.0f} s)")
     if args.mbr:
-        mbr(preds, g, answers)
+        mbr(preds, g, answers, fold_of)
     if args.bounds:
         bounds(preds, g, answers)
 

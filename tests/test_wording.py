@@ -32,3 +32,20 @@ def test_every_candidate_says_the_same_items_and_nothing_borrowed():
 
 def test_slots_first_variant_is_the_default():
     assert all(variants[0] == {} for variants in SLOTS.values())
+
+
+def test_the_doctors_stock_phrases_are_chosen_when_the_neighbours_use_them():
+    doctors = ["您好，根据您的病情描述和检查结果，您被诊断为右肾结石。针对您的情况，我们建议您进行输尿管镜碎石术。"
+               "如出现发热，请立即到医院就诊。"] * 3
+    text = choose_reply(Q, D, A, neighbour_replies=doctors)
+    assert "您的初步诊断为右肾结石" in text and "我们建议您进行输尿管镜碎石术" in text
+    assert "请立即到医院就诊" in text and text.count("针对您的情况") <= 1
+
+
+def test_the_warning_line_variant_still_names_the_person_and_the_urgency():
+    q = "孩子5岁，阴囊突然肿痛半天"
+    variant = SLOTS["urgent"][1]
+    text = compose.compose_reply(q, ["睾丸扭转"], [], templates=variant)
+    assert "立即带孩子到医院就诊" in text
+    mother = compose.compose_reply("我母亲70岁，右侧腰痛，B超示右肾结石", ["右肾结石"], [], templates=variant)
+    assert "尽快陪同您母亲到医院就诊" in mother
