@@ -102,11 +102,17 @@ URGENT: tuple[tuple[re.Pattern, str, bool], ...] = (
     (re.compile(r"睾丸|阴囊|附睾|精索"), "阴囊肿痛加重或发热", False),
     (re.compile(r"结石|积水|绞痛"), "剧烈腰痛、发热寒战或无尿", False),
     (re.compile(r"尿潴留|排尿困难|前列腺增生|尿道狭窄|排不出"), "完全排不出尿", False),
-    (re.compile(r"癌|肿瘤|占位|恶性"), "血尿加重或血块堵塞排尿", False),
+    (re.compile(r"前列腺(?:癌|恶性)"), "完全排不出尿、肉眼血尿或新发骨痛", False),
+    (re.compile(r"(?:膀胱|肾盂|输尿管|脐尿管|尿路上皮|肾(?!上腺))[^，,。；;]{0,4}(?:癌|肿瘤|占位|恶性)|尿路上皮"),
+     "血尿加重或血块堵塞排尿", False),
     (re.compile(r"感染|炎|发热|发烧"), "高热寒战或精神变差", False),
     (re.compile(r"不育|不孕|精液|精子"), "阴囊肿痛或发热", False),
 )
 URGENT_DEFAULT = "发热、血尿或排尿困难"
+# an infection led, with an obstruction the question tells: the obstruction's signs (a stone's, a retention's)
+_OBSTRUCTED = re.compile(r"积水|梗阻|尿潴留|排尿困难|排不出|尿不出")
+_OBSTRUCTION_SIGNS = frozenset(s for pat, s, _ in URGENT if pat.search("结石") or pat.search("尿潴留"))
+_INFECTION_SIGNS = next(s for pat, s, _ in URGENT if pat.search("感染"))
 
 _NEGATED = re.compile(r"没有|没|无(?!痛)|未|否认|正常|不明显")
 _SENT = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
@@ -244,11 +250,15 @@ def advice_sentences(advices: Sequence[str], who: str, t: Mapping[str, str] = TE
 
 def _urgent(facts: PatientFacts, texts: Sequence[str], who: str, t: Mapping[str, str], question: str = "") -> str:
     """The warning line: the signs of the first of ``texts`` (the leading diagnosis, then the whole answer and
-    question) that an :data:`URGENT` row names."""
+    question) that an :data:`URGENT` row names; a stone's or a retention's where an infection leads and the
+    question tells an obstruction; a catheter's where one is in."""
     young = facts.age is None or facts.age < 35
-    signs = URGENT_CATHETER if catheter_in(question) else next(
-        (s for text in texts for pat, s, only_young in URGENT if pat.search(text) and (young or not only_young)),
-        URGENT_DEFAULT)
+    found = [next((s for pat, s, only_young in URGENT if pat.search(text) and (young or not only_young)), None)
+             for text in texts]
+    signs = next((s for s in found if s), URGENT_DEFAULT)
+    if found[0] == _INFECTION_SIGNS and found[-1] in _OBSTRUCTION_SIGNS and _OBSTRUCTED.search(affirmed(question)):
+        signs = found[-1]
+    signs = URGENT_CATHETER if catheter_in(question) else signs
     kind = "self" if facts.person in (None, "self") else "child" if facts.person == "child" else "other"
     go = t["go_" + kind].format(person=who)
     return t["urgent"].format(signs=signs, go=go)
@@ -284,7 +294,8 @@ def _assessment(question: str, ds: list[str], sure: list[str], who: str, cite: s
         return t["assess_many" if rest else "assess_one"].format(
             basis=basis, who=subject, main=join_zh(main), rest=join_zh(rest), cite=cite)
     if ds:  # the answer's own diagnoses, none of which the question gives a reason for: said with doubt
-        return t["assess_unsure"].format(basis=basis, who=subject, main=join_zh(ds[:max_diseases]), cite=cite)
+        unsure = "" if who == "您" else subject  # not "您目前还难以明确诊断"
+        return t["assess_unsure"].format(basis=basis, who=unsure, main=join_zh(ds[:max_diseases]), cite=cite)
     return t["assess_none"].format(basis=basis)
 
 
@@ -324,7 +335,7 @@ def compose_reply(question: str, diseases: Sequence[str], advices: Sequence[str]
     return _lead_once("".join(parts))
 
 
-_LEAD_PHRASE = re.compile(r"针对[^，。]{1,8}的情况，")
+_LEAD_PHRASE = re.compile(r"针对[^，,。]{1,8}的情况[，,]")
 
 
 def _lead_once(text: str) -> str:

@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .patient import patient_facts
+from .patient import RELATIVES, patient_facts
 from .pictures import AFTERCARE, BIOPSY_FIRST, RENAL_TRAUMA, SYNDROMES, aftercare, biopsy_first, syndromes
 from .sites import affirmed, affirmed_sentences, proven_tumours, sentences
 from .text import nfkc
@@ -68,7 +68,8 @@ FIRST_STEPS: tuple[tuple[re.Pattern, str, str], ...] = (
     (re.compile(r"(?s)(?=.*积水)(?=.*(?:肾功能(?:减退|下降|不全|损害)|肌酐(?:升高|增高|上升)|肌酐[^，,。；;\d]{0,6}[2-9]\d{2}))"),
      "question", "{who}目前存在尿路梗阻并影响肾功能，应尽快行输尿管支架置入或经皮肾造瘘引流尿液，保护肾功能。"),
     # a ureteral stent with stone on it (encrusted): cleared and changed before it blocks
-    (re.compile(r"(?:支架管?|DJ管|双J管)[^。；;]{0,12}(?:结石|结壳|钙化|结垢)", re.IGNORECASE), "sentence",
+    (re.compile(r"(?:支架管?|DJ管|双J管)[^。；;]{0,8}(?:表面|两端|附着)[^，,。；;]{0,6}(?:结石|结壳|钙化|结垢)|"
+                r"(?:支架管?|DJ管|双J管)[^，,。；;]{0,4}(?:结壳|钙化|结垢)", re.IGNORECASE), "sentence",
      "{who}的输尿管支架管表面已有结石形成（结壳），需尽早处理：根据结壳程度选择体外冲击波碎石、输尿管镜或经皮肾镜碎石后"
      "取出或更换支架管，之后按期更换，不宜长期不换。"),
     (re.compile(r"血块|膀胱填塞"), "sentence",
@@ -106,17 +107,23 @@ OPERATE_WHEN: tuple[tuple[re.Pattern, re.Pattern | None, re.Pattern | None], ...
 )
 # an examination the question's results make moot -> those results: no biopsy "to clarify" a proven cancer
 # an examination -> the result in the question that answers it -> whether that result is read in the question as
-# written (a normal result answers a test as well as an abnormal one) or only in what it affirms (a biopsy that
-# found no cancer does not answer a repeat biopsy); a follow-up (复查, 定期) is never done already
+# written (a normal result answers a test as well as an abnormal one) or only in what it affirms; a benign biopsy of
+# the patient's own that is not years old answers a prostate biopsy too (a repeat one is WORKUP's targeted biopsy);
+# a follow-up (复查, 定期) is never done already
 # the patient's prostate biopsy told with a benign pathology (增生, 炎症, no cancer found)
-BENIGN_BIOPSY = (r"前列腺[^。；;]{0,6}(?:穿刺|活检)[^。；;]{0,30}(?:病理|结果)[^。；;]{0,20}"
-                 r"(?:增生|炎|良性|未见(?:明显)?(?:癌|恶性|肿瘤)|阴性)")
+# (its sentence names no relative, plan or years-old biopsy before it; the result is in the result's own clause, not
+# pending, asked about or atypical: ASAP calls for a repeat biopsy)
+BENIGN_BIOPSY = (r"(?:^|(?<=[。；;！？!?\n]))"
+                 r"(?:(?!父亲|母亲|爸|妈|家人|亲属|亲戚|朋友|建议|准备|计划|打算|拟|\d+年前|[一两二三四五六七八九十几]+年前)"
+                 r"[^。；;！？!?\n])*?前列腺[^。；;]{0,6}(?:穿刺|活检)[^。；;]{0,30}(?:病理|结果)"
+                 r"(?:(?!还没|未出|没出|等待|会|吗|不典型|非典型|ASAP|上皮内瘤变)[^，,。；;]){0,20}"
+                 r"(?:增生|炎|良性|未见(?:明显)?(?:癌|恶性|肿瘤)|阴性)(?![^，,。；;]{0,4}(?:吗|[?？]))")
 _NOT_FOLLOW_UP = r"^(?!.*(?:复查|定期|随访|监测|动态))"
 DONE: tuple[tuple[re.Pattern, re.Pattern, bool], ...] = (
     (re.compile(r"穿刺|活检"), re.compile(r"(?:穿刺|活检|病理)[^。；;]{0,40}(?:腺癌|癌)|Gleason|ISUP", re.IGNORECASE),
      False),
     # a benign biopsy answers a biopsy too: a repeat one is the targeted biopsy of WORKUP, not the same advice again
-    (re.compile(r"(?<!精囊)(?<!肾)穿刺|活检"), re.compile(BENIGN_BIOPSY), True),
+    (re.compile(r"前列腺[^，,。；;]{0,6}(?:穿刺|活检)|^(?:穿刺活检|穿刺|活检)$"), re.compile(BENIGN_BIOPSY), True),
     (re.compile(_NOT_FOLLOW_UP + r"(?!.*(?:游离|f-?PSA|比值))(?:.*PSA|.*前列腺特异)", re.IGNORECASE),
      re.compile(r"(?<!没有查)(?<!没查)(?<!未查)(?<!没有查过)(?<!没查过)PSA(?:检查|检测|值|水平)?(?:结果)?"
                 r"[^。；;\d]{0,12}?(?:为|是|:|\s)\s*\d|PSA[^，,。；;]{0,6}(?:正常|不高|升高|偏高)", re.IGNORECASE),
@@ -160,7 +167,7 @@ PATHS: tuple[tuple[re.Pattern, str], ...] = (
      "术或选择性肾动脉栓塞。"),
     (re.compile(r"输尿管[^，,。；;]{0,4}(?:占位|肿瘤|癌)|肾盂[^，,。；;]{0,4}(?:占位|肿瘤|癌)|(?<!膀胱)尿路上皮"),
      "上尿路占位需行输尿管镜检查及活检、尿脱落细胞学明确性质，确诊尿路上皮癌后多需行肾输尿管全长切除术。"),
-    (re.compile(r"脐尿管"),
+    (re.compile(r"脐尿管[^，,。；;]{0,6}(?:癌|恶性|肿瘤)"),
      "脐尿管癌多行膀胱部分切除术，连同脐尿管和脐一并切除，并行盆腔淋巴结清扫；已有转移或无法切除者以全身化疗为主。"),
     (re.compile(r"膀胱[^，,。；;]{0,4}(?:占位|肿瘤|癌)|尿路上皮癌"),
      "膀胱肿瘤需根据病理和浸润深度决定治疗：尚无病理时先行膀胱镜活检或经尿道膀胱肿瘤电切术；非肌层浸润性多在电切后行"
@@ -170,7 +177,10 @@ PATHS: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"腹膜后纤维化"),
      "腹膜后纤维化需先排除肿瘤、药物等继发原因（必要时穿刺活检）；压迫输尿管引起梗阻时先留置输尿管支架管或肾造瘘引流，"
      "保护肾功能，特发性者多用糖皮质激素治疗，必要时加用免疫抑制剂，药物无效时可行输尿管松解术。"),
-    (re.compile(r"输尿管[^，,。；;]{0,6}狭窄"),
+    (re.compile(r"肾盂输尿管(?:连接|移行)[^，,。；;]{0,4}狭窄|UPJO", re.IGNORECASE),
+     "肾盂输尿管连接部狭窄引起积水加重、肾功能受损、反复感染或疼痛时，多行腹腔镜或机器人肾盂成形术；积水轻且肾功能稳定者可"
+     "定期复查B超和肾图。"),
+    (re.compile(r"输尿管(?!连接|移行)[^，,。；;石]{0,6}狭窄"),
      "输尿管狭窄可先留置输尿管支架管引流并定期更换；狭窄段较短时可行输尿管镜下球囊扩张或内切开，较长或反复狭窄时需行"
      "狭窄段切除再吻合、膀胱瓣或肠代输尿管等修复手术，不能手术者可长期留置支架管（如金属或覆膜支架）。"),
     (re.compile(r"囊肿"),
@@ -223,8 +233,11 @@ OWN_COURSE = re.compile(r"术后[^，,。；;]{0,6}(?:下尿路症状|刺激症�
 # treatment -> what to do instead of a curative operation (said in place of the treatment path; no radical
 # operation is offered beside it)
 _ANTIANDROGEN = r"ADT|内分泌治疗|去势|阿比特龙|比卡鲁胺|恩扎卢胺|阿帕他胺|达罗他胺|戈舍瑞林|亮丙瑞林|诺雷德|抑那通"
-# spread told, not asked about or ruled out (会不会转移, 排除转移)
-_SPREAD = r"(?<!会不会)(?<!是否)(?<!是否有)(?<!有没有)(?<!有无)(?<!排除)(?<!担心)(?<!怕)(?<!防止)(?<!预防)转移"
+# spread told, not asked about, feared or ruled out (会不会转移, 容易转移吗, 排除转移, 转移待排)
+_SPREAD = (r"(?<!会不会)(?<!是否)(?<!是否有)(?<!有没有)(?<!有无)(?<!排除)(?<!担心)(?<!怕)(?<!防止)(?<!预防)(?<!会)"
+           r"(?<!容易)(?<!以后)转移(?![^，,。；;]{0,6}(?:吗|[?？])|待排|待除外)")
+# a relative's own story (父亲肺癌骨转移), unless the question is about that relative, tells nothing of the patient's
+_RELATIVE = re.compile("家族|家人|亲属|" + "|".join(sorted(RELATIVES, key=len, reverse=True)))
 # hormones before a planned radical operation are neoadjuvant, not a sign of advanced disease
 _PLANNED = re.compile(r"(?:准备|计划|拟|打算|等待)[^，,。；;]{0,10}(?:根治|手术|切除)")
 ADVANCED: tuple[tuple[re.Pattern, re.Pattern, re.Pattern | None, str], ...] = (
@@ -297,7 +310,7 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
     # a benign prostate biopsy while the PSA stays high: follow-up, and a targeted repeat biopsy where it keeps rising
     (re.compile(rf"(?s)(?=.*{BENIGN_BIOPSY})(?=.*PSA[^，,。；;\d]{{0,10}}(?:升高|增高|偏高|[1-9]\d))", re.IGNORECASE),
      re.compile(r"(?:穿刺|活检|病理)[^。；;]{0,40}(?:腺癌|癌)|Gleason|ISUP", re.IGNORECASE),
-     "前列腺穿刺病理为良性而PSA明显升高时，需定期复查PSA和前列腺磁共振，PSA持续升高或有可疑病灶时再行磁共振引导下"
+     "前列腺穿刺病理为良性而PSA仍升高时，需复查PSA并完善前列腺磁共振，PSA持续升高或磁共振有可疑病灶时再行磁共振引导下"
      "靶向穿刺。", True),
     # hematuria, unless cystoscopy or cytology was done or a urothelial tumour is known
     (re.compile(r"肉眼[^，,。；;]{0,4}血尿|(?:尿|小便)[^，,。；;]{0,4}(?:带血|有血|血丝|血块)|洗肉水|"
@@ -434,7 +447,9 @@ def advanced(diagnoses: Sequence[str], question: str) -> str:
     >>> advanced(["膀胱癌"], "请问会不会转移"), advanced(["前列腺癌"], "服用比卡鲁胺，准备做根治手术")
     ('', '')
     """
-    said = affirmed(question)
+    person = patient_facts(question).person or "self"
+    said = "。".join(s for s in affirmed_sentences(question)
+                    if all(RELATIVES.get(m.group(), ("",))[0] == person for m in _RELATIVE.finditer(s)))
     for d in diagnoses:
         for pat, sign, unless, text in ADVANCED:
             if pat.search(d) and sign.search(said) and not (unless and unless.search(said)):
@@ -455,8 +470,8 @@ def workup(diagnoses: Sequence[str], exams: Sequence[str], question: str) -> lis
     >>> workup(["左肾上腺肿瘤"], ["血醛固酮/肾素"], ""), workup(["男性不育"], [], "")[0][:6]
     ([], '男性生育问题')
     """
-    found = "".join(diagnoses) + affirmed(question)
-    written = "".join(diagnoses) + nfkc(question or "")
+    found = "。".join([*diagnoses, affirmed(question)])
+    written = "。".join([*diagnoses, nfkc(question or "")])
     # what is known already: the answer's own examinations and diagnoses, a malignancy a biopsy proved, results
     # the question reports (a clause naming the test with its result: 醛固酮/肾素活性975↑, 膀胱镜未见异常)
     said = "".join(exams) + "".join(diagnoses) + ("前列腺癌" if "prostate" in proven_tumours(question) else "")

@@ -244,7 +244,9 @@ def reply_items(question: str, diseases: Sequence[str], advices: Sequence[str], 
     def fits(x: str) -> bool:
         return supported(x, question) and not (no_bph and _BPH.search(x)) and not (gone and _BPH_DRUG.search(x))
 
-    sure = sorted(_widest([d for d in ds if fits(d)]), key=lambda d: _minor(d, question))
+    sure = _widest([d for d in ds if fits(d)])
+    cyst_leads = _cyst_leads(q, sure)
+    sure = sorted(sure, key=lambda d: -1 if cyst_leads and "囊肿" in d else _minor(d, question))
     adv = list(dict.fromkeys(fix(a) for a in advices if a and fits(a) and not done(a, question)))
     if not sure:  # no treatment without a diagnosis the question supports: examinations, daily life, a visit
         adv = [a for a in adv if advice_kind(a) in ("exam", "daily")]
@@ -285,13 +287,23 @@ def _later(adv: list[str], offered: list[str], sure: list[str], question: str, s
     return [_OP_LEAD.sub("", a).removesuffix("等") or a for a in later]  # 手术治疗如…等 -> the operation
 
 
-def _minor(diagnosis: str, question: str) -> int:
-    """Where a finding is said: first a cyst that grows or presses (:data:`rjua.guidance.INDICATED` for its
-    unroofing: the trouble the question tells), last one rarely the patient's problem (a small stone, a cyst
-    that does neither), the rest between, in their order."""
-    if "囊肿" in diagnosis:
-        return -1 if indicated("囊肿去顶术", question) else 1
-    return int(bool(_SMALL_STONE.search(diagnosis)))
+def _minor(diagnosis: str, question: str) -> bool:
+    """A finding rarely the patient's problem, said after the rest: a small stone, a cyst that neither is large
+    nor presses (:data:`rjua.guidance.INDICATED` for its unroofing)."""
+    return bool(_SMALL_STONE.search(diagnosis)) or "囊肿" in diagnosis and not indicated("囊肿去顶术", question)
+
+
+# a cyst the question tells growing or pressing, in a clause of its own that is no worry (担心会增大); it leads the
+# diagnoses unless a tumour or an obstruction is among them
+_CYST_GROWS = re.compile(r"囊[^，,。；;未没无不]{0,12}(?<!会)(?:增大|变大|长大)|囊[^。；;]{0,30}(?:压迫|受压)")
+_WORRY = re.compile(r"担心|害怕|怕|会不会|是否|吗")
+_CYST_YIELDS = re.compile(r"癌|恶性|肿瘤|占位|积水|梗阻|输尿管[^，,。；;]{0,6}结石")
+
+
+def _cyst_leads(q: str, diagnoses: Sequence[str]) -> bool:
+    """Whether a cyst leads the reply's diagnoses (:data:`_CYST_GROWS`)."""
+    grows = any(_CYST_GROWS.search(c) and not _WORRY.search(c) for c in re.split(r"[。；;！？!?\n]", q))
+    return grows and not any(_CYST_YIELDS.search(d) for d in diagnoses if "囊肿" not in d)
 
 
 _STAGE_ONLY = re.compile(r"^\W*(?:分期|分级)?\W*(?:[TNM][0-4xX][a-c]?\W*)+$")  # the whole label is a stage
@@ -334,7 +346,10 @@ def _offered(adv: list[str], named: list[str], question: str) -> list[str]:
 
 
 _CANCER_OP = re.compile(_RADICAL.pattern + r"|肾部分切除|肿瘤[^，,。；;]{0,4}(?:切除|剜除)|全膀胱|膀胱全切|"
-                        r"经尿道膀胱(?:肿瘤)?(?:电切|切除)")
+                        r"膀胱[^，,。；;]{0,4}部分切除|经尿道膀胱(?:肿瘤)?(?:电切|切除)")
+# a transurethral resection is also how a bladder tumour gets its pathology: kept until the question tells one
+_TURBT = re.compile(r"经尿道膀胱(?:肿瘤)?(?:电切|切除)|TURBT?", re.IGNORECASE)
+_PATHOLOGY = re.compile(r"病理|活检|电切|TURBT?", re.IGNORECASE)
 
 
 def course(sure: list[str], adv: list[str], question: str, later: Sequence[str] = ()
@@ -349,7 +364,9 @@ def course(sure: list[str], adv: list[str], question: str, later: Sequence[str] 
     late = advanced(sure, question)
     if not late:
         return adv, path_for(sure, alternatives(later)), []
-    adv = [a for a in adv if not (advice_kind(a) == "treat" and (_CANCER_OP.search(a) or a in GENERIC["treat"]))]
+    staged = bool(_PATHOLOGY.search(question or ""))
+    adv = [a for a in adv if not (advice_kind(a) == "treat" and (a in GENERIC["treat"] or _CANCER_OP.search(a)
+                                                                  and (staged or not _TURBT.search(a))))]
     treats = any(advice_kind(a) in ("treat", "drug") and a not in GENERIC["treat"] | GENERIC["drug"] for a in adv)
     return adv, late, [late] if treats else []
 

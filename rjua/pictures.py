@@ -34,7 +34,12 @@ _WEEKS = r"(?<!\d)(?:(?:\d|[一两二三四五六七八九十几半])个?(?:天|
 _PROSTATE_OP = r"(?:前列腺[^，,。；;]{0,8}(?:电切|剜除|激光|汽化|切除)|TURP|HoLEP)"
 # the pictures read in the question as written, their operation being history (affirmed text leaves it out)
 # (label -> what the question must still affirm: the symptoms, never denied ones)
-WRITTEN_PICTURES = {"前列腺术后下尿路症状": re.compile(r"起夜|夜尿|尿频|尿急|尿痛|排尿[^，,。；;]{0,4}(?:疼|痛|灼)")}
+WRITTEN_PICTURES = {"前列腺术后下尿路症状": re.compile(r"起夜|夜尿|尿频|尿急|尿痛|"
+                                                  r"排尿[^，,。；;]{0,4}(?:疼|痛|灼)"),
+                    # a filling defect: its cause read as written (考虑阴性结石 is a stone), the defect affirmed
+                    "输尿管占位": re.compile(r"充盈缺损"), "肾盂占位": re.compile(r"充盈缺损")}
+# a filling defect the report gives a stone or a clot as cause is no tumour
+_NO_OTHER_CAUSE = r"(?![^。；;]{0,12}(?:结石|血块|凝血块))"
 SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
     # a cough, a sneeze, a laugh or a walk, then the leak (不 between them denies it: 咳嗽时不会漏尿)
     (re.compile(r"(?:咳嗽|喷嚏|大笑|走路|跑步|运动|提重物|腹压)[^。；;不]{0,16}"
@@ -71,16 +76,18 @@ SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
     (re.compile(r"尿道(?:口)?[^，,。；;不]{0,4}(?:流脓|脓性|滴脓|有脓|分泌物|溢液)"),
      "尿道炎", re.compile(r"尿道炎|淋病|淋球菌|衣原体|支原体")),
     # a solid kidney nodule or mass that enhances (not a simple cyst: a cyst does not enhance)
-    (re.compile(r"肾(?!上腺)[^。；;]{0,12}(?:结节|肿块|占位|肿物|包块|团块|软组织)[^。；;]{0,24}"
-                r"(?<!未见)(?<!无)(?<!不)(?<!未)(?:明显)?(?:不均匀?)?强化"),
+    (re.compile(r"肾(?!上腺|旁|周)[^，,。；;]{0,12}(?:结节|肿块|占位|肿物|包块|团块|软组织|病灶|密度影)"
+                r"[^。；;肝脾胰胆肺肠宫卵]{0,24}(?<!未见)(?<!无)(?<!不)(?<!未)(?:明显)?(?:不均匀?)?强化"),
      "肾占位", re.compile(r"肾(?!上腺)[^，,。；;]{0,4}(?:占位|肿瘤|癌|恶性|错构瘤)|血管平滑肌脂肪瘤")),
     # a filling defect of the ureter or renal pelvis on imaging: an upper-tract tumour until proven otherwise
-    (re.compile(r"输尿管[^。；;]{0,12}充盈缺损"), "输尿管占位",
+    (re.compile(rf"输尿管[^。；;膀]{{0,12}}充盈缺损{_NO_OTHER_CAUSE}"), "输尿管占位",
      re.compile(r"(?:输尿管|肾盂|上尿路)[^，,。；;]{0,4}(?:占位|肿瘤|癌)|尿路上皮")),
-    (re.compile(r"肾盂[^。；;]{0,12}充盈缺损"), "肾盂占位",
+    (re.compile(rf"肾盂[^。；;膀]{{0,12}}充盈缺损{_NO_OTHER_CAUSE}"), "肾盂占位",
      re.compile(r"(?:输尿管|肾盂|上尿路)[^，,。；;]{0,4}(?:占位|肿瘤|癌)|尿路上皮")),
     # a pathology that names a urachal cancer
-    (re.compile(r"脐尿管[^，,。；;]{0,6}(?:腺癌|癌|恶性)"), "脐尿管癌", re.compile(r"脐尿管")),
+    (re.compile(r"(?:^|(?<=[。；;！？!?\n]))(?:(?!父亲|母亲|爸|妈|家人|亲属|亲戚|朋友)[^。；;！？!?\n])*?"
+                r"(?<!排除)(?<!排除了)(?<!除外)(?<!不考虑)(?<!不像)脐尿管[^，,。；;]{0,6}(?:腺癌|癌|恶性)"
+                r"(?![^，,。；;]{0,4}(?:待排|待除外|可能|吗|[?？]))"), "脐尿管癌", re.compile(r"脐尿管")),
     # erections told poor (硬度不佳, 勃起困难, soft halfway through sex)
     (re.compile(r"阳痿|勃起[^，,。；;]{0,4}(?:不佳|不够|不足|不坚|不硬|困难|障碍|下降|变差)|"
                 r"(?:中途|途中)[^，,。；;]{0,4}(?:疲软|变软|软了)"),

@@ -52,9 +52,9 @@ _FERTILITY = ("scrotum", "seminal", "prostate", "penis")
 POINTERS: tuple[Pointer, ...] = (
     Pointer(r"腰痛|腰疼|腰酸|腰部|腰背|肋腹|侧腹|肋脊角|叩击痛|绞痛", ("kidney", "ureter", "retroperitoneum")),
     Pointer(r"腹痛|肚子痛|下腹|小腹|结石|积水|梗阻|泌尿系|尿路|致密影", ("kidney", "ureter", "bladder"), shared=True),
-    Pointer(r"血尿|尿血|尿中带血|尿色发?红|洗肉水|尿潜血|隐血|红细胞", _TRACT, shared=True),
+    Pointer(r"血尿(?!酸|素|素氮)|尿血|尿中带血|尿色发?红|洗肉水|尿潜血|隐血|红细胞", _TRACT, shared=True),
     Pointer(r"尿频|尿急|尿痛|排尿|小便|夜尿|起夜|尿等待|尿线|尿分叉|尿不尽|尿不出|憋不住|漏尿|尿失禁|尿潴留|尿流|残余尿|"
-     r"尿路感染|泌尿道感染|尿[^，,。；;]{0,6}白细胞|脓尿", _LOWER),  # a blood white count points nowhere
+     r"尿路感染|泌尿道感染|尿[^，,。；;、]{0,6}(?:白细胞|WBC)|白细胞尿|脓尿", _LOWER),  # a blood count points nowhere
     Pointer(r"溢尿|尿液.{0,10}(?:溢出|漏出|流出)|不受控制地?(?:漏|溢|流)", ("bladder", "urethra")),
     Pointer(r"(?:输尿管|肾盂).{0,12}(?:占位|肿瘤|癌|肿物|新生物|团块|软组织)|尿路上皮", ("bladder",)),
     Pointer(r"会阴|耻骨上|肛门|直肠指检|指诊", ("bladder", "prostate")),

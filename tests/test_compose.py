@@ -1,6 +1,9 @@
 """Replies written for this patient: its own items, its own facts, the right person, no borrowed narrative."""
+import re
+
 import pytest
 
+from rjua import compose
 from rjua.backends import GenRequest
 from rjua.backends.case import CaseBackend
 from rjua.compose import (
@@ -438,3 +441,14 @@ def test_the_warning_signs_follow_the_leading_diagnosis_first():
     assert "如出现血尿加重或血块堵塞排尿" in reply and "剧烈腰痛" not in reply
     stone = compose_reply("左侧腰痛两天，CT示左输尿管结石伴积水，膀胱未见占位", ["左输尿管结石"], [])
     assert "如出现剧烈腰痛" in stone
+
+
+def test_review_cases_of_the_warning_line_and_the_lead_phrase():
+    def signs(q, d):
+        return re.search(r"如出现([^。]*)，请", compose_reply(q, d, [])).group(1)
+    assert "排不出尿" in signs("75岁，排尿困难，夜尿多，PSA 20，穿刺病理前列腺癌", ["前列腺癌", "前列腺增生"])
+    assert "排不出尿" in signs("60岁，阴茎头肿物溃烂，排尿困难", ["阴茎癌"])
+    assert "无尿" in signs("左输尿管结石伴积水，发热39度寒战", ["尿路感染", "左输尿管结石"])
+    assert compose._lead_once("针对您的情况,建议做B超。针对您的情况,我们建议您进行手术。").count("针对") == 1
+    unsure = compose_reply("最近尿频", ["前列腺增生"], [], templates={"subject_self": "您"})
+    assert "您目前还难以明确诊断" not in unsure

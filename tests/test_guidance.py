@@ -94,9 +94,13 @@ def test_a_size_is_read_whole():
 
 def test_review_cases_signs_stay_in_their_clause_and_denials_hold():
     assert first_steps("左肾积水，尿白细胞2个/HP，肌酐升高", "您")[0].startswith("您目前存在尿路梗阻并影响肾功能")
-    for q in ("咳嗽、打喷嚏时不会漏尿，主要是尿急", "尿频尿急，排尿不痛", "精子活力还不错",
-              "排尿费力，需要用力才能排出，尿液缓慢流出", "左肾上腺结节，血钾4.1，低密度影",
-              "右肾上腺占位，醛固酮15pg/ml，皮质醇明显升高", "精液中带血，颜色异常"):
+    for q in ("咳嗽、打喷嚏时不会漏尿，主要是尿急",
+              "尿频尿急，排尿不痛",
+              "精子活力还不错",
+              "排尿费力，需要用力才能排出，尿液缓慢流出",
+              "左肾上腺结节，血钾4.1，低密度影",
+              "右肾上腺占位，醛固酮15pg/ml，皮质醇明显升高",
+              "精液中带血，颜色异常"):
         assert syndromes(q) == [], q
     assert syndromes("左肾上腺占位，醛固酮/肾素活性975↑，钾2.9↓mmol/L") == ["原发性醛固酮增多症"]
     assert syndromes("咳嗽时漏尿", ["混合性尿失禁"]) == [] and syndromes("低钾，肾上腺腺瘤", ["原醛症"]) == []
@@ -258,9 +262,11 @@ def test_erectile_dysfunction_has_its_course():
 def test_the_review_cases_of_the_work_up_rows():
     def lines(d, q):
         return [line[:6] for line in workup(d, [], q)]
-    for q in ("65岁男性，无痛性肉眼血尿一周，B超示膀胱未见占位", "肉眼血尿，尿膀胱肿瘤抗原阴性"):
+    for q in ("65岁男性，无痛性肉眼血尿一周，B超示膀胱未见占位",
+              "肉眼血尿，尿膀胱肿瘤抗原阴性"):
         assert "血尿需完善泌" in lines(["血尿"], q), q  # a negative result is no tumour known
-    for q in ("膀胱癌根治术后两年，回肠膀胱，复查CT发现膀胱区软组织占位", "膀胱肿瘤，已经做了膀胱镜，医生说要电切",
+    for q in ("膀胱癌根治术后两年，回肠膀胱，复查CT发现膀胱区软组织占位",
+              "膀胱肿瘤，已经做了膀胱镜，医生说要电切",
               "膀胱肿瘤术后一年，每月膀胱灌注吡柔比星"):
         assert "膀胱占位需行" not in lines(["膀胱肿瘤"], q), q
     assert "膀胱占位需行" not in lines([], "B超：膀胱后方实性结节")  # beside the bladder, not in it
@@ -315,3 +321,37 @@ def test_a_benign_prostate_biopsy_is_done_and_a_high_psa_gets_its_follow_up():
 def test_a_urachal_cancer_has_its_own_course():
     assert "膀胱部分切除术" in path_for(["脐尿管癌", "膀胱占位"])
     assert "膀胱部分切除术" not in path_for(["膀胱占位"])
+
+
+def test_review_cases_of_the_benign_biopsy_the_stent_and_the_new_courses():
+    benign = "前列腺穿刺病理为增生，PSA 12。现在肉眼血尿两周，B超示膀胱占位"
+    assert done("前列腺穿刺活检", benign) and not done("膀胱镜活检", benign)
+    for q in ("前列腺穿刺术后发热，病理结果还没出，B超提示前列腺增生伴炎症，PSA 25",
+              "医生建议前列腺穿刺，查结果前列腺增生",
+              "前列腺穿刺活检？结果会是增生吗",
+              "我父亲前列腺穿刺结果为良性，我PSA 12",
+              "6年前进行了前列腺穿刺，结果显示前列腺增生。tPSA 105",
+              "前列腺穿刺病理：非典型小腺泡增生(ASAP)，PSA 12"):
+        assert not done("前列腺穿刺活检", q), q
+    for q in ("右侧支架管在位，右肾结石1.5cm",
+              "留置双J管，准备下个月碎石取结石",
+              "支架管取出，结石碎石后复查未见结石",
+              "CT示双J管位置可，下段仍有结石残留"):
+        assert first_steps(q, "您") == [], q
+    upj = path_for(["左肾盂输尿管连接部狭窄"])
+    assert "肾盂成形术" in upj and "肠代输尿管" not in upj
+    assert "药物排石" in path_for(["右输尿管结石伴狭窄"])
+    for benign_remnant in ("脐尿管囊肿", "脐尿管未闭", "脐尿管瘘"):
+        assert "膀胱部分切除术" not in path_for([benign_remnant])
+    assert not any(line.startswith("输尿管壁增厚") for line in workup(["右输尿管结石"], [], "膀胱壁增厚"))
+
+
+def test_spread_worried_about_asked_about_or_a_relatives_is_no_spread():
+    for q in ("膀胱癌会转移吗",
+              "请问膀胱癌容易转移吗",
+              "膀胱肿瘤，怕以后转移",
+              "膀胱癌，家族中父亲肺癌骨转移",
+              "膀胱癌，转移待排"):
+        assert advanced(["膀胱癌"], q) == "", q
+    father = "我父亲84岁，穿刺活检为前列腺腺癌，PET-CT提示肝脏转移可能"
+    assert advanced(["前列腺癌"], father)  # the patient is the father

@@ -151,3 +151,15 @@ def test_a_growing_cyst_leads_a_small_one_comes_last():
     q = "体检CT示双肾结石，左肾小囊肿，没有不适"
     _, sure, _, _ = reply_items(q, ["左肾囊肿", "双肾结石"], [], patient_facts(q))
     assert sure[-1] == "左肾囊肿"
+
+
+def test_review_cases_of_the_cyst_lead_and_the_spread_cancers_operations():
+    for q, d in (("左侧腰痛两天，CT示左输尿管结石伴左肾积水，左肾囊肿约5cm", ["左输尿管结石", "左肾囊肿"]),
+                 ("肉眼血尿一周，B超示膀胱占位，左肾囊肿6cm，偶有腰酸", ["膀胱占位", "左肾囊肿"]),
+                 ("体检CT示左肾结石1cm，左肾囊肿5cm，担心囊肿会增大", ["左肾结石", "左肾囊肿"]),
+                 ("左肾囊肿5cm，复查未见增大，左肾结石1cm", ["左肾结石", "左肾囊肿"])):
+        _, sure, _, _ = reply_items(q, d, [], patient_facts(q))
+        assert sure[0] == d[0], q
+    q = "B超示膀胱占位，CT示肺部多发结节，考虑转移可能"  # no pathology yet: the resection is how it gets one
+    adv, _, _ = course(["膀胱癌"], ["经尿道膀胱肿瘤电切术", "全膀胱切除术"], q)
+    assert adv == ["经尿道膀胱肿瘤电切术"]

@@ -51,3 +51,21 @@ def test_an_enhancing_kidney_nodule_a_ureteral_filling_defect_and_a_urachal_canc
     assert syndromes("CTU示双侧输尿管未见充盈缺损") == []
     assert syndromes("术后病理为低分化腺癌，可符合脐尿管腺癌") == ["脐尿管癌"]
     assert syndromes("B超示脐尿管囊肿") == []
+
+
+def test_review_cases_of_the_new_pictures():
+    for q in ("右肾结石，CT示肝右叶结节，动脉期明显强化",
+              "双肾未见结节，肝脏结节明显强化，考虑肝血管瘤",
+              "肾脏未见明显异常，脾脏团块强化",
+              "右肾旁结节，明显强化，考虑肾上腺来源",
+              "膀胱顶壁肿物，电切病理为高级别尿路上皮癌，已排除脐尿管癌",
+              "我父亲曾患脐尿管癌，我现在尿频尿急",
+              "不考虑脐尿管癌",
+              "脐尿管癌待排",
+              "左输尿管开口处膀胱壁充盈缺损，肉眼血尿",
+              "右侧腰痛，CTU示右输尿管下段充盈缺损，考虑阴性结石"):
+        assert syndromes(q) == [], q
+    for q in ("左肾下极见一类圆形低密度影，约3cm，增强后明显强化",
+              "右肾中部混杂密度影，增强扫描明显强化",
+              "左肾病灶，增强后明显强化"):
+        assert syndromes(q) == ["肾占位"], q

@@ -242,3 +242,9 @@ def test_the_review_cases_of_bph_hints_and_placed_stones():
 def test_a_blood_white_count_points_to_no_organ_white_cells_in_the_urine_do():
     assert "prostate" not in question_sites("高处坠落后右侧腰背痛，血常规白细胞计数为13.25")
     assert {"bladder", "prostate"} <= question_sites("尿常规白细胞3+，没有其他不适")
+
+
+def test_white_cells_in_the_urine_point_to_the_lower_tract_a_serum_uric_acid_is_no_hematuria():
+    for q in ("化验白细胞尿，没有其他不适", "尿WBC 3+，没有其他不适"):
+        assert "bladder" in question_sites(q), q
+    assert "bladder" not in question_sites("血尿酸、白细胞偏高，腰背痛")
