@@ -303,6 +303,10 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
                 re.IGNORECASE),
      re.compile(r"膀胱镜|活检|病理|电切|TUR", re.IGNORECASE),
      "膀胱占位需行膀胱镜检查及活检明确性质，并完善泌尿系增强CT（CTU）评估上尿路。", False),
+    # scrotal pain: a Doppler ultrasound rules out a torsion first
+    (re.compile(r"(?:阴囊|睾丸|附睾)[^，,。；;]{0,6}(?:肿痛|疼痛|胀痛|坠痛|痛)"),
+     re.compile(r"阴囊[^，,。；;]{0,4}(?:B超|超声|彩超)|多普勒|睾丸[^，,。；;]{0,4}(?:B超|超声|彩超)"),
+     "阴囊疼痛需尽快做阴囊彩色多普勒超声，排除睾丸扭转，并区分附睾睾丸炎、精索静脉曲张等原因。", False),
     # a thickened ureteral wall: a urothelial tumour is ruled out before the stone or stricture is treated
     (re.compile(r"输尿管[^，,。；;]{0,8}壁[^，,。；;未无没]{0,4}增厚"),
      re.compile(r"输尿管镜|细胞学|活检|CTU|尿路上皮|(?:输尿管|肾盂)[^，,。；;]{0,4}(?:占位|肿瘤|癌)", re.IGNORECASE),
@@ -477,7 +481,14 @@ def workup(diagnoses: Sequence[str], exams: Sequence[str], question: str) -> lis
     said = "".join(exams) + "".join(diagnoses) + ("前列腺癌" if "prostate" in proven_tumours(question) else "")
     said += "转移" if advanced(diagnoses, question) else ""  # spread told: its course says the assessment
     said += "，".join(c for c in re.split(r"[，,。；;\n]", nfkc(question or "")) if _RESULT.search(c))
-    child = (age := patient_facts(question).age) is not None and age < 18
+    # a child's hematuria is worked up otherwise; a young patient's with painful voiding is an infection's first
+    # (urinalysis and culture; the work-up if it stays after treatment)
+    age = patient_facts(question).age
+    young_uti = age is not None and age < 40 and _PAINFUL_VOIDING.search(affirmed(question))
+    no_hematuria_line = age is not None and age < 18 or young_uti
     return [line for finding, covered, line, whole in WORKUP
             if finding.search(written if whole else found) and not covered.search(said)
-            and not (child and line.startswith("血尿"))]
+            and not (no_hematuria_line and line.startswith("血尿"))]
+
+
+_PAINFUL_VOIDING = re.compile(r"尿痛|排尿[^，,。；;]{0,4}(?:疼|痛|灼)")

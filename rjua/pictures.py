@@ -88,6 +88,12 @@ SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
     (re.compile(r"(?:^|(?<=[。；;！？!?\n]))(?:(?!父亲|母亲|爸|妈|家人|亲属|亲戚|朋友)[^。；;！？!?\n])*?"
                 r"(?<!排除)(?<!排除了)(?<!除外)(?<!不考虑)(?<!不像)脐尿管[^，,。；;]{0,6}(?:腺癌|癌|恶性)"
                 r"(?![^，,。；;]{0,4}(?:待排|待除外|可能|吗|[?？]))"), "脐尿管癌", re.compile(r"脐尿管")),
+    # scrotal or testicular pain: its own diagnosis (torsion, epididymo-orchitis and the like are told by its work-up)
+    (re.compile(r"(?:阴囊|睾丸|附睾)[^，,。；;]{0,6}(?:肿痛|疼痛|胀痛|坠痛|痛)"), "阴囊疼痛",
+     re.compile(r"阴囊|睾丸|附睾|精索|鞘膜")),
+    # a narrowed ureteropelvic junction on imaging
+    (re.compile(r"肾盂输尿管(?:连接|移行)[^，,。；;]{0,6}狭窄|UPJO", re.IGNORECASE), "肾盂输尿管连接部狭窄",
+     re.compile(r"肾盂输尿管[^，,。；;]{0,6}狭窄|UPJ", re.IGNORECASE)),
     # erections told poor (硬度不佳, 勃起困难, soft halfway through sex)
     (re.compile(r"阳痿|勃起[^，,。；;]{0,4}(?:不佳|不够|不足|不坚|不硬|困难|障碍|下降|变差)|"
                 r"(?:中途|途中)[^，,。；;]{0,4}(?:疲软|变软|软了)"),
@@ -111,6 +117,12 @@ AFTERCARE: tuple[tuple[re.Pattern, re.Pattern | None, str], ...] = (
      re.compile(rf"(?:病理|活检)[^。；;]{{0,24}}(?:癌|恶性)|(?:{_PLANNED_OP})[^，,。；;]{{0,6}}(?:电切|切除|活检|手术)"),
      "腺性膀胱炎经电切或活检证实后，需定期复查膀胱镜（一般每3至6个月一次），必要时再次活检；伴肠上皮化生者有恶变可能，需长期随访，"
      "并去除慢性炎症、梗阻等长期刺激因素。"),
+    # a cancer resected weeks or months ago, its pathology told, no recurrence: its follow-up, not another operation
+    (re.compile(r"(?s)(?=.*(?<!年)(?:\d+|[一两三四五六七八九十半])个?(?:月|周|天)前)(?=.*术后)"
+                r"(?=.*(?:切除术|根治术)[^。；;]{0,4}[。，,]?[^。；;]{0,6}病理[^。；;]{0,30}(?:癌|恶性))"),
+     re.compile(r"复发|新发|又发现|再次发现|转移|残留|切缘阳性"),
+     "恶性肿瘤手术切除后，需根据术后病理和分期制定后续方案：定期复查（膀胱镜、胸腹盆增强CT，必要时PET/CT等全身评估），"
+     "由泌尿外科与肿瘤科多学科讨论是否需要辅助治疗；一般无需再次手术，复查发现复发时再评估。"),
 )
 
 # a suspicion only a biopsy settles: no operation is offered before its pathology (a biopsy already positive

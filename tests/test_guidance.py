@@ -355,3 +355,11 @@ def test_spread_worried_about_asked_about_or_a_relatives_is_no_spread():
         assert advanced(["膀胱癌"], q) == "", q
     father = "我父亲84岁，穿刺活检为前列腺腺癌，PET-CT提示肝脏转移可能"
     assert advanced(["前列腺癌"], father)  # the patient is the father
+
+
+def test_scrotal_pain_gets_a_doppler_and_a_young_patients_painful_hematuria_no_tumour_work_up():
+    assert any("多普勒" in line for line in workup(["阴囊疼痛"], [], "右侧阴囊肿痛，没有发热"))
+    assert not any("多普勒" in line for line in workup(["阴囊疼痛"], [], "右侧阴囊肿痛，阴囊彩超示附睾炎"))
+    uti = "32岁女性，尿频、尿急、尿痛，出现肉眼血尿"
+    assert not any(line.startswith("血尿需") for line in workup(["泌尿道感染"], [], uti))
+    assert any(line.startswith("血尿需") for line in workup(["泌尿道感染"], [], uti.replace("32岁", "62岁")))

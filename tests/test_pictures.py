@@ -69,3 +69,20 @@ def test_review_cases_of_the_new_pictures():
               "右肾中部混杂密度影，增强扫描明显强化",
               "左肾病灶，增强后明显强化"):
         assert syndromes(q) == ["肾占位"], q
+
+
+def test_scrotal_pain_and_a_narrowed_ureteropelvic_junction_are_pictures():
+    assert syndromes("30岁，右侧阴囊肿痛，2-3小时后自行缓解") == ["阴囊疼痛"]
+    assert syndromes("右侧阴囊肿痛", ["右侧附睾炎"]) == [] and syndromes("阴囊没有疼痛，尿频") == []
+    upj = "CTU示左侧肾盂输尿管移行处区狭窄伴左肾积水"
+    assert syndromes(upj) == ["肾盂输尿管连接部狭窄"]
+    named = syndromes(upj, candidates=["左肾盂输尿管移行处结石", "左侧肾盂输尿管移行处狭窄"])
+    assert named == ["左侧肾盂输尿管移行处狭窄"]  # a stone there is no narrowing
+
+
+def test_a_cancer_resected_months_ago_gets_its_follow_up_not_another_operation():
+    q = ("2个月前接受了脐尿管肿瘤及膀胱部分切除术。病理诊断结果为脐尿管恶性肿瘤，考虑为高级别尿路上皮癌。"
+         "术后接受了膀胱灌注治疗（BCG）")
+    assert "一般无需再次手术" in aftercare(q)
+    assert aftercare(q + "。最近复查膀胱镜发现肿瘤复发") == ""
+    assert aftercare("3年前行膀胱部分切除术，病理为尿路上皮癌，术后一直复查") == ""
