@@ -11,11 +11,11 @@ changes phrasing only; no neighbour's words enter the reply through it. Without 
 first variants are used.
 
 Slot by slot (coordinate ascent, 1 + Σ(variants − 1) = 13 candidate replies) rather than every combination
-(360): on the 5-fold cross-validated predictions of the valid split the two score 0.3358 and 0.3357 ROUGE-L
-against the doctors' replies (fixed default wording 0.3138; the variants before the doctors' stock phrases
-您的初步诊断为…, 针对您的情况，我们建议您进行… and …到医院就诊 were added 0.3238), the first in 11 s for 211
-records, the second in 288 s (``scripts/tune_reply.py --mbr``, 2026-12-07, 2 shared cores; that script also
-chooses between the two variant sets fold by fold on the other folds: today's on every fold, 0.3358).
+(360): on the 5-fold cross-validated predictions of the valid split the two score 0.3364 and 0.3363 ROUGE-L
+against the doctors' replies (fixed default wording 0.3143; the variants before the doctors' stock phrases
+您的初步诊断为…, 针对您的情况，我们建议您进行… and …到医院就诊 were added 0.3243), the first in 22 s for 211
+records, the second in 554 s (``scripts/tune_reply.py --mbr``, 2026-12-07, 2 shared cores; that script also
+chooses between the two variant sets fold by fold on the other folds: today's on every fold, 0.3364).
 
 >>> q, d, a = "我右侧腰痛两天，B超提示右肾结石", ["右肾结石"], ["输尿管镜碎石术"]
 >>> doctors = ["您好，根据您的描述，您可能患有肾结石。建议您进行输尿管镜碎石术。"]
