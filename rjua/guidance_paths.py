@@ -1,0 +1,116 @@
+"""The courses of treatment a composed reply says (:mod:`rjua.guidance`): the usual course of a diagnosis, the
+diagnoses whose course is the treatment itself, and what a malignancy that has spread calls for instead of a
+curative operation. Data only; :mod:`rjua.guidance` reads them and re-exports them.
+
+>>> next(text for pat, text in PATHS if pat.search("左肾错构瘤"))[:6]
+'肾错构瘤直径'
+>>> bool(OWN_COURSE.search("阴茎折断")), bool(ADVANCED[0][1].search("骨扫描提示多发骨转移"))
+(True, True)
+"""
+from __future__ import annotations
+
+import re
+
+from .pictures import RENAL_TRAUMA
+
+__all__ = ["ADVANCED", "OWN_COURSE", "PATHS"]
+
+# a diagnosis (first match) -> its usual course of treatment, said where no fitting operation is offered
+PATHS: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"勃起(?:功能)?障碍|阳痿"),
+     "勃起功能障碍需先评估糖尿病、高血压、血脂等心血管危险因素，必要时查性激素；在医生指导下首选PDE5抑制剂"
+     "（如西地那非、他达拉非），同时戒烟限酒、规律运动，药物效果不佳时再考虑其他治疗。"),
+    (re.compile(r"前列腺癌|前列腺恶性"),
+     "需结合PSA、穿刺病理和影像分期制定方案：局限性前列腺癌可考虑根治性前列腺切除术或根治性放疗，局部晚"
+     "期或转移者以内分泌治疗为主。"),
+    (re.compile(r"肾上腺"),
+     "肾上腺肿瘤需先明确是否有内分泌功能，有功能或体积较大者多考虑腹腔镜肾上腺肿瘤切除术，无功能且较小者可"
+     "定期复查。"),
+    (re.compile(r"错构瘤|血管平滑肌脂肪瘤"),
+     "肾错构瘤直径较小且无症状时可定期影像随访；直径超过4cm、有症状或有出血风险时，可考虑保留肾单位的手"
+     "术或选择性肾动脉栓塞。"),
+    (re.compile(r"输尿管[^，,。；;]{0,4}(?:占位|肿瘤|癌)|肾盂[^，,。；;]{0,4}(?:占位|肿瘤|癌)|(?<!膀胱)尿路上皮"),
+     "上尿路占位需行输尿管镜检查及活检、尿脱落细胞学明确性质，确诊尿路上皮癌后多需行肾输尿管全长切除术。"),
+    (re.compile(r"脐尿管[^，,。；;]{0,6}(?:癌|恶性|肿瘤)"),
+     "脐尿管癌多行膀胱部分切除术，连同脐尿管和脐一并切除，并行盆腔淋巴结清扫；已有转移或无法切除者以全身化疗为主。"),
+    (re.compile(r"膀胱[^，,。；;]{0,4}(?:占位|肿瘤|癌)|尿路上皮癌"),
+     "膀胱肿瘤需根据病理和浸润深度决定治疗：尚无病理时先行膀胱镜活检或经尿道膀胱肿瘤电切术；非肌层浸润性多在电切后行"
+     "膀胱灌注并定期复查膀胱镜，肌层浸润性多需根治性膀胱切除术，必要时新辅助化疗。"),
+    (re.compile(r"肾[^，,。；;]{0,4}(?:占位|肿瘤|癌|恶性)"),
+     "肾占位需结合增强CT或MRI判断性质，考虑恶性时多选择肾部分切除术或根治性肾切除术。"),
+    (re.compile(r"腹膜后纤维化"),
+     "腹膜后纤维化需先排除肿瘤、药物等继发原因（必要时穿刺活检）；压迫输尿管引起梗阻时先留置输尿管支架管或肾造瘘引流，"
+     "保护肾功能，特发性者多用糖皮质激素治疗，必要时加用免疫抑制剂，药物无效时可行输尿管松解术。"),
+    (re.compile(r"肾盂输尿管(?:连接|移行)[^，,。；;]{0,4}狭窄|UPJO", re.IGNORECASE),
+     "肾盂输尿管连接部狭窄引起积水加重、肾功能受损、反复感染或疼痛时，多行腹腔镜或机器人肾盂成形术；积水轻且肾功能稳定者可"
+     "定期复查B超和肾图。"),
+    (re.compile(r"输尿管(?!连接|移行)[^，,。；;石]{0,6}狭窄"),
+     "输尿管狭窄可先留置输尿管支架管引流并定期更换；狭窄段较短时可行输尿管镜下球囊扩张或内切开，较长或反复狭窄时需行"
+     "狭窄段切除再吻合、膀胱瓣或肠代输尿管等修复手术，不能手术者可长期留置支架管（如金属或覆膜支架）。"),
+    (re.compile(r"囊肿"),
+     "单纯性肾囊肿较小且无症状时一般定期复查B超即可；囊肿较大、引起压迫或疼痛时，可考虑腹腔镜囊肿去顶术。"),
+    (re.compile(r"膀胱[^，,。；;]{0,4}结石"),
+     "膀胱结石多可经尿道膀胱镜下碎石取石，结石较大时可行耻骨上膀胱切开取石，并需同时处理前列腺增生等引起排尿梗阻的"
+     "病因。"),
+    (re.compile(r"结石"),
+     "结石较小时可多饮水、药物排石并定期复查；结石较大或引起梗阻、感染时，需根据大小和位置选择体外冲击波碎"
+     "石、输尿管镜或经皮肾镜等治疗。"),
+    (re.compile(r"前列腺增生|前列腺肥大|前列腺增大"),
+     "症状较轻时可观察等待；症状明显时首选α受体阻滞剂，前列腺较大时可联合5α还原酶抑制剂；如果药物效果不"
+     "佳或出现尿潴留、反复血尿、膀胱结石等并发症，再考虑手术。"),
+    (re.compile(r"前列腺炎"),
+     "慢性前列腺炎可在医生指导下使用α受体阻滞剂、抗炎镇痛药物，配合热水坐浴、规律作息、避免久坐和饮酒。"),
+    (re.compile(r"血精"),
+     "血精多为良性、常可自行缓解，可先做精液常规、PSA和经直肠超声等检查，必要时抗感染治疗并定期观察。"),
+    (re.compile(r"鞘膜积液"),
+     "鞘膜积液量少、无不适时可观察；积液较多或影响生活时可行睾丸鞘膜翻转术。"),
+    (re.compile(r"不育|弱精|少精|无精"),
+     "男性不育需夫妻双方共同检查，男方先做精液常规分析，再根据结果进一步检查病因并针对性治疗。"),
+    (re.compile(r"尿失禁"),
+     "压力性尿失禁可先进行盆底肌训练，效果不佳时可考虑尿道中段吊带术；急迫性尿失禁以药物和膀胱训练为主。"),
+    (re.compile(r"(?<!嵌顿)包茎|包皮过长"),
+     "包茎或包皮过长影响排尿、清洁或反复发炎时，一般建议择期行包皮环切术，术前需确认局部没有急性炎症。"),
+    (re.compile(r"阴茎[^，,。；;]{0,4}(?:癌|恶性|肿瘤|肿物|新生物)"),
+     "阴茎肿物需先行活检明确病理；确诊阴茎癌后，根据肿瘤大小和部位行阴茎部分切除术或全切除术，并评估腹股沟淋巴结，"
+     "必要时行淋巴结清扫。"),
+    (re.compile(r"前列腺[^，,。；;]{0,6}术后[^，,。；;]{0,6}(?:下尿路症状|刺激症状)"),
+     "前列腺术后早期的尿频、尿急、尿痛多为创面未愈合引起的刺激症状，需先查尿常规和尿培养排除感染，有感染时抗感染治疗，"
+     "无感染时可在医生指导下使用M受体拮抗剂或β3受体激动剂缓解症状，多数在术后3个月内逐渐好转。"),
+    (re.compile(r"阴茎折断|白膜(?:破裂|断裂)|阴茎海绵体破裂"),
+     "阴茎折断属于泌尿外科急症，一般需尽早行阴茎白膜探查修补术，术中同时检查尿道；如有尿道口滴血、血尿或排尿困难，"
+     "需警惕合并尿道损伤。"),
+    (re.compile(RENAL_TRAUMA),
+     "肾损伤多数可保守治疗：绝对卧床休息，监测生命体征、血红蛋白和尿色变化，必要时复查CT；如出血持续、"
+     "血红蛋白进行性下降或生命体征不稳定，需行肾动脉介入栓塞或手术探查。"),
+    (re.compile(r"淋病|淋球菌"),
+     "尿道口流脓或有分泌物时，需取分泌物做涂片、培养及淋球菌、衣原体检测，根据结果规范使用抗生素（淋球菌性尿道炎"
+     "多用头孢曲松），性伴侣需同时检查和治疗，治愈前避免性生活。"),
+    (re.compile(r"感染|膀胱炎"),
+     "可先行尿常规和尿培养，在医生指导下根据药敏结果使用敏感抗生素，同时多饮水、避免憋尿。"),
+)
+
+# diagnoses whose course (:data:`PATHS`) is the treatment itself: led by one, the reply says that course and none of
+# the treatments or medicines the similar cases were given for their own problems
+OWN_COURSE = re.compile(r"术后[^，,。；;]{0,6}(?:下尿路症状|刺激症状)|阴茎折断|白膜(?:破裂|断裂)|阴茎海绵体破裂|"
+                        rf"{RENAL_TRAUMA}|淋病|淋球菌")
+# a malignancy (in the diagnoses) -> the signs in the question that it has spread, recurred or is under systemic
+# treatment -> what to do instead of a curative operation (said in place of the treatment path; no radical
+# operation is offered beside it)
+_ANTIANDROGEN = r"ADT|内分泌治疗|去势|阿比特龙|比卡鲁胺|恩扎卢胺|阿帕他胺|达罗他胺|戈舍瑞林|亮丙瑞林|诺雷德|抑那通"
+# spread told, not asked about, feared or ruled out (会不会转移, 容易转移吗, 排除转移, 转移待排)
+_SPREAD = (r"(?<!会不会)(?<!是否)(?<!是否有)(?<!有没有)(?<!有无)(?<!排除)(?<!担心)(?<!怕)(?<!防止)(?<!预防)(?<!会)"
+           r"(?<!容易)(?<!以后)转移(?![^，,。；;]{0,6}(?:吗|[?？])|待排|待除外)")
+# hormones before a planned radical operation are neoadjuvant, not a sign of advanced disease
+_PLANNED = re.compile(r"(?:准备|计划|拟|打算|等待)[^，,。；;]{0,10}(?:根治|手术|切除)")
+ADVANCED: tuple[tuple[re.Pattern, re.Pattern, re.Pattern | None, str], ...] = (
+    (re.compile(r"前列腺(?:癌|恶性)"),
+     re.compile(rf"{_SPREAD}|骨(?!密度|质疏松)[^，,。；;]{{0,12}}(?:异常|浓聚|破坏|病灶|致密|信号)|"
+                rf"椎体?[^，,。；;]{{0,12}}(?:异常|病灶|致密|信号)|{_ANTIANDROGEN}", re.IGNORECASE), _PLANNED,
+     "前列腺癌已有转移可能或正在接受内分泌治疗时，需完善骨扫描或PSMA PET-CT等全身评估，由泌尿外科与肿瘤科多学科讨论，"
+     "一般以内分泌治疗等全身治疗为主，不首选根治性手术。"),
+    (re.compile(r"肾(?!上腺)[^，,。；;]{0,4}(?:癌|恶性|肿瘤|占位)"), re.compile(rf"复发|{_SPREAD}"), None,
+     "肾肿瘤考虑复发或转移时，需完善胸腹部增强CT等全面评估，由泌尿外科与肿瘤科多学科讨论：局限的病灶可考虑手术切除，"
+     "否则以靶向或免疫等全身治疗为主。"),
+    (re.compile(r"癌|恶性|肿瘤|占位"), re.compile(_SPREAD), None,
+     "肿瘤考虑已有转移时，需完善全身评估并明确病理，由泌尿外科与肿瘤科多学科讨论，一般以全身治疗为主。"),
+)

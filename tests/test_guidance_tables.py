@@ -1,0 +1,25 @@
+import re
+
+from rjua import guidance
+from rjua.guidance_paths import ADVANCED, OWN_COURSE, PATHS
+from rjua.guidance_tables import DONE, FIRST_STEPS, INDICATED, OPERATE_WHEN, WORKUP
+
+
+def test_the_rows_have_their_shapes_and_read_modes():
+    assert {read for _, read, _ in FIRST_STEPS} <= {"question", "sentence", "written"}
+    assert all("{who}" in text for _, _, text in FIRST_STEPS)
+    assert all(isinstance(p, re.Pattern) and isinstance(whole, bool) for p, _, whole in DONE)
+    assert all(isinstance(p, re.Pattern) and (a is None or isinstance(a, re.Pattern)) for p, _, a in INDICATED)
+    assert all(line.endswith("。") and isinstance(whole, bool) for _, _, line, whole in WORKUP)
+    assert all(text.endswith("。") for _, text in PATHS) and all(text.endswith("。") for *_, text in ADVANCED)
+    assert all(now is None or isinstance(now, re.Pattern) for _, now, _ in OPERATE_WHEN)
+
+
+def test_every_own_course_diagnosis_has_a_path():
+    for label in ("前列腺术后下尿路症状", "阴茎折断", "肾挫伤", "淋病"):
+        assert OWN_COURSE.search(label) and guidance.path_for([label]), label
+
+
+def test_guidance_reads_the_same_tables():
+    assert guidance.PATHS is PATHS and guidance.WORKUP is WORKUP and guidance.DONE is DONE
+    assert guidance.FIRST_STEPS is FIRST_STEPS and guidance.ADVANCED is ADVANCED
