@@ -35,7 +35,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from .faithfulness import negated_terms
-from .guidance import ADRENAL_MASS, catheter_in, first_steps, workup
+from .guidance import ADRENAL_MASS, catheter_in, first_steps, second_course, workup
 from .offer import (
     ADVICE_KINDS,
     GENERIC,
@@ -44,6 +44,7 @@ from .offer import (
     alternatives,
     coherent,
     course,
+    minor,
     named_by,
     reply_items,
     strip_sides,
@@ -329,6 +330,9 @@ def compose_reply(question: str, diseases: Sequence[str], advices: Sequence[str]
     parts += lead
     exams = [a for a in adv if advice_kind(a) == "exam"]
     parts += advice_sentences(adv, who, t, path, workup(sure, exams, question))
+    treats = [a for a in adv if advice_kind(a) in ("treat", "drug") and a not in GENERIC["treat"] | GENERIC["drug"]]
+    also = second_course([d for d in sure if not minor(d, question)], treats)
+    parts += [also] if also and also.split("方面，", 1)[1] not in "".join(parts) else []
     named = sure or ds
     parts.append(_urgent(facts, [*named[:1], "".join(named + adv) + affirmed(question)], who, t, question))
     parts.append(t["closing"])

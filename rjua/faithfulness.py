@@ -47,7 +47,7 @@ _SITE_WORD = (r"肾上腺|肾盂|肾盏|肾(?!上腺)|输尿管|膀胱(?!入口|
 _CONDITIONS: dict[str, str] = {
     **dict.fromkeys(("结石",), "stone"),
     **dict.fromkeys(("癌", "肿瘤", "错构瘤", "血管平滑肌脂肪瘤", "占位", "腺瘤", "恶性", "肉瘤", "新生物", "结节",
-                      "嗜铬细胞瘤"),
+                      "嗜铬细胞瘤", "肿物", "肿块", "包块"),
                     "tumour"),
     **dict.fromkeys(("囊肿",), "cyst"),
     **dict.fromkeys(("炎", "感染", "脓肿", "结核"), "inflammation"),
@@ -56,7 +56,7 @@ _CONDITIONS: dict[str, str] = {
     **dict.fromkeys(("鞘膜积液", "扭转", "曲张", "损伤", "破裂", "外伤", "萎缩", "过长", "功能不全", "衰竭"), "other"),
 }
 _COND_RE = "|".join(sorted(map(re.escape, _CONDITIONS), key=len, reverse=True))
-_MENTION = re.compile(rf"(?P<site>{_SITE_WORD})[^,，。；;、\s]{{0,6}}?(?P<cond>{_COND_RE})")
+_MENTION = re.compile(rf"(?P<site>{_SITE_WORD})[^,，。；;、\s和及与]{{0,6}}?(?P<cond>{_COND_RE})")  # 和: two mentions
 _STANDALONE = {"包茎": "penis", "隐睾": "scrotum", "血精": "seminal", "男性不育": "seminal", "尿失禁": "bladder",
                "尿路上皮癌": "urothelial", "醛固酮增多": "adrenal", "库欣": "adrenal"}
 _STANDALONE_RE = re.compile("|".join(_STANDALONE))

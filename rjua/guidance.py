@@ -36,19 +36,31 @@ import re
 from collections.abc import Sequence
 
 from .guidance_paths import ADVANCED, OWN_COURSE, PATHS
-from .guidance_tables import ADRENAL_MASS, BENIGN_BIOPSY, DONE, FIRST_STEPS, INDICATED, OPERATE_WHEN, WORKUP
-from .patient import RELATIVES, patient_facts
+from .guidance_tables import (
+    ADRENAL_MASS,
+    AML,
+    AML_INDICATED,
+    AML_TREATMENT,
+    BENIGN_BIOPSY,
+    DONE,
+    FIRST_STEPS,
+    INDICATED,
+    OPERATE_WHEN,
+    WORKUP,
+)
+from .patient import RELATIVES, clean_sides, patient_facts
 from .pictures import AFTERCARE, BIOPSY_FIRST, SYNDROMES, aftercare, biopsy_first, syndromes
-from .sites import affirmed, affirmed_sentences, proven_tumours, sentences
+from .site_tables import REGIONS
+from .sites import affirmed, affirmed_sentences, item_sites, proven_tumours, same_region, sentences
 from .text import nfkc
 
 __all__ = ["ADRENAL_MASS", "ADVANCED", "AFTERCARE", "BENIGN_BIOPSY", "BIOPSY_FIRST", "DONE", "FIRST_STEPS",
            "INDICATED", "OPERATE_WHEN", "OWN_COURSE", "PATHS", "SYNDROMES", "WORKUP", "advanced", "aftercare",
            "biopsy_first", "catheter_in", "done", "first_steps", "indicated", "operable", "own_course",
-           "path_for", "syndromes", "workup"]
+           "path_for", "second_course", "syndromes", "workup", "aml_treated"]
 
 _PAST = re.compile(r"(?:\d+|[一两二三四五六七八九十几半]+)个?(?:天|日|周|星期|月|年)(?:前|以前)|"
-                   r"之前|以前|曾|既往|病史|拔除|已拔")
+                   r"之前|以前|曾|既往|病史|(?<!无法)(?<!不能)(?<!没法)(?<!未能)拔除|已拔")
 # a catheter in place: told in what the question affirms (带着尿管, 目前留置导尿管), or, its 无 being no negation, as
 # one that cannot come out (无法拔除导尿管) or is in (导尿管置入中); an advice item 留置导尿管 is no catheter in place
 _CATHETER_IN = re.compile(r"(?:正在|目前|现在|一直)[^，,。；;]{0,6}(?:尿管|导尿管)|"
@@ -119,6 +131,39 @@ def indicated(advice: str, question: str) -> bool:
                for sign, also in rows)
 
 
+def aml_treated(advice: str, question: str) -> str:
+    """``advice`` on the sides whose angiomyolipoma calls for it (:data:`~rjua.guidance_tables.AML_INDICATED`),
+    "" when only the other side's does; ``advice`` as it is when no clause tells a side that calls for it, when it
+    is no angiomyolipoma treatment, or when the question tells no angiomyolipoma, or a cancer. The side of a clause
+    is the last one named before it in its sentence.
+
+    >>> q = "双肾多发错构瘤，右侧较大约3*6mm，左侧较大约7*3mm。右肾下极直径约5*6cm的区域见脂肪密度"
+    >>> aml_treated("双肾微波辅助肿瘤剜除术", q), aml_treated("左肾微波辅助肿瘤剜除术", q)
+    ('右肾微波辅助肿瘤剜除术', '')
+    >>> op = "左肾部分切除术"
+    >>> aml_treated(op, "左肾错构瘤约1.5cm，右肾错构瘤约5cm"), aml_treated(op, "左肾错构瘤约3cm")
+    ('', '左肾部分切除术')
+    """
+    q = nfkc(question or "")
+    if not AML_TREATMENT.search(advice) or not AML.search(q) or re.search(r"癌|恶性", q):
+        return advice
+    sides: set[str] = set()
+    for sentence in sentences(q):
+        side = "左右"  # a sentence that names no side: either
+        for clause in re.split(r"[，,；;]", clean_sides(sentence)):
+            named = re.findall(r"双[肾侧]|两侧|[左右]", clause)
+            side = ("左右" if named[-1][0] in "双两" else named[-1]) if named else side
+            sides |= set(side) if AML_INDICATED.search(clause) else set()
+    own = re.search(r"双[肾侧]|两侧|[左右]", advice)
+    want = set("左右") if not own or own.group()[0] in "双两" else {own.group()}
+    keep = sides & want
+    if not sides or keep == want or not own:
+        return advice  # no clause tells which side calls for it: the operation as proposed
+    if not keep:
+        return ""
+    return advice.replace(own.group(), next(iter(keep)) + own.group()[1:], 1)  # 双肾 -> 右肾, 双侧 -> 右侧
+
+
 def operable(diagnosis: str, question: str) -> bool:
     """Whether the question calls for an operation for ``diagnosis`` (:data:`OPERATE_WHEN`).
 
@@ -165,6 +210,37 @@ def path_for(diagnoses: Sequence[str], later: Sequence[str] = ()) -> str:
                 named = f"再考虑{ops}等手术" if later else "再考虑手术"
                 return "治疗方面，" + text.replace("再考虑手术", named)
     return ""
+
+
+def second_course(diagnoses: Sequence[str], treats: Sequence[str]) -> str:
+    """The course (:data:`PATHS`) of the first diagnosis after the leading one that is about another region or
+    side, whose course is not the leading one's, and that none of ``treats`` (the operations and medicines said,
+    none generic) is about, as a sentence of its own; "" when none: a second problem the reply would otherwise
+    leave without a word.
+
+    >>> second_course(["前列腺增生", "左肾结石"], ["经尿道前列腺激光剜除术"])[:12]
+    '另外，左肾结石方面，结石'
+    >>> second_course(["前列腺增生", "左肾结石"], ["左输尿管镜碎石术"]), second_course(["左肾结石", "右肾结石"], [])
+    ('', '')
+    >>> second_course(["右肾错构瘤", "左肾结石"], ["机器人右肾部分切除术"])[:12]
+    '另外，左肾结石方面，结石'
+    """
+    lead = diagnoses[0] if diagnoses else ""
+    for d in diagnoses[1:]:
+        text = path_for([d]).removeprefix("治疗方面，")
+        treated = any(same_region(t, [d]) and not _apart(d, t) for t in treats)
+        if text and text not in path_for([lead]) and _apart(d, lead) and not treated:
+            return f"另外，{d}方面，{text}"
+    return ""
+
+
+def _apart(a: str, b: str) -> bool:
+    """Whether two items are about different regions (:data:`~rjua.site_tables.REGIONS`), or both about one side
+    and not the same one."""
+    ra, rb = ({REGIONS[s] for s in item_sites(x)} for x in (a, b))
+    sides = [set("左右") if re.search("双|两侧", s) else set(re.findall("[左右]", s))
+             for s in map(clean_sides, (a, b))]
+    return bool(ra and rb and not ra & rb) or bool(all(sides) and not sides[0] & sides[1])
 
 
 def own_course(diagnoses: Sequence[str]) -> str:

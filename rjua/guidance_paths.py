@@ -71,7 +71,7 @@ PATHS: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"(?<!嵌顿)包茎|包皮过长"),
      "包茎或包皮过长影响排尿、清洁或反复发炎时，一般建议择期行包皮环切术，术前需确认局部没有急性炎症。"),
     (re.compile(r"阴茎[^，,。；;]{0,4}(?:癌|恶性|肿瘤|肿物|新生物)"),
-     "阴茎肿物需先行活检明确病理；确诊阴茎癌后，根据肿瘤大小和部位行阴茎部分切除术或全切除术，并评估腹股沟淋巴结，"
+     "阴茎肿物需先行活检明确病理；病理为恶性时，根据肿瘤大小和部位行阴茎部分切除术或全切除术，并评估腹股沟淋巴结，"
      "必要时行淋巴结清扫。"),
     (re.compile(r"前列腺[^，,。；;]{0,6}术后[^，,。；;]{0,6}(?:下尿路症状|刺激症状)"),
      "前列腺术后早期的尿频、尿急、尿痛多为创面未愈合引起的刺激症状，需先查尿常规和尿培养排除感染，有感染时抗感染治疗，"
@@ -100,8 +100,8 @@ _ANTIANDROGEN = r"ADT|内分泌治疗|去势|阿比特龙|比卡鲁胺|恩扎卢
 # spread told, not asked about, feared or ruled out (会不会转移, 容易转移吗, 排除转移, 转移待排)
 _SPREAD = (r"(?<!会不会)(?<!是否)(?<!是否有)(?<!有没有)(?<!有无)(?<!排除)(?<!担心)(?<!怕)(?<!防止)(?<!预防)(?<!会)"
            r"(?<!容易)(?<!以后)转移(?![^，,。；;]{0,6}(?:吗|[?？])|待排|待除外)")
-# hormones before a planned radical operation are neoadjuvant, not a sign of advanced disease
-_PLANNED = re.compile(r"(?:准备|计划|拟|打算|等待)[^，,。；;]{0,10}(?:根治|手术|切除)")
+# hormones before a planned radical operation (or called neoadjuvant) are no sign of advanced disease
+_PLANNED = re.compile(r"(?:准备|计划|拟|打算|等待)[^，,。；;]{0,10}(?:根治|手术|切除)|新辅助")
 ADVANCED: tuple[tuple[re.Pattern, re.Pattern, re.Pattern | None, str], ...] = (
     (re.compile(r"前列腺(?:癌|恶性)"),
      re.compile(rf"{_SPREAD}|骨(?!密度|质疏松)[^，,。；;]{{0,12}}(?:异常|浓聚|破坏|病灶|致密|信号)|"

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 
-from .pictures import BIOPSY_FIRST
+from .pictures import BENIGN_BIOPSY, HIGH_PSA, PI_RADS_HIGH
 
-__all__ = ["ADRENAL_MASS", "BENIGN_BIOPSY", "DONE", "FIRST_STEPS", "INDICATED", "OPERATE_WHEN", "WORKUP"]
+__all__ = ["ADRENAL_MASS", "AML", "AML_INDICATED", "AML_TREATMENT", "BENIGN_BIOPSY", "DONE", "FIRST_STEPS",
+           "INDICATED", "OPERATE_WHEN", "WORKUP"]
 
 _FEVER = r"发热|发烧|寒战|高热|体温\s*3[89]"
 # infection told by the tests: raised inflammatory markers or white cells, pus in the urine
@@ -25,7 +26,7 @@ _LAB_INFECTION = (r"(?:C反应蛋白|CRP|白细胞|降钙素原|PCT)[^，,。；
 FIRST_STEPS: tuple[tuple[re.Pattern, str, str], ...] = (
     (re.compile(rf"(?s)(?=.*(?:{_FEVER}))(?=.*(?:积水|梗阻|输尿管结石|肾盂扩张))"), "question",
      "{who}目前存在尿路梗阻合并发热，应尽快到医院急诊，行输尿管支架置入或经皮肾造瘘引流尿液，并使用抗生素控制感染，"
-     "待感染控制后再处理结石或梗阻。"),
+     "待感染控制后再处理梗阻的原因。"),
     (re.compile(rf"(?s)(?=.*(?:积水|梗阻|输尿管[^，,。；;]{{0,12}}结石|肾盂扩张|铸型))(?=.*(?:{_LAB_INFECTION}))"),
      "question",
      "{who}存在结石或尿路梗阻，检查又提示可能合并感染，应先做尿培养，在医生指导下使用抗生素控制感染，必要时先行输尿管"
@@ -37,6 +38,11 @@ FIRST_STEPS: tuple[tuple[re.Pattern, str, str], ...] = (
                 r"(?:支架管?|DJ管|双J管)[^，,。；;]{0,4}(?:结壳|钙化|结垢)", re.IGNORECASE), "sentence",
      "{who}的输尿管支架管表面已有结石形成（结壳），需尽早处理：根据结壳程度选择体外冲击波碎石、输尿管镜或经皮肾镜碎石后"
      "取出或更换支架管，之后按期更换，不宜长期不换。"),
+    # a catheter that cannot come out: a trial without it on an alpha-blocker, then the obstruction relieved (said
+    # with no 留置导尿管: a drained patient's rows are skipped)
+    (re.compile(r"(?:无法|不能|没法|未能)拔除?[^，,。；;]{0,2}(?:尿管|导尿管)"), "written",
+     "{who}目前仍无法拔除导尿管，可在医生指导下服用α受体阻滞剂后再次试行拔管；仍不能自行排尿时，需针对梗阻原因手术解除梗阻"
+     "（如经尿道前列腺电切术，合并膀胱结石时可同时碎石取石），不宜手术者可长期保留尿管或行耻骨上膀胱造瘘。"),
     (re.compile(r"血块|膀胱填塞"), "sentence",
      "{who}膀胱内有血块，应尽快留置三腔导尿管冲洗膀胱、清除血块，必要时手术止血。"),
     (re.compile(r"尿潴留|尿储留|尿不出|排不出尿|残余尿[^，,。；;\d]{0,10}(?:[3-9]\d{2}|\d{4})|残余尿[^，,。；;]{0,6}超过"),
@@ -75,23 +81,45 @@ OPERATE_WHEN: tuple[tuple[re.Pattern, re.Pattern | None, re.Pattern | None], ...
 # written (a normal result answers a test as well as an abnormal one) or only in what it affirms; a benign biopsy of
 # the patient's own that is not years old answers a prostate biopsy too (a repeat one is WORKUP's targeted biopsy);
 # a follow-up (复查, 定期) is never done already
-# the patient's prostate biopsy told with a benign pathology (增生, 炎症, no cancer found)
-# (its sentence names no relative, plan or years-old biopsy before it; the result is in the result's own clause, not
-# pending, asked about or atypical: ASAP calls for a repeat biopsy)
-BENIGN_BIOPSY = (r"(?:^|(?<=[。；;！？!?\n]))"
-                 r"(?:(?!父亲|母亲|爸|妈|家人|亲属|亲戚|朋友|建议|准备|计划|打算|拟|\d+年前|[一两二三四五六七八九十几]+年前)"
-                 r"[^。；;！？!?\n])*?前列腺[^。；;]{0,6}(?:穿刺|活检)[^。；;]{0,30}(?:病理|结果)"
-                 r"(?:(?!还没|未出|没出|等待|会|吗|不典型|非典型|ASAP|上皮内瘤变)[^，,。；;]){0,20}"
-                 r"(?:增生|炎|良性|未见(?:明显)?(?:癌|恶性|肿瘤)|阴性)(?![^，,。；;]{0,4}(?:吗|[?？]))")
 _NOT_FOLLOW_UP = r"^(?!.*(?:复查|定期|随访|监测|动态))"
+# an ultrasound the question reports with its result, normal or not, in a sentence of its own that names the organs
+# scanned (not the heart's, not one years old, planned or advised): the same scan is not advised again
+_RESULT_WORDS = r"(?:提示|显示|示|未见|正常|异常|发现|结果|见|说|[:：])"
+_SCAN = r"(?<!心)(?<!心脏)(?:B超|超声|彩超)(?:检查)?[^。；;！？!?\n]{0,40}" + _RESULT_WORDS
+
+
+def _told(test: str, organ: str = "") -> str:
+    """A sentence of the question that reports ``test`` with a result (about ``organ``, when given): not one years
+    old, advised or planned, not a test told not done or still to do (没做…, 要做…)."""
+    about = rf"(?=[^。；;！？!?\n]*(?:{organ}))" if organ else ""
+    planned = r"年前|建议|准备|计划|打算|拟"
+    not_done = "".join(f"(?<!{w})" for w in ("没做", "没有做", "未做", "没查", "没有查", "要做", "需做", "再做"))
+    return rf"(?:^|(?<=[。；;！？!?\n]))(?![^。；;！？!?\n]*(?:{planned})){about}[^。；;！？!?\n]*?{not_done}{test}"
+
+
+_SCAN_SENTENCE = _told(_SCAN, "{organ}")
+_SCROTUM = r"阴囊|睾丸|附睾|精索"
+_OTHER_SCAN = r"经直肠|前列腺|心|造影|多普勒|血管|肝|胆|甲状腺|妇科|子宫|乳腺"
 DONE: tuple[tuple[re.Pattern, re.Pattern, bool], ...] = (
     (re.compile(r"穿刺|活检"), re.compile(r"(?:穿刺|活检|病理)[^。；;]{0,40}(?:腺癌|癌)|Gleason|ISUP", re.IGNORECASE),
      False),
     # a benign biopsy answers a biopsy too: a repeat one is the targeted biopsy of WORKUP, not the same advice again
     (re.compile(r"前列腺[^，,。；;]{0,6}(?:穿刺|活检)|^(?:穿刺活检|穿刺|活检)$"), re.compile(BENIGN_BIOPSY), True),
+    (re.compile(rf"{_NOT_FOLLOW_UP}(?!.*(?:{_SCROTUM}|{_OTHER_SCAN})).*(?:B超|超声|彩超)"),
+     re.compile(_SCAN_SENTENCE.replace("{organ}", r"肾|输尿管|膀胱|泌尿")), True),
+    (re.compile(rf"{_NOT_FOLLOW_UP}(?=.*(?:{_SCROTUM}))(?!.*(?:{_OTHER_SCAN})).*(?:B超|超声|彩超)"),
+     re.compile(_SCAN_SENTENCE.replace("{organ}", _SCROTUM)), True),
+    (re.compile(r"^(?:MRI|MR|磁共振|核磁共振?)(?:检查)?$", re.IGNORECASE),
+     re.compile(_told(r"(?:MRI|MR|磁共振|核磁)[^。；;！？!?\n]{0,40}" + _RESULT_WORDS,
+                      r"肾|输尿管|膀胱|前列腺|泌尿|盆腔"), re.IGNORECASE), True),
+    # a urinalysis told with its findings (a bare 尿常规异常 is repeated to read them)
+    (re.compile(r"^(?:尿常规|尿液分析|尿检)(?:检查)?$"),
+     re.compile(_told(r"(?:尿常规|尿液分析|尿检)[^。；;！？!?\n]{0,20}"
+                      r"(?:正常|未见|白细胞|红细胞|潜血|隐血|蛋白|阳性|阴性|\d|\+)")), True),
     (re.compile(_NOT_FOLLOW_UP + r"(?!.*(?:游离|f-?PSA|比值))(?:.*PSA|.*前列腺特异)", re.IGNORECASE),
-     re.compile(r"(?<!没有查)(?<!没查)(?<!未查)(?<!没有查过)(?<!没查过)PSA(?:检查|检测|值|水平)?(?:结果)?"
-                r"[^。；;\d]{0,12}?(?:为|是|:|\s)\s*\d|PSA[^，,。；;]{0,6}(?:正常|不高|升高|偏高)", re.IGNORECASE),
+     re.compile(r"(?<!没有查)(?<!没查)(?<!未查)(?<!没有查过)(?<!没查过)(?:PSA|前列腺特异性?抗原)(?:检查|检测|值|水平)?"
+                r"(?:结果)?[^。；;\d]{0,12}?(?:为|是|:|\s)?\s*\d|PSA[^，,。；;]{0,6}(?:正常|不高|升高|偏高)",
+                re.IGNORECASE),
      True),
 )
 
@@ -106,6 +134,11 @@ _GROWS = r"(?:增大|变大|长大)"
 _CYST_TROUBLE = (rf"囊[^。；;]{{0,30}}(?:压迫|受压|积水)|囊[^，,。；;]{{0,12}}{_GROWS}|"
                  rf"囊[^。；;]{{0,30}}[，,][^，,。；;前肾膀输尿睾附精阴]{{0,12}}{_GROWS}|{_GROWS}[^，,。；;]{{0,6}}囊|"
                  rf"腰痛|腰酸|腰部[^，,。；;]{{0,4}}(?:痛|胀|不适)|腰[^，,。；;]{{0,2}}胀痛")
+# an angiomyolipoma treated (enucleated, partly resected, embolised) when one clause tells it 4 cm or more, bleeding or
+# growing; a smaller one is followed up
+AML = re.compile(r"错构瘤|血管平滑肌脂肪瘤")
+AML_TREATMENT = re.compile(r"肾[^，,。；;]{0,12}(?:剜除|部分切除|栓塞)|(?:剜除|部分切除|栓塞)[^，,。；;]{0,6}肾")
+AML_INDICATED = re.compile(rf"{_CM4}|出血|破裂|(?<!会)(?:增大|变大|长大)", re.IGNORECASE)
 INDICATED: tuple[tuple[re.Pattern, re.Pattern, re.Pattern | None], ...] = (
     (re.compile(r"经皮肾镜|PCN?L|PNL", re.IGNORECASE),
      re.compile(rf"铸型|鹿角|石[^，,。；;]{{0,15}}(?:{_CM2})|(?:{_CM2}|巨大|较大)[^，,。；;]{{0,8}}结石",
@@ -134,7 +167,12 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
      False),
     (re.compile(r"不育|不孕|没有?怀孕|未孕|弱精|少精|无精|精子质量"), re.compile(r"精液"),
      "男性生育问题首先需要做精液常规分析（禁欲2至7天后留取）。", True),
-    (re.compile(r"PSA[^，,。；;\d]{0,10}(?:升高|增高|偏高|异常)|PSA[^，,。；;\d]{0,10}(?:[4-9]\.\d*[1-9]|[5-9]|[1-9]\d+)",
+    # a PSA of 20 or more with no biopsy yet: a cancer is likely, the biopsy comes before any treatment
+    (re.compile(rf"(?s)^(?!.*{BENIGN_BIOPSY}).*{HIGH_PSA}", re.IGNORECASE | re.MULTILINE),
+     re.compile(r"(?:穿刺|活检|病理)[^。；;]{0,40}(?:腺癌|癌)|Gleason|ISUP", re.IGNORECASE),
+     "PSA明显升高（20ng/ml以上）时需警惕前列腺癌，应先完善前列腺磁共振和穿刺活检明确病理，再决定治疗。", True),
+    (re.compile(rf"(?s)^(?!.*(?:{HIGH_PSA}))"
+                r"(?:.*PSA[^，,。；;\d]{0,10}(?:升高|增高|偏高|异常)|.*PSA[^，,。；;\d]{0,10}(?:[4-9]\.\d*[1-9]|[5-9]|[1-9]\d+))",
                 re.IGNORECASE),
      re.compile(r"MRI|磁共振|核磁|穿刺|活检|前列腺癌|前列腺恶性", re.IGNORECASE),
      "PSA升高时需复查PSA并完善前列腺多参数磁共振检查，必要时行前列腺穿刺活检，以排除前列腺癌。", False),
@@ -152,7 +190,8 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
     (re.compile(r"尿道(?:口)?[^，,。；;不]{0,4}(?:流脓|脓性|滴脓|有脓)"), re.compile(r"涂片|淋球菌|衣原体|支原体"),
      "尿道口流脓时需取分泌物做涂片、培养及淋球菌、衣原体检测，根据结果选用抗生素，性伴侣需同时检查和治疗，治愈前避免性生活。",
      False),
-    (BIOPSY_FIRST, re.compile(r"(?:穿刺|活检|病理)[^。；;]{0,40}(?:腺癌|癌)|Gleason|ISUP", re.IGNORECASE),
+    (re.compile(PI_RADS_HIGH, re.IGNORECASE),
+     re.compile(r"(?:穿刺|活检|病理)[^。；;]{0,40}(?:腺癌|癌)|Gleason|ISUP", re.IGNORECASE),
      "前列腺磁共振PI-RADS 4至5分的病灶恶性可能性较大，需先行前列腺穿刺活检明确病理、排除前列腺癌，再决定进一步治疗。",
      True),
     # an equivocal prostate MRI (PI-RADS 3): the PSA density and a biopsy or a repeat MRI decide, not BPH drugs alone

@@ -23,7 +23,18 @@ import re
 from collections.abc import Sequence
 
 from .faithfulness import diagnosis_keys
-from .guidance import advanced, aftercare, biopsy_first, done, indicated, operable, own_course, path_for, syndromes
+from .guidance import (
+    advanced,
+    aftercare,
+    aml_treated,
+    biopsy_first,
+    done,
+    indicated,
+    operable,
+    own_course,
+    path_for,
+    syndromes,
+)
 from .patient import PatientFacts, clean_sides
 from .sites import (
     CONDITIONS,
@@ -39,8 +50,8 @@ from .sites import (
 )
 from .text import nfkc
 
-__all__ = ["ADVICE_KINDS", "GENERIC", "INFERRED", "advice_kind", "alternatives", "coherent", "course", "named_by",
-           "reply_items", "stage_only", "strip_sides"]
+__all__ = ["ADVICE_KINDS", "GENERIC", "INFERRED", "advice_kind", "alternatives", "coherent", "course", "minor",
+           "named_by", "reply_items", "stage_only", "strip_sides"]
 
 # advice kind -> the pattern that puts an item in it (first match wins; the rest are "other")
 ADVICE_KINDS: tuple[tuple[str, re.Pattern], ...] = (
@@ -237,6 +248,8 @@ def reply_items(question: str, diseases: Sequence[str], advices: Sequence[str], 
     said = affirmed(question)
     q = nfkc(question or "")
     ds = _said_diagnoses(diseases, question, q, fix)
+    if _no_prostate(q, _NO_BLADDER):  # the bladder removed: its tumour is history, not a diagnosis now
+        ds = [d for d in ds if not _BLADDER_TUMOUR.search(d)]
     no_bph = _no_bph(question, q, said, facts)
 
     gone = _no_prostate(q)
@@ -246,8 +259,9 @@ def reply_items(question: str, diseases: Sequence[str], advices: Sequence[str], 
 
     sure = _widest([d for d in ds if fits(d)])
     cyst_leads = _cyst_leads(q, sure)
-    sure = sorted(sure, key=lambda d: -1 if cyst_leads and "囊肿" in d else _minor(d, question))
-    adv = list(dict.fromkeys(fix(a) for a in advices if a and fits(a) and not done(a, question)))
+    sure = sorted(sure, key=lambda d: -1 if cyst_leads and "囊肿" in d else minor(d, question))
+    adv = list(dict.fromkeys(aml_treated(fix(a), q) for a in advices if a and fits(a) and not done(a, question)))
+    adv = [a for a in adv if a]  # an angiomyolipoma treatment no side calls for
     if not sure:  # no treatment without a diagnosis the question supports: examinations, daily life, a visit
         adv = [a for a in adv if advice_kind(a) in ("exam", "daily")]
     # an operation only for what the question itself names, and only where its signs call for one
@@ -255,10 +269,17 @@ def reply_items(question: str, diseases: Sequence[str], advices: Sequence[str], 
     return ds, sure, offered, _later(adv, offered, sure, question, said)
 
 
-def _no_prostate(q: str) -> bool:
+def _no_prostate(q: str, removed: re.Pattern | None = None) -> bool:
     """Whether the question tells the patient's own prostate removed (a radical cystectomy or prostatectomy) or
-    a urinary diversion."""
-    return any(_NO_PROSTATE.search(c) and not _NOT_DONE.search(c) for c in _CLAUSE.split(q))
+    a urinary diversion; with ``removed`` (:data:`_NO_BLADDER`), the operation that removed another organ."""
+    removed = removed or _NO_PROSTATE
+    return any(removed.search(c) and not _NOT_DONE.search(c) for c in _CLAUSE.split(q))
+
+
+# the bladder removed (a radical cystectomy, a diversion in its place), and a bladder tumour's labels
+_NO_BLADDER = re.compile(r"(?:根治性?|全)膀胱切除|膀胱(?:根治性?|全)切除|膀胱全切|膀胱[^，,。；;]{0,4}根治术|"
+                         r"膀胱癌根治|回肠膀胱|原位新膀胱|[Bb]ricker")
+_BLADDER_TUMOUR = re.compile(r"膀胱[^，,。；;]{0,4}(?:癌|肿瘤|占位|恶性|新生物)")
 
 
 def _no_bph(question: str, q: str, said: str, facts: PatientFacts) -> bool:
@@ -276,7 +297,21 @@ def _said_diagnoses(diseases: Sequence[str], question: str, q: str, fix) -> list
     """The answer's diagnoses as a reply may say them: none the question denies or a stage alone, no stage of
     another patient, no dangling conjunction (右肾结石伴), sides fixed by ``fix``, each once."""
     kept = (d for d in diseases if d and not denied(d, question) and not stage_only(d))
-    return list(dict.fromkeys(fix(_unstaged(d, q)).rstrip("伴并及和、") for d in kept))
+    return list(dict.fromkeys(fix(_unplaced(_unstaged(d, q), q)).rstrip("伴并及和、") for d in kept))
+
+
+# a place within an organ: a kidney's pole or calyx, a ureter's segment
+_WITHIN = re.compile(r"(?:中上|中下|上|中|下)(?:极|盏|段)")
+
+
+def _unplaced(diagnosis: str, q: str) -> str:
+    """A diagnosis without a place within its organ (右肾下极结节: 下极) that the question does not give: another
+    patient's pole or segment is never told to this one.
+
+    >>> _unplaced("右肾下极结节", "右肾占位3年"), _unplaced("左输尿管下段结石", "左输尿管下段结石伴积水")
+    ('右肾结节', '左输尿管下段结石')
+    """
+    return _WITHIN.sub(lambda m: m.group() if m.group() in q else "", diagnosis)
 
 
 def _later(adv: list[str], offered: list[str], sure: list[str], question: str, said: str) -> list[str]:
@@ -287,7 +322,7 @@ def _later(adv: list[str], offered: list[str], sure: list[str], question: str, s
     return [_OP_LEAD.sub("", a).removesuffix("等") or a for a in later]  # 手术治疗如…等 -> the operation
 
 
-def _minor(diagnosis: str, question: str) -> bool:
+def minor(diagnosis: str, question: str) -> bool:
     """A finding rarely the patient's problem, said after the rest: a small stone, a cyst that neither is large
     nor presses (:data:`rjua.guidance.INDICATED` for its unroofing)."""
     return bool(_SMALL_STONE.search(diagnosis)) or "囊肿" in diagnosis and not indicated("囊肿去顶术", question)

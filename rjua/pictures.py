@@ -22,8 +22,8 @@ from collections.abc import Sequence
 from .sites import affirmed, proven_tumours
 from .text import nfkc
 
-__all__ = ["AFTERCARE", "BIOPSY_FIRST", "RENAL_TRAUMA", "SYNDROMES", "WRITTEN_PICTURES", "aftercare", "biopsy_first",
-           "syndromes"]
+__all__ = ["AFTERCARE", "BENIGN_BIOPSY", "BIOPSY_FIRST", "HIGH_PSA", "PI_RADS_HIGH", "RENAL_TRAUMA", "SYNDROMES",
+           "WRITTEN_PICTURES", "aftercare", "biopsy_first", "syndromes"]
 
 # a kidney torn or bruised; an acute or drug-induced kidney injury (急性肾损伤) is no trauma
 RENAL_TRAUMA = r"肾(?:挫伤|裂伤|破裂|外伤)|(?<!性)肾损伤"
@@ -88,6 +88,12 @@ SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
     (re.compile(r"(?:^|(?<=[。；;！？!?\n]))(?:(?!父亲|母亲|爸|妈|家人|亲属|亲戚|朋友)[^。；;！？!?\n])*?"
                 r"(?<!排除)(?<!排除了)(?<!除外)(?<!不考虑)(?<!不像)脐尿管[^，,。；;]{0,6}(?:腺癌|癌|恶性)"
                 r"(?![^，,。；;]{0,4}(?:待排|待除外|可能|吗|[?？]))"), "脐尿管癌", re.compile(r"脐尿管")),
+    # a penis swollen or with a lump (not after sex or a bend: a fracture; not an erection): a mass, biopsied first
+    (re.compile(r"(?s)\A(?!.*(?:性生活|性交|同房|弯折|响声))"
+                r".*阴茎[^，,。；;不勃]{0,6}(?:肿大|肿胀|增粗|肿物|包块|肿块|硬结|新生物|菜花|溃烂|溃疡)"),
+     "阴茎肿物", re.compile(r"阴茎[^，,。；;]{0,4}(?:癌|恶性|肿瘤|肿物|新生物|肿块)|包茎肿瘤|阴茎折断")),
+    # pus in or around a kidney on imaging: an abscess (or a pyonephrosis), drained
+    (re.compile(r"肾(?!上腺)[^，,。；;]{0,6}(?:脓性|脓肿|积脓)"), "肾脓肿", re.compile(r"脓肿|积脓")),
     # scrotal or testicular pain: its own diagnosis (torsion, epididymo-orchitis and the like are told by its work-up)
     (re.compile(r"(?:阴囊|睾丸|附睾)[^，,。；;]{0,6}(?:肿痛|疼痛|胀痛|坠痛|痛)"), "阴囊疼痛",
      re.compile(r"阴囊|睾丸|附睾|精索|鞘膜")),
@@ -125,9 +131,20 @@ AFTERCARE: tuple[tuple[re.Pattern, re.Pattern | None, str], ...] = (
      "由泌尿外科与肿瘤科多学科讨论是否需要辅助治疗；一般无需再次手术，复查发现复发时再评估。"),
 )
 
-# a suspicion only a biopsy settles: no operation is offered before its pathology (a biopsy already positive
-# settles it)
-BIOPSY_FIRST = re.compile(r"PI-?RADS[^，,。；;\d]{0,6}[45]", re.IGNORECASE)
+# the patient's prostate biopsy told with a benign pathology (增生, 炎症, no cancer found)
+# (its sentence names no relative, plan or years-old biopsy before it; the result is in the result's own clause, not
+# pending, asked about or atypical: ASAP calls for a repeat biopsy)
+BENIGN_BIOPSY = (r"(?:^|(?<=[。；;！？!?\n]))"
+                 r"(?:(?!父亲|母亲|爸|妈|家人|亲属|亲戚|朋友|建议|准备|计划|打算|拟|\d+年前|[一两二三四五六七八九十几]+年前)"
+                 r"[^。；;！？!?\n])*?(?:前列腺[^。；;]{0,6}|PSA[^。；;]{0,30})(?:穿刺|活检)[^。；;]{0,30}(?:病理|结果)"
+                 r"(?:(?!还没|未出|没出|等待|会|吗|不典型|非典型|ASAP|上皮内瘤变)[^，,。；;]){0,20}"
+                 r"(?:增生|炎|良性|未见(?:明显)?(?:癌|恶性|肿瘤)|阴性)(?![^，,。；;]{0,4}(?:吗|[?？]))")
+# a PSA of 20 ng/ml or more (>100 too), read whole (PSA 2.0 is no 20)
+HIGH_PSA = r"PSA[^，,。；;\d]{0,10}(?:>\s*)?(?<![\d.])(?:[2-9]\d|\d{3,})(?:\.\d+)?(?![\d.])\s*(?:ng|$|[，,。；;）)])"
+# a suspicion only a biopsy settles: no operation is offered before its pathology (a biopsy already positive or
+# benign settles it)
+PI_RADS_HIGH = r"PI-?RADS[^，,。；;\d]{0,6}[45]"
+BIOPSY_FIRST = re.compile(rf"{PI_RADS_HIGH}|{HIGH_PSA}", re.IGNORECASE | re.MULTILINE)
 
 
 def syndromes(question: str, diagnoses: Sequence[str] = (), candidates: Sequence[str] = ()) -> list[str]:
@@ -167,4 +184,6 @@ def biopsy_first(question: str) -> bool:
     >>> biopsy_first("MRI考虑PI-RADS 5级"), biopsy_first("PI-RADS 5，穿刺病理示前列腺腺癌"), biopsy_first("PI-RADS 3")
     (True, False, False)
     """
-    return bool(BIOPSY_FIRST.search(nfkc(question or ""))) and "prostate" not in proven_tumours(question)
+    q = nfkc(question or "")
+    settled = "prostate" in proven_tumours(question) or re.search(BENIGN_BIOPSY, q)
+    return bool(BIOPSY_FIRST.search(q)) and not settled

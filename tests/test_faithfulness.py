@@ -182,3 +182,11 @@ def test_a_stone_at_the_bladder_entrance_is_the_ureters():
     from rjua.faithfulness import diagnosis_keys
     assert ("bladder", "stone") not in diagnosis_keys("右侧输尿管下段靠近膀胱入口处有结石")
     assert ("bladder", "stone") in diagnosis_keys("膀胱内有一枚结石")
+
+
+def test_two_diagnoses_joined_by_and_are_two_mentions_and_a_mass_is_a_tumour():
+    from rjua.faithfulness import diagnosis_mentions
+    assert [m for m, _ in diagnosis_mentions("您可能患有阴茎肿物和前列腺增生。")] == ["阴茎肿物", "前列腺增生"]
+    q = "我发现自己的阴茎出现了肿大的情况，并且排尿也变得困难"
+    assert check(q, ["阴茎肿物", "前列腺增生"], [], "您可能患有阴茎肿物和前列腺增生。") == []
+    assert check(q, ["前列腺增生"], [], "您可能患有阴茎肿物和前列腺增生。")

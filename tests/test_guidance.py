@@ -363,3 +363,58 @@ def test_scrotal_pain_gets_a_doppler_and_a_young_patients_painful_hematuria_no_t
     uti = "32岁女性，尿频、尿急、尿痛，出现肉眼血尿"
     assert not any(line.startswith("血尿需") for line in workup(["泌尿道感染"], [], uti))
     assert any(line.startswith("血尿需") for line in workup(["泌尿道感染"], [], uti.replace("32岁", "62岁")))
+
+
+def test_a_reported_scan_urinalysis_or_psa_is_not_advised_again():
+    from rjua.guidance import done
+    infertile = "没有怀孕，在医院也做了B超说我的肾区、腹部、睾丸还有附睾以及阴茎都是正常的，也没做过什么手术"
+    assert done("完善B超", infertile) and done("阴囊B超", infertile)
+    assert not done("经直肠前列腺超声", infertile) and not done("复查B超", infertile)
+    for q in ("3年前B超示左肾结石", "心彩超示左房增大", "建议做B超看看肾脏", "没做B超，左侧腰痛"):
+        assert not done("泌尿系统B超检查", q), q
+    assert done("泌尿系统B超检查", "B超提示左肾积水") and not done("泌尿系统B超检查", "左肾积水")
+    assert done("MRI", "磁共振检查中发现膀胱左后壁有局部小结节增厚") and not done("MRI", "建议做MRI看看前列腺")
+    assert done("尿常规", "尿常规提示有尿潜血") and not done("尿常规", "最近尿常规异常")
+    assert not done("尿常规", "没做尿常规")
+    assert done("前列腺特异抗原(PSA)", "总前列腺特异性抗原1.86ng/ml")
+
+
+def test_a_high_psa_without_a_biopsy_gets_the_biopsy_first_and_its_suspicion_said():
+    from rjua.guidance import biopsy_first
+    high = "PSA 61ng/ml，前列腺增大伴钙化"
+    assert biopsy_first(high) and any(line.startswith("PSA明显升高") for line in workup([], [], high))
+    for q in ("PSA 2.0ng/ml", "PSA>100ng/ml，穿刺Gleason 4+5=9分",
+              "PSA 25ng/ml，前列腺穿刺活检病理为前列腺增生",
+              "外院的PSA检测结果显示为443ng/ml，穿刺结果也提示前列腺增生"):
+        assert not biopsy_first(q), q
+        assert not any(line.startswith("PSA明显升高") for line in workup([], [], q)), q
+
+
+def test_a_catheter_that_cannot_come_out_gets_its_trial_and_the_relief_of_the_obstruction():
+    steps = first_steps("但是因为尿潴留无法拔除导尿管，膀胱多发结石", "您")
+    assert steps and "试行拔管" in steps[0] and "留置导尿管" not in steps[0]
+    assert not any("试行拔管" in s for s in first_steps("尿潴留，导尿管已拔除，现在排尿通畅", "您"))
+
+
+def test_a_second_problem_elsewhere_gets_its_course_when_nothing_treats_it():
+    from rjua.guidance import second_course
+    assert second_course(["前列腺增生", "左肾结石"], ["经尿道前列腺激光剜除术"]).startswith("另外，左肾结石方面")
+    assert second_course(["前列腺增生", "左肾结石"], ["左输尿管镜碎石术"]) == ""
+    assert second_course(["前列腺癌", "前列腺增生"], []) == ""  # the same region: the leading course covers it
+    assert second_course(["右肾错构瘤", "左肾结石"], ["机器人右肾部分切除术"]).startswith("另外，左肾结石方面")
+
+
+def test_an_angiomyolipoma_is_treated_on_the_side_that_calls_for_it():
+    from rjua.guidance import aml_treated
+    q = "双肾多发错构瘤，右侧较大约3*6mm，左侧较大约7*3mm。右肾下极直径约5*6cm的区域见脂肪密度"
+    assert aml_treated("双肾微波辅助肿瘤剜除术", q) == "右肾微波辅助肿瘤剜除术"
+    assert aml_treated("左肾微波辅助肿瘤剜除术", q) == ""
+    assert aml_treated("左肾部分切除术", "左肾错构瘤约38mm，增强后不均匀强化") == "左肾部分切除术"  # no side told
+    assert aml_treated("左肾部分切除术", "左肾癌约3cm，右肾错构瘤6cm") == "左肾部分切除术"  # a cancer
+    assert aml_treated("左输尿管镜碎石术", q) == "左输尿管镜碎石术"
+
+
+def test_neoadjuvant_hormones_are_no_sign_of_advanced_disease():
+    q = "我之前接受了前列腺恶性肿瘤的新辅助内分泌治疗，已经进行了5个月，左侧股骨头有异常强化灶"
+    assert advanced(["前列腺癌"], q) == ""
+    assert advanced(["前列腺癌"], "前列腺癌内分泌治疗5个月，骨扫描示多发骨转移")

@@ -163,3 +163,16 @@ def test_review_cases_of_the_cyst_lead_and_the_spread_cancers_operations():
     q = "B超示膀胱占位，CT示肺部多发结节，考虑转移可能"  # no pathology yet: the resection is how it gets one
     adv, _, _ = course(["膀胱癌"], ["经尿道膀胱肿瘤电切术", "全膀胱切除术"], q)
     assert adv == ["经尿道膀胱肿瘤电切术"]
+
+
+def test_no_pole_of_another_patient_and_no_bladder_tumour_after_the_bladder_is_gone():
+    q = "右肾有一个占位已经有3年了，肾CTA示右肾是错构瘤，左肾有结石"
+    ds, *_ = reply_items(q, ["右肾下极结节", "左肾结石"], [], patient_facts(q))
+    assert ds == ["右肾结节", "左肾结石"]
+    q2 = "左输尿管下段结石伴积水"
+    assert reply_items(q2, ["左输尿管下段结石"], [], patient_facts(q2))[0] == ["左输尿管下段结石"]
+    gone = "两年前接受了机器人辅助膀胱根治性切除+回肠膀胱术，术后病理为尿路上皮癌，右侧输尿管中下段可疑充盈缺损"
+    ds, *_ = reply_items(gone, ["尿路上皮癌", "膀胱癌"], [], patient_facts(gone))
+    assert "膀胱癌" not in ds and "尿路上皮癌" in ds
+    father = "我父亲做过膀胱根治性切除，我现在膀胱镜发现膀胱肿瘤"
+    assert "膀胱肿瘤" in reply_items(father, ["膀胱肿瘤"], [], patient_facts(father))[0]

@@ -86,3 +86,11 @@ def test_a_cancer_resected_months_ago_gets_its_follow_up_not_another_operation()
     assert "一般无需再次手术" in aftercare(q)
     assert aftercare(q + "。最近复查膀胱镜发现肿瘤复发") == ""
     assert aftercare("3年前行膀胱部分切除术，病理为尿路上皮癌，术后一直复查") == ""
+
+
+def test_a_swollen_penis_is_a_mass_and_pus_in_a_kidney_an_abscess():
+    assert syndromes("64岁，我发现自己的阴茎出现了肿大的情况，并且排尿也变得困难") == ["阴茎肿物"]
+    for q in ("性生活时听到响声，阴茎肿胀", "阴茎勃起时肿胀疼痛", "阴茎没有肿胀"):
+        assert "阴茎肿物" not in syndromes(q), q
+    assert syndromes("体检发现左输尿管结石伴感染, 左肾脓性占位") == ["肾脓肿"]
+    assert "肾脓肿" not in syndromes("左肾结石，没有脓肿")
