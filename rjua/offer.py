@@ -248,8 +248,6 @@ def reply_items(question: str, diseases: Sequence[str], advices: Sequence[str], 
     said = affirmed(question)
     q = nfkc(question or "")
     ds = _said_diagnoses(diseases, question, q, fix)
-    if _no_prostate(q, _NO_BLADDER):  # the bladder removed: its tumour is history, not a diagnosis now
-        ds = [d for d in ds if not _BLADDER_TUMOUR.search(d)]
     no_bph = _no_bph(question, q, said, facts)
 
     gone = _no_prostate(q)
@@ -257,9 +255,7 @@ def reply_items(question: str, diseases: Sequence[str], advices: Sequence[str], 
     def fits(x: str) -> bool:
         return supported(x, question) and not (no_bph and _BPH.search(x)) and not (gone and _BPH_DRUG.search(x))
 
-    sure = _widest([d for d in ds if fits(d)])
-    cyst_leads = _cyst_leads(q, sure)
-    sure = sorted(sure, key=lambda d: -1 if cyst_leads and "囊肿" in d else minor(d, question))
+    sure = _ordered(_widest([d for d in ds if fits(d)]), question, q)
     adv = list(dict.fromkeys(aml_treated(fix(a), q) for a in advices if a and fits(a) and not done(a, question)))
     adv = [a for a in adv if a]  # an angiomyolipoma treatment no side calls for
     if not sure:  # no treatment without a diagnosis the question supports: examinations, daily life, a visit
@@ -267,6 +263,13 @@ def reply_items(question: str, diseases: Sequence[str], advices: Sequence[str], 
     # an operation only for what the question itself names, and only where its signs call for one
     offered = _offered(adv, _operable_diagnoses(sure, question, said), question)
     return ds, sure, offered, _later(adv, offered, sure, question, said)
+
+
+def _ordered(sure: list[str], question: str, q: str) -> list[str]:
+    """The supported diagnoses in the order the reply says them: a growing or pressing cyst first
+    (:func:`_cyst_leads`), minor findings (:func:`minor`) last."""
+    cyst_leads = _cyst_leads(q, sure)
+    return sorted(sure, key=lambda d: -1 if cyst_leads and "囊肿" in d else minor(d, question))
 
 
 def _no_prostate(q: str, removed: re.Pattern | None = None) -> bool:
@@ -294,9 +297,12 @@ def _no_bph(question: str, q: str, said: str, facts: PatientFacts) -> bool:
 
 
 def _said_diagnoses(diseases: Sequence[str], question: str, q: str, fix) -> list[str]:
-    """The answer's diagnoses as a reply may say them: none the question denies or a stage alone, no stage of
-    another patient, no dangling conjunction (右肾结石伴), sides fixed by ``fix``, each once."""
+    """The answer's diagnoses as a reply may say them: none the question denies or a stage alone, no bladder tumour
+    after the bladder was removed, no stage or pole of another patient, no dangling conjunction (右肾结石伴), sides
+    fixed by ``fix``, each once."""
     kept = (d for d in diseases if d and not denied(d, question) and not stage_only(d))
+    if _no_prostate(q, _NO_BLADDER):  # the bladder removed: its tumour is history, not a diagnosis now
+        kept = (d for d in kept if not _BLADDER_TUMOUR.search(d))
     return list(dict.fromkeys(fix(_unplaced(_unstaged(d, q), q)).rstrip("伴并及和、") for d in kept))
 
 
