@@ -414,8 +414,22 @@ def course(sure: list[str], adv: list[str], question: str, later: Sequence[str] 
 
 def _widest(diagnoses: list[str]) -> list[str]:
     """The diagnoses without one another names inside a longer one (鞘膜积液 beside 睾丸鞘膜积液; a side kept:
-    右肾囊肿 is not inside 左肾囊肿(Bosniak I级))."""
-    return [d for d in diagnoses if not any(d != o and d in o for o in diagnoses)]
+    右肾囊肿 is not inside 左肾囊肿(Bosniak I级)), nor one an earlier one names in other words (:func:`_same`)."""
+    wide = [d for d in diagnoses if not any(d != o and d in o for o in diagnoses)]
+    return [d for i, d in enumerate(wide) if not any(_same(d, o) for o in wide[:i])]
+
+
+def _same(a: str, b: str) -> bool:
+    """Whether two labels name one mass in other words (前列腺恶性肿瘤 and 前列腺癌: one organ and a tumour, stone
+    or cyst, the same sides); the first is said.
+
+    >>> _same("前列腺恶性肿瘤", "前列腺癌"), _same("左肾结石", "右肾结石"), _same("左输尿管扩张", "左输尿管狭窄")
+    (True, False, False)
+    """
+    keys = diagnosis_keys(a)
+    masses = bool(keys) and all(cls in ("tumour", "stone", "cyst") for _, cls in keys)  # 扩张 is no 狭窄
+    return masses and keys == diagnosis_keys(b) and set(re.findall("[左右双]", clean_sides(a))) == set(
+        re.findall("[左右双]", clean_sides(b)))
 
 
 _STAGING = re.compile(r"\s*[（({][^（(）)}]*[）)}]?\s*$")

@@ -176,3 +176,11 @@ def test_no_pole_of_another_patient_and_no_bladder_tumour_after_the_bladder_is_g
     assert "膀胱癌" not in ds and "尿路上皮癌" in ds
     father = "我父亲做过膀胱根治性切除，我现在膀胱镜发现膀胱肿瘤"
     assert "膀胱肿瘤" in reply_items(father, ["膀胱肿瘤"], [], patient_facts(father))[0]
+
+
+def test_one_mass_in_other_words_is_said_once_but_sides_and_other_conditions_stay():
+    q = "前列腺穿刺病理为前列腺癌，左肾结石，右肾结石，左侧输尿管扩张伴狭窄"
+    labels = ["前列腺恶性肿瘤", "前列腺癌", "左肾结石", "右肾结石", "左侧输尿管扩张", "左侧输尿管狭窄"]
+    _, sure, *_ = reply_items(q, labels, [], patient_facts(q))
+    assert "前列腺恶性肿瘤" in sure and "前列腺癌" not in sure
+    assert {"左肾结石", "右肾结石", "左侧输尿管扩张", "左侧输尿管狭窄"} <= set(sure)
