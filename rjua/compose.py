@@ -331,7 +331,7 @@ def compose_reply(question: str, diseases: Sequence[str], advices: Sequence[str]
     exams = [a for a in adv if advice_kind(a) == "exam"]
     parts += advice_sentences(adv, who, t, path, workup(sure, exams, question))
     treats = [a for a in adv if advice_kind(a) in ("treat", "drug") and a not in GENERIC["treat"] | GENERIC["drug"]]
-    also = second_course([d for d in sure if not minor(d, question)], treats)
+    also = second_course([d for d in sure if not minor(d, question)], treats, question)
     parts += [also] if also and also.split("方面，", 1)[1] not in "".join(parts) else []
     named = sure or ds
     parts.append(_urgent(facts, [*named[:1], "".join(named + adv) + affirmed(question)], who, t, question))

@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .guidance_paths import ADVANCED, OWN_COURSE, PATHS
+from .guidance_paths import ADVANCED, ON_DRUGS, OWN_COURSE, PATHS
 from .guidance_tables import (
     ADRENAL_MASS,
     AML,
@@ -193,18 +193,23 @@ def done(advice: str, question: str) -> bool:
     return any(pat.search(advice) and found.search(written if whole else said) for pat, found, whole in DONE)
 
 
-def path_for(diagnoses: Sequence[str], later: Sequence[str] = ()) -> str:
+def path_for(diagnoses: Sequence[str], later: Sequence[str] = (), question: str = "") -> str:
     """The usual course of treatment (:data:`PATHS`) of the first diagnosis that has one, as a sentence of the
     reply's treatment part; "" when none has. ``later``: the operations the answer proposes for when that course
-    calls for one (…再考虑手术 names them).
+    calls for one (…再考虑手术 names them). Where ``question`` affirms the drugs taken for it, the course then
+    (:data:`~rjua.guidance_paths.ON_DRUGS`).
 
     >>> path_for(["感冒"])
     ''
     >>> path_for(["前列腺增生"], ["经尿道前列腺电切术"])[-16:]
     '再考虑经尿道前列腺电切术等手术。'
+    >>> path_for(["前列腺增生"], question="一直在服用坦索罗辛和非那雄胺")[5:16]
+    '前列腺增生已在药物治疗'
     """
+    said = affirmed(question) if question else ""
+    on_drugs = [(pat, text) for pat, taken, text in ON_DRUGS if said and taken.search(said)]
     for d in diagnoses:
-        for pat, text in PATHS:
+        for pat, text in [*on_drugs, *PATHS]:
             if pat.search(d):
                 ops = "、".join(op.removesuffix("等") for op in later)
                 named = f"再考虑{ops}等手术" if later else "再考虑手术"
@@ -212,7 +217,7 @@ def path_for(diagnoses: Sequence[str], later: Sequence[str] = ()) -> str:
     return ""
 
 
-def second_course(diagnoses: Sequence[str], treats: Sequence[str]) -> str:
+def second_course(diagnoses: Sequence[str], treats: Sequence[str], question: str = "") -> str:
     """The course (:data:`PATHS`) of the first diagnosis after the leading one that is about another region or
     side, whose course is not the leading one's, and that none of ``treats`` (the operations and medicines said,
     none generic) is about, as a sentence of its own; "" when none: a second problem the reply would otherwise
@@ -227,7 +232,7 @@ def second_course(diagnoses: Sequence[str], treats: Sequence[str]) -> str:
     """
     lead = diagnoses[0] if diagnoses else ""
     for d in diagnoses[1:]:
-        text = path_for([d]).removeprefix("治疗方面，")
+        text = path_for([d], question=question).removeprefix("治疗方面，")
         treated = any(same_region(t, [d]) and not _apart(d, t) for t in treats)
         if text and text not in path_for([lead]) and _apart(d, lead) and not treated:
             return f"另外，{d}方面，{text}"

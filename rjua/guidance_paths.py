@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 
+from .guidance_tables import BPH_DRUG_TAKEN
 from .pictures import RENAL_TRAUMA
 
-__all__ = ["ADVANCED", "OWN_COURSE", "PATHS"]
+__all__ = ["ADVANCED", "ON_DRUGS", "OWN_COURSE", "PATHS"]
 
 # a diagnosis (first match) -> its usual course of treatment, said where no fitting operation is offered
 PATHS: tuple[tuple[re.Pattern, str], ...] = (
@@ -87,6 +88,15 @@ PATHS: tuple[tuple[re.Pattern, str], ...] = (
      "多用头孢曲松），性伴侣需同时检查和治疗，治愈前避免性生活。"),
     (re.compile(r"感染|膀胱炎"),
      "可先行尿常规和尿培养，在医生指导下根据药敏结果使用敏感抗生素，同时多饮水、避免憋尿。"),
+)
+
+# a diagnosis -> the drugs the question tells taken for it -> its course then (said in place of the PATHS row: no
+# "start an alpha-blocker" to a man who takes one)
+ON_DRUGS: tuple[tuple[re.Pattern, re.Pattern, str], ...] = (
+    (re.compile(r"前列腺增生|前列腺肥大|前列腺增大"),
+     re.compile(BPH_DRUG_TAKEN),
+     "前列腺增生已在药物治疗时，需评估症状、残余尿和前列腺大小：症状控制良好可继续用药并定期复查；如果药物效果不佳或出现"
+     "尿潴留、反复血尿、膀胱结石等并发症，再考虑手术。"),
 )
 
 # diagnoses whose course (:data:`PATHS`) is the treatment itself: led by one, the reply says that course and none of

@@ -13,8 +13,8 @@ import re
 
 from .pictures import BENIGN_BIOPSY, HIGH_PSA, PI_RADS_HIGH
 
-__all__ = ["ADRENAL_MASS", "AML", "AML_INDICATED", "AML_TREATMENT", "BENIGN_BIOPSY", "DONE", "FIRST_STEPS",
-           "INDICATED", "OPERATE_WHEN", "WORKUP"]
+__all__ = ["ADRENAL_MASS", "AML", "AML_INDICATED", "AML_TREATMENT", "BENIGN_BIOPSY", "BPH_DRUG_TAKEN", "DONE",
+           "FIRST_STEPS", "INDICATED", "OPERATE_WHEN", "WORKUP"]
 
 _FEVER = r"发热|发烧|寒战|高热|体温\s*3[89]"
 # infection told by the tests: raised inflammatory markers or white cells, pus in the urine
@@ -59,6 +59,9 @@ _FAILED = (r"(?:药|效果|治疗|训练|锻炼)[^，,。；;？?]{0,8}"
            r"(?:不(?:太|够|是很)?(?:明显|佳|好|理想)|无效|差|没有?改善|改善不)|"
            r"(?:药|嗪|辛|胺|治疗)后[^。；;？?]{0,14}(?:并?没有?(?:明显)?(?:改善|好转)|不见好)")
 _BPH_DRUG = r"罗辛|多辛|坦洛新|哈乐|雄胺|保列治|安福达|唑嗪|可多华|爱普列特"
+# BPH drugs told taken (服用坦索罗辛, 一直在吃药)
+BPH_DRUG_TAKEN = (rf"(?:服|吃|口服|使用|用)(?:了|过|着)?[^，,。；;？?]{{0,8}}(?:{_BPH_DRUG})|"
+                  r"(?:一直|长期|正在|已经)[^，,。；;？?]{0,6}(?:服药|吃药|用药|药物治疗)")
 _LUTS = (r"(?:尿频|尿急|夜尿|起夜|排尿困难|排尿费力|排尿不畅|尿线|尿等待|尿不尽|尿流|滴沥|"
          r"小便[^，,。；;]{0,4}(?:细|慢|费力))")
 OPERATE_WHEN: tuple[tuple[re.Pattern, re.Pattern | None, re.Pattern | None], ...] = (
@@ -69,8 +72,7 @@ OPERATE_WHEN: tuple[tuple[re.Pattern, re.Pattern | None, re.Pattern | None], ...
      re.compile(r"尿潴留|尿储留|尿不出|排不出|残余尿[^，,\d]{0,8}(?:[1-9]\d{2,}|增多|增加|较多)|导尿|"
                 r"膀胱[^，,]{0,4}结石|双[侧肾][^，,]{0,4}积水|血尿|憩室|肾功能(?:不全|减退|下降|损害)|"
                 r"肌酐[^，,]{0,6}(?:升高|增高)|反复[^，,]{0,8}感染"),
-     re.compile(rf"(?s){_FAILED}|(?=.*(?:(?:服|吃|口服|使用|用)(?:了|过|着)?[^，,。；;？?]{{0,8}}(?:{_BPH_DRUG})|"
-                rf"(?:一直|长期|正在|已经)[^，,。；;？?]{{0,6}}(?:服药|吃药|用药|药物治疗)))"
+     re.compile(rf"(?s){_FAILED}|(?=.*(?:{BPH_DRUG_TAKEN}))"
                 rf"(?=.*(?:仍|还是|依然|还有|还要|但|现在有|目前有|现在还)[^。；;不没无]{{0,10}}{_LUTS})")),
     # urinary incontinence: an operation after pelvic-floor training or drugs failed
     (re.compile(r"尿失禁"), None, re.compile(_FAILED)),
@@ -109,6 +111,9 @@ DONE: tuple[tuple[re.Pattern, re.Pattern, bool], ...] = (
      re.compile(_SCAN_SENTENCE.replace("{organ}", r"肾|输尿管|膀胱|泌尿")), True),
     (re.compile(rf"{_NOT_FOLLOW_UP}(?=.*(?:{_SCROTUM}))(?!.*(?:{_OTHER_SCAN})).*(?:B超|超声|彩超)"),
      re.compile(_SCAN_SENTENCE.replace("{organ}", _SCROTUM)), True),
+    # a blood count told with its values (a urine white count is no blood count)
+    (re.compile(r"^血常规(?:检查)?$"),
+     re.compile(_told(r"(?<!尿)(?<!镜检)(?:血常规|白细胞|中性粒细胞|血红蛋白)[^。；;！？!?\n\d]{0,8}\d")), True),
     (re.compile(r"^(?:MRI|MR|磁共振|核磁共振?)(?:检查)?$", re.IGNORECASE),
      re.compile(_told(r"(?:MRI|MR|磁共振|核磁)[^。；;！？!?\n]{0,40}" + _RESULT_WORDS,
                       r"肾|输尿管|膀胱|前列腺|泌尿|盆腔"), re.IGNORECASE), True),
@@ -184,8 +189,8 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
      "睾丸肿块需完善阴囊超声和血AFP、β-HCG、LDH等肿瘤标志物检查，以排除睾丸肿瘤。", False),
     (re.compile(r"(?s)(?=.*(?:(?:穿刺|活检|病理)[^。；;]{0,40}(?:腺癌|癌)|Gleason|ISUP))(?=.*PSA[^，,。；;\d]{0,10}(?:[2-9]\d|\d{3,})(?:\.\d+)?\s*(?:ng|$|[，,。；;]))",
                 re.IGNORECASE),
-     re.compile(r"PSMA|分期检查|转移", re.IGNORECASE),  # staged already, or spread told (ADVANCED says its course)
-     "PSA在20ng/ml以上属于高危前列腺癌，根治性治疗前需完善PSMA PET/CT或盆腔MRI等分期检查，评估有无淋巴结或远处转移。",
+     re.compile(r"PSMA|分期检查|转移|浓聚", re.IGNORECASE),  # staged, spread (ADVANCED's course), a hot spot (its row)
+     "PSA在20ng/ml以上属于高危前列腺癌，根治性治疗前需完善PSMA PET/CT等分期检查，评估有无淋巴结或远处转移。",
      True),
     (re.compile(r"尿道(?:口)?[^，,。；;不]{0,4}(?:流脓|脓性|滴脓|有脓)"), re.compile(r"涂片|淋球菌|衣原体|支原体"),
      "尿道口流脓时需取分泌物做涂片、培养及淋球菌、衣原体检测，根据结果选用抗生素，性伴侣需同时检查和治疗，治愈前避免性生活。",
@@ -205,6 +210,14 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
                 re.IGNORECASE),
      re.compile(r"膀胱镜|活检|病理|电切|TUR", re.IGNORECASE),
      "膀胱占位需行膀胱镜检查及活检明确性质，并完善泌尿系增强CT（CTU）评估上尿路。", False),
+    # a hot spot on a bone scan not called a metastasis: told apart from one before a curative treatment
+    (re.compile(r"骨扫描[^。；;]{0,60}(?<!未见)(?<!无)(?<!未见明显)(?:浓聚|放射性增高|摄取增高)"),
+     re.compile(r"PSMA|转移", re.IGNORECASE),
+     "骨扫描的可疑浓聚灶需结合PSMA PET/CT或局部MRI明确是否为骨转移，再决定能否行根治性治疗。", True),
+    # groin discomfort or a lump: a hernia or a cord or testis problem told apart
+    (re.compile(r"腹股沟[^，,。；;]{0,6}(?:不适|疼痛|痛|胀|肿物|包块|肿块|鼓包|隆起)"),
+     re.compile(r"疝|腹股沟[^，,。；;]{0,4}(?:B超|超声|彩超)"),
+     "腹股沟不适或包块需查体并做腹股沟及阴囊B超，排除腹股沟疝及精索、睾丸病变，疝气需到普外科就诊。", False),
     # scrotal pain: a Doppler ultrasound rules out a torsion first
     (re.compile(r"(?:阴囊|睾丸|附睾)[^，,。；;]{0,6}(?:肿痛|疼痛|胀痛|坠痛|痛)"),
      re.compile(r"阴囊[^，,。；;]{0,4}(?:B超|超声|彩超)|多普勒|睾丸[^，,。；;]{0,4}(?:B超|超声|彩超)"),

@@ -404,7 +404,7 @@ def course(sure: list[str], adv: list[str], question: str, later: Sequence[str] 
         adv, later = [a for a in adv if advice_kind(a) != "treat"], ()
     late = advanced(sure, question)
     if not late:
-        return adv, path_for(sure, alternatives(later)), []
+        return adv, path_for(sure, alternatives(later), question), []
     staged = bool(_PATHOLOGY.search(question or ""))
     adv = [a for a in adv if not (advice_kind(a) == "treat" and (a in GENERIC["treat"] or _CANCER_OP.search(a)
                                                                   and (staged or not _TURBT.search(a))))]

@@ -418,3 +418,24 @@ def test_neoadjuvant_hormones_are_no_sign_of_advanced_disease():
     q = "我之前接受了前列腺恶性肿瘤的新辅助内分泌治疗，已经进行了5个月，左侧股骨头有异常强化灶"
     assert advanced(["前列腺癌"], q) == ""
     assert advanced(["前列腺癌"], "前列腺癌内分泌治疗5个月，骨扫描示多发骨转移")
+
+
+def test_a_blood_count_told_with_values_is_not_ordered_again():
+    from rjua.guidance import done
+    assert done("血常规", "查了血C反应蛋白＜0.5，白细胞：13.08，中性粒细胞占比：83.4%")
+    assert not done("血常规", "尿常规：镜检白细胞12/HP") and not done("血常规", "发热两天")
+
+
+def test_a_bone_scan_hot_spot_and_groin_discomfort_get_their_work_up():
+    q = "穿刺病理为前列腺癌，Gleason 4+3=7分。骨扫描检查显示右侧第1前肋有显像剂浓聚灶，建议定期随访"
+    assert any(line.startswith("骨扫描的可疑浓聚灶") for line in workup(["前列腺癌"], [], q))
+    assert not any(line.startswith("骨扫描") for line in workup(["前列腺癌"], [], "骨扫描未见明显异常"))
+    assert not any(line.startswith("骨扫描") for line in workup(["前列腺癌"], ["PSMA PET/CT"], q))
+    assert any(line.startswith("腹股沟") for line in workup(["前列腺增生"], [], "右侧腹股沟不适，尿频尿急"))
+    assert not any(line.startswith("腹股沟") for line in workup(["腹股沟疝"], [], "右侧腹股沟包块"))
+
+
+def test_bph_drugs_taken_change_its_course():
+    on = path_for(["前列腺增生"], question="目前我正在服用坦索罗辛药物，夜尿5次")
+    assert "已在药物治疗" in on and "首选α受体阻滞剂" not in on
+    assert "首选α受体阻滞剂" in path_for(["前列腺增生"], question="夜尿5次，请问吃什么药")
