@@ -35,7 +35,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from .faithfulness import negated_terms
-from .guidance import ADRENAL_MASS, catheter_in, first_steps, second_course, workup
+from .guidance import ADRENAL_MASS, aftercare, catheter_in, first_steps, second_course, workup
 from .offer import (
     ADVICE_KINDS,
     GENERIC,
@@ -331,7 +331,10 @@ def compose_reply(question: str, diseases: Sequence[str], advices: Sequence[str]
     exams = [a for a in adv if advice_kind(a) == "exam"]
     parts += advice_sentences(adv, who, t, path, workup(sure, exams, question))
     treats = [a for a in adv if advice_kind(a) in ("treat", "drug") and a not in GENERIC["treat"] | GENERIC["drug"]]
-    also = second_course([d for d in sure if not minor(d, question)], treats, question)
+    major = [d for d in sure if not minor(d, question)]
+    if path.startswith("治疗方面，") and aftercare(question):  # the aftercare is the operated finding's course
+        major = sorted(major, key=lambda d: not _AFTERCARED.search(d))
+    also = second_course(major, treats, question)
     parts += [also] if also and also.split("方面，", 1)[1] not in "".join(parts) else []
     named = sure or ds
     parts.append(_urgent(facts, [*named[:1], "".join(named + adv) + affirmed(question)], who, t, question))
@@ -339,6 +342,8 @@ def compose_reply(question: str, diseases: Sequence[str], advices: Sequence[str]
     return _lead_once("".join(parts))
 
 
+# the findings an aftercare (:data:`rjua.guidance.AFTERCARE`) is about: a stone, a cystitis glandularis, a cancer
+_AFTERCARED = re.compile(r"结石|腺性膀胱炎|癌|恶性|肿瘤")
 _LEAD_PHRASE = re.compile(r"针对[^，,。]{1,8}的情况[，,]")
 
 

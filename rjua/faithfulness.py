@@ -56,7 +56,7 @@ _CONDITIONS: dict[str, str] = {
     **dict.fromkeys(("鞘膜积液", "扭转", "曲张", "损伤", "破裂", "外伤", "萎缩", "过长", "功能不全", "衰竭"), "other"),
 }
 _COND_RE = "|".join(sorted(map(re.escape, _CONDITIONS), key=len, reverse=True))
-_MENTION = re.compile(rf"(?P<site>{_SITE_WORD})[^,，。；;、\s和及与]{{0,6}}?(?P<cond>{_COND_RE})")  # 和: two mentions
+_MENTION = re.compile(rf"(?P<site>{_SITE_WORD})[^,，。；;、\s]{{0,6}}?(?P<cond>{_COND_RE})")
 _STANDALONE = {"包茎": "penis", "隐睾": "scrotum", "血精": "seminal", "男性不育": "seminal", "尿失禁": "bladder",
                "尿路上皮癌": "urothelial", "醛固酮增多": "adrenal", "库欣": "adrenal"}
 _STANDALONE_RE = re.compile("|".join(_STANDALONE))

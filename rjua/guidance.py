@@ -60,7 +60,8 @@ __all__ = ["ADRENAL_MASS", "ADVANCED", "AFTERCARE", "BENIGN_BIOPSY", "BIOPSY_FIR
            "path_for", "second_course", "syndromes", "workup", "aml_treated"]
 
 _PAST = re.compile(r"(?:\d+|[一两二三四五六七八九十几半]+)个?(?:天|日|周|星期|月|年)(?:前|以前)|"
-                   r"之前|以前|曾|既往|病史|(?<!无法)(?<!不能)(?<!没法)(?<!未能)拔除|已拔")
+                   r"之前|以前|曾|既往|病史|上个?月|上周|去年|当时|担心|会不会|害怕|"
+                   r"(?<!无法)(?<!不能)(?<!没法)(?<!未能)拔除|已拔")
 # a catheter in place: told in what the question affirms (带着尿管, 目前留置导尿管), or, its 无 being no negation, as
 # one that cannot come out (无法拔除导尿管) or is in (导尿管置入中); an advice item 留置导尿管 is no catheter in place
 _CATHETER_IN = re.compile(r"(?:正在|目前|现在|一直)[^，,。；;]{0,6}(?:尿管|导尿管)|"
@@ -148,9 +149,9 @@ def aml_treated(advice: str, question: str) -> str:
     if not AML_TREATMENT.search(advice) or not AML.search(q) or re.search(r"癌|恶性", q):
         return advice
     sides: set[str] = set()
-    for sentence in sentences(q):
+    for sentence in affirmed_sentences(q):
         side = "左右"  # a sentence that names no side: either
-        for clause in re.split(r"[，,；;]", clean_sides(sentence)):
+        for clause in re.split(r"[，,；;、及和与\s]", clean_sides(sentence)):
             named = re.findall(r"双[肾侧]|两侧|[左右]", clause)
             side = ("左右" if named[-1][0] in "双两" else named[-1]) if named else side
             sides |= set(side) if AML_INDICATED.search(clause) else set()

@@ -92,10 +92,11 @@ _SCAN = r"(?<!心)(?<!心脏)(?:B超|超声|彩超)(?:检查)?[^。；;！？!?\
 
 def _told(test: str, organ: str = "") -> str:
     """A sentence of the question that reports ``test`` with a result (about ``organ``, when given): not one years
-    old, advised or planned, not a test told not done or still to do (没做…, 要做…)."""
+    old, planned, pending or of a wife or fetus, not a test told not done or still to do (没做…, 要做…, 建议做…)."""
     about = rf"(?=[^。；;！？!?\n]*(?:{organ}))" if organ else ""
-    planned = r"年前|建议|准备|计划|打算|拟"
-    not_done = "".join(f"(?<!{w})" for w in ("没做", "没有做", "未做", "没查", "没有查", "要做", "需做", "再做"))
+    planned = r"年前|准备|计划|打算|拟|妻子|老婆|爱人|胎儿|明天|还没出|未出|等结果"
+    not_done = "".join(f"(?<!{w})" for w in ("没做", "没有做", "未做", "没查", "没有查", "要做", "需做", "再做",
+                                                 "建议做"))
     return rf"(?:^|(?<=[。；;！？!?\n]))(?![^。；;！？!?\n]*(?:{planned})){about}[^。；;！？!?\n]*?{not_done}{test}"
 
 
@@ -122,9 +123,9 @@ DONE: tuple[tuple[re.Pattern, re.Pattern, bool], ...] = (
      re.compile(_told(r"(?:尿常规|尿液分析|尿检)[^。；;！？!?\n]{0,20}"
                       r"(?:正常|未见|白细胞|红细胞|潜血|隐血|蛋白|阳性|阴性|\d|\+)")), True),
     (re.compile(_NOT_FOLLOW_UP + r"(?!.*(?:游离|f-?PSA|比值))(?:.*PSA|.*前列腺特异)", re.IGNORECASE),
-     re.compile(r"(?<!没有查)(?<!没查)(?<!未查)(?<!没有查过)(?<!没查过)(?:PSA|前列腺特异性?抗原)(?:检查|检测|值|水平)?"
-                r"(?:结果)?[^。；;\d]{0,12}?(?:为|是|:|\s)?\s*\d|PSA[^，,。；;]{0,6}(?:正常|不高|升高|偏高)",
-                re.IGNORECASE),
+     re.compile(r"(?<!没有查)(?<!没查)(?<!未查)(?<!没有查过)(?<!没查过)(?:PSA(?:检查|检测|值|水平)?(?:结果)?"
+                r"[^。；;\d]{0,12}?(?:为|是|:|\s)|前列腺特异性?抗原[^。；;\d]{0,12}?)\s*\d|"
+                r"PSA[^，,。；;]{0,6}(?:正常|不高|升高|偏高)", re.IGNORECASE),
      True),
 )
 
@@ -172,6 +173,13 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
      False),
     (re.compile(r"不育|不孕|没有?怀孕|未孕|弱精|少精|无精|精子质量"), re.compile(r"精液"),
      "男性生育问题首先需要做精液常规分析（禁欲2至7天后留取）。", True),
+    # a PSA read on a 5-alpha-reductase inhibitor, which halves it: doubled before it is judged
+    (re.compile(r"(?s)(?=.*(?:雄胺|保列治|安福达|5-?[αa]-?还原酶抑制剂))"
+                r"(?=.*PSA[^，,。；;\d]{0,10}(?:升高|增高|偏高|[2-9]\.\d*[1-9]|[3-9]|[1-9]\d+))", re.IGNORECASE),
+     re.compile(r"(?:穿刺|活检|病理)[^。；;]{0,40}(?:腺癌|癌)|Gleason|ISUP|PSA[^，,。；;]{0,6}(?:乘以|×|翻倍)",
+                re.IGNORECASE),
+     "服用非那雄胺等5α还原酶抑制剂时PSA约降低一半，需将PSA数值乘以2后评估；仍偏高时需完善前列腺磁共振，必要时穿刺活检，"
+     "手术前排除前列腺癌。", True),
     # a PSA of 20 or more with no biopsy yet: a cancer is likely, the biopsy comes before any treatment
     (re.compile(rf"(?s)^(?!.*{BENIGN_BIOPSY}).*{HIGH_PSA}", re.IGNORECASE | re.MULTILINE),
      re.compile(r"(?:穿刺|活检|病理)[^。；;]{0,40}(?:腺癌|癌)|Gleason|ISUP", re.IGNORECASE),

@@ -276,7 +276,10 @@ def _no_prostate(q: str, removed: re.Pattern | None = None) -> bool:
     """Whether the question tells the patient's own prostate removed (a radical cystectomy or prostatectomy) or
     a urinary diversion; with ``removed`` (:data:`_NO_BLADDER`), the operation that removed another organ."""
     removed = removed or _NO_PROSTATE
-    return any(removed.search(c) and not _NOT_DONE.search(c) for c in _CLAUSE.split(q))
+    return any(removed.search(c) and not _NOT_DONE.search(c) and not _TO_DO.search(c) for c in _CLAUSE.split(q))
+
+
+_TO_DO = re.compile(r"下周|下个月|准备|计划|打算|拟|要做|建议|将要|需要做|等待")  # an operation still to come
 
 
 # the bladder removed (a radical cystectomy, a diversion in its place), and a bladder tumour's labels
@@ -400,8 +403,9 @@ def course(sure: list[str], adv: list[str], question: str, later: Sequence[str] 
     no curative operation: its course is said instead, before the advice when other treatments remain."""
     if own := own_course(sure) or aftercare(question):  # the course is the treatment (or the aftercare): no other
         return [a for a in adv if advice_kind(a) in ("exam", "daily")], own, []  # patient's treatments or medicines
-    if biopsy_first(question):  # no operation before the pathology
-        adv, later = [a for a in adv if advice_kind(a) != "treat"], ()
+    if biopsy_first(question):  # no prostate operation before the pathology; another organ's stays
+        adv, later = [a for a in adv if advice_kind(a) != "treat" or item_sites(a) - {"prostate"}
+                      and "prostate" not in item_sites(a)], ()
     late = advanced(sure, question)
     if not late:
         return adv, path_for(sure, alternatives(later), question), []
@@ -425,11 +429,18 @@ def _same(a: str, b: str) -> bool:
 
     >>> _same("前列腺恶性肿瘤", "前列腺癌"), _same("左肾结石", "右肾结石"), _same("左输尿管扩张", "左输尿管狭窄")
     (True, False, False)
+    >>> _same("右肾错构瘤", "右肾癌"), _same("左肾上腺占位", "左肾上腺肿瘤")  # benign and malignant: two
+    (False, True)
     """
     keys = diagnosis_keys(a)
     masses = bool(keys) and all(cls in ("tumour", "stone", "cyst") for _, cls in keys)  # 扩张 is no 狭窄
-    return masses and keys == diagnosis_keys(b) and set(re.findall("[左右双]", clean_sides(a))) == set(
-        re.findall("[左右双]", clean_sides(b)))
+    sides = [set(re.findall("[左右双]", clean_sides(x))) for x in (a, b)]
+    kinds = [bool(_CANCER.search(x)) - bool(_BENIGN_MASS.search(x)) for x in (a, b)]  # 1 cancer, -1 benign, 0 either
+    return masses and keys == diagnosis_keys(b) and kinds[0] * kinds[1] != -1 and sides[0] == sides[1]
+
+
+_CANCER = re.compile(r"癌|恶性|肉瘤")
+_BENIGN_MASS = re.compile(r"错构瘤|血管平滑肌脂肪瘤|腺瘤|结节|良性|囊肿")
 
 
 _STAGING = re.compile(r"\s*[（({][^（(）)}]*[）)}]?\s*$")

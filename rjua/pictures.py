@@ -37,7 +37,12 @@ _PROSTATE_OP = r"(?:前列腺[^，,。；;]{0,8}(?:电切|剜除|激光|汽化|�
 WRITTEN_PICTURES = {"前列腺术后下尿路症状": re.compile(r"起夜|夜尿|尿频|尿急|尿痛|"
                                                   r"排尿[^，,。；;]{0,4}(?:疼|痛|灼)"),
                     # a filling defect: its cause read as written (考虑阴性结石 is a stone), the defect affirmed
-                    "输尿管占位": re.compile(r"充盈缺损"), "肾盂占位": re.compile(r"充盈缺损")}
+                    "输尿管占位": re.compile(r"充盈缺损"), "肾盂占位": re.compile(r"充盈缺损"),
+                    # a penile mass: its context (a foreskin, a circumcision, a bite) read as written
+                    "阴茎肿物": re.compile(r"阴茎[^，,。；;不勃]{0,6}"
+                                       r"(?:肿大|肿胀|增粗|肿物|包块|肿块|硬结|新生物|菜花|溃烂|溃疡)"),
+                    "前列腺术后尿道狭窄": re.compile(r"排尿[^，,。；;]{0,4}(?:缓慢|变慢|费力|困难|变细|不畅)|"
+                                       r"尿线[^，,。；;]{0,2}(?:细|变细)|尿流[^，,。；;]{0,2}(?:细|变细|变慢|无力)")}
 # a filling defect the report gives a stone or a clot as cause is no tumour
 _NO_OTHER_CAUSE = r"(?![^。；;]{0,12}(?:结石|血块|凝血块))"
 SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
@@ -63,6 +68,12 @@ SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
     (re.compile(rf"{_WEEKS}(?:前|以前)[^。；;]{{0,12}}{_PROSTATE_OP}|{_PROSTATE_OP}[^，,。；;]{{0,4}}术后{_WEEKS}",
                 re.IGNORECASE),
      "前列腺术后下尿路症状", re.compile(r"术后[^，,。；;]{0,6}(?:下尿路症状|刺激症状)")),
+    # a slow or weak stream months or years after an operation on the prostate: a stricture or a bladder-neck
+    # contracture (read as written: the operation is history)
+    (re.compile(rf"(?:(?:[4-9]|1[0-2]|[四五六七八九十])个?多?月|(?:\d+|[一两二三四五六七八九十几半])年多?)(?:前|以前)"
+                rf"[^。；;]{{0,12}}{_PROSTATE_OP}|{_PROSTATE_OP}[^，,。；;]{{0,4}}术后(?:[4-9]|1[0-2])个?多?月",
+                re.IGNORECASE),
+     "前列腺术后尿道狭窄", re.compile(r"尿道[^，,。；;]{0,4}狭窄|膀胱颈(?:挛缩|狭窄)")),
     # a torn tunica albuginea, or the penis swollen and bruised after sex or a bend
     (re.compile(r"(?s)阴茎[^。；;]{0,16}白膜[^，,。；;]{0,4}(?:断裂|破裂|缺口|裂口)|阴茎[^，,。；;]{0,6}折断|"
                 r"(?=.*(?:性生活|性交|同房|弯折|响声))(?=.*阴茎[^。；;不]{0,8}(?:血肿|淤青|青紫|肿胀|肿痛))"),
@@ -89,11 +100,12 @@ SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
                 r"(?<!排除)(?<!排除了)(?<!除外)(?<!不考虑)(?<!不像)脐尿管[^，,。；;]{0,6}(?:腺癌|癌|恶性)"
                 r"(?![^，,。；;]{0,4}(?:待排|待除外|可能|吗|[?？]))"), "脐尿管癌", re.compile(r"脐尿管")),
     # a penis swollen or with a lump (not after sex or a bend: a fracture; not an erection): a mass, biopsied first
-    (re.compile(r"(?s)\A(?!.*(?:性生活|性交|同房|弯折|响声))"
+    (re.compile(r"(?s)\A(?!.*(?:性生活|性交|同房|弯折|响声|包皮|嵌顿|环切|蚊|虫咬|叮咬))"
                 r".*阴茎[^，,。；;不勃]{0,6}(?:肿大|肿胀|增粗|肿物|包块|肿块|硬结|新生物|菜花|溃烂|溃疡)"),
      "阴茎肿物", re.compile(r"阴茎[^，,。；;]{0,4}(?:癌|恶性|肿瘤|肿物|新生物|肿块)|包茎肿瘤|阴茎折断")),
     # pus in or around a kidney on imaging: an abscess (or a pyonephrosis), drained
-    (re.compile(r"肾(?!上腺)[^，,。；;]{0,6}(?:脓性|脓肿|积脓)"), "肾脓肿", re.compile(r"脓肿|积脓")),
+    (re.compile(r"(?<!排除)(?<!担心)(?<!是不是)肾(?!上腺)[^，,。；;]{0,6}(?<!排除)(?:脓性|脓肿|积脓)"
+                r"(?![^，,。；;]{0,6}(?:待排|吗|已治愈|治愈|[?？]))"), "肾脓肿", re.compile(r"脓肿|积脓")),
     # scrotal or testicular pain: its own diagnosis (torsion, epididymo-orchitis and the like are told by its work-up)
     (re.compile(r"(?:阴囊|睾丸|附睾)[^，,。；;]{0,6}(?:肿痛|疼痛|胀痛|坠痛|痛)"), "阴囊疼痛",
      re.compile(r"阴囊|睾丸|附睾|精索|鞘膜")),
@@ -136,8 +148,8 @@ AFTERCARE: tuple[tuple[re.Pattern, re.Pattern | None, str], ...] = (
 # pending, asked about or atypical: ASAP calls for a repeat biopsy)
 BENIGN_BIOPSY = (r"(?:^|(?<=[。；;！？!?\n]))"
                  r"(?:(?!父亲|母亲|爸|妈|家人|亲属|亲戚|朋友|建议|准备|计划|打算|拟|\d+年前|[一两二三四五六七八九十几]+年前)"
-                 r"[^。；;！？!?\n])*?(?:前列腺[^。；;]{0,6}|PSA[^。；;]{0,30})(?:穿刺|活检)[^。；;]{0,30}(?:病理|结果)"
-                 r"(?:(?!还没|未出|没出|等待|会|吗|不典型|非典型|ASAP|上皮内瘤变)[^，,。；;]){0,20}"
+                 r"[^。；;！？!?\n])*?(?:前列腺[^。；;]{0,6}|PSA(?:(?!甲状腺|膀胱|肾|乳腺|乳房|肝|肺|淋巴|骨髓|胃|肠)[^。；;]){0,30})(?:穿刺|活检)[^。；;]{0,30}(?:病理|结果)"
+                 r"(?:(?!还没|未出|没出|等待|会|吗|不典型|非典型|ASAP|上皮内瘤变|希望|但愿)[^，,。；;]){0,20}"
                  r"(?:增生|炎|良性|未见(?:明显)?(?:癌|恶性|肿瘤)|阴性)(?![^，,。；;]{0,4}(?:吗|[?？]))")
 # a PSA of 20 ng/ml or more (>100 too), read whole (PSA 2.0 is no 20)
 HIGH_PSA = r"PSA[^，,。；;\d]{0,10}(?:>\s*)?(?<![\d.])(?:[2-9]\d|\d{3,})(?:\.\d+)?(?![\d.])\s*(?:ng|$|[，,。；;）)])"
@@ -177,6 +189,11 @@ def aftercare(question: str) -> str:
                  if pat.search(q) and not (unless and unless.search(q))), "")
 
 
+# a prostate cancer the question names as known (确诊前列腺癌, 前列腺癌根治术后), not one to rule out
+_KNOWN_CANCER = re.compile(r"(?<!排除)(?<!除外)(?<!警惕)(?<!怀疑)(?<!没有)(?<!无)前列腺(?:癌|恶性)"
+                           r"(?![^，,。；;]{0,4}(?:吗|待排|可能|[?？]))")
+
+
 def biopsy_first(question: str) -> bool:
     """Whether the question tells of a suspicion only a biopsy settles (:data:`BIOPSY_FIRST`) and of no biopsy that
     proved a cancer.
@@ -185,5 +202,5 @@ def biopsy_first(question: str) -> bool:
     (True, False, False)
     """
     q = nfkc(question or "")
-    settled = "prostate" in proven_tumours(question) or re.search(BENIGN_BIOPSY, q)
+    settled = "prostate" in proven_tumours(question) or re.search(BENIGN_BIOPSY, q) or _KNOWN_CANCER.search(q)
     return bool(BIOPSY_FIRST.search(q)) and not settled

@@ -190,3 +190,9 @@ def test_two_diagnoses_joined_by_and_are_two_mentions_and_a_mass_is_a_tumour():
     q = "我发现自己的阴茎出现了肿大的情况，并且排尿也变得困难"
     assert check(q, ["阴茎肿物", "前列腺增生"], [], "您可能患有阴茎肿物和前列腺增生。") == []
     assert check(q, ["前列腺增生"], [], "您可能患有阴茎肿物和前列腺增生。")
+
+
+def test_a_kidney_and_ureter_stone_joined_by_and_keeps_the_kidney():
+    from rjua.faithfulness import diagnosis_keys
+    assert ("kidney", "stone") in diagnosis_keys("左肾及输尿管结石")
+    assert check("左肾及输尿管结石", ["左肾结石"], [], "您的初步诊断为左肾结石。") == []

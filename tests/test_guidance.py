@@ -439,3 +439,21 @@ def test_bph_drugs_taken_change_its_course():
     on = path_for(["前列腺增生"], question="目前我正在服用坦索罗辛药物，夜尿5次")
     assert "已在药物治疗" in on and "首选α受体阻滞剂" not in on
     assert "首选α受体阻滞剂" in path_for(["前列腺增生"], question="夜尿5次，请问吃什么药")
+
+
+def test_review_mends_biopsies_psa_catheter_and_the_side_of_an_angiomyolipoma():
+    from rjua.guidance import aml_treated, biopsy_first, done
+    thyroid = "PSA 28ng/ml，上个月做了甲状腺结节穿刺，结果良性"
+    assert not done("前列腺穿刺活检", thyroid) and biopsy_first(thyroid)
+    assert not done("前列腺穿刺活检", "PSA 28ng/ml，前列腺穿刺活检结果希望是良性")
+    for known in ("前列腺癌根治术后2年，PSA升到25ng/ml", "确诊前列腺癌，PSA 30ng/ml"):
+        assert not biopsy_first(known), known
+    assert biopsy_first("PSA 61ng/ml，需排除前列腺癌")
+    assert not done("前列腺特异抗原(PSA)", "PSA想查一下，今年68岁") and done("前列腺特异抗原(PSA)", "PSA 4.5ng/ml")
+    assert not done("泌尿系统B超检查", "妻子做了B超提示肾结石")
+    assert not done("泌尿系统B超检查", "B超做了，肾脏结果明天出")
+    for q in ("上个月因尿潴留无法拔除导尿管，后来做了电切，现在排尿很好", "担心以后会不会无法拔除导尿管"):
+        assert not any("试行拔管" in s for s in first_steps(q, "您")), q
+    q = "右肾错构瘤约5cm、左肾错构瘤约1cm"
+    assert aml_treated("左肾部分切除术", q) == "" and aml_treated("右肾部分切除术", q) == "右肾部分切除术"
+    assert aml_treated("右肾部分切除术", "右肾错构瘤约1cm，右肾没有出血。左肾错构瘤5cm") == ""

@@ -184,3 +184,13 @@ def test_one_mass_in_other_words_is_said_once_but_sides_and_other_conditions_sta
     _, sure, *_ = reply_items(q, labels, [], patient_facts(q))
     assert "前列腺恶性肿瘤" in sure and "前列腺癌" not in sure
     assert {"左肾结石", "右肾结石", "左侧输尿管扩张", "左侧输尿管狭窄"} <= set(sure)
+
+
+def test_review_mends_a_planned_cystectomy_a_cancer_beside_a_benign_mass_and_other_organs_operations():
+    q = "膀胱癌，医生说下周要做膀胱全切"
+    assert reply_items(q, ["膀胱癌"], [], patient_facts(q))[0] == ["膀胱癌"]
+    q2 = "右肾错构瘤，右肾另有一处病灶考虑右肾癌"
+    _, sure, *_ = reply_items(q2, ["右肾错构瘤", "右肾癌"], [], patient_facts(q2))
+    assert "右肾癌" in sure and "右肾错构瘤" in sure
+    adv, *_ = course(["左肾癌"], ["左肾部分切除术", "经尿道前列腺电切术"], "左肾癌3cm，PSA 25ng/ml")
+    assert adv == ["左肾部分切除术"]

@@ -94,3 +94,10 @@ def test_a_swollen_penis_is_a_mass_and_pus_in_a_kidney_an_abscess():
         assert "阴茎肿物" not in syndromes(q), q
     assert syndromes("体检发现左输尿管结石伴感染, 左肾脓性占位") == ["肾脓肿"]
     assert "肾脓肿" not in syndromes("左肾结石，没有脓肿")
+
+
+def test_review_mends_no_penile_mass_for_a_foreskin_and_no_abscess_ruled_out():
+    for q in ("包皮上翻后回不去，阴茎头肿胀", "包皮环切术后阴茎肿胀", "被蚊子叮咬后阴茎肿胀"):
+        assert "阴茎肿物" not in syndromes(q), q
+    for q in ("CT示左肾占位，排除肾脓肿", "左肾脓肿待排", "担心是不是肾脓肿"):
+        assert "肾脓肿" not in syndromes(q), q
