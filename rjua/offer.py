@@ -404,8 +404,7 @@ def course(sure: list[str], adv: list[str], question: str, later: Sequence[str] 
     if own := own_course(sure) or aftercare(question):  # the course is the treatment (or the aftercare): no other
         return [a for a in adv if advice_kind(a) in ("exam", "daily")], own, []  # patient's treatments or medicines
     if biopsy_first(question):  # no prostate operation before the pathology; another organ's stays
-        adv, later = [a for a in adv if advice_kind(a) != "treat" or item_sites(a) - {"prostate"}
-                      and "prostate" not in item_sites(a)], ()
+        adv, later = [a for a in adv if not _prostate_op(a)], ()
     late = advanced(sure, question)
     if not late:
         return adv, path_for(sure, alternatives(later), question), []
@@ -414,6 +413,12 @@ def course(sure: list[str], adv: list[str], question: str, later: Sequence[str] 
                                                                   and (staged or not _TURBT.search(a))))]
     treats = any(advice_kind(a) in ("treat", "drug") and a not in GENERIC["treat"] | GENERIC["drug"] for a in adv)
     return adv, late, [late] if treats else []
+
+
+def _prostate_op(advice: str) -> bool:
+    """Whether an operation is on the prostate, or on no organ it names (手术治疗): none before a biopsy."""
+    sites = item_sites(advice)
+    return advice_kind(advice) == "treat" and (not sites or "prostate" in sites)
 
 
 def _widest(diagnoses: list[str]) -> list[str]:
