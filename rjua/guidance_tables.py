@@ -159,6 +159,7 @@ INDICATED: tuple[tuple[re.Pattern, re.Pattern, re.Pattern | None], ...] = (
 ADRENAL_MASS = re.compile(r"肾上腺(?![^。；;]{0,20}转移)[^，,。；;及和与、肾]{0,8}"
                           r"(?:肿瘤|占位|结节|腺瘤|肿物|包块|增生|瘤)|醛固酮|嗜铬|库欣|皮质醇增多")
 
+_MRI = r"MRI|磁共振|核磁|(?<![A-Za-z])MR(?![A-Za-z])"  # an MRI told (增强MR, outside MR)
 # a finding (in the diagnoses or the question) -> an examination it needs before treatment, unless the answer's
 # own examinations or the question's reported results (the second column) already name it -> the sentence ->
 # ``whole``: the finding is read in the question as written (infertility is told by what does not happen:
@@ -178,16 +179,19 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
                 r"(?=.*PSA[^，,。；;\d]{0,10}(?:升高|增高|偏高|[2-9]\.\d*[1-9]|[3-9]|[1-9]\d+))", re.IGNORECASE),
      re.compile(r"(?:穿刺|活检|病理)[^。；;]{0,40}(?:腺癌|癌)|Gleason|ISUP|PSA[^，,。；;]{0,6}(?:乘以|×|翻倍)",
                 re.IGNORECASE),
-     "服用非那雄胺等5α还原酶抑制剂时PSA约降低一半，需将PSA数值乘以2后评估；仍偏高时需完善前列腺磁共振，必要时穿刺活检，"
-     "手术前排除前列腺癌。", True),
-    # a PSA of 20 or more with no biopsy yet: a cancer is likely, the biopsy comes before any treatment
-    (re.compile(rf"(?s)^(?!.*{BENIGN_BIOPSY}).*{HIGH_PSA}", re.IGNORECASE | re.MULTILINE),
+     "服用非那雄胺等5α还原酶抑制剂时PSA约降低一半，需将PSA数值乘以2后评估，仍偏高时需在手术前排除前列腺癌。", True),
+    # a PSA of 20 or more with no biopsy yet: a cancer is likely, the biopsy comes before any treatment (and the MRI,
+    # where the question reports none)
+    (re.compile(rf"(?s)\A(?!.*{BENIGN_BIOPSY})(?=.*(?:{_MRI})).*{HIGH_PSA}", re.IGNORECASE | re.MULTILINE),
+     re.compile(r"(?:穿刺|活检|病理)[^。；;]{0,40}(?:腺癌|癌)|Gleason|ISUP", re.IGNORECASE),
+     "PSA明显升高（20ng/ml以上）时需警惕前列腺癌，应先行前列腺穿刺活检明确病理，再决定治疗。", True),
+    (re.compile(rf"(?s)\A(?!.*{BENIGN_BIOPSY})(?!.*(?:{_MRI})).*{HIGH_PSA}", re.IGNORECASE | re.MULTILINE),
      re.compile(r"(?:穿刺|活检|病理)[^。；;]{0,40}(?:腺癌|癌)|Gleason|ISUP", re.IGNORECASE),
      "PSA明显升高（20ng/ml以上）时需警惕前列腺癌，应先完善前列腺磁共振和穿刺活检明确病理，再决定治疗。", True),
     (re.compile(rf"(?s)^(?!.*(?:{HIGH_PSA}))"
                 r"(?:.*PSA[^，,。；;\d]{0,10}(?:升高|增高|偏高|异常)|.*PSA[^，,。；;\d]{0,10}(?:[4-9]\.\d*[1-9]|[5-9]|[1-9]\d+))",
                 re.IGNORECASE),
-     re.compile(r"MRI|磁共振|核磁|穿刺|活检|前列腺癌|前列腺恶性", re.IGNORECASE),
+     re.compile(rf"{_MRI}|穿刺|活检|前列腺癌|前列腺恶性", re.IGNORECASE),
      "PSA升高时需复查PSA并完善前列腺多参数磁共振检查，必要时行前列腺穿刺活检，以排除前列腺癌。", False),
     (re.compile(r"蛋白尿|尿蛋白[^，,。；;]{0,6}(?:\+|阳性|升高)"), re.compile(r"肾内科|尿蛋白定量|24小时尿蛋白"),
      "尿蛋白阳性时还需完善24小时尿蛋白定量和肾功能等检查，必要时到肾内科就诊，排除肾小球疾病。",

@@ -457,3 +457,12 @@ def test_review_mends_biopsies_psa_catheter_and_the_side_of_an_angiomyolipoma():
     q = "右肾错构瘤约5cm、左肾错构瘤约1cm"
     assert aml_treated("左肾部分切除术", q) == "" and aml_treated("右肾部分切除术", q) == "右肾部分切除术"
     assert aml_treated("右肾部分切除术", "右肾错构瘤约1cm，右肾没有出血。左肾错构瘤5cm") == ""
+
+
+def test_a_high_psa_line_asks_for_no_mri_the_question_reports():
+    told = workup([], [], "PSA 61ng/ml，增强MR示PI-RADS 2")
+    assert any("穿刺活检" in line and "磁共振" not in line for line in told)
+    assert any("磁共振" in line for line in workup([], [], "PSA 61ng/ml"))
+    assert not any(line.startswith("PSA升高") for line in workup([], [], "PSA 11ng/ml，外院MR示前列腺增生"))
+    five_ari = [line for line in workup([], [], "服用非那雄胺一年，PSA 5.2ng/ml") if line.startswith("服用非那雄胺")]
+    assert five_ari and "磁共振" not in five_ari[0]
