@@ -49,7 +49,7 @@ from .guidance_tables import (
     WORKUP,
 )
 from .patient import RELATIVES, clean_sides, patient_facts
-from .pictures import AFTERCARE, BIOPSY_FIRST, SYNDROMES, aftercare, biopsy_first, syndromes
+from .pictures import AFTERCARE, BIOPSY_FIRST, SYNDROMES, aftercare, biopsy_first, own_written, syndromes
 from .site_tables import REGIONS
 from .sites import affirmed, affirmed_sentences, item_sites, proven_tumours, same_region, sentences
 from .text import nfkc
@@ -132,6 +132,9 @@ def indicated(advice: str, question: str) -> bool:
                for sign, also in rows)
 
 
+_OTHER_LESION = re.compile(r"囊肿|结石|积水|癌|结节")
+
+
 def aml_treated(advice: str, question: str) -> str:
     """``advice`` on the sides whose angiomyolipoma calls for it (:data:`~rjua.guidance_tables.AML_INDICATED`),
     "" when only the other side's does; ``advice`` as it is when no clause tells a side that calls for it, when it
@@ -154,7 +157,8 @@ def aml_treated(advice: str, question: str) -> str:
         for clause in re.split(r"[，,；;、及和与\s]", clean_sides(sentence)):
             named = re.findall(r"双[肾侧]|两侧|[左右]", clause)
             side = ("左右" if named[-1][0] in "双两" else named[-1]) if named else side
-            sides |= set(side) if AML_INDICATED.search(clause) else set()
+            other = _OTHER_LESION.search(clause) and not AML.search(clause)  # a cyst's size is no AML's
+            sides |= set(side) if AML_INDICATED.search(clause) and not other else set()
     own = re.search(r"双[肾侧]|两侧|[左右]", advice)
     want = set("左右") if not own or own.group()[0] in "双两" else {own.group()}
     keep = sides & want
@@ -293,7 +297,7 @@ def workup(diagnoses: Sequence[str], exams: Sequence[str], question: str) -> lis
     ([], '男性生育问题')
     """
     found = "。".join([*diagnoses, affirmed(question)])
-    written = "。".join([*diagnoses, nfkc(question or "")])
+    written = "。".join([*diagnoses, own_written(question)])  # a relative's PSA is no finding of the patient's
     # what is known already: the answer's own examinations and diagnoses, a malignancy a biopsy proved, results
     # the question reports (a clause naming the test with its result: 醛固酮/肾素活性975↑, 膀胱镜未见异常)
     said = "".join(exams) + "".join(diagnoses) + ("前列腺癌" if "prostate" in proven_tumours(question) else "")

@@ -87,6 +87,8 @@ _NOT_FOLLOW_UP = r"^(?!.*(?:复查|定期|随访|监测|动态))"
 # an ultrasound the question reports with its result, normal or not, in a sentence of its own that names the organs
 # scanned (not the heart's, not one years old, planned or advised): the same scan is not advised again
 _RESULT_WORDS = r"(?:提示|显示|示|未见|正常|异常|发现|结果|见|说|[:：])"
+# an MRI not of the spine, the head, a joint or a breast
+_NOT_URO_MRI = "".join(f"(?<!{w})" for w in ("椎", "颅", "脑", "头部", "关节", "乳腺", "垂体"))
 _SCAN = r"(?<!心)(?<!心脏)(?:B超|超声|彩超)(?:检查)?[^。；;！？!?\n]{0,40}" + _RESULT_WORDS
 
 
@@ -109,14 +111,14 @@ DONE: tuple[tuple[re.Pattern, re.Pattern, bool], ...] = (
     # a benign biopsy answers a biopsy too: a repeat one is the targeted biopsy of WORKUP, not the same advice again
     (re.compile(r"前列腺[^，,。；;]{0,6}(?:穿刺|活检)|^(?:穿刺活检|穿刺|活检)$"), re.compile(BENIGN_BIOPSY), True),
     (re.compile(rf"{_NOT_FOLLOW_UP}(?!.*(?:{_SCROTUM}|{_OTHER_SCAN})).*(?:B超|超声|彩超)"),
-     re.compile(_SCAN_SENTENCE.replace("{organ}", r"肾|输尿管|膀胱|泌尿")), True),
+     re.compile(_SCAN_SENTENCE.replace("{organ}", r"肾|输尿管|膀胱|泌尿|前列腺")), True),
     (re.compile(rf"{_NOT_FOLLOW_UP}(?=.*(?:{_SCROTUM}))(?!.*(?:{_OTHER_SCAN})).*(?:B超|超声|彩超)"),
      re.compile(_SCAN_SENTENCE.replace("{organ}", _SCROTUM)), True),
     # a blood count told with its values (a urine white count is no blood count)
     (re.compile(r"^血常规(?:检查)?$"),
      re.compile(_told(r"(?<!尿)(?<!镜检)(?:血常规|白细胞|中性粒细胞|血红蛋白)[^。；;！？!?\n\d]{0,8}\d")), True),
-    (re.compile(r"^(?:MRI|MR|磁共振|核磁共振?)(?:检查)?$", re.IGNORECASE),
-     re.compile(_told(r"(?:MRI|MR|磁共振|核磁)[^。；;！？!?\n]{0,40}" + _RESULT_WORDS,
+    (re.compile(r"^(?:前列腺|盆腔)?(?:多参数|增强)?(?:MRI|MR|磁共振|核磁共振?)(?:检查|增强)?$", re.IGNORECASE),
+     re.compile(_told(_NOT_URO_MRI + r"(?:MRI|MR|磁共振|核磁)[^。；;！？!?\n]{0,40}" + _RESULT_WORDS,
                       r"肾|输尿管|膀胱|前列腺|泌尿|盆腔"), re.IGNORECASE), True),
     # a urinalysis told with its findings (a bare 尿常规异常 is repeated to read them)
     (re.compile(r"^(?:尿常规|尿液分析|尿检)(?:检查)?$"),
@@ -144,7 +146,7 @@ _CYST_TROUBLE = (rf"囊[^。；;]{{0,30}}(?:压迫|受压|积水)|囊[^，,。�
 # growing; a smaller one is followed up
 AML = re.compile(r"错构瘤|血管平滑肌脂肪瘤")
 AML_TREATMENT = re.compile(r"肾[^，,。；;]{0,12}(?:剜除|部分切除|栓塞)|(?:剜除|部分切除|栓塞)[^，,。；;]{0,6}肾")
-AML_INDICATED = re.compile(rf"{_CM4}|出血|破裂|(?<!会)(?:增大|变大|长大)", re.IGNORECASE)
+AML_INDICATED = re.compile(rf"{_CM4}|(?<!会)(?:出血|破裂|增大|变大|长大)", re.IGNORECASE)
 INDICATED: tuple[tuple[re.Pattern, re.Pattern, re.Pattern | None], ...] = (
     (re.compile(r"经皮肾镜|PCN?L|PNL", re.IGNORECASE),
      re.compile(rf"铸型|鹿角|石[^，,。；;]{{0,15}}(?:{_CM2})|(?:{_CM2}|巨大|较大)[^，,。；;]{{0,8}}结石",
@@ -159,7 +161,12 @@ INDICATED: tuple[tuple[re.Pattern, re.Pattern, re.Pattern | None], ...] = (
 ADRENAL_MASS = re.compile(r"肾上腺(?![^。；;]{0,20}转移)[^，,。；;及和与、肾]{0,8}"
                           r"(?:肿瘤|占位|结节|腺瘤|肿物|包块|增生|瘤)|醛固酮|嗜铬|库欣|皮质醇增多")
 
-_MRI = r"MRI|磁共振|核磁|(?<![A-Za-z])MR(?![A-Za-z])"  # an MRI told (增强MR, outside MR)
+# an MRI told (增强MR, outside MR)
+_MRI = rf"{_NOT_URO_MRI}(?:MRI|磁共振|核磁|(?<![A-Za-z])MR(?![A-Za-z]))|前列腺[^，,。；;]{{0,2}}(?:平扫|增强)"
+# (a PI-RADS score or a 5-alpha-reductase inhibitor has its own line)
+_PSA_UP = (r"(?!.*(?:PI-?RADS|雄胺|保列治|安福达|5-?[αa]-?还原酶))"
+           r"(?:.*PSA[^，,。；;\d]{0,10}(?:升高|增高|偏高|异常)|.*PSA[^，,。；;\d]{0,10}(?:[4-9]\.\d*[1-9]|[5-9]|[1-9]\d+))")
+_BIOPSY_TOLD = r"(?:穿刺|活检)[^，,。；;]{0,10}(?:病理|结果)|前列腺癌|前列腺恶性"
 # a finding (in the diagnoses or the question) -> an examination it needs before treatment, unless the answer's
 # own examinations or the question's reported results (the second column) already name it -> the sentence ->
 # ``whole``: the finding is read in the question as written (infertility is told by what does not happen:
@@ -188,10 +195,13 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
     (re.compile(rf"(?s)\A(?!.*{BENIGN_BIOPSY})(?!.*(?:{_MRI})).*{HIGH_PSA}", re.IGNORECASE | re.MULTILINE),
      re.compile(r"(?:穿刺|活检|病理)[^。；;]{0,40}(?:腺癌|癌)|Gleason|ISUP", re.IGNORECASE),
      "PSA明显升高（20ng/ml以上）时需警惕前列腺癌，应先完善前列腺磁共振和穿刺活检明确病理，再决定治疗。", True),
-    (re.compile(rf"(?s)^(?!.*(?:{HIGH_PSA}))"
-                r"(?:.*PSA[^，,。；;\d]{0,10}(?:升高|增高|偏高|异常)|.*PSA[^，,。；;\d]{0,10}(?:[4-9]\.\d*[1-9]|[5-9]|[1-9]\d+))",
-                re.IGNORECASE),
-     re.compile(rf"{_MRI}|穿刺|活检|前列腺癌|前列腺恶性", re.IGNORECASE),
+    # a raised PSA (below 20), with the MRI told or not; a biopsy result told or a cancer known covers it (a biopsy
+    # advised is what the line explains)
+    (re.compile(rf"(?s)^(?!.*(?:{HIGH_PSA}))(?=.*(?:{_MRI}))" + _PSA_UP, re.IGNORECASE),
+     re.compile(_BIOPSY_TOLD, re.IGNORECASE),
+     "PSA升高时需复查PSA，并结合已做的前列腺磁共振结果，必要时行前列腺穿刺活检，以排除前列腺癌。", False),
+    (re.compile(rf"(?s)^(?!.*(?:{HIGH_PSA}))(?!.*(?:{_MRI}))" + _PSA_UP, re.IGNORECASE),
+     re.compile(rf"{_MRI}|{_BIOPSY_TOLD}", re.IGNORECASE),
      "PSA升高时需复查PSA并完善前列腺多参数磁共振检查，必要时行前列腺穿刺活检，以排除前列腺癌。", False),
     (re.compile(r"蛋白尿|尿蛋白[^，,。；;]{0,6}(?:\+|阳性|升高)"), re.compile(r"肾内科|尿蛋白定量|24小时尿蛋白"),
      "尿蛋白阳性时还需完善24小时尿蛋白定量和肾功能等检查，必要时到肾内科就诊，排除肾小球疾病。",
@@ -230,6 +240,10 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
     (re.compile(r"腹股沟[^，,。；;]{0,6}(?:不适|疼痛|痛|胀|肿物|包块|肿块|鼓包|隆起)"),
      re.compile(r"疝|腹股沟[^，,。；;]{0,4}(?:B超|超声|彩超)"),
      "腹股沟不适或包块需查体并做腹股沟及阴囊B超，排除腹股沟疝及精索、睾丸病变，疝气需到普外科就诊。", False),
+    # a leukaemia just found: bleeding and infection are treated with the haematologists
+    (re.compile(r"(?<!没有)(?<!无)(?<!否认)白血病"), re.compile(r"血液科"),
+     "您提到的白血病会影响出血、感染和手术的风险，需尽快到血液科就诊，泌尿外科的治疗（包括是否手术）需与血液科共同评估。",
+     False),
     # scrotal pain: a Doppler ultrasound rules out a torsion first
     (re.compile(r"(?:阴囊|睾丸|附睾)[^，,。；;]{0,6}(?:肿痛|疼痛|胀痛|坠痛|痛)"),
      re.compile(r"阴囊[^，,。；;]{0,4}(?:B超|超声|彩超)|多普勒|睾丸[^，,。；;]{0,4}(?:B超|超声|彩超)"),

@@ -403,11 +403,15 @@ def course(sure: list[str], adv: list[str], question: str, later: Sequence[str] 
     no curative operation: its course is said instead, before the advice when other treatments remain."""
     if own := own_course(sure) or aftercare(question):  # the course is the treatment (or the aftercare): no other
         return [a for a in adv if advice_kind(a) in ("exam", "daily")], own, []  # patient's treatments or medicines
-    if biopsy_first(question):  # no prostate operation before the pathology; another organ's stays
+    first = biopsy_first(question)
+    if first:  # no prostate operation before the pathology; another organ's stays
         adv, later = [a for a in adv if not _prostate_op(a)], ()
     late = advanced(sure, question)
     if not late:
-        return adv, path_for(sure, alternatives(later), question), []
+        path = path_for(sure, alternatives(later), question)
+        if first and sure and "prostate" in item_sites(sure[0]):  # a benign prostate's course waits for the biopsy
+            path = path.replace("治疗方面，", "治疗方面，穿刺排除前列腺癌后，", 1)
+        return adv, path, []
     staged = bool(_PATHOLOGY.search(question or ""))
     adv = [a for a in adv if not (advice_kind(a) == "treat" and (a in GENERIC["treat"] or _CANCER_OP.search(a)
                                                                   and (staged or not _TURBT.search(a))))]

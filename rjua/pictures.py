@@ -19,11 +19,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from .patient import RELATIVES, patient_facts
 from .sites import affirmed, proven_tumours
 from .text import nfkc
 
 __all__ = ["AFTERCARE", "BENIGN_BIOPSY", "BIOPSY_FIRST", "HIGH_PSA", "PI_RADS_HIGH", "RENAL_TRAUMA", "SYNDROMES",
-           "WRITTEN_PICTURES", "aftercare", "biopsy_first", "syndromes"]
+           "WRITTEN_PICTURES", "aftercare", "biopsy_first", "own_written", "syndromes"]
 
 # a kidney torn or bruised; an acute or drug-induced kidney injury (急性肾损伤) is no trauma
 RENAL_TRAUMA = r"肾(?:挫伤|裂伤|破裂|外伤)|(?<!性)肾损伤"
@@ -40,7 +41,8 @@ WRITTEN_PICTURES = {"前列腺术后下尿路症状": re.compile(r"起夜|夜尿
                     "输尿管占位": re.compile(r"充盈缺损"), "肾盂占位": re.compile(r"充盈缺损"),
                     # a penile mass: its context (a foreskin, a circumcision, a bite) read as written
                     "阴茎肿物": re.compile(r"阴茎[^，,。；;不勃]{0,6}"
-                                       r"(?:肿大|肿胀|增粗|肿物|包块|肿块|硬结|新生物|菜花|溃烂|溃疡)"),
+                                       r"(?:肿大|肿胀|增粗|肿物|包块|肿块|硬结|新生物|菜花|溃烂|溃疡)|"
+                                       r"(?:龟头|冠状沟|包皮)[^，,。；;不]{0,8}(?:肿物|肿块|新生物|菜花|溃烂|溃疡)"),
                     "前列腺术后尿道狭窄": re.compile(r"排尿[^，,。；;]{0,4}(?:缓慢|变慢|费力|困难|变细|不畅)|"
                                        r"尿线[^，,。；;]{0,2}(?:细|变细)|尿流[^，,。；;]{0,2}(?:细|变细|变慢|无力)")}
 # a filling defect the report gives a stone or a clot as cause is no tumour
@@ -101,8 +103,18 @@ SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
                 r"(?![^，,。；;]{0,4}(?:待排|待除外|可能|吗|[?？]))"), "脐尿管癌", re.compile(r"脐尿管")),
     # a penis swollen or with a lump (not after sex or a bend: a fracture; not an erection): a mass, biopsied first
     (re.compile(r"(?s)\A(?!.*(?:性生活|性交|同房|弯折|响声|包皮|嵌顿|环切|蚊|虫咬|叮咬))"
-                r".*阴茎[^，,。；;不勃]{0,6}(?:肿大|肿胀|增粗|肿物|包块|肿块|硬结|新生物|菜花|溃烂|溃疡)"),
+                r".*阴茎[^，,。；;不勃]{0,6}(?:肿大|肿胀|增粗|肿物|包块|肿块|硬结|新生物|菜花|溃烂|溃疡)"
+                r"(?![^，,。；;]{0,6}(?:切除术?后|术后))|"
+                # a lump or an ulcer on the glans or the foreskin (a swelling there is a paraphimosis or an oedema)
+                r"(?<!切除)(?:龟头|冠状沟|包皮)[^，,。；;不]{0,8}(?:肿物|肿块|新生物|菜花|溃烂|溃疡)"
+                r"(?![^，,。；;]{0,6}(?:切除术?后|术后))"),
      "阴茎肿物", re.compile(r"阴茎[^，,。；;]{0,4}(?:癌|恶性|肿瘤|肿物|新生物|肿块)|包茎肿瘤|阴茎折断")),
+    # a cauliflower-like or new growth in the ureter (not at its orifice, in the bladder): an upper-tract tumour
+    (re.compile(r"输尿管(?![^，,。；;]{0,3}开口)[^。；;膀]{0,12}(?:菜花|新生物|肿物)(?![^，,。；;]{0,4}(?:待排|吗|[?？]))"),
+     "输尿管肿瘤", re.compile(r"(?:输尿管|肾盂|上尿路)[^，,。；;]{0,4}(?:占位|肿瘤|癌)|尿路上皮")),
+    # bright echoes inside the bladder: stones
+    (re.compile(r"膀胱(?:内|腔内?)[^，,。；;]{0,6}(?:多发|多个|数枚)?强回声"), "膀胱结石",
+     re.compile(r"膀胱[^，,。；;]{0,4}结石")),
     # pus in or around a kidney on imaging: an abscess (or a pyonephrosis), drained
     (re.compile(r"(?<!排除)(?<!担心)(?<!是不是)肾(?!上腺)[^，,。；;]{0,6}(?<!排除)(?:脓性|脓肿|积脓)"
                 r"(?![^，,。；;]{0,6}(?:待排|吗|已治愈|治愈|[?？]))"), "肾脓肿", re.compile(r"脓肿|积脓")),
@@ -151,8 +163,11 @@ BENIGN_BIOPSY = (r"(?:^|(?<=[。；;！？!?\n]))"
                  r"[^。；;！？!?\n])*?(?:前列腺[^。；;]{0,6}|PSA(?:(?!甲状腺|膀胱|肾|乳腺|乳房|肝|肺|淋巴|骨髓|胃|肠)[^。；;]){0,30})(?:穿刺|活检)[^。；;]{0,30}(?:病理|结果)"
                  r"(?:(?!还没|未出|没出|等待|会|吗|不典型|非典型|ASAP|上皮内瘤变|希望|但愿)[^，,。；;]){0,20}"
                  r"(?:增生|炎|良性|未见(?:明显)?(?:癌|恶性|肿瘤)|阴性)(?![^，,。；;]{0,4}(?:吗|[?？]))")
-# a PSA of 20 ng/ml or more (>100 too), read whole (PSA 2.0 is no 20)
-HIGH_PSA = r"PSA[^，,。；;\d]{0,10}(?:>\s*)?(?<![\d.])(?:[2-9]\d|\d{3,})(?:\.\d+)?(?![\d.])\s*(?:ng|$|[，,。；;）)])"
+# a PSA of 20 ng/ml or more (>100, 100以上 too), read whole (PSA 2.0 is no 20), its value in the PSA's clause or,
+# with its unit, just past a comma (复查了一次PSA，结果显示为113 ng/mL)
+HIGH_PSA = (r"(?:PSA|前列腺特异性?抗原)"
+            r"(?:[^，,。；;\d]{0,10}|[^，,。；;\d]{0,8}[，,][^，,。；;\d]{0,8}(?=\d+(?:\.\d+)?\s*ng))"
+            r"(?:>\s*)?(?<![\d.])(?:[2-9]\d|\d{3,})(?:\.\d+)?(?![\d.])\s*(?:ng|以上|多|$|[，,。；;）)])")
 # a suspicion only a biopsy settles: no operation is offered before its pathology (a biopsy already positive or
 # benign settles it)
 PI_RADS_HIGH = r"PI-?RADS[^，,。；;\d]{0,6}[45]"
@@ -203,4 +218,23 @@ def biopsy_first(question: str) -> bool:
     """
     q = nfkc(question or "")
     settled = "prostate" in proven_tumours(question) or re.search(BENIGN_BIOPSY, q) or _KNOWN_CANCER.search(q)
-    return bool(BIOPSY_FIRST.search(q)) and not settled
+    return bool(BIOPSY_FIRST.search(own_written(question))) and not settled
+
+
+# a relative named in a sentence: what it tells is theirs, unless they are the patient (a spouse's words in an
+# infertility question are the couple's, and stay)
+_KIN = re.compile("|".join(sorted((w for w, (who, _) in RELATIVES.items() if who != "spouse"), key=len, reverse=True)))
+
+
+def own_written(question: str) -> str:
+    """The question as written (NFKC), less the sentences that name a relative who is not the patient: a father's
+    PSA is no finding of the son who asks.
+
+    >>> own_written("我今年45岁。父亲PSA 30ng/ml。我需要查PSA吗")
+    '我今年45岁。我需要查PSA吗'
+    >>> own_written("我父亲今年80岁。PSA 113ng/ml")
+    '我父亲今年80岁。PSA 113ng/ml'
+    """
+    person = patient_facts(question).person or "self"
+    return "。".join(s for s in re.split(r"[。；;！？!?\n]", nfkc(question or ""))
+                    if s and all(RELATIVES[m.group()][0] == person for m in _KIN.finditer(s)))

@@ -74,8 +74,10 @@ POINTERS: tuple[Pointer, ...] = (
 # a raised white count, or white cells in the urine: a count written without either is no sign of infection
 WBC_UP = r"尿[^，,。；;]{0,6}白细胞|白细胞[^，,。；;]{0,8}(?:升高|增高|偏高|增多|阳性|\+|满视野)"
 CONDITIONS: dict[str, tuple[str, str]] = {
-    "stone": (r"结石|取石|碎石", r"结石|石|绞痛|致密影|腰痛|腰部.{0,4}痛"),
+    "stone": (r"结石|取石|碎石", r"结石|石|绞痛|致密影|强回声|腰痛|腰部.{0,4}痛"),
     "cyst": (r"囊肿|去顶", r"囊肿|囊性|囊"),
+    # an abscess is told by imaging or a fever, not by a urethral discharge (流脓)
+    "abscess": (r"脓肿", r"脓肿|脓性|积脓|脓腔|液化|发热|发烧|高热|寒战"),
     "hydronephrosis": (r"积水", r"积水|扩张|梗阻"),
     # an angiomyolipoma is told by its fat (or its name), not by any mass: a mass alone may be a cancer
     "angiomyolipoma": (r"错构瘤|血管平滑肌脂肪瘤", r"错构瘤|平滑肌脂肪瘤|富脂|含脂|脂肪(?!肝|浸润|变性)|AML"),

@@ -463,6 +463,36 @@ def test_a_high_psa_line_asks_for_no_mri_the_question_reports():
     told = workup([], [], "PSA 61ng/ml，增强MR示PI-RADS 2")
     assert any("穿刺活检" in line and "磁共振" not in line for line in told)
     assert any("磁共振" in line for line in workup([], [], "PSA 61ng/ml"))
-    assert not any(line.startswith("PSA升高") for line in workup([], [], "PSA 11ng/ml，外院MR示前列腺增生"))
+    assert not any("完善前列腺多参数磁共振" in line for line in workup([], [], "PSA 11ng/ml，外院MR示前列腺增生"))
     five_ari = [line for line in workup([], [], "服用非那雄胺一年，PSA 5.2ng/ml") if line.startswith("服用非那雄胺")]
     assert five_ari and "磁共振" not in five_ari[0]
+
+
+def test_a_lumbar_mri_is_no_urological_mri_and_an_organ_named_mri_advice_is_matched():
+    q = "66岁，腰椎MRI示腰椎间盘突出，双肾没问题，体检PSA 8.5ng/ml，夜尿多"
+    assert not done("MRI", q) and any("多参数磁共振" in line for line in workup(["前列腺增生"], [], q))
+    assert done("前列腺MRI", "前列腺MRI显示PI-RADS 4分") and done("盆腔MRI", "盆腔MRI示前列腺增生")
+    assert not done("前列腺MRI", "前列腺MRI还没出结果")
+
+
+def test_a_raised_psa_is_explained_beside_an_advised_biopsy_and_after_a_reported_mri():
+    q = "有3年的前列腺增生病史，最近复诊发现PSA值升高了"
+    assert any(line.startswith("PSA升高时需复查PSA并完善") for line in workup(["前列腺增生"], ["前列腺穿刺活检"], q))
+    told = "PSA 5.98ng/ml，前列腺平扫增强检查示前列腺左叶外周带局部信号异常"
+    assert any("结合已做的前列腺磁共振" in line for line in workup(["前列腺增生"], [], told))
+    assert not any(line.startswith("PSA升高") for line in workup(["前列腺增生"], [], "PSA 7.8ng/ml，MRI示PI-RADS 3"))
+    assert not any(line.startswith("PSA升高") for line in workup([], [], q + "，穿刺病理结果为前列腺增生"))
+
+
+def test_a_leukaemia_the_question_reports_is_treated_with_the_haematologists():
+    q = "血尿半个月，最近还刚查出来白血病，还没来得及治疗"
+    assert any("血液科" in line for line in workup(["血尿"], [], q))
+    assert not any("血液科" in line for line in workup(["血尿"], [], "血尿半个月，没有白血病"))
+
+
+def test_an_angiomyolipoma_side_counts_no_bleeding_asked_about_and_no_cysts_size():
+    from rjua.guidance import aml_treated
+    assert aml_treated("右肾部分切除术", "左肾错构瘤5cm，右肾错构瘤1cm，右肾会不会出血") == ""
+    assert aml_treated("右肾部分切除术", "左肾错构瘤5cm，右肾错构瘤1cm，右肾错构瘤出血") == "右肾部分切除术"
+    assert aml_treated("右肾部分切除术", "右肾错构瘤3cm，左肾错构瘤5cm") == ""
+    assert aml_treated("右肾部分切除术", "左肾错构瘤5cm，右肾囊肿6cm") == ""  # the cyst's size is no reason

@@ -23,3 +23,9 @@ def test_every_own_course_diagnosis_has_a_path():
 def test_guidance_reads_the_same_tables():
     assert guidance.PATHS is PATHS and guidance.WORKUP is WORKUP and guidance.DONE is DONE
     assert guidance.FIRST_STEPS is FIRST_STEPS and guidance.ADVANCED is ADVANCED
+
+
+def test_a_reported_ultrasound_of_the_prostate_answers_the_urinary_ultrasound():
+    from rjua.guidance import done
+    assert done("泌尿系统B超检查", "我最近做了一次B超检查，结果显示前列腺大小为28*34*20mm")
+    assert not done("泌尿系统B超检查", "医生让我做B超，结果还没出")

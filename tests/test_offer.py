@@ -194,3 +194,11 @@ def test_review_mends_a_planned_cystectomy_a_cancer_beside_a_benign_mass_and_oth
     assert "右肾癌" in sure and "右肾错构瘤" in sure
     adv, *_ = course(["左肾癌"], ["左肾部分切除术", "经尿道前列腺电切术"], "左肾癌3cm，PSA 25ng/ml")
     assert adv == ["左肾部分切除术"]
+
+
+def test_a_benign_prostates_course_waits_for_the_biopsy_a_high_psa_calls_for():
+    q = "85岁，MR示左侧叶外周带有占位，复查了一次PSA，结果显示为113 ng/mL"
+    adv, path, _ = course(["前列腺增生"], ["经尿道前列腺激光剜除术", "药物治疗"], q)
+    assert "穿刺排除前列腺癌后" in path and "经尿道前列腺激光剜除术" not in adv
+    _, path, _ = course(["前列腺增生"], ["药物治疗"], "PSA 1.2ng/ml，排尿困难")
+    assert "穿刺排除前列腺癌后" not in path

@@ -101,3 +101,27 @@ def test_review_mends_no_penile_mass_for_a_foreskin_and_no_abscess_ruled_out():
         assert "阴茎肿物" not in syndromes(q), q
     for q in ("CT示左肾占位，排除肾脓肿", "左肾脓肿待排", "担心是不是肾脓肿"):
         assert "肾脓肿" not in syndromes(q), q
+
+
+def test_a_lump_on_the_glans_or_foreskin_is_a_penile_mass_and_its_follow_up_is_not():
+    for q in ("龟头菜花样肿物", "龟头新生物半年", "包皮上长了菜花样的东西"):
+        assert syndromes(q) == ["阴茎肿物"], q
+    for q in ("包皮上翻后回不去了，龟头和阴茎肿胀疼痛", "龟头肿物切除术后1年，复查", "阴茎肿物切除术后1年，复查"):
+        assert "阴茎肿物" not in syndromes(q), q
+
+
+def test_a_growth_in_the_ureter_is_a_tumour_and_echoes_in_the_bladder_are_stones():
+    assert syndromes("输尿管镜发现左侧输尿管下端有菜花样的占位性病变，并进行了活组织检查") == ["输尿管肿瘤"]
+    assert "输尿管肿瘤" not in syndromes("膀胱镜见左输尿管开口旁有一个5cm的菜花样肿物")  # a bladder tumour
+    assert syndromes("彩超示膀胱内见多发强回声，最大直径12mm") == ["膀胱结石"]
+    assert syndromes("彩超示膀胱内未见异常，右肾强回声") == []
+
+
+def test_a_high_psa_is_read_past_a_comma_and_spelled_out_but_not_a_relatives():
+    from rjua.pictures import own_written
+    assert biopsy_first("MR示左侧叶外周带占位。我前段时间又复查了一次PSA，结果显示为113 ng/mL")
+    assert biopsy_first("前列腺特异性抗原25ng/ml，尿潴留") and biopsy_first("PSA 100以上，排尿困难")
+    assert not biopsy_first("PSA正常，肌酐120") and not biopsy_first("PSA，结果是2.5ng/ml")
+    assert not biopsy_first("我今年45岁，父亲PSA 30ng/ml，我需要查PSA吗")
+    assert biopsy_first("我父亲今年80岁，PSA 113ng/ml，排尿困难")  # the father is the patient
+    assert own_written("结婚3年。老婆一直没有怀孕") == "结婚3年。老婆一直没有怀孕"  # the couple's, kept

@@ -248,3 +248,9 @@ def test_white_cells_in_the_urine_point_to_the_lower_tract_a_serum_uric_acid_is_
     for q in ("化验白细胞尿，没有其他不适", "尿WBC 3+，没有其他不适"):
         assert "bladder" in question_sites(q), q
     assert "bladder" not in question_sites("血尿酸、白细胞偏高，腰背痛")
+
+
+def test_an_abscess_needs_imaging_or_a_fever_and_bright_echoes_support_a_stone():
+    assert not supported("前列腺脓肿", "17岁，性接触之后出现了尿道流脓")
+    assert supported("左肾脓肿", "体检发现左肾脓性占位") and supported("前列腺脓肿", "尿道流脓，高热寒战")
+    assert supported("膀胱结石", "彩超示膀胱内见多发强回声") and not supported("膀胱结石", "彩超示膀胱未见异常")
