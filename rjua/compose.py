@@ -46,15 +46,16 @@ from .offer import (
     course,
     minor,
     named_by,
+    removed,
     reply_items,
     strip_sides,
 )
 from .patient import PatientFacts, patient_facts
-from .sites import affirmed
+from .sites import affirmed, item_sites
 
 __all__ = ["ADDRESS_OF", "ADVICE_KINDS", "GENERIC", "INFERRED", "TEMPLATES", "URGENT", "URGENT_CATHETER",
-           "address", "advice_groups", "advice_sentences", "alternatives", "cite_marks", "coherent",
-           "compose_reply", "general_sentences", "join_zh", "named_by", "stated_facts", "strip_sides"]
+           "URGENT_DIVERSION", "address", "advice_groups", "advice_sentences", "alternatives", "cite_marks",
+           "coherent", "compose_reply", "general_sentences", "join_zh", "named_by", "stated_facts", "strip_sides"]
 
 # whom the reply speaks about, by rjua.patient's ``person``
 ADDRESS_OF = {"self": "您", "mother": "您母亲", "father": "您父亲", "child": "您的孩子", "spouse": "您爱人",
@@ -110,6 +111,9 @@ URGENT: tuple[tuple[re.Pattern, str, bool], ...] = (
     (re.compile(r"不育|不孕|精液|精子"), "阴囊肿痛或发热", False),
 )
 URGENT_DEFAULT = "发热、血尿或排尿困难"
+# after the bladder was removed (a conduit or a new bladder): no clot can block voiding; an obstructed upper tract
+# or an infection shows otherwise
+URGENT_DIVERSION = "发热寒战、腰痛或造口尿量明显减少"
 # an infection led, with an obstruction the question tells: the obstruction's signs (a stone's, a retention's)
 _OBSTRUCTED = re.compile(r"积水|梗阻|尿潴留|排尿困难|排不出|尿不出")
 _OBSTRUCTION_SIGNS = frozenset(s for pat, s, _ in URGENT if pat.search("结石") or pat.search("尿潴留"))
@@ -259,6 +263,7 @@ def _urgent(facts: PatientFacts, texts: Sequence[str], who: str, t: Mapping[str,
     signs = next((s for s in found if s), URGENT_DEFAULT)
     if found[0] == _INFECTION_SIGNS and found[-1] in _OBSTRUCTION_SIGNS and _OBSTRUCTED.search(affirmed(question)):
         signs = found[-1]
+    signs = URGENT_DIVERSION if removed(question, "bladder") and "排尿" in signs else signs
     signs = URGENT_CATHETER if catheter_in(question) else signs
     kind = "self" if facts.person in (None, "self") else "child" if facts.person == "child" else "other"
     go = t["go_" + kind].format(person=who)
@@ -334,6 +339,8 @@ def compose_reply(question: str, diseases: Sequence[str], advices: Sequence[str]
     major = [d for d in sure if not minor(d, question)]
     if path.startswith("治疗方面，") and aftercare(question):  # the aftercare is the operated finding's course
         major = sorted(major, key=lambda d: not _AFTERCARED.search(d))
+    if removed(question, "prostate"):  # a prostate cancer found in the removed gland gets no course of its own
+        major = [d for d in major if "prostate" not in item_sites(d)]
     also = second_course(major, treats, question)
     parts += [also] if also and also.split("方面，", 1)[1] not in "".join(parts) else []
     named = sure or ds

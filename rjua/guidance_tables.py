@@ -232,6 +232,11 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
                 re.IGNORECASE),
      re.compile(r"膀胱镜|活检|病理|电切|TUR", re.IGNORECASE),
      "膀胱占位需行膀胱镜检查及活检明确性质，并完善泌尿系增强CT（CTU）评估上尿路。", False),
+    # an upper-tract growth or filling defect, not yet scoped or biopsied: cytology, a CTU and a ureteroscopy first
+    # (a cancer named: its path says so)
+    (re.compile(r"(?:输尿管|肾盂|上尿路)[^，,。；;未无没排除否]{0,6}(?:新生物|菜花)|充盈缺损"),
+     re.compile(r"输尿管镜|细胞学|活检|活组织|病理|根治|(?:输尿管|肾盂)[^，,。；;]{0,2}癌"),
+     "上尿路占位需行尿脱落细胞学、泌尿系增强CT（CTU）和输尿管镜检查及活检明确性质，再决定治疗。", False),
     # a hot spot on a bone scan not called a metastasis: told apart from one before a curative treatment
     (re.compile(r"骨扫描[^。；;]{0,60}(?<!未见)(?<!无)(?<!未见明显)(?:浓聚|放射性增高|摄取增高)"),
      re.compile(r"PSMA|转移", re.IGNORECASE),

@@ -50,8 +50,8 @@ from .sites import (
 )
 from .text import nfkc
 
-__all__ = ["ADVICE_KINDS", "GENERIC", "INFERRED", "advice_kind", "alternatives", "coherent", "course", "minor",
-           "named_by", "reply_items", "stage_only", "strip_sides"]
+__all__ = ["ADVICE_KINDS", "GENERIC", "INFERRED", "advice_kind", "alternatives", "coherent", "course",
+           "minor", "named_by", "removed", "reply_items", "stage_only", "strip_sides"]
 
 # advice kind -> the pattern that puts an item in it (first match wins; the rest are "other")
 ADVICE_KINDS: tuple[tuple[str, re.Pattern], ...] = (
@@ -286,6 +286,18 @@ _TO_DO = re.compile(r"下周|下个月|准备|计划|打算|拟|要做|建议|�
 _NO_BLADDER = re.compile(r"(?:根治性?|全)膀胱切除|膀胱(?:根治性?|全)切除|膀胱全切|膀胱[^，,。；;]{0,4}根治术|"
                          r"膀胱癌根治|回肠膀胱|原位新膀胱|[Bb]ricker")
 _BLADDER_TUMOUR = re.compile(r"膀胱[^，,。；;]{0,4}(?:癌|肿瘤|占位|恶性|新生物)")
+
+
+def removed(question: str, organ: str) -> bool:
+    """Whether the question tells the patient's own ``organ`` ("bladder" or "prostate") removed: a radical
+    cystectomy or a diversion takes both, a radical prostatectomy the prostate.
+
+    >>> removed("两年前接受了膀胱根治性切除+回肠膀胱术", "bladder"), removed("准备做膀胱全切", "bladder")
+    (True, False)
+    >>> removed("前列腺癌根治术后2年", "prostate"), removed("前列腺癌根治术后2年", "bladder")
+    (True, False)
+    """
+    return _no_prostate(nfkc(question or ""), _NO_BLADDER if organ == "bladder" else None)
 
 
 def _no_bph(question: str, q: str, said: str, facts: PatientFacts) -> bool:

@@ -45,6 +45,8 @@ WRITTEN_PICTURES = {"前列腺术后下尿路症状": re.compile(r"起夜|夜尿
                                        r"(?:龟头|冠状沟|包皮)[^，,。；;不]{0,8}(?:肿物|肿块|新生物|菜花|溃烂|溃疡)"),
                     "前列腺术后尿道狭窄": re.compile(r"排尿[^，,。；;]{0,4}(?:缓慢|变慢|费力|困难|变细|不畅)|"
                                        r"尿线[^，,。；;]{0,2}(?:细|变细)|尿流[^，,。；;]{0,2}(?:细|变细|变慢|无力)")}
+# the labels that name an upper-tract tumour (a bare 尿路上皮癌 may be a bladder cancer's history)
+_UPPER_TRACT_TUMOUR = r"(?:输尿管|肾盂|上尿路)[^，,。；;]{0,4}(?:占位|肿瘤|癌)|上尿路尿路上皮"
 # a filling defect the report gives a stone or a clot as cause is no tumour
 _NO_OTHER_CAUSE = r"(?![^。；;]{0,12}(?:结石|血块|凝血块))"
 SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
@@ -94,9 +96,9 @@ SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
      "肾占位", re.compile(r"肾(?!上腺)[^，,。；;]{0,4}(?:占位|肿瘤|癌|恶性|错构瘤)|血管平滑肌脂肪瘤")),
     # a filling defect of the ureter or renal pelvis on imaging: an upper-tract tumour until proven otherwise
     (re.compile(rf"输尿管[^。；;膀]{{0,12}}充盈缺损{_NO_OTHER_CAUSE}"), "输尿管占位",
-     re.compile(r"(?:输尿管|肾盂|上尿路)[^，,。；;]{0,4}(?:占位|肿瘤|癌)|尿路上皮")),
+     re.compile(_UPPER_TRACT_TUMOUR)),
     (re.compile(rf"肾盂[^。；;膀]{{0,12}}充盈缺损{_NO_OTHER_CAUSE}"), "肾盂占位",
-     re.compile(r"(?:输尿管|肾盂|上尿路)[^，,。；;]{0,4}(?:占位|肿瘤|癌)|尿路上皮")),
+     re.compile(_UPPER_TRACT_TUMOUR)),
     # a pathology that names a urachal cancer
     (re.compile(r"(?:^|(?<=[。；;！？!?\n]))(?:(?!父亲|母亲|爸|妈|家人|亲属|亲戚|朋友)[^。；;！？!?\n])*?"
                 r"(?<!排除)(?<!排除了)(?<!除外)(?<!不考虑)(?<!不像)脐尿管[^，,。；;]{0,6}(?:腺癌|癌|恶性)"
@@ -111,7 +113,7 @@ SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
      "阴茎肿物", re.compile(r"阴茎[^，,。；;]{0,4}(?:癌|恶性|肿瘤|肿物|新生物|肿块)|包茎肿瘤|阴茎折断")),
     # a cauliflower-like or new growth in the ureter (not at its orifice, in the bladder): an upper-tract tumour
     (re.compile(r"输尿管(?![^，,。；;]{0,3}开口)[^。；;膀]{0,12}(?:菜花|新生物|肿物)(?![^，,。；;]{0,4}(?:待排|吗|[?？]))"),
-     "输尿管肿瘤", re.compile(r"(?:输尿管|肾盂|上尿路)[^，,。；;]{0,4}(?:占位|肿瘤|癌)|尿路上皮")),
+     "输尿管肿瘤", re.compile(_UPPER_TRACT_TUMOUR)),
     # bright echoes inside the bladder: stones
     (re.compile(r"膀胱(?:内|腔内?)[^，,。；;]{0,6}(?:多发|多个|数枚)?强回声"), "膀胱结石",
      re.compile(r"膀胱[^，,。；;]{0,4}结石")),

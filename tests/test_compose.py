@@ -453,3 +453,14 @@ def test_review_cases_of_the_warning_line_and_the_lead_phrase():
     assert compose._lead_once("针对您的情况,建议做B超。针对您的情况,我们建议您进行手术。").count("针对") == 1
     unsure = compose_reply("最近尿频", ["前列腺增生"], [], templates={"subject_self": "您"})
     assert "您目前还难以明确诊断" not in unsure
+
+
+def test_after_a_cystectomy_the_warning_is_a_conduits_and_a_removed_prostate_gets_no_course():
+    q = ("两年前接受了机器人辅助膀胱根治性切除+回肠膀胱术，术后病理为尿路上皮癌。此外，我还患有前列腺癌。"
+         "最近MR示右侧输尿管中下段可疑充盈缺损伴上游梗阻性扩张")
+    r = compose_reply(q, ["右输尿管占位", "前列腺癌"], ["手术治疗"])
+    assert "造口尿量" in r and "血块堵塞排尿" not in r
+    assert "根治性前列腺切除" not in r
+    q = "体检发现左肾结石，PSA 12ng/ml，穿刺病理前列腺腺癌"
+    kept = compose_reply(q, ["左肾结石", "前列腺癌"], ["输尿管软镜碎石术"])
+    assert "前列腺癌方面" in kept and "造口" not in kept

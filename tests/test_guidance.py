@@ -496,3 +496,11 @@ def test_an_angiomyolipoma_side_counts_no_bleeding_asked_about_and_no_cysts_size
     assert aml_treated("右肾部分切除术", "左肾错构瘤5cm，右肾错构瘤1cm，右肾错构瘤出血") == "右肾部分切除术"
     assert aml_treated("右肾部分切除术", "右肾错构瘤3cm，左肾错构瘤5cm") == ""
     assert aml_treated("右肾部分切除术", "左肾错构瘤5cm，右肾囊肿6cm") == ""  # the cyst's size is no reason
+
+
+def test_an_upper_tract_growth_gets_cytology_a_ctu_and_a_ureteroscopy_unless_scoped_or_known():
+    q = "CTU示右侧输尿管中段充盈缺损"
+    assert any(line.startswith("上尿路占位需行尿脱落细胞学") for line in workup(["右输尿管占位"], [], q))
+    assert not any(line.startswith("上尿路占位") for line in workup(["右输尿管癌"], [], q))
+    assert not any(line.startswith("上尿路占位") for line in workup(["右输尿管占位"], ["输尿管镜检查"], q))
+    assert not any(line.startswith("上尿路占位") for line in workup(["右输尿管占位"], [], "右输尿管结石"))

@@ -202,3 +202,10 @@ def test_a_benign_prostates_course_waits_for_the_biopsy_a_high_psa_calls_for():
     assert "穿刺排除前列腺癌后" in path and "经尿道前列腺激光剜除术" not in adv
     _, path, _ = course(["前列腺增生"], ["药物治疗"], "PSA 1.2ng/ml，排尿困难")
     assert "穿刺排除前列腺癌后" not in path
+
+
+def test_removed_tells_the_patients_own_bladder_or_prostate_removed():
+    from rjua.offer import removed
+    assert removed("膀胱癌根治术后2年，回肠膀胱", "bladder") and removed("膀胱癌根治术后2年", "prostate")
+    assert removed("前列腺癌根治术后", "prostate") and not removed("前列腺癌根治术后", "bladder")
+    assert not removed("医生建议做膀胱全切", "bladder") and not removed("膀胱肿瘤电切术后", "bladder")

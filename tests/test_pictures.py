@@ -125,3 +125,9 @@ def test_a_high_psa_is_read_past_a_comma_and_spelled_out_but_not_a_relatives():
     assert not biopsy_first("我今年45岁，父亲PSA 30ng/ml，我需要查PSA吗")
     assert biopsy_first("我父亲今年80岁，PSA 113ng/ml，排尿困难")  # the father is the patient
     assert own_written("结婚3年。老婆一直没有怀孕") == "结婚3年。老婆一直没有怀孕"  # the couple's, kept
+
+
+def test_a_filling_defect_is_named_beside_a_bladder_cancers_urothelial_label():
+    q = "膀胱根治性切除术后，右侧输尿管中下段有可疑充盈缺损伴上游尿路梗阻性扩张"
+    assert syndromes(q, ["尿路上皮癌"]) == ["输尿管占位"]
+    assert syndromes(q, ["右输尿管尿路上皮癌"]) == []
