@@ -35,7 +35,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from .faithfulness import negated_terms
-from .guidance import ADRENAL_MASS, aftercare, catheter_in, first_steps, second_course, workup
+from .guidance import ADRENAL_MASS, aftercare, before_nephrectomy, catheter_in, first_steps, second_course, workup
 from .offer import (
     ADVICE_KINDS,
     GENERIC,
@@ -336,6 +336,7 @@ def compose_reply(question: str, diseases: Sequence[str], advices: Sequence[str]
     exams = [a for a in adv if advice_kind(a) == "exam"]
     parts += advice_sentences(adv, who, t, path, workup(sure, exams, question))
     treats = [a for a in adv if advice_kind(a) in ("treat", "drug") and a not in GENERIC["treat"] | GENERIC["drug"]]
+    parts += before_nephrectomy(treats, sure, question)
     major = [d for d in sure if not minor(d, question)]
     if path.startswith("治疗方面，") and aftercare(question):  # the aftercare is the operated finding's course
         major = sorted(major, key=lambda d: not _AFTERCARED.search(d))

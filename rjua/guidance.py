@@ -56,8 +56,8 @@ from .text import nfkc
 
 __all__ = ["ADRENAL_MASS", "ADVANCED", "AFTERCARE", "BENIGN_BIOPSY", "BIOPSY_FIRST", "DONE", "FIRST_STEPS",
            "INDICATED", "OPERATE_WHEN", "OWN_COURSE", "PATHS", "SYNDROMES", "WORKUP", "advanced", "aftercare",
-           "biopsy_first", "catheter_in", "done", "first_steps", "indicated", "operable", "own_course",
-           "path_for", "second_course", "syndromes", "workup", "aml_treated"]
+           "before_nephrectomy", "biopsy_first", "catheter_in", "done", "first_steps", "indicated", "operable",
+           "own_course", "path_for", "second_course", "syndromes", "workup", "aml_treated"]
 
 _PAST = re.compile(r"(?:\d+|[一两二三四五六七八九十几半]+)个?(?:天|日|周|星期|月|年)(?:前|以前)|"
                    r"之前|以前|曾|既往|病史|上个?月|上周|去年|当时|担心|会不会|害怕|"
@@ -281,6 +281,34 @@ def advanced(diagnoses: Sequence[str], question: str) -> str:
             if pat.search(d) and sign.search(said) and not (unless and unless.search(said)):
                 return "治疗方面，" + text
     return ""
+
+
+# a whole kidney removed (not a partial nephrectomy, not a nephroureterectomy); a split renal function told
+_NEPHRECTOMY = re.compile(r"(?<!输尿管)肾(?:切除|全切)")
+_SPLIT_FUNCTION = re.compile(r"肾图|肾动态|GFR|肾小球滤过率|分肾功能|ECT", re.IGNORECASE)
+
+
+def before_nephrectomy(treats: Sequence[str], diagnoses: Sequence[str], question: str) -> list[str]:
+    """What a nephrectomy among ``treats`` needs said: the split renal function, unless the question tells it,
+    and the other kidney's stones, which stay when one kidney is removed.
+
+    >>> before_nephrectomy(["腹腔镜下左肾切除术"], ["双肾结石"], "左肾萎缩")[1][:6]
+    '右肾结石也需'
+    >>> before_nephrectomy(["腹腔镜下左肾切除术"], ["左肾结石"], "肾图示左肾功能10%")
+    []
+    >>> before_nephrectomy(["左肾部分切除术"], ["双肾结石"], "")
+    []
+    """
+    op = next((t for t in treats if _NEPHRECTOMY.search(t) and "部分" not in t), None)
+    if op is None:
+        return []
+    lines = [] if _SPLIT_FUNCTION.search(nfkc(question or "")) else [
+        "切除一侧肾脏前需行肾动态显像（GFR）评估分肾功能，确认对侧肾功能足够。"]
+    side = re.search("[左右]", op)
+    other = {"左": "右", "右": "左"}.get(side.group()) if side else None
+    if other and any("结石" in d and ("双" in d or other in d) for d in diagnoses):
+        lines.append(f"{other}肾结石也需根据大小和位置评估处理；{side.group()}肾切除后{other}肾将成为孤立肾，需格外注意保护。")
+    return lines
 
 
 # a clause that tells a result, or a test done (已做过肾上腺静脉取血)

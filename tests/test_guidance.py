@@ -504,3 +504,11 @@ def test_an_upper_tract_growth_gets_cytology_a_ctu_and_a_ureteroscopy_unless_sco
     assert not any(line.startswith("上尿路占位") for line in workup(["右输尿管癌"], [], q))
     assert not any(line.startswith("上尿路占位") for line in workup(["右输尿管占位"], ["输尿管镜检查"], q))
     assert not any(line.startswith("上尿路占位") for line in workup(["右输尿管占位"], [], "右输尿管结石"))
+
+
+def test_a_nephrectomy_asks_for_the_split_function_and_the_other_kidneys_stones():
+    from rjua.guidance import before_nephrectomy
+    lines = before_nephrectomy(["腹腔镜下左肾切除术"], ["双肾结石", "左肾积水"], "双肾结石，左肾萎缩，皮质菲薄")
+    assert lines[0].startswith("切除一侧肾脏前") and lines[1].startswith("右肾结石")
+    assert before_nephrectomy(["腹腔镜下左肾切除术"], ["左肾结石"], "肾图示左肾功能10%") == []
+    assert before_nephrectomy(["腹腔镜下左肾部分切除术", "左侧肾输尿管全长切除术"], ["左肾癌"], "") == []
