@@ -49,7 +49,16 @@ from .guidance_tables import (
     WORKUP,
 )
 from .patient import RELATIVES, clean_sides, patient_facts
-from .pictures import AFTERCARE, BIOPSY_FIRST, SYNDROMES, aftercare, biopsy_first, own_written, syndromes
+from .pictures import (
+    AFTERCARE,
+    BIOPSY_FIRST,
+    SUSPECTED_PROSTATE_CANCER,
+    SYNDROMES,
+    aftercare,
+    biopsy_first,
+    own_written,
+    syndromes,
+)
 from .site_tables import REGIONS
 from .sites import affirmed, affirmed_sentences, item_sites, proven_tumours, same_region, sentences
 from .text import nfkc
@@ -328,7 +337,10 @@ def workup(diagnoses: Sequence[str], exams: Sequence[str], question: str) -> lis
     written = "。".join([*diagnoses, own_written(question)])  # a relative's PSA is no finding of the patient's
     # what is known already: the answer's own examinations and diagnoses, a malignancy a biopsy proved, results
     # the question reports (a clause naming the test with its result: 醛固酮/肾素活性975↑, 膀胱镜未见异常)
-    said = "".join(exams) + "".join(diagnoses) + ("前列腺癌" if "prostate" in proven_tumours(question) else "")
+    # (each item its own sentence: 穿刺活检 and 可疑前列腺癌 make no biopsy that found a cancer; a suspicion is no
+    # cancer known)
+    known = [d for d in diagnoses if d != SUSPECTED_PROSTATE_CANCER]
+    said = "。".join([*exams, *known, "前列腺癌" if "prostate" in proven_tumours(question) else ""]) + "。"
     said += "转移" if advanced(diagnoses, question) else ""  # spread told: its course says the assessment
     said += "，".join(c for c in re.split(r"[，,。；;\n]", nfkc(question or "")) if _RESULT.search(c))
     # a child's hematuria is worked up otherwise; a young patient's with painful voiding is an infection's first

@@ -36,6 +36,7 @@ from .guidance import (
     syndromes,
 )
 from .patient import PatientFacts, clean_sides
+from .pictures import SUSPECTED_PROSTATE_CANCER
 from .sites import (
     CONDITIONS,
     TREATMENTS,
@@ -421,7 +422,8 @@ def course(sure: list[str], adv: list[str], question: str, later: Sequence[str] 
     late = advanced(sure, question)
     if not late:
         path = path_for(sure, alternatives(later), question)
-        if first and sure and "prostate" in item_sites(sure[0]):  # a benign prostate's course waits for the biopsy
+        if first and sure and "prostate" in item_sites(sure[0]) and sure[0] != SUSPECTED_PROSTATE_CANCER:
+            # a benign prostate's course waits for the biopsy
             path = path.replace("治疗方面，", "治疗方面，穿刺排除前列腺癌后，", 1)
         return adv, path, []
     staged = bool(_PATHOLOGY.search(question or ""))

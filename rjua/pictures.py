@@ -23,8 +23,9 @@ from .patient import RELATIVES, patient_facts
 from .sites import affirmed, proven_tumours
 from .text import nfkc
 
-__all__ = ["AFTERCARE", "BENIGN_BIOPSY", "BIOPSY_FIRST", "HIGH_PSA", "PI_RADS_HIGH", "RENAL_TRAUMA", "SYNDROMES",
-           "WRITTEN_PICTURES", "aftercare", "biopsy_first", "own_written", "syndromes"]
+__all__ = ["AFTERCARE", "BENIGN_BIOPSY", "BIOPSY_FIRST", "HIGH_PSA", "PI_RADS_HIGH", "RENAL_TRAUMA",
+           "SUSPECTED_PROSTATE_CANCER", "SYNDROMES", "WRITTEN_PICTURES", "aftercare", "biopsy_first", "own_written",
+           "syndromes"]
 
 # a kidney torn or bruised; an acute or drug-induced kidney injury (急性肾损伤) is no trauma
 RENAL_TRAUMA = r"肾(?:挫伤|裂伤|破裂|外伤)|(?<!性)肾损伤"
@@ -111,8 +112,9 @@ SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
                 r"(?<!切除)(?:龟头|冠状沟|包皮)[^，,。；;不]{0,8}(?:肿物|肿块|新生物|菜花|溃烂|溃疡)"
                 r"(?![^，,。；;]{0,6}(?:切除术?后|术后))"),
      "阴茎肿物", re.compile(r"阴茎[^，,。；;]{0,4}(?:癌|恶性|肿瘤|肿物|新生物|肿块)|包茎肿瘤|阴茎折断")),
-    # a cauliflower-like or new growth in the ureter (not at its orifice, in the bladder): an upper-tract tumour
-    (re.compile(r"输尿管(?![^，,。；;]{0,3}开口)[^。；;膀]{0,12}(?:菜花|新生物|肿物)(?![^，,。；;]{0,4}(?:待排|吗|[?？]))"),
+    # a mass or a cauliflower-like growth in the ureter (not at its orifice, in the bladder): an upper-tract tumour
+    (re.compile(r"输尿管(?![^，,。；;]{0,3}开口)[^，,。；;膀肾]{0,12}(?:菜花|新生物|肿物|占位)"
+                r"(?![^，,。；;]{0,4}(?:待排|吗|[?？]))"),
      "输尿管肿瘤", re.compile(_UPPER_TRACT_TUMOUR)),
     # bright echoes inside the bladder: stones
     (re.compile(r"膀胱(?:内|腔内?)[^，,。；;]{0,6}(?:多发|多个|数枚)?强回声"), "膀胱结石",
@@ -188,10 +190,17 @@ def syndromes(question: str, diagnoses: Sequence[str] = (), candidates: Sequence
     []
     """
     said, written = affirmed(question), nfkc(question or "")
-    return [next((c for c in candidates if named.search(c)), label) for picture, label, named in SYNDROMES
-            if (picture.search(written) and WRITTEN_PICTURES[label].search(said) if label in WRITTEN_PICTURES
-                else picture.search(said))
-            and not any(named.search(d) for d in diagnoses)]
+    found = [next((c for c in candidates if named.search(c)), label) for picture, label, named in SYNDROMES
+             if (picture.search(written) and WRITTEN_PICTURES[label].search(said) if label in WRITTEN_PICTURES
+                 else picture.search(said))
+             and not any(named.search(d) for d in diagnoses)]
+    # a suspicion only a biopsy settles (a PSA of 20 or more, PI-RADS 4 or 5) leads as what it is
+    suspected = biopsy_first(question) and not any(_PROSTATE_CANCER.search(d) for d in [*diagnoses, *found])
+    return [SUSPECTED_PROSTATE_CANCER, *found] if suspected else found
+
+
+SUSPECTED_PROSTATE_CANCER = "可疑前列腺癌"
+_PROSTATE_CANCER = re.compile(r"前列腺[^，,。；;]{0,4}(?:癌|恶性|肿瘤)")
 
 
 def aftercare(question: str) -> str:

@@ -137,8 +137,9 @@ CONDITIONS: dict[str, tuple[str, str]] = {
                                          r"肿痛|红肿|肿胀|疼痛|压痛|触痛|" + WBC_UP),
     # tests and treatments, each with what in the question indicates it
     "prostate_biopsy": (r"前列腺[^，,。；;]{0,6}(?:穿刺|活检)",
-                        r"PSA[^，,。；;\d]{0,10}(?:升高|增高|偏高|高|异常|[4-9]|\d{2,})|结节|硬结|PI-?RADS|癌|恶性|肿瘤|"
-                        r"可疑|异常信号|占位"),
+                        # (a nodule, a lesion or a cancer of the prostate, not of another organ)
+                        r"PSA[^，,。；;\d]{0,10}(?:升高|增高|偏高|高|异常|[4-9]|\d{2,})|PI-?RADS|外周带|"
+                        r"(?:前列腺|指检|指诊|肛诊)[^。；;]{0,20}(?:结节|硬结|质硬|癌|恶性|肿瘤|可疑|异常信号|占位)"),
     "alpha_blocker": (r"[αa]1?-?受体阻滞|坦索罗辛|坦洛新|赛洛多辛|西洛多辛|特拉唑嗪|多沙唑嗪|阿夫唑嗪",
                       r"排尿|尿频|尿急|夜尿|起夜|尿等待|尿线|尿流|尿不尽|尿不出|排不出|尿潴留|残余尿|滴沥|小便|结石|石|绞痛|"
                       r"会阴|盆腔|前列腺|下腹"),

@@ -46,7 +46,10 @@ _TREATED_RE = {c: re.compile(p, re.IGNORECASE) for c, p in TREATED.items()}
 _RECURRED = re.compile(r"复发|再次|又出现增生")
 # a nephroureterectomy (半尿路, 全长, 肾-输尿管全程-膀胱袖套状切除) is a cancer operation
 _MALIGNANT = re.compile(r"癌|恶性|肿瘤|根治|半尿路|全长切除|全程[^，,。；;]{0,4}切除|袖套")
-_MALIGNANT_HINT = re.compile(r"癌|恶性|肿瘤|瘤|占位|肿物|新生物|肿块|结节|包块|PSA|转移")
+_MALIGNANT_HINT_WORDS = r"癌|恶性|肿瘤|瘤|占位|肿物|新生物|肿块|结节|包块|PSA|转移"
+_MALIGNANT_HINT = re.compile(_MALIGNANT_HINT_WORDS)
+_MASS = re.compile(r"占位|肿物|肿块|新生物|包块")  # a mass label, benign or not, and what tells one
+_MASS_HINT = re.compile(_MALIGNANT_HINT_WORDS + r"|充盈缺损|菜花|肿大|增粗|硬结|溃烂|溃疡|强化|软组织|密度影|信号")
 
 # what the question does not affirm: a negated span, a denied clause, a past operation
 _CLAUSE = re.compile(r"[，,。；;！？!?\n]")
@@ -333,12 +336,12 @@ def _history(core: str, q: str) -> bool:
     return any(core in c and _OPERATED.search(c) and not _RULED_OUT.search(c) for c in _CLAUSE.split(q))
 
 
-def _tumour_hinted(item: str, question: str) -> bool:
+def _tumour_hinted(item: str, question: str, hint: re.Pattern = _MALIGNANT_HINT) -> bool:
     """A tumour hint in a sentence of what the question affirms that names the item's organ (any sentence for a
     site-less item): 淋巴瘤 beside a ureteral stricture is no reason for a urachal cancer."""
     sites = item_sites(item)
     said = affirmed_sentences(question)
-    return any(_MALIGNANT_HINT.search(x) and (not sites or sites & item_sites(x)) for x in said)
+    return any(hint.search(x) and (not sites or sites & item_sites(x)) for x in said)
 
 
 def supported(item: str, question: str, context: str | Iterable[str] | None = None) -> bool:
@@ -363,6 +366,8 @@ def supported(item: str, question: str, context: str | Iterable[str] | None = No
         return False
     if malignant(item) and not _tumour_hinted(item, question):
         return False
+    if _MASS.search(item) and not _tumour_hinted(item, question, _MASS_HINT):
+        return False  # a mass needs a sign of one in a sentence about its organ
     written = nfkc(question or "")
     if any(names.search(item) and not hint.search(written if c in WRITTEN_HINT else q)
            for c, (names, hint) in _COND_RE.items()):

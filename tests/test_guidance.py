@@ -512,3 +512,12 @@ def test_a_nephrectomy_asks_for_the_split_function_and_the_other_kidneys_stones(
     assert lines[0].startswith("切除一侧肾脏前") and lines[1].startswith("右肾结石")
     assert before_nephrectomy(["腹腔镜下左肾切除术"], ["左肾结石"], "肾图示左肾功能10%") == []
     assert before_nephrectomy(["腹腔镜下左肾部分切除术", "左侧肾输尿管全长切除术"], ["左肾癌"], "") == []
+
+
+def test_a_suspected_cancer_keeps_the_lines_that_explain_its_biopsy_and_has_its_own_course():
+    from rjua.pictures import SUSPECTED_PROSTATE_CANCER
+    q = "长期服用非那雄胺，PSA 5.73ng/ml，MRI考虑PI-RADS 5级别"
+    lines = workup([SUSPECTED_PROSTATE_CANCER, "前列腺增生"], ["前列腺穿刺活检"], q)
+    assert any("PI-RADS 4至5分" in line for line in lines) and any("乘以2" in line for line in lines)
+    assert path_for([SUSPECTED_PROSTATE_CANCER]).startswith("治疗方面，确诊前列腺癌后")
+    assert not any("PI-RADS 4至5分" in line for line in workup(["前列腺癌"], ["穿刺活检病理"], q + "，穿刺病理为腺癌"))

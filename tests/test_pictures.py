@@ -131,3 +131,16 @@ def test_a_filling_defect_is_named_beside_a_bladder_cancers_urothelial_label():
     q = "膀胱根治性切除术后，右侧输尿管中下段有可疑充盈缺损伴上游尿路梗阻性扩张"
     assert syndromes(q, ["尿路上皮癌"]) == ["输尿管占位"]
     assert syndromes(q, ["右输尿管尿路上皮癌"]) == []
+
+
+def test_a_suspicion_only_a_biopsy_settles_leads_as_a_suspected_cancer():
+    from rjua.pictures import SUSPECTED_PROSTATE_CANCER
+    q = "85岁，MR示左侧叶外周带有占位，复查PSA，结果显示为113 ng/mL"
+    assert syndromes(q, ["前列腺增生"]) == [SUSPECTED_PROSTATE_CANCER]
+    assert syndromes(q, ["前列腺癌"]) == [] and syndromes("PSA 1.2ng/ml，排尿困难", ["前列腺增生"]) == []
+    assert syndromes(q + "。穿刺病理示前列腺腺癌", ["前列腺增生"]) == []
+
+
+def test_a_ureteral_mass_is_read_in_its_own_clause():
+    assert syndromes("盆腔增强示左侧输尿管下段有占位，可能是尿路上皮癌") == ["输尿管肿瘤"]
+    assert "输尿管肿瘤" not in syndromes("体检发现左输尿管结石伴感染, 左肾脓性占位")

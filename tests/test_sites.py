@@ -254,3 +254,11 @@ def test_an_abscess_needs_imaging_or_a_fever_and_bright_echoes_support_a_stone()
     assert not supported("前列腺脓肿", "17岁，性接触之后出现了尿道流脓")
     assert supported("左肾脓肿", "体检发现左肾脓性占位") and supported("前列腺脓肿", "尿道流脓，高热寒战")
     assert supported("膀胱结石", "彩超示膀胱内见多发强回声") and not supported("膀胱结石", "彩超示膀胱未见异常")
+
+
+def test_a_mass_label_needs_a_sign_of_a_mass_in_its_organ_and_a_prostate_biopsy_a_reason():
+    q = "血尿1月，盆腔增强示左侧输尿管下段有占位，可能是尿路上皮癌。前列腺和左侧精囊腺出血"
+    assert not supported("膀胱占位", q) and supported("左输尿管占位", q)
+    assert supported("阴茎肿物", "阴茎出现了肿大的情况")
+    assert not supported("前列腺穿刺活检", q)
+    assert supported("前列腺穿刺活检", "PSA 12ng/ml") and supported("前列腺穿刺活检", "直肠指检触及前列腺结节")
