@@ -126,7 +126,9 @@ _GREETING = re.compile(r"^(?:患者|病人)?[:：]?\s*(?:医生|大夫)?(?:您�
 _FINDING = re.compile(r"显示|提示|发现|检查|诊断|B超|CT|彩超|MRI|化验|查出|病史|症状|疼|痛|尿|肿|血|结石|积水|"
                       r"囊肿|增大|包块|硬结|发热|发烧")
 _WHO_AM_I = re.compile(r"我是|^(?:我|本人)?(?:今年)?\d+岁$|^\d+岁|您好|你好|请教|想问|咨询|打扰|一个问题")
-_EXAMINED = re.compile(r"检查|B超|CT|彩超|MRI|核磁|化验|显示|提示|造影|报告|指标|结果")
+_EXAMINED = re.compile(r"检查|B超|CT|彩超|MRI|核磁|化验|显示|提示|造影|报告|指标|结果|白细胞|红细胞|肌酐|PSA|/HP|"
+                       r"ng/ml",
+                       re.IGNORECASE)
 # what makes a neighbour's sentence about a patient rather than about the item itself
 _PATIENT_SPECIFIC = re.compile(r"\d|PSA|您|你|患者|病人|孩子|他|她|我们|医院|病史|既往|曾|术后|合并|提示|显示|发现|"
                                r"结果|诊断为|考虑为|检查后|复查时|[左右]|厘米|毫米|年前|月前|天前|岁")
@@ -287,9 +289,21 @@ def cite_marks(passages: Sequence, diseases: Sequence[str], most: int = 3) -> st
     return "".join(f"[{n}]" for n in nums)
 
 
+def _examined(question: str) -> bool:
+    """Whether a clause of the question tells a test done (a normal one too), not one not done or not read yet
+    (一直没去医院检查, 还没有看到PSA报告)."""
+    clauses = re.split(r"[，,。；;！？!?\n]", question or "")
+    return any(_EXAMINED.search(c) and not _NOT_EXAMINED.search(c) for c in clauses)
+
+
+# a test not done, not read yet, or asked about (需要做什么检查)
+_NOT_EXAMINED = re.compile(r"没(?:有)?(?:去|做|查|看到|拿到)|未(?:做|查|见到)|还没|尚未|不敢|什么|哪些|吗|需要做|要做|"
+                           r"要不要|建议|准备|打算")
+
+
 def _assessment(question: str, ds: list[str], sure: list[str], who: str, cite: str, max_diseases: int,
                 t: Mapping[str, str]) -> str:
-    what = t["what_findings" if _EXAMINED.search(question or "") else "what_symptoms"]
+    what = t["what_findings" if _examined(question) else "what_symptoms"]
     if who == "您":
         basis, subject = t["basis_self"].format(what=what), t["subject_self"]
     else:

@@ -119,6 +119,10 @@ SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
     # bright echoes inside the bladder: stones
     (re.compile(r"膀胱(?:内|腔内?)[^，,。；;]{0,6}(?:多发|多个|数枚)?强回声"), "膀胱结石",
      re.compile(r"膀胱[^，,。；;]{0,4}结石")),
+    # a lump of the scrotum that discharges or breaks open: an infected skin lesion (a sebaceous cyst), no hydrocele
+    (re.compile(r"(?s)(?=.*阴囊[^。；;]{0,12}(?:疙瘩|肿物|包块|肿块|结节|硬结|痘))"
+                r"(?=.*(?:流出[^，,。；;]{0,6}(?:液|脓|水)|流脓|流水|破溃|渗液|渗出液))"),
+     "阴囊皮肤感染", re.compile(r"皮脂腺|阴囊[^，,。；;]{0,4}(?:皮肤|脓肿|感染|疖|蜂窝织炎)")),
     # pus in or around a kidney on imaging: an abscess (or a pyonephrosis), drained
     (re.compile(r"(?<!排除)(?<!担心)(?<!是不是)肾(?!上腺)[^，,。；;]{0,6}(?<!排除)(?:脓性|脓肿|积脓)"
                 r"(?![^，,。；;]{0,6}(?:待排|吗|已治愈|治愈|[?？]))"), "肾脓肿", re.compile(r"脓肿|积脓")),

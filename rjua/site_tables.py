@@ -134,7 +134,7 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     "urinary_infection": (r"泌尿道感染|尿路感染|泌尿系感染|膀胱炎|尿道炎",
                           r"感染|炎|发热|发烧|寒战|尿频|尿急|尿痛|脓|排尿不适|灼热|刺痛|分泌物|" + WBC_UP),
     "inflammation": (r"感染|(?<!增生)炎", r"感染|炎|发热|发烧|寒战|尿频|尿急|尿痛|脓|排尿不适|灼热|刺痛|分泌物|"
-                                         r"肿痛|红肿|肿胀|疼痛|压痛|触痛|" + WBC_UP),
+                                         r"肿痛|红肿|肿胀|疼痛|压痛|触痛|破溃|渗液|流出[^，,。；;]{0,6}液|" + WBC_UP),
     # tests and treatments, each with what in the question indicates it
     "prostate_biopsy": (r"前列腺[^，,。；;]{0,6}(?:穿刺|活检)",
                         # (a nodule, a lesion or a cancer of the prostate, not of another organ)
@@ -151,7 +151,9 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     "irrigation": (r"膀胱冲洗", r"血块|血尿|出血|冲洗|尿色[^，,。；;]{0,4}红"),
     # urodynamics for a voiding or continence problem; a hydrocele is told by a swelling, not by a solid mass
     "urodynamics": (r"尿动力", r"排尿|尿频|尿急|夜尿|尿失禁|漏尿|尿不尽|尿线|尿流|残余尿|神经源|憋不住"),
-    "hydrocele": (r"鞘膜积液", r"积液|肿大|增大|越来越大|变大|疙瘩|鼓包|囊性|透光|肿胀|坠胀|鞘膜"),
+    # (a lump that discharges or breaks open is in the skin: no hydrocele does)
+    "hydrocele": (r"鞘膜积液", r"(?s)\A(?!.*(?:流出[^，,。；;]{0,6}(?:液|脓|水)|流脓|流水|破溃|渗液|渗出液))"
+                             r".*(?:积液|肿大|增大|越来越大|变大|疙瘩|鼓包|囊性|透光|肿胀|坠胀|鞘膜)"),
     # an antibiotic needs a sign of infection: urgency or frequency alone, a normal white count or another organ's
     # inflammation (阑尾炎, 关节炎) is none
     "antibiotic": (r"抗生素|抗菌|抗感染|沙星|头孢|青霉素|呋喃妥因|磷霉素",

@@ -464,3 +464,10 @@ def test_after_a_cystectomy_the_warning_is_a_conduits_and_a_removed_prostate_get
     q = "体检发现左肾结石，PSA 12ng/ml，穿刺病理前列腺腺癌"
     kept = compose_reply(q, ["左肾结石", "前列腺癌"], ["输尿管软镜碎石术"])
     assert "前列腺癌方面" in kept and "造口" not in kept
+
+
+def test_the_reply_speaks_of_test_results_only_where_a_test_was_done():
+    from rjua.compose import _examined
+    assert not _examined("阴囊有个疙瘩，一直没去医院检查。请问需要做什么检查？")
+    assert not _examined("我还没有看到我的PSA报告，但据我所知，它是正常的")
+    assert _examined("在医院做了B超说我的肾区、睾丸都是正常的") and _examined("白细胞的数量为2.1/HP")

@@ -144,3 +144,11 @@ def test_a_suspicion_only_a_biopsy_settles_leads_as_a_suspected_cancer():
 def test_a_ureteral_mass_is_read_in_its_own_clause():
     assert syndromes("盆腔增强示左侧输尿管下段有占位，可能是尿路上皮癌") == ["输尿管肿瘤"]
     assert "输尿管肿瘤" not in syndromes("体检发现左输尿管结石伴感染, 左肾脓性占位")
+
+
+def test_a_discharging_scrotal_lump_is_a_skin_infection_and_no_hydrocele():
+    from rjua.sites import supported
+    q = "阴囊右侧根部有个疙瘩，越来越大，而且开始痛，外表开始流出一些液体"
+    assert syndromes(q) == ["阴囊皮肤感染"] and supported("阴囊皮肤感染", q)
+    assert not supported("睾丸鞘膜积液", q) and supported("睾丸鞘膜积液", "阴囊右侧有个疙瘩，越来越大")
+    assert syndromes("阴囊右侧有个疙瘩，越来越大") == []
