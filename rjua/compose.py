@@ -265,7 +265,8 @@ def _urgent(facts: PatientFacts, texts: Sequence[str], who: str, t: Mapping[str,
     signs = next((s for s in found if s), URGENT_DEFAULT)
     if found[0] == _INFECTION_SIGNS and found[-1] in _OBSTRUCTION_SIGNS and _OBSTRUCTED.search(affirmed(question)):
         signs = found[-1]
-    signs = URGENT_DIVERSION if removed(question, "bladder") and "排尿" in signs else signs
+    conduit = removed(question, "bladder") and "新膀胱" not in (question or "")  # a new bladder still voids
+    signs = URGENT_DIVERSION if conduit and "排尿" in signs else signs
     signs = URGENT_CATHETER if catheter_in(question) else signs
     kind = "self" if facts.person in (None, "self") else "child" if facts.person == "child" else "other"
     go = t["go_" + kind].format(person=who)

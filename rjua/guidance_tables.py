@@ -43,6 +43,11 @@ FIRST_STEPS: tuple[tuple[re.Pattern, str, str], ...] = (
     (re.compile(r"(?:无法|不能|没法|未能)拔除?[^，,。；;]{0,2}(?:尿管|导尿管)"), "written",
      "{who}目前仍无法拔除导尿管，可在医生指导下服用α受体阻滞剂后再次试行拔管；仍不能自行排尿时，需针对梗阻原因手术解除梗阻"
      "（如经尿道前列腺电切术，合并膀胱结石时可同时碎石取石），不宜手术者可长期保留尿管或行耻骨上膀胱造瘘。"),
+    # an acute retention drained by a catheter days or weeks ago, the catheter not told out: a trial without it first
+    (re.compile(r"(?s)\A(?!.*(?:拔除|拔掉|拔了|拔管|已拔|造瘘|自行排尿))"
+                r"(?=.*尿潴留[^。；;]{0,10}(?:留置|插|置入)[^。；;]{0,4}(?:导尿|尿管))"), "question",
+     "{who}因急性尿潴留留置导尿后，可在医生指导下服用α受体阻滞剂数天后试行拔管；拔管后仍不能自行排尿或反复尿潴留时，"
+     "再考虑手术解除梗阻。"),
     (re.compile(r"血块|膀胱填塞"), "sentence",
      "{who}膀胱内有血块，应尽快留置三腔导尿管冲洗膀胱、清除血块，必要时手术止血。"),
     (re.compile(r"尿潴留|尿储留|尿不出|排不出尿|残余尿[^，,。；;\d]{0,10}(?:[3-9]\d{2}|\d{4})|残余尿[^，,。；;]{0,6}超过"),
@@ -88,7 +93,17 @@ _NOT_FOLLOW_UP = r"^(?!.*(?:复查|定期|随访|监测|动态))"
 # scanned (not the heart's, not one years old, planned or advised): the same scan is not advised again
 _RESULT_WORDS = r"(?:提示|显示|示|未见|正常|异常|发现|结果|见|说|[:：])"
 # an MRI not of the spine, the head, a joint or a breast
-_NOT_URO_MRI = "".join(f"(?<!{w})" for w in ("椎", "颅", "脑", "头部", "关节", "乳腺", "垂体"))
+_NOT_URO_MRI = "".join(f"(?<!{w})" for w in ("椎", "颅", "脑", "头部", "关节", "乳腺", "垂体", "椎的", "头的", "脑部",
+                                             "颈部", "肝脏", "骶部", "椎做了", "椎做的"))
+# an MRI told (增强MR, outside MR)
+_MRI = rf"{_NOT_URO_MRI}(?:MRI|磁共振|核磁|(?<![A-Za-z])MR(?![A-Za-z]))|前列腺[^，,。；;]{{0,2}}(?:平扫|增强)"
+# an MRI the question reports with a result, in a clause of its own that names no other body part and tells no
+# plan, no test still to do and no question (建议做前列腺磁共振, 磁共振还没做, 需要做核磁吗, 腰椎的MRI)
+_MRI_REPORTED = (r"(?:^|(?<=[，,。；;！？!?\n]))"
+                 r"(?![^，,。；;！？!?\n]*(?:建议|还没|没做|没有做|没查|未做|预约|下周|要做|需要做|吗|年前|准备|计划|打算|"
+                 r"椎|颅|脑|头部|头的|颈|肝|上腹|腰骶|关节|乳腺|垂体))"
+                 rf"[^，,。；;！？!?\n]*?(?:{_MRI})[^。；;！？!?\n]{{0,40}}"
+                 r"(?:提示|显示|示|未见|正常|异常|发现|结果|见|考虑|[:：]|PI-?RADS)")
 _SCAN = r"(?<!心)(?<!心脏)(?:B超|超声|彩超)(?:检查)?[^。；;！？!?\n]{0,40}" + _RESULT_WORDS
 
 
@@ -118,8 +133,7 @@ DONE: tuple[tuple[re.Pattern, re.Pattern, bool], ...] = (
     (re.compile(r"^血常规(?:检查)?$"),
      re.compile(_told(r"(?<!尿)(?<!镜检)(?:血常规|白细胞|中性粒细胞|血红蛋白)[^。；;！？!?\n\d]{0,8}\d")), True),
     (re.compile(r"^(?:前列腺|盆腔)?(?:多参数|增强)?(?:MRI|MR|磁共振|核磁共振?)(?:检查|增强)?$", re.IGNORECASE),
-     re.compile(_told(_NOT_URO_MRI + r"(?:MRI|MR|磁共振|核磁)[^。；;！？!?\n]{0,40}" + _RESULT_WORDS,
-                      r"肾|输尿管|膀胱|前列腺|泌尿|盆腔"), re.IGNORECASE), True),
+     re.compile(_MRI_REPORTED, re.IGNORECASE), True),
     # a urinalysis told with its findings (a bare 尿常规异常 is repeated to read them)
     (re.compile(r"^(?:尿常规|尿液分析|尿检)(?:检查)?$"),
      re.compile(_told(r"(?:尿常规|尿液分析|尿检)[^。；;！？!?\n]{0,20}"
@@ -161,8 +175,6 @@ INDICATED: tuple[tuple[re.Pattern, re.Pattern, re.Pattern | None], ...] = (
 ADRENAL_MASS = re.compile(r"肾上腺(?![^。；;]{0,20}转移)[^，,。；;及和与、肾]{0,8}"
                           r"(?:肿瘤|占位|结节|腺瘤|肿物|包块|增生|瘤)|醛固酮|嗜铬|库欣|皮质醇增多")
 
-# an MRI told (增强MR, outside MR)
-_MRI = rf"{_NOT_URO_MRI}(?:MRI|磁共振|核磁|(?<![A-Za-z])MR(?![A-Za-z]))|前列腺[^，,。；;]{{0,2}}(?:平扫|增强)"
 # (a PI-RADS score or a 5-alpha-reductase inhibitor has its own line)
 _PSA_UP = (r"(?!.*(?:PI-?RADS|雄胺|保列治|安福达|5-?[αa]-?还原酶))"
            r"(?:.*PSA[^，,。；;\d]{0,10}(?:升高|增高|偏高|异常)|.*PSA[^，,。；;\d]{0,10}(?:[4-9]\.\d*[1-9]|[5-9]|[1-9]\d+))")
@@ -189,18 +201,18 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
      "服用非那雄胺等5α还原酶抑制剂时PSA约降低一半，需将PSA数值乘以2后评估，仍偏高时需在手术前排除前列腺癌。", True),
     # a PSA of 20 or more with no biopsy yet: a cancer is likely, the biopsy comes before any treatment (and the MRI,
     # where the question reports none)
-    (re.compile(rf"(?s)\A(?!.*{BENIGN_BIOPSY})(?=.*(?:{_MRI})).*{HIGH_PSA}", re.IGNORECASE | re.MULTILINE),
+    (re.compile(rf"(?s)\A(?!.*{BENIGN_BIOPSY})(?=.*(?:{_MRI_REPORTED})).*{HIGH_PSA}", re.IGNORECASE | re.MULTILINE),
      re.compile(r"(?:穿刺|活检|病理)[^。；;]{0,40}(?:腺癌|癌)|Gleason|ISUP", re.IGNORECASE),
      "PSA明显升高（20ng/ml以上）时需警惕前列腺癌，应先行前列腺穿刺活检明确病理，再决定治疗。", True),
-    (re.compile(rf"(?s)\A(?!.*{BENIGN_BIOPSY})(?!.*(?:{_MRI})).*{HIGH_PSA}", re.IGNORECASE | re.MULTILINE),
+    (re.compile(rf"(?s)\A(?!.*{BENIGN_BIOPSY})(?!.*(?:{_MRI_REPORTED})).*{HIGH_PSA}", re.IGNORECASE | re.MULTILINE),
      re.compile(r"(?:穿刺|活检|病理)[^。；;]{0,40}(?:腺癌|癌)|Gleason|ISUP", re.IGNORECASE),
      "PSA明显升高（20ng/ml以上）时需警惕前列腺癌，应先完善前列腺磁共振和穿刺活检明确病理，再决定治疗。", True),
     # a raised PSA (below 20), with the MRI told or not; a biopsy result told or a cancer known covers it (a biopsy
     # advised is what the line explains)
-    (re.compile(rf"(?s)^(?!.*(?:{HIGH_PSA}))(?=.*(?:{_MRI}))" + _PSA_UP, re.IGNORECASE),
+    (re.compile(rf"(?s)^(?!.*(?:{HIGH_PSA}))(?=.*(?:{_MRI_REPORTED}))" + _PSA_UP, re.IGNORECASE),
      re.compile(_BIOPSY_TOLD, re.IGNORECASE),
      "PSA升高时需复查PSA，并结合已做的前列腺磁共振结果，必要时行前列腺穿刺活检，以排除前列腺癌。", False),
-    (re.compile(rf"(?s)^(?!.*(?:{HIGH_PSA}))(?!.*(?:{_MRI}))" + _PSA_UP, re.IGNORECASE),
+    (re.compile(rf"(?s)^(?!.*(?:{HIGH_PSA}))(?!.*(?:{_MRI_REPORTED}))" + _PSA_UP, re.IGNORECASE),
      re.compile(rf"{_MRI}|{_BIOPSY_TOLD}", re.IGNORECASE),
      "PSA升高时需复查PSA并完善前列腺多参数磁共振检查，必要时行前列腺穿刺活检，以排除前列腺癌。", False),
     (re.compile(r"蛋白尿|尿蛋白[^，,。；;]{0,6}(?:\+|阳性|升高)"), re.compile(r"肾内科|尿蛋白定量|24小时尿蛋白"),
@@ -246,9 +258,10 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
      re.compile(r"疝|腹股沟[^，,。；;]{0,4}(?:B超|超声|彩超)"),
      "腹股沟不适或包块需查体并做腹股沟及阴囊B超，排除腹股沟疝及精索、睾丸病变，疝气需到普外科就诊。", False),
     # a leukaemia just found: bleeding and infection are treated with the haematologists
-    (re.compile(r"(?<!没有)(?<!无)(?<!否认)白血病"), re.compile(r"血液科"),
+    (re.compile(r"(?<!没有)(?<!无)(?<!否认)(?<!排除)(?<!不是)(?<!担心是)(?<!会不会是)(?<!是不是)(?<!没得过)(?<!年前患)"
+                r"(?<!年前得过)白血病(?![^。；;]{0,8}(?:已治愈|治愈|痊愈|吗|[?？]))"), re.compile(r"血液科"),
      "您提到的白血病会影响出血、感染和手术的风险，需尽快到血液科就诊，泌尿外科的治疗（包括是否手术）需与血液科共同评估。",
-     False),
+     True),
     # scrotal pain: a Doppler ultrasound rules out a torsion first
     (re.compile(r"(?:阴囊|睾丸|附睾)[^，,。；;]{0,6}(?:肿痛|疼痛|胀痛|坠痛|痛)"),
      re.compile(r"阴囊[^，,。；;]{0,4}(?:B超|超声|彩超)|多普勒|睾丸[^，,。；;]{0,4}(?:B超|超声|彩超)"),

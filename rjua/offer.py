@@ -280,7 +280,9 @@ def _no_prostate(q: str, removed: re.Pattern | None = None) -> bool:
     return any(removed.search(c) and not _NOT_DONE.search(c) and not _TO_DO.search(c) for c in _CLAUSE.split(q))
 
 
-_TO_DO = re.compile(r"下周|下个月|准备|计划|打算|拟|要做|建议|将要|需要做|等待")  # an operation still to come
+# an operation still to come, or only weighed (膀胱全切好还是电切好, 担心要膀胱全切, 全切的话)
+_TO_DO = re.compile(r"下周|下个月|准备|计划|打算|拟|要做|建议|将要|需要做|等待|好还是|还是|如果|的话|担心|可能需要|"
+                    r"要不要|是否|会不会")
 
 
 # the bladder removed (a radical cystectomy, a diversion in its place), and a bladder tumour's labels

@@ -43,7 +43,8 @@ WRITTEN_PICTURES = {"前列腺术后下尿路症状": re.compile(r"起夜|夜尿
                     # a penile mass: its context (a foreskin, a circumcision, a bite) read as written
                     "阴茎肿物": re.compile(r"阴茎[^，,。；;不勃]{0,6}"
                                        r"(?:肿大|肿胀|增粗|肿物|包块|肿块|硬结|新生物|菜花|溃烂|溃疡)|"
-                                       r"(?:龟头|冠状沟|包皮)[^，,。；;不]{0,8}(?:肿物|肿块|新生物|菜花|溃烂|溃疡)"),
+                                       r"(?:龟头|冠状沟|包皮)[^，,。；;不]{0,8}"
+                                       r"(?:肿物|肿块|新生物|菜花|溃烂|溃疡|硬结|疙瘩)"),
                     "前列腺术后尿道狭窄": re.compile(r"排尿[^，,。；;]{0,4}(?:缓慢|变慢|费力|困难|变细|不畅)|"
                                        r"尿线[^，,。；;]{0,2}(?:细|变细)|尿流[^，,。；;]{0,2}(?:细|变细|变慢|无力)")}
 # the labels that name an upper-tract tumour (a bare 尿路上皮癌 may be a bladder cancer's history)
@@ -108,16 +109,20 @@ SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
     (re.compile(r"(?s)\A(?!.*(?:性生活|性交|同房|弯折|响声|包皮|嵌顿|环切|蚊|虫咬|叮咬))"
                 r".*阴茎[^，,。；;不勃]{0,6}(?:肿大|肿胀|增粗|肿物|包块|肿块|硬结|新生物|菜花|溃烂|溃疡)"
                 r"(?![^，,。；;]{0,6}(?:切除术?后|术后))|"
-                # a lump or an ulcer on the glans or the foreskin (a swelling there is a paraphimosis or an oedema)
-                r"(?<!切除)(?:龟头|冠状沟|包皮)[^，,。；;不]{0,8}(?:肿物|肿块|新生物|菜花|溃烂|溃疡)"
-                r"(?![^，,。；;]{0,6}(?:切除术?后|术后))"),
+                # a lump or an ulcer on the glans or the foreskin (a swelling there is a paraphimosis or an
+                # oedema), not an infection's or an operation's (after sex, a balanitis, an itch, a circumcision)
+                r"\A(?!.*(?:性生活|性交|同房|不洁|冶游|嵌顿|环切|术后|炎|瘙痒|痒|红肿|糖尿病|感冒|反复))"
+                r".*(?<!切除)(?:龟头|冠状沟|包皮)[^，,。；;不]{0,8}(?:肿物|肿块|新生物|菜花|溃烂|溃疡|硬结|疙瘩)"),
      "阴茎肿物", re.compile(r"阴茎[^，,。；;]{0,4}(?:癌|恶性|肿瘤|肿物|新生物|肿块)|包茎肿瘤|阴茎折断")),
     # a mass or a cauliflower-like growth in the ureter (not at its orifice, in the bladder): an upper-tract tumour
-    (re.compile(r"输尿管(?![^，,。；;]{0,3}开口)[^，,。；;膀肾]{0,12}(?:菜花|新生物|肿物|占位)"
-                r"(?![^，,。；;]{0,4}(?:待排|吗|[?？]))"),
+    (re.compile(r"(?<!排除)(?<!担心是)(?<!会不会是)(?<!是不是)(?<!排除[左右])(?<!担心是[左右])"
+                r"(?<!会不会是[左右])(?<!是不是[左右])输尿管(?![^，,。；;]{0,3}(?:开口|口|旁))"
+                r"(?:(?!受|压迫)[^，,。；;膀肾]){0,12}(?:菜花|新生物|肿物|占位)"
+                r"(?![^，,。；;]{0,6}(?:待排|吗|[?？]|可能性小|压迫|切除|术后))"),
      "输尿管肿瘤", re.compile(_UPPER_TRACT_TUMOUR)),
     # bright echoes inside the bladder: stones
-    (re.compile(r"膀胱(?:内|腔内?)[^，,。；;]{0,6}(?:多发|多个|数枚)?强回声"), "膀胱结石",
+    (re.compile(r"膀胱(?:内|腔内?)(?:(?!双J|DJ|支架|导尿管|尿管|球囊)[^，,。；;]){0,6}(?:多发|多个|数枚)?强回声"
+                r"(?![^。；;]{0,12}(?:附着|不随体位|漂浮|絮状|光点|双J|DJ|支架|球囊))", re.IGNORECASE), "膀胱结石",
      re.compile(r"膀胱[^，,。；;]{0,4}结石")),
     # a lump of the scrotum that discharges or breaks open: an infected skin lesion (a sebaceous cyst), no hydrocele
     (re.compile(r"(?s)(?=.*阴囊[^。；;]{0,12}(?:疙瘩|肿物|包块|肿块|结节|硬结|痘))"
@@ -173,8 +178,11 @@ BENIGN_BIOPSY = (r"(?:^|(?<=[。；;！？!?\n]))"
                  r"(?:增生|炎|良性|未见(?:明显)?(?:癌|恶性|肿瘤)|阴性)(?![^，,。；;]{0,4}(?:吗|[?？]))")
 # a PSA of 20 ng/ml or more (>100, 100以上 too), read whole (PSA 2.0 is no 20), its value in the PSA's clause or,
 # with its unit, just past a comma (复查了一次PSA，结果显示为113 ng/mL)
+# (no upper bound: 低于20, 不到20, <20; past a comma only the PSA's own result words: PSA正常，AFP 30ng/ml is no PSA)
+_BOUND = r"低于|不到|小于|没有?超过|未超过|不超过|不高于|<|＜"
 HIGH_PSA = (r"(?:PSA|前列腺特异性?抗原)"
-            r"(?:[^，,。；;\d]{0,10}|[^，,。；;\d]{0,8}[，,][^，,。；;\d]{0,8}(?=\d+(?:\.\d+)?\s*ng))"
+            rf"(?:(?:(?!{_BOUND})[^，,。；;\d]){{0,10}}|[^，,。；;\d]{{0,8}}[，,](?:结果|数值|复查)?(?:显示|提示|示)?(?:为|是|:)?\s*"
+            r"(?=\d+(?:\.\d+)?\s*ng))"
             r"(?:>\s*)?(?<![\d.])(?:[2-9]\d|\d{3,})(?:\.\d+)?(?![\d.])\s*(?:ng|以上|多|$|[，,。；;）)])")
 # a suspicion only a biopsy settles: no operation is offered before its pathology (a biopsy already positive or
 # benign settles it)
@@ -220,8 +228,9 @@ def aftercare(question: str) -> str:
 
 
 # a prostate cancer the question names as known (确诊前列腺癌, 前列腺癌根治术后), not one to rule out
-_KNOWN_CANCER = re.compile(r"(?<!排除)(?<!除外)(?<!警惕)(?<!怀疑)(?<!没有)(?<!无)前列腺(?:癌|恶性)"
-                           r"(?![^，,。；;]{0,4}(?:吗|待排|可能|[?？]))")
+_KNOWN_CANCER = re.compile(r"(?<!排除)(?<!除外)(?<!警惕)(?<!怀疑)(?<!没有)(?<!无)(?<!疑似)(?<!考虑)(?<!担心是)"
+                           r"(?<!会不会是)(?<!是不是)(?<!是不是得了)(?<!排除一下)(?<!担心)前列腺(?:癌|恶性)"
+                           r"(?![^，,。；;]{0,4}(?:吗|待排|待查|可能|[?？]))")
 
 
 def biopsy_first(question: str) -> bool:
@@ -232,24 +241,30 @@ def biopsy_first(question: str) -> bool:
     (True, False, False)
     """
     q = nfkc(question or "")
-    settled = "prostate" in proven_tumours(question) or re.search(BENIGN_BIOPSY, q) or _KNOWN_CANCER.search(q)
-    return bool(BIOPSY_FIRST.search(own_written(question))) and not settled
+    own = own_written(question)  # a father's cancer settles nothing of the son's
+    settled = "prostate" in proven_tumours(question) or re.search(BENIGN_BIOPSY, q) or _KNOWN_CANCER.search(own)
+    return bool(BIOPSY_FIRST.search(own)) and not settled
 
 
-# a relative named in a sentence: what it tells is theirs, unless they are the patient (a spouse's words in an
-# infertility question are the couple's, and stay)
-_KIN = re.compile("|".join(sorted((w for w, (who, _) in RELATIVES.items() if who != "spouse"), key=len, reverse=True)))
+# a relative named in a clause: what it tells is theirs, unless they are the patient (a spouse's words in an
+# infertility question are the couple's, and a child named by a patient writing of themself is wished for: 想要孩子)
+_KIN = re.compile("|".join(sorted((w for w, (who, _) in RELATIVES.items() if who not in ("spouse", "child")),
+                                  key=len, reverse=True)))
 
 
 def own_written(question: str) -> str:
-    """The question as written (NFKC), less the sentences that name a relative who is not the patient: a father's
+    """The question as written (NFKC), less the clauses that name a relative who is not the patient: a father's
     PSA is no finding of the son who asks.
 
-    >>> own_written("我今年45岁。父亲PSA 30ng/ml。我需要查PSA吗")
-    '我今年45岁。我需要查PSA吗'
+    >>> own_written("我今年45岁，父亲PSA 30ng/ml，我PSA 5ng/ml")
+    '我今年45岁,我PSA 5ng/ml'
     >>> own_written("我父亲今年80岁。PSA 113ng/ml")
     '我父亲今年80岁。PSA 113ng/ml'
     """
     person = patient_facts(question).person or "self"
-    return "。".join(s for s in re.split(r"[。；;！？!?\n]", nfkc(question or ""))
-                    if s and all(RELATIVES[m.group()][0] == person for m in _KIN.finditer(s)))
+    kept = []
+    for sentence in re.split(r"[。；;！？!?\n]", nfkc(question or "")):
+        clauses = [c for c in re.split(r"(?<=[,，])", sentence)
+                   if all(RELATIVES[m.group()][0] == person for m in _KIN.finditer(c))]
+        kept += ["".join(clauses).rstrip(",，")] if clauses else []
+    return "。".join(k for k in kept if k)

@@ -76,8 +76,9 @@ WBC_UP = r"尿[^，,。；;]{0,6}白细胞|白细胞[^，,。；;]{0,8}(?:升高
 CONDITIONS: dict[str, tuple[str, str]] = {
     "stone": (r"结石|取石|碎石", r"结石|石|绞痛|致密影|强回声|腰痛|腰部.{0,4}痛"),
     "cyst": (r"囊肿|去顶", r"囊肿|囊性|囊"),
-    # an abscess is told by imaging or a fever, not by a urethral discharge (流脓)
-    "abscess": (r"脓肿", r"脓肿|脓性|积脓|脓腔|液化|发热|发烧|高热|寒战"),
+    # an abscess is told by imaging (a fever alone is a prostatitis' or a pyelonephritis'), not by a urethral
+    # discharge (流脓, 脓性分泌物)
+    "abscess": (r"脓肿", r"脓肿|(?<!尿道口有)脓性(?!分泌物)|积脓|脓腔|(?<!不)液化"),
     "hydronephrosis": (r"积水", r"积水|扩张|梗阻"),
     # an angiomyolipoma is told by its fat (or its name), not by any mass: a mass alone may be a cancer
     "angiomyolipoma": (r"错构瘤|血管平滑肌脂肪瘤", r"错构瘤|平滑肌脂肪瘤|富脂|含脂|脂肪(?!肝|浸润|变性)|AML"),
@@ -138,8 +139,9 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     # tests and treatments, each with what in the question indicates it
     "prostate_biopsy": (r"前列腺[^，,。；;]{0,6}(?:穿刺|活检)",
                         # (a nodule, a lesion or a cancer of the prostate, not of another organ)
-                        r"PSA[^，,。；;\d]{0,10}(?:升高|增高|偏高|高|异常|[4-9]|\d{2,})|PI-?RADS|外周带|"
-                        r"(?:前列腺|指检|指诊|肛诊)[^。；;]{0,20}(?:结节|硬结|质硬|癌|恶性|肿瘤|可疑|异常信号|占位)"),
+                        r"(?:PSA|前列腺特异性?抗原)[^，,。；;\d]{0,10}(?:升高|增高|偏高|(?<!不)高|异常|[4-9]|\d{2,})|"
+                        r"PI-?RADS|外周带|"
+                        r"(?:前列腺|指检|指诊|肛诊)[^，,。；;]{0,20}(?:结节|硬结|质硬|癌|恶性|肿瘤|可疑|异常信号|占位)"),
     "alpha_blocker": (r"[αa]1?-?受体阻滞|坦索罗辛|坦洛新|赛洛多辛|西洛多辛|特拉唑嗪|多沙唑嗪|阿夫唑嗪",
                       r"排尿|尿频|尿急|夜尿|起夜|尿等待|尿线|尿流|尿不尽|尿不出|排不出|尿潴留|残余尿|滴沥|小便|结石|石|绞痛|"
                       r"会阴|盆腔|前列腺|下腹"),

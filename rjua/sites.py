@@ -49,7 +49,8 @@ _MALIGNANT = re.compile(r"癌|恶性|肿瘤|根治|半尿路|全长切除|全程
 _MALIGNANT_HINT_WORDS = r"癌|恶性|肿瘤|瘤|占位|肿物|新生物|肿块|结节|包块|PSA|转移"
 _MALIGNANT_HINT = re.compile(_MALIGNANT_HINT_WORDS)
 _MASS = re.compile(r"占位|肿物|肿块|新生物|包块")  # a mass label, benign or not, and what tells one
-_MASS_HINT = re.compile(_MALIGNANT_HINT_WORDS + r"|充盈缺损|菜花|肿大|增粗|硬结|溃烂|溃疡|强化|软组织|密度影|信号")
+_MASS_HINT = re.compile(_MALIGNANT_HINT_WORDS + r"|充盈缺损|菜花|肿大|增粗|硬结|溃烂|溃疡|强化|软组织|异常信号|团块|"
+                        r"实性|回声|隆起|突起|疙瘩")
 
 # what the question does not affirm: a negated span, a denied clause, a past operation
 _CLAUSE = re.compile(r"[，,。；;！？!?\n]")

@@ -471,3 +471,8 @@ def test_the_reply_speaks_of_test_results_only_where_a_test_was_done():
     assert not _examined("阴囊有个疙瘩，一直没去医院检查。请问需要做什么检查？")
     assert not _examined("我还没有看到我的PSA报告，但据我所知，它是正常的")
     assert _examined("在医院做了B超说我的肾区、睾丸都是正常的") and _examined("白细胞的数量为2.1/HP")
+
+
+def test_a_new_bladder_keeps_its_voiding_warning():
+    r = compose_reply("膀胱癌行根治性膀胱切除+原位新膀胱术后1年，最近尿里有血", ["膀胱癌"], ["膀胱镜检查"])
+    assert "造口" not in r

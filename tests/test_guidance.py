@@ -521,3 +521,15 @@ def test_a_suspected_cancer_keeps_the_lines_that_explain_its_biopsy_and_has_its_
     assert any("PI-RADS 4至5分" in line for line in lines) and any("乘以2" in line for line in lines)
     assert path_for([SUSPECTED_PROSTATE_CANCER]).startswith("治疗方面，确诊前列腺癌后")
     assert not any("PI-RADS 4至5分" in line for line in workup(["前列腺癌"], ["穿刺活检病理"], q + "，穿刺病理为腺癌"))
+
+
+def test_review_mends_an_mri_planned_or_of_the_spine_is_no_reported_mri_and_a_leukaemia_is_the_patients_own():
+    for q in ("66岁男性，PSA 8.5ng/ml，夜尿多，医生建议做前列腺磁共振", "PSA 8.5ng/ml，磁共振还没做",
+              "66岁男性，腰椎的MRI示腰椎间盘突出，体检PSA 8.5ng/ml"):
+        lines = workup(["前列腺增生"], [], q)
+        assert any("完善前列腺多参数磁共振" in line for line in lines) and not any("已做" in line for line in lines), q
+    assert done("MRI", "最近做了一次外院的MR检查，结果显示左侧叶外周带有占位")
+    assert not done("MRI", "腰椎的MRI示腰椎间盘突出，双肾没问题")
+    for q in ("我今年40岁，男，无痛性血尿2周。我弟弟前年因白血病去世。", "血常规正常，已排除白血病",
+              "10年前患白血病，已治愈"):
+        assert not any("血液科" in line for line in workup(["血尿"], [], q)), q

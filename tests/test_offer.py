@@ -209,3 +209,10 @@ def test_removed_tells_the_patients_own_bladder_or_prostate_removed():
     assert removed("膀胱癌根治术后2年，回肠膀胱", "bladder") and removed("膀胱癌根治术后2年", "prostate")
     assert removed("前列腺癌根治术后", "prostate") and not removed("前列腺癌根治术后", "bladder")
     assert not removed("医生建议做膀胱全切", "bladder") and not removed("膀胱肿瘤电切术后", "bladder")
+
+
+def test_review_mends_a_cystectomy_only_weighed_is_not_done():
+    from rjua.offer import removed
+    for q in ("膀胱全切好还是电切好？膀胱镜示膀胱肿瘤3cm", "膀胱肿瘤，担心要膀胱全切，血尿",
+              "膀胱肿瘤，医生说可能需要膀胱全切"):
+        assert not removed(q, "bladder"), q

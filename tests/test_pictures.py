@@ -152,3 +152,28 @@ def test_a_discharging_scrotal_lump_is_a_skin_infection_and_no_hydrocele():
     assert syndromes(q) == ["阴囊皮肤感染"] and supported("阴囊皮肤感染", q)
     assert not supported("睾丸鞘膜积液", q) and supported("睾丸鞘膜积液", "阴囊右侧有个疙瘩，越来越大")
     assert syndromes("阴囊右侧有个疙瘩，越来越大") == []
+
+
+def test_review_mends_a_high_psa_is_the_psas_own_and_above_its_bound():
+    for q in ("左睾丸实性占位，PSA正常，AFP 30ng/ml", "PSA正常，睾酮350ng/dl", "PSA低于20ng/ml，具体是8.5",
+              "PSA没有超过20ng/ml", "PSA<20ng/ml", "PSA 35ng/ml，疑似前列腺癌",
+              "我今年62岁，PSA 35ng/ml。我父亲死于前列腺癌"):
+        assert biopsy_first(q) == ("疑似" in q or "父亲" in q), q
+    assert biopsy_first("我今年65岁，孩子们都在外地，PI-RADS 5分，排尿困难")  # a child named is no other patient
+
+
+def test_review_mends_no_ureteral_tumour_ruled_out_feared_pressed_or_at_the_orifice():
+    for q in ("排除左输尿管占位", "担心是输尿管肿物", "左输尿管下段受盆腔占位压迫，左肾积水", "右输尿管旁肿物",
+              "左输尿管占位可能性小，考虑结石", "左侧输尿管肿物切除术后2年，复查",
+              "膀胱镜示左侧输尿管口上方见一菜花样肿物约2cm"):
+        assert "输尿管肿瘤" not in syndromes(q), q
+    assert syndromes("CT示左输尿管下段占位") == ["输尿管肿瘤"]
+
+
+def test_review_mends_no_bladder_stone_from_a_stent_a_balloon_or_a_fixed_echo_and_no_mass_for_an_infection():
+    for q in ("B超示膀胱内见双J管强回声", "膀胱内见导尿管球囊强回声", "B超示膀胱内强回声，不随体位移动，附着于膀胱壁"):
+        assert "膀胱结石" not in syndromes(q), q
+    for q in ("25岁，不洁性生活后一周，龟头出现溃疡，不痛", "包皮龟头炎，龟头溃烂，红肿瘙痒",
+              "包皮环切术后第5天，包皮切口溃烂流脓"):
+        assert "阴茎肿物" not in syndromes(q), q
+    assert syndromes("龟头有个硬结，半年了") == ["阴茎肿物"]

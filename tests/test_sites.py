@@ -250,9 +250,9 @@ def test_white_cells_in_the_urine_point_to_the_lower_tract_a_serum_uric_acid_is_
     assert "bladder" not in question_sites("血尿酸、白细胞偏高，腰背痛")
 
 
-def test_an_abscess_needs_imaging_or_a_fever_and_bright_echoes_support_a_stone():
+def test_an_abscess_needs_imaging_and_bright_echoes_support_a_stone():
     assert not supported("前列腺脓肿", "17岁，性接触之后出现了尿道流脓")
-    assert supported("左肾脓肿", "体检发现左肾脓性占位") and supported("前列腺脓肿", "尿道流脓，高热寒战")
+    assert supported("左肾脓肿", "体检发现左肾脓性占位") and supported("前列腺脓肿", "B超示前列腺脓肿，高热寒战")
     assert supported("膀胱结石", "彩超示膀胱内见多发强回声") and not supported("膀胱结石", "彩超示膀胱未见异常")
 
 
@@ -262,3 +262,11 @@ def test_a_mass_label_needs_a_sign_of_a_mass_in_its_organ_and_a_prostate_biopsy_
     assert supported("阴茎肿物", "阴茎出现了肿大的情况")
     assert not supported("前列腺穿刺活检", q)
     assert supported("前列腺穿刺活检", "PSA 12ng/ml") and supported("前列腺穿刺活检", "直肠指检触及前列腺结节")
+
+
+def test_review_mends_masses_told_by_their_echo_and_no_abscess_or_biopsy_from_another_organ():
+    assert supported("膀胱占位", "B超示膀胱内见一个2cm低回声团块") and supported("睾丸肿物", "左侧睾丸摸到一个硬疙瘩")
+    assert not supported("前列腺穿刺活检", "70岁，排尿困难，B超示前列腺增生，甲状腺结节")
+    assert not supported("前列腺穿刺活检", "PSA不高") and supported("前列腺穿刺活检", "前列腺特异性抗原35ng/ml")
+    assert not supported("前列腺脓肿", "不洁性生活后尿道口有脓性分泌物，尿痛")
+    assert not supported("肾脓肿", "右腰痛，发热39度") and not supported("前列腺脓肿", "精液不液化")
