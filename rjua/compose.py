@@ -252,7 +252,28 @@ def advice_sentences(advices: Sequence[str], who: str, t: Mapping[str, str] = TE
         out += list(work_up) if k == "exam" else []
     if work_up and "exam" not in groups:
         out = list(work_up) + out
+    rest = "".join(x for x in out if x not in work_up)  # a line whose subject the course says already is not repeated
+    out = [x for x in out if x not in work_up or len(x.split("需", 1)[0]) < 4 or x.split("需", 1)[0] not in rest]
     return out or [t["advice_none"].format(who=who)]
+
+
+# a warning sign the patient has now is no "if" (an anuric patient is not told "如出现无尿"): it is left out
+HAS_NOW = {"无尿": re.compile(r"无尿|没有?尿|没有?小便|尿量[^，,。；;]{0,4}(?:极少|很少|为0)"),
+           "完全排不出尿": re.compile(r"排不出尿|尿不出|尿潴留|尿储留|完全不能排尿")}
+
+
+def _not_yet(signs: str, said: str) -> str:
+    """``signs`` (``a、b或c``) less those :data:`HAS_NOW` finds in what the question affirms; as they are when
+    none would be left.
+
+    >>> _not_yet("剧烈腰痛、发热寒战或无尿", "2天前开始无尿"), _not_yet("完全排不出尿", "尿潴留")
+    ('剧烈腰痛或发热寒战', '完全排不出尿')
+    """
+    parts = re.split(r"、|或", signs)
+    kept = [p for p in parts if not (p in HAS_NOW and HAS_NOW[p].search(said))]
+    if not kept or len(kept) == len(parts):
+        return signs
+    return "、".join(kept[:-1]) + "或" + kept[-1] if len(kept) > 1 else kept[0]
 
 
 def _urgent(facts: PatientFacts, texts: Sequence[str], who: str, t: Mapping[str, str], question: str = "") -> str:
@@ -268,6 +289,7 @@ def _urgent(facts: PatientFacts, texts: Sequence[str], who: str, t: Mapping[str,
     conduit = removed(question, "bladder") and "新膀胱" not in (question or "")  # a new bladder still voids
     signs = URGENT_DIVERSION if conduit and "排尿" in signs else signs
     signs = URGENT_CATHETER if catheter_in(question) else signs
+    signs = _not_yet(signs, affirmed(question))
     kind = "self" if facts.person in (None, "self") else "child" if facts.person == "child" else "other"
     go = t["go_" + kind].format(person=who)
     return t["urgent"].format(signs=signs, go=go)

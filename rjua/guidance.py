@@ -293,8 +293,8 @@ def advanced(diagnoses: Sequence[str], question: str) -> str:
 
 
 # a whole kidney removed (not a partial nephrectomy, not a nephroureterectomy); a split renal function told
-_NEPHRECTOMY = re.compile(r"(?<!输尿管)肾(?:切除|全切)")
-_SPLIT_FUNCTION = re.compile(r"肾图|肾动态|GFR|肾小球滤过率|分肾功能|ECT", re.IGNORECASE)
+_NEPHRECTOMY = re.compile(r"(?<!输尿管)(?<!半)肾(?:切除|全切)")
+_SPLIT_FUNCTION = re.compile(r"肾图|肾动态|(?<!e)GFR|肾小球滤过率|分肾功能|ECT", re.IGNORECASE)
 
 
 def before_nephrectomy(treats: Sequence[str], diagnoses: Sequence[str], question: str) -> list[str]:
@@ -315,7 +315,7 @@ def before_nephrectomy(treats: Sequence[str], diagnoses: Sequence[str], question
         "切除一侧肾脏前需行肾动态显像（GFR）评估分肾功能，确认对侧肾功能足够。"]
     side = re.search("[左右]", op)
     other = {"左": "右", "右": "左"}.get(side.group()) if side else None
-    if other and any("结石" in d and ("双" in d or other in d) for d in diagnoses):
+    if other and any(re.search(rf"(?:双|{other})肾[^，,。；;]{{0,6}}结石", d) for d in diagnoses):
         lines.append(f"{other}肾结石也需根据大小和位置评估处理；{side.group()}肾切除后{other}肾将成为孤立肾，需格外注意保护。")
     return lines
 

@@ -246,7 +246,8 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
      "膀胱占位需行膀胱镜检查及活检明确性质，并完善泌尿系增强CT（CTU）评估上尿路。", False),
     # an upper-tract growth or filling defect, not yet scoped or biopsied: cytology, a CTU and a ureteroscopy first
     # (a cancer named: its path says so)
-    (re.compile(r"(?:输尿管|肾盂|上尿路)[^，,。；;未无没排除否]{0,6}(?:新生物|菜花)|充盈缺损"),
+    (re.compile(r"(?:输尿管|肾盂|上尿路)[^，,。；;未无没排除否膀]{0,12}(?:新生物|菜花|充盈缺损)"
+                r"(?![^。；;]{0,12}(?:结石|血块|凝血块))"),
      re.compile(r"输尿管镜|细胞学|活检|活组织|病理|根治|(?:输尿管|肾盂)[^，,。；;]{0,2}癌"),
      "上尿路占位需行尿脱落细胞学、泌尿系增强CT（CTU）和输尿管镜检查及活检明确性质，再决定治疗。", False),
     # a hot spot on a bone scan not called a metastasis: told apart from one before a curative treatment

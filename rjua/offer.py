@@ -424,7 +424,8 @@ def course(sure: list[str], adv: list[str], question: str, later: Sequence[str] 
     late = advanced(sure, question)
     if not late:
         path = path_for(sure, alternatives(later), question)
-        if first and sure and "prostate" in item_sites(sure[0]) and sure[0] != SUSPECTED_PROSTATE_CANCER:
+        own = path_for(sure[:1]) if sure and "prostate" in item_sites(sure[0]) else ""  # not another organ's path
+        if first and own and path.startswith(own[:12]) and sure[0] != SUSPECTED_PROSTATE_CANCER:
             # a benign prostate's course waits for the biopsy
             path = path.replace("治疗方面，", "治疗方面，穿刺排除前列腺癌后，", 1)
         return adv, path, []

@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 
 from .patient import RELATIVES, patient_facts
-from .sites import affirmed, proven_tumours
+from .sites import affirmed, item_sites, proven_tumours
 from .text import nfkc
 
 __all__ = ["AFTERCARE", "BENIGN_BIOPSY", "BIOPSY_FIRST", "HIGH_PSA", "PI_RADS_HIGH", "RENAL_TRAUMA",
@@ -207,7 +207,10 @@ def syndromes(question: str, diagnoses: Sequence[str] = (), candidates: Sequence
                  else picture.search(said))
              and not any(named.search(d) for d in diagnoses)]
     # a suspicion only a biopsy settles (a PSA of 20 or more, PI-RADS 4 or 5) leads as what it is
-    suspected = biopsy_first(question) and not any(_PROSTATE_CANCER.search(d) for d in [*diagnoses, *found])
+    # (not ahead of another organ's problem: an incidental PSA beside an obstructing stone is said by its work-up line)
+    prostate_only = all(item_sites(d) <= {"prostate"} for d in diagnoses)
+    suspected = (biopsy_first(question) and prostate_only
+                 and not any(_PROSTATE_CANCER.search(d) for d in [*diagnoses, *found]))
     return [SUSPECTED_PROSTATE_CANCER, *found] if suspected else found
 
 

@@ -46,7 +46,7 @@ _TREATED_RE = {c: re.compile(p, re.IGNORECASE) for c, p in TREATED.items()}
 _RECURRED = re.compile(r"复发|再次|又出现增生")
 # a nephroureterectomy (半尿路, 全长, 肾-输尿管全程-膀胱袖套状切除) is a cancer operation
 _MALIGNANT = re.compile(r"癌|恶性|肿瘤|根治|半尿路|全长切除|全程[^，,。；;]{0,4}切除|袖套")
-_MALIGNANT_HINT_WORDS = r"癌|恶性|肿瘤|瘤|占位|肿物|新生物|肿块|结节|包块|PSA|转移"
+_MALIGNANT_HINT_WORDS = r"癌|恶性|肿瘤|瘤|占位|肿物|新生物|肿块|结节|包块|PSA|转移|PI-?RAD[Ss]"
 _MALIGNANT_HINT = re.compile(_MALIGNANT_HINT_WORDS)
 _MASS = re.compile(r"占位|肿物|肿块|新生物|包块")  # a mass label, benign or not, and what tells one
 _MASS_HINT = re.compile(_MALIGNANT_HINT_WORDS + r"|充盈缺损|菜花|肿大|增粗|硬结|溃烂|溃疡|强化|软组织|异常信号|团块|"
@@ -55,7 +55,7 @@ _MASS_HINT = re.compile(_MALIGNANT_HINT_WORDS + r"|充盈缺损|菜花|肿大|�
 # what the question does not affirm: a negated span, a denied clause, a past operation
 _CLAUSE = re.compile(r"[，,。；;！？!?\n]")
 _SENTENCE_CUT = re.compile(r"[。；;！？!?\n]")
-_NEG_CUE = re.compile(r"没有|没|无(?!痛)|未|否认|不伴|并无")
+_NEG_CUE = re.compile(r"没有|没|无(?!痛|尿(?:[，,。；;、]|$))|未|否认|不伴|并无")  # 无尿 (anuria) is a sign
 # 无明显诱因出现血尿 still affirms 血尿; 没有(再)出现血尿 does not (出现 right after the cue is negated with it)
 _NEG_STOP = re.compile(r"诱因|出现|后|但|而")
 _NEGATED_TOO = frozenset({"出现"})  # a stop word that, right after the cue (再/曾 between), is negated with it

@@ -476,3 +476,13 @@ def test_the_reply_speaks_of_test_results_only_where_a_test_was_done():
 def test_a_new_bladder_keeps_its_voiding_warning():
     r = compose_reply("膀胱癌行根治性膀胱切除+原位新膀胱术后1年，最近尿里有血", ["膀胱癌"], ["膀胱镜检查"])
     assert "造口" not in r
+
+
+def test_a_sign_the_patient_has_now_is_no_warning_and_a_course_says_its_work_up_once():
+    q = "62岁男性，双侧输尿管结石伴积水，2天前开始无尿，没有发热"
+    r = compose_reply(q, ["双侧输尿管结石"], ["双侧输尿管支架置入"])
+    assert "或无尿" not in r and "剧烈腰痛" in r
+    from rjua.compose import advice_sentences
+    lines = advice_sentences(["尿常规"], "您", path="治疗方面，上尿路占位需行输尿管镜检查及活检。",
+                             work_up=["上尿路占位需行尿脱落细胞学检查。", "血尿需完善泌尿系增强CT。"])
+    assert not any(x.startswith("上尿路占位需行尿脱落") for x in lines) and any(x.startswith("血尿") for x in lines)

@@ -177,3 +177,8 @@ def test_review_mends_no_bladder_stone_from_a_stent_a_balloon_or_a_fixed_echo_an
               "包皮环切术后第5天，包皮切口溃烂流脓"):
         assert "阴茎肿物" not in syndromes(q), q
     assert syndromes("龟头有个硬结，半年了") == ["阴茎肿物"]
+
+
+def test_an_incidental_high_psa_does_not_lead_before_another_organs_problem():
+    q = "58岁男性，左肾结石1.5cm，左腰痛，伴积水。体检PSA 25ng/ml"
+    assert syndromes(q, ["左肾结石"]) == [] and syndromes("70岁男性，MRI示PI-RADS 5分，排尿困难", ["前列腺增生"])

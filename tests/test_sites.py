@@ -270,3 +270,7 @@ def test_review_mends_masses_told_by_their_echo_and_no_abscess_or_biopsy_from_an
     assert not supported("前列腺穿刺活检", "PSA不高") and supported("前列腺穿刺活检", "前列腺特异性抗原35ng/ml")
     assert not supported("前列腺脓肿", "不洁性生活后尿道口有脓性分泌物，尿痛")
     assert not supported("肾脓肿", "右腰痛，发热39度") and not supported("前列腺脓肿", "精液不液化")
+
+
+def test_anuria_is_affirmed_and_no_dysuria_denied():
+    assert "无尿" in affirmed("2天前开始无尿，没有发热") and "尿痛" not in affirmed("尿频，无尿痛")
