@@ -252,9 +252,14 @@ def advice_sentences(advices: Sequence[str], who: str, t: Mapping[str, str] = TE
         out += list(work_up) if k == "exam" else []
     if work_up and "exam" not in groups:
         out = list(work_up) + out
-    rest = "".join(x for x in out if x not in work_up)  # a line whose subject the course says already is not repeated
-    out = [x for x in out if x not in work_up or len(x.split("需", 1)[0]) < 4 or x.split("需", 1)[0] not in rest]
-    return out or [t["advice_none"].format(who=who)]
+    return _unrepeated(out, work_up) or [t["advice_none"].format(who=who)]
+
+
+def _unrepeated(out: list[str], work_up: Sequence[str]) -> list[str]:
+    """``out`` less the work-up lines whose subject (上尿路占位需…) another sentence, the course, says already."""
+    rest = "".join(x for x in out if x not in work_up)
+    subject = {x: x.split("需", 1)[0] for x in work_up}
+    return [x for x in out if x not in subject or len(subject[x]) < 4 or subject[x] not in rest]
 
 
 # a warning sign the patient has now is no "if" (an anuric patient is not told "如出现无尿"): it is left out

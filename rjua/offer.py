@@ -424,16 +424,21 @@ def course(sure: list[str], adv: list[str], question: str, later: Sequence[str] 
     late = advanced(sure, question)
     if not late:
         path = path_for(sure, alternatives(later), question)
-        own = path_for(sure[:1]) if sure and "prostate" in item_sites(sure[0]) else ""  # not another organ's path
-        if first and own and path.startswith(own[:12]) and sure[0] != SUSPECTED_PROSTATE_CANCER:
-            # a benign prostate's course waits for the biopsy
-            path = path.replace("治疗方面，", "治疗方面，穿刺排除前列腺癌后，", 1)
-        return adv, path, []
+        return adv, _after_biopsy(path, sure) if first else path, []
     staged = bool(_PATHOLOGY.search(question or ""))
     adv = [a for a in adv if not (advice_kind(a) == "treat" and (a in GENERIC["treat"] or _CANCER_OP.search(a)
                                                                   and (staged or not _TURBT.search(a))))]
     treats = any(advice_kind(a) in ("treat", "drug") and a not in GENERIC["treat"] | GENERIC["drug"] for a in adv)
     return adv, late, [late] if treats else []
+
+
+def _after_biopsy(path: str, sure: list[str]) -> str:
+    """A benign prostate's course (not another organ's, not a suspected cancer's own) said as one that waits for
+    the biopsy."""
+    own = path_for(sure[:1]) if sure and "prostate" in item_sites(sure[0]) else ""
+    if own and path.startswith(own[:12]) and sure[0] != SUSPECTED_PROSTATE_CANCER:
+        return path.replace("治疗方面，", "治疗方面，穿刺排除前列腺癌后，", 1)
+    return path
 
 
 def _prostate_op(advice: str) -> bool:
