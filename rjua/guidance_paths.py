@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .guidance_tables import BPH_DRUG_TAKEN
+from .guidance_tables import ARI_ONLY, BPH_DRUG_TAKEN
 from .pictures import RENAL_TRAUMA
 
 __all__ = ["ADVANCED", "ON_DRUGS", "OWN_COURSE", "PATHS"]
@@ -102,6 +102,10 @@ PATHS: tuple[tuple[re.Pattern, str], ...] = (
 # a diagnosis -> the drugs the question tells taken for it -> its course then (said in place of the PATHS row: no
 # "start an alpha-blocker" to a man who takes one)
 ON_DRUGS: tuple[tuple[re.Pattern, re.Pattern, str], ...] = (
+    (re.compile(r"前列腺增生|前列腺肥大|前列腺增大"),
+     re.compile(rf"(?s){ARI_ONLY}.*(?:{BPH_DRUG_TAKEN})"),
+     "仅服用5α还原酶抑制剂（如非那雄胺）症状改善不佳时，可在医生指导下加用α受体阻滞剂，并评估残余尿和前列腺大小；联合用药后"
+     "仍效果不佳或出现尿潴留、反复血尿、膀胱结石等并发症，再考虑手术。"),
     (re.compile(r"前列腺增生|前列腺肥大|前列腺增大"),
      re.compile(BPH_DRUG_TAKEN),
      "前列腺增生已在药物治疗时，需评估症状、残余尿和前列腺大小：症状控制良好可继续用药并定期复查；如果药物效果不佳或出现"

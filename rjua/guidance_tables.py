@@ -13,8 +13,8 @@ import re
 
 from .pictures import BENIGN_BIOPSY, HIGH_PSA, PI_RADS_HIGH
 
-__all__ = ["ADRENAL_MASS", "AML", "AML_INDICATED", "AML_TREATMENT", "BENIGN_BIOPSY", "BPH_DRUG_TAKEN", "DONE",
-           "FIRST_STEPS", "INDICATED", "OPERATE_WHEN", "WORKUP"]
+__all__ = ["ADRENAL_MASS", "AML", "AML_INDICATED", "AML_TREATMENT", "ARI_ONLY", "BENIGN_BIOPSY", "BPH_DRUG_TAKEN",
+           "DONE", "FIRST_STEPS", "INDICATED", "OPERATE_WHEN", "WORKUP"]
 
 _FEVER = r"发热|发烧|寒战|高热|体温\s*3[89]"
 # infection told by the tests: raised inflammatory markers or white cells, pus in the urine
@@ -64,6 +64,9 @@ _FAILED = (r"(?:药|效果|治疗|训练|锻炼)[^，,。；;？?]{0,8}"
            r"(?:不(?:太|够|是很)?(?:明显|佳|好|理想)|无效|差|没有?改善|改善不)|"
            r"(?:药|嗪|辛|胺|治疗)后[^。；;？?]{0,14}(?:并?没有?(?:明显)?(?:改善|好转)|不见好)")
 _BPH_DRUG = r"罗辛|多辛|坦洛新|哈乐|雄胺|保列治|安福达|唑嗪|可多华|爱普列特"
+# a 5-alpha-reductase inhibitor taken with no alpha-blocker: the alpha-blocker comes before an operation
+_ALPHA_BLOCKER = r"罗辛|多辛|坦洛新|哈乐|唑嗪|可多华|[αa]1?-?受体阻滞"
+ARI_ONLY = rf"(?=.*(?:雄胺|保列治|安福达|爱普列特))(?!.*(?:{_ALPHA_BLOCKER}))"
 # BPH drugs told taken (服用坦索罗辛, 一直在吃药)
 BPH_DRUG_TAKEN = (rf"(?:服|吃|口服|使用|用)(?:了|过|着)?[^，,。；;？?]{{0,8}}(?:{_BPH_DRUG})|"
                   r"(?:一直|长期|正在|已经)[^，,。；;？?]{0,6}(?:服药|吃药|用药|药物治疗)")
@@ -77,8 +80,8 @@ OPERATE_WHEN: tuple[tuple[re.Pattern, re.Pattern | None, re.Pattern | None], ...
      re.compile(r"尿潴留|尿储留|尿不出|排不出|残余尿[^，,\d]{0,8}(?:[1-9]\d{2,}|增多|增加|较多)|导尿|"
                 r"膀胱[^，,]{0,4}结石|双[侧肾][^，,]{0,4}积水|血尿|憩室|肾功能(?:不全|减退|下降|损害)|"
                 r"肌酐[^，,]{0,6}(?:升高|增高)|反复[^，,]{0,8}感染"),
-     re.compile(rf"(?s){_FAILED}|(?=.*(?:{BPH_DRUG_TAKEN}))"
-                rf"(?=.*(?:仍|还是|依然|还有|还要|但|现在有|目前有|现在还)[^。；;不没无]{{0,10}}{_LUTS})")),
+     re.compile(rf"(?s)(?!{ARI_ONLY})(?:{_FAILED}|(?=.*(?:{BPH_DRUG_TAKEN}))"
+                rf"(?=.*(?:仍|还是|依然|还有|还要|但|现在有|目前有|现在还)[^。；;不没无]{{0,10}}{_LUTS}))")),
     # urinary incontinence: an operation after pelvic-floor training or drugs failed
     (re.compile(r"尿失禁"), None, re.compile(_FAILED)),
     (re.compile(r"血精"), re.compile(r"精囊[^，,]{0,8}(?:结石|囊肿|梗阻|扩张)|射精管[^，,]{0,6}(?:梗阻|囊肿)"), None),
@@ -165,6 +168,12 @@ INDICATED: tuple[tuple[re.Pattern, re.Pattern, re.Pattern | None], ...] = (
     (re.compile(r"经皮肾镜|PCN?L|PNL", re.IGNORECASE),
      re.compile(rf"铸型|鹿角|石[^，,。；;]{{0,15}}(?:{_CM2})|(?:{_CM2}|巨大|较大)[^，,。；;]{{0,8}}结石",
                 re.IGNORECASE),
+     None),
+    # a flexible ureteroscopy for a kidney stone: a stone of 5 mm or more, or one that hurts, obstructs, bleeds,
+    # infects or grows (small residual fragments are watched)
+    (re.compile(r"软镜|FURS|RIRS", re.IGNORECASE),
+     re.compile(r"(?<![\d.])(?:[5-9]|\d{2,})(?:\.\d+)?\s*(?:mm|毫米)|(?<![\d.])(?:0\.[5-9]|[1-9]\d*(?:\.\d+)?)\s*(?:cm|厘米)|"
+                r"痛|积水|梗阻|感染|发热|血尿|增大|变大|鹿角|铸型", re.IGNORECASE),
      None),
     (re.compile(r"去顶"),
      re.compile(rf"囊[^，,。；;]{{0,20}}(?:{_CM4}|增大|压迫|积水|受压)|(?:{_CM4}|巨大|较大)[^。；;]{{0,10}}囊",

@@ -533,3 +533,16 @@ def test_review_mends_an_mri_planned_or_of_the_spine_is_no_reported_mri_and_a_le
     for q in ("我今年40岁，男，无痛性血尿2周。我弟弟前年因白血病去世。", "血常规正常，已排除白血病",
               "10年前患白血病，已治愈"):
         assert not any("血液科" in line for line in workup(["血尿"], [], q)), q
+
+
+def test_a_5_alpha_reductase_inhibitor_alone_gets_an_alpha_blocker_before_an_operation():
+    q = "88岁，一直在服用非那雄胺，效果一般，但是我发现尿流分叉，尿的最后几滴会滴沥出来"
+    assert not operable("前列腺增生", q) and operable("前列腺增生", q.replace("非那雄胺", "非那雄胺和坦索罗辛"))
+    assert "加用α受体阻滞剂" in path_for(["前列腺增生"], question=q)
+    assert "加用α受体阻滞剂" not in path_for(["前列腺增生"], question="口服坦索罗辛半年，仍尿频")
+
+
+def test_a_flexible_ureteroscopy_needs_a_stone_of_5_mm_or_its_trouble():
+    assert not indicated("左FURSL术", "一年半前做过左经皮肾镜取石术。CT复诊发现左肾还有小结石残留")
+    assert indicated("左FURSL术", "左肾下盏结石约8mm") and indicated("输尿管软镜碎石术", "左肾结石伴积水，腰痛")
+    assert not indicated("输尿管软镜碎石术", "左肾结石3mm")
