@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .guidance_paths import ADVANCED, ON_DRUGS, OWN_COURSE, PATHS
+from .guidance_paths import ADVANCED, DUE, ON_DRUGS, OWN_COURSE, PATHS
 from .guidance_tables import (
     ADRENAL_MASS,
     AML,
@@ -223,7 +223,8 @@ def path_for(diagnoses: Sequence[str], later: Sequence[str] = (), question: str 
     said = affirmed(question) if question else ""
     on_drugs = [(pat, text) for pat, taken, text in ON_DRUGS if said and taken.search(said)]
     for d in diagnoses:
-        for pat, text in [*on_drugs, *PATHS]:
+        due = [(pat, text) for pat, text in DUE if question and pat.search(d) and operable(d, question)]
+        for pat, text in [*due, *on_drugs, *PATHS]:
             if pat.search(d):
                 ops = "、".join(op.removesuffix("等") for op in later)
                 named = f"再考虑{ops}等手术" if later else "再考虑手术"

@@ -14,7 +14,7 @@ import re
 from .guidance_tables import ARI_ONLY, BPH_DRUG_TAKEN
 from .pictures import RENAL_TRAUMA
 
-__all__ = ["ADVANCED", "ON_DRUGS", "OWN_COURSE", "PATHS"]
+__all__ = ["ADVANCED", "DUE", "ON_DRUGS", "OWN_COURSE", "PATHS"]
 
 # a diagnosis (first match) -> its usual course of treatment, said where no fitting operation is offered
 PATHS: tuple[tuple[re.Pattern, str], ...] = (
@@ -101,6 +101,13 @@ PATHS: tuple[tuple[re.Pattern, str], ...] = (
 
 # a diagnosis -> the drugs the question tells taken for it -> its course then (said in place of the PATHS row: no
 # "start an alpha-blocker" to a man who takes one)
+# a diagnosis whose operation the question already calls for (:func:`rjua.guidance.operable`: a complication, or
+# drugs that failed) -> its course, said where no operation is named
+DUE: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"前列腺增生|前列腺肥大|前列腺增大"),
+     "前列腺增生已出现尿潴留、反复血尿、膀胱结石等并发症或药物治疗效果不佳时，需手术解除梗阻（如经尿道前列腺电切术或"
+     "激光剜除术），术前评估心肺功能等手术耐受情况。"),
+)
 ON_DRUGS: tuple[tuple[re.Pattern, re.Pattern, str], ...] = (
     (re.compile(r"前列腺增生|前列腺肥大|前列腺增大"),
      re.compile(rf"(?s){ARI_ONLY}.*(?:{BPH_DRUG_TAKEN})"),

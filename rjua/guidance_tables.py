@@ -259,6 +259,9 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
                 r"(?![^。；;]{0,12}(?:结石|血块|凝血块))"),
      re.compile(r"输尿管镜|细胞学|活检|活组织|病理|根治|(?:输尿管|肾盂)[^，,。；;]{0,2}癌"),
      "上尿路占位需行尿脱落细胞学、泌尿系增强CT（CTU）和输尿管镜检查及活检明确性质，再决定治疗。", False),
+    # a thickened bladder wall after an upper-tract urothelial cancer: a recurrence in the bladder ruled out
+    (re.compile(r"(?s)(?=.*(?:输尿管|肾盂|上尿路)[^。；;]{0,10}(?:癌|恶性|肿瘤))(?=.*膀胱[^，,。；;]{0,6}增厚)"),
+     re.compile(r"膀胱镜"), "上尿路尿路上皮癌术后膀胱壁增厚，需行膀胱镜检查，排除膀胱内复发。", True),
     # a hot spot on a bone scan not called a metastasis: told apart from one before a curative treatment
     (re.compile(r"骨扫描[^。；;]{0,60}(?<!未见)(?<!无)(?<!未见明显)(?:浓聚|放射性增高|摄取增高)"),
      re.compile(r"PSMA|转移", re.IGNORECASE),

@@ -36,7 +36,7 @@ from .guidance import (
     syndromes,
 )
 from .patient import PatientFacts, clean_sides
-from .pictures import SUSPECTED_PROSTATE_CANCER
+from .pictures import SUSPECTED_PROSTATE_CANCER, upper_tract_first
 from .sites import (
     CONDITIONS,
     TREATMENTS,
@@ -79,6 +79,9 @@ _OPERATION = re.compile(r"手术|术$|术等$|切除|电切|剜除|汽化")
 
 _BPH = re.compile(CONDITIONS["bph"][0])
 _PROSTATE_CANCER = re.compile(r"前列腺(?:癌|恶性)")
+# an advice that names neither an organ nor how it is done (针对性切除, 保守扩张治疗, 激光切除术): no advice
+_VAGUE = re.compile(r"^(?=.*(?:切除|扩张))(?!.*(?:肾|输尿管|膀胱|前列腺|尿道|阴茎|包皮|睾丸|附睾|精索|阴囊|肾上腺|"
+                    r"尿路|腔镜|镜|囊肿|肿瘤|结石|癌))")
 # a cancer operation; an enucleation of a tumour (肿瘤剜除) also fits a benign one
 _RADICAL = re.compile(r"癌|恶性|根治|半尿路|全长切除|全程[^，,。；;]{0,4}切除|袖套")
 _ANY_TUMOUR = re.compile(_TUMOUR.pattern + r"|瘤")
@@ -258,7 +261,7 @@ def reply_items(question: str, diseases: Sequence[str], advices: Sequence[str], 
 
     sure = _ordered(_widest([d for d in ds if fits(d)]), question, q)
     adv = list(dict.fromkeys(aml_treated(fix(a), q) for a in advices if a and fits(a) and not done(a, question)))
-    adv = [a for a in adv if a]  # an angiomyolipoma treatment no side calls for
+    adv = [a for a in adv if a and not _VAGUE.search(a)]  # an angiomyolipoma treatment no side calls for: ""
     if not sure:  # no treatment without a diagnosis the question supports: examinations, daily life, a visit
         adv = [a for a in adv if advice_kind(a) in ("exam", "daily")]
     # an operation only for what the question itself names, and only where its signs call for one
@@ -421,6 +424,8 @@ def course(sure: list[str], adv: list[str], question: str, later: Sequence[str] 
     first = biopsy_first(question)
     if first:  # no prostate operation before the pathology; another organ's stays
         adv, later = [a for a in adv if not _prostate_op(a)], ()
+    if upper_tract_first(question):  # an upper-tract mass without pathology: its course first, the radical op later
+        adv, later = [a for a in adv if not (_RADICAL.search(a) and advice_kind(a) == "treat")], ()
     late = advanced(sure, question)
     if not late:
         path = path_for(sure, alternatives(later), question)

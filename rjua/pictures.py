@@ -25,7 +25,7 @@ from .text import nfkc
 
 __all__ = ["AFTERCARE", "BENIGN_BIOPSY", "BIOPSY_FIRST", "HIGH_PSA", "PI_RADS_HIGH", "RENAL_TRAUMA",
            "SUSPECTED_PROSTATE_CANCER", "SYNDROMES", "WRITTEN_PICTURES", "aftercare", "biopsy_first", "own_written",
-           "syndromes"]
+           "syndromes", "upper_tract_first"]
 
 # a kidney torn or bruised; an acute or drug-induced kidney injury (急性肾损伤) is no trauma
 RENAL_TRAUMA = r"肾(?:挫伤|裂伤|破裂|外伤)|(?<!性)肾损伤"
@@ -271,3 +271,23 @@ def own_written(question: str) -> str:
                    if all(RELATIVES[m.group()][0] == person for m in _KIN.finditer(c))]
         kept += ["".join(clauses).rstrip(",，")] if clauses else []
     return "。".join(k for k in kept if k)
+
+
+# an upper-tract mass told (占位, a growth, a filling defect) and what settles it (a pathology, cytology, a
+# ureteroscopy's biopsy, a cancer named as proven)
+_UPPER_MASS = re.compile(r"(?:输尿管|肾盂)(?![^，,。；;]{0,3}(?:开口|口|旁))[^，,。；;膀]{0,10}"
+                         r"(?:占位|肿物|新生物|菜花|充盈缺损)(?![^，,。；;]{0,6}(?:待排|可能性小|压迫|切除|术后|结石|血块))")
+_UPPER_SETTLED = re.compile(r"病理|细胞学|活检|活组织|根治|切除术后|术后|确诊")
+
+
+def upper_tract_first(question: str) -> bool:
+    """Whether the question tells an upper-tract mass that no pathology has settled: its work-up (cytology, a
+    ureteroscopy and biopsy) comes before a radical operation.
+
+    >>> upper_tract_first("增强CT示右输尿管有占位，右肾积水")
+    True
+    >>> upper_tract_first("右输尿管占位，输尿管镜活检病理为尿路上皮癌")
+    False
+    """
+    said = affirmed(question)
+    return bool(_UPPER_MASS.search(said)) and not _UPPER_SETTLED.search(nfkc(question or ""))

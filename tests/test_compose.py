@@ -177,7 +177,7 @@ def test_no_operation_on_the_other_side_of_the_diagnoses():
     q = "体检发现右输尿管占位，活检为尿路上皮癌，左侧肾盏也有扩张"
     r = compose_reply(q, ["右输尿管癌"], ["左侧肾-输尿管全程-膀胱袖套状切除", "右侧肾-输尿管全程-膀胱袖套状切除"])
     assert "右侧肾-输尿管全程" in r and "左侧肾-输尿管全程" not in r
-    r = compose_reply("体检发现右输尿管占位", ["右输尿管占位"], ["右侧肾-输尿管全程-膀胱袖套状切除"])
+    r = compose_reply("体检发现右输尿管占位，活检为尿路上皮癌", ["右输尿管占位"], ["右侧肾-输尿管全程-膀胱袖套状切除"])
     assert "右侧肾-输尿管全程" in r
     r = compose_reply("体检发现右肾占位", ["右肾占位"], ["右侧肾-输尿管全程-膀胱袖套状切除"])
     assert "输尿管全程" not in r  # a mass of the kidney itself is no case for a nephroureterectomy
@@ -218,7 +218,7 @@ def test_a_treatment_treats_a_diagnosis_of_its_own_condition_and_region():
     r = compose_reply("双肾结石，左肾囊肿，前列腺增生，排尿困难", ["双肾结石", "前列腺增生"], ["膀胱镜下取石术"])
     assert "取石" not in r  # a kidney stone is not removed through the bladder
     ops = ["腹腔镜下右肾部分切除术", "腹腔镜下右输尿管癌根治术"]
-    r = compose_reply("右输尿管占位，右肾积水", ["右输尿管占位"], ops)
+    r = compose_reply("右输尿管占位，右肾积水，活检病理为尿路上皮癌", ["右输尿管占位"], ops)
     assert "部分切除" not in r and "输尿管癌根治术" in r
 
 
@@ -376,7 +376,7 @@ def test_the_main_finding_leads_a_small_stone_or_a_quiet_cyst_comes_after():
 
 def test_no_renal_cell_operation_for_a_renal_pelvis_or_ureter_tumour():
     ops = ["腹腔镜下右肾癌根治术", "腹腔镜下右输尿管癌根治术"]
-    r = compose_reply("检查发现右肾盂输尿管有占位，上游肾盂肾盏扩张", ["右肾占位"], ops)
+    r = compose_reply("检查发现右肾盂输尿管有占位，上游肾盂肾盏扩张，活检病理为尿路上皮癌", ["右肾占位"], ops)
     assert "右肾癌根治术" not in r and "右输尿管癌根治术" in r
     assert "右肾癌根治术" in compose_reply("CT示右肾中部占位5cm，明显强化", ["右肾占位"], ops)
 

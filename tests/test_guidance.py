@@ -546,3 +546,12 @@ def test_a_flexible_ureteroscopy_needs_a_stone_of_5_mm_or_its_trouble():
     assert not indicated("左FURSL术", "一年半前做过左经皮肾镜取石术。CT复诊发现左肾还有小结石残留")
     assert indicated("左FURSL术", "左肾下盏结石约8mm") and indicated("输尿管软镜碎石术", "左肾结石伴积水，腰痛")
     assert not indicated("输尿管软镜碎石术", "左肾结石3mm")
+
+
+def test_an_operation_the_question_calls_for_is_the_course_and_a_thick_bladder_wall_after_utuc_is_scoped():
+    q = "前列腺增生，长期留置导尿，反复血尿需输血"
+    assert path_for(["前列腺增生"], question=q).startswith("治疗方面，前列腺增生已出现")
+    assert not path_for(["前列腺增生"], question="夜尿3次").startswith("治疗方面，前列腺增生已出现")
+    after = "两年前左侧输尿管恶性肿瘤手术，膀胱左侧壁增厚、毛糙"
+    assert any("膀胱镜检查，排除膀胱内复发" in line for line in workup(["膀胱结石"], [], after))
+    assert not any("膀胱内复发" in line for line in workup(["膀胱结石"], [], "膀胱壁增厚，前列腺增生"))

@@ -216,3 +216,18 @@ def test_review_mends_a_cystectomy_only_weighed_is_not_done():
     for q in ("膀胱全切好还是电切好？膀胱镜示膀胱肿瘤3cm", "膀胱肿瘤，担心要膀胱全切，血尿",
               "膀胱肿瘤，医生说可能需要膀胱全切"):
         assert not removed(q, "bladder"), q
+
+
+def test_an_upper_tract_mass_without_pathology_gets_its_work_up_before_a_radical_operation():
+    q = "增强CT示右输尿管有占位，右肾积水，报告上没有具体的诊断结果"
+    adv, path, _ = course(["右输尿管占位"], ["腹腔镜下右输尿管癌根治术", "尿常规"], q)
+    assert adv == ["尿常规"] and "输尿管镜检查及活检" in path
+    adv, _, _ = course(["右输尿管癌"], ["腹腔镜下右输尿管癌根治术"], q + "，输尿管镜活检病理为高级别尿路上皮癌")
+    assert adv == ["腹腔镜下右输尿管癌根治术"]
+
+
+def test_an_advice_naming_no_organ_nor_method_is_not_said():
+    from rjua.offer import reply_items
+    q = "67岁男性，血尿半个月，膀胱内少量血块"
+    _, _, adv, _ = reply_items(q, ["血尿"], ["针对性切除", "保守扩张治疗", "膀胱穿刺造瘘术"], patient_facts(q))
+    assert adv == ["膀胱穿刺造瘘术"]
