@@ -255,19 +255,29 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
      "膀胱占位需行膀胱镜检查及活检明确性质，并完善泌尿系增强CT（CTU）评估上尿路。", False),
     # an upper-tract growth or filling defect, not yet scoped or biopsied: cytology, a CTU and a ureteroscopy first
     # (a cancer named: its path says so)
-    (re.compile(r"(?:输尿管|肾盂|上尿路)[^，,。；;未无没排除否膀]{0,12}(?:新生物|菜花|充盈缺损)"
+    (re.compile(r"(?s)\A(?!.*(?:活组织|活检))"
+                r".*(?:输尿管|肾盂|上尿路)[^，,。；;未无没排除否膀]{0,12}(?:新生物|菜花|充盈缺损)"
                 r"(?![^。；;]{0,12}(?:结石|血块|凝血块))"),
      re.compile(r"输尿管镜|细胞学|活检|活组织|病理|根治|(?:输尿管|肾盂)[^，,。；;]{0,2}癌"),
      "上尿路占位需行尿脱落细胞学、泌尿系增强CT（CTU）和输尿管镜检查及活检明确性质，再决定治疗。", False),
     # a thickened bladder wall after an upper-tract urothelial cancer: a recurrence in the bladder ruled out
     (re.compile(r"(?s)(?=.*(?:输尿管|肾盂|上尿路)[^。；;]{0,10}(?:癌|恶性|肿瘤))(?=.*膀胱[^，,。；;]{0,6}增厚)"),
      re.compile(r"膀胱镜"), "上尿路尿路上皮癌术后膀胱壁增厚，需行膀胱镜检查，排除膀胱内复发。", True),
+    # a biopsy taken whose pathology the question does not tell: its report decides the next step
+    (re.compile(r"(?:做了|进行了|行了?|做过|取了)[^，,。；;]{0,8}(?:活检|活组织检查)"
+                r"(?![^。；;]{0,20}(?:结果|病理)[^。；;]{0,4}(?:显示|示|为|提示))"),
+     re.compile(r"病理[^。；;]{0,10}(?:示|显示|提示|为|诊断)|(?:活检|病理)[^。；;]{0,6}(?:腺癌|鳞癌|尿路上皮癌|良性|增生|炎)"),
+     "已做的活检需以最终报告为准，请尽快取得报告后复诊，由医生据此决定下一步治疗。", True),
+    # a hypoechoic nodule of the prostate: a cancer ruled out (PSA, a rectal examination, an MRI)
+    (re.compile(r"前列腺[^，,。；;]{0,10}(?:低回声(?:结节|区|灶)|硬结|质硬结节)"),
+     re.compile(r"穿刺|活检|前列腺癌|前列腺恶性"),
+     "前列腺低回声结节需结合PSA、直肠指检和前列腺多参数磁共振评估，必要时行前列腺穿刺活检，排除前列腺癌。", False),
     # a hot spot on a bone scan not called a metastasis: told apart from one before a curative treatment
     (re.compile(r"骨扫描[^。；;]{0,60}(?<!未见)(?<!无)(?<!未见明显)(?:浓聚|放射性增高|摄取增高)"),
      re.compile(r"PSMA|转移", re.IGNORECASE),
      "骨扫描的可疑浓聚灶需结合PSMA PET/CT或局部MRI明确是否为骨转移，再决定能否行根治性治疗。", True),
     # groin discomfort or a lump: a hernia or a cord or testis problem told apart
-    (re.compile(r"腹股沟[^，,。；;]{0,6}(?:不适|疼痛|痛|胀|肿物|包块|肿块|鼓包|隆起)"),
+    (re.compile(r"腹股沟[^，,。；;]{0,10}(?:不适|疼痛|痛|胀|肿物|包块|肿块|鼓包|隆起)"),
      re.compile(r"疝|腹股沟[^，,。；;]{0,4}(?:B超|超声|彩超)"),
      "腹股沟不适或包块需查体并做腹股沟及阴囊B超，排除腹股沟疝及精索、睾丸病变，疝气需到普外科就诊。", False),
     # a leukaemia just found: bleeding and infection are treated with the haematologists
@@ -276,7 +286,9 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
      "您提到的白血病会影响出血、感染和手术的风险，需尽快到血液科就诊，泌尿外科的治疗（包括是否手术）需与血液科共同评估。",
      True),
     # scrotal pain: a Doppler ultrasound rules out a torsion first
-    (re.compile(r"(?:阴囊|睾丸|附睾)[^，,。；;]{0,6}(?:肿痛|疼痛|胀痛|坠痛|痛)"),
+    # (a pain of years is no torsion)
+    (re.compile(r"(?s)\A(?!.*(?:\d+年|多年|[一两二三四五六七八九十几]+年|长期|反复))"
+                r".*(?:阴囊|睾丸|附睾)[^，,。；;]{0,6}(?:肿痛|疼痛|胀痛|坠痛|痛)"),
      re.compile(r"阴囊[^，,。；;]{0,4}(?:B超|超声|彩超)|多普勒|睾丸[^，,。；;]{0,4}(?:B超|超声|彩超)"),
      "阴囊疼痛需尽快做阴囊彩色多普勒超声，排除睾丸扭转，并区分附睾睾丸炎、精索静脉曲张等原因。", False),
     # a thickened ureteral wall: a urothelial tumour is ruled out before the stone or stricture is treated

@@ -555,3 +555,19 @@ def test_an_operation_the_question_calls_for_is_the_course_and_a_thick_bladder_w
     after = "两年前左侧输尿管恶性肿瘤手术，膀胱左侧壁增厚、毛糙"
     assert any("膀胱镜检查，排除膀胱内复发" in line for line in workup(["膀胱结石"], [], after))
     assert not any("膀胱内复发" in line for line in workup(["膀胱结石"], [], "膀胱壁增厚，前列腺增生"))
+
+
+def test_a_biopsy_taken_without_its_result_and_a_hypoechoic_prostate_nodule_get_their_lines():
+    taken = "医生给我做了龟头活检检查，根据医生的活检结果，他们怀疑我可能患有癌症，但我还没有看到具体的病理报告"
+    assert any(line.startswith("已做的活检") for line in workup(["阴茎肿瘤"], [], taken))
+    told = "五年前我曾进行前列腺穿刺活检，结果显示我有前列腺增生伴炎症"
+    assert not any(line.startswith("已做的活检") for line in workup(["前列腺增生"], [], told))
+    assert any("低回声结节" in line for line in workup(["前列腺增生"], ["PSA"], "检查发现前列腺有一个低回声结节"))
+    assert not any("低回声结节" in line for line in workup(["前列腺增生"], [], "B超示前列腺增生伴钙化"))
+
+
+def test_a_scrotal_pain_of_years_is_no_torsion_and_groin_pain_is_read_across_a_conjunction():
+    q = "右侧腹股沟和睾丸已经感到疼痛和不适已经有5年了，最近一个月再次出现疼痛"
+    lines = workup(["阴囊疼痛"], [], q)
+    assert not any("睾丸扭转" in line for line in lines) and any(line.startswith("腹股沟") for line in lines)
+    assert any("睾丸扭转" in line for line in workup(["阴囊疼痛"], [], "右侧睾丸疼痛2小时"))
