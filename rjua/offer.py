@@ -422,10 +422,7 @@ def course(sure: list[str], adv: list[str], question: str, later: Sequence[str] 
     if own := own_course(sure) or aftercare(question):  # the course is the treatment (or the aftercare): no other
         return [a for a in adv if advice_kind(a) in ("exam", "daily")], own, []  # patient's treatments or medicines
     first = biopsy_first(question)
-    if first:  # no prostate operation before the pathology; another organ's stays
-        adv, later = [a for a in adv if not _prostate_op(a)], ()
-    if upper_tract_first(question):  # an upper-tract mass without pathology: its course first, the radical op later
-        adv, later = [a for a in adv if not (_RADICAL.search(a) and advice_kind(a) == "treat")], ()
+    adv, later = _before_pathology(adv, later, question, first)
     late = advanced(sure, question)
     if not late:
         path = path_for(sure, alternatives(later), question)
@@ -435,6 +432,18 @@ def course(sure: list[str], adv: list[str], question: str, later: Sequence[str] 
                                                                   and (staged or not _TURBT.search(a))))]
     treats = any(advice_kind(a) in ("treat", "drug") and a not in GENERIC["treat"] | GENERIC["drug"] for a in adv)
     return adv, late, [late] if treats else []
+
+
+def _before_pathology(adv: list[str], later: Sequence[str], question: str, first: bool
+                      ) -> tuple[list[str], Sequence[str]]:
+    """The advice and the later operations while a pathology is still to come: no prostate operation before the
+    biopsy a suspicion calls for (another organ's stays), no radical operation before an upper-tract mass's
+    work-up (its course says it)."""
+    if first:
+        adv, later = [a for a in adv if not _prostate_op(a)], ()
+    if upper_tract_first(question):
+        adv, later = [a for a in adv if not (_RADICAL.search(a) and advice_kind(a) == "treat")], ()
+    return adv, later
 
 
 def _after_biopsy(path: str, sure: list[str]) -> str:
