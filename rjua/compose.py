@@ -46,11 +46,11 @@ from .offer import (
     course,
     minor,
     named_by,
-    removed,
     reply_items,
     strip_sides,
 )
 from .patient import PatientFacts, patient_facts
+from .removed_organs import removed
 from .sites import affirmed, item_sites
 
 __all__ = ["ADDRESS_OF", "ADVICE_KINDS", "GENERIC", "INFERRED", "TEMPLATES", "URGENT", "URGENT_CATHETER",

@@ -37,6 +37,7 @@ from .guidance import (
 )
 from .patient import PatientFacts, clean_sides
 from .pictures import SUSPECTED_PROSTATE_CANCER, upper_tract_first
+from .removed_organs import removed
 from .sites import (
     CONDITIONS,
     TREATMENTS,
@@ -87,13 +88,6 @@ _RADICAL = re.compile(r"癌|恶性|根治|半尿路|全长切除|全程[^，,。
 _ANY_TUMOUR = re.compile(_TUMOUR.pattern + r"|瘤")
 _UPPER_TRACT = re.compile(r"肾盂|输尿管|尿路上皮|半尿路|全长|集合系统")
 _BPH_NAMED = re.compile(r"前列腺增生|前列腺肥大|前列腺增大|良性前列腺")
-# a radical cystectomy takes the prostate with the bladder, and a diversion leaves no urethral voiding: no BPH
-# (the patient's own operation: not a relative's, not one declined, planned or never done)
-_NO_PROSTATE = re.compile(r"(?:根治性?|全)膀胱切除|膀胱(?:根治性?|全)切除|膀胱全切|膀胱[^，,。；;]{0,4}根治术|"
-                          r"膀胱癌根治|(?:根治性)?前列腺(?:癌)?根治|根治性前列腺切除|回肠膀胱|输尿管皮肤造口|"
-                          r"原位新膀胱|[Bb]ricker|尿流改道")
-_NOT_DONE = re.compile(r"父亲|母亲|爸爸|妈妈|家族|家人|亲属|哥哥|弟弟|不需要|不用|没有做|没做|未做|拒绝|不做|不想|"
-                       r"考虑|建议|准备|计划|打算|拟|是否|能否|要不要|需不需要")
 # what BPH is treated with (the site model's alpha-blockers and the 5α-reductase inhibitors): no prostate, none
 # of its medicines either
 _BPH_DRUG = re.compile(CONDITIONS["alpha_blocker"][0] + r"|非那雄胺|度他雄胺|5-?[αa]-?还原酶")
@@ -254,7 +248,7 @@ def reply_items(question: str, diseases: Sequence[str], advices: Sequence[str], 
     ds = _said_diagnoses(diseases, question, q, fix)
     no_bph = _no_bph(question, q, said, facts)
 
-    gone = _no_prostate(q)
+    gone = removed(q, "prostate")
 
     def fits(x: str) -> bool:
         return supported(x, question) and not (no_bph and _BPH.search(x)) and not (gone and _BPH_DRUG.search(x))
@@ -276,41 +270,14 @@ def _ordered(sure: list[str], question: str, q: str) -> list[str]:
     return sorted(sure, key=lambda d: -1 if cyst_leads and "囊肿" in d else minor(d, question))
 
 
-def _no_prostate(q: str, removed: re.Pattern | None = None) -> bool:
-    """Whether the question tells the patient's own prostate removed (a radical cystectomy or prostatectomy) or
-    a urinary diversion; with ``removed`` (:data:`_NO_BLADDER`), the operation that removed another organ."""
-    removed = removed or _NO_PROSTATE
-    return any(removed.search(c) and not _NOT_DONE.search(c) and not _TO_DO.search(c) for c in _CLAUSE.split(q))
-
-
-# an operation still to come, or only weighed (膀胱全切好还是电切好, 担心要膀胱全切, 全切的话)
-_TO_DO = re.compile(r"下周|下个月|准备|计划|打算|拟|要做|建议|将要|需要做|等待|好还是|还是|如果|的话|担心|可能需要|"
-                    r"要不要|是否|会不会")
-
-
-# the bladder removed (a radical cystectomy, a diversion in its place), and a bladder tumour's labels
-_NO_BLADDER = re.compile(r"(?:根治性?|全)膀胱切除|膀胱(?:根治性?|全)切除|膀胱全切|膀胱[^，,。；;]{0,4}根治术|"
-                         r"膀胱癌根治|回肠膀胱|原位新膀胱|[Bb]ricker")
 _BLADDER_TUMOUR = re.compile(r"膀胱[^，,。；;]{0,4}(?:癌|肿瘤|占位|恶性|新生物)")
 
 
-def removed(question: str, organ: str) -> bool:
-    """Whether the question tells the patient's own ``organ`` ("bladder" or "prostate") removed: a radical
-    cystectomy or a diversion takes both, a radical prostatectomy the prostate.
-
-    >>> removed("两年前接受了膀胱根治性切除+回肠膀胱术", "bladder"), removed("准备做膀胱全切", "bladder")
-    (True, False)
-    >>> removed("前列腺癌根治术后2年", "prostate"), removed("前列腺癌根治术后2年", "bladder")
-    (True, False)
-    """
-    return _no_prostate(nfkc(question or ""), _NO_BLADDER if organ == "bladder" else None)
-
-
 def _no_bph(question: str, q: str, said: str, facts: PatientFacts) -> bool:
-    """Whether BPH is out of the reply: a woman, no prostate left (:func:`_no_prostate`), or, unless the question
-    names it, a patient not known to be a man, one under 50, or the frequency of a cystitis (an obstruction told
-    makes it INFERRED)."""
-    if facts.sex == "female" or _no_prostate(q):
+    """Whether BPH is out of the reply: a woman, no prostate left (:func:`rjua.removed_organs.removed`), or,
+    unless the question names it, a patient not known to be a man, one under 50, or the frequency of a cystitis
+    (an obstruction told makes it INFERRED)."""
+    if facts.sex == "female" or removed(q, "prostate"):
         return True
     cystitis = "泌尿道感染" in syndromes(question) and not named_by("前列腺增生", said)
     young = facts.age is not None and facts.age < 50
@@ -322,7 +289,7 @@ def _said_diagnoses(diseases: Sequence[str], question: str, q: str, fix) -> list
     after the bladder was removed, no stage or pole of another patient, no dangling conjunction (右肾结石伴), sides
     fixed by ``fix``, each once."""
     kept = (d for d in diseases if d and not denied(d, question) and not stage_only(d))
-    if _no_prostate(q, _NO_BLADDER):  # the bladder removed: its tumour is history, not a diagnosis now
+    if removed(q, "bladder"):  # the bladder removed: its tumour is history, not a diagnosis now
         kept = (d for d in kept if not _BLADDER_TUMOUR.search(d))
     return list(dict.fromkeys(fix(_unplaced(_unstaged(d, q), q)).rstrip("伴并及和、") for d in kept))
 
