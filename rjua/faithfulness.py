@@ -368,11 +368,17 @@ def drop_fact_sentences(question: str, reply: str) -> tuple[str, list[Flag]]:
     >>> reply, flags = drop_fact_sentences("我右侧腰痛", "考虑右肾结石。结合您重症肌无力病史，需谨慎用药。")
     >>> reply, [(f.rule, f.term) for f in flags]
     ('考虑右肾结石。', [('fact_history', '重症肌无力')])
+    >>> drop_fact_sentences("没有血尿", "可加用α受体阻滞剂；出现反复血尿时再考虑手术。")[0]
+    '可加用α受体阻滞剂。'
     """
     flags = fact_flags(question, reply) + _negation_flags(question, reply)
     if not flags:
         return reply, []
-    kept = [s for s in sentences(reply) if not fact_flags(question, s) and not _negation_flags(question, s)]
+    parts = sentences(reply)
+    keep = [not fact_flags(question, s) and not _negation_flags(question, s) for s in parts]
+    # a clause whose sequel (after ；) is dropped ends its sentence
+    kept = [s[:-1] + "。" if s[-1:] in "；;" and not (i + 1 < len(parts) and keep[i + 1]) else s
+            for i, s in enumerate(parts) if keep[i]]
     return "".join(kept).strip(), flags
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .guidance_tables import ARI_ONLY, BPH_DRUG_TAKEN
+from .guidance_tables import ARI_ONLY, BPH_DRUG_TAKEN, STREAM_FINE
 from .pictures import RENAL_TRAUMA
 
 __all__ = ["ADVANCED", "DUE", "ON_DRUGS", "OWN_COURSE", "PATHS"]
@@ -56,6 +56,12 @@ PATHS: tuple[tuple[re.Pattern, str], ...] = (
      "狭窄段切除再吻合、膀胱瓣或肠代输尿管等修复手术，不能手术者可长期留置支架管（如金属或覆膜支架）。"),
     (re.compile(r"囊肿"),
      "单纯性肾囊肿较小且无症状时一般定期复查B超即可；囊肿较大、引起压迫或疼痛时，可考虑腹腔镜囊肿去顶术。"),
+    (re.compile(r"肾[^，,。；;]{0,4}(?:脓肿|积脓)|脓肾"),
+     "肾脓肿或脓肾需住院在医生指导下使用足量抗生素，并行经皮穿刺引流或肾造瘘引流脓液，同时处理结石等梗阻病因；"
+     "患肾功能已基本丧失（分肾功能很差）时，感染控制后多需行患肾切除术。"),
+    (re.compile(r"神经源性膀胱"),
+     "脊柱手术或损伤后排尿不畅，需先测膀胱残余尿：残余尿多时在医生指导下间歇导尿或留置导尿，避免膀胱过度充盈，"
+     "再行尿动力学检查评估膀胱功能，同时查尿常规排除尿路感染；多数术后排尿障碍可随恢复逐渐改善。"),
     (re.compile(r"膀胱[^，,。；;]{0,4}结石"),
      "膀胱结石多可经尿道膀胱镜下碎石取石，结石较大时可行耻骨上膀胱切开取石，并需同时处理前列腺增生等引起排尿梗阻的"
      "病因。"),
@@ -76,6 +82,9 @@ PATHS: tuple[tuple[re.Pattern, str], ...] = (
      "鞘膜积液量少、无不适时可观察；积液较多或影响生活时可行睾丸鞘膜翻转术。"),
     (re.compile(r"不育|弱精|少精|无精"),
      "男性不育需夫妻双方共同检查，男方先做精液常规分析，再根据结果进一步检查病因并针对性治疗。"),
+    (re.compile(r"膀胱过度活动|OAB|急迫性尿失禁"),
+     "膀胱过度活动症需先查尿常规排除感染、测残余尿，以行为治疗为基础（定时排尿、膀胱训练、调整饮水，少喝咖啡和浓茶），"
+     "在医生指导下使用M受体拮抗剂或β3受体激动剂；药物效果不佳时可考虑膀胱肉毒毒素注射或骶神经调控。"),
     (re.compile(r"尿失禁"),
      "压力性尿失禁可先进行盆底肌训练，效果不佳时可考虑尿道中段吊带术；急迫性尿失禁以药物和膀胱训练为主。"),
     (re.compile(r"(?<!嵌顿)包茎|包皮过长"),
@@ -109,6 +118,12 @@ DUE: tuple[tuple[re.Pattern, str], ...] = (
      "激光剜除术），术前评估心肺功能等手术耐受情况。"),
 )
 ON_DRUGS: tuple[tuple[re.Pattern, re.Pattern, str], ...] = (
+    # nocturia on the drugs with a good stream: the night's urine is measured and the bladder treated first
+    (re.compile(r"前列腺增生|前列腺肥大|前列腺增大"),
+     re.compile(rf"(?s)(?=.*(?:{BPH_DRUG_TAKEN}))(?=.*(?:夜尿|起夜))(?=.*(?:{STREAM_FINE}))"),
+     "以夜尿增多为主、排尿尚通畅时，需记录3天排尿日记，区分夜间多尿（睡前饮水、心功能不全、睡眠呼吸暂停等）与膀胱储尿"
+     "症状：膀胱储尿症状为主时可在医生指导下加用M受体拮抗剂或β3受体激动剂；尿流率和残余尿提示明显梗阻且药物无效时，"
+     "再考虑手术。"),
     (re.compile(r"前列腺增生|前列腺肥大|前列腺增大"),
      re.compile(rf"(?s){ARI_ONLY}.*(?:{BPH_DRUG_TAKEN})"),
      "仅服用5α还原酶抑制剂（如非那雄胺）症状改善不佳时，可在医生指导下加用α受体阻滞剂，并评估残余尿和前列腺大小；联合用药后"

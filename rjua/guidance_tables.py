@@ -14,7 +14,7 @@ import re
 from .pictures import BENIGN_BIOPSY, HIGH_PSA, PI_RADS_HIGH
 
 __all__ = ["ADRENAL_MASS", "AML", "AML_INDICATED", "AML_TREATMENT", "ARI_ONLY", "BENIGN_BIOPSY", "BPH_DRUG_TAKEN",
-           "DONE", "FIRST_STEPS", "INDICATED", "OPERATE_WHEN", "WORKUP"]
+           "DONE", "FIRST_STEPS", "INDICATED", "OPERATE_WHEN", "STREAM_FINE", "WORKUP"]
 
 _FEVER = r"发热|发烧|寒战|高热|体温\s*3[89]"
 # infection told by the tests: raised inflammatory markers or white cells, pus in the urine
@@ -72,16 +72,34 @@ BPH_DRUG_TAKEN = (rf"(?:服|吃|口服|使用|用)(?:了|过|着)?[^，,。；;�
                   r"(?:一直|长期|正在|已经)[^，,。；;？?]{0,6}(?:服药|吃药|用药|药物治疗)")
 _LUTS = (r"(?:尿频|尿急|夜尿|起夜|排尿困难|排尿费力|排尿不畅|尿线|尿等待|尿不尽|尿流|滴沥|"
          r"小便[^，,。；;]{0,4}(?:细|慢|费力))")
+# the stream told good (排尿还算通畅, 尿线可): storage symptoms, no obstruction to operate on
+STREAM_FINE = (r"排尿[^，,。；;不没]{0,4}(?:通畅|顺畅|尚可|还可以|正常)|尿线[^，,。；;不没]{0,2}(?:可|正常|有力|粗)|"
+               r"尿流[^，,。；;不没]{0,2}(?:可|正常|有力)")
+# a complication of BPH (retention, a large residual, a bladder stone, hematuria, kidneys harmed)
+_BPH_COMPLICATION = re.compile(r"尿潴留|尿储留|尿不出|排不出|残余尿[^，,\d]{0,8}(?:[1-9]\d{2,}|增多|增加|较多)|导尿|"
+                               r"膀胱[^，,]{0,4}结石|双[侧肾][^，,]{0,4}积水|血尿|憩室|肾功能(?:不全|减退|下降|损害)|"
+                               r"肌酐[^，,]{0,6}(?:升高|增高)|反复[^，,]{0,8}感染")
+_BPH = re.compile(r"前列腺增生|前列腺肥大|前列腺增大")
+# a stone that medical expulsion did not pass
+_STONE_STAYED = re.compile(r"排石[^，,。；;]{0,6}(?:无效|失败|不出|没有?排出)|(?:没有?|未)排出")
 OPERATE_WHEN: tuple[tuple[re.Pattern, re.Pattern | None, re.Pattern | None], ...] = (
-    # BPH: a complication (retention, a large residual, a bladder stone, hematuria, kidneys harmed), drugs that
-    # failed, or drugs taken with voiding symptoms still told; symptoms alone call for drugs first (the treatment
-    # path), drugs taken without symptoms told are working, a question about drugs is no drug taken
-    (re.compile(r"前列腺增生|前列腺肥大|前列腺增大"),
-     re.compile(r"尿潴留|尿储留|尿不出|排不出|残余尿[^，,\d]{0,8}(?:[1-9]\d{2,}|增多|增加|较多)|导尿|"
-                r"膀胱[^，,]{0,4}结石|双[侧肾][^，,]{0,4}积水|血尿|憩室|肾功能(?:不全|减退|下降|损害)|"
-                r"肌酐[^，,]{0,6}(?:升高|增高)|反复[^，,]{0,8}感染"),
+    # BPH: a complication, drugs that failed, or drugs taken with voiding symptoms still told; symptoms alone call
+    # for drugs first (the treatment path), drugs taken without symptoms told are working, a question about drugs
+    # is no drug taken
+    (_BPH, _BPH_COMPLICATION,
      re.compile(rf"(?s)(?!{ARI_ONLY})(?:{_FAILED}|(?=.*(?:{BPH_DRUG_TAKEN}))"
                 rf"(?=.*(?:仍|还是|依然|还有|还要|但|现在有|目前有|现在还)[^。；;不没无]{{0,10}}{_LUTS}))")),
+    # ... and not where the stream is told good without a complication: the storage symptoms come first
+    (_BPH, _BPH_COMPLICATION, re.compile(rf"(?s)\A(?!.*(?:{STREAM_FINE}))")),
+    # a kidney stone: an operation only where it hurts, obstructs, bleeds or infects, or has a size to weigh
+    (re.compile(r"肾(?!上腺)[^，,。；;]{0,6}结石"),
+     re.compile(r"积水|梗阻|肾[盂盏][^，,。；;]{0,8}扩张|绞痛|腰[^，,。；;]{0,4}(?:痛|疼|酸|胀)|发热|发烧|寒战|感染|血尿|"
+                r"嵌顿|铸型|鹿角|结石[^。；;]{0,12}\d+(?:\.\d+)?\s*(?:cm|mm|厘米|毫米|公分)|"
+                r"\d+(?:\.\d+)?\s*(?:cm|mm|厘米|毫米|公分)[^，,。；;]{0,6}结石", re.IGNORECASE), _STONE_STAYED),
+    # a small stone: an operation only where it obstructs, infects, keeps colicking or did not pass
+    (re.compile(r"(?:微|细)?小结石"),
+     re.compile(r"积水|梗阻|扩张|绞痛|发热|发烧|寒战|感染|嵌顿|反复[^，,。；;]{0,6}(?:发作|疼痛|腰痛)"),
+     _STONE_STAYED),
     # urinary incontinence: an operation after pelvic-floor training or drugs failed
     (re.compile(r"尿失禁"), None, re.compile(_FAILED)),
     (re.compile(r"血精"), re.compile(r"精囊[^，,]{0,8}(?:结石|囊肿|梗阻|扩张)|射精管[^，,]{0,6}(?:梗阻|囊肿)"), None),
@@ -224,6 +242,10 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
     (re.compile(rf"(?s)^(?!.*(?:{HIGH_PSA}))(?!.*(?:{_MRI_REPORTED}))" + _PSA_UP, re.IGNORECASE),
      re.compile(rf"{_MRI}|{_BIOPSY_TOLD}", re.IGNORECASE),
      "PSA升高时需复查PSA并完善前列腺多参数磁共振检查，必要时行前列腺穿刺活检，以排除前列腺癌。", False),
+    # foamy urine that lasts is a proteinuria until the urine says otherwise
+    (re.compile(r"(?:尿中?|小便|尿液)[^，,。；;]{0,4}泡沫(?![^，,。；;]{0,4}(?:消失|很快消散|正常))|泡沫尿"),
+     re.compile(r"尿蛋白|蛋白尿|肾内科"),
+     "尿中泡沫增多需查尿常规、尿蛋白定量和肾功能，尿蛋白阳性时到肾内科就诊，排除肾脏疾病。", False),
     (re.compile(r"蛋白尿|尿蛋白[^，,。；;]{0,6}(?:\+|阳性|升高)"), re.compile(r"肾内科|尿蛋白定量|24小时尿蛋白"),
      "尿蛋白阳性时还需完善24小时尿蛋白定量和肾功能等检查，必要时到肾内科就诊，排除肾小球疾病。",
      False),

@@ -45,6 +45,9 @@ WRITTEN_PICTURES = {"前列腺术后下尿路症状": re.compile(r"起夜|夜尿
                                        r"(?:肿大|肿胀|增粗|肿物|包块|肿块|硬结|新生物|菜花|溃烂|溃疡)|"
                                        r"(?:龟头|冠状沟|包皮)[^，,。；;不]{0,8}"
                                        r"(?:肿物|肿块|新生物|菜花|溃烂|溃疡|硬结|疙瘩)"),
+                    # voiding troubled after a spine operation: the operation read as written
+                    "神经源性膀胱": re.compile(r"排尿[^，,。；;]{0,2}(?:不畅|困难|费力)|尿不出|排不出|"
+                                         r"小便[^，,。；;]{0,2}(?:困难|不畅)|尿潴留"),
                     "前列腺术后尿道狭窄": re.compile(r"排尿[^，,。；;]{0,4}(?:缓慢|变慢|费力|困难|变细|不畅)|"
                                        r"尿线[^，,。；;]{0,2}(?:细|变细)|尿流[^，,。；;]{0,2}(?:细|变细|变慢|无力)")}
 # the labels that name an upper-tract tumour (a bare 尿路上皮癌 may be a bladder cancer's history)
@@ -64,12 +67,17 @@ SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
      "尿道狭窄", re.compile(r"尿道[^，,。；;]{0,4}狭窄")),
     (re.compile(r"(?<!女性)(?<!女)会阴[^，,。；;不]{0,12}(?:痛|胀|不适|坠)"), "慢性前列腺炎",
      re.compile(r"前列腺炎|盆腔疼痛")),
-    (re.compile(r"(?s)(?=.*(?:尿痛|排尿[^，,。；;不]{0,4}(?:疼|痛|灼)|尿道[^，,。；;不]{0,4}(?:灼|刺痛)))(?=.*(?:尿频|尿急))"),
+    # (a frequency at night is a nocturia, no infection's)
+    (re.compile(r"(?s)(?=.*(?:尿痛|排尿[^，,。；;不]{0,4}(?:疼|痛|灼)|尿道[^，,。；;不]{0,4}(?:灼|刺痛)))"
+                r"(?=.*(?:(?<!夜间)(?<!夜)(?<!晚上)尿频|尿急))"),
      "泌尿道感染", re.compile(r"感染|膀胱炎|尿道炎|肾盂肾炎")),
     (re.compile(r"精液(?:检查|化验|常规|分析)?[^，,。；;]{0,8}(?:不好|不佳|较差|差|异常)|"
                 r"精子[^，,。；;]{0,8}(?:质量|活力|数量|浓度)[^，,。；;]{0,6}"
                 r"(?:不(?:是很|太|够)?(?:好|佳|高|理想)|差|低|少|弱)"),
      "男性不育症", re.compile(r"不育|弱精|少精|无精|畸形精子")),
+    # an urgency that leaks: an overactive bladder
+    (re.compile(r"急迫性尿失禁|急迫性漏尿|尿急[^。；;不]{0,10}(?:漏尿|尿失禁|憋不住|来不及[^，,。；;]{0,4}(?:尿|厕所)|尿湿)"),
+     "膀胱过度活动症", re.compile(r"膀胱过度活动|OAB|急迫性尿失禁")),
     # storage symptoms or pain in the weeks after an operation on the prostate
     (re.compile(rf"{_WEEKS}(?:前|以前)[^。；;]{{0,12}}{_PROSTATE_OP}|{_PROSTATE_OP}[^，,。；;]{{0,4}}术后{_WEEKS}",
                 re.IGNORECASE),
@@ -128,6 +136,13 @@ SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
     (re.compile(r"(?s)(?=.*阴囊[^。；;]{0,12}(?:疙瘩|肿物|包块|肿块|结节|硬结|痘))"
                 r"(?=.*(?:流出[^，,。；;]{0,6}(?:液|脓|水)|流脓|流水|破溃|渗液|渗出液))"),
      "阴囊皮肤感染", re.compile(r"皮脂腺|阴囊[^，,。；;]{0,4}(?:皮肤|脓肿|感染|疖|蜂窝织炎)")),
+    # pus from the flank (a fistula of a kidney full of pus): an abscess or a pyonephrosis
+    (re.compile(r"(?<!担心)腰[^，,。；;]{0,6}(?:流脓|溢脓|渗脓|窦道)"), "肾脓肿", re.compile(r"脓肿|积脓|脓肾")),
+    # voiding troubled after an operation on or an injury of the spine: a neurogenic bladder (or a retention)
+    (re.compile(r"(?:腰椎|胸椎|颈椎|脊柱|脊髓|椎管)[^。；;]{0,12}(?:手术|术|骨折|损伤|外伤)[^；;]{0,24}"
+                r"(?:术后|手术后|伤后|之后|以后)[^。；;]{0,12}"
+                r"(?:排尿[^，,。；;]{0,2}(?:不畅|困难|费力)|尿不出|排不出|小便[^，,。；;]{0,2}(?:困难|不畅)|尿潴留)"),
+     "神经源性膀胱", re.compile(r"神经源")),
     # pus in or around a kidney on imaging: an abscess (or a pyonephrosis), drained
     (re.compile(r"(?<!排除)(?<!担心)(?<!是不是)肾(?!上腺)[^，,。；;]{0,6}(?<!排除)(?:脓性|脓肿|积脓)"
                 r"(?![^，,。；;]{0,6}(?:待排|吗|已治愈|治愈|[?？]))"), "肾脓肿", re.compile(r"脓肿|积脓")),

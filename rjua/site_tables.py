@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["CONDITIONS", "ORGANS", "POINTERS", "Pointer", "REGIONS", "SITES", "TREATED", "TREATMENTS", "WBC_UP"]
+__all__ = ["CONDITIONS", "EXPLAINED", "ORGANS", "POINTERS", "Pointer", "REGIONS", "SITES", "TREATED", "TREATMENTS",
+           "WBC_UP"]
 
 # site -> words that name it (a regex); 肾 is the kidney except in 肾上腺 (adrenal); 经尿道 is an access route
 ORGANS: dict[str, str] = {
@@ -79,7 +80,8 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     "cyst": (r"囊肿|去顶", r"囊肿|囊性|囊"),
     # an abscess is told by imaging (a fever alone is a prostatitis' or a pyelonephritis'), not by a urethral
     # discharge (流脓, 脓性分泌物)
-    "abscess": (r"脓肿", r"脓肿|(?<!尿道口有)脓性(?!分泌物)|积脓|脓腔|(?<!不)液化"),
+    "abscess": (r"脓肿", r"脓肿|(?<!尿道口有)脓性(?!分泌物)|积脓|脓腔|(?<!不)液化|"
+                       r"腰[^，,。；;]{0,6}(?:流脓|溢脓|渗脓|窦道)"),
     "hydronephrosis": (r"积水", r"积水|扩张|梗阻"),
     # an angiomyolipoma is told by its fat (or its name), not by any mass: a mass alone may be a cancer
     "angiomyolipoma": (r"错构瘤|血管平滑肌脂肪瘤", r"错构瘤|平滑肌脂肪瘤|富脂|含脂|脂肪(?!肝|浸润|变性)|AML"),
@@ -94,7 +96,15 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     "renal_insufficiency": (r"肾功能不全|肾功能衰竭|肾衰|肾功能损害|保肾",
                             r"肾功能不全|肾衰|尿毒症|透析|少尿|无尿|肾功能(?:异常|损害|下降|减退)|"
                             r"肌酐[^，,。；;\d]{0,10}(?:升高|增高|偏高|上升|异常|[1-9]\d{2,})"),
-    "pyelonephritis": (r"肾盂肾炎", r"发热|发烧|寒战|高热|体温|腰痛|腰酸|叩击痛|肾区|肾盂肾炎"),
+    # a pyelonephritis needs a sign at the kidney, or a fever with a urinary infection's signs: a fever beside clots
+    # or a retention alone may be a prostatitis'
+    "pyelonephritis": (r"肾盂肾炎", r"腰痛|腰酸|腰部[^，,。；;]{0,4}痛|叩击痛|叩痛|肾区|肾盂肾炎|积水|肾周|肋脊角|"
+                                 r"(?=[\s\S]*(?:发热|发烧|寒战|高热|体温))(?=[\s\S]*(?:尿频|尿急|尿痛|脓尿|尿[^，,。；;]{0,4}白细胞))"),
+    # an obstruction of the urinary tract needs a sign of one; an incontinence needs a leak
+    "obstruction": (r"尿路梗阻", r"梗阻|积水|扩张|排尿困难|排尿费力|尿不出|排不出|尿潴留|残余尿|"
+                               r"(?:尿线|小便|尿流)[^，,。；;]{0,2}细|尿等待"),
+    "incontinence": (r"尿失禁", r"尿失禁|失禁|漏尿|溢尿|憋不住|控制不住|不受控制|尿湿|湿裤|遗尿|尿床|"
+                               r"来不及[^，,。；;]{0,4}(?:尿|厕所)|尿液?[^，,。；;]{0,10}(?:溢出|流出|漏出)"),
     "phimosis": (r"包茎|包皮过长", r"包茎|包皮|龟头|尿道口"),
     "rupture": (r"破裂|折断|断裂", r"外伤|受伤|损伤|撞击|弯折|折断|破裂|断裂|响声|骑跨|摔|坠落|挫伤|血肿"),
     "retention": (r"尿潴留|尿储留", r"尿潴留|尿储留|尿不出|排不出|残余尿|排尿困难|憋胀|膀胱充盈|导尿"),
@@ -116,7 +126,8 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     "prostatitis": (r"前列腺炎", r"前列腺|会阴|盆腔|下腹|小腹|睾丸|阴囊|射精|精液|尿频|尿急|尿痛|排尿|小便|滴白|"
                                  r"发热|发烧|寒战"),
     "tamponade": (r"填塞", r"血块|填塞|血凝块"),
-    "sepsis": (r"脓毒|败血", r"脓毒|败血|休克|降钙素原|PCT|寒战|高热|血压下降"),
+    "sepsis": (r"脓毒|败血", r"脓毒|败血|休克|(?:降钙素原|PCT)(?![^，,。；;\d]{0,6}(?:[<＜]|正常|阴性|0\.0\d))|"
+                             r"寒战|高热|血压下降"),
     "solitary_kidney": (r"孤立肾|独肾", r"孤立肾|独肾|只有一[个侧]肾|缺如|缺失|萎缩|无功能|失功能|移植|"
                                        r"肾[^，,。；;]{0,6}切除|切除[^，,。；;]{0,4}肾"),
     # hormone therapy is for a prostate cancer; a urinary diversion follows a removed bladder
@@ -141,7 +152,7 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     "prostate_biopsy": (r"前列腺[^，,。；;]{0,6}(?:穿刺|活检)",
                         # (a nodule, a lesion or a cancer of the prostate, not of another organ)
                         r"(?:PSA|前列腺特异性?抗原)[^，,。；;\d]{0,10}(?:升高|增高|偏高|(?<!不)高|异常|[4-9]|\d{2,})|"
-                        r"PI-?RADS|外周带|"
+                        r"PI-?RADS(?![^，,。；;\d]{0,4}[12](?![\d.]))|外周带|"
                         r"(?:前列腺|指检|指诊|肛诊)[^，,。；;]{0,20}(?:结节|硬结|质硬|癌|恶性|肿瘤|可疑|异常信号|占位)"),
     "alpha_blocker": (r"[αa]1?-?受体阻滞|坦索罗辛|坦洛新|赛洛多辛|西洛多辛|特拉唑嗪|多沙唑嗪|阿夫唑嗪",
                       r"排尿|尿频|尿急|夜尿|起夜|尿等待|尿线|尿流|尿不尽|尿不出|排不出|尿潴留|残余尿|滴沥|小便|结石|石|绞痛|"
@@ -162,6 +173,13 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     "antibiotic": (r"抗生素|抗菌|抗感染|沙星|头孢|青霉素|呋喃妥因|磷霉素",
                    r"感染|(?<!阑尾)(?<!关节)(?<!胆囊)(?<!食管)(?<![肺胃肠肝咽鼻皮])炎|发热|发烧|寒战|尿痛|"
                    r"白细胞[^，,。；;]{0,8}(?:升高|增高|偏高|增多|阳性|\+)|脓|排尿不适|灼热|刺痛|分泌物|红肿|压痛|触痛|肿痛|血精"),
+}
+# a site -> another cause the question tells of the symptoms that point to it -> the site's own words, which an
+# item of the site then needs: a thin stream after a urethral injury is the urethra's, no BPH (nor its drug) unless
+# the prostate is named
+EXPLAINED: dict[str, tuple[str, str]] = {
+    "prostate": (r"尿道(?:外口)?[^，,。；;]{0,6}(?:外伤|损伤|受伤|断裂|狭窄|粘连)|骑跨伤",
+            r"前列腺|PSA|前列腺特异性?抗原"),
 }
 # a condition -> an operation in the question that removed it: no BPH a month after the prostate was enucleated,
 # unless the question tells of a recurrence

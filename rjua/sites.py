@@ -11,6 +11,8 @@ faithfulness checks (:mod:`rjua.faithfulness`). Readable tables, nothing else to
   alone (CT, B超, 尿常规) or a blood pressure alone points nowhere.
 * :data:`CONDITIONS` — what a diagnosis says is there (a stone, a cyst, an angiomyolipoma…) and what in the
   question points to it.
+* :data:`EXPLAINED` — another cause the question tells of a site's signs (a urethral injury for a thin stream),
+  after which an item of that site needs the site's own words.
 
 Only what the question *affirms* counts (:func:`affirmed`): a negated clause (没有发热, B超说睾丸正常) or a past
 operation (4年前做过结石手术) gives no reason for anything. A question supports every site it names and every
@@ -34,7 +36,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from .site_tables import CONDITIONS, ORGANS, POINTERS, REGIONS, SITES, TREATED, TREATMENTS, Pointer
+from .site_tables import CONDITIONS, EXPLAINED, ORGANS, POINTERS, REGIONS, SITES, TREATED, TREATMENTS, Pointer
 from .text import nfkc
 
 __all__ = ["CONDITIONS", "ORGANS", "POINTERS", "Pointer", "REGIONS", "SITES", "TREATED", "TREATMENTS", "TUMOUR_OF",
@@ -68,6 +70,7 @@ _RECENT = re.compile(r"(?:\d+|[一两二三四五六七八九十几]+)(?:天|日
 _ORGAN_RE = {s: re.compile(p, re.IGNORECASE) for s, p in ORGANS.items()}
 _POINTER_RE = tuple((re.compile(p.pattern, re.IGNORECASE), p.sites, p.whole, p.shared) for p in POINTERS)
 _COND_RE = {c: (re.compile(n), re.compile(h)) for c, (n, h) in CONDITIONS.items()}
+_EXPLAINED_RE = {site: (re.compile(cause), re.compile(own)) for site, (cause, own) in EXPLAINED.items()}
 # conditions told by what the question denies or tells as history as much as by what it affirms (没有怀孕 tells of
 # infertility, 5年前做过肾移植 of a graft): their hint is read in the question as written
 WRITTEN_HINT = frozenset({"infertility", "transplant", "solitary_kidney"})
@@ -369,15 +372,23 @@ def supported(item: str, question: str, context: str | Iterable[str] | None = No
         return False
     if _MASS.search(item) and not _tumour_hinted(item, question, _MASS_HINT):
         return False  # a mass needs a sign of one in a sentence about its organ
-    written = nfkc(question or "")
-    if any(names.search(item) and not hint.search(written if c in WRITTEN_HINT else q)
+    if not _conditions_told(item, q, nfkc(question or "")):
+        return False
+    return (item_sites(item) <= question_sites(question, context) and side_supported(item, question)
+            and not _stone_elsewhere(item, q))
+
+
+def _conditions_told(item: str, said: str, written: str) -> bool:
+    """Whether each condition ``item`` names is pointed to (:data:`CONDITIONS`), none was removed by an operation
+    told (:data:`TREATED`), and no other cause the question tells explains its site's signs (:data:`EXPLAINED`)."""
+    if any(names.search(item) and not hint.search(written if c in WRITTEN_HINT else said)
            for c, (names, hint) in _COND_RE.items()):
         return False
     if any(_COND_RE[c][0].search(item) and op.search(written) and not _RECURRED.search(written)
            for c, op in _TREATED_RE.items()):
         return False
-    return (item_sites(item) <= question_sites(question, context) and side_supported(item, question)
-            and not _stone_elsewhere(item, q))
+    return not any(site in item_sites(item) and cause.search(said) and not own.search(said)
+                   for site, (cause, own) in _EXPLAINED_RE.items())
 
 
 # the organ a stone label is in (the first named before 结石) -> its words

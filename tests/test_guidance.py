@@ -571,3 +571,28 @@ def test_a_scrotal_pain_of_years_is_no_torsion_and_groin_pain_is_read_across_a_c
     lines = workup(["阴囊疼痛"], [], q)
     assert not any("睾丸扭转" in line for line in lines) and any(line.startswith("腹股沟") for line in lines)
     assert any("睾丸扭转" in line for line in workup(["阴囊疼痛"], [], "右侧睾丸疼痛2小时"))
+
+
+def test_a_small_stone_is_operated_on_only_for_its_trouble():
+    q = "32岁男，左侧腰部隐隐地疼半年，别的医院说左肾下盏有个小结石，没发烧，没有血尿"
+    assert not operable("左肾小结石", q) and operable("左肾小结石", "左肾小结石伴左肾积水")
+    assert operable("左肾小结石", "左肾小结石，药物排石无效") and operable("左肾结石", q)
+    # a kidney stone told without a pain, an obstruction, a bleed, an infection or a size: no operation yet
+    found = "71岁男性，检查发现左肾结石和前列腺增大，左侧输精管阴囊段扩张，前列腺大小3*5*3cm"
+    assert not operable("左肾结石", found) and operable("左肾结石", "左肾结石1.5cm")
+    assert operable("右肾结石", "右肾结石伴积水") and operable("左肾结石", "左肾结石，排石治疗无效")
+    assert operable("右肾结石", "右侧肾盂结石伴肾盂及输尿管近端扩张")
+
+
+def test_nocturia_on_drugs_with_a_good_stream_is_worked_up_before_an_operation():
+    q = "71岁男性，晚上起夜4次左右，排尿还算通畅，口服特拉唑嗪和非那雄胺的效果并不理想"
+    assert not operable("前列腺增生", q) and "排尿日记" in path_for(["前列腺增生"], question=q)
+    weak = "71岁男性，起夜4次，排尿费力，口服特拉唑嗪和非那雄胺的效果并不理想"
+    assert operable("前列腺增生", weak) and "排尿日记" not in path_for(["前列腺增生"], question=weak)
+    assert operable("前列腺增生", "排尿还算通畅，但B超示膀胱结石")  # a complication still calls for one
+
+
+def test_foamy_urine_is_worked_up_for_a_proteinuria():
+    assert any("尿蛋白定量" in line for line in workup(["前列腺增生"], [], "我尿中泡沫增多好几个月了"))
+    assert not any("泡沫" in line for line in workup(["前列腺增生"], [], "尿中泡沫增多，尿蛋白阴性"))
+    assert not any("泡沫" in line for line in workup(["前列腺增生"], [], "夜尿3次"))

@@ -182,3 +182,22 @@ def test_review_mends_no_bladder_stone_from_a_stent_a_balloon_or_a_fixed_echo_an
 def test_an_incidental_high_psa_does_not_lead_before_another_organs_problem():
     q = "58岁男性，左肾结石1.5cm，左腰痛，伴积水。体检PSA 25ng/ml"
     assert syndromes(q, ["左肾结石"]) == [] and syndromes("70岁男性，MRI示PI-RADS 5分，排尿困难", ["前列腺增生"])
+
+
+def test_pus_from_the_flank_is_a_renal_abscess_and_voiding_troubled_after_spine_surgery_a_neurogenic_bladder():
+    assert "肾脓肿" in syndromes("7个月前诊断右肾结石，右腰出现流脓现象，右GFR 5.9")
+    assert "肾脓肿" not in syndromes("尿道口流脓三天") and "肾脓肿" not in syndromes("担心腰部会流脓")
+    q = "75岁女性，最近做了腰椎骨折的手术，手术后我发现自己排尿不畅"
+    assert syndromes(q) == ["神经源性膀胱"]
+    assert "神经源性膀胱" not in syndromes("十年前做过腰椎手术，最近尿频尿急")
+    assert "神经源性膀胱" not in syndromes("腰椎骨折手术后恢复良好，排尿正常")
+    assert "残余尿" in guidance.path_for(["神经源性膀胱"]) and "引流" in guidance.path_for(["右肾脓肿"])
+
+
+def test_a_frequency_at_night_is_no_infection_and_an_urgency_that_leaks_is_an_overactive_bladder():
+    q = "88岁男性，夜间尿频增多，白天的尿频并不明显，也没有尿急，尿流分叉，有时尿痛，一直服用非那雄胺"
+    assert "泌尿道感染" not in syndromes(q) and "泌尿道感染" in syndromes("尿频、尿痛三天")
+    assert "膀胱过度活动症" in syndromes("71岁，前几年做过电切，目前主要是尿急尿频和急迫性尿失禁")
+    assert "膀胱过度活动症" in syndromes("尿急，来不及上厕所就尿湿裤子")
+    assert "膀胱过度活动症" not in syndromes("尿急，没有漏尿") and "膀胱过度活动症" not in syndromes("咳嗽时漏尿")
+    assert "M受体拮抗剂" in guidance.path_for(["急迫性尿失禁"])

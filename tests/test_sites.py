@@ -103,6 +103,9 @@ def test_an_angiomyolipoma_needs_its_fat_and_a_malignancy_a_clause_about_its_org
 def test_kidney_failure_pyelonephritis_and_a_partial_nephrectomy_need_their_own_signs():
     assert not supported("肾功能不全", "血清肌酐：73，小便很细") and supported("肾功能不全", "急查肌酐507")
     assert not supported("急性肾盂肾炎", "尿频尿急") and supported("急性肾盂肾炎", "尿频尿急，发热38.5度")
+    # a fever beside clots and a retention, with no urinary infection's sign and no kidney sign, is no pyelonephritis
+    assert not supported("急性肾盂肾炎", "血尿半月，2天前小便很困难，昨天开始发烧，血白细胞70.39")
+    assert supported("急性肾盂肾炎", "发烧39度，左侧腰痛")
     assert not supported("腹腔镜下右肾部分切除术", "右输尿管占位，右肾积水")
     assert supported("腹腔镜下右肾部分切除术", "右肾上极有一个约2cm的占位性病变")
 
@@ -274,3 +277,23 @@ def test_review_mends_masses_told_by_their_echo_and_no_abscess_or_biopsy_from_an
 
 def test_anuria_is_affirmed_and_no_dysuria_denied():
     assert "无尿" in affirmed("2天前开始无尿，没有发热") and "尿痛" not in affirmed("尿频，无尿痛")
+
+
+def test_an_obstruction_and_an_incontinence_need_their_own_signs():
+    q = "38岁女性，一个月来尿频、尿急，伴下腹部胀痛"
+    assert not supported("尿路梗阻", q) and supported("尿路梗阻", "CT示右肾积水")
+    assert not supported("急迫性尿失禁", q) and supported("急迫性尿失禁", "尿急，来不及上厕所就尿湿裤子")
+    assert not supported("尿失禁", q) and supported("尿失禁", "咳嗽时漏尿")
+
+
+def test_a_urethral_cause_of_a_thin_stream_leaves_the_prostate_without_a_reason():
+    q = "男54岁，之前尿道有过外伤，平时小便很细，急诊说是尿道外口粘连"
+    assert not supported("前列腺增生", q) and not supported("口服非那雄胺片", q) and supported("尿道狭窄", q)
+    assert supported("口服a受体阻滞药物", q)  # an alpha-blocker is no prostate-only drug
+    assert supported("前列腺增生", "尿道狭窄扩张术后，B超示前列腺增大") and supported("前列腺增生", "小便很细，夜尿多")
+
+
+def test_a_low_pi_rads_score_is_no_reason_for_a_biopsy_and_a_normal_procalcitonin_no_sepsis():
+    assert not supported("前列腺穿刺活检", "tPSA 1.65ng/ml，前列腺MRI考虑PI-RADS.2评分，建议随诊")
+    assert supported("前列腺穿刺活检", "MRI示PI-RADS 4分") and supported("前列腺穿刺活检", "PIRADS 3")
+    assert not supported("尿脓毒血症", "降钙素原＜0.02，白细胞13.08") and supported("尿脓毒血症", "降钙素原 1.32")
