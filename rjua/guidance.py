@@ -59,7 +59,7 @@ from .pictures import (
     own_written,
     syndromes,
 )
-from .site_tables import REGIONS
+from .site_tables import REGIONS, UNSURE
 from .sites import affirmed, affirmed_sentences, item_sites, proven_tumours, same_region, sentences
 from .text import nfkc
 
@@ -142,6 +142,9 @@ def indicated(advice: str, question: str) -> bool:
 
 
 _OTHER_LESION = re.compile(r"囊肿|结石|积水|癌|结节")
+_FEARED = re.compile(rf"{UNSURE}|风险|可能")  # a bleed feared or asked about is none
+_UNSURE = re.compile(UNSURE)
+_CLAUSE_CUT = re.compile(r"[，,。；;！？!?\n]")
 
 
 def aml_treated(advice: str, question: str) -> str:
@@ -162,12 +165,13 @@ def aml_treated(advice: str, question: str) -> str:
         return advice
     sides: set[str] = set()
     for sentence in affirmed_sentences(q):
-        side = "左右"  # a sentence that names no side: either
+        side, other = "左右", False  # a sentence that names no side: either
         for clause in re.split(r"[，,；;、及和与\s]", clean_sides(sentence)):
             named = re.findall(r"双[肾侧]|两侧|[左右]", clause)
             side = ("左右" if named[-1][0] in "双两" else named[-1]) if named else side
-            other = _OTHER_LESION.search(clause) and not AML.search(clause)  # a cyst's size is no AML's
-            sides |= set(side) if AML_INDICATED.search(clause) and not other else set()
+            # a cyst's size is no AML's, in its clause or the clauses after it until a lesion is named again
+            other = not AML.search(clause) and (bool(_OTHER_LESION.search(clause)) or other)
+            sides |= set(side) if AML_INDICATED.search(clause) and not other and not _FEARED.search(clause) else set()
     own = re.search(r"双[肾侧]|两侧|[左右]", advice)
     want = set("左右") if not own or own.group()[0] in "双两" else {own.group()}
     keep = sides & want
@@ -188,7 +192,8 @@ def operable(diagnosis: str, question: str) -> bool:
     >>> operable("血精", "血精1个月"), operable("左肾结石", "左侧腰痛")
     (False, True)
     """
-    said, written = affirmed(question), nfkc(question or "")
+    said = "，".join(c for c in _CLAUSE_CUT.split(affirmed(question)) if not _UNSURE.search(c))  # not feared
+    written = nfkc(question or "")
     return all(bool(now and now.search(said) or failed and failed.search(written))
                for pat, now, failed in OPERATE_WHEN if pat.search(diagnosis))
 

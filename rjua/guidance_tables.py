@@ -73,33 +73,41 @@ BPH_DRUG_TAKEN = (rf"(?:服|吃|口服|使用|用)(?:了|过|着)?[^，,。；;�
 _LUTS = (r"(?:尿频|尿急|夜尿|起夜|排尿困难|排尿费力|排尿不畅|尿线|尿等待|尿不尽|尿流|滴沥|"
          r"小便[^，,。；;]{0,4}(?:细|慢|费力))")
 # the stream told good (排尿还算通畅, 尿线可): storage symptoms, no obstruction to operate on
-STREAM_FINE = (r"排尿[^，,。；;不没]{0,4}(?:通畅|顺畅|尚可|还可以|正常)|尿线[^，,。；;不没]{0,2}(?:可|正常|有力|粗)|"
-               r"尿流[^，,。；;不没]{0,2}(?:可|正常|有力)")
+# (in one clause that is no past, no wish, no relative's and no question: 以前排尿还算通畅, 希望排尿能通畅)
+STREAM_FINE = (r"(?:^|(?<=[，,。；;]))"
+               r"(?:(?!以前|之前|过去|曾|希望|想|盼|父亲|母亲|爸|妈|能否|能不能|会不会|吗)[^，,。；;])*?"
+               r"(?:排尿[^，,。；;不没无未]{0,4}(?:通畅|顺畅|尚可|还可以|正常)|"
+               r"尿线[^，,。；;不没无未]{0,2}(?:正常|有力|(?<!时)粗(?!细))|尿流[^，,。；;不没无未]{0,2}(?:正常|有力))")
 # a complication of BPH (retention, a large residual, a bladder stone, hematuria, kidneys harmed)
-_BPH_COMPLICATION = re.compile(r"尿潴留|尿储留|尿不出|排不出|残余尿[^，,\d]{0,8}(?:[1-9]\d{2,}|增多|增加|较多)|导尿|"
-                               r"膀胱[^，,]{0,4}结石|双[侧肾][^，,]{0,4}积水|血尿|憩室|肾功能(?:不全|减退|下降|损害)|"
-                               r"肌酐[^，,]{0,6}(?:升高|增高)|反复[^，,]{0,8}感染")
+_BPH_COMPLICATION = (r"尿潴留|尿储留|尿不出|排不出|残余尿[^，,\d]{0,8}(?:[1-9]\d{2,}|增多|增加|较多)|导尿|"
+                     r"膀胱[^，,]{0,4}结石|双[侧肾][^，,]{0,4}积水|血尿|憩室|肾功能(?:不全|减退|下降|损害)|"
+                     r"肌酐[^，,]{0,6}(?:升高|增高)|反复[^，,]{0,8}感染")
 _BPH = re.compile(r"前列腺增生|前列腺肥大|前列腺增大")
 # a stone that medical expulsion did not pass
-_STONE_STAYED = re.compile(r"排石[^，,。；;]{0,6}(?:无效|失败|不出|没有?排出)|(?:没有?|未)排出")
+_STONE_STAYED = re.compile(r"排石[^，,。；;]{0,6}(?:无效|失败|不出|没有?排出)|"
+                           r"(?:药物|自行|一直)[^，,。；;]{0,6}(?:没有?|未)排出")
+# a stone of 5 mm or more; a kidney stone's own trouble
+STONE_5MM = (r"(?<![\d.])(?:[5-9]|\d{2,})(?:\.\d+)?\s*(?:mm|毫米)|"
+             r"(?<![\d.])(?:0\.[5-9]|[1-9]\d*(?:\.\d+)?)\s*(?:cm|厘米|公分)")
+_STONE_TROUBLE = (r"(?<!鞘膜)积水|梗阻|肾[盂盏][^，,。；;]{0,8}扩张|绞痛|发热|发烧|寒战|尿路感染|泌尿系感染|肾盂肾炎|"
+                  r"脓尿|"
+                  r"嵌顿|铸型|鹿角")
 OPERATE_WHEN: tuple[tuple[re.Pattern, re.Pattern | None, re.Pattern | None], ...] = (
     # BPH: a complication, drugs that failed, or drugs taken with voiding symptoms still told; symptoms alone call
     # for drugs first (the treatment path), drugs taken without symptoms told are working, a question about drugs
     # is no drug taken
-    (_BPH, _BPH_COMPLICATION,
+    (_BPH, re.compile(_BPH_COMPLICATION),
      re.compile(rf"(?s)(?!{ARI_ONLY})(?:{_FAILED}|(?=.*(?:{BPH_DRUG_TAKEN}))"
                 rf"(?=.*(?:仍|还是|依然|还有|还要|但|现在有|目前有|现在还)[^。；;不没无]{{0,10}}{_LUTS}))")),
     # ... and not where the stream is told good without a complication: the storage symptoms come first
-    (_BPH, _BPH_COMPLICATION, re.compile(rf"(?s)\A(?!.*(?:{STREAM_FINE}))")),
+    (_BPH, re.compile(rf"(?s){_BPH_COMPLICATION}|\A(?!.*(?:{STREAM_FINE}))"), None),
     # a kidney stone: an operation only where it hurts, obstructs, bleeds or infects, or has a size to weigh
     (re.compile(r"肾(?!上腺)[^，,。；;]{0,6}结石"),
-     re.compile(r"积水|梗阻|肾[盂盏][^，,。；;]{0,8}扩张|绞痛|腰[^，,。；;]{0,4}(?:痛|疼|酸|胀)|发热|发烧|寒战|感染|血尿|"
-                r"嵌顿|铸型|鹿角|结石[^。；;]{0,12}\d+(?:\.\d+)?\s*(?:cm|mm|厘米|毫米|公分)|"
-                r"\d+(?:\.\d+)?\s*(?:cm|mm|厘米|毫米|公分)[^，,。；;]{0,6}结石", re.IGNORECASE), _STONE_STAYED),
+     re.compile(rf"{_STONE_TROUBLE}|腰[^，,。；;]{{0,4}}(?:痛|疼|酸|胀)|血尿|结石[^，,。；;]{{0,12}}(?:{STONE_5MM})|"
+                rf"(?:{STONE_5MM})[^，,。；;]{{0,6}}结石", re.IGNORECASE), _STONE_STAYED),
     # a small stone: an operation only where it obstructs, infects, keeps colicking or did not pass
     (re.compile(r"(?:微|细)?小结石"),
-     re.compile(r"积水|梗阻|扩张|绞痛|发热|发烧|寒战|感染|嵌顿|反复[^，,。；;]{0,6}(?:发作|疼痛|腰痛)"),
-     _STONE_STAYED),
+     re.compile(rf"{_STONE_TROUBLE}|反复[^，,。；;]{{0,6}}(?:发作|疼痛|腰痛)"), _STONE_STAYED),
     # urinary incontinence: an operation after pelvic-floor training or drugs failed
     (re.compile(r"尿失禁"), None, re.compile(_FAILED)),
     (re.compile(r"血精"), re.compile(r"精囊[^，,]{0,8}(?:结石|囊肿|梗阻|扩张)|射精管[^，,]{0,6}(?:梗阻|囊肿)"), None),
@@ -140,14 +148,23 @@ def _told(test: str, organ: str = "") -> str:
 
 _SCAN_SENTENCE = _told(_SCAN, "{organ}")
 _SCROTUM = r"阴囊|睾丸|附睾|精索"
+_URINARY = r"(?:肾|输尿管|膀胱|泌尿)(?![^，,。；;]{0,2}(?:没|未)(?:查|做|看))"
+_START = r"(?:^|(?<=[。；;！？!?\n]))"
+# a urinary scan told: one that names the urinary organs, or the prostate when it is no transrectal or prostate scan
+_SENT_TEXT = r"[^。；;！？!?\n]"
+_PROSTATE_SCAN = r"经直肠|前列腺(?:B超|超声|彩超)"
+_URINARY_ORGANS = rf"{_URINARY}|前列腺(?!{_SENT_TEXT}{{0,2}}(?:B超|超声|彩超))"
+_URINARY_SCAN = _SCAN_SENTENCE.replace("{organ}", _URINARY_ORGANS).replace(
+    _START, _START + rf"(?:(?!{_SENT_TEXT}*(?:{_PROSTATE_SCAN}))|(?={_SENT_TEXT}*(?:{_URINARY})))", 1)
 _OTHER_SCAN = r"经直肠|前列腺|心|造影|多普勒|血管|肝|胆|甲状腺|妇科|子宫|乳腺"
 DONE: tuple[tuple[re.Pattern, re.Pattern, bool], ...] = (
     (re.compile(r"穿刺|活检"), re.compile(r"(?:穿刺|活检|病理)[^。；;]{0,40}(?:腺癌|癌)|Gleason|ISUP", re.IGNORECASE),
      False),
     # a benign biopsy answers a biopsy too: a repeat one is the targeted biopsy of WORKUP, not the same advice again
     (re.compile(r"前列腺[^，,。；;]{0,6}(?:穿刺|活检)|^(?:穿刺活检|穿刺|活检)$"), re.compile(BENIGN_BIOPSY), True),
+    # (a scan of the prostate alone, transrectal or named so, does not image the kidneys)
     (re.compile(rf"{_NOT_FOLLOW_UP}(?!.*(?:{_SCROTUM}|{_OTHER_SCAN})).*(?:B超|超声|彩超)"),
-     re.compile(_SCAN_SENTENCE.replace("{organ}", r"肾|输尿管|膀胱|泌尿|前列腺")), True),
+     re.compile(_URINARY_SCAN), True),
     (re.compile(rf"{_NOT_FOLLOW_UP}(?=.*(?:{_SCROTUM}))(?!.*(?:{_OTHER_SCAN})).*(?:B超|超声|彩超)"),
      re.compile(_SCAN_SENTENCE.replace("{organ}", _SCROTUM)), True),
     # a blood count told with its values (a urine white count is no blood count)
@@ -190,8 +207,7 @@ INDICATED: tuple[tuple[re.Pattern, re.Pattern, re.Pattern | None], ...] = (
     # a flexible ureteroscopy for a kidney stone: a stone of 5 mm or more, or one that hurts, obstructs, bleeds,
     # infects or grows (small residual fragments are watched)
     (re.compile(r"软镜|FURS|RIRS", re.IGNORECASE),
-     re.compile(r"(?<![\d.])(?:[5-9]|\d{2,})(?:\.\d+)?\s*(?:mm|毫米)|(?<![\d.])(?:0\.[5-9]|[1-9]\d*(?:\.\d+)?)\s*(?:cm|厘米)|"
-                r"痛|积水|梗阻|感染|发热|血尿|增大|变大|鹿角|铸型", re.IGNORECASE),
+     re.compile(rf"{STONE_5MM}|痛|积水|梗阻|感染|发热|血尿|增大|变大|鹿角|铸型", re.IGNORECASE),
      None),
     (re.compile(r"去顶"),
      re.compile(rf"囊[^，,。；;]{{0,20}}(?:{_CM4}|增大|压迫|积水|受压)|(?:{_CM4}|巨大|较大)[^。；;]{{0,10}}囊",
@@ -243,8 +259,8 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
      re.compile(rf"{_MRI}|{_BIOPSY_TOLD}", re.IGNORECASE),
      "PSA升高时需复查PSA并完善前列腺多参数磁共振检查，必要时行前列腺穿刺活检，以排除前列腺癌。", False),
     # foamy urine that lasts is a proteinuria until the urine says otherwise
-    (re.compile(r"(?:尿中?|小便|尿液)[^，,。；;]{0,4}泡沫(?![^，,。；;]{0,4}(?:消失|很快消散|正常))|泡沫尿"),
-     re.compile(r"尿蛋白|蛋白尿|肾内科"),
+    (re.compile(r"(?<!担心)(?<!担心会有)(?:(?:尿中?|小便|尿液)[^，,。；;]{0,4}泡沫|泡沫尿)(?![^。；;]{0,10}(?:消失|消散|正常))"),
+     re.compile(r"尿蛋白|蛋白尿|蛋白[^，,。；;]{0,2}(?:阴性|阳性|\+|-)|PRO|肾内科", re.IGNORECASE),
      "尿中泡沫增多需查尿常规、尿蛋白定量和肾功能，尿蛋白阳性时到肾内科就诊，排除肾脏疾病。", False),
     (re.compile(r"蛋白尿|尿蛋白[^，,。；;]{0,6}(?:\+|阳性|升高)"), re.compile(r"肾内科|尿蛋白定量|24小时尿蛋白"),
      "尿蛋白阳性时还需完善24小时尿蛋白定量和肾功能等检查，必要时到肾内科就诊，排除肾小球疾病。",

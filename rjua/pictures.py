@@ -46,8 +46,8 @@ WRITTEN_PICTURES = {"前列腺术后下尿路症状": re.compile(r"起夜|夜尿
                                        r"(?:龟头|冠状沟|包皮)[^，,。；;不]{0,8}"
                                        r"(?:肿物|肿块|新生物|菜花|溃烂|溃疡|硬结|疙瘩)"),
                     # voiding troubled after a spine operation: the operation read as written
-                    "神经源性膀胱": re.compile(r"排尿[^，,。；;]{0,2}(?:不畅|困难|费力)|尿不出|排不出|"
-                                         r"小便[^，,。；;]{0,2}(?:困难|不畅)|尿潴留"),
+                    "神经源性膀胱": re.compile(r"排尿[^，,。；;]{0,2}(?:不畅|困难|费力)|尿不出|排不出|解不出|"
+                                         r"小便[^，,。；;]{0,4}(?:困难|不畅)|尿潴留"),
                     "前列腺术后尿道狭窄": re.compile(r"排尿[^，,。；;]{0,4}(?:缓慢|变慢|费力|困难|变细|不畅)|"
                                        r"尿线[^，,。；;]{0,2}(?:细|变细)|尿流[^，,。；;]{0,2}(?:细|变细|变慢|无力)")}
 # the labels that name an upper-tract tumour (a bare 尿路上皮癌 may be a bladder cancer's history)
@@ -69,14 +69,17 @@ SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
      re.compile(r"前列腺炎|盆腔疼痛")),
     # (a frequency at night is a nocturia, no infection's)
     (re.compile(r"(?s)(?=.*(?:尿痛|排尿[^，,。；;不]{0,4}(?:疼|痛|灼)|尿道[^，,。；;不]{0,4}(?:灼|刺痛)))"
-                r"(?=.*(?:(?<!夜间)(?<!夜)(?<!晚上)尿频|尿急))"),
+                r"(?=.*(?:(?<!夜间)(?<!夜里)(?<!夜晚)(?<!晚上)(?<!夜)尿频|尿急))"),
      "泌尿道感染", re.compile(r"感染|膀胱炎|尿道炎|肾盂肾炎")),
     (re.compile(r"精液(?:检查|化验|常规|分析)?[^，,。；;]{0,8}(?:不好|不佳|较差|差|异常)|"
                 r"精子[^，,。；;]{0,8}(?:质量|活力|数量|浓度)[^，,。；;]{0,6}"
                 r"(?:不(?:是很|太|够)?(?:好|佳|高|理想)|差|低|少|弱)"),
      "男性不育症", re.compile(r"不育|弱精|少精|无精|畸形精子")),
-    # an urgency that leaks: an overactive bladder
-    (re.compile(r"急迫性尿失禁|急迫性漏尿|尿急[^。；;不]{0,10}(?:漏尿|尿失禁|憋不住|来不及[^，,。；;]{0,4}(?:尿|厕所)|尿湿)"),
+    # an urgency that leaks, not a feared leak, not a cough's, not beside a retention (an overflow) or an infection
+    (re.compile(r"(?s)\A(?!.*(?:残余尿|排尿困难|排尿费力|尿潴留|尿不出|排不出|尿痛|发热|发烧|"
+                r"(?:担心|害怕|怕)[^，,。；;]{0,6}(?:漏尿|尿失禁|尿湿)))"
+                r".*(?:急迫性尿失禁|急迫性漏尿|尿急[^。；;不咳喷笑]{0,10}(?:漏尿|尿失禁|憋不住|来不及[^，,。；;]{0,4}(?:尿|厕所)|"
+                r"尿湿|尿裤子|尿到裤子)|憋不住[^。；;]{0,8}(?:尿湿|尿裤子))"),
      "膀胱过度活动症", re.compile(r"膀胱过度活动|OAB|急迫性尿失禁")),
     # storage symptoms or pain in the weeks after an operation on the prostate
     (re.compile(rf"{_WEEKS}(?:前|以前)[^。；;]{{0,12}}{_PROSTATE_OP}|{_PROSTATE_OP}[^，,。；;]{{0,4}}术后{_WEEKS}",
@@ -136,12 +139,19 @@ SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
     (re.compile(r"(?s)(?=.*阴囊[^。；;]{0,12}(?:疙瘩|肿物|包块|肿块|结节|硬结|痘))"
                 r"(?=.*(?:流出[^，,。；;]{0,6}(?:液|脓|水)|流脓|流水|破溃|渗液|渗出液))"),
      "阴囊皮肤感染", re.compile(r"皮脂腺|阴囊[^，,。；;]{0,4}(?:皮肤|脓肿|感染|疖|蜂窝织炎)")),
-    # pus from the flank (a fistula of a kidney full of pus): an abscess or a pyonephrosis
-    (re.compile(r"(?<!担心)腰[^，,。；;]{0,6}(?:流脓|溢脓|渗脓|窦道)"), "肾脓肿", re.compile(r"脓肿|积脓|脓肾")),
-    # voiding troubled after an operation on or an injury of the spine: a neurogenic bladder (or a retention)
-    (re.compile(r"(?:腰椎|胸椎|颈椎|脊柱|脊髓|椎管)[^。；;]{0,12}(?:手术|术|骨折|损伤|外伤)[^；;]{0,24}"
-                r"(?:术后|手术后|伤后|之后|以后)[^。；;]{0,12}"
-                r"(?:排尿[^，,。；;]{0,2}(?:不畅|困难|费力)|尿不出|排不出|小便[^，,。；;]{0,2}(?:困难|不畅)|尿潴留)"),
+    # pus from the flank of a kidney patient (a fistula of a kidney full of pus): an abscess or a pyonephrosis, not a
+    # skin's, a wound's or a spine's; not feared, not one the kidney's removal ended
+    (re.compile(r"(?s)\A(?=.*肾)(?!.*(?:毛囊|纹身|伤口|切口|椎|脊柱|结核|疖|痈|肾切除|切除[^。；;]{0,4}肾|"
+                r"(?:担心|害怕|怕|会不会)[^。；;]{0,10}(?:流脓|窦道)))"
+                r".*腰[^，,。；;]{0,6}(?:流脓|溢脓|渗脓|窦道)"), "肾脓肿", re.compile(r"脓肿|积脓|脓肾")),
+    # voiding troubled after an operation on or an injury of the spine (not one planned or feared, not one years
+    # ago, not one whose trouble has passed): a neurogenic bladder (or a retention)
+    (re.compile(r"(?s)\A(?!.*(?:准备|计划|打算|拟|会不会|担心)[^。；;]{0,8}(?:腰椎|胸椎|颈椎|脊柱|脊髓|椎管))"
+                r"(?!.*(?:\d+|[一两二三四五六七八九十几]+)年前[^。；;]{0,6}(?:腰椎|胸椎|颈椎|脊柱|脊髓|椎管))"
+                r"(?!.*(?:已经好了|已好转|恢复正常|已经恢复))"
+                r".*(?:腰椎|胸椎|颈椎|脊柱|脊髓|椎管)[^。；;]{0,12}(?:手术|术|骨折|损伤|外伤)[^。；;]{0,12}?(?:后|以来)"
+                r"[^。；;]{0,12}(?:排尿[^，,。；;]{0,2}(?:不畅|困难|费力)|尿不出|排不出|解不出|"
+                r"小便[^，,。；;]{0,4}(?:困难|不畅|解不出)|尿潴留)"),
      "神经源性膀胱", re.compile(r"神经源")),
     # pus in or around a kidney on imaging: an abscess (or a pyonephrosis), drained
     (re.compile(r"(?<!排除)(?<!担心)(?<!是不是)肾(?!上腺)[^，,。；;]{0,6}(?<!排除)(?:脓性|脓肿|积脓)"
@@ -191,14 +201,14 @@ BENIGN_BIOPSY = (r"(?:^|(?<=[。；;！？!?\n]))"
                  r"[^。；;！？!?\n])*?(?:前列腺[^。；;]{0,6}|PSA(?:(?!甲状腺|膀胱|肾|乳腺|乳房|肝|肺|淋巴|骨髓|胃|肠)[^。；;]){0,30})(?:穿刺|活检)[^。；;]{0,30}(?:病理|结果)"
                  r"(?:(?!还没|未出|没出|等待|会|吗|不典型|非典型|ASAP|上皮内瘤变|希望|但愿)[^，,。；;]){0,20}"
                  r"(?:增生|炎|良性|未见(?:明显)?(?:癌|恶性|肿瘤)|阴性)(?![^，,。；;]{0,4}(?:吗|[?？]))")
-# a PSA of 20 ng/ml or more (>100, 100以上 too), read whole (PSA 2.0 is no 20), its value in the PSA's clause or,
-# with its unit, just past a comma (复查了一次PSA，结果显示为113 ng/mL)
+# a PSA of 20 ng/ml (20 μg/L) or more (>100, 100以上, 20左右 too), read whole (PSA 2.0 is no 20), its value in the
+# PSA's clause or, with its unit, just past a comma (复查了一次PSA，结果显示为113 ng/mL)
 # (no upper bound: 低于20, 不到20, <20; past a comma only the PSA's own result words: PSA正常，AFP 30ng/ml is no PSA)
 _BOUND = r"低于|不到|小于|没有?超过|未超过|不超过|不高于|<|＜"
 HIGH_PSA = (r"(?:PSA|前列腺特异性?抗原)"
             rf"(?:(?:(?!{_BOUND})[^，,。；;\d]){{0,10}}|[^，,。；;\d]{{0,8}}[，,](?:结果|数值|复查)?(?:显示|提示|示)?(?:为|是|:)?\s*"
-            r"(?=\d+(?:\.\d+)?\s*ng))"
-            r"(?:>\s*)?(?<![\d.])(?:[2-9]\d|\d{3,})(?:\.\d+)?(?![\d.])\s*(?:ng|以上|多|$|[，,。；;）)])")
+            r"(?=\d+(?:\.\d+)?\s*(?:ng|[μµu]g)))"
+            r"(?:>\s*)?(?<![\d.])(?:[2-9]\d|\d{3,})(?:\.\d+)?(?![\d.])\s*(?:ng|[μµu]g/L|以上|多|左右|$|[，,。；;）)])")
 # a suspicion only a biopsy settles: no operation is offered before its pathology (a biopsy already positive or
 # benign settles it)
 PI_RADS_HIGH = r"PI-?RADS[^，,。；;\d]{0,6}[45]"
@@ -221,6 +231,7 @@ def syndromes(question: str, diagnoses: Sequence[str] = (), candidates: Sequence
              if (picture.search(written) and WRITTEN_PICTURES[label].search(said) if label in WRITTEN_PICTURES
                  else picture.search(said))
              and not any(named.search(d) for d in diagnoses)]
+    found = list(dict.fromkeys(found))  # two pictures of one diagnosis say it once
     # a suspicion only a biopsy settles (a PSA of 20 or more, PI-RADS 4 or 5) leads as what it is
     # (not ahead of another organ's problem: an incidental PSA beside an obstructing stone is said by its work-up line)
     prostate_only = all(item_sites(d) <= {"prostate"} for d in diagnoses)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["CONDITIONS", "EXPLAINED", "ORGANS", "POINTERS", "Pointer", "REGIONS", "SITES", "TREATED", "TREATMENTS",
-           "WBC_UP"]
+__all__ = ["CONDITIONS", "EXPLAINED", "HEALED", "ORGANS", "POINTERS", "Pointer", "REGIONS", "SITES", "TREATED",
+           "TREATMENTS", "UNSURE", "WBC_UP"]
 
 # site -> words that name it (a regex); 肾 is the kidney except in 肾上腺 (adrenal); 经尿道 is an access route
 ORGANS: dict[str, str] = {
@@ -98,10 +98,12 @@ CONDITIONS: dict[str, tuple[str, str]] = {
                             r"肌酐[^，,。；;\d]{0,10}(?:升高|增高|偏高|上升|异常|[1-9]\d{2,})"),
     # a pyelonephritis needs a sign at the kidney, or a fever with a urinary infection's signs: a fever beside clots
     # or a retention alone may be a prostatitis'
-    "pyelonephritis": (r"肾盂肾炎", r"腰痛|腰酸|腰部[^，,。；;]{0,4}痛|叩击痛|叩痛|肾区|肾盂肾炎|积水|肾周|肋脊角|"
+    "pyelonephritis": (r"肾盂肾炎", r"腰痛|腰酸|腰部[^，,。；;]{0,4}痛|叩击痛|叩痛|肾区|肾盂肾炎|(?<!鞘膜)积水|肾周|"
+                                 r"肋脊角|"
                                  r"(?=[\s\S]*(?:发热|发烧|寒战|高热|体温))(?=[\s\S]*(?:尿频|尿急|尿痛|脓尿|尿[^，,。；;]{0,4}白细胞))"),
     # an obstruction of the urinary tract needs a sign of one; an incontinence needs a leak
-    "obstruction": (r"尿路梗阻", r"梗阻|积水|扩张|排尿困难|排尿费力|尿不出|排不出|尿潴留|残余尿|"
+    "obstruction": (r"尿路梗阻", r"梗阻|(?<!鞘膜)积水|(?<!输精管)扩张|排尿困难|排尿费力|尿不出|排不出|尿潴留|"
+                               r"残余尿(?![^，,。；;\d]{0,4}0\s*ml)|"
                                r"(?:尿线|小便|尿流)[^，,。；;]{0,2}细|尿等待"),
     "incontinence": (r"尿失禁", r"尿失禁|失禁|漏尿|溢尿|憋不住|控制不住|不受控制|尿湿|湿裤|遗尿|尿床|"
                                r"来不及[^，,。；;]{0,4}(?:尿|厕所)|尿液?[^，,。；;]{0,10}(?:溢出|流出|漏出)"),
@@ -126,7 +128,7 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     "prostatitis": (r"前列腺炎", r"前列腺|会阴|盆腔|下腹|小腹|睾丸|阴囊|射精|精液|尿频|尿急|尿痛|排尿|小便|滴白|"
                                  r"发热|发烧|寒战"),
     "tamponade": (r"填塞", r"血块|填塞|血凝块"),
-    "sepsis": (r"脓毒|败血", r"脓毒|败血|休克|(?:降钙素原|PCT)(?![^，,。；;\d]{0,6}(?:[<＜]|正常|阴性|0\.0\d))|"
+    "sepsis": (r"脓毒|败血", r"脓毒|败血|休克|(?:降钙素原|PCT)(?![^，,。；;\d]{0,6}(?:[<＜]|正常|阴性|0\.[0-4]))|"
                              r"寒战|高热|血压下降"),
     "solitary_kidney": (r"孤立肾|独肾", r"孤立肾|独肾|只有一[个侧]肾|缺如|缺失|萎缩|无功能|失功能|移植|"
                                        r"肾[^，,。；;]{0,6}切除|切除[^，,。；;]{0,4}肾"),
@@ -152,7 +154,7 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     "prostate_biopsy": (r"前列腺[^，,。；;]{0,6}(?:穿刺|活检)",
                         # (a nodule, a lesion or a cancer of the prostate, not of another organ)
                         r"(?:PSA|前列腺特异性?抗原)[^，,。；;\d]{0,10}(?:升高|增高|偏高|(?<!不)高|异常|[4-9]|\d{2,})|"
-                        r"PI-?RADS(?![^，,。；;\d]{0,4}[12](?![\d.]))|外周带|"
+                        r"PI-?RADS(?:\s*[vV]\d(?:\.\d)?)?(?![^，,。；;\d]{0,4}[12](?![\d.]))|外周带|"
                         r"(?:前列腺|指检|指诊|肛诊)[^，,。；;]{0,20}(?:结节|硬结|质硬|癌|恶性|肿瘤|可疑|异常信号|占位)"),
     "alpha_blocker": (r"[αa]1?-?受体阻滞|坦索罗辛|坦洛新|赛洛多辛|西洛多辛|特拉唑嗪|多沙唑嗪|阿夫唑嗪",
                       r"排尿|尿频|尿急|夜尿|起夜|尿等待|尿线|尿流|尿不尽|尿不出|排不出|尿潴留|残余尿|滴沥|小便|结石|石|绞痛|"
@@ -174,6 +176,10 @@ CONDITIONS: dict[str, tuple[str, str]] = {
                    r"感染|(?<!阑尾)(?<!关节)(?<!胆囊)(?<!食管)(?<![肺胃肠肝咽鼻皮])炎|发热|发烧|寒战|尿痛|"
                    r"白细胞[^，,。；;]{0,8}(?:升高|增高|偏高|增多|阳性|\+)|脓|排尿不适|灼热|刺痛|分泌物|红肿|压痛|触痛|肿痛|血精"),
 }
+# a clause that fears, asks about or rules out what it names (担心尿潴留, 会不会是结石, 排除尿道狭窄) tells none of it
+UNSURE = r"担心|害怕|怕|会不会|是不是|是否|有没有|排除|除外|待排|吗|[?？]"
+# a clause that tells its trouble healed (骑跨伤已治愈)
+HEALED = r"已治愈|治愈了|已经好了|已好转|恢复正常"
 # a site -> another cause the question tells of the symptoms that point to it -> the site's own words, which an
 # item of the site then needs: a thin stream after a urethral injury is the urethra's, no BPH (nor its drug) unless
 # the prostate is named
@@ -186,5 +192,5 @@ EXPLAINED: dict[str, tuple[str, str]] = {
 TREATED: dict[str, str] = {"bph": r"前列腺[^，,。；;]{0,10}(?:电切|剜除|激光|汽化|切除)|TURP|HoLEP|前列腺增生手术"}
 # the rows of CONDITIONS that name an operation, a test or a treatment rather than a condition of the patient
 TREATMENTS = frozenset({"nephrectomy", "partial_nephrectomy", "bladder_resection", "prostate_biopsy", "alpha_blocker",
-                        "antibiotic", "fertility_drug", "stent_change", "irrigation", "urodynamics", "hormone_therapy",
-                        "diversion"})
+                        "antibiotic", "fertility_drug", "stent_change", "irrigation", "urodynamics",
+                        "hormone_therapy", "diversion"})

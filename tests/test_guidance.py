@@ -1,5 +1,5 @@
 """The clinical-step tables of rjua.guidance: every row told by its sign, and not without it."""
-from rjua.guidance import advanced, done, first_steps, indicated, operable, path_for, syndromes, workup
+from rjua.guidance import advanced, aml_treated, done, first_steps, indicated, operable, path_for, syndromes, workup
 
 
 def test_bph_operation_needs_a_complication_or_drugs_tried():
@@ -596,3 +596,38 @@ def test_foamy_urine_is_worked_up_for_a_proteinuria():
     assert any("尿蛋白定量" in line for line in workup(["前列腺增生"], [], "我尿中泡沫增多好几个月了"))
     assert not any("泡沫" in line for line in workup(["前列腺增生"], [], "尿中泡沫增多，尿蛋白阴性"))
     assert not any("泡沫" in line for line in workup(["前列腺增生"], [], "夜尿3次"))
+
+
+def test_an_angiomyolipoma_side_counts_neither_a_cysts_size_nor_a_feared_bleed():
+    op, big = "右肾部分切除术", "左肾错构瘤5cm，右肾错构瘤1cm，"
+    for tail in ("右肾囊肿，大小约6cm", "担心右肾错构瘤破裂出血", "右肾错构瘤有出血风险吗", "右肾错构瘤怕出血"):
+        assert aml_treated(op, big + tail) == "", tail
+    assert aml_treated(op, "左肾错构瘤1cm，右肾错构瘤，大小约6cm") == op
+    assert aml_treated(op, "左肾错构瘤1cm，右肾错构瘤近期破裂出血") == op
+
+
+def test_a_prostate_scan_alone_does_not_answer_a_urinary_ultrasound():
+    assert not done("泌尿系B超", "无痛性肉眼血尿2周，经直肠B超示前列腺体积45ml")
+    assert not done("泌尿系B超", "血尿，做了前列腺B超，提示前列腺增大，肾没查")
+    assert done("泌尿系B超", "B超示前列腺增生，双肾未见异常")
+    assert done("泌尿系B超", "经直肠B超示前列腺增大，双肾未见积水")
+
+
+def test_review_mends_the_stream_and_the_stone_operations():
+    failed = "吃坦索罗辛半年效果不好，"
+    for q in ("以前排尿还算通畅，最近半年排尿费力", "父亲排尿正常，我排尿费力", "排尿费力，希望排尿能通畅",
+              "尿线时粗时细，排尿费力", "排尿一直无法通畅"):
+        assert operable("前列腺增生", failed + q), q
+    q = "吃坦索罗辛半年，现在还是排尿费力，起夜3次，希望排尿能通畅"
+    assert "排尿日记" not in path_for(["前列腺增生"], question=q)
+    for q in ("体检发现左肾结石3mm，没有任何不适", "体检发现左肾结石，右侧睾丸鞘膜积水", "左肾结石，幽门螺杆菌感染",
+              "左肾结石，右肾囊肿3cm", "左肾结石，担心以后会肾绞痛", "左肾结石，会不会引起肾积水？"):
+        assert not operable("左肾结石", q), q
+    assert not operable("左肾小结石", "左肾小结石，还没排出")
+    assert operable("左肾小结石", "左肾小结石，药物排石后一直没有排出")
+
+
+def test_a_spread_only_possible_is_no_spread_and_a_urethritis_gets_its_swab():
+    assert not advanced(["脐尿管癌"], "左侧髂血管旁淋巴结部分肿大，可能存在转移")
+    assert advanced(["脐尿管癌"], "骨扫描提示多发骨转移")
+    assert "淋球菌" in path_for(["尿道炎", "泌尿道感染"])

@@ -201,3 +201,24 @@ def test_a_frequency_at_night_is_no_infection_and_an_urgency_that_leaks_is_an_ov
     assert "膀胱过度活动症" in syndromes("尿急，来不及上厕所就尿湿裤子")
     assert "膀胱过度活动症" not in syndromes("尿急，没有漏尿") and "膀胱过度活动症" not in syndromes("咳嗽时漏尿")
     assert "M受体拮抗剂" in guidance.path_for(["急迫性尿失禁"])
+
+
+def test_a_psa_in_micrograms_per_litre_or_about_twenty_is_high():
+    assert biopsy_first("PSA 30μg/L，排尿困难") and biopsy_first("PSA 30 ug/L") and biopsy_first("PSA 20左右")
+    assert not biopsy_first("PSA 2.0ng/ml") and not biopsy_first("PSA低于20ng/ml") and not biopsy_first("PSA 20%")
+
+
+def test_review_mends_the_new_pictures():
+    for q in ("70岁男性，前列腺增生，排尿困难，残余尿300ml，尿急，经常漏尿", "尿急，一直担心会漏尿",
+              "尿急尿痛，发烧，有时来不及上厕所"):
+        assert "膀胱过度活动症" not in syndromes(q), q  # an overflow, a fear, an infection
+    assert syndromes("尿急，咳嗽时漏尿") == ["压力性尿失禁"] and "膀胱过度活动症" in syndromes("尿急，一着急就尿裤子")
+    for q in ("腰椎手术后排尿不畅", "腰椎术后尿不出来", "脊髓损伤后排尿困难", "车祸导致腰椎骨折，伤后小便解不出"):
+        assert syndromes(q) == ["神经源性膀胱"], q
+    for q in ("准备做腰椎手术，术后会不会尿潴留", "72岁男性，5年前腰椎骨折做了手术，之后一直很好，最近2个月排尿困难",
+              "腰椎手术以后排尿困难，现在已经好了"):
+        assert "神经源性膀胱" not in syndromes(q), q
+    for q in ("腰部毛囊炎，现在腰上流脓了", "腰椎结核，腰部有窦道流脓", "我很担心我的腰部流脓"):
+        assert "肾脓肿" not in syndromes(q), q
+    assert syndromes("右腰部流脓，CT示右肾脓肿") == ["肾脓肿"]  # two pictures of one diagnosis: said once
+    assert "糖尿病" in guidance.path_for(["神经源性膀胱"])  # the course is no spine patient's only

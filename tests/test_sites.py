@@ -297,3 +297,15 @@ def test_a_low_pi_rads_score_is_no_reason_for_a_biopsy_and_a_normal_procalcitoni
     assert not supported("前列腺穿刺活检", "tPSA 1.65ng/ml，前列腺MRI考虑PI-RADS.2评分，建议随诊")
     assert supported("前列腺穿刺活检", "MRI示PI-RADS 4分") and supported("前列腺穿刺活检", "PIRADS 3")
     assert not supported("尿脓毒血症", "降钙素原＜0.02，白细胞13.08") and supported("尿脓毒血症", "降钙素原 1.32")
+
+
+def test_a_feared_ruled_out_or_healed_urethral_cause_leaves_bph_its_reason():
+    for tail in ("担心是尿道狭窄", "会不会是尿道狭窄？", "医生说要排除尿道狭窄", "20年前骑跨伤已治愈"):
+        assert supported("前列腺增生", "70岁男性，排尿困难，夜尿4次，" + tail), tail
+
+
+def test_a_pi_rads_version_is_no_score_and_a_low_procalcitonin_no_sepsis():
+    assert supported("前列腺穿刺活检", "MRI：PI-RADS v2 评分5分")
+    assert supported("前列腺穿刺活检", "PI-RADS v2.1评分4分")
+    assert not supported("前列腺穿刺活检", "PI-RADS 2分") and not supported("尿脓毒血症", "发烧，PCT 0.15ng/ml")
+    assert not supported("尿路梗阻", "右侧睾丸鞘膜积水") and not supported("急性肾盂肾炎", "尿频，睾丸鞘膜积水")
