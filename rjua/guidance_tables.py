@@ -262,6 +262,12 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
     (re.compile(r"(?<!担心)(?<!担心会有)(?:(?:尿中?|小便|尿液)[^，,。；;]{0,4}泡沫|泡沫尿)(?![^。；;]{0,10}(?:消失|消散|正常))"),
      re.compile(r"尿蛋白|蛋白尿|蛋白[^，,。；;]{0,2}(?:阴性|阳性|\+|-)|PRO|肾内科", re.IGNORECASE),
      "尿中泡沫增多需查尿常规、尿蛋白定量和肾功能，尿蛋白阳性时到肾内科就诊，排除肾脏疾病。", False),
+    # an anticoagulant or antiplatelet drug taken: its management before any operation
+    # (not one stopped or an allergy)
+    (re.compile(r"(?:利伐沙班|华法林|阿司匹林|氯吡格雷|波立维|替格瑞洛|达比加群|阿哌沙班|艾多沙班|抗凝|抗血小板)"
+                r"(?![^。；;]{0,8}(?:已停|停了|停用|停药|过敏))"),
+     re.compile(r"停药|桥接|停用"),
+     "正在服用抗凝或抗血小板药物时，手术、穿刺或碎石前需由医生评估停药时间和是否需要桥接，切勿自行停药。", False),
     (re.compile(r"蛋白尿|尿蛋白[^，,。；;]{0,6}(?:\+|阳性|升高)"), re.compile(r"肾内科|尿蛋白定量|24小时尿蛋白"),
      "尿蛋白阳性时还需完善24小时尿蛋白定量和肾功能等检查，必要时到肾内科就诊，排除肾小球疾病。",
      False),
@@ -273,8 +279,9 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
      re.compile(r"PSMA|分期检查|转移|浓聚", re.IGNORECASE),  # staged, spread (ADVANCED's course), a hot spot (its row)
      "PSA在20ng/ml以上属于高危前列腺癌，根治性治疗前需完善PSMA PET/CT等分期检查，评估有无淋巴结或远处转移。",
      True),
-    (re.compile(r"尿道(?:口)?[^，,。；;不]{0,4}(?:流脓|脓性|滴脓|有脓)"), re.compile(r"涂片|淋球菌|衣原体|支原体"),
-     "尿道口流脓时需取分泌物做涂片、培养及淋球菌、衣原体检测，根据结果选用抗生素，性伴侣需同时检查和治疗，治愈前避免性生活。",
+    (re.compile(r"尿道(?:口)?[^，,。；;不]{0,4}(?:流脓|脓性|滴脓|有脓|分泌物|溢液)"),
+     re.compile(r"涂片|淋球菌|衣原体|支原体"),
+     "尿道口流脓或有分泌物时需取分泌物做涂片、培养及淋球菌、衣原体检测，根据结果选用抗生素，性伴侣需同时检查和治疗，治愈前避免性生活。",
      False),
     (re.compile(PI_RADS_HIGH, re.IGNORECASE),
      re.compile(r"(?:穿刺|活检|病理)[^。；;]{0,40}(?:腺癌|癌)|Gleason|ISUP", re.IGNORECASE),

@@ -123,7 +123,8 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     "urethral_injury": (r"尿道(?:外伤|损伤|断裂)",
                         r"尿道[^，,。；;]{0,6}(?:外伤|损伤|断裂|出血|滴血)|骑跨|尿道口[^，,。；;]{0,4}血"),
     "urethral_stricture": (r"尿道[^，,。；;]{0,4}狭窄",
-                           r"狭窄|(?:尿线|小便|尿流)[^，,。；;]{0,2}细|尿细|排尿困难|排尿费力|尿不出|排不出|尿潴留|尿道扩张"),
+                           r"狭窄|(?:尿线|小便|尿流)[^，,。；;]{0,2}细|尿细|排尿困难|排尿费力|尿不出|排不出|尿潴留|尿道扩张|"
+                           r"排尿[^，,。；;]{0,4}(?:缓慢|变慢|变细|不畅)|尿流[^，,。；;]{0,2}(?:变慢|无力)"),
     # a prostatitis needs voiding, pelvic, ejaculatory or febrile signs (or the prostate named), not pain elsewhere
     "prostatitis": (r"前列腺炎", r"前列腺|会阴|盆腔|下腹|小腹|睾丸|阴囊|射精|精液|尿频|尿急|尿痛|排尿|小便|滴白|"
                                  r"发热|发烧|寒战"),
@@ -173,7 +174,8 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     # an antibiotic needs a sign of infection: urgency or frequency alone, a normal white count or another organ's
     # inflammation (阑尾炎, 关节炎) is none
     "antibiotic": (r"抗生素|抗菌|抗感染|沙星|头孢|青霉素|呋喃妥因|磷霉素",
-                   r"感染|(?<!阑尾)(?<!关节)(?<!胆囊)(?<!食管)(?<![肺胃肠肝咽鼻皮])炎|发热|发烧|寒战|尿痛|"
+                   # (a prostatitis an image names is mostly no bacterial one)
+                   r"感染|(?<!阑尾)(?<!关节)(?<!胆囊)(?<!食管)(?<!前列腺)(?<![肺胃肠肝咽鼻皮])炎|发热|发烧|寒战|尿痛|"
                    r"白细胞[^，,。；;]{0,8}(?:升高|增高|偏高|增多|阳性|\+)|脓|排尿不适|灼热|刺痛|分泌物|红肿|压痛|触痛|肿痛|血精"),
 }
 # a clause that fears, asks about or rules out what it names (担心尿潴留, 会不会是结石, 排除尿道狭窄) tells none of it

@@ -630,4 +630,13 @@ def test_review_mends_the_stream_and_the_stone_operations():
 def test_a_spread_only_possible_is_no_spread_and_a_urethritis_gets_its_swab():
     assert not advanced(["脐尿管癌"], "左侧髂血管旁淋巴结部分肿大，可能存在转移")
     assert advanced(["脐尿管癌"], "骨扫描提示多发骨转移")
-    assert "淋球菌" in path_for(["尿道炎", "泌尿道感染"])
+    lines = workup(["尿道炎", "泌尿道感染"], [], "尿分叉，伴有尿道刺痛和尿道分泌物")
+    swab = [line for line in lines if "淋球菌" in line]
+    assert swab and "淋球菌" not in path_for(["尿道炎", "泌尿道感染"])  # said once, as the work-up
+
+
+def test_an_anticoagulant_taken_is_managed_before_an_operation():
+    said = [line for line in workup(["右肾结石"], [], "房颤，目前正在接受利伐沙班抗凝治疗") if "抗凝" in line]
+    assert said and "桥接" in said[0]
+    for q in ("长期服用阿司匹林，已停药一周", "对阿司匹林过敏", "没有服用抗凝药物"):
+        assert not any("抗凝" in line for line in workup(["右肾结石"], [], q)), q

@@ -137,9 +137,13 @@ def test_a_test_that_found_nothing_is_a_denial_not_history():
 
 
 def test_a_bladder_cancer_that_has_spread_gets_no_resection_or_cystectomy():
-    q = "膀胱镜见顶壁实体状新生物，病理为低分化腺癌，左侧髂血管旁淋巴结肿大，可能存在转移"
+    q = "膀胱镜见顶壁实体状新生物，病理为低分化腺癌，CT示多发肺转移"
     adv, path, _ = course(["膀胱癌"], ["经尿道膀胱电切术", "全膀胱切除手术", "尿常规"], q)
     assert adv == ["尿常规"] and "全身治疗" in path
+    # pelvic nodes only possibly involved are no spread: the radical operation stays
+    q = "膀胱镜见顶壁实体状新生物，病理为低分化腺癌，左侧髂血管旁淋巴结肿大，可能存在转移"
+    adv, path, _ = course(["膀胱癌"], ["全膀胱切除手术", "尿常规"], q)
+    assert "全膀胱切除手术" in adv and "全身治疗" not in path
     adv, _, _ = course(["膀胱癌"], ["经尿道膀胱电切术", "尿常规"], "膀胱镜见新生物，CT未见转移")
     assert "经尿道膀胱电切术" in adv
 

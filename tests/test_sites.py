@@ -309,3 +309,9 @@ def test_a_pi_rads_version_is_no_score_and_a_low_procalcitonin_no_sepsis():
     assert supported("前列腺穿刺活检", "PI-RADS v2.1评分4分")
     assert not supported("前列腺穿刺活检", "PI-RADS 2分") and not supported("尿脓毒血症", "发烧，PCT 0.15ng/ml")
     assert not supported("尿路梗阻", "右侧睾丸鞘膜积水") and not supported("急性肾盂肾炎", "尿频，睾丸鞘膜积水")
+
+
+def test_a_prostatitis_on_an_image_is_no_infection_and_a_slow_stream_after_holep_a_stricture_sign():
+    assert not supported("如左氧氟沙星", "前列腺平扫磁共振：前列腺增生，前列腺炎") and supported("左氧氟沙星", "尿痛")
+    q = "9个月前接受了前列腺钬激光剜除术手术，最近一个月我发现排尿变得缓慢了"
+    assert supported("前列腺术后尿道狭窄", q) and not supported("尿道狭窄", "排尿正常，夜尿2次")
