@@ -59,7 +59,7 @@ from .pictures import (
     own_written,
     syndromes,
 )
-from .site_tables import REGIONS, UNSURE
+from .site_tables import REGIONS
 from .sites import affirmed, affirmed_sentences, item_sites, proven_tumours, same_region, sentences
 from .text import nfkc
 
@@ -142,8 +142,8 @@ def indicated(advice: str, question: str) -> bool:
 
 
 _OTHER_LESION = re.compile(r"囊肿|结石|积水|癌|结节")
-_FEARED = re.compile(rf"{UNSURE}|风险|可能")  # a bleed feared or asked about is none
-_UNSURE = re.compile(UNSURE)
+_FEARED = re.compile(r"担心|害怕|(?<!哪)怕(?!冷|热)|会不会|风险")  # a bleed feared is none
+_FEARED_OP = re.compile(r"担心|害怕|会不会|是否会|以后会|会引起|会导致")  # a trouble feared calls for no operation
 _CLAUSE_CUT = re.compile(r"[，,。；;！？!?\n]")
 
 
@@ -185,14 +185,14 @@ def aml_treated(advice: str, question: str) -> str:
 def operable(diagnosis: str, question: str) -> bool:
     """Whether the question calls for an operation for ``diagnosis`` (:data:`OPERATE_WHEN`).
 
-    >>> operable("前列腺增生", "体检发现前列腺肥大，PSA正常"), operable("前列腺增生", "夜尿4次，服药效果不理想")
+    >>> operable("前列腺增生", "体检发现前列腺肥大，PSA正常"), operable("前列腺增生", "排尿费力，服药效果不理想")
     (False, True)
     >>> operable("前列腺增生", "夜尿4次，请问用什么药"), operable("前列腺增生", "吃坦洛新半年效果不明显")
     (False, True)
     >>> operable("血精", "血精1个月"), operable("左肾结石", "左侧腰痛")
     (False, True)
     """
-    said = "，".join(c for c in _CLAUSE_CUT.split(affirmed(question)) if not _UNSURE.search(c))  # not feared
+    said = "，".join(c for c in _CLAUSE_CUT.split(affirmed(question)) if not _FEARED_OP.search(c))  # not feared
     written = nfkc(question or "")
     return all(bool(now and now.search(said) or failed and failed.search(written))
                for pat, now, failed in OPERATE_WHEN if pat.search(diagnosis))

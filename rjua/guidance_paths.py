@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .guidance_tables import ARI_ONLY, BPH_DRUG_TAKEN, STREAM_FINE
+from .guidance_tables import ARI_ONLY, BPH_DRUG_TAKEN, STORAGE_ONLY, STREAM_FINE
 from .pictures import RENAL_TRAUMA
 
 __all__ = ["ADVANCED", "DUE", "ON_DRUGS", "OWN_COURSE", "PATHS"]
@@ -119,12 +119,12 @@ DUE: tuple[tuple[re.Pattern, str], ...] = (
      "激光剜除术），术前评估心肺功能等手术耐受情况。"),
 )
 ON_DRUGS: tuple[tuple[re.Pattern, re.Pattern, str], ...] = (
-    # nocturia on the drugs with a good stream: the night's urine is measured and the bladder treated first
+    # storage symptoms on the drugs (a good stream, or no voiding symptom told): the night's urine is measured and
+    # the bladder treated first
     (re.compile(r"前列腺增生|前列腺肥大|前列腺增大"),
-     re.compile(rf"(?s)(?=.*(?:{BPH_DRUG_TAKEN}))(?=.*(?:夜尿|起夜))(?=.*(?:{STREAM_FINE}))"),
-     "以夜尿增多为主、排尿尚通畅时，需记录3天排尿日记，区分夜间多尿（睡前饮水、心功能不全、睡眠呼吸暂停等）与膀胱储尿"
-     "症状：膀胱储尿症状为主时可在医生指导下加用M受体拮抗剂或β3受体激动剂；尿流率和残余尿提示明显梗阻且药物无效时，"
-     "再考虑手术。"),
+     re.compile(rf"(?s)(?=.*(?:{BPH_DRUG_TAKEN}))(?=.*(?:尿频|尿急|夜尿|起夜))(?:(?=.*(?:{STREAM_FINE}))|{STORAGE_ONLY})"),
+     "服药后仍以尿频、尿急、夜尿等储尿期症状为主时，可先测残余尿，在医生指导下加用M受体拮抗剂或β3受体激动剂；"
+     "效果不佳时再考虑手术，具体的治疗方案需要根据您的具体情况来确定。"),
     (re.compile(r"前列腺增生|前列腺肥大|前列腺增大"),
      re.compile(rf"(?s){ARI_ONLY}.*(?:{BPH_DRUG_TAKEN})"),
      "仅服用5α还原酶抑制剂（如非那雄胺）症状改善不佳时，可在医生指导下加用α受体阻滞剂，并评估残余尿和前列腺大小；联合用药后"
@@ -144,8 +144,9 @@ OWN_COURSE = re.compile(r"术后[^，,。；;]{0,6}(?:下尿路症状|刺激症�
 # operation is offered beside it)
 _ANTIANDROGEN = r"ADT|内分泌治疗|去势|阿比特龙|比卡鲁胺|恩扎卢胺|阿帕他胺|达罗他胺|戈舍瑞林|亮丙瑞林|诺雷德|抑那通"
 # spread told, not asked about, feared or ruled out (会不会转移, 容易转移吗, 排除转移, 转移待排)
-_SPREAD = (r"(?<!会不会)(?<!是否)(?<!是否有)(?<!有没有)(?<!有无)(?<!排除)(?<!担心)(?<!怕)(?<!防止)(?<!预防)(?<!会)"
-           r"(?<!容易)(?<!以后)(?<!可能)(?<!可能存在)(?<!可能有)(?<!不排除)转移(?![^，,。；;]{0,6}(?:吗|[?？])|待排|待除外)")
+_SPREAD = (r"(?:^|(?<=[，,。；;]))(?![^，,。；;]*(?:可能存在|可能有|不排除|可疑|疑似))[^，,。；;]*?"
+           r"(?<!会不会)(?<!是否)(?<!是否有)(?<!有没有)(?<!有无)(?<!排除)(?<!担心)(?<!怕)(?<!防止)(?<!预防)(?<!会)"
+           r"(?<!容易)(?<!以后)(?<!可能)(?<!可能存在)(?<!可能有)(?<!不排除)(?<!可疑)转移(?![^，,。；;]{0,6}(?:吗|[?？])|待排|待除外)")
 # hormones before a planned radical operation (or called neoadjuvant) are no sign of advanced disease
 _PLANNED = re.compile(r"(?:准备|计划|拟|打算|等待)[^，,。；;]{0,10}(?:根治|手术|切除)|新辅助")
 ADVANCED: tuple[tuple[re.Pattern, re.Pattern, re.Pattern | None, str], ...] = (

@@ -14,7 +14,8 @@ import re
 from .pictures import BENIGN_BIOPSY, HIGH_PSA, PI_RADS_HIGH
 
 __all__ = ["ADRENAL_MASS", "AML", "AML_INDICATED", "AML_TREATMENT", "ARI_ONLY", "BENIGN_BIOPSY", "BPH_DRUG_TAKEN",
-           "DONE", "FIRST_STEPS", "INDICATED", "OPERATE_WHEN", "STREAM_FINE", "WORKUP"]
+           "DONE", "FIRST_STEPS", "INDICATED", "OPERATE_WHEN", "STORAGE_ONLY", "STREAM_FINE",
+           "WORKUP"]
 
 _FEVER = r"发热|发烧|寒战|高热|体温\s*3[89]"
 # infection told by the tests: raised inflammatory markers or white cells, pus in the urine
@@ -78,6 +79,11 @@ STREAM_FINE = (r"(?:^|(?<=[，,。；;]))"
                r"(?:(?!以前|之前|过去|曾|希望|想|盼|父亲|母亲|爸|妈|能否|能不能|会不会|吗)[^，,。；;])*?"
                r"(?:排尿[^，,。；;不没无未]{0,4}(?:通畅|顺畅|尚可|还可以|正常)|"
                r"尿线[^，,。；;不没无未]{0,2}(?:正常|有力|(?<!时)粗(?!细))|尿流[^，,。；;不没无未]{0,2}(?:正常|有力))")
+# storage symptoms; voiding ones (a storage-only picture on drugs gets bladder drugs before an operation)
+_STORAGE = r"尿频|尿急|夜尿|起夜"
+_VOIDING = (r"排尿[^，,。；;]{0,4}(?:困难|费力|不畅|缓慢|变慢|无力|中断|分叉|等待)|尿线|尿流|尿等待|尿不尽|排不尽|"
+            r"滴沥|尿潴留|尿不出|排不出|小便[^，,。；;]{0,4}(?:细|慢|费力|困难|不畅)|残余尿")
+STORAGE_ONLY = rf"(?=.*(?:{_STORAGE}))(?!.*(?:{_VOIDING}))"
 # a complication of BPH (retention, a large residual, a bladder stone, hematuria, kidneys harmed)
 _BPH_COMPLICATION = (r"尿潴留|尿储留|尿不出|排不出|残余尿[^，,\d]{0,8}(?:[1-9]\d{2,}|增多|增加|较多)|导尿|"
                      r"膀胱[^，,]{0,4}结石|双[侧肾][^，,]{0,4}积水|血尿|憩室|肾功能(?:不全|减退|下降|损害)|"
@@ -85,12 +91,14 @@ _BPH_COMPLICATION = (r"尿潴留|尿储留|尿不出|排不出|残余尿[^，,\d
 _BPH = re.compile(r"前列腺增生|前列腺肥大|前列腺增大")
 # a stone that medical expulsion did not pass
 _STONE_STAYED = re.compile(r"排石[^，,。；;]{0,6}(?:无效|失败|不出|没有?排出)|"
-                           r"(?:药物|自行|一直)[^，,。；;]{0,6}(?:没有?|未)排出")
+                           r"(?:药|自行|一直)[^，,。；;]{0,8}(?:没有?|未)排出")
 # a stone of 5 mm or more; a kidney stone's own trouble
-STONE_5MM = (r"(?<![\d.])(?:[5-9]|\d{2,})(?:\.\d+)?\s*(?:mm|毫米)|"
-             r"(?<![\d.])(?:0\.[5-9]|[1-9]\d*(?:\.\d+)?)\s*(?:cm|厘米|公分)")
-_STONE_TROUBLE = (r"(?<!鞘膜)积水|梗阻|肾[盂盏][^，,。；;]{0,8}扩张|绞痛|发热|发烧|寒战|尿路感染|泌尿系感染|肾盂肾炎|"
-                  r"脓尿|"
+# (the first of several dimensions counts: 6×4mm)
+_BY = r"\s*(?:[×xX*]\s*\d+(?:\.\d+)?\s*)*"
+STONE_5MM = (rf"(?<![\d.])(?:[5-9]|\d{{2,}})(?:\.\d+)?{_BY}(?:mm|毫米)|"
+             rf"(?<![\d.])(?:0\.[5-9]|[1-9]\d*(?:\.\d+)?){_BY}(?:cm|厘米|公分)")
+_STONE_TROUBLE = (r"(?<!鞘膜)积水|梗阻|(?:肾[盂盏]|输尿管)[^，,。；;]{0,8}扩张|绞痛|发热|发烧|寒战|"
+                  r"(?<![肺胃肠肝咽鼻皮菌])感染|肾盂肾炎|脓尿|"
                   r"嵌顿|铸型|鹿角")
 OPERATE_WHEN: tuple[tuple[re.Pattern, re.Pattern | None, re.Pattern | None], ...] = (
     # BPH: a complication, drugs that failed, or drugs taken with voiding symptoms still told; symptoms alone call
@@ -99,11 +107,14 @@ OPERATE_WHEN: tuple[tuple[re.Pattern, re.Pattern | None, re.Pattern | None], ...
     (_BPH, re.compile(_BPH_COMPLICATION),
      re.compile(rf"(?s)(?!{ARI_ONLY})(?:{_FAILED}|(?=.*(?:{BPH_DRUG_TAKEN}))"
                 rf"(?=.*(?:仍|还是|依然|还有|还要|但|现在有|目前有|现在还)[^。；;不没无]{{0,10}}{_LUTS}))")),
-    # ... and not where the stream is told good without a complication: the storage symptoms come first
-    (_BPH, re.compile(rf"(?s){_BPH_COMPLICATION}|\A(?!.*(?:{STREAM_FINE}))"), None),
+    # ... and not where the stream is told good, or only storage symptoms are told, without a complication: the
+    # storage symptoms are treated first
+    (_BPH, re.compile(rf"(?s){_BPH_COMPLICATION}|\A(?!.*(?:{STREAM_FINE}))(?!{STORAGE_ONLY})"), None),
     # a kidney stone: an operation only where it hurts, obstructs, bleeds or infects, or has a size to weigh
     (re.compile(r"肾(?!上腺)[^，,。；;]{0,6}结石"),
-     re.compile(rf"{_STONE_TROUBLE}|腰[^，,。；;]{{0,4}}(?:痛|疼|酸|胀)|血尿|结石[^，,。；;]{{0,12}}(?:{STONE_5MM})|"
+     re.compile(rf"{_STONE_TROUBLE}|腰[^，,。；;]{{0,4}}(?:痛|疼|酸|胀)|血尿|"
+                rf"结石(?:[^，,。；;]{{0,12}}|[^，,。；;]{{0,6}}[，,](?:大小|最大|直径|长径|约)[^，,。；;]{{0,6}})"
+                rf"(?:{STONE_5MM})|"
                 rf"(?:{STONE_5MM})[^，,。；;]{{0,6}}结石", re.IGNORECASE), _STONE_STAYED),
     # a small stone: an operation only where it obstructs, infects, keeps colicking or did not pass
     (re.compile(r"(?:微|细)?小结石"),
@@ -264,7 +275,7 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
      "尿中泡沫增多需查尿常规、尿蛋白定量和肾功能，尿蛋白阳性时到肾内科就诊，排除肾脏疾病。", False),
     # an anticoagulant or antiplatelet drug taken: its management before any operation
     # (not one stopped or an allergy)
-    (re.compile(r"(?:利伐沙班|华法林|阿司匹林|氯吡格雷|波立维|替格瑞洛|达比加群|阿哌沙班|艾多沙班|抗凝|抗血小板)"
+    (re.compile(r"(?:利伐沙班|拜瑞妥|华法林|阿[司斯]匹林|氯吡格雷|波立维|替格瑞洛|达比加群|阿哌沙班|艾多沙班|抗凝|抗血小板|双抗)"
                 r"(?![^。；;]{0,8}(?:已停|停了|停用|停药|过敏))"),
      re.compile(r"停药|桥接|停用"),
      "正在服用抗凝或抗血小板药物时，手术、穿刺或碎石前需由医生评估停药时间和是否需要桥接，切勿自行停药。", False),

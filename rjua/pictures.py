@@ -76,10 +76,12 @@ SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
                 r"(?:不(?:是很|太|够)?(?:好|佳|高|理想)|差|低|少|弱)"),
      "男性不育症", re.compile(r"不育|弱精|少精|无精|畸形精子")),
     # an urgency that leaks, not a feared leak, not a cough's, not beside a retention (an overflow) or an infection
-    (re.compile(r"(?s)\A(?!.*(?:残余尿|排尿困难|排尿费力|尿潴留|尿不出|排不出|尿痛|发热|发烧|"
+    (re.compile(r"(?s)\A(?!.*(?:残余尿[^，,。；;\d]{0,8}(?:[1-9]\d{2,}|增多|增加|较多|明显)|排尿困难|排尿费力|尿潴留|尿不出|"
+                r"排不出|尿痛|发热|发烧|"
                 r"(?:担心|害怕|怕)[^，,。；;]{0,6}(?:漏尿|尿失禁|尿湿)))"
                 r".*(?:急迫性尿失禁|急迫性漏尿|尿急[^。；;不咳喷笑]{0,10}(?:漏尿|尿失禁|憋不住|来不及[^，,。；;]{0,4}(?:尿|厕所)|"
-                r"尿湿|尿裤子|尿到裤子)|憋不住[^。；;]{0,8}(?:尿湿|尿裤子))"),
+                r"尿湿|尿裤子|尿到裤子)|(?:^|(?<=[，,。；;]))(?:(?!咳|喷嚏|笑|运动|跑|提重)[^，,。；;])*憋不住[^。；;]{0,8}"
+                r"(?:尿湿|尿裤子))"),
      "膀胱过度活动症", re.compile(r"膀胱过度活动|OAB|急迫性尿失禁")),
     # storage symptoms or pain in the weeks after an operation on the prostate
     (re.compile(rf"{_WEEKS}(?:前|以前)[^。；;]{{0,12}}{_PROSTATE_OP}|{_PROSTATE_OP}[^，,。；;]{{0,4}}术后{_WEEKS}",

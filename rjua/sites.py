@@ -83,6 +83,7 @@ _ORGAN_RE = {s: re.compile(p, re.IGNORECASE) for s, p in ORGANS.items()}
 _POINTER_RE = tuple((re.compile(p.pattern, re.IGNORECASE), p.sites, p.whole, p.shared) for p in POINTERS)
 _COND_RE = {c: (re.compile(n), re.compile(h)) for c, (n, h) in CONDITIONS.items()}
 _UNSURE, _HEALED = re.compile(UNSURE), re.compile(HEALED)
+_KIN = re.compile(r"父亲|母亲|爸|妈|家人|亲属|亲戚|朋友|哥哥|弟弟|老伴")  # a relative's cause is theirs
 _EXPLAINED_RE = {site: (re.compile(cause), re.compile(own)) for site, (cause, own) in EXPLAINED.items()}
 # conditions told by what the question denies or tells as history as much as by what it affirms (没有怀孕 tells of
 # infertility, 5年前做过肾移植 of a graft): their hint is read in the question as written
@@ -400,7 +401,7 @@ def _conditions_told(item: str, said: str, written: str) -> bool:
     if any(_COND_RE[c][0].search(item) and op.search(written) and not _RECURRED.search(written)
            for c, op in _TREATED_RE.items()):
         return False
-    told = [c for c in _CLAUSE.split(said) if not _UNSURE.search(c) and not _HEALED.search(c)]
+    told = [c for c in _CLAUSE.split(said) if not _UNSURE.search(c) and not _HEALED.search(c) and not _KIN.search(c)]
     return not any(site in item_sites(item) and any(cause.search(c) for c in told) and not own.search(said)
                    for site, (cause, own) in _EXPLAINED_RE.items())
 

@@ -4,7 +4,7 @@ from rjua.guidance import advanced, aml_treated, done, first_steps, indicated, o
 
 def test_bph_operation_needs_a_complication_or_drugs_tried():
     assert not operable("前列腺增生", "夜尿次数明显增加，尿频")
-    for said in ("残余尿量250ml", "反复血尿", "膀胱结石", "口服坦索罗辛半年，仍尿频", "吃药效果不好", "双肾积水"):
+    for said in ("残余尿量250ml", "反复血尿", "膀胱结石", "口服坦索罗辛半年，仍排尿费力", "吃药效果不好", "双肾积水"):
         assert operable("前列腺增生", said), said
     assert not operable("前列腺增生", "残余尿20ml")  # a small residual is no complication
 
@@ -436,8 +436,10 @@ def test_a_bone_scan_hot_spot_and_groin_discomfort_get_their_work_up():
 
 
 def test_bph_drugs_taken_change_its_course():
-    on = path_for(["前列腺增生"], question="目前我正在服用坦索罗辛药物，夜尿5次")
+    on = path_for(["前列腺增生"], question="目前我正在服用坦索罗辛药物，排尿费力，夜尿5次")
     assert "已在药物治疗" in on and "首选α受体阻滞剂" not in on
+    on = path_for(["前列腺增生"], question="目前我正在服用坦索罗辛药物，夜尿5次")  # storage symptoms only
+    assert "M受体拮抗剂" in on and "首选α受体阻滞剂" not in on
     assert "首选α受体阻滞剂" in path_for(["前列腺增生"], question="夜尿5次，请问吃什么药")
 
 
@@ -586,9 +588,9 @@ def test_a_small_stone_is_operated_on_only_for_its_trouble():
 
 def test_nocturia_on_drugs_with_a_good_stream_is_worked_up_before_an_operation():
     q = "71岁男性，晚上起夜4次左右，排尿还算通畅，口服特拉唑嗪和非那雄胺的效果并不理想"
-    assert not operable("前列腺增生", q) and "排尿日记" in path_for(["前列腺增生"], question=q)
+    assert not operable("前列腺增生", q) and "M受体拮抗剂" in path_for(["前列腺增生"], question=q)
     weak = "71岁男性，起夜4次，排尿费力，口服特拉唑嗪和非那雄胺的效果并不理想"
-    assert operable("前列腺增生", weak) and "排尿日记" not in path_for(["前列腺增生"], question=weak)
+    assert operable("前列腺增生", weak) and "M受体拮抗剂" not in path_for(["前列腺增生"], question=weak)
     assert operable("前列腺增生", "排尿还算通畅，但B超示膀胱结石")  # a complication still calls for one
 
 
@@ -619,7 +621,7 @@ def test_review_mends_the_stream_and_the_stone_operations():
               "尿线时粗时细，排尿费力", "排尿一直无法通畅"):
         assert operable("前列腺增生", failed + q), q
     q = "吃坦索罗辛半年，现在还是排尿费力，起夜3次，希望排尿能通畅"
-    assert "排尿日记" not in path_for(["前列腺增生"], question=q)
+    assert "M受体拮抗剂" not in path_for(["前列腺增生"], question=q)
     for q in ("体检发现左肾结石3mm，没有任何不适", "体检发现左肾结石，右侧睾丸鞘膜积水", "左肾结石，幽门螺杆菌感染",
               "左肾结石，右肾囊肿3cm", "左肾结石，担心以后会肾绞痛", "左肾结石，会不会引起肾积水？"):
         assert not operable("左肾结石", q), q
@@ -640,3 +642,21 @@ def test_an_anticoagulant_taken_is_managed_before_an_operation():
     assert said and "桥接" in said[0]
     for q in ("长期服用阿司匹林，已停药一周", "对阿司匹林过敏", "没有服用抗凝药物"):
         assert not any("抗凝" in line for line in workup(["右肾结石"], [], q)), q
+
+
+def test_second_review_mends_stone_sizes_questions_and_hedged_spread():
+    for q in ("左肾结石6×4mm", "左肾结石0.6×0.4cm", "B超：左肾结石，大小约1.2cm", "左肾多发结石，最大约6mm",
+              "右肾结石伴积水需要手术吗", "左肾结石伴感染", "左输尿管扩张，左肾结石"):
+        assert operable("左肾结石", q) or operable("右肾结石", q), q
+    assert operable("前列腺增生", "前列腺增生尿潴留需要手术吗")
+    assert operable("左肾小结石", "左肾小结石，吃药一个月没排出")
+    for q in ("可能存在骨转移", "不排除淋巴结转移", "可疑转移", "可能有淋巴结转移"):
+        assert not advanced(["前列腺癌"], q), q
+    assert advanced(["前列腺癌"], "骨扫描提示多发骨转移")
+
+
+def test_storage_symptoms_only_on_an_alpha_blocker_get_bladder_drugs_before_an_operation():
+    q = "49岁，尿频尿急，每晚起床3-4次，服用多沙唑嗪后没有明显改善，又换了赛洛多辛"
+    assert not operable("前列腺增生", q) and "M受体拮抗剂" in path_for(["前列腺增生"], question=q)
+    assert operable("前列腺增生", q + "，排尿费力") and operable("前列腺增生", q + "，B超示膀胱结石")
+    assert not operable("前列腺增生", "口服坦索罗辛半年，仍尿频")

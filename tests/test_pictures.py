@@ -222,3 +222,8 @@ def test_review_mends_the_new_pictures():
         assert "肾脓肿" not in syndromes(q), q
     assert syndromes("右腰部流脓，CT示右肾脓肿") == ["肾脓肿"]  # two pictures of one diagnosis: said once
     assert "糖尿病" in guidance.path_for(["神经源性膀胱"])  # the course is no spine patient's only
+
+
+def test_second_review_mends_the_overactive_bladder_picture():
+    assert "膀胱过度活动症" not in syndromes("咳嗽打喷嚏时憋不住，尿湿裤子")
+    assert "膀胱过度活动症" in syndromes("尿急，来不及上厕所就尿湿，残余尿10ml")

@@ -315,3 +315,11 @@ def test_a_prostatitis_on_an_image_is_no_infection_and_a_slow_stream_after_holep
     assert not supported("如左氧氟沙星", "前列腺平扫磁共振：前列腺增生，前列腺炎") and supported("左氧氟沙星", "尿痛")
     q = "9个月前接受了前列腺钬激光剜除术手术，最近一个月我发现排尿变得缓慢了"
     assert supported("前列腺术后尿道狭窄", q) and not supported("尿道狭窄", "排尿正常，夜尿2次")
+
+
+def test_second_review_mends_pi_rads_versions_prostatitis_and_a_relatives_stricture():
+    biopsy = "前列腺穿刺活检"
+    assert not supported(biopsy, "PI-RADS v2.1 2分") and supported(biopsy, "PI-RADS v2.1评分4分")
+    assert not supported(biopsy, "考虑PI-RADS.2评分") and not supported(biopsy, "PI-RADS：2分")
+    assert supported("抗生素", "细菌性前列腺炎") and not supported("尿脓毒血症", "降钙素原不高")
+    assert supported("前列腺增生", "父亲有尿道狭窄，我排尿困难，夜尿多")
