@@ -263,8 +263,10 @@ def _unrepeated(out: list[str], work_up: Sequence[str]) -> list[str]:
 
 
 # a warning sign the patient has now is no "if" (an anuric patient is not told "如出现无尿"): it is left out
+_FEVER_NOW = re.compile(r"发热|发烧|高烧|高热|寒战|体温\s*3[89]")
 HAS_NOW = {"无尿": re.compile(r"无尿|没有?尿|没有?小便|尿量[^，,。；;]{0,4}(?:极少|很少|为0)"),
-           "完全排不出尿": re.compile(r"排不出尿|尿不出|尿潴留|尿储留|完全不能排尿")}
+           "完全排不出尿": re.compile(r"排不出尿|尿不出|尿潴留|尿储留|完全不能排尿"),
+           "发热寒战": _FEVER_NOW, "高热寒战": _FEVER_NOW}
 
 
 def _not_yet(signs: str, said: str) -> str:

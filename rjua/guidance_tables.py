@@ -17,7 +17,7 @@ __all__ = ["ADRENAL_MASS", "AML", "AML_INDICATED", "AML_TREATMENT", "ARI_ONLY", 
            "DONE", "FIRST_STEPS", "INDICATED", "OPERATE_WHEN", "STORAGE_ONLY", "STREAM_FINE",
            "WORKUP"]
 
-_FEVER = r"发热|发烧|寒战|高热|体温\s*3[89]"
+_FEVER = r"发热|发烧|高烧|寒战|高热|体温\s*3[89]"
 # infection told by the tests: raised inflammatory markers or white cells, pus in the urine
 _LAB_INFECTION = (r"(?:C反应蛋白|CRP|白细胞|降钙素原|PCT)[^，,。；;]{0,12}(?:升高|增高|偏高|增多|阳性)|"
                   r"脓尿|尿[^，,。；;]{0,4}白细胞[^，,。；;]{0,4}\+")
@@ -97,7 +97,7 @@ _STONE_STAYED = re.compile(r"排石[^，,。；;]{0,6}(?:无效|失败|不出|�
 _BY = r"\s*(?:[×xX*]\s*\d+(?:\.\d+)?\s*)*"
 STONE_5MM = (rf"(?<![\d.])(?:[5-9]|\d{{2,}})(?:\.\d+)?{_BY}(?:mm|毫米)|"
              rf"(?<![\d.])(?:0\.[5-9]|[1-9]\d*(?:\.\d+)?){_BY}(?:cm|厘米|公分)")
-_STONE_TROUBLE = (r"(?<!鞘膜)积水|梗阻|(?:肾[盂盏]|输尿管)[^，,。；;]{0,8}扩张|绞痛|发热|发烧|寒战|"
+_STONE_TROUBLE = (r"(?<!鞘膜)积水|梗阻|(?:肾[盂盏]|输尿管)[^，,。；;]{0,8}扩张|绞痛|发热|发烧|高烧|寒战|"
                   r"(?<![肺胃肠肝咽鼻皮菌])感染|肾盂肾炎|脓尿|"
                   r"嵌顿|铸型|鹿角")
 OPERATE_WHEN: tuple[tuple[re.Pattern, re.Pattern | None, re.Pattern | None], ...] = (

@@ -68,7 +68,7 @@ POINTERS: tuple[Pointer, ...] = (
     Pointer(r"尿道口|分泌物|流脓|滴白|冶游|不洁性", ("urethra", "prostate")),
     Pointer(r"阴囊|蛋蛋|睾丸|腹股沟|坠胀", ("scrotum", "seminal")),
     Pointer(r"包块|肿块|占位|肿瘤|癌|转移", ("kidney", "adrenal", "retroperitoneum"), shared=True),
-    Pointer(r"发热|发烧|寒战", ("kidney", "prostate", "scrotum"), shared=True),
+    Pointer(r"发热|发烧|高烧|寒战", ("kidney", "prostate", "scrotum"), shared=True),
 )
 
 # what a diagnosis says is there: condition -> (the words naming it in an item, what in the question points to it);
@@ -100,7 +100,7 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     # or a retention alone may be a prostatitis'
     "pyelonephritis": (r"肾盂肾炎", r"腰痛|腰酸|腰部[^，,。；;]{0,4}痛|叩击痛|叩痛|肾区|肾盂肾炎|(?<!鞘膜)积水|肾周|"
                                  r"肋脊角|"
-                                 r"(?=[\s\S]*(?:发热|发烧|寒战|高热|体温))(?=[\s\S]*(?:尿频|尿急|尿痛|脓尿|尿[^，,。；;]{0,4}白细胞))"),
+                                 r"(?=[\s\S]*(?:发热|发烧|高烧|寒战|高热|体温))(?=[\s\S]*(?:尿频|尿急|尿痛|脓尿|尿[^，,。；;]{0,4}白细胞))"),
     # an obstruction of the urinary tract needs a sign of one; an incontinence needs a leak
     "obstruction": (r"尿路梗阻", r"梗阻|(?<!鞘膜)积水|(?<!输精管)扩张|排尿困难|排尿费力|尿不出|排不出|尿潴留|"
                                r"残余尿(?![^，,。；;\d]{0,4}0\s*[mM][lL])|"
@@ -127,11 +127,11 @@ CONDITIONS: dict[str, tuple[str, str]] = {
                            r"排尿[^，,。；;]{0,4}(?:缓慢|变慢|变细|不畅)|尿流[^，,。；;]{0,2}(?:变慢|无力)"),
     # a prostatitis needs voiding, pelvic, ejaculatory or febrile signs (or the prostate named), not pain elsewhere
     "prostatitis": (r"前列腺炎", r"前列腺|会阴|盆腔|下腹|小腹|睾丸|阴囊|射精|精液|尿频|尿急|尿痛|排尿|小便|滴白|"
-                                 r"发热|发烧|寒战"),
+                                 r"发热|发烧|高烧|寒战"),
     "tamponade": (r"填塞", r"血块|填塞|血凝块"),
     "sepsis": (r"脓毒|败血", r"脓毒|败血|休克|"
                              r"(?:降钙素原|PCT)(?![^，,。；;\d]{0,6}(?:[<＜]|正常|阴性|不高|未见升高|0\.[0-4]))|"
-                             r"寒战|高热|血压下降"),
+                             r"寒战|高热|高烧|血压下降"),
     "solitary_kidney": (r"孤立肾|独肾", r"孤立肾|独肾|只有一[个侧]肾|缺如|缺失|萎缩|无功能|失功能|移植|"
                                        r"肾[^，,。；;]{0,6}切除|切除[^，,。；;]{0,4}肾"),
     # hormone therapy is for a prostate cancer; a urinary diversion follows a removed bladder
@@ -149,8 +149,8 @@ CONDITIONS: dict[str, tuple[str, str]] = {
             r"前列腺增生|良性前列腺|前列腺[^，,。；;未无没不]{0,6}(?:增大|肥大|突入)|"
             r"前列腺[^，,。；;]{0,4}(?:体积|大小)[^，,。；;未无没不]{0,4}\d|PSA"),
     "urinary_infection": (r"泌尿道感染|尿路感染|泌尿系感染|膀胱炎|尿道炎",
-                          r"感染|炎|发热|发烧|寒战|尿频|尿急|尿痛|脓|排尿不适|灼热|刺痛|分泌物|" + WBC_UP),
-    "inflammation": (r"感染|(?<!增生)炎", r"感染|炎|发热|发烧|寒战|尿频|尿急|尿痛|脓|排尿不适|灼热|刺痛|分泌物|"
+                          r"感染|炎|发热|发烧|高烧|寒战|尿频|尿急|尿痛|脓|排尿不适|灼热|刺痛|分泌物|" + WBC_UP),
+    "inflammation": (r"感染|(?<!增生)炎", r"感染|炎|发热|发烧|高烧|寒战|尿频|尿急|尿痛|脓|排尿不适|灼热|刺痛|分泌物|"
                                          r"肿痛|红肿|肿胀|疼痛|压痛|触痛|破溃|渗液|流出[^，,。；;]{0,6}液|" + WBC_UP),
     # tests and treatments, each with what in the question indicates it
     "prostate_biopsy": (r"前列腺[^，,。；;]{0,6}(?:穿刺|活检)",
@@ -161,6 +161,9 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     "alpha_blocker": (r"[αa]1?-?受体阻滞|坦索罗辛|坦洛新|赛洛多辛|西洛多辛|特拉唑嗪|多沙唑嗪|阿夫唑嗪",
                       r"排尿|尿频|尿急|夜尿|起夜|尿等待|尿线|尿流|尿不尽|尿不出|排不出|尿潴留|残余尿|滴沥|小便|结石|石|绞痛|"
                       r"会阴|盆腔|前列腺|下腹"),
+    # intravenous fluids for a fever, a sepsis, a failing kidney or a loss of fluid
+    "fluids": (r"补液", r"发热|发烧|高烧|高热|寒战|脓毒|休克|血压下降|脱水|呕吐|腹泻|少尿|无尿|"
+                       r"肾功能(?:不全|异常|损害|下降)|肌酐[^，,。；;\d]{0,10}(?:升高|增高|偏高|[1-9]\d{2,})"),
     "fertility_drug": (r"卡尼汀|辅酶Q|他莫昔芬|克罗米芬|氯米芬", r"精液|精子|弱精|少精"),
     # a urachal tumour needs the urachus or the navel: a bladder cancer is not one
     "urachus": (r"脐尿管", r"脐尿管|脐"),
@@ -176,7 +179,7 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     # inflammation (阑尾炎, 关节炎) is none
     "antibiotic": (r"抗生素|抗菌|抗感染|沙星|头孢|青霉素|呋喃妥因|磷霉素",
                    # (a prostatitis an image names is mostly no bacterial one)
-                   r"感染|(?<!阑尾)(?<!关节)(?<!胆囊)(?<!食管)(?<!前列腺)(?<![肺胃肠肝咽鼻皮])炎|(?:细菌性|急性)前列腺炎|发热|发烧|寒战|尿痛|"
+                   r"感染|(?<!阑尾)(?<!关节)(?<!胆囊)(?<!食管)(?<!前列腺)(?<![肺胃肠肝咽鼻皮])炎|(?:细菌性|急性)前列腺炎|发热|发烧|高烧|寒战|尿痛|"
                    r"白细胞[^，,。；;]{0,8}(?:升高|增高|偏高|增多|阳性|\+)|脓|排尿不适|灼热|刺痛|分泌物|红肿|压痛|触痛|肿痛|血精"),
 }
 # a clause that fears, asks about or rules out what it names (担心尿潴留, 会不会是结石, 排除尿道狭窄) tells none of it
@@ -195,5 +198,5 @@ EXPLAINED: dict[str, tuple[str, str]] = {
 TREATED: dict[str, str] = {"bph": r"前列腺[^，,。；;]{0,10}(?:电切|剜除|激光|汽化|切除)|TURP|HoLEP|前列腺增生手术"}
 # the rows of CONDITIONS that name an operation, a test or a treatment rather than a condition of the patient
 TREATMENTS = frozenset({"nephrectomy", "partial_nephrectomy", "bladder_resection", "prostate_biopsy", "alpha_blocker",
-                        "antibiotic", "fertility_drug", "stent_change", "irrigation", "urodynamics",
+                        "antibiotic", "fertility_drug", "fluids", "stent_change", "irrigation", "urodynamics",
                         "hormone_therapy", "diversion"})

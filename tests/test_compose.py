@@ -486,3 +486,9 @@ def test_a_sign_the_patient_has_now_is_no_warning_and_a_course_says_its_work_up_
     lines = advice_sentences(["尿常规"], "您", path="治疗方面，上尿路占位需行输尿管镜检查及活检。",
                              work_up=["上尿路占位需行尿脱落细胞学检查。", "血尿需完善泌尿系增强CT。"])
     assert not any(x.startswith("上尿路占位需行尿脱落") for x in lines) and any(x.startswith("血尿") for x in lines)
+
+
+def test_a_fever_the_patient_has_now_is_no_warning_sign():
+    assert compose._not_yet("剧烈腰痛、发热寒战或无尿", "2天前开始出现发高烧") == "剧烈腰痛或无尿"
+    from rjua.sites import affirmed  # the caller passes what the question affirms
+    assert compose._not_yet("剧烈腰痛、发热寒战或无尿", affirmed("没有发热，左侧腰痛")) == "剧烈腰痛、发热寒战或无尿"

@@ -660,3 +660,8 @@ def test_storage_symptoms_only_on_an_alpha_blocker_get_bladder_drugs_before_an_o
     assert not operable("前列腺增生", q) and "M受体拮抗剂" in path_for(["前列腺增生"], question=q)
     assert operable("前列腺增生", q + "，排尿费力") and operable("前列腺增生", q + "，B超示膀胱结石")
     assert not operable("前列腺增生", "口服坦索罗辛半年，仍尿频")
+
+
+def test_a_high_fever_written_as_gao_shao_is_a_fever():
+    q = "左侧腰反复疼，2天前开始出现发高烧，最高39.8℃。CT示左侧输尿管上段结石伴上尿路积水"
+    assert any("抗生素" in line for line in first_steps(q, "您")) and operable("左肾结石", "左肾结石，发高烧")

@@ -323,3 +323,8 @@ def test_second_review_mends_pi_rads_versions_prostatitis_and_a_relatives_strict
     assert not supported(biopsy, "考虑PI-RADS.2评分") and not supported(biopsy, "PI-RADS：2分")
     assert supported("抗生素", "细菌性前列腺炎") and not supported("尿脓毒血症", "降钙素原不高")
     assert supported("前列腺增生", "父亲有尿道狭窄，我排尿困难，夜尿多")
+
+
+def test_fluids_need_a_fever_a_sepsis_a_failing_kidney_or_a_loss_of_fluid():
+    assert not supported("补液支持治疗", "尿道外伤，小便很细，血清肌酐：73，降钙素原＜0.02")
+    assert supported("补液支持治疗", "发高烧39.8℃") and supported("补液支持治疗", "肌酐507")
