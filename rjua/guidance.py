@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .guidance_paths import ADVANCED, DUE, ON_DRUGS, OWN_COURSE, PATHS
+from .guidance_paths import ADVANCED, AS_TOLD, DUE, OWN_COURSE, PATHS
 from .guidance_tables import (
     ADRENAL_MASS,
     AML,
@@ -216,7 +216,7 @@ def path_for(diagnoses: Sequence[str], later: Sequence[str] = (), question: str 
     """The usual course of treatment (:data:`PATHS`) of the first diagnosis that has one, as a sentence of the
     reply's treatment part; "" when none has. ``later``: the operations the answer proposes for when that course
     calls for one (…再考虑手术 names them). Where ``question`` affirms the drugs taken for it, the course then
-    (:data:`~rjua.guidance_paths.ON_DRUGS`).
+    (:data:`~rjua.guidance_paths.AS_TOLD`).
 
     >>> path_for(["感冒"])
     ''
@@ -225,11 +225,11 @@ def path_for(diagnoses: Sequence[str], later: Sequence[str] = (), question: str 
     >>> path_for(["前列腺增生"], question="一直在服用坦索罗辛和非那雄胺")[5:16]
     '前列腺增生已在药物治疗'
     """
-    said = affirmed(question) if question else ""
-    on_drugs = [(pat, text) for pat, taken, text in ON_DRUGS if said and taken.search(said)]
+    said, written = (affirmed(question), nfkc(question)) if question else ("", "")
+    told = [(pat, text) for pat, when, text, whole in AS_TOLD if said and when.search(written if whole else said)]
     for d in diagnoses:
         due = [(pat, text) for pat, text in DUE if question and pat.search(d) and operable(d, question)]
-        for pat, text in [*due, *on_drugs, *PATHS]:
+        for pat, text in [*due, *told, *PATHS]:
             if pat.search(d):
                 ops = "、".join(op.removesuffix("等") for op in later)
                 named = f"再考虑{ops}等手术" if later else "再考虑手术"
@@ -249,14 +249,24 @@ def second_course(diagnoses: Sequence[str], treats: Sequence[str], question: str
     ('', '')
     >>> second_course(["右肾错构瘤", "左肾结石"], ["机器人右肾部分切除术"])[:12]
     '另外，左肾结石方面，结石'
+    >>> second_course(["左肾囊肿", "肾盂输尿管连接部狭窄"], [])[:18]
+    '另外，肾盂输尿管连接部狭窄方面，肾盂'
     """
     lead = diagnoses[0] if diagnoses else ""
     for d in diagnoses[1:]:
         text = path_for([d], question=question).removeprefix("治疗方面，")
-        treated = any(same_region(t, [d]) and not _apart(d, t) for t in treats)
-        if text and text not in path_for([lead]) and _apart(d, lead) and not treated:
+        narrowing = bool(_NARROWING.search(d) and not _NARROWING.search(lead))  # treated only by its own operation
+        treated = any(same_region(t, [d]) and not _apart(d, t) and not (narrowing and not _NARROWING_OP.search(t))
+                      for t in treats)
+        apart = _apart(d, lead) or narrowing
+        if text and text not in path_for([lead]) and apart and not treated:
             return f"另外，{d}方面，{text}"
     return ""
+
+
+# a narrowing is a problem of its own beside a lesion of the same organ (a pelvi-ureteric stenosis beside a cyst)
+_NARROWING = re.compile(r"狭窄")
+_NARROWING_OP = re.compile(r"成形|狭窄|扩张|内切开|松解")
 
 
 def _apart(a: str, b: str) -> bool:

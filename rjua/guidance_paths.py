@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 
-from .guidance_tables import ARI_ONLY, BPH_DRUG_TAKEN, STORAGE_ONLY, STREAM_FINE
+from .guidance_tables import ARI_ONLY, BPH_DRUG_TAKEN, NO_LUTS, STORAGE_ONLY, STREAM_FINE
 from .pictures import RENAL_TRAUMA
 
-__all__ = ["ADVANCED", "DUE", "ON_DRUGS", "OWN_COURSE", "PATHS"]
+__all__ = ["ADVANCED", "AS_TOLD", "DUE", "OWN_COURSE", "PATHS"]
 
 # a diagnosis (first match) -> its usual course of treatment, said where no fitting operation is offered
 PATHS: tuple[tuple[re.Pattern, str], ...] = (
@@ -109,8 +109,9 @@ PATHS: tuple[tuple[re.Pattern, str], ...] = (
      "可先行尿常规和尿培养，在医生指导下根据药敏结果使用敏感抗生素，同时多饮水、避免憋尿。"),
 )
 
-# a diagnosis -> the drugs the question tells taken for it -> its course then (said in place of the PATHS row: no
-# "start an alpha-blocker" to a man who takes one)
+# a diagnosis -> what the question tells of it (the drugs taken, its pathology) -> its course then (said in place
+# of the PATHS row: no "start an alpha-blocker" to a man who takes one, no "biopsy first" to a proven cancer); read
+# in what the question affirms, or in the question as written (last column: a resection done and its pathology)
 # a diagnosis whose operation the question already calls for (:func:`rjua.guidance.operable`: a complication, or
 # drugs that failed) -> its course, said where no operation is named
 DUE: tuple[tuple[re.Pattern, str], ...] = (
@@ -118,21 +119,48 @@ DUE: tuple[tuple[re.Pattern, str], ...] = (
      "前列腺增生已出现尿潴留、反复血尿、膀胱结石等并发症或药物治疗效果不佳时，需手术解除梗阻（如经尿道前列腺电切术或"
      "激光剜除术），术前评估心肺功能等手术耐受情况。"),
 )
-ON_DRUGS: tuple[tuple[re.Pattern, re.Pattern, str], ...] = (
+_BLADDER_TUMOUR = re.compile(r"膀胱[^，,。；;]{0,4}(?:占位|肿瘤|癌)|(?<!肾盂)(?<!输尿管)尿路上皮癌")
+# a bladder cancer's pathology: a muscle invasion told in a clause of no other organ and no negation (侵犯到平滑肌
+# 组织, pT2; not 未侵犯肌层, 非肌层浸润性); a resection of the bladder done, its pathology a cancer of no upper
+# tract or prostate
+_INVADED = (r"(?:^|(?<=[，,。；;]))(?![^，,。；;]*(?:肾盂|输尿管|前列腺|肾实质|未|没有|无|非|不))[^，,。；;]*?"
+            r"(?:(?:侵犯|侵及|累及|浸润)(?:至|到|了)?[^，,。；;]{0,6}(?:平滑肌|肌层|固有肌|逼尿肌)|(?<!非)肌层浸润|"
+            r"pT[2-4]|(?<![A-Za-z])T[2-4][ab]?期)")
+_RESECTED = r"(?=.*膀胱[^。；;]{0,12}(?:电切|电灼|TUR|切除术))"
+_PATHOLOGY_CANCER = (r"(?:病理|活检)(?![^。；;]{0,20}(?:肾盂|输尿管|前列腺|脐尿管))[^。；;]{0,20}"
+                     r"(?:尿路上皮癌|移行细胞癌|膀胱癌)")
+_NEW_TUMOUR = r"占位|新生物|复发|(?<![A-Za-z])MT(?![A-Za-z])"
+AS_TOLD: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
+    (_BLADDER_TUMOUR, re.compile(_INVADED),
+     "病理已提示肿瘤侵犯肌层（肌层浸润性膀胱癌）时，标准治疗为根治性膀胱切除术加尿流改道（回肠通道或原位新膀胱），术前"
+     "完善胸腹盆增强CT评估分期，身体条件允许时可先行以顺铂为基础的新辅助化疗；不能耐受或不愿手术者可考虑电切结合放化疗"
+     "的保留膀胱治疗。", True),
+    (_BLADDER_TUMOUR, re.compile(rf"(?s){_RESECTED}(?=.*(?:{_PATHOLOGY_CANCER}))(?=.*灌注.*(?:{_NEW_TUMOUR}))"),
+     "膀胱灌注治疗后又出现膀胱占位时，需行膀胱镜检查并再次电切，明确病理分级和浸润深度：仍为非肌层浸润性者需调整灌注"
+     "方案（如卡介苗BCG灌注），高级别肿瘤在灌注后复发或已侵犯肌层时，多需根治性膀胱切除术。", True),
+    (_BLADDER_TUMOUR, re.compile(rf"(?s){_RESECTED}(?=.*(?:{_PATHOLOGY_CANCER}))"),
+     "电切术后病理为尿路上皮癌而未侵犯肌层时，需按复发和进展风险行膀胱灌注化疗或卡介苗（BCG）灌注，高级别或T1期肿瘤"
+     "多在术后2～6周内再次电切，并定期复查膀胱镜。", True),
+    (_BLADDER_TUMOUR, re.compile(rf"(?s)(?=.*膀胱镜)(?=.*(?:{_PATHOLOGY_CANCER}))"),
+     "膀胱镜活检已提示尿路上皮癌时，需行经尿道膀胱肿瘤电切术明确浸润深度和分级，并完善盆腔增强MRI或CT评估分期：非肌层"
+     "浸润性者电切后行膀胱灌注并定期复查膀胱镜，肌层浸润性者多需根治性膀胱切除术。", True),
     # storage symptoms on the drugs (a good stream, or no voiding symptom told): the night's urine is measured and
     # the bladder treated first
     (re.compile(r"前列腺增生|前列腺肥大|前列腺增大"),
      re.compile(rf"(?s)(?=.*(?:{BPH_DRUG_TAKEN}))(?=.*(?:尿频|尿急|夜尿|起夜))(?:(?=.*(?:{STREAM_FINE}))|{STORAGE_ONLY})"),
      "服药后仍以尿频、尿急、夜尿等储尿期症状为主时，可先测残余尿，在医生指导下加用M受体拮抗剂或β3受体激动剂；"
-     "效果不佳时再考虑手术，具体的治疗方案需要根据您的具体情况来确定。"),
+     "效果不佳时再考虑手术，具体的治疗方案需要根据您的具体情况来确定。", False),
     (re.compile(r"前列腺增生|前列腺肥大|前列腺增大"),
      re.compile(rf"(?s){ARI_ONLY}.*(?:{BPH_DRUG_TAKEN})"),
      "仅服用5α还原酶抑制剂（如非那雄胺）症状改善不佳时，可在医生指导下加用α受体阻滞剂，并评估残余尿和前列腺大小；联合用药后"
-     "仍效果不佳或出现尿潴留、反复血尿、膀胱结石等并发症，再考虑手术。"),
+     "仍效果不佳或出现尿潴留、反复血尿、膀胱结石等并发症，再考虑手术。", False),
     (re.compile(r"前列腺增生|前列腺肥大|前列腺增大"),
      re.compile(BPH_DRUG_TAKEN),
      "前列腺增生已在药物治疗时，需评估症状、残余尿和前列腺大小：症状控制良好可继续用药并定期复查；如果药物效果不佳或出现"
-     "尿潴留、反复血尿、膀胱结石等并发症，再考虑手术。"),
+     "尿潴留、反复血尿、膀胱结石等并发症，再考虑手术。", False),
+    (re.compile(r"前列腺增生|前列腺肥大|前列腺增大"), re.compile(NO_LUTS),
+     "前列腺增大而没有明显排尿症状时，一般无需药物或手术治疗，可定期复查B超、PSA和排尿症状；出现尿频、排尿困难等症状时"
+     "再在医生指导下用药。", False),
 )
 
 # diagnoses whose course (:data:`PATHS`) is the treatment itself: led by one, the reply says that course and none of

@@ -14,7 +14,7 @@ import re
 from .pictures import BENIGN_BIOPSY, HIGH_PSA, PI_RADS_HIGH
 
 __all__ = ["ADRENAL_MASS", "AML", "AML_INDICATED", "AML_TREATMENT", "ARI_ONLY", "BENIGN_BIOPSY", "BPH_DRUG_TAKEN",
-           "DONE", "FIRST_STEPS", "INDICATED", "OPERATE_WHEN", "STORAGE_ONLY", "STREAM_FINE",
+           "DONE", "FIRST_STEPS", "INDICATED", "NO_LUTS", "OPERATE_WHEN", "STORAGE_ONLY", "STREAM_FINE",
            "WORKUP"]
 
 _FEVER = r"发热|发烧|高烧|寒战|高热|体温\s*3[89]"
@@ -88,6 +88,8 @@ STORAGE_ONLY = rf"(?=.*(?:{_STORAGE}))(?!.*(?:{_VOIDING}))"
 _BPH_COMPLICATION = (r"尿潴留|尿储留|尿不出|排不出|残余尿[^，,\d]{0,8}(?:[1-9]\d{2,}|增多|增加|较多)|导尿|"
                      r"膀胱[^，,]{0,4}结石|双[侧肾][^，,]{0,4}积水|血尿|憩室|肾功能(?:不全|减退|下降|损害)|"
                      r"肌酐[^，,]{0,6}(?:升高|增高)|反复[^，,]{0,8}感染")
+# a prostate told with no urinary symptom, complication or drug (前列腺增大伴钙化 on a scan for something else)
+NO_LUTS = rf"(?s)\A(?!.*(?:{_LUTS}|{_VOIDING}|{_BPH_COMPLICATION}|{BPH_DRUG_TAKEN}|排尿|小便|尿失禁|血尿|尿痛))"
 _BPH = re.compile(r"前列腺增生|前列腺肥大|前列腺增大")
 # a stone that medical expulsion did not pass
 _STONE_STAYED = re.compile(r"排石[^，,。；;]{0,6}(?:无效|失败|不出|没有?排出)|"
@@ -237,14 +239,22 @@ _BIOPSY_TOLD = r"(?:穿刺|活检)[^，,。；;]{0,10}(?:病理|结果)|前列�
 # own examinations or the question's reported results (the second column) already name it -> the sentence ->
 # ``whole``: the finding is read in the question as written (infertility is told by what does not happen:
 # 一直没有怀孕); the hematuria row is for adults only (a child's hematuria is worked up otherwise)
+_NODULE = r"[^，,。；;未无没]{0,20}(?:结节|腺瘤|占位|增生|肿瘤|肿物|低密度)"
+_BOTH_ADRENAL = rf"(?:双侧|两侧|双)肾上腺{_NODULE}"
 WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
     (ADRENAL_MASS, re.compile(r"醛固酮|皮质醇|儿茶酚胺|内分泌|激素"),
      "肾上腺肿瘤术前需完善内分泌功能检查（醛固酮/肾素、皮质醇、血尿儿茶酚胺及其代谢产物）。", False),
     # an aldosteronism with nodules on both sides: which side secretes is told by venous sampling, not by CT
-    (re.compile(r"(?s)(?=.*(?:双侧|两侧|双)肾上腺[^，,。；;未无没]{0,12}(?:结节|腺瘤|占位|增生|肿瘤|低密度))(?=.*醛固酮)"),
+    (re.compile(rf"(?s)(?=.*{_BOTH_ADRENAL})(?=.*醛固酮)"),
      re.compile(r"静脉(?:采血|取血)|AVS|分侧", re.IGNORECASE),
      "双侧肾上腺均有结节的原发性醛固酮增多症，手术前需行肾上腺静脉采血（AVS）明确优势分泌侧，再决定手术侧别或药物治疗。",
      False),
+    # an aldosteronism with a nodule on one side: venous sampling confirms that side before its operation (it may be
+    # spared under 35 with a typical adenoma), spironolactone corrects the potassium
+    (re.compile(rf"(?s)(?!.*{_BOTH_ADRENAL})(?=.*[左右]侧?肾上腺{_NODULE})(?=.*(?:原发性醛固酮|醛固酮(?:增多|过多)))"),
+     re.compile(r"静脉(?:采血|取血)|AVS|分侧", re.IGNORECASE),
+     "原发性醛固酮增多症手术前一般需行肾上腺静脉采血（AVS）确认为单侧优势分泌（年龄小于35岁且为单侧典型腺瘤者可酌情"
+     "省略），术前在医生指导下口服螺内酯并纠正低血钾。", False),
     (re.compile(r"不育|不孕|没有?怀孕|未孕|弱精|少精|无精|精子质量"), re.compile(r"精液"),
      "男性生育问题首先需要做精液常规分析（禁欲2至7天后留取）。", True),
     # a PSA read on a 5-alpha-reductase inhibitor, which halves it: doubled before it is judged

@@ -41,6 +41,7 @@ from .removed_organs import removed
 from .sites import (
     CONDITIONS,
     TREATMENTS,
+    adrenal_side,
     affirmed,
     denied,
     item_sites,
@@ -129,8 +130,11 @@ _QUESTION_TUMOUR = re.compile(r"占位|肿瘤|癌|恶性|肿物|肿块|新生物
 
 def _tumour_fits(advice: str, diagnoses: Sequence[str], question: str) -> bool:
     """A cancer operation needs a tumour of its organ on its side; a renal-cell operation is not for a renal
-    pelvis or ureter tumour; a BPH operation is not for a prostate with a cancer."""
+    pelvis or ureter tumour; a BPH operation is not for a prostate with a cancer; a transurethral resection is not
+    for a urachal cancer (its partial cystectomy is)."""
     if malignant(advice) and not _tumour_for(advice, diagnoses, question):
+        return False
+    if _TURBT.search(advice) and any("脐尿管" in d for d in diagnoses):
         return False
     if _BPH.search(advice) and any(_PROSTATE_CANCER.search(d) for d in diagnoses):
         return False  # no BPH operation beside a prostate cancer
@@ -242,7 +246,7 @@ def reply_items(question: str, diseases: Sequence[str], advices: Sequence[str], 
     for later: they fit a named diagnosis whose signs do not call for one yet), sides dropped when the question
     names none."""
     sided = bool(facts.sides or facts.bilateral or re.search(r"[左右]", clean_sides(nfkc(question or ""))))
-    fix = (lambda x: both_sides(x, question)) if sided else strip_sides
+    fix = (lambda x: both_sides(adrenal_side(x, question), question)) if sided else strip_sides
     said = affirmed(question)
     q = nfkc(question or "")
     ds = _said_diagnoses(diseases, question, q, fix)
@@ -393,7 +397,7 @@ def course(sure: list[str], adv: list[str], question: str, later: Sequence[str] 
     late = advanced(sure, question)
     if not late:
         path = path_for(sure, alternatives(later), question)
-        return adv, _after_biopsy(path, sure) if first else path, []
+        return adv, _after_biopsy(path, sure, question) if first else path, []
     staged = bool(_PATHOLOGY.search(question or ""))
     adv = [a for a in adv if not (advice_kind(a) == "treat" and (a in GENERIC["treat"] or _CANCER_OP.search(a)
                                                                   and (staged or not _TURBT.search(a))))]
@@ -413,10 +417,10 @@ def _before_pathology(adv: list[str], later: Sequence[str], question: str, first
     return adv, later
 
 
-def _after_biopsy(path: str, sure: list[str]) -> str:
+def _after_biopsy(path: str, sure: list[str], question: str) -> str:
     """A benign prostate's course (not another organ's, not a suspected cancer's own) said as one that waits for
     the biopsy."""
-    own = path_for(sure[:1]) if sure and "prostate" in item_sites(sure[0]) else ""
+    own = path_for(sure[:1], question=question) if sure and "prostate" in item_sites(sure[0]) else ""
     if own and path.startswith(own[:12]) and sure[0] != SUSPECTED_PROSTATE_CANCER:
         return path.replace("治疗方面，", "治疗方面，穿刺排除前列腺癌后，", 1)
     return path

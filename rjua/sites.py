@@ -52,9 +52,9 @@ from .site_tables import (
 from .text import nfkc
 
 __all__ = ["CONDITIONS", "ORGANS", "POINTERS", "Pointer", "REGIONS", "SITES", "TREATED", "TREATMENTS", "TUMOUR_OF",
-           "affirmed", "affirmed_sentences", "denied", "item_sites", "malignant", "named_sites", "outranked",
-           "proven_tumours", "question_sites", "same_region", "sentences", "side_supported", "supported",
-           "unsupported_sites"]
+           "adrenal_side", "affirmed", "affirmed_sentences", "denied", "item_sites", "malignant", "named_sites",
+           "outranked", "other_adrenal", "proven_tumours", "question_sites", "same_region", "sentences",
+           "side_supported", "supported", "unsupported_sites"]
 
 _TREATED_RE = {c: re.compile(p, re.IGNORECASE) for c, p in TREATED.items()}
 _RECURRED = re.compile(r"复发|再次|又出现增生")
@@ -275,7 +275,36 @@ def side_supported(item: str, question: str) -> bool:
             m.group()[0] for c in clauses for m in _SIDE.finditer(c)} == {"左", "右"}
     if side is None or not sites:
         return True
+    if "adrenal" in sites and other_adrenal(affirmed(question), side.group()[0]):
+        return False
     return any(_side_said(said, side.group()[0], sites, hints) for said in affirmed_sentences(question))
+
+
+def other_adrenal(said: str, want: str) -> bool:
+    """Whether lesions of both adrenals are told with only the other side named (右肾上腺占位…双侧肾上腺低密度影，
+    其中右侧较大): the operation is that side's, not ``want``'s.
+
+    >>> other_adrenal("右肾上腺占位，双侧肾上腺低密度影，右侧较大", "左"), other_adrenal("双侧肾上腺增生", "左")
+    (True, False)
+    """
+    other = "右" if want == "左" else "左"
+    named = {s for s in (want, other) if re.search(rf"{s}侧?肾上腺|{s}侧(?:较大|更大|为大|为主)", said)}
+    return named == {other}
+
+
+def adrenal_side(item: str, question: str) -> str:
+    """An adrenal item on the side the question names where it tells lesions of both adrenals with only one side
+    named (:func:`other_adrenal`): the operation is that side's.
+
+    >>> adrenal_side("腹腔镜下左肾上腺部分切除术", "右肾上腺占位。双侧肾上腺低密度影，右侧较大")
+    '腹腔镜下右肾上腺部分切除术'
+    >>> adrenal_side("左肾上腺肿瘤", "双侧肾上腺增生"), adrenal_side("左肾结石", "右肾上腺占位，左肾结石")
+    ('左肾上腺肿瘤', '左肾结石')
+    """
+    m = re.search(r"([左右])侧?肾上腺", item)
+    if not m or not other_adrenal(affirmed(question), m.group(1)):
+        return item
+    return item[:m.start(1)] + ("右" if m.group(1) == "左" else "左") + item[m.end(1):]
 
 
 def _side_said(said: str, want: str, sites: set[str], hints: list[re.Pattern]) -> bool:

@@ -665,3 +665,35 @@ def test_storage_symptoms_only_on_an_alpha_blocker_get_bladder_drugs_before_an_o
 def test_a_high_fever_written_as_gao_shao_is_a_fever():
     q = "左侧腰反复疼，2天前开始出现发高烧，最高39.8℃。CT示左侧输尿管上段结石伴上尿路积水"
     assert any("抗生素" in line for line in first_steps(q, "您")) and operable("左肾结石", "左肾结石，发高烧")
+
+
+def test_a_proven_bladder_cancer_gets_the_course_of_its_pathology():
+    resected = "两个月前做了经尿道膀胱肿瘤电切术，术后病理为高级别尿路上皮癌"
+    assert "侵犯肌层（" in path_for(["膀胱癌"], question=resected + "，侵犯到平滑肌组织")
+    assert "电切术后病理为尿路上皮癌而未侵犯肌层" in path_for(["膀胱癌"], question=resected + "，未侵犯肌层")
+    assert "灌注治疗后又出现" in path_for(["膀胱占位"], question=resected + "。术后膀胱灌注4次。CT示膀胱右侧壁占位")
+    assert "膀胱镜活检已提示" in path_for(["膀胱占位"], question="膀胱镜见菜花样新生物，病理提示高级别尿路上皮癌")
+    # no pathology yet, or a pathology of the renal pelvis: the usual course
+    assert "尚无病理时" in path_for(["膀胱占位"], question="B超发现膀胱占位2cm")
+    upper = "做过经尿道膀胱电切术。病理显示右肾盂高级别尿路上皮癌。B超示膀胱占位"
+    assert "尚无病理时" in path_for(["膀胱占位"], question=upper)
+
+
+def test_a_prostate_with_no_urinary_symptom_needs_no_drug():
+    assert "没有明显排尿症状时" in path_for(["前列腺增生"], question="CT顺便发现前列腺增大伴钙化")
+    for q in ("前列腺增大，夜尿3次", "前列腺增生，排尿费力", "前列腺增生，尿潴留后导尿"):
+        assert "没有明显排尿症状时" not in path_for(["前列腺增生"], question=q)
+
+
+def test_a_one_sided_aldosteronism_gets_venous_sampling_before_its_operation():
+    lines = workup(["原发性醛固酮增多症", "左肾上腺肿瘤"], [], "左肾上腺腺瘤，醛固酮/肾素比值升高，血钾低")
+    assert any("AVS" in line and "单侧优势" in line for line in lines)
+    assert not any("AVS" in line for line in workup(["原发性醛固酮增多症"], [], "左肾上腺腺瘤，已做肾上腺静脉采血"))
+    assert not any("AVS" in line for line in workup(["左肾上腺肿瘤"], [], "左肾上腺腺瘤，皮质醇正常"))
+
+
+def test_a_narrowing_beside_a_lesion_of_its_organ_gets_its_own_course():
+    from rjua.guidance import second_course
+    assert second_course(["左肾囊肿", "肾盂输尿管连接部狭窄"], ["腹腔镜下左肾囊肿去顶术"]).startswith(
+        "另外，肾盂输尿管连接部狭窄方面")
+    assert second_course(["肾盂输尿管连接部狭窄", "左肾囊肿"], []) == ""  # the narrowing leads: its course is said

@@ -235,3 +235,9 @@ def test_an_advice_naming_no_organ_nor_method_is_not_said():
     q = "67岁男性，血尿半个月，膀胱内少量血块"
     _, _, adv, _ = reply_items(q, ["血尿"], ["针对性切除", "保守扩张治疗", "膀胱穿刺造瘘术"], patient_facts(q))
     assert adv == ["膀胱穿刺造瘘术"]
+
+
+def test_a_transurethral_resection_is_not_a_urachal_cancer_s_operation():
+    q = "膀胱顶壁4cm新生物，诊断性电切病理为脐尿管腺癌"
+    assert not coherent("经尿道膀胱肿瘤切除术", ["脐尿管癌"], q)
+    assert coherent("经尿道膀胱肿瘤切除术", ["膀胱肿瘤"], "膀胱镜见膀胱右侧壁新生物")

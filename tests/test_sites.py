@@ -328,3 +328,13 @@ def test_second_review_mends_pi_rads_versions_prostatitis_and_a_relatives_strict
 def test_fluids_need_a_fever_a_sepsis_a_failing_kidney_or_a_loss_of_fluid():
     assert not supported("补液支持治疗", "尿道外伤，小便很细，血清肌酐：73，降钙素原＜0.02")
     assert supported("补液支持治疗", "发高烧39.8℃") and supported("补液支持治疗", "肌酐507")
+
+
+def test_bilateral_adrenal_lesions_with_one_side_named_go_to_that_side():
+    from rjua.sites import adrenal_side, side_supported
+
+    q = "体检发现右肾上腺占位。CT示双侧肾上腺类圆形低密度影，其中右侧较大，直径约22mm"
+    assert adrenal_side("左肾上腺肿瘤", q) == "右肾上腺肿瘤" and not side_supported("左肾上腺肿瘤", q)
+    assert adrenal_side("腹腔镜下左肾上腺部分切除术", q) == "腹腔镜下右肾上腺部分切除术"
+    both = "CT示双侧肾上腺结节，左侧1.5cm，右侧2cm"  # both sides named: each stays
+    assert adrenal_side("左肾上腺肿瘤", both) == "左肾上腺肿瘤" and side_supported("左肾上腺肿瘤", both)

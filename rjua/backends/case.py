@@ -52,6 +52,7 @@ from ..prompts import approx_tokens
 from ..retrieval.encoder import CachedEncoder
 from ..sites import (
     TUMOUR_OF,
+    adrenal_side,
     affirmed,
     named_sites,
     outranked,
@@ -249,6 +250,16 @@ def _named_keys(diagnoses: Sequence[str], question: str) -> list[tuple[str, str]
             if k[1] in NAMED_CLASSES and (k[1] != "cyst" or indicated("囊肿去顶术", question))]
 
 
+def _dominant_adrenal(feats: dict, question: str) -> dict:
+    """The votes with each adrenal item moved to the side the question names where it tells lesions of both
+    adrenals with one side named (:func:`rjua.sites.adrenal_side`); votes met on one item keep the larger."""
+    out: dict = {}
+    for item, votes in feats.items():
+        key = adrenal_side(item, question)
+        out[key] = [max(a, b) for a, b in zip(out[key], votes)] if key in out else votes
+    return out
+
+
 class CaseBackend:
     """Case-based reasoning backend (see module docstring).
 
@@ -348,6 +359,7 @@ class CaseBackend:
             return sites is None or not unsupported_sites(it, sites) and not outranked(it, organs)
 
         feats, n_items, total = _votes(hits, kind, facts, side, ok)
+        feats = _dominant_adrenal(feats, question)
         freq = self.freq[kind].copy()
         for key in exclude:  # labels of an excluded record never count as known
             if key in self.labels:
