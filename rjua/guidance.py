@@ -337,7 +337,7 @@ def before_nephrectomy(treats: Sequence[str], diagnoses: Sequence[str], question
 
 
 # a clause that tells a result, or a test done (已做过肾上腺静脉取血)
-_RESULT = re.compile(r"显示|提示|示|结果|见|病理|阴性|阳性|正常|异常|升高|增高|偏高|降低|偏低|↑|↓|\d|"
+_RESULT = re.compile(r"显示|提示|示|结果|见|病理|阴性|阳性|正常|异常|升高|增高|偏高|降低|偏低|↑|↓|\d|[(（]\s*[-+±]|"
                      r"做过|做了|已行|已做")
 
 

@@ -161,14 +161,17 @@ def _told(test: str, organ: str = "") -> str:
 
 _SCAN_SENTENCE = _told(_SCAN, "{organ}")
 _SCROTUM = r"阴囊|睾丸|附睾|精索"
-_URINARY = r"(?:肾|输尿管|膀胱|泌尿)(?![^，,。；;]{0,2}(?:没|未)(?:查|做|看))"
+_URINARY = r"(?:肾|输尿管|膀胱|泌尿)(?![^，,。；;]{0,2}(?:没有?|未)(?:查|做|看))"
 _START = r"(?:^|(?<=[。；;！？!?\n]))"
 # a urinary scan told: one that names the urinary organs, or the prostate when it is no transrectal or prostate scan
 _SENT_TEXT = r"[^。；;！？!?\n]"
 _PROSTATE_SCAN = r"经直肠|前列腺(?:B超|超声|彩超)"
 _URINARY_ORGANS = rf"{_URINARY}|前列腺(?!{_SENT_TEXT}{{0,2}}(?:B超|超声|彩超))"
+# (not one whose sentence tells the kidneys not scanned: 超声：前列腺增大，双肾没查)
+_KIDNEY_UNSCANNED = rf"(?!{_SENT_TEXT}*肾[^，,。；;]{{0,2}}(?:没有?|未)(?:查|做|看))"
 _URINARY_SCAN = _SCAN_SENTENCE.replace("{organ}", _URINARY_ORGANS).replace(
-    _START, _START + rf"(?:(?!{_SENT_TEXT}*(?:{_PROSTATE_SCAN}))|(?={_SENT_TEXT}*(?:{_URINARY})))", 1)
+    _START, _START + _KIDNEY_UNSCANNED + rf"(?:(?!{_SENT_TEXT}*(?:{_PROSTATE_SCAN}))|(?={_SENT_TEXT}*(?:{_URINARY})))",
+    1)
 _OTHER_SCAN = r"经直肠|前列腺|心|造影|多普勒|血管|肝|胆|甲状腺|妇科|子宫|乳腺"
 DONE: tuple[tuple[re.Pattern, re.Pattern, bool], ...] = (
     (re.compile(r"穿刺|活检"), re.compile(r"(?:穿刺|活检|病理)[^。；;]{0,40}(?:腺癌|癌)|Gleason|ISUP", re.IGNORECASE),

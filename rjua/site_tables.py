@@ -100,7 +100,7 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     # or a retention alone may be a prostatitis'
     "pyelonephritis": (r"肾盂肾炎", r"腰痛|腰酸|腰部[^，,。；;]{0,4}痛|叩击痛|叩痛|肾区|肾盂肾炎|(?<!鞘膜)积水|肾周|"
                                  r"肋脊角|"
-                                 r"(?=[\s\S]*(?:发热|发烧|高烧|寒战|高热|体温))(?=[\s\S]*(?:尿频|尿急|尿痛|脓尿|尿[^，,。；;]{0,4}白细胞))"),
+                                 r"(?=[\s\S]*(?:发热|发烧|高烧|寒战|高热|体温))(?=[\s\S]*(?:尿频|尿急|尿痛|脓尿|尿[^，,。；;]{0,4}白细胞(?![^，,。；;]{0,6}(?:正常|阴性|未见|\(-\)))))"),
     # an obstruction of the urinary tract needs a sign of one; an incontinence needs a leak
     "obstruction": (r"尿路梗阻", r"梗阻|(?<!鞘膜)积水|(?<!输精管)扩张|排尿困难|排尿费力|尿不出|排不出|尿潴留|"
                                r"残余尿(?![^，,。；;\d]{0,4}0\s*[mM][lL])|"

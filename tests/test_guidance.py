@@ -697,3 +697,20 @@ def test_a_narrowing_beside_a_lesion_of_its_organ_gets_its_own_course():
     assert second_course(["左肾囊肿", "肾盂输尿管连接部狭窄"], ["腹腔镜下左肾囊肿去顶术"]).startswith(
         "另外，肾盂输尿管连接部狭窄方面")
     assert second_course(["肾盂输尿管连接部狭窄", "左肾囊肿"], []) == ""  # the narrowing leads: its course is said
+
+
+def test_third_review_mends_of_results_pictures_and_units():
+    from rjua.sites import supported
+    # a urine protein written (-) is a result; a kidney told not scanned is no urinary scan
+    assert workup([], [], "小便泡沫多，尿常规：尿蛋白(-)") == [] and workup([], [], "小便泡沫多")
+    assert not done("泌尿系超声", "超声：前列腺增大，双肾没查")
+    assert done("泌尿系超声", "超声：前列腺增大，双肾未见异常")
+    # an old spine injury with voiding trouble ever since; a flank boil is the skin's
+    assert syndromes("10年前腰椎骨折后一直排尿困难，需要导尿", [], []) == ["神经源性膀胱"]
+    assert syndromes("10年前腰椎骨折，现在排尿困难", [], []) == []
+    assert syndromes("右肾结石，腰上长了个脓包流脓", [], []) == [] and syndromes("左肾积水，右腰部流脓3天", [], [])
+    # a normal urine white count is no infection's sign for a pyelonephritis
+    assert not supported("肾盂肾炎", "发热38.5度，尿白细胞正常") and supported("肾盂肾炎", "发热，尿白细胞3+")
+    # a PSA in Chinese units
+    from rjua.guidance import biopsy_first
+    assert biopsy_first("PSA 25微克/升") and not biopsy_first("PSA 2.5微克/升")
