@@ -266,7 +266,8 @@ def second_course(diagnoses: Sequence[str], treats: Sequence[str], question: str
 
 # a narrowing is a problem of its own beside a lesion of the same organ (a pelvi-ureteric stenosis beside a cyst)
 _NARROWING = re.compile(r"狭窄")
-_NARROWING_OP = re.compile(r"成形|狭窄|扩张|内切开|松解")
+# (an operation that ends it: one for the narrowing, a reimplantation, or the kidney's removal)
+_NARROWING_OP = re.compile(r"成形|狭窄|扩张|内切开|松解|再植|吻合|肠代|膀胱瓣|肾(?:根治性)?切除|全长切除")
 
 
 def _apart(a: str, b: str) -> bool:

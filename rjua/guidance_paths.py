@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from .guidance_tables import ARI_ONLY, BPH_DRUG_TAKEN, NO_LUTS, STORAGE_ONLY, STREAM_FINE
+from .pathology import TOLD, Told
 from .pictures import RENAL_TRAUMA
 
 __all__ = ["ADVANCED", "AS_TOLD", "DUE", "OWN_COURSE", "PATHS"]
@@ -42,9 +43,12 @@ PATHS: tuple[tuple[re.Pattern, str], ...] = (
      "膀胱灌注并定期复查膀胱镜，肌层浸润性多需根治性膀胱切除术，必要时新辅助化疗。"),
     (re.compile(r"肾[^，,。；;]{0,4}(?:占位|肿瘤|癌|恶性)"),
      "肾占位需结合增强CT或MRI判断性质，考虑恶性时多选择肾部分切除术或根治性肾切除术。"),
-    (re.compile(r"尿道[^，,。；;]{0,4}狭窄|膀胱颈(?:挛缩|狭窄)"),
+    (re.compile(r"膀胱颈[^，,。；;]{0,4}(?:挛缩|狭窄|梗阻)"),
+     "膀胱颈狭窄或挛缩需通过尿流率、残余尿、尿道膀胱镜或尿动力学检查明确：前列腺术后的膀胱颈挛缩多行经尿道膀胱颈切开"
+     "或电切术，原发性膀胱颈梗阻可先在医生指导下使用α受体阻滞剂，效果不佳时再行经尿道膀胱颈切开术。"),
+    (re.compile(r"尿道[^，,。；;]{0,4}狭窄"),
      "尿道狭窄需通过尿流率、残余尿、尿道造影或尿道膀胱镜明确狭窄部位和长度：短段狭窄可行尿道扩张或尿道内切开，长段或反复狭窄"
-     "需行尿道成形术；前列腺术后的膀胱颈挛缩可经尿道切开。"),
+     "需行尿道成形术。"),
     (re.compile(r"腹膜后纤维化"),
      "腹膜后纤维化需先排除肿瘤、药物等继发原因（必要时穿刺活检）；压迫输尿管引起梗阻时先留置输尿管支架管或肾造瘘引流，"
      "保护肾功能，特发性者多用糖皮质激素治疗，必要时加用免疫抑制剂，药物无效时可行输尿管松解术。"),
@@ -109,9 +113,6 @@ PATHS: tuple[tuple[re.Pattern, str], ...] = (
      "可先行尿常规和尿培养，在医生指导下根据药敏结果使用敏感抗生素，同时多饮水、避免憋尿。"),
 )
 
-# a diagnosis -> what the question tells of it (the drugs taken, its pathology) -> its course then (said in place
-# of the PATHS row: no "start an alpha-blocker" to a man who takes one, no "biopsy first" to a proven cancer); read
-# in what the question affirms, or in the question as written (last column: a resection done and its pathology)
 # a diagnosis whose operation the question already calls for (:func:`rjua.guidance.operable`: a complication, or
 # drugs that failed) -> its course, said where no operation is named
 DUE: tuple[tuple[re.Pattern, str], ...] = (
@@ -119,29 +120,24 @@ DUE: tuple[tuple[re.Pattern, str], ...] = (
      "前列腺增生已出现尿潴留、反复血尿、膀胱结石等并发症或药物治疗效果不佳时，需手术解除梗阻（如经尿道前列腺电切术或"
      "激光剜除术），术前评估心肺功能等手术耐受情况。"),
 )
-_BLADDER_TUMOUR = re.compile(r"膀胱[^，,。；;]{0,4}(?:占位|肿瘤|癌)|(?<!肾盂)(?<!输尿管)尿路上皮癌")
-# a bladder cancer's pathology: a muscle invasion told in a clause of no other organ and no negation (侵犯到平滑肌
-# 组织, pT2; not 未侵犯肌层, 非肌层浸润性); a resection of the bladder done, its pathology a cancer of no upper
-# tract or prostate
-_INVADED = (r"(?:^|(?<=[，,。；;]))(?![^，,。；;]*(?:肾盂|输尿管|前列腺|肾实质|未|没有|无|非|不))[^，,。；;]*?"
-            r"(?:(?:侵犯|侵及|累及|浸润)(?:至|到|了)?[^，,。；;]{0,6}(?:平滑肌|肌层|固有肌|逼尿肌)|(?<!非)肌层浸润|"
-            r"pT[2-4]|(?<![A-Za-z])T[2-4][ab]?期)")
-_RESECTED = r"(?=.*膀胱[^。；;]{0,12}(?:电切|电灼|TUR|切除术))"
-_PATHOLOGY_CANCER = (r"(?:病理|活检)(?![^。；;]{0,20}(?:肾盂|输尿管|前列腺|脐尿管))[^。；;]{0,20}"
-                     r"(?:尿路上皮癌|移行细胞癌|膀胱癌)")
-_NEW_TUMOUR = r"占位|新生物|复发|(?<![A-Za-z])MT(?![A-Za-z])"
-AS_TOLD: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
-    (_BLADDER_TUMOUR, re.compile(_INVADED),
+# a bladder cancer (not of the upper tract), its course read from its pathology as the question states it
+# a diagnosis -> what the question tells of it (the drugs taken, its pathology) -> its course then (said in place
+# of the PATHS row: no "start an alpha-blocker" to a man who takes one, no "biopsy first" to a proven cancer); read
+# in what the question affirms, or in the question as written (last column; a bladder cancer's pathology
+# is read by :mod:`rjua.pathology`)
+_BLADDER_TUMOUR = re.compile(r"膀胱[^，,。；;]{0,4}(?:占位|肿瘤|癌)|膀胱尿路上皮")
+AS_TOLD: tuple[tuple[re.Pattern, re.Pattern | Told, str, bool], ...] = (
+    (_BLADDER_TUMOUR, TOLD["invaded"],
      "病理已提示肿瘤侵犯肌层（肌层浸润性膀胱癌）时，标准治疗为根治性膀胱切除术加尿流改道（回肠通道或原位新膀胱），术前"
      "完善胸腹盆增强CT评估分期，身体条件允许时可先行以顺铂为基础的新辅助化疗；不能耐受或不愿手术者可考虑电切结合放化疗"
      "的保留膀胱治疗。", True),
-    (_BLADDER_TUMOUR, re.compile(rf"(?s){_RESECTED}(?=.*(?:{_PATHOLOGY_CANCER}))(?=.*灌注.*(?:{_NEW_TUMOUR}))"),
+    (_BLADDER_TUMOUR, TOLD["recurred"],
      "膀胱灌注治疗后又出现膀胱占位时，需行膀胱镜检查并再次电切，明确病理分级和浸润深度：仍为非肌层浸润性者需调整灌注"
      "方案（如卡介苗BCG灌注），高级别肿瘤在灌注后复发或已侵犯肌层时，多需根治性膀胱切除术。", True),
-    (_BLADDER_TUMOUR, re.compile(rf"(?s){_RESECTED}(?=.*(?:{_PATHOLOGY_CANCER}))"),
+    (_BLADDER_TUMOUR, TOLD["resected"],
      "电切术后病理为尿路上皮癌而未侵犯肌层时，需按复发和进展风险行膀胱灌注化疗或卡介苗（BCG）灌注，高级别或T1期肿瘤"
      "多在术后2～6周内再次电切，并定期复查膀胱镜。", True),
-    (_BLADDER_TUMOUR, re.compile(rf"(?s)(?=.*膀胱镜)(?=.*(?:{_PATHOLOGY_CANCER}))"),
+    (_BLADDER_TUMOUR, TOLD["biopsied"],
      "膀胱镜活检已提示尿路上皮癌时，需行经尿道膀胱肿瘤电切术明确浸润深度和分级，并完善盆腔增强MRI或CT评估分期：非肌层"
      "浸润性者电切后行膀胱灌注并定期复查膀胱镜，肌层浸润性者多需根治性膀胱切除术。", True),
     # storage symptoms on the drugs (a good stream, or no voiding symptom told): the night's urine is measured and
