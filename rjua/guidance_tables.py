@@ -88,8 +88,13 @@ STORAGE_ONLY = rf"(?=.*(?:{_STORAGE}))(?!.*(?:{_VOIDING}))"
 _BPH_COMPLICATION = (r"尿潴留|尿储留|尿不出|排不出|残余尿[^，,\d]{0,8}(?:[1-9]\d{2,}|增多|增加|较多)|导尿|"
                      r"膀胱[^，,]{0,4}结石|双[侧肾][^，,]{0,4}积水|血尿|憩室|肾功能(?:不全|减退|下降|损害)|"
                      r"肌酐[^，,]{0,6}(?:升高|增高)|反复[^，,]{0,8}感染")
-# a prostate told with no urinary symptom, complication or drug (前列腺增大伴钙化 on a scan for something else)
-NO_LUTS = rf"(?s)\A(?!.*(?:{_LUTS}|{_VOIDING}|{_BPH_COMPLICATION}|{BPH_DRUG_TAKEN}|排尿|小便|尿失禁|血尿|尿痛))"
+# a prostate found by chance (体检发现, CT顺便发现前列腺增大伴钙化) with no urinary symptom in any wording, no
+# complication, no drug and no PSA other than a normal one
+_FOUND_BY_CHANCE = r"体检|查体|顺便|偶然|偶尔发现|无意|检查发现|复查发现|术中发现|发现[^，,。；;]{0,3}前列腺"
+_ANY_COMPLAINT = (r"排尿|小便|尿尿|撒尿|解手|厕所|起来|次数|尿失禁|漏尿|憋不住|憋尿|尿不干净|尿不尽|射程|尿细|"
+                  r"尿血|血尿|尿痛|积水|感染|费劲|症状|不适|难受|疼|痛|(?i:PSA)(?![^，,。；;]{0,6}(?:正常|不高|阴性))")
+NO_LUTS = (rf"(?s)\A(?=.*(?:{_FOUND_BY_CHANCE}))"
+           rf"(?!.*(?:{_LUTS}|{_VOIDING}|{_BPH_COMPLICATION}|{BPH_DRUG_TAKEN}|{_ANY_COMPLAINT}))")
 _BPH = re.compile(r"前列腺增生|前列腺肥大|前列腺增大")
 # a stone that medical expulsion did not pass
 _STONE_STAYED = re.compile(r"排石[^，,。；;]{0,6}(?:无效|失败|不出|没有?排出)|"
@@ -161,14 +166,15 @@ def _told(test: str, organ: str = "") -> str:
 
 _SCAN_SENTENCE = _told(_SCAN, "{organ}")
 _SCROTUM = r"阴囊|睾丸|附睾|精索"
-_URINARY = r"(?:肾|输尿管|膀胱|泌尿)(?![^，,。；;]{0,2}(?:没有?|未)(?:查|做|看))"
+_URINARY = r"(?:肾|输尿管|膀胱|泌尿)(?!(?:脏|B超|超声|彩超)?(?:没有?|未)(?:查|做|看))"
 _START = r"(?:^|(?<=[。；;！？!?\n]))"
 # a urinary scan told: one that names the urinary organs, or the prostate when it is no transrectal or prostate scan
 _SENT_TEXT = r"[^。；;！？!?\n]"
 _PROSTATE_SCAN = r"经直肠|前列腺(?:B超|超声|彩超)"
 _URINARY_ORGANS = rf"{_URINARY}|前列腺(?!{_SENT_TEXT}{{0,2}}(?:B超|超声|彩超))"
 # (not one whose sentence tells the kidneys not scanned: 超声：前列腺增大，双肾没查)
-_KIDNEY_UNSCANNED = rf"(?!{_SENT_TEXT}*肾[^，,。；;]{{0,2}}(?:没有?|未)(?:查|做|看))"
+# (the kidneys' scan, not the adrenal's, renal function's, renogram's or a renal biopsy's: 肾上腺没查)
+_KIDNEY_UNSCANNED = rf"(?!{_SENT_TEXT}*肾(?:脏|B超|超声|彩超)?(?:没有?|未)(?:查|做|看))"
 _URINARY_SCAN = _SCAN_SENTENCE.replace("{organ}", _URINARY_ORGANS).replace(
     _START, _START + _KIDNEY_UNSCANNED + rf"(?:(?!{_SENT_TEXT}*(?:{_PROSTATE_SCAN}))|(?={_SENT_TEXT}*(?:{_URINARY})))",
     1)
@@ -244,17 +250,21 @@ _BIOPSY_TOLD = r"(?:穿刺|活检)[^，,。；;]{0,10}(?:病理|结果)|前列�
 # 一直没有怀孕); the hematuria row is for adults only (a child's hematuria is worked up otherwise)
 _NODULE = r"[^，,。；;未无没]{0,20}(?:结节|腺瘤|占位|增生|肿瘤|肿物|低密度)"
 _BOTH_ADRENAL = rf"(?:双侧|两侧|双)肾上腺{_NODULE}"
+# an aldosteronism excluded, found normal, only feared or asked about, or a pheochromocytoma: no venous sampling
+_NO_PA = (r"(?!.*(?:排除|除外|待排|担心|害怕|怕|是否|会不会|不是|有没有)[^，,。；;]{0,8}醛固酮)"
+          r"(?!.*醛固酮[^，,。；;\d]{0,8}(?:正常|不高|阴性|排除|吗|[?？]))(?!.*嗜铬)")
 WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
     (ADRENAL_MASS, re.compile(r"醛固酮|皮质醇|儿茶酚胺|内分泌|激素"),
      "肾上腺肿瘤术前需完善内分泌功能检查（醛固酮/肾素、皮质醇、血尿儿茶酚胺及其代谢产物）。", False),
     # an aldosteronism with nodules on both sides: which side secretes is told by venous sampling, not by CT
-    (re.compile(rf"(?s)(?=.*{_BOTH_ADRENAL})(?=.*醛固酮)"),
+    (re.compile(rf"(?s){_NO_PA}(?=.*{_BOTH_ADRENAL})(?=.*醛固酮)"),
      re.compile(r"静脉(?:采血|取血)|AVS|分侧", re.IGNORECASE),
      "双侧肾上腺均有结节的原发性醛固酮增多症，手术前需行肾上腺静脉采血（AVS）明确优势分泌侧，再决定手术侧别或药物治疗。",
      False),
     # an aldosteronism with a nodule on one side: venous sampling confirms that side before its operation (it may be
     # spared under 35 with a typical adenoma), spironolactone corrects the potassium
-    (re.compile(rf"(?s)(?!.*{_BOTH_ADRENAL})(?=.*[左右]侧?肾上腺{_NODULE})(?=.*(?:原发性醛固酮|醛固酮(?:增多|过多)))"),
+    (re.compile(rf"(?s){_NO_PA}(?!.*{_BOTH_ADRENAL})(?=.*[左右](?:侧|边)?的?肾上腺{_NODULE})"
+                r"(?=.*(?:原发性醛固酮|醛固酮(?:增多|过多)))"),
      re.compile(r"静脉(?:采血|取血)|AVS|分侧", re.IGNORECASE),
      "原发性醛固酮增多症手术前一般需行肾上腺静脉采血（AVS）确认为单侧优势分泌（年龄小于35岁且为单侧典型腺瘤者可酌情"
      "省略），术前在医生指导下口服螺内酯并纠正低血钾。", False),

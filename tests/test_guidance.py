@@ -681,7 +681,12 @@ def test_a_proven_bladder_cancer_gets_the_course_of_its_pathology():
 
 def test_a_prostate_with_no_urinary_symptom_needs_no_drug():
     assert "没有明显排尿症状时" in path_for(["前列腺增生"], question="CT顺便发现前列腺增大伴钙化")
-    for q in ("前列腺增大，夜尿3次", "前列腺增生，排尿费力", "前列腺增生，尿潴留后导尿"):
+    assert "没有明显排尿症状时" in path_for(["前列腺增生"], question="体检发现前列腺增生，PSA正常，没有任何不适")
+    assert "没有明显排尿症状时" in path_for(["前列腺增生"], question="取石术中发现我有前列腺增生，接下来怎么办")
+    for q in ("前列腺增大，夜尿3次", "前列腺增生，排尿费力", "前列腺增生，尿潴留后导尿", "前列腺增大伴钙化",
+              *(f"体检发现前列腺增生，{s}" for s in (
+                  "晚上起来上厕所三四次", "尿尿很慢", "解手费劲", "尿不干净", "有时漏尿", "尿憋不住", "射程短",
+                  "左肾积水", "反复尿路感染", "PSA 12"))):
         assert "没有明显排尿症状时" not in path_for(["前列腺增生"], question=q)
 
 
@@ -690,6 +695,11 @@ def test_a_one_sided_aldosteronism_gets_venous_sampling_before_its_operation():
     assert any("AVS" in line and "单侧优势" in line for line in lines)
     assert not any("AVS" in line for line in workup(["原发性醛固酮增多症"], [], "左肾上腺腺瘤，已做肾上腺静脉采血"))
     assert not any("AVS" in line for line in workup(["左肾上腺肿瘤"], [], "左肾上腺腺瘤，皮质醇正常"))
+    assert any("AVS" in line for line in workup(["原发性醛固酮增多症"], [], "左边的肾上腺腺瘤，醛固酮升高"))
+    for q in ("左肾上腺腺瘤，已排除原发性醛固酮增多症", "左肾上腺腺瘤，担心是醛固酮增多症",
+              "左肾上腺腺瘤，考虑嗜铬细胞瘤", "双侧肾上腺结节，醛固酮不高"):
+        assert not any("AVS" in line for line in workup(["原发性醛固酮增多症", "左肾上腺肿瘤"], [], q)), q
+    assert not any("AVS" in line for line in workup(["左肾上腺肿瘤"], [], "双侧肾上腺结节，醛固酮正常"))
 
 
 def test_a_narrowing_beside_a_lesion_of_its_organ_gets_its_own_course():
@@ -697,6 +707,12 @@ def test_a_narrowing_beside_a_lesion_of_its_organ_gets_its_own_course():
     assert second_course(["左肾囊肿", "肾盂输尿管连接部狭窄"], ["腹腔镜下左肾囊肿去顶术"]).startswith(
         "另外，肾盂输尿管连接部狭窄方面")
     assert second_course(["肾盂输尿管连接部狭窄", "左肾囊肿"], []) == ""  # the narrowing leads: its course is said
+    # an operation that ends the narrowing: the kidney's removal, a reimplantation
+    assert second_course(["左肾肿瘤", "左肾盂输尿管连接部狭窄"], ["腹腔镜下左肾根治性切除术"]) == ""
+    assert second_course(["左输尿管结石", "左输尿管下段狭窄"], ["左输尿管膀胱再植术"]) == ""
+    assert second_course(["左肾肿瘤", "左肾盂输尿管连接部狭窄"], ["腹腔镜下左肾部分切除术"])
+    assert "膀胱颈切开" in path_for(["膀胱颈狭窄"]) and "尿道成形" not in path_for(["膀胱颈狭窄"])
+    assert "尿道成形" in path_for(["尿道狭窄"])
 
 
 def test_third_review_mends_of_results_pictures_and_units():
@@ -705,6 +721,8 @@ def test_third_review_mends_of_results_pictures_and_units():
     assert workup([], [], "小便泡沫多，尿常规：尿蛋白(-)") == [] and workup([], [], "小便泡沫多")
     assert not done("泌尿系超声", "超声：前列腺增大，双肾没查")
     assert done("泌尿系超声", "超声：前列腺增大，双肾未见异常")
+    for other in ("肾上腺没查", "肾功能没查", "肾图没做", "肾穿刺没做"):
+        assert done("泌尿系超声", f"超声：前列腺增大，双肾未见异常，{other}"), other
     # an old spine injury with voiding trouble ever since; a flank boil is the skin's
     assert syndromes("10年前腰椎骨折后一直排尿困难，需要导尿", [], []) == ["神经源性膀胱"]
     assert syndromes("10年前腰椎骨折，现在排尿困难", [], []) == []
