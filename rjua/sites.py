@@ -280,21 +280,31 @@ def side_supported(item: str, question: str) -> bool:
     return any(_side_said(said, side.group()[0], sites, hints) for said in affirmed_sentences(question))
 
 
+_BOTH_ADRENALS = re.compile(r"(?:双侧|两侧|双|两个)肾上腺[^，,。；;未无没]{0,20}"
+                            r"(?:结节|腺瘤|占位|增生|肿瘤|肿物|低密度|病灶)")
+
+
 def other_adrenal(said: str, want: str) -> bool:
     """Whether lesions of both adrenals are told with only the other side named (右肾上腺占位…双侧肾上腺低密度影，
     其中右侧较大): the operation is that side's, not ``want``'s.
 
     >>> other_adrenal("右肾上腺占位，双侧肾上腺低密度影，右侧较大", "左"), other_adrenal("双侧肾上腺增生", "左")
     (True, False)
+    >>> other_adrenal("双侧肾上腺结节，右边的肾上腺较大", "左"), other_adrenal("右肾上腺占位", "左")
+    (True, False)
     """
+    if not _BOTH_ADRENALS.search(said):
+        return False
     other = "右" if want == "左" else "左"
-    named = {s for s in (want, other) if re.search(rf"{s}侧?肾上腺|{s}侧(?:较大|更大|为大|为主)", said)}
+    named = {s for s in (want, other)
+             if re.search(rf"{s}(?:侧|边)?的?肾上腺|{s}(?:侧|边)的?(?:较大|更大|为大|为主|明显)", said)}
     return named == {other}
 
 
 def adrenal_side(item: str, question: str) -> str:
     """An adrenal item on the side the question names where it tells lesions of both adrenals with only one side
-    named (:func:`other_adrenal`): the operation is that side's.
+    named (:func:`other_adrenal`): the operation is that side's. An item that also names another sided organ
+    (左肾及左肾上腺切除术) stays as it is.
 
     >>> adrenal_side("腹腔镜下左肾上腺部分切除术", "右肾上腺占位。双侧肾上腺低密度影，右侧较大")
     '腹腔镜下右肾上腺部分切除术'
@@ -302,7 +312,7 @@ def adrenal_side(item: str, question: str) -> str:
     ('左肾上腺肿瘤', '左肾结石')
     """
     m = re.search(r"([左右])侧?肾上腺", item)
-    if not m or not other_adrenal(affirmed(question), m.group(1)):
+    if not m or item_sites(item) - {"adrenal"} or not other_adrenal(affirmed(question), m.group(1)):
         return item
     return item[:m.start(1)] + ("右" if m.group(1) == "左" else "左") + item[m.end(1):]
 
