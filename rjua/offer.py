@@ -134,7 +134,7 @@ def _tumour_fits(advice: str, diagnoses: Sequence[str], question: str) -> bool:
     for a urachal cancer (its partial cystectomy is)."""
     if malignant(advice) and not _tumour_for(advice, diagnoses, question):
         return False
-    if _TURBT.search(advice) and any("脐尿管" in d for d in diagnoses):
+    if _TURBT.search(advice) and any(_URACHAL_CANCER.search(d) for d in diagnoses):
         return False
     if _BPH.search(advice) and any(_PROSTATE_CANCER.search(d) for d in diagnoses):
         return False  # no BPH operation beside a prostate cancer
@@ -382,6 +382,7 @@ _CANCER_OP = re.compile(_RADICAL.pattern + r"|肾部分切除|肿瘤[^，,。；
                         r"膀胱[^，,。；;]{0,4}部分切除|经尿道膀胱(?:肿瘤)?(?:电切|切除)")
 # a transurethral resection is also how a bladder tumour gets its pathology: kept until the question tells one
 _TURBT = re.compile(r"经尿道膀胱(?:肿瘤)?(?:电切|切除)|TURBT?", re.IGNORECASE)
+_URACHAL_CANCER = re.compile(r"脐尿管[^，,。；;]{0,4}(?:癌|恶性|肿瘤)")
 _PATHOLOGY = re.compile(r"病理|活检|电切|TURBT?", re.IGNORECASE)
 
 

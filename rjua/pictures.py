@@ -143,14 +143,16 @@ SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
      "阴囊皮肤感染", re.compile(r"皮脂腺|阴囊[^，,。；;]{0,4}(?:皮肤|脓肿|感染|疖|蜂窝织炎)")),
     # pus from the flank of a kidney patient (a fistula of a kidney full of pus): an abscess or a pyonephrosis, not a
     # skin's (a boil, 脓包), a wound's or a spine's; not feared, not one the kidney's removal ended
-    (re.compile(r"(?s)\A(?=.*肾)(?!.*(?:毛囊|纹身|伤口|切口|椎|脊柱|结核|疖|痈|脓包|痘|粉刺|肾切除|切除[^。；;]{0,4}肾|"
+    (re.compile(r"(?s)\A(?=.*肾)(?!.*(?:纹身|伤口|切口|椎|脊柱|结核|肾切除|切除[^。；;]{0,4}肾|"
                 r"(?:担心|害怕|怕|会不会)[^。；;]{0,10}(?:流脓|窦道)))"
+                r"(?!.*(?:腰[^，,。；;]{0,12}(?:毛囊|疖|痈|脓包|痘|粉刺)|(?:毛囊|疖|痈|脓包|痘|粉刺)[^，,。；;]{0,12}腰))"
                 r".*腰[^，,。；;]{0,6}(?:流脓|溢脓|渗脓|窦道)"), "肾脓肿", re.compile(r"脓肿|积脓|脓肾")),
     # voiding troubled after an operation on or an injury of the spine (not one planned or feared, not one years
     # ago unless its trouble lasts since, not one whose trouble has passed): a neurogenic bladder (or a retention)
     (re.compile(r"(?s)\A(?!.*(?:准备|计划|打算|拟|会不会|担心)[^。；;]{0,8}(?:腰椎|胸椎|颈椎|脊柱|脊髓|椎管))"
                 r"(?!.*(?:\d+|[一两二三四五六七八九十几]+)年前[^。；;]{0,6}(?:腰椎|胸椎|颈椎|脊柱|脊髓|椎管)"
-                r"(?![^。；;]{0,30}(?:一直|至今|始终|从此)(?!很?好|正常|没有?(?:问题|异常))))"
+                r"(?![^。；;]{0,30}(?:一直|至今|始终|从此)[^，,。；;]{0,4}(?:排尿[^，,。；;]{0,2}(?:不畅|困难|费力)|尿不出|"
+                r"排不出|解不出|小便[^，,。；;]{0,4}(?:困难|不畅|解不出)|尿潴留|导尿|插尿管)))"
                 r"(?!.*(?:已经好了|已好转|恢复正常|已经恢复))"
                 r".*(?:腰椎|胸椎|颈椎|脊柱|脊髓|椎管)[^。；;]{0,12}(?:手术|术|骨折|损伤|外伤)[^。；;]{0,12}?(?:后|以来)"
                 r"[^。；;]{0,12}(?:排尿[^，,。；;]{0,2}(?:不畅|困难|费力)|尿不出|排不出|解不出|"
@@ -210,8 +212,8 @@ BENIGN_BIOPSY = (r"(?:^|(?<=[。；;！？!?\n]))"
 _BOUND = r"低于|不到|小于|没有?超过|未超过|不超过|不高于|<|＜"
 HIGH_PSA = (r"(?:PSA|前列腺特异性?抗原)"
             rf"(?:(?:(?!{_BOUND})[^，,。；;\d]){{0,10}}|[^，,。；;\d]{{0,8}}[，,](?:结果|数值|复查)?(?:显示|提示|示)?(?:为|是|:)?\s*"
-            r"(?=\d+(?:\.\d+)?\s*(?:ng|[μµu]g|微克)))"
-            r"(?:>\s*)?(?<![\d.])(?:[2-9]\d|\d{3,})(?:\.\d+)?(?![\d.])\s*(?:ng|[μµu]g/L|微克|以上|多|左右|$|[，,。；;）)])")
+            r"(?=\d+(?:\.\d+)?\s*(?:ng|[μµu]g/L|微克/升)))"
+            r"(?:>\s*)?(?<![\d.])(?:[2-9]\d|\d{3,})(?:\.\d+)?(?![\d.])\s*(?:ng|[μµu]g/L|微克/升|以上|多|左右|$|[，,。；;）)])")
 # a suspicion only a biopsy settles: no operation is offered before its pathology (a biopsy already positive or
 # benign settles it)
 PI_RADS_HIGH = r"PI-?RADS[^，,。；;\d]{0,6}[45]"

@@ -240,4 +240,6 @@ def test_an_advice_naming_no_organ_nor_method_is_not_said():
 def test_a_transurethral_resection_is_not_a_urachal_cancer_s_operation():
     q = "膀胱顶壁4cm新生物，诊断性电切病理为脐尿管腺癌"
     assert not coherent("经尿道膀胱肿瘤切除术", ["脐尿管癌"], q)
+    # a urachal cyst beside a bladder tumour leaves its resection
+    assert coherent("经尿道膀胱肿瘤切除术", ["膀胱肿瘤", "脐尿管囊肿"], "膀胱肿瘤2cm，另见脐尿管囊肿")
     assert coherent("经尿道膀胱肿瘤切除术", ["膀胱肿瘤"], "膀胱镜见膀胱右侧壁新生物")

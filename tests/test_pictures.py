@@ -227,3 +227,20 @@ def test_review_mends_the_new_pictures():
 def test_second_review_mends_the_overactive_bladder_picture():
     assert "膀胱过度活动症" not in syndromes("咳嗽打喷嚏时憋不住，尿湿裤子")
     assert "膀胱过度活动症" in syndromes("尿急，来不及上厕所就尿湿，残余尿10ml")
+
+
+def test_an_old_spine_injury_counts_only_with_voiding_trouble_ever_since():
+    assert syndromes("10年前腰椎骨折后一直排尿困难，需要导尿", [], []) == ["神经源性膀胱"]
+    for q in ("10年前腰椎骨折后一直没事，现在排尿困难", "10年前腰椎手术后一直腰痛，现在排尿困难"):
+        assert syndromes(q, [], []) == [], q
+
+
+def test_a_skin_lesion_blocks_a_renal_abscess_only_on_the_flank():
+    assert "肾脓肿" in syndromes("脸上长痘，右肾结石，右腰部流脓", [], [])
+    for q in ("右腰部长了个痘，流脓，右肾结石", "右肾结石，腰上的脓包破了流脓"):
+        assert "肾脓肿" not in syndromes(q, [], []), q
+
+
+def test_a_psa_is_read_in_micrograms_per_litre_not_per_millilitre():
+    assert biopsy_first("PSA 25微克/升，排尿困难") and biopsy_first("PSA 25ng/ml")
+    assert not biopsy_first("PSA 25微克/毫升，排尿困难") and not biopsy_first("PSA 25ug/ml")

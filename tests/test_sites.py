@@ -106,6 +106,10 @@ def test_kidney_failure_pyelonephritis_and_a_partial_nephrectomy_need_their_own_
     # a fever beside clots and a retention, with no urinary infection's sign and no kidney sign, is no pyelonephritis
     assert not supported("急性肾盂肾炎", "血尿半月，2天前小便很困难，昨天开始发烧，血白细胞70.39")
     assert supported("急性肾盂肾炎", "发烧39度，左侧腰痛")
+    # a normal urine white count is no sign
+    assert supported("急性肾盂肾炎", "发热，尿白细胞++")
+    for q in ("发热，尿白细胞不高", "发热，尿白细胞(-)", "发热，尿白细胞0-1/HP"):
+        assert not supported("急性肾盂肾炎", q), q
     assert not supported("腹腔镜下右肾部分切除术", "右输尿管占位，右肾积水")
     assert supported("腹腔镜下右肾部分切除术", "右肾上极有一个约2cm的占位性病变")
 
@@ -338,3 +342,15 @@ def test_bilateral_adrenal_lesions_with_one_side_named_go_to_that_side():
     assert adrenal_side("腹腔镜下左肾上腺部分切除术", q) == "腹腔镜下右肾上腺部分切除术"
     both = "CT示双侧肾上腺结节，左侧1.5cm，右侧2cm"  # both sides named: each stays
     assert adrenal_side("左肾上腺肿瘤", both) == "左肾上腺肿瘤" and side_supported("左肾上腺肿瘤", both)
+
+
+def test_an_adrenal_item_moves_only_where_both_adrenals_have_lesions():
+    from rjua.sites import adrenal_side, side_supported
+
+    plain = "双侧肾上腺结节，右边的肾上腺较大，约2cm"
+    assert adrenal_side("左肾上腺肿瘤", plain) == "右肾上腺肿瘤" and not side_supported("左肾上腺肿瘤", plain)
+    # one adrenal told: nothing moves (the side check alone judges the item)
+    assert adrenal_side("左肾上腺肿瘤", "右肾上腺占位，约2cm") == "左肾上腺肿瘤"
+    # an operation on the kidney and the adrenal together stays whole
+    q = "体检发现右肾上腺占位。CT示双侧肾上腺类圆形低密度影，其中右侧较大"
+    assert adrenal_side("腹腔镜下左肾根治性切除+左肾上腺切除术", q) == "腹腔镜下左肾根治性切除+左肾上腺切除术"
