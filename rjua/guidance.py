@@ -59,7 +59,7 @@ from .pictures import (
     own_written,
     syndromes,
 )
-from .site_tables import REGIONS
+from .site_tables import FEARED, REGIONS
 from .sites import affirmed, affirmed_sentences, item_sites, proven_tumours, same_region, sentences
 from .text import nfkc
 
@@ -142,8 +142,9 @@ def indicated(advice: str, question: str) -> bool:
 
 
 _OTHER_LESION = re.compile(r"囊肿|结石|积水|癌|结节")
-_FEARED = re.compile(r"担心|害怕|(?<!哪)怕(?!冷|热)|会不会|风险")  # a bleed feared is none
-_FEARED_OP = re.compile(r"担心|害怕|会不会|是否会|以后会|会引起|会导致")  # a trouble feared calls for no operation
+_FEARED = re.compile(rf"{FEARED}|风险")  # a bleed feared is none
+# a trouble feared calls for no operation (not UNSURE's questions: 是否, 吗 leave the clause's finding told)
+_FEARED_OP = re.compile(rf"{FEARED}|是否会|以后会|会引起|会导致")
 _CLAUSE_CUT = re.compile(r"[，,。；;！？!?\n]")
 
 

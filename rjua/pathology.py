@@ -22,11 +22,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .site_tables import FEARED
+
 __all__ = ["TOLD", "Told", "clauses"]
 
 _CUT = re.compile(r"(?<=[？?])|[，,。；;！!\n]")
 # a clause that does not state a fact of this patient's pathology
-_NOT_STATED = re.compile(r"[?？吗]|是否|有没有|有无|会不会|要不要|担心|害怕|(?<!哪)怕|待排|待除外|不排除|排除|可能|"
+_NOT_STATED = re.compile(rf"{FEARED}|[?？吗]|是否|有没有|有无|要不要|待排|待除外|不排除|排除|可能|"
                          r"可疑|疑似|还没|尚未|未出|没出|等待|父|母|爸|妈|爷|奶|外公|外婆|哥|姐|弟|妹|亲戚|朋友|家人|同事")
 _IMAGE = re.compile(r"MRI|CT|B超|超声|彩超|影像|增强|核磁|磁共振", re.IGNORECASE)
 _PLANNED = re.compile(r"准备|计划|拟|打算|下周|明天|预约|将要|要做|需要|建议|排队")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["CONDITIONS", "EXPLAINED", "HEALED", "ORGANS", "POINTERS", "Pointer", "REGIONS", "SITES", "TREATED",
-           "TREATMENTS", "UNSURE", "WBC_UP"]
+__all__ = ["CONDITIONS", "EXPLAINED", "FEARED", "HEALED", "ORGANS", "POINTERS", "Pointer", "REGIONS", "SITES",
+           "TREATED", "TREATMENTS", "UNSURE", "WBC_UP"]
 
 # site -> words that name it (a regex); 肾 is the kidney except in 肾上腺 (adrenal); 经尿道 is an access route
 ORGANS: dict[str, str] = {
@@ -184,8 +184,10 @@ CONDITIONS: dict[str, tuple[str, str]] = {
                    r"感染|(?<!阑尾)(?<!关节)(?<!胆囊)(?<!食管)(?<!前列腺)(?<![肺胃肠肝咽鼻皮])炎|(?:细菌性|急性)前列腺炎|发热|发烧|高烧|寒战|尿痛|"
                    r"白细胞[^，,。；;]{0,8}(?:升高|增高|偏高|增多|阳性|\+)|脓|排尿不适|灼热|刺痛|分泌物|红肿|压痛|触痛|肿痛|血精"),
 }
-# a clause that fears, asks about or rules out what it names (担心尿潴留, 会不会是结石, 排除尿道狭窄) tells none of it
-UNSURE = r"担心|害怕|(?<!哪)怕(?!冷|热)|会不会|是不是|是否|有没有|排除|除外|待排|吗(?!啡)|[?？]"
+# a clause that fears what it names (担心尿潴留, 怕是结石, 会不会出血)
+FEARED = r"担心|害怕|(?<!哪)怕(?!冷|热)|会不会"
+# a clause that fears, asks about or rules out what it names (会不会是结石, 排除尿道狭窄) tells none of it
+UNSURE = rf"{FEARED}|是不是|是否|有没有|排除|除外|待排|吗(?!啡)|[?？]"
 # a clause that tells its trouble healed (骑跨伤已治愈)
 HEALED = r"已治愈|治愈了|已经好了|已好转|恢复正常"
 # a site -> another cause the question tells of the symptoms that point to it -> the site's own words, which an

@@ -623,8 +623,10 @@ def test_review_mends_the_stream_and_the_stone_operations():
     q = "吃坦索罗辛半年，现在还是排尿费力，起夜3次，希望排尿能通畅"
     assert "M受体拮抗剂" not in path_for(["前列腺增生"], question=q)
     for q in ("体检发现左肾结石3mm，没有任何不适", "体检发现左肾结石，右侧睾丸鞘膜积水", "左肾结石，幽门螺杆菌感染",
-              "左肾结石，右肾囊肿3cm", "左肾结石，担心以后会肾绞痛", "左肾结石，会不会引起肾积水？"):
+              "左肾结石，右肾囊肿3cm", "左肾结石，担心以后会肾绞痛", "左肾结石，会不会引起肾积水？",
+              "左肾结石，怕以后腰痛"):
         assert not operable("左肾结石", q), q
+    assert operable("前列腺增生", "排尿困难，出现过尿潴留") and not operable("前列腺增生", "排尿困难，怕以后尿潴留")
     assert not operable("左肾小结石", "左肾小结石，还没排出")
     assert operable("左肾小结石", "左肾小结石，药物排石后一直没有排出")
 
