@@ -29,3 +29,32 @@ def test_a_reported_ultrasound_of_the_prostate_answers_the_urinary_ultrasound():
     from rjua.guidance import done
     assert done("泌尿系统B超检查", "我最近做了一次B超检查，结果显示前列腺大小为28*34*20mm")
     assert not done("泌尿系统B超检查", "医生让我做B超，结果还没出")
+
+
+def _table_lines():
+    """Every sentence of the course tables that a reply may say (not the patterns)."""
+    from rjua import guidance_paths, guidance_tables, pictures
+
+    def walk(x):
+        if isinstance(x, str):
+            if len(x) > 15 and re.search(r"[\u4e00-\u9fff]", x) and not re.search(r"[|\\(]", x):
+                yield x.replace("{who}", "您")
+        elif isinstance(x, (tuple, list)):
+            for y in x:
+                yield from walk(y)
+        elif isinstance(x, dict):
+            for y in x.values():
+                yield from walk(y)
+
+    return sorted({line for mod in (guidance_tables, guidance_paths, pictures)
+                   for name in dir(mod) if name.isupper() for line in walk(getattr(mod, name))})
+
+
+def test_no_course_sentence_asserts_a_patient_fact_the_guard_would_remove():
+    # a course line says what is done, never what the patient has, takes or had (the reply's guard removes such
+    # a sentence where the question lacks the fact: the line would never reach the patient)
+    from rjua.faithfulness import check
+
+    lines = _table_lines()
+    assert len(lines) > 60
+    assert [(line[:30], f.rule) for line in lines for f in check("", [], [], line) if f.group == "facts"] == []

@@ -45,7 +45,7 @@ from ..extract import Vocabulary
 from ..faithfulness import diagnosis_keys
 from ..guidance import indicated, syndromes
 from ..items import normalize_item
-from ..offer import stage_only
+from ..offer import advice_kind, both_sides, coherent, stage_only
 from ..ontology import Ontology
 from ..patient import PatientFacts, clean_sides, patient_facts
 from ..prompts import approx_tokens
@@ -434,6 +434,17 @@ class CaseBackend:
         out = syndromes(question, out, sorted(probs, key=lambda i: (-probs[i], i))) + out
         return [d for d in out if supported(d, question, context)] or out
 
+    def grounded_advices(self, chosen: list[str], diseases: Sequence[str], question: str, context=None) -> list[str]:
+        """The chosen advice the question gives a reason for (:func:`rjua.sites.supported`); a treatment also
+        needs its implied condition among the answer's diagnoses (:func:`rjua.offer.coherent`: no ureteral cancer
+        operation for a stone patient), an examination or a daily measure does not (a cystoscopy for a
+        hematuria). An answer may keep no advice, rather than one that is not this patient's."""
+        if not self.grounded:
+            return chosen
+        said = [both_sides(d, question) for d in diseases]  # the diagnoses as the reply says them (双肾结石)
+        return [a for a in chosen if supported(a, question, context)
+                and (advice_kind(a) in ("exam", "daily") or coherent(a, said, question))]
+
     def compose(self, req: GenRequest, diseases: Sequence[str], advices: Sequence[str]) -> str:
         """The reply for this patient from the chosen items (:func:`rjua.compose.compose_reply`): the question's
         own facts, the diagnoses and advice, the guideline passages cited; neighbours lend general sentences only,
@@ -452,8 +463,9 @@ class CaseBackend:
             chosen, probs = self._select(self._candidates(req.question, hits, "disease", req.exclude, passages, gold),
                                          "disease", req.exclude)
             res.diseases = self.grounded_diseases(chosen, probs, req.question, gold)
-            res.advices = self._select(self._candidates(req.question, hits, "advice", req.exclude, context=gold),
-                                       "advice", req.exclude)[0]
+            advices = self._select(self._candidates(req.question, hits, "advice", req.exclude, context=gold),
+                                   "advice", req.exclude)[0]
+            res.advices = self.grounded_advices(advices, res.diseases, req.question, gold)
             if hits:
                 res.text = self.compose(req, res.diseases, res.advices)
             else:

@@ -244,6 +244,7 @@ class ChooserBackend:
                 continue
             d, _ = self._choose(req, "disease")
             a, _ = self._choose(req, "advice")
+            a = self.case.grounded_advices(a, d, req.question, gold_context(req))  # the case backend's grounding
             text = self.case.compose(req, d, a) if not b.error else ""
             out.append(GenResult(text=text, diseases=d, advices=a, error=b.error))
         return out

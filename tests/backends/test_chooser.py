@@ -29,6 +29,7 @@ def test_prefix_cached_scores_equal_full_forward(tiny):
 
 
 def test_chooser_picks_from_case_candidates_and_mix_zero_is_case(tiny):
+    from rjua.backends.case import gold_context
     from rjua.data import load_split
     from rjua.pipeline import build_pipeline
 
@@ -45,7 +46,11 @@ def test_chooser_picks_from_case_candidates_and_mix_zero_is_case(tiny):
             req = pipe._request(r.question, r)
             for kind, got in (("disease", p.diseases), ("advice", p.advices)):
                 chosen, info = pipe.backend._choose(req, kind)
-                assert set(chosen) <= set(info["candidates"]) and (chosen == got or not chosen)
+                assert set(chosen) <= set(info["candidates"])
+                # the advice keeps what the question and the diagnoses give a reason for (the case's grounding)
+                assert not chosen or (chosen == got if kind == "disease" else
+                                      got == pipe.backend.case.grounded_advices(chosen, p.diseases, r.question,
+                                                                                gold_context(req)))
                 assert len(info["lm"]) == len(info["candidates"])
 
 
