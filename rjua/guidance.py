@@ -257,8 +257,7 @@ def second_course(diagnoses: Sequence[str], treats: Sequence[str], question: str
     for d in diagnoses[1:]:
         text = path_for([d], question=question).removeprefix("治疗方面，")
         narrowing = bool(_NARROWING.search(d) and not _NARROWING.search(lead))  # treated only by its own operation
-        treated = any(same_region(t, [d]) and not _apart(d, t) and not (narrowing and not _NARROWING_OP.search(t))
-                      for t in treats)
+        treated = any(same_region(t, [d]) and not _apart(d, t) and not (narrowing and not _ends(t, d)) for t in treats)
         apart = _apart(d, lead) or narrowing
         if text and text not in path_for([lead]) and apart and not treated:
             return f"另外，{d}方面，{text}"
@@ -268,7 +267,16 @@ def second_course(diagnoses: Sequence[str], treats: Sequence[str], question: str
 # a narrowing is a problem of its own beside a lesion of the same organ (a pelvi-ureteric stenosis beside a cyst)
 _NARROWING = re.compile(r"狭窄")
 # (an operation that ends it: one for the narrowing, a reimplantation, or the kidney's removal)
-_NARROWING_OP = re.compile(r"成形|狭窄|扩张|内切开|松解|再植|吻合|肠代|膀胱瓣|肾(?:根治性)?切除|全长切除")
+_NARROWING_OP = re.compile(r"成形|狭窄|扩张|内切开|松解|肠代|肾(?:根治性)?切除|全长切除|肾输尿管切除")
+# (a reimplantation or a bladder flap ends a lower ureter's narrowing, not a pelvi-ureteric one)
+_LOWER_NARROWING_OP = re.compile(r"再植|吻合|膀胱瓣")
+_PUJ = re.compile(r"肾盂输尿管|连接部|UPJ|PUJ", re.IGNORECASE)
+
+
+def _ends(operation: str, narrowing: str) -> bool:
+    """Whether ``operation`` ends ``narrowing`` (:data:`_NARROWING_OP`; a reimplantation only a lower one's)."""
+    lower = _LOWER_NARROWING_OP.search(operation) and not _PUJ.search(narrowing)
+    return bool(_NARROWING_OP.search(operation) or lower)
 
 
 def _apart(a: str, b: str) -> bool:

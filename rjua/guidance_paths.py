@@ -43,7 +43,7 @@ PATHS: tuple[tuple[re.Pattern, str], ...] = (
      "膀胱灌注并定期复查膀胱镜，肌层浸润性多需根治性膀胱切除术，必要时新辅助化疗。"),
     (re.compile(r"肾[^，,。；;]{0,4}(?:占位|肿瘤|癌|恶性)"),
      "肾占位需结合增强CT或MRI判断性质，考虑恶性时多选择肾部分切除术或根治性肾切除术。"),
-    (re.compile(r"膀胱颈[^，,。；;]{0,4}(?:挛缩|狭窄|梗阻)"),
+    (re.compile(r"\A(?!.*前列腺(?:增生|肥大|增大)).*膀胱颈[^，,。；;]{0,4}(?:挛缩|狭窄|梗阻)"),
      "膀胱颈狭窄或挛缩需通过尿流率、残余尿、尿道膀胱镜或尿动力学检查明确：前列腺术后的膀胱颈挛缩多行经尿道膀胱颈切开"
      "或电切术，原发性膀胱颈梗阻可先在医生指导下使用α受体阻滞剂，效果不佳时再行经尿道膀胱颈切开术。"),
     (re.compile(r"尿道[^，,。；;]{0,4}狭窄"),
@@ -125,7 +125,9 @@ DUE: tuple[tuple[re.Pattern, str], ...] = (
 # of the PATHS row: no "start an alpha-blocker" to a man who takes one, no "biopsy first" to a proven cancer); read
 # in what the question affirms, or in the question as written (last column; a bladder cancer's pathology
 # is read by :mod:`rjua.pathology`)
-_BLADDER_TUMOUR = re.compile(r"膀胱[^，,。；;]{0,4}(?:占位|肿瘤|癌)|膀胱尿路上皮")
+# (a bare 尿路上皮癌 too: the readings tell no bladder pathology where the question tells an upper-tract cancer)
+_BLADDER_TUMOUR = re.compile(r"膀胱[^，,。；;]{0,4}(?:占位|肿瘤|癌)|"
+                             r"(?<!肾盂)(?<!输尿管)(?<!上尿路)尿路上皮(?:细胞)?癌")
 AS_TOLD: tuple[tuple[re.Pattern, re.Pattern | Told, str, bool], ...] = (
     (_BLADDER_TUMOUR, TOLD["invaded"],
      "病理已提示肿瘤侵犯肌层（肌层浸润性膀胱癌）时，标准治疗为根治性膀胱切除术加尿流改道（回肠通道或原位新膀胱），术前"

@@ -22,24 +22,38 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .pictures import own_written
 from .site_tables import FEARED
 
 __all__ = ["TOLD", "Told", "clauses"]
 
 _CUT = re.compile(r"(?<=[？?])|[，,。；;！!\n]")
-# a clause that does not state a fact of this patient's pathology
-_NOT_STATED = re.compile(rf"{FEARED}|[?？吗]|是否|有没有|有无|要不要|待排|待除外|不排除|排除|可能|"
-                         r"可疑|疑似|还没|尚未|未出|没出|等待|父|母|爸|妈|爷|奶|外公|外婆|哥|姐|弟|妹|亲戚|朋友|家人|同事")
+# a clause that does not state a fact of this patient's pathology (a relative's clauses are left out before:
+# :func:`rjua.pictures.own_written`)
+_NOT_STATED = re.compile(rf"{FEARED}|[?？吗]|是否|是不是|有没有|有无|了没|要不要|待排|待除外|除外|不排除|排除|可能|"
+                         r"可疑|疑似|怀疑|不确定|不知道|不清楚|还没|尚未|未出|没出|等待")
 _IMAGE = re.compile(r"MRI|CT|B超|超声|彩超|影像|增强|核磁|磁共振", re.IGNORECASE)
 _PLANNED = re.compile(r"准备|计划|拟|打算|下周|明天|预约|将要|要做|需要|建议|排队")
 _DENIED = r"(?:未见|未发现|无|没有|非(?!肌层)|不是|未|没)"
-_UPPER_TRACT = re.compile(r"(?:肾盂|输尿管(?!口|开口|间嵴)|上尿路)[^，,。；;]{0,10}(?:癌|肿瘤|占位|新生物|尿路上皮)")
-_CANCER = r"尿路上皮癌|移行细胞癌|膀胱癌"
+# a denial or doubt written after the fact (肌层浸润：无, 侵犯肌层不明确, 肌层浸润(-))
+_DENIED_AFTER = re.compile(r"^[:：\s]*(?:无|未见|未|阴性|[(（][-−－][)）]|-)|"
+                           r"^[^，,。；;]{0,6}(?:不明确|不详|不清|无法|不能|与否|待定)")
+# an upper-tract cancer told (not denied): its pathology is the upper tract's, where no bladder tumour is told too
+_UPPER_TRACT = (r"(?:肾盂|输尿管(?!口|开口|间嵴)|上尿路)[^，,。；;]{0,10}(?:癌|肿瘤|占位|新生物|尿路上皮)|"
+                r"(?:输尿管软?镜|肾盂镜)[^，,。；;]{0,4}活检")
+_BLADDER_TOLD = r"膀胱[^，,。；;镜]{0,4}(?:占位|肿瘤|癌|新生物|肿物|复发|电切)"
+_CANCER = r"尿路上皮(?:细胞)?癌|移行(?:上皮)?(?:细胞)?癌|膀胱癌"
 _OTHER_ORGAN = re.compile(r"肾盂|输尿管(?!口|开口)|上尿路|前列腺|脐尿管|肾(?!上腺)")
 _INVASION = (r"(?:侵犯|侵及|累及|浸润)(?:至|到|了)?[^，,。；;]{0,6}(?<!黏膜)(?<!粘膜)(?:平滑肌|肌层|固有肌|逼尿肌)|"
-             r"(?<!非)(?<!黏膜)(?<!粘膜)肌层浸润|pT[2-4]|(?<![A-Za-z])T[2-4][ab]?期")
-_RESECTION = r"(?:膀胱|TURBT?)[^，,。；;]{0,12}(?:电切|电灼|TURBT?)|经尿道膀胱[^，,。；;]{0,6}切除|TURBT?"
-_RECURRENCE = r"复发|又长|再长|又出现|再次出现|再发|新发|占位|新生物|肿物|肿瘤|(?<![A-Za-z])MT(?![A-Za-z])"
+             r"(?<!非)(?<!黏膜)(?<!粘膜)肌层(?:浸润|受侵|受累|[(（]\+[)）]|见[^，,。；;]{0,4}(?:癌|肿瘤)[^，,。；;]{0,4}浸润)|"
+             r"到了?肌层|(?<![A-Za-z])p?T[2-4][ab]?(?=期|N|M|$|[，,。；;\s])")
+# a transurethral resection of the bladder (电切 alone in a clause of no other organ: the question tells a bladder
+# tumour)
+_RESECTION = r"(?:膀胱|TURBT?)[^，,。；;]{0,12}(?:电切|电灼|TURBT?)|经尿道[^，,。；;]{0,8}(?:电切|切除)|TURBT?|电切"
+# a new tumour found after the instillations (not the tumour's hospital, markers, control or its disappearance)
+_RECURRENCE = (r"复发|又长|再长|又出现|再次出现|再发|新发|占位|新生物|(?<![A-Za-z])MT(?![A-Za-z])|"
+               r"(?:发现|见|示|提示|又|再|新)[^，,。；;]{0,6}(?:肿瘤|肿物)")
+_NOT_RECURRENCE = re.compile(r"预防|防止|降低|减少|避免|肿瘤医院|肿瘤科|肿瘤标志物|消失|没有了|控制")
 
 
 def clauses(question: str) -> list[str]:
@@ -56,7 +70,8 @@ def _stated(clause: str, fact: str, *, image_ok: bool = False) -> bool:
     if _NOT_STATED.search(clause) or (not image_ok and _IMAGE.search(clause)):
         return False
     found = list(re.finditer(fact, clause))
-    return bool(found) and not any(re.search(rf"{_DENIED}[^，,。；;]{{0,6}}$", clause[:m.start()]) for m in found)
+    return bool(found) and not any(re.search(rf"{_DENIED}[^，,。；;]{{0,6}}$", clause[:m.start()])
+                                   or _DENIED_AFTER.search(clause[m.end():]) for m in found)
 
 
 def _proven(clause: str) -> bool:
@@ -67,7 +82,7 @@ def _proven(clause: str) -> bool:
 def _resected(clause: str) -> bool:
     """A clause telling a transurethral resection of the bladder done (not planned, not a cystectomy)."""
     m = re.search(_RESECTION, clause)
-    return bool(m) and not _PLANNED.search(clause[:m.start()]) and not re.search(r"根治|部分|全切|袖状", clause) \
+    return bool(m) and not _PLANNED.search(clause[:m.start()]) and not _OTHER_ORGAN.search(clause) \
         and _stated(clause, _RESECTION, image_ok=True)
 
 
@@ -78,7 +93,7 @@ def _instilled(clause: str) -> bool:
 
 def _recurred(clause: str) -> bool:
     """A clause telling a new bladder tumour found (not its prevention, fear or absence)."""
-    return not re.search(r"预防|防止|降低|减少|避免", clause) and _stated(clause, _RECURRENCE, image_ok=True)
+    return not _NOT_RECURRENCE.search(clause) and _stated(clause, _RECURRENCE, image_ok=True)
 
 
 def _first(cs: list[str], fits) -> str | None:
@@ -86,14 +101,16 @@ def _first(cs: list[str], fits) -> str | None:
 
 
 def _invaded(cs: list[str]) -> str | None:
-    return _first(cs, lambda c: not _OTHER_ORGAN.search(c) and _stated(c, _INVASION))
+    # (a pathologist's 考虑 is no invasion stated: 考虑侵犯肌层)
+    return _first(cs, lambda c: not _OTHER_ORGAN.search(c) and "考虑" not in c and _stated(c, _INVASION))
 
 
 def _recurrence(cs: list[str]) -> str | None:
     first = next((i for i, c in enumerate(cs) if _instilled(c)), None)
     if first is None or _first(cs, _resected) is None:
         return None
-    return _first(cs[first + 1:], _recurred)
+    after = cs[first].split("灌注", 1)[1]  # the instillation's own clause after it (灌注半年后又复发了)
+    return _first([after, *cs[first + 1:]], _recurred)
 
 
 def _biopsied(cs: list[str]) -> str | None:
@@ -113,8 +130,9 @@ class Told:
 
     def search(self, question: str) -> str | None:
         """The clause that tells this kind of pathology (:data:`TOLD`), or None where the question tells none."""
-        cs = clauses(question)
-        if _UPPER_TRACT.search(question or "") or not any(_proven(c) for c in cs):
+        cs = clauses(own_written(question))
+        upper = any(_stated(c, _UPPER_TRACT, image_ok=True) for c in cs)
+        if upper and not any(_stated(c, _BLADDER_TOLD, image_ok=True) for c in cs) or not any(map(_proven, cs)):
             return None
         return _READINGS[self.kind](cs)
 

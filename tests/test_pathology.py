@@ -10,6 +10,11 @@ _PROVEN = "膀胱电切术后，病理：高级别尿路上皮癌"
     f"{_PROVEN}，侵犯固有肌层",
     "膀胱肿瘤电切术后病理为浸润性尿路上皮癌，侵犯到平滑肌组织",
     f"{_PROVEN}，pT2",
+    f"{_PROVEN}，T2N0M0", f"{_PROVEN}，分期T2a", "膀胱电切术后病理：移行细胞癌Ⅲ级，肌层受侵", f"{_PROVEN}，肌层(+)",
+    "做了膀胱电切，病理说是膀胱癌，已经到肌层了", "膀胱电切术后病理：移行上皮细胞癌，侵犯肌层",
+    "我妈膀胱电切术后病理高级别尿路上皮癌，侵犯肌层",  # the mother is the patient
+    "CTU：双侧肾盂输尿管未见占位。膀胱电切术后病理：尿路上皮癌，侵犯肌层",  # an upper tract told clear
+    "5年前右肾盂癌根治术，今年膀胱复发，电切病理：尿路上皮癌，侵犯肌层",  # a bladder recurrence after it
 ])
 def test_a_stated_muscle_invasion_is_read(q):
     assert TOLD["invaded"].search(q)
@@ -20,7 +25,7 @@ def test_a_stated_muscle_invasion_is_read(q):
     f"{_PROVEN}，怕是肌层浸润",
     f"{_PROVEN}，肌层浸润待排",
     f"{_PROVEN}。MRI提示肌层浸润可能",
-    "父亲膀胱癌侵犯肌层，我膀胱电切术后病理尿路上皮癌",
+    "我膀胱电切术后病理尿路上皮癌，父亲膀胱癌侵犯肌层",
     f"{_PROVEN}，侵犯黏膜肌层",
     f"{_PROVEN}，未侵犯肌层",
     "膀胱电切术后病理：非肌层浸润性尿路上皮癌",
@@ -28,6 +33,11 @@ def test_a_stated_muscle_invasion_is_read(q):
     "左输尿管下段尿路上皮癌，病理：高级别尿路上皮癌，侵犯肌层",
     "上尿路尿路上皮癌术后，病理尿路上皮癌侵犯肌层",
     "膀胱肿瘤侵犯肌层",  # no pathology told
+    f"{_PROVEN}，肌层浸润：无", f"{_PROVEN}，肌层浸润：未见", f"{_PROVEN}，侵犯肌层不明确", f"{_PROVEN}，肌层浸润(-)",
+    f"{_PROVEN}，肌层浸润情况不详", f"{_PROVEN}，怀疑侵犯肌层", f"{_PROVEN}，肌层浸润不能除外",
+    f"{_PROVEN}，不知道侵犯肌层没有", f"{_PROVEN}，侵犯肌层了没", f"{_PROVEN}，考虑侵犯肌层",
+    f"{_PROVEN}。CT提示侵犯肌层",  # an image's reading, no hedge word
+    "右输尿管镜活检，病理：高级别尿路上皮癌，侵犯肌层",  # the ureter's
 ])
 def test_no_muscle_invasion_is_read_from_a_question_fear_image_relative_or_other_organ(q):
     assert TOLD["invaded"].search(q) is None
@@ -45,6 +55,11 @@ def test_a_resection_is_one_done_not_planned_nor_a_cystectomy():
     f"{_PROVEN}，灌注了8次，复查膀胱镜未见复发",
     f"{_PROVEN}，灌注了8次，无复发",
     f"{_PROVEN}，灌注了8次，担心复发",
+    f"{_PROVEN}，灌注了6次，现在在肿瘤医院复查", f"{_PROVEN}，灌注了6次，医生说肿瘤控制得很好",
+    f"{_PROVEN}，灌注了6次，复查CT肿瘤消失", f"{_PROVEN}，灌注了6次，肿瘤标志物正常",
+    f"{_PROVEN}，灌注了6次，复查膀胱镜肿瘤已经没有了",
+    f"{_PROVEN}，准备灌注，又发现新生物",  # no instillation given
+    f"{_PROVEN}，灌注了8次，以预防复发",
 ])
 def test_no_recurrence_is_read_from_its_prevention_absence_or_fear(q):
     assert TOLD["recurred"].search(q) is None
@@ -52,12 +67,18 @@ def test_no_recurrence_is_read_from_its_prevention_absence_or_fear(q):
 
 def test_a_recurrence_after_instillations_is_read():
     assert TOLD["recurred"].search(f"{_PROVEN}，灌注了8次，上个月复查膀胱镜又发现新生物")
+    assert TOLD["recurred"].search(f"{_PROVEN}，灌注半年后又复发了")  # in the instillation's clause
+    assert TOLD["recurred"].search("家父膀胱电切术后病理：尿路上皮癌，灌注了半年，又复发了")
+    assert TOLD["recurred"].search(f"{_PROVEN}，灌注了半年，复查膀胱镜见肿瘤")
+    assert TOLD["recurred"].search("膀胱电切术后，病理尿路上皮癌，灌注了半年") is None  # no recurrence told
 
 
 @pytest.mark.parametrize("q", [
     "膀胱镜活检未见尿路上皮癌",
     "膀胱镜活检，病理不排除尿路上皮癌",
     "膀胱镜活检了，病理还没出，医生说可能是尿路上皮癌",
+    "膀胱镜活检了，病理还没出来，是尿路上皮癌",
+    "膀胱镜活检，等待病理尿路上皮癌结果",
 ])
 def test_a_pathology_denied_doubted_or_awaited_proves_no_cancer(q):
     assert all(t.search(q) is None for t in TOLD.values())
@@ -66,6 +87,15 @@ def test_a_pathology_denied_doubted_or_awaited_proves_no_cancer(q):
 def test_a_cystoscopic_biopsy_is_read_where_no_resection_is_told():
     q = "膀胱镜检查+活检，病理：尿路上皮癌"
     assert TOLD["biopsied"].search(q) and TOLD["biopsied"].search(f"{_PROVEN}，膀胱镜复查") is None
+    assert TOLD["biopsied"].search("活检病理尿路上皮癌，准备做膀胱镜") is None  # planned
+
+
+def test_a_resection_told_without_the_bladder_in_its_clause_is_read():
+    for q in ("膀胱肿瘤，上个月做了电切手术，病理：高级别尿路上皮癌",
+              "膀胱长了肿瘤，做了经尿道电切术，病理尿路上皮癌"):
+        assert TOLD["resected"].search(q), q
+        assert TOLD["biopsied"].search(q) is None, q
+    assert TOLD["resected"].search("前列腺电切术后，膀胱镜活检病理尿路上皮癌") is None
 
 
 def test_a_tumour_told_after_instillations_is_a_recurrence_unless_denied():
