@@ -88,11 +88,16 @@ STORAGE_ONLY = rf"(?=.*(?:{_STORAGE}))(?!.*(?:{_VOIDING}))"
 _BPH_COMPLICATION = (r"尿潴留|尿储留|尿不出|排不出|残余尿[^，,\d]{0,8}(?:[1-9]\d{2,}|增多|增加|较多)|导尿|"
                      r"膀胱[^，,]{0,4}结石|双[侧肾][^，,]{0,4}积水|血尿|憩室|肾功能(?:不全|减退|下降|损害)|"
                      r"肌酐[^，,]{0,6}(?:升高|增高)|反复[^，,]{0,8}感染")
-# a prostate found by chance (体检发现, CT顺便发现前列腺增大伴钙化) with no urinary symptom in any wording, no
-# complication, no drug and no PSA other than a normal one
-_FOUND_BY_CHANCE = r"体检|查体|顺便|偶然|偶尔发现|无意|检查发现|复查发现|术中发现|发现[^，,。；;]{0,3}前列腺"
-_ANY_COMPLAINT = (r"排尿|小便|尿尿|撒尿|解手|厕所|起来|次数|尿失禁|漏尿|憋不住|憋尿|尿不干净|尿不尽|射程|尿细|"
-                  r"尿血|血尿|尿痛|积水|感染|费劲|症状|不适|难受|疼|痛|(?i:PSA)(?![^，,。；;]{0,6}(?:正常|不高|阴性))")
+# a prostate found by chance (体检发现, CT顺便发现前列腺增大伴钙化, a scan's report) with no urinary symptom in any
+# wording, no complication, no drug, no sign of a cancer and no PSA other than a normal one (正常, 0.8ng/ml)
+_FOUND_BY_CHANCE = (r"体检|查体|顺便|偶然|偶尔发现|无意|检查发现|复查发现|术中发现|发现[^，,。；;]{0,3}前列腺|"
+                    r"报告|显示|提示|CT|B超|超声|彩超|MRI|核磁|平扫")
+_PSA_WORD = r"(?:(?i:PSA)|前列腺特异性?抗原)"
+_ANY_COMPLAINT = (r"排尿|小便|尿尿|撒尿|解手|厕所|起来|起夜|夜里|晚上|夜间|次数|尿频|尿急|尿失禁|漏尿|憋不住|憋尿|"
+                  r"尿不干净|尿不尽|尿完|滴答|射程|尿细|尿血|血尿|尿里有血|尿色红|洗肉水|尿痛|排尿[^，,。；;]{0,2}痛|"
+                  r"会阴|下腹|小腹|感染|费劲|症状|不适|难受|(?i:IPSS)|评分|小梁|突入膀胱|结节|硬结|质硬|"
+                  r"(?i:PI-?RADS)[^，,。；;]{0,4}[345]|肌酐[^，,。；;\d]{0,4}[1-9]\d{2}|前列康|普适泰|中药|吃药|服药|用药|"
+                  rf"{_PSA_WORD}(?![^，,。；;]{{0,6}}(?:正常|不高|阴性))(?![^，,。；;\d]{{0,8}}[0-3](?:\.\d+)?(?![\d.]))")
 NO_LUTS = (rf"(?s)\A(?=.*(?:{_FOUND_BY_CHANCE}))"
            rf"(?!.*(?:{_LUTS}|{_VOIDING}|{_BPH_COMPLICATION}|{BPH_DRUG_TAKEN}|{_ANY_COMPLAINT}))")
 _BPH = re.compile(r"前列腺增生|前列腺肥大|前列腺增大")
@@ -166,7 +171,8 @@ def _told(test: str, organ: str = "") -> str:
 
 _SCAN_SENTENCE = _told(_SCAN, "{organ}")
 _SCROTUM = r"阴囊|睾丸|附睾|精索"
-_URINARY = r"(?:肾|输尿管|膀胱|泌尿)(?!(?:脏|B超|超声|彩超)?(?:没有?|未)(?:查|做|看))"
+_UNSCANNED = r"(?:脏|B超|超声|彩超)?[的也那边还暂]{0,3}(?:没有?|未)(?:检?查|做|看)"
+_URINARY = rf"(?:肾|输尿管|膀胱|泌尿)(?!{_UNSCANNED})"
 _START = r"(?:^|(?<=[。；;！？!?\n]))"
 # a urinary scan told: one that names the urinary organs, or the prostate when it is no transrectal or prostate scan
 _SENT_TEXT = r"[^。；;！？!?\n]"
@@ -174,7 +180,7 @@ _PROSTATE_SCAN = r"经直肠|前列腺(?:B超|超声|彩超)"
 _URINARY_ORGANS = rf"{_URINARY}|前列腺(?!{_SENT_TEXT}{{0,2}}(?:B超|超声|彩超))"
 # (not one whose sentence tells the kidneys not scanned: 超声：前列腺增大，双肾没查)
 # (the kidneys' scan, not the adrenal's, renal function's, renogram's or a renal biopsy's: 肾上腺没查)
-_KIDNEY_UNSCANNED = rf"(?!{_SENT_TEXT}*肾(?:脏|B超|超声|彩超)?(?:没有?|未)(?:查|做|看))"
+_KIDNEY_UNSCANNED = rf"(?!{_SENT_TEXT}*肾{_UNSCANNED})"
 _URINARY_SCAN = _SCAN_SENTENCE.replace("{organ}", _URINARY_ORGANS).replace(
     _START, _START + _KIDNEY_UNSCANNED + rf"(?:(?!{_SENT_TEXT}*(?:{_PROSTATE_SCAN}))|(?={_SENT_TEXT}*(?:{_URINARY})))",
     1)
@@ -250,9 +256,15 @@ _BIOPSY_TOLD = r"(?:穿刺|活检)[^，,。；;]{0,10}(?:病理|结果)|前列�
 # 一直没有怀孕); the hematuria row is for adults only (a child's hematuria is worked up otherwise)
 _NODULE = r"[^，,。；;未无没]{0,20}(?:结节|腺瘤|占位|增生|肿瘤|肿物|低密度)"
 _BOTH_ADRENAL = rf"(?:双侧|两侧|双)肾上腺{_NODULE}"
-# an aldosteronism excluded, found normal, only feared or asked about, or a pheochromocytoma: no venous sampling
-_NO_PA = (r"(?!.*(?:排除|除外|待排|担心|害怕|怕|是否|会不会|不是|有没有)[^，,。；;]{0,8}醛固酮)"
-          r"(?!.*醛固酮[^，,。；;\d]{0,8}(?:正常|不高|阴性|排除|吗|[?？]))(?!.*嗜铬)")
+# an aldosteronism excluded, found normal or doubted (是不是原醛), or a pheochromocytoma told (not ruled out): no
+# venous sampling, unless the question gives the raised aldosterone or the diagnosis made
+_PA = r"(?:醛固酮|原醛)"
+_PA_CONFIRMED = (rf"(?=.*{_PA}(?![^，,。；;]{{0,12}}(?:正常|不高|阴性))[^，,。；;]{{0,8}}(?:升高|增高|偏高|↑|\d)|"
+                 rf".*(?:确诊|诊断为?)[^，,。；;]{{0,6}}(?:原醛|原发性醛固酮))")
+_NO_PA = (rf"(?:{_PA_CONFIRMED}|(?!.*(?:排除|除外|待排|不是|没有|无)[^，,。；;]{{0,8}}{_PA})"
+          rf"(?!.*{_PA}[^，,。；;\d]{{0,8}}(?:正常|不高|阴性|排除|待排|除外))"
+          r"(?!.*(?:是不是|是否|有没有|会不会是|担心是|怕是)[^，,。；;]{0,4}(?:原醛|原发性醛固酮|醛固酮增多))"
+          r"(?!.*(?:^|[，,。；;])(?![^，,。；;]*(?:排除|除外|不是|非|阴性|正常|没有|无|待排))[^，,。；;]*嗜铬))")
 WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
     (ADRENAL_MASS, re.compile(r"醛固酮|皮质醇|儿茶酚胺|内分泌|激素"),
      "肾上腺肿瘤术前需完善内分泌功能检查（醛固酮/肾素、皮质醇、血尿儿茶酚胺及其代谢产物）。", False),
@@ -264,7 +276,7 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
     # an aldosteronism with a nodule on one side: venous sampling confirms that side before its operation (it may be
     # spared under 35 with a typical adenoma), spironolactone corrects the potassium
     (re.compile(rf"(?s){_NO_PA}(?!.*{_BOTH_ADRENAL})(?=.*[左右](?:侧|边)?的?肾上腺{_NODULE})"
-                r"(?=.*(?:原发性醛固酮|醛固酮(?:增多|过多)))"),
+                r"(?=.*(?:原发性醛固酮|原醛|醛固酮(?:增多|过多|瘤)))"),
      re.compile(r"静脉(?:采血|取血)|AVS|分侧", re.IGNORECASE),
      "原发性醛固酮增多症手术前一般需行肾上腺静脉采血（AVS）确认为单侧优势分泌（年龄小于35岁且为单侧典型腺瘤者可酌情"
      "省略），术前在医生指导下口服螺内酯并纠正低血钾。", False),

@@ -52,6 +52,10 @@ WRITTEN_PICTURES = {"前列腺术后下尿路症状": re.compile(r"起夜|夜尿
                                        r"尿线[^，,。；;]{0,2}(?:细|变细)|尿流[^，,。；;]{0,2}(?:细|变细|变慢|无力)")}
 # the labels that name an upper-tract tumour (a bare 尿路上皮癌 may be a bladder cancer's history)
 _UPPER_TRACT_TUMOUR = r"(?:输尿管|肾盂|上尿路)[^，,。；;]{0,4}(?:占位|肿瘤|癌)|上尿路尿路上皮"
+# a skin lesion (a boil, acne) told in a clause of the flank's sentence, not of the face and not denied: the pus
+# is the skin's
+_SKIN = r"(?:毛囊|疖|痈|脓包|痘|粉刺)"
+_SKIN_CLAUSE = rf"(?:^|(?<=[，,。；;]))(?![^，,。；;]*(?:脸|面部|额|鼻|下巴|嘴|不是))[^，,。；;]*{_SKIN}"
 # a filling defect the report gives a stone or a clot as cause is no tumour
 _NO_OTHER_CAUSE = r"(?![^。；;]{0,12}(?:结石|血块|凝血块))"
 SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
@@ -145,7 +149,7 @@ SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (
     # skin's (a boil, 脓包), a wound's or a spine's; not feared, not one the kidney's removal ended
     (re.compile(r"(?s)\A(?=.*肾)(?!.*(?:纹身|伤口|切口|椎|脊柱|结核|肾切除|切除[^。；;]{0,4}肾|"
                 r"(?:担心|害怕|怕|会不会)[^。；;]{0,10}(?:流脓|窦道)))"
-                r"(?!.*(?:腰[^，,。；;]{0,12}(?:毛囊|疖|痈|脓包|痘|粉刺)|(?:毛囊|疖|痈|脓包|痘|粉刺)[^，,。；;]{0,12}腰))"
+                rf"(?!.*(?:{_SKIN_CLAUSE}[^。；;]*腰|腰[^。；;]*?[，,]{_SKIN_CLAUSE}|腰[^，,。；;]*{_SKIN}))"
                 r".*腰[^，,。；;]{0,6}(?:流脓|溢脓|渗脓|窦道)"), "肾脓肿", re.compile(r"脓肿|积脓|脓肾")),
     # voiding troubled after an operation on or an injury of the spine (not one planned or feared, not one years
     # ago unless its trouble lasts since, not one whose trouble has passed): a neurogenic bladder (or a retention)
@@ -212,8 +216,8 @@ BENIGN_BIOPSY = (r"(?:^|(?<=[。；;！？!?\n]))"
 _BOUND = r"低于|不到|小于|没有?超过|未超过|不超过|不高于|<|＜"
 HIGH_PSA = (r"(?:PSA|前列腺特异性?抗原)"
             rf"(?:(?:(?!{_BOUND})[^，,。；;\d]){{0,10}}|[^，,。；;\d]{{0,8}}[，,](?:结果|数值|复查)?(?:显示|提示|示)?(?:为|是|:)?\s*"
-            r"(?=\d+(?:\.\d+)?\s*(?:ng|[μµu]g/L|微克/升)))"
-            r"(?:>\s*)?(?<![\d.])(?:[2-9]\d|\d{3,})(?:\.\d+)?(?![\d.])\s*(?:ng|[μµu]g/L|微克/升|以上|多|左右|$|[，,。；;）)])")
+            r"(?=\d+(?:\.\d+)?\s*(?:ng|[μµu]g|微克)))"
+            r"(?:>\s*)?(?<![\d.])(?:[2-9]\d|\d{3,})(?:\.\d+)?(?![\d.])\s*(?:ng|[μµu]g|微克|以上|多|左右|$|[，,。；;）)])")
 # a suspicion only a biopsy settles: no operation is offered before its pathology (a biopsy already positive or
 # benign settles it)
 PI_RADS_HIGH = r"PI-?RADS[^，,。；;\d]{0,6}[45]"

@@ -266,6 +266,7 @@ def side_supported(item: str, question: str) -> bool:
     False
     """
     core = nfkc(item or "")
+    question = _CLEAR_SIDE.sub("", nfkc(question or ""))
     side = _SIDE.search(core)
     sites = item_sites(core) & _SIDED
     hints = [hint for c, (names, hint) in _COND_RE.items() if c not in TREATMENTS and names.search(core)]
@@ -284,6 +285,12 @@ _BOTH_ADRENALS = re.compile(r"(?:双侧|两侧|双|两个)肾上腺[^，,。；;
                             r"(?:结节|腺瘤|占位|增生|肿瘤|肿物|低密度|病灶)")
 
 
+_SAMPLED = re.compile(r"静脉(?:采|取)血|AVS|分侧|优势|有功能|功能性", re.IGNORECASE)
+# a side of an organ told clear in its own clause (左侧肾上腺未见异常): no lesion of that side
+_CLEAR_SIDE = re.compile(r"[^，,。；;！？!?\n]*[左右双两][侧边]?的?(?:肾上腺|肾|输尿管|睾丸|附睾)[^，,。；;]{0,6}"
+                         r"(?:未见|无(?:明显)?(?:异常|占位|结节|肿物)|正常|没有)[^，,。；;！？!?\n]*")
+
+
 def other_adrenal(said: str, want: str) -> bool:
     """Whether lesions of both adrenals are told with only the other side named (右肾上腺占位…双侧肾上腺低密度影，
     其中右侧较大): the operation is that side's, not ``want``'s.
@@ -293,7 +300,7 @@ def other_adrenal(said: str, want: str) -> bool:
     >>> other_adrenal("双侧肾上腺结节，右边的肾上腺较大", "左"), other_adrenal("右肾上腺占位", "左")
     (True, False)
     """
-    if not _BOTH_ADRENALS.search(said):
+    if not _BOTH_ADRENALS.search(said) or _SAMPLED.search(said):  # the sampled side decides, not the larger
         return False
     other = "右" if want == "左" else "左"
     named = {s for s in (want, other)

@@ -685,10 +685,15 @@ def test_a_prostate_with_no_urinary_symptom_needs_no_drug():
     assert "没有明显排尿症状时" in path_for(["前列腺增生"], question="CT顺便发现前列腺增大伴钙化")
     assert "没有明显排尿症状时" in path_for(["前列腺增生"], question="体检发现前列腺增生，PSA正常，没有任何不适")
     assert "没有明显排尿症状时" in path_for(["前列腺增生"], question="取石术中发现我有前列腺增生，接下来怎么办")
+    for q in ("CT提示前列腺增大伴钙化，右肾结石，平时没有任何症状", "体检发现前列腺增生，右肾积水，右输尿管结石",
+              "体检发现前列腺增生，左腰痛一周", "体检发现前列腺增生，PSA 0.8ng/ml"):  # a finding told in passing
+        assert "没有明显排尿症状时" in path_for(["前列腺增生"], question=q), q
     for q in ("前列腺增大，夜尿3次", "前列腺增生，排尿费力", "前列腺增生，尿潴留后导尿", "前列腺增大伴钙化",
               *(f"体检发现前列腺增生，{s}" for s in (
                   "晚上起来上厕所三四次", "尿尿很慢", "解手费劲", "尿不干净", "有时漏尿", "尿憋不住", "射程短",
-                  "左肾积水", "反复尿路感染", "PSA 12"))):
+                  "反复尿路感染", "PSA 12", "前列腺特异性抗原 12ng/ml", "MRI示PI-RADS 4类结节", "直肠指检摸到硬结节",
+                  "最近尿里有血", "夜里要上两三次", "尿完还滴滴答答", "IPSS评分20分", "肌酐180", "膀胱小梁形成",
+                  "一直在吃中药前列康", "突入膀胱3cm"))):
         assert "没有明显排尿症状时" not in path_for(["前列腺增生"], question=q)
 
 
@@ -699,9 +704,14 @@ def test_a_one_sided_aldosteronism_gets_venous_sampling_before_its_operation():
     assert not any("AVS" in line for line in workup(["左肾上腺肿瘤"], [], "左肾上腺腺瘤，皮质醇正常"))
     assert any("AVS" in line for line in workup(["原发性醛固酮增多症"], [], "左边的肾上腺腺瘤，醛固酮升高"))
     for q in ("左肾上腺腺瘤，已排除原发性醛固酮增多症", "左肾上腺腺瘤，担心是醛固酮增多症",
-              "左肾上腺腺瘤，考虑嗜铬细胞瘤", "双侧肾上腺结节，醛固酮不高"):
+              "左肾上腺腺瘤，考虑嗜铬细胞瘤", "双侧肾上腺结节，醛固酮不高", "左肾上腺腺瘤，已排除原醛",
+              "左肾上腺腺瘤，原醛已排除", "左肾上腺腺瘤，原发性醛固酮增多症待排"):
         assert not any("AVS" in line for line in workup(["原发性醛固酮增多症", "左肾上腺肿瘤"], [], q)), q
     assert not any("AVS" in line for line in workup(["左肾上腺肿瘤"], [], "双侧肾上腺结节，醛固酮正常"))
+    # a pheochromocytoma ruled out, a fear or a question about something else keep it
+    for q in ("原发性醛固酮增多症，儿茶酚胺正常，不是嗜铬细胞瘤", "原发性醛固酮增多症，已排除库欣和嗜铬细胞瘤",
+              "醛固酮升高，怕是醛固酮瘤会恶变", "醛固酮增多症，请问醛固酮增多症能治好吗"):
+        assert any("AVS" in line for line in workup(["原发性醛固酮增多症"], [], f"左肾上腺腺瘤，{q}")), q
 
 
 def test_a_narrowing_beside_a_lesion_of_its_organ_gets_its_own_course():
@@ -713,7 +723,12 @@ def test_a_narrowing_beside_a_lesion_of_its_organ_gets_its_own_course():
     assert second_course(["左肾肿瘤", "左肾盂输尿管连接部狭窄"], ["腹腔镜下左肾根治性切除术"]) == ""
     assert second_course(["左输尿管结石", "左输尿管下段狭窄"], ["左输尿管膀胱再植术"]) == ""
     assert second_course(["左肾肿瘤", "左肾盂输尿管连接部狭窄"], ["腹腔镜下左肾部分切除术"])
+    assert second_course(["左输尿管下段结石", "左肾盂输尿管连接部狭窄"], ["左输尿管膀胱再植术"])  # a lower operation
+    assert second_course(["左肾肿瘤", "左肾盂输尿管连接部狭窄"], ["腹腔镜下左肾输尿管切除术"]) == ""
     assert "膀胱颈切开" in path_for(["膀胱颈狭窄"]) and "尿道成形" not in path_for(["膀胱颈狭窄"])
+    assert "膀胱颈切开" not in path_for(["前列腺增生伴膀胱颈梗阻"])
+    # a bare urothelial cancer label of a bladder cancer proven at cystoscopy
+    assert "膀胱镜活检已提示" in path_for(["高级别尿路上皮癌"], question="膀胱镜检查+活检，病理提示高级别尿路上皮癌")
     assert "尿道成形" in path_for(["尿道狭窄"])
 
 
@@ -721,7 +736,8 @@ def test_third_review_mends_of_results_pictures_and_units():
     from rjua.sites import supported
     # a urine protein written (-) is a result; a kidney told not scanned is no urinary scan
     assert workup([], [], "小便泡沫多，尿常规：尿蛋白(-)") == [] and workup([], [], "小便泡沫多")
-    assert not done("泌尿系超声", "超声：前列腺增大，双肾没查")
+    for unscanned in ("双肾没查", "双肾也没查", "肾的没做", "肾脏还没查", "肾那边没看", "双肾暂未查", "肾脏没检查"):
+        assert not done("泌尿系超声", f"超声：前列腺增大，{unscanned}"), unscanned
     assert done("泌尿系超声", "超声：前列腺增大，双肾未见异常")
     for other in ("肾上腺没查", "肾功能没查", "肾图没做", "肾穿刺没做"):
         assert done("泌尿系超声", f"超声：前列腺增大，双肾未见异常，{other}"), other

@@ -237,10 +237,14 @@ def test_an_old_spine_injury_counts_only_with_voiding_trouble_ever_since():
 
 def test_a_skin_lesion_blocks_a_renal_abscess_only_on_the_flank():
     assert "肾脓肿" in syndromes("脸上长痘，右肾结石，右腰部流脓", [], [])
-    for q in ("右腰部长了个痘，流脓，右肾结石", "右肾结石，腰上的脓包破了流脓"):
+    assert "肾脓肿" in syndromes("右肾结石，右腰部流脓，不是痘", [], [])
+    for q in ("右腰部长了个痘，流脓，右肾结石", "右肾结石，腰上的脓包破了流脓", "右肾结石，右腰部流脓，医生说是毛囊炎",
+              "背上长了个疖子，右肾积水，右腰部流脓"):
         assert "肾脓肿" not in syndromes(q, [], []), q
 
 
-def test_a_psa_is_read_in_micrograms_per_litre_not_per_millilitre():
-    assert biopsy_first("PSA 25微克/升，排尿困难") and biopsy_first("PSA 25ng/ml")
-    assert not biopsy_first("PSA 25微克/毫升，排尿困难") and not biopsy_first("PSA 25ug/ml")
+def test_a_psa_is_read_in_any_unit_a_patient_writes():
+    # no PSA reaches micrograms per millilitre: 25微克/毫升 is a slip for 25 ng/ml
+    for q in ("PSA 25微克/升，排尿困难", "PSA 25ng/ml", "PSA 25 微克每升", "PSA 25微克/毫升，排尿困难", "PSA 25ug/ml"):
+        assert biopsy_first(q), q
+    assert not biopsy_first("PSA 2.5ug/ml") and not biopsy_first("PSA 2.5微克/升")

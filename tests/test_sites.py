@@ -108,7 +108,9 @@ def test_kidney_failure_pyelonephritis_and_a_partial_nephrectomy_need_their_own_
     assert supported("急性肾盂肾炎", "发烧39度，左侧腰痛")
     # a normal urine white count is no sign
     assert supported("急性肾盂肾炎", "发热，尿白细胞++")
-    for q in ("发热，尿白细胞不高", "发热，尿白细胞(-)", "发热，尿白细胞0-1/HP"):
+    assert supported("急性肾盂肾炎", "发热，尿白细胞15个/HP")
+    for q in ("发热，尿白细胞不高", "发热，尿白细胞(-)", "发热，尿白细胞0-1/HP", "发烧，尿白细胞0-2个/HP",
+              "发烧，尿白细胞3个/HP"):
         assert not supported("急性肾盂肾炎", q), q
     assert not supported("腹腔镜下右肾部分切除术", "右输尿管占位，右肾积水")
     assert supported("腹腔镜下右肾部分切除术", "右肾上极有一个约2cm的占位性病变")
@@ -354,3 +356,14 @@ def test_an_adrenal_item_moves_only_where_both_adrenals_have_lesions():
     # an operation on the kidney and the adrenal together stays whole
     q = "体检发现右肾上腺占位。CT示双侧肾上腺类圆形低密度影，其中右侧较大"
     assert adrenal_side("腹腔镜下左肾根治性切除+左肾上腺切除术", q) == "腹腔镜下左肾根治性切除+左肾上腺切除术"
+
+
+def test_the_sampled_side_decides_and_a_side_told_clear_has_no_lesion():
+    from rjua.sites import adrenal_side, side_supported
+
+    q = "双侧肾上腺结节，右侧较大，肾上腺静脉采血：左侧为优势侧"
+    assert adrenal_side("腹腔镜下左肾上腺切除术", q) == "腹腔镜下左肾上腺切除术" and side_supported("左肾上腺腺瘤", q)
+    q = "CT：右肾上腺占位2cm，左侧肾上腺未见异常"
+    assert not side_supported("左肾上腺腺瘤", q) and side_supported("右肾上腺腺瘤", q)
+    assert not side_supported("左肾上腺腺瘤", "双侧肾上腺未见异常，右肾上腺区见占位")
+    assert side_supported("左肾结石", "左肾未见积水，左肾结石5mm")
