@@ -177,12 +177,12 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     # (a lump that discharges or breaks open is in the skin: no hydrocele does)
     "hydrocele": (r"鞘膜积液", r"(?s)\A(?!.*(?:流出[^，,。；;]{0,6}(?:液|脓|水)|流脓|流水|破溃|渗液|渗出液))"
                              r".*(?:积液|肿大|增大|越来越大|变大|疙瘩|鼓包|囊性|透光|肿胀|坠胀|鞘膜)"),
-    # an antibiotic needs a sign of infection: urgency or frequency alone, a normal white count or another organ's
-    # inflammation (阑尾炎, 关节炎) is none
+    # an antibiotic needs a sign of infection: urgency or frequency alone, a normal white count, another organ's
+    # inflammation (阑尾炎, 关节炎) or a hematospermia alone is none
     "antibiotic": (r"抗生素|抗菌|抗感染|沙星|头孢|青霉素|呋喃妥因|磷霉素",
                    # (a prostatitis an image names is mostly no bacterial one)
                    r"感染|(?<!阑尾)(?<!关节)(?<!胆囊)(?<!食管)(?<!前列腺)(?<![肺胃肠肝咽鼻皮])炎|(?:细菌性|急性)前列腺炎|发热|发烧|高烧|寒战|尿痛|"
-                   r"白细胞[^，,。；;]{0,8}(?:升高|增高|偏高|增多|阳性|\+)|脓|排尿不适|灼热|刺痛|分泌物|红肿|压痛|触痛|肿痛|血精"),
+                   r"白细胞[^，,。；;]{0,8}(?:升高|增高|偏高|增多|阳性|\+)|脓|排尿不适|灼热|刺痛|分泌物|红肿|压痛|触痛|肿痛"),
 }
 # a clause that fears what it names (担心尿潴留, 怕是结石, 会不会出血)
 FEARED = r"担心|害怕|(?<!哪)怕(?!冷|热)|会不会"

@@ -121,6 +121,8 @@ def test_treatments_need_what_indicates_them():
     assert not supported("前列腺穿刺活检", "fPSA 0.4, tPSA 2.1") and supported("前列腺穿刺活检", "PSA值升高了")
     assert not supported("α1-受体阻滞剂", "血精1个月，无尿频尿急") and supported("坦索罗辛", "排尿困难")
     assert not supported("抗生素", "左侧睾丸肿大，没有疼痛") and supported("抗生素", "尿频尿痛，发热")
+    # a hematospermia alone is no infection's sign
+    assert not supported("抗生素", "59岁，有血精症状，小便正常，没有发热和尿痛") and supported("抗生素", "血精伴尿痛")
     assert not supported("经尿道膀胱电切术", "膀胱结石6cm") and supported("经尿道膀胱电切术", "膀胱内占位2cm")
     assert not supported("右肾铸型结石", "右肾小结石") and supported("右肾铸型结石", "右肾铸型结石，腰痛")
 
