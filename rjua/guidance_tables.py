@@ -308,6 +308,11 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
     (re.compile(r"(?<!担心)(?<!担心会有)(?:(?:尿中?|小便|尿液)[^，,。；;]{0,4}泡沫|泡沫尿)(?![^。；;]{0,10}(?:消失|消散|正常))"),
      re.compile(r"尿蛋白|蛋白尿|蛋白[^，,。；;]{0,2}(?:阴性|阳性|\+|-)|PRO|肾内科", re.IGNORECASE),
      "尿中泡沫增多需查尿常规、尿蛋白定量和肾功能，尿蛋白阳性时到肾内科就诊，排除肾脏疾病。", False),
+    # a heart disease told (a fibrillation, a coronary disease, a failing heart): its assessment before an operation
+    (re.compile(r"房颤|心房颤动|冠心病|心衰|心力衰竭|心功能不全|肺动脉高压|瓣膜|起搏器|心脏支架|冠脉支架|心肌梗死|心梗|"
+                r"心脏病"),
+     re.compile(r"心内科|麻醉|心功能|心肺功能"),
+     "合并心脏疾病时，手术前需由心内科和麻醉科评估心功能和手术耐受情况，必要时先调整心脏用药。", False),
     # an anticoagulant or antiplatelet drug taken: its management before any operation
     # (not one stopped or an allergy)
     (re.compile(r"(?:利伐沙班|拜瑞妥|华法林|阿[司斯]匹林|氯吡格雷|波立维|替格瑞洛|达比加群|阿哌沙班|艾多沙班|抗凝|抗血小板|双抗)"

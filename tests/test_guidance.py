@@ -750,3 +750,9 @@ def test_third_review_mends_of_results_pictures_and_units():
     # a PSA in Chinese units
     from rjua.guidance import biopsy_first
     assert biopsy_first("PSA 25微克/升") and not biopsy_first("PSA 2.5微克/升")
+
+
+def test_a_heart_disease_told_is_assessed_before_an_operation():
+    q = "83岁，膀胱占位，有房颤病史和冠心病史"
+    assert any("心内科和麻醉科" in line for line in workup(["膀胱占位性病变"], [], q))
+    assert not any("心内科" in line for line in workup(["膀胱占位性病变"], [], "83岁，膀胱占位，没有冠心病"))
