@@ -31,13 +31,15 @@ _CUT = re.compile(r"(?<=[？?])|[，,。；;！!\n]")
 # a clause that does not state a fact of this patient's pathology (a relative's clauses are left out before:
 # :func:`rjua.pictures.own_written`)
 _NOT_STATED = re.compile(rf"{FEARED}|[?？吗]|是否|是不是|有没有|有无|了没|要不要|待排|待除外|除外|不排除|排除|可能|"
-                         r"可疑|疑似|怀疑|不确定|不知道|不清楚|还没|尚未|未出|没出|等待")
+                         r"可疑|疑似|怀疑|还没|尚未|未出|没出|等待|什么时候|还是|几天|多久|能不能|可不可以")
+# a doubt told before the fact (不知道侵犯肌层没有; not 侵犯肌层不知道怎么办)
+_DOUBT_BEFORE = re.compile(r"不确定|不知道|不清楚|不明白")
 _IMAGE = re.compile(r"MRI|CT|B超|超声|彩超|影像|增强|核磁|磁共振", re.IGNORECASE)
 _PLANNED = re.compile(r"准备|计划|拟|打算|下周|明天|预约|将要|要做|需要|建议|排队")
 _DENIED = r"(?:未见|未发现|无|没有|非(?!肌层)|不是|未|没)"
 # a denial or doubt written after the fact (肌层浸润：无, 侵犯肌层不明确, 肌层浸润(-))
-_DENIED_AFTER = re.compile(r"^[:：\s]*(?:无|未见|未|阴性|[(（][-−－][)）]|-)|"
-                           r"^[^，,。；;]{0,6}(?:不明确|不详|不清|无法|不能|与否|待定)")
+_DENIED_AFTER = re.compile(r"^[:：\s]*(?:无|未见|未|阴性|[(（][-−－][)）]|-)(?:[，,。；;]|$)|"
+                           r"^[^，,。；;]{0,6}(?:不明确|不详|无法评估|不能确定|与否|待定)")
 # an upper-tract cancer told (not denied): its pathology is the upper tract's, where no bladder tumour is told too
 _UPPER_TRACT = (r"(?:肾盂|输尿管(?!口|开口|间嵴)|上尿路)[^，,。；;]{0,10}(?:癌|肿瘤|占位|新生物|尿路上皮)|"
                 r"(?:输尿管软?镜|肾盂镜)[^，,。；;]{0,4}活检")
@@ -49,11 +51,15 @@ _INVASION = (r"(?:侵犯|侵及|累及|浸润)(?:至|到|了)?[^，,。；;]{0,6
              r"到了?肌层|(?<![A-Za-z])p?T[2-4][ab]?(?=期|N|M|$|[，,。；;\s])")
 # a transurethral resection of the bladder (电切 alone in a clause of no other organ: the question tells a bladder
 # tumour)
-_RESECTION = r"(?:膀胱|TURBT?)[^，,。；;]{0,12}(?:电切|电灼|TURBT?)|经尿道[^，,。；;]{0,8}(?:电切|切除)|TURBT?|电切"
+_RESECTION = (r"(?:膀胱|TURBT?)[^，,。；;]{0,12}(?:电切|电灼|TURBT?)|TURBT?|"
+              r"(?:做了|做过|行了?|已行|接受了?|已经做了?)[^，,。；;]{0,6}(?:经尿道[^，,。；;]{0,8}(?:电切|切除)|电切)|"
+              r"(?:经尿道[^，,。；;]{0,8})?电切(?:术|手术)?(?:后|以后)")
 # a new tumour found after the instillations (not the tumour's hospital, markers, control or its disappearance)
-_RECURRENCE = (r"复发|又长|再长|又出现|再次出现|再发|新发|占位|新生物|(?<![A-Za-z])MT(?![A-Za-z])|"
-               r"(?:发现|见|示|提示|又|再|新)[^，,。；;]{0,6}(?:肿瘤|肿物)")
-_NOT_RECURRENCE = re.compile(r"预防|防止|降低|减少|避免|肿瘤医院|肿瘤科|肿瘤标志物|消失|没有了|控制")
+_RECURRENCE = (r"复发|又长|再长|新发|占位|新生物|(?<![A-Za-z])MT(?![A-Za-z])|"
+               r"(?:发现|见|示|提示|又|再次?|新|出现)[^，,。；;]{0,6}(?:肿瘤|肿物)")
+# (not the tumour's hospital, markers, control or disappearance, a clean look, or the instillations' side effects)
+_NOT_RECURRENCE = re.compile(r"预防|防止|降低|减少|避免|肿瘤医院|肿瘤科|肿瘤标志物|消失|没有了|控制|未见|未发现|没有|"
+                             r"阴性|正常|血尿|尿频|尿急|尿痛|发热|发烧|感染")
 
 
 def clauses(question: str) -> list[str]:
@@ -71,6 +77,7 @@ def _stated(clause: str, fact: str, *, image_ok: bool = False) -> bool:
         return False
     found = list(re.finditer(fact, clause))
     return bool(found) and not any(re.search(rf"{_DENIED}[^，,。；;]{{0,6}}$", clause[:m.start()])
+                                   or _DOUBT_BEFORE.search(clause[:m.start()])
                                    or _DENIED_AFTER.search(clause[m.end():]) for m in found)
 
 

@@ -15,6 +15,8 @@ _PROVEN = "膀胱电切术后，病理：高级别尿路上皮癌"
     "我妈膀胱电切术后病理高级别尿路上皮癌，侵犯肌层",  # the mother is the patient
     "CTU：双侧肾盂输尿管未见占位。膀胱电切术后病理：尿路上皮癌，侵犯肌层",  # an upper tract told clear
     "5年前右肾盂癌根治术，今年膀胱复发，电切病理：尿路上皮癌，侵犯肌层",  # a bladder recurrence after it
+    f"{_PROVEN}，侵犯肌层无淋巴结转移", f"{_PROVEN}，浸润至固有肌层未见脉管侵犯", f"{_PROVEN}，侵犯肌层不知道怎么办",
+    f"{_PROVEN}，T2期不清楚是什么意思",
 ])
 def test_a_stated_muscle_invasion_is_read(q):
     assert TOLD["invaded"].search(q)
@@ -60,6 +62,8 @@ def test_a_resection_is_one_done_not_planned_nor_a_cystectomy():
     f"{_PROVEN}，灌注了6次，复查膀胱镜肿瘤已经没有了",
     f"{_PROVEN}，准备灌注，又发现新生物",  # no instillation given
     f"{_PROVEN}，灌注了8次，以预防复发",
+    f"{_PROVEN}，灌注后复查膀胱镜示未见肿瘤", f"{_PROVEN}，灌注了6次，复查CT示未见明显肿瘤",
+    f"{_PROVEN}，灌注后又出现血尿", f"{_PROVEN}，灌注后又出现尿频尿痛",
 ])
 def test_no_recurrence_is_read_from_its_prevention_absence_or_fear(q):
     assert TOLD["recurred"].search(q) is None
@@ -96,6 +100,9 @@ def test_a_resection_told_without_the_bladder_in_its_clause_is_read():
         assert TOLD["resected"].search(q), q
         assert TOLD["biopsied"].search(q) is None, q
     assert TOLD["resected"].search("前列腺电切术后，膀胱镜活检病理尿路上皮癌") is None
+    # a resection asked about, weighed or planned is none done: the staging resection is still to come
+    for tail in ("电切手术什么时候做", "电切还是全切好", "电切要住院几天", "十年前做过前列腺电切"):
+        assert TOLD["biopsied"].search(f"膀胱镜活检病理：尿路上皮癌，{tail}"), tail
 
 
 def test_a_tumour_told_after_instillations_is_a_recurrence_unless_denied():
