@@ -267,7 +267,7 @@ def second_course(diagnoses: Sequence[str], treats: Sequence[str], question: str
 # a narrowing is a problem of its own beside a lesion of the same organ (a pelvi-ureteric stenosis beside a cyst)
 _NARROWING = re.compile(r"狭窄")
 # (an operation that ends it: one for the narrowing, a reimplantation, or the kidney's removal)
-_NARROWING_OP = re.compile(r"成形|狭窄|扩张|内切开|松解|肠代|肾(?:根治性)?切除|全长切除|肾输尿管切除")
+_NARROWING_OP = re.compile(r"成形|狭窄|扩张|内切开|松解|离断|肠代|肾(?:根治性)?切除|全长切除|肾输尿管切除")
 # (a reimplantation or a bladder flap ends a lower ureter's narrowing, not a pelvi-ureteric one)
 _LOWER_NARROWING_OP = re.compile(r"再植|吻合|膀胱瓣")
 _PUJ = re.compile(r"肾盂输尿管|连接部|UPJ|PUJ", re.IGNORECASE)

@@ -88,14 +88,15 @@ STORAGE_ONLY = rf"(?=.*(?:{_STORAGE}))(?!.*(?:{_VOIDING}))"
 _BPH_COMPLICATION = (r"尿潴留|尿储留|尿不出|排不出|残余尿[^，,\d]{0,8}(?:[1-9]\d{2,}|增多|增加|较多)|导尿|"
                      r"膀胱[^，,]{0,4}结石|双[侧肾][^，,]{0,4}积水|血尿|憩室|肾功能(?:不全|减退|下降|损害)|"
                      r"肌酐[^，,]{0,6}(?:升高|增高)|反复[^，,]{0,8}感染")
-# a prostate found by chance (体检发现, CT顺便发现前列腺增大伴钙化, a scan's report) with no urinary symptom in any
-# wording, no complication, no drug, no sign of a cancer and no PSA other than a normal one (正常, 0.8ng/ml)
-_FOUND_BY_CHANCE = (r"体检|查体|顺便|偶然|偶尔发现|无意|检查发现|复查发现|术中发现|发现[^，,。；;]{0,3}前列腺|"
-                    r"报告|显示|提示|CT|B超|超声|彩超|MRI|核磁|平扫")
+# a prostate found by chance (体检发现, CT顺便发现前列腺增大伴钙化) with no urinary symptom in any wording, no
+# complication, no drug, no sign of a cancer and no PSA other than a normal one (正常, 0.8ng/ml)
+# (read in what the question affirms, where 尿没尿完 leaves a bare 尿: a trouble told)
+_FOUND_BY_CHANCE = r"体检|查体|顺便|偶然|偶尔发现|无意|检查发现|复查发现|术中发现|发现[^，,。；;]{0,3}前列腺"
 _PSA_WORD = r"(?:(?i:PSA)|前列腺特异性?抗原)"
 _ANY_COMPLAINT = (r"排尿|小便|尿尿|撒尿|解手|厕所|起来|起夜|夜里|晚上|夜间|次数|尿频|尿急|尿失禁|漏尿|憋不住|憋尿|"
                   r"尿不干净|尿不尽|尿完|滴答|射程|尿细|尿血|血尿|尿里有血|尿色红|洗肉水|尿痛|排尿[^，,。；;]{0,2}痛|"
-                  r"会阴|下腹|小腹|感染|费劲|症状|不适|难受|(?i:IPSS)|评分|小梁|突入膀胱|结节|硬结|质硬|"
+                  r"会阴|下腹|小腹|感染|费劲|使劲|用力|灼|烧|等好久|要等|尿得|尿不完|尿(?=[，,。；;]|$)|\d+次|几次|症状|不适|难受|"
+                  r"(?i:IPSS)|评分|小梁|突入膀胱|结节|硬结|质硬|质地硬|"
                   r"(?i:PI-?RADS)[^，,。；;]{0,4}[345]|肌酐[^，,。；;\d]{0,4}[1-9]\d{2}|前列康|普适泰|中药|吃药|服药|用药|"
                   rf"{_PSA_WORD}(?![^，,。；;]{{0,6}}(?:正常|不高|阴性))(?![^，,。；;\d]{{0,8}}[0-3](?:\.\d+)?(?![\d.]))")
 NO_LUTS = (rf"(?s)\A(?=.*(?:{_FOUND_BY_CHANCE}))"
@@ -171,7 +172,7 @@ def _told(test: str, organ: str = "") -> str:
 
 _SCAN_SENTENCE = _told(_SCAN, "{organ}")
 _SCROTUM = r"阴囊|睾丸|附睾|精索"
-_UNSCANNED = r"(?:脏|B超|超声|彩超)?[的也那边还暂]{0,3}(?:没有?|未)(?:检?查|做|看)"
+_UNSCANNED = r"(?:脏|B超|超声|彩超)?[的也那边还暂]{0,3}(?:没有?|未)(?:检?查|做|看)(?!出|到|见)"
 _URINARY = rf"(?:肾|输尿管|膀胱|泌尿)(?!{_UNSCANNED})"
 _START = r"(?:^|(?<=[。；;！？!?\n]))"
 # a urinary scan told: one that names the urinary organs, or the prostate when it is no transrectal or prostate scan
@@ -261,10 +262,12 @@ _BOTH_ADRENAL = rf"(?:双侧|两侧|双)肾上腺{_NODULE}"
 _PA = r"(?:醛固酮|原醛)"
 _PA_CONFIRMED = (rf"(?=.*{_PA}(?![^，,。；;]{{0,12}}(?:正常|不高|阴性))[^，,。；;]{{0,8}}(?:升高|增高|偏高|↑|\d)|"
                  rf".*(?:确诊|诊断为?)[^，,。；;]{{0,6}}(?:原醛|原发性醛固酮))")
-_NO_PA = (rf"(?:{_PA_CONFIRMED}|(?!.*(?:排除|除外|待排|不是|没有|无)[^，,。；;]{{0,8}}{_PA})"
+_RULED_OUT = r"(?<!不能)(?<!无法)(?<!未能)(?:排除|除外)(?!不了)|不是|非|阴性|正常|没有|无(?!法)"
+_PHEO_SUSPECTED = (rf"(?!.*(?:^|[，,。；;])(?:(?![^，,。；;]*(?:{_RULED_OUT}))|"
+                   r"(?=[^，,。；;]*(?:待排|不能排除|无法排除|担心|怀疑|可能)))[^，,。；;]*嗜铬)")
+_NO_PA = (rf"{_PHEO_SUSPECTED}(?:{_PA_CONFIRMED}|(?!.*(?:排除|除外|待排|不是|没有|无)[^，,。；;]{{0,8}}{_PA})"
           rf"(?!.*{_PA}[^，,。；;\d]{{0,8}}(?:正常|不高|阴性|排除|待排|除外))"
-          r"(?!.*(?:是不是|是否|有没有|会不会是|担心是|怕是)[^，,。；;]{0,4}(?:原醛|原发性醛固酮|醛固酮增多))"
-          r"(?!.*(?:^|[，,。；;])(?![^，,。；;]*(?:排除|除外|不是|非|阴性|正常|没有|无|待排))[^，,。；;]*嗜铬))")
+          r"(?!.*(?:是不是|是否|有没有|会不会是|担心是|怕是)[^，,。；;]{0,4}(?:原醛|原发性醛固酮|醛固酮增多)))")
 WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
     (ADRENAL_MASS, re.compile(r"醛固酮|皮质醇|儿茶酚胺|内分泌|激素"),
      "肾上腺肿瘤术前需完善内分泌功能检查（醛固酮/肾素、皮质醇、血尿儿茶酚胺及其代谢产物）。", False),
@@ -313,9 +316,10 @@ WORKUP: tuple[tuple[re.Pattern, re.Pattern, str, bool], ...] = (
                 r"心脏病"),
      re.compile(r"心内科|麻醉|心功能|心肺功能"),
      "合并心脏疾病时，手术前需由心内科和麻醉科评估心功能和手术耐受情况，必要时先调整心脏用药。", False),
-    # an anticoagulant or antiplatelet drug taken: its management before any operation
+    # an anticoagulant or antiplatelet drug taken (not one not taken or stopped): its management before any operation
     # (not one stopped or an allergy)
-    (re.compile(r"(?:利伐沙班|拜瑞妥|华法林|阿[司斯]匹林|氯吡格雷|波立维|替格瑞洛|达比加群|阿哌沙班|艾多沙班|抗凝|抗血小板|双抗)"
+    (re.compile(r"(?<!不用)(?<!没用)(?<!不吃)(?<!没吃)(?<!未服)(?<!未用)(?<!没有)"
+                r"(?:利伐沙班|拜瑞妥|华法林|阿[司斯]匹林|氯吡格雷|波立维|替格瑞洛|达比加群|阿哌沙班|艾多沙班|抗凝|抗血小板|双抗)"
                 r"(?![^。；;]{0,8}(?:已停|停了|停用|停药|过敏))"),
      re.compile(r"停药|桥接|停用"),
      "您提到的抗凝或抗血小板药物，在手术、穿刺或碎石前需由医生评估停药时间和是否需要桥接，切勿自行停药。", False),

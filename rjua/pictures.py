@@ -55,7 +55,8 @@ _UPPER_TRACT_TUMOUR = r"(?:输尿管|肾盂|上尿路)[^，,。；;]{0,4}(?:占�
 # a skin lesion (a boil, acne) told in a clause of the flank's sentence, not of the face and not denied: the pus
 # is the skin's
 _SKIN = r"(?:毛囊|疖|痈|脓包|痘|粉刺)"
-_SKIN_CLAUSE = rf"(?:^|(?<=[，,。；;]))(?![^，,。；;]*(?:脸|面部|额|鼻|下巴|嘴|不是))[^，,。；;]*{_SKIN}"
+_SKIN_CLAUSE = (rf"(?:^|(?<=[，,。；;]))(?![^，,。；;]*(?:脸|面部|额|鼻|下巴|嘴|头|胸|腿|臂|手|脚|臀|不是))"
+                rf"[^，,。；;]*{_SKIN}")
 # a filling defect the report gives a stone or a clot as cause is no tumour
 _NO_OTHER_CAUSE = r"(?![^。；;]{0,12}(?:结石|血块|凝血块))"
 SYNDROMES: tuple[tuple[re.Pattern, str, re.Pattern], ...] = (

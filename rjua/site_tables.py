@@ -73,6 +73,12 @@ POINTERS: tuple[Pointer, ...] = (
 
 # what a diagnosis says is there: condition -> (the words naming it in an item, what in the question points to it);
 # the operations (nephrectomy, partial_nephrectomy) name no condition of their own: only the question's hint counts
+# a fever or an infection's lab sign given as a value (体温38.9℃, 降钙素原2.1, 亚硝酸盐阳性, a urine white count
+# of 20/ul or more, a CRP of 20 mg/L or more; not a blood white count alone: a bleed or a retention raises it)
+_FEVER_SIGNS = (r"体温[^，,。；;\d]{0,4}3(?:[89]|7\.[5-9])|3[89](?:\.\d)?\s*(?:℃|度)|"
+                r"尿[^，,。；;\d]{0,6}白细胞[^，,。；;\d]{0,4}(?<![\d.])(?:[2-9]\d|\d{3,})(?:\.\d+)?\s*/\s*[uμµ]l|"
+                r"C反应蛋白[^，,。；;\d]{0,4}(?<![\d.])(?:[2-9]\d|\d{3,})|"
+                r"降钙素原[^，,。；;\d]{0,6}(?:[1-9]|0\.[5-9])|亚硝酸盐[^，,。；;]{0,4}(?:阳性|\+)")
 # a raised white count, or white cells in the urine: a count written without either is no sign of infection
 WBC_UP = r"尿[^，,。；;]{0,6}白细胞|白细胞[^，,。；;]{0,8}(?:升高|增高|偏高|增多|阳性|\+|满视野)"
 CONDITIONS: dict[str, tuple[str, str]] = {
@@ -153,7 +159,8 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     "urinary_infection": (r"泌尿道感染|尿路感染|泌尿系感染|膀胱炎|尿道炎",
                           r"感染|炎|发热|发烧|高烧|寒战|尿频|尿急|尿痛|脓|排尿不适|灼热|刺痛|分泌物|" + WBC_UP),
     "inflammation": (r"感染|(?<!增生)炎", r"感染|炎|发热|发烧|高烧|寒战|尿频|尿急|尿痛|脓|排尿不适|灼热|刺痛|分泌物|"
-                                         r"肿痛|红肿|肿胀|疼痛|压痛|触痛|破溃|渗液|流出[^，,。；;]{0,6}液|" + WBC_UP),
+                                         r"肿痛|红肿|肿胀|疼痛|压痛|触痛|破溃|渗液|流出[^，,。；;]{0,6}液|"
+                                         rf"{_FEVER_SIGNS}|" + WBC_UP),
     # tests and treatments, each with what in the question indicates it
     "prostate_biopsy": (r"前列腺[^，,。；;]{0,6}(?:穿刺|活检)",
                         # (a nodule, a lesion or a cancer of the prostate, not of another organ)
@@ -182,7 +189,8 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     "antibiotic": (r"抗生素|抗菌|抗感染|沙星|头孢|青霉素|呋喃妥因|磷霉素",
                    # (a prostatitis an image names is mostly no bacterial one)
                    r"感染|(?<!阑尾)(?<!关节)(?<!胆囊)(?<!食管)(?<!前列腺)(?<![肺胃肠肝咽鼻皮])炎|(?:细菌性|急性)前列腺炎|发热|发烧|高烧|寒战|尿痛|"
-                   r"白细胞[^，,。；;]{0,8}(?:升高|增高|偏高|增多|阳性|\+)|脓|排尿不适|灼热|刺痛|分泌物|红肿|压痛|触痛|肿痛"),
+                   r"白细胞[^，,。；;]{0,8}(?:升高|增高|偏高|增多|阳性|\+)|脓|排尿不适|灼热|刺痛|分泌物|红肿|压痛|触痛|肿痛|"
+                   rf"{_FEVER_SIGNS}"),
 }
 # a clause that fears what it names (担心尿潴留, 怕是结石, 会不会出血)
 FEARED = r"担心|害怕|(?<!哪)怕(?!冷|热)|会不会"

@@ -286,9 +286,11 @@ _BOTH_ADRENALS = re.compile(r"(?:双侧|两侧|双|两个)肾上腺[^，,。；;
 
 
 _SAMPLED = re.compile(r"静脉(?:采|取)血|AVS|分侧|优势|有功能|功能性", re.IGNORECASE)
+_SAMPLED_SIDE = re.compile(r"([左右])(?:侧|边)?(?:那个)?[^，,。；;左右]{0,4}(?:优势|有功能|功能性|分泌)")
 # a side of an organ told clear in its own clause (左侧肾上腺未见异常): no lesion of that side
-_CLEAR_SIDE = re.compile(r"[^，,。；;！？!?\n]*[左右双两][侧边]?的?(?:肾上腺|肾|输尿管|睾丸|附睾)[^，,。；;]{0,6}"
-                         r"(?:未见|无(?:明显)?(?:异常|占位|结节|肿物)|正常|没有)[^，,。；;！？!?\n]*")
+_CLEAR_SIDE = re.compile(r"[^，,。；;！？!?\n]*[左右双两][侧边]?的?(?:肾上腺|肾|输尿管|睾丸|附睾)[^，,。；;]{0,4}"
+                         r"(?:(?:未见|无|没有)(?:明显)?(?:异常|占位|结节|肿物|病变)|(?:大小|形态)?正常)"
+                         r"(?=[，,。；;！？!?\n]|$)")
 
 
 def other_adrenal(said: str, want: str) -> bool:
@@ -300,9 +302,11 @@ def other_adrenal(said: str, want: str) -> bool:
     >>> other_adrenal("双侧肾上腺结节，右边的肾上腺较大", "左"), other_adrenal("右肾上腺占位", "左")
     (True, False)
     """
-    if not _BOTH_ADRENALS.search(said) or _SAMPLED.search(said):  # the sampled side decides, not the larger
+    if not _BOTH_ADRENALS.search(said):
         return False
     other = "右" if want == "左" else "左"
+    if _SAMPLED.search(said):  # the side venous sampling found decides, not the larger; none found yet: no move
+        return {m.group(1) for m in _SAMPLED_SIDE.finditer(said)} == {other}
     named = {s for s in (want, other)
              if re.search(rf"{s}(?:侧|边)?的?肾上腺|{s}(?:侧|边)的?(?:较大|更大|为大|为主|明显)", said)}
     return named == {other}

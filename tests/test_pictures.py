@@ -238,6 +238,7 @@ def test_an_old_spine_injury_counts_only_with_voiding_trouble_ever_since():
 def test_a_skin_lesion_blocks_a_renal_abscess_only_on_the_flank():
     assert "肾脓肿" in syndromes("脸上长痘，右肾结石，右腰部流脓", [], [])
     assert "肾脓肿" in syndromes("右肾结石，右腰部流脓，不是痘", [], [])
+    assert "肾脓肿" in syndromes("腿上有毛囊炎，右肾结石，右腰部流脓", [], [])
     for q in ("右腰部长了个痘，流脓，右肾结石", "右肾结石，腰上的脓包破了流脓", "右肾结石，右腰部流脓，医生说是毛囊炎",
               "背上长了个疖子，右肾积水，右腰部流脓"):
         assert "肾脓肿" not in syndromes(q, [], []), q

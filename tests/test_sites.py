@@ -369,3 +369,22 @@ def test_the_sampled_side_decides_and_a_side_told_clear_has_no_lesion():
     assert not side_supported("左肾上腺腺瘤", q) and side_supported("右肾上腺腺瘤", q)
     assert not side_supported("左肾上腺腺瘤", "双侧肾上腺未见异常，右肾上腺区见占位")
     assert side_supported("左肾结石", "左肾未见积水，左肾结石5mm")
+
+
+def test_second_review_mends_of_the_sides_and_the_signs():
+    from rjua.sites import adrenal_side, side_supported
+
+    q = "双侧肾上腺结节，左侧较大，AVS提示右侧优势"
+    assert adrenal_side("腹腔镜下左肾上腺切除术", q) == "腹腔镜下右肾上腺切除术"
+    assert not side_supported("左肾上腺腺瘤", q)
+    # a clear side is one told clear as a whole clause, not one without a single finding
+    for item, q in (("左肾囊肿", "左肾没有结石但是有个5cm的囊肿"), ("左肾结石", "左肾未见积水，下盏见结石"),
+                    ("右侧睾丸肿瘤", "右侧睾丸没有疼痛，但是摸到一个硬块")):
+        assert side_supported(item, q), q
+    # a fever or a procalcitonin given as a value is an infection's sign
+    assert supported("抗感染治疗", "左输尿管结石伴积水，体温38.9℃，降钙素原2.1")
+    assert not supported("抗感染治疗", "左输尿管结石伴积水，体温36.8") and not supported("抗生素", "降钙素原0.02")
+    for q in ("尿常规白细胞50.8/ul", "C反应蛋白 197"):
+        assert supported("抗生素", q), q
+    for q in ("血常规白细胞4.57", "白细胞 13.82，中性粒细胞占比 83%", "尿白细胞 5/ul", "C反应蛋白 6.17"):
+        assert not supported("抗生素", q), q

@@ -435,15 +435,16 @@ class CaseBackend:
         return [d for d in out if supported(d, question, context)] or out
 
     def grounded_advices(self, chosen: list[str], diseases: Sequence[str], question: str, context=None) -> list[str]:
-        """The chosen advice the question gives a reason for (:func:`rjua.sites.supported`); a treatment also
+        """The chosen advice the question gives a reason for (:func:`rjua.sites.supported`); an operation also
         needs its implied condition among the answer's diagnoses (:func:`rjua.offer.coherent`: no ureteral cancer
-        operation for a stone patient), an examination or a daily measure does not (a cystoscopy for a
-        hematuria). An answer may keep no advice, rather than one that is not this patient's."""
+        operation for a stone patient); an examination, a drug or a daily measure does not (a cystoscopy for a
+        hematuria, an antibiotic for an infected obstruction). An answer may keep no advice, rather than one
+        that is not this patient's."""
         if not self.grounded:
             return chosen
         said = [both_sides(d, question) for d in diseases]  # the diagnoses as the reply says them (双肾结石)
         return [a for a in chosen if supported(a, question, context)
-                and (advice_kind(a) in ("exam", "daily") or coherent(a, said, question))]
+                and (advice_kind(a) != "treat" or coherent(a, said, question))]
 
     def compose(self, req: GenRequest, diseases: Sequence[str], advices: Sequence[str]) -> str:
         """The reply for this patient from the chosen items (:func:`rjua.compose.compose_reply`): the question's

@@ -23,3 +23,12 @@ def test_the_advice_keeps_only_what_the_question_and_the_diagnoses_give_a_reason
     # a cancer operation with no tumour and a nephrectomy with no reason go
     assert kept == ["右经皮肾镜取石术", "膀胱镜检查", "多饮水"]
     assert CaseBackend(grounded=False).grounded_advices(chosen, ["左肾结石"], q) == chosen
+
+
+def test_a_drug_needs_a_reason_in_the_question_not_a_diagnosis_of_its_own():
+    from rjua.backends.case import CaseBackend
+
+    q = "左输尿管结石伴积水，体温38.9℃，降钙素原2.1"
+    kept = CaseBackend().grounded_advices(["抗感染治疗", "左输尿管镜碎石术"], ["左输尿管结石"], q)
+    assert kept == ["抗感染治疗", "左输尿管镜碎石术"]
+    assert CaseBackend().grounded_advices(["抗感染治疗"], ["左输尿管结石"], "左输尿管结石伴积水，体温36.8") == []
