@@ -125,6 +125,10 @@ class Pipeline:
         for n, ((q, rec), req, res) in enumerate(zip(items, reqs, results)):
             vocab = self._labels.vocabulary(req.exclude) if self._labels is not None else None
             ex = extract(res.text, res.diseases, res.advices, vocab)
+            for kind in ("disease", "advice"):  # a backend's list left empty on purpose is read from no prose
+                if getattr(res, kind + "s") == []:
+                    setattr(ex, kind + "s", [])
+                    setattr(ex, kind + "_rule", "field")
             reply = sections_reply(res.text)
             diseases, advices, removed = ex.diseases, ex.advices, []
             if self.guard:  # nothing that contradicts the patient reaches the answer, whatever the backend wrote

@@ -119,3 +119,16 @@ def test_the_gold_overlap_weight_is_a_retrieval_setting_the_manifest_records():
         return [c.key for c in pipe._request(r.question, r).cases]
 
     assert any(keys(heavy, r) != keys(none, r) for r in recs)
+
+
+def test_an_advice_list_a_backend_leaves_empty_is_not_read_from_its_prose(monkeypatch):
+    from rjua.backends import GenResult
+
+    pipe = build_pipeline("test", backend="case")
+    reply = "您好，考虑为肾结石。建议您多饮水，定期复查B超。"
+    monkeypatch.setattr(pipe.backend, "generate", lambda reqs: [GenResult(reply, ["肾结石"], []) for _ in reqs])
+    pred = pipe.answer_many([("右侧腰痛", None)])[0]
+    assert pred.diseases == ["肾结石"] and pred.advices == [] and pred.advice_rule == "field"
+    # a backend that gives no list at all (None) still has its items read from its prose
+    monkeypatch.setattr(pipe.backend, "generate", lambda reqs: [GenResult(reply, ["肾结石"], None) for _ in reqs])
+    assert pipe.answer_many([("右侧腰痛", None)])[0].advices
