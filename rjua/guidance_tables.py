@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from .pictures import BENIGN_BIOPSY, HIGH_PSA, PI_RADS_HIGH
+from .site_tables import BOTH_ADRENALS
 
 __all__ = ["ADRENAL_MASS", "AML", "AML_INDICATED", "AML_TREATMENT", "ARI_ONLY", "BENIGN_BIOPSY", "BPH_DRUG_TAKEN",
            "DONE", "FIRST_STEPS", "INDICATED", "NO_LUTS", "OPERATE_WHEN", "STORAGE_ONLY", "STREAM_FINE",
@@ -256,7 +257,7 @@ _BIOPSY_TOLD = r"(?:穿刺|活检)[^，,。；;]{0,10}(?:病理|结果)|前列�
 # ``whole``: the finding is read in the question as written (infertility is told by what does not happen:
 # 一直没有怀孕); the hematuria row is for adults only (a child's hematuria is worked up otherwise)
 _NODULE = r"[^，,。；;未无没]{0,20}(?:结节|腺瘤|占位|增生|肿瘤|肿物|低密度)"
-_BOTH_ADRENAL = rf"(?:双侧|两侧|双)肾上腺{_NODULE}"
+_BOTH_ADRENAL = BOTH_ADRENALS
 # an aldosteronism excluded, found normal or doubted (是不是原醛), or a pheochromocytoma told (not ruled out): no
 # venous sampling, unless the question gives the raised aldosterone or the diagnosis made
 _PA = r"(?:醛固酮|原醛)"

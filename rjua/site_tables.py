@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["CONDITIONS", "EXPLAINED", "FEARED", "HEALED", "ORGANS", "POINTERS", "Pointer", "REGIONS", "SITES",
-           "TREATED", "TREATMENTS", "UNSURE", "WBC_UP"]
+__all__ = ["BOTH_ADRENALS", "CONDITIONS", "EXPLAINED", "FEARED", "HEALED", "ORGANS", "POINTERS", "Pointer",
+           "REGIONS", "SITES", "TREATED", "TREATMENTS", "UNSURE", "WBC_UP"]
 
 # site -> words that name it (a regex); 肾 is the kidney except in 肾上腺 (adrenal); 经尿道 is an access route
 ORGANS: dict[str, str] = {
@@ -192,6 +192,8 @@ CONDITIONS: dict[str, tuple[str, str]] = {
                    r"白细胞[^，,。；;]{0,8}(?:升高|增高|偏高|增多|阳性|\+)|脓|排尿不适|灼热|刺痛|分泌物|红肿|压痛|触痛|肿痛|"
                    rf"{_FEVER_SIGNS}"),
 }
+# lesions of both adrenals told (双侧肾上腺结节, 两个肾上腺都有低密度影)
+BOTH_ADRENALS = r"(?:双侧|两侧|双|两个)肾上腺[^，,。；;未无没]{0,20}(?:结节|腺瘤|占位|增生|肿瘤|肿物|低密度|病灶)"
 # a clause that fears what it names (担心尿潴留, 怕是结石, 会不会出血)
 FEARED = r"担心|害怕|(?<!哪)怕(?!冷|热)|会不会"
 # a clause that fears, asks about or rules out what it names (会不会是结石, 排除尿道狭窄) tells none of it

@@ -37,6 +37,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from .site_tables import (
+    BOTH_ADRENALS,
     CONDITIONS,
     EXPLAINED,
     HEALED,
@@ -281,8 +282,7 @@ def side_supported(item: str, question: str) -> bool:
     return any(_side_said(said, side.group()[0], sites, hints) for said in affirmed_sentences(question))
 
 
-_BOTH_ADRENALS = re.compile(r"(?:双侧|两侧|双|两个)肾上腺[^，,。；;未无没]{0,20}"
-                            r"(?:结节|腺瘤|占位|增生|肿瘤|肿物|低密度|病灶)")
+_BOTH_ADRENALS = re.compile(BOTH_ADRENALS)
 
 
 _SAMPLED = re.compile(r"静脉(?:采|取)血|AVS|分侧|优势|有功能|功能性", re.IGNORECASE)
